@@ -1,0 +1,18 @@
+import type { Config } from '../config/index.js';
+import type { Db } from '../db/connect.js';
+import type { Logger } from '../log/logger.js';
+import type { SecretBox } from '../secrets/secretBox.js';
+
+/** What activities may touch. Workflows never see these: they only know activity names and types. */
+export interface ActivityDependencies {
+  config: Config;
+  db: Db;
+  secretBox: SecretBox;
+  logger: Logger;
+}
+
+export function createActivities(_dependencies: ActivityDependencies) {
+  return {};
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,45 @@
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import { InvalidRequestError, RateLimitedError, SwitchboardError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+
+/** Turns a zod failure into INVALID_REQUEST naming each bad field. */
+export function invalidRequestFromZod(error: z.ZodError, message = 'The request is invalid'): InvalidRequestError {
+  return new InvalidRequestError(message, {
+    issues: error.issues.map((issue) => ({
+      field: issue.path.map(String).join('.') || '(body)',
+      message: issue.message,
+    })),
+  });
+}
+
+/** Maps low-level failures (a database that went away) to the documented error format. */
+export function toSwitchboardError(error: unknown): SwitchboardError {
+  if (error instanceof SwitchboardError) return error;
+  if (error instanceof z.ZodError) return invalidRequestFromZod(error);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|57P0[1-3]|08\d{3})$/.test(code)) {
+    return new SwitchboardError('SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly');
+  }
+  return new SwitchboardError('INTERNAL_ERROR', 'Internal error');
+}
+
+export function errorHandler(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new SwitchboardError('NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+      }
+    } catch (error) {
+      const failure = toSwitchboardError(error);
+      if (failure.code === 'INTERNAL_ERROR' || failure.code === 'SERVICE_UNAVAILABLE') {
+        logger.error({ err: error, method: ctx.method, path: ctx.path }, 'request failed');
+      }
+      if (failure instanceof RateLimitedError) ctx.set('Retry-After', String(failure.retryAfterSeconds));
+      if (failure.code === 'SERVICE_UNAVAILABLE') ctx.set('Retry-After', '5');
+      ctx.status = failure.status;
+      ctx.body = failure.toBody();
+    }
+  };
+}

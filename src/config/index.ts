@@ -1,0 +1,150 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env. Everything else receives a validated Config,
+ * so a bad value stops start-up with a message naming the variable instead of failing later.
+ */
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z.url().optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+    .optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchboard'),
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  TEMPORAL_UI_URL: z.url().optional(),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  XDG_CACHE_HOME: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+  ENCRYPTION_KEYS_PREVIOUS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((key) => key.trim()).filter((key) => key.length > 0))
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'each key must be 32 bytes, base64-encoded'))),
+  BOOTSTRAP_API_KEY: z
+    .string()
+    .regex(/^sk_[A-Za-z0-9_-]{24,}$/, 'must look like sk_ followed by at least 24 url-safe characters')
+    .optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  EGRESS_ALLOW_PRIVATE: booleanFromEnv.default(false),
+  EGRESS_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host.length > 0),
+    ),
+  UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  UPSTREAM_TOTAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+});
+
+export type Role = 'all' | 'api' | 'worker';
+
+export interface Config {
+  role: Role;
+  port: number;
+  host: string;
+  /** Base URL clients reach the API at; used to build MCP and OAuth callback URLs. */
+  publicUrl: string;
+  dataDir: string;
+  database: { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string; schema?: string };
+  temporal: {
+    /** Undefined means: run the embedded dev server. */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    /** Port of the embedded dev server. */
+    port: number;
+    uiPort: number;
+    uiUrl: string;
+    cliPath?: string;
+    /** Where built Temporal CLI binaries are kept, one folder per version, shared by every clone. */
+    cliCacheDir: string;
+  };
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Undefined in embedded mode: generated and kept under DATA_DIR on first start. */
+  encryptionKey?: string;
+  /** Keys that may still have sealed rows, kept readable while `npm run keys:rotate` re-seals them. */
+  previousEncryptionKeys: string[];
+  bootstrapApiKey?: string;
+  rateLimitPerMinute: number;
+  egress: { allowPrivate: boolean; allowHosts: string[] };
+  upstream: { connectTimeoutMs: number; totalTimeoutMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'all'): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.DATABASE_URL && !e.ENCRYPTION_KEY) {
+    problems.push('ENCRYPTION_KEY: required when DATABASE_URL is set (credentials are encrypted with it)');
+  }
+  if (role !== 'all' && (!e.DATABASE_URL || !e.TEMPORAL_ADDRESS)) {
+    problems.push(
+      `${!e.DATABASE_URL ? 'DATABASE_URL' : 'TEMPORAL_ADDRESS'}: required for \`${role}\` processes; ` +
+        'the embedded database and dev server only run with `npm start`',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
+  return {
+    role,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    dataDir: e.DATA_DIR,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) }
+      : { kind: 'embedded', dataDir: e.DATA_DIR },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: (e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
+      cliPath: e.TEMPORAL_CLI,
+      cliCacheDir: join(e.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchboard', 'temporal-cli'),
+    },
+    logLevel: e.LOG_LEVEL,
+    encryptionKey: e.ENCRYPTION_KEY,
+    previousEncryptionKeys: e.ENCRYPTION_KEYS_PREVIOUS,
+    bootstrapApiKey: e.BOOTSTRAP_API_KEY,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    egress: { allowPrivate: e.EGRESS_ALLOW_PRIVATE, allowHosts: e.EGRESS_ALLOW_HOSTS },
+    upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS },
+  };
+}

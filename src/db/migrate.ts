@@ -1,0 +1,33 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { DatabaseHandle } from './connect.js';
+import * as accounts from './migrations/20261121000000_accounts.js';
+
+/**
+ * Migrations are listed here rather than read from a folder, so they work the same under tsx,
+ * from a bundle and in tests. Names are timestamps: Kysely runs them in name order.
+ */
+const migrations: Record<string, Migration> = {
+  '20261121000000_accounts': accounts,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+// Named schema: left unset, Kysely looks for its lock table in every schema and can find another's.
+const migratorFor = ({ db, schema }: DatabaseHandle) => new Migrator({ db, provider, migrationTableSchema: schema });
+
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const migrator = migratorFor(handle);
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(error)}`, { cause: error });
+  }
+  return (results ?? []).map((result) => result.migrationName);
+}
+
+export async function migrateDown(handle: DatabaseHandle): Promise<string | undefined> {
+  const migrator = migratorFor(handle);
+  const { error, results } = await migrator.migrateDown();
+  if (error) throw new Error(`Migrating down failed: ${String(error)}`, { cause: error });
+  return results?.[0]?.migrationName;
+}

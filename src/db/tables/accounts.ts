@@ -1,0 +1,38 @@
+import type { ColumnType, Insertable, Selectable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  /** The user id API keys act as when a request names none. */
+  default_user_id: string;
+  /** HMAC secret for x-user-token JWTs, encrypted at rest like every other secret. */
+  user_token_secret_encrypted: string;
+  created_at: CreatedAt;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 of the key: keys are high-entropy, so a fast hash is enough and lookups stay O(1). */
+  key_hash: string;
+  /** Last characters of the key, so people can tell keys apart without the key being stored. */
+  key_hint: string;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface RateBucketsTable {
+  key: string;
+  tokens: number;
+  updated_at: Date;
+}
+
+
+export type Account = Selectable<AccountsTable>;
+export type NewAccount = Insertable<AccountsTable>;
+export type ApiKey = Selectable<ApiKeysTable>;

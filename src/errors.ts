@@ -1,0 +1,133 @@
+/**
+ * Errors with a stable code, shared by the API (HTTP status + error body), MCP tool results
+ * (isError with the same body) and activities (ApplicationFailure type = code).
+ */
+export const errorCodes = [
+  'INVALID_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'CREDENTIAL_NOT_FOUND',
+  'CONNECTOR_NOT_FOUND',
+  'ACTION_NOT_FOUND',
+  'UPSTREAM_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'PAYLOAD_TOO_LARGE',
+  'NOT_ACCEPTABLE',
+  'CONFLICT',
+  'INTERNAL_ERROR',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const httpStatusOf: Record<ErrorCode, number> = {
+  INVALID_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  CREDENTIAL_NOT_FOUND: 400,
+  CONNECTOR_NOT_FOUND: 404,
+  ACTION_NOT_FOUND: 404,
+  UPSTREAM_ERROR: 502,
+  SERVICE_UNAVAILABLE: 503,
+  PAYLOAD_TOO_LARGE: 413,
+  NOT_ACCEPTABLE: 406,
+  CONFLICT: 409,
+  INTERNAL_ERROR: 500,
+};
+
+/** Codes a retry cannot fix: activities raise these as non-retryable ApplicationFailures. */
+export const nonRetryableCodes: readonly ErrorCode[] = [
+  'INVALID_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CREDENTIAL_NOT_FOUND',
+  'CONNECTOR_NOT_FOUND',
+  'ACTION_NOT_FOUND',
+  'CONFLICT',
+];
+
+export type ErrorDetails = Record<string, unknown>;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details: ErrorDetails };
+}
+
+export class SwitchboardError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  get status(): number {
+    return httpStatusOf[this.code];
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}
+
+export class InvalidRequestError extends SwitchboardError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('INVALID_REQUEST', message, details);
+  }
+}
+export class UnauthorizedError extends SwitchboardError {
+  constructor(message = 'Missing or invalid authentication', details: ErrorDetails = {}) {
+    super('UNAUTHORIZED', message, details);
+  }
+}
+export class ForbiddenError extends SwitchboardError {
+  constructor(message = 'Not allowed', details: ErrorDetails = {}) {
+    super('FORBIDDEN', message, details);
+  }
+}
+export class NotFoundError extends SwitchboardError {
+  constructor(message = 'Not found', details: ErrorDetails = {}) {
+    super('NOT_FOUND', message, details);
+  }
+}
+export class RateLimitedError extends SwitchboardError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Rate limit exceeded. Please try again later.',
+  ) {
+    super('RATE_LIMITED', message, { retryAfterSeconds });
+  }
+}
+export class CredentialNotFoundError extends SwitchboardError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('CREDENTIAL_NOT_FOUND', message, details);
+  }
+}
+export class ConnectorNotFoundError extends SwitchboardError {
+  constructor(connectorId: string) {
+    super('CONNECTOR_NOT_FOUND', `Connector "${connectorId}" does not exist`, { connectorId });
+  }
+}
+export class ActionNotFoundError extends SwitchboardError {
+  constructor(connectorId: string, actionId: string) {
+    super('ACTION_NOT_FOUND', `Connector "${connectorId}" has no action "${actionId}"`, { connectorId, actionId });
+  }
+}
+export class ConflictError extends SwitchboardError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('CONFLICT', message, details);
+  }
+}
+export class ServiceUnavailableError extends SwitchboardError {
+  constructor(message = 'A dependency is unavailable; try again shortly', details: ErrorDetails = {}) {
+    super('SERVICE_UNAVAILABLE', message, details);
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (errorCodes as readonly string[]).includes(value);
+}

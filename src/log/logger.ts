@@ -1,0 +1,52 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths pino censors before a line is written. Redaction is on from day one so that no later
+ * feature can leak a secret by logging a request, a credential row or an upstream error.
+ */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-user-token"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers["x-user-token"]',
+  '*.authorization',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.access_token',
+  '*.refresh_token',
+  '*.id_token',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.apiKey',
+  '*.password',
+  '*.secret',
+  '*.secrets',
+  '*.fields',
+  '*.token',
+  '*.code_verifier',
+  '*.codeVerifier',
+  '*.encryptionKey',
+  'accessToken',
+  'refreshToken',
+  'clientSecret',
+  'apiKey',
+  'password',
+  'secret',
+  'secrets',
+  'fields',
+  'token',
+];
+
+export function createLogger(level: LoggerOptions['level'], destination?: pino.DestinationStream): Logger {
+  const options: LoggerOptions = {
+    level,
+    base: { service: 'switchboard' },
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return destination ? pino(options, destination) : pino(options);
+}

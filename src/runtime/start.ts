@@ -1,0 +1,145 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Worker, WorkflowBundleOption } from '@temporalio/worker';
+import { createApp } from '../api/app.js';
+import type { ReadinessCheck } from '../api/routes/health.js';
+import { connectTemporal, workerIsPolling, type TemporalHandle } from '../client/temporal.js';
+import type { Config } from '../config/index.js';
+import { openDatabase, type DatabaseHandle } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { ensureBootstrapAccount } from '../db/repositories/accounts.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { loadSecretBox } from '../secrets/keyring.js';
+import type { SecretBox } from '../secrets/secretBox.js';
+import { ensureTemporalCli } from '../temporal/cli.js';
+import { startDevServer, type RunningDevServer } from '../temporal/devServer.js';
+import { installTemporalRuntime } from '../temporal/runtime.js';
+import { createWorker } from '../worker/index.js';
+
+export interface StartOptions {
+  logger?: Logger;
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export interface RunningSwitchboard {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  secretBox: SecretBox;
+  temporal: TemporalHandle;
+  /** Set when this process serves HTTP. */
+  apiUrl?: string;
+  temporalUiUrl?: string;
+  /** A key made on first start; shown once by the caller, never logged. */
+  generatedApiKey?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: one function builds every part a role needs, so `npm start`,
+ * `npm run api`, `npm run worker` and the integration tests all run the same wiring.
+ */
+export async function startSwitchboard(config: Config, options: StartOptions = {}): Promise<RunningSwitchboard> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  installTemporalRuntime(logger);
+  const stack: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const undo of stack.splice(0).reverse()) {
+      await undo().catch((error: unknown) => logger.error({ err: error }, 'error while stopping'));
+    }
+  };
+
+  try {
+    const [devServer, database] = await Promise.all([
+      config.temporal.address ? undefined : startEmbeddedTemporal(config, logger),
+      openDatabase(config.database),
+    ]);
+    if (devServer) stack.push(() => devServer.stop());
+    stack.push(() => database.close());
+    await migrateToLatest(database);
+
+    const secretBox = await loadSecretBox(config);
+    const bootstrap =
+      config.role === 'worker' ? undefined : await ensureBootstrapAccount(database.db, secretBox, config.bootstrapApiKey);
+    const temporal = await connectTemporal(devServer?.address ?? config.temporal.address!, config.temporal);
+    stack.push(() => temporal.connection.close());
+
+    let worker: Worker | undefined;
+    if (config.role !== 'api') {
+      worker = await createWorker({
+        connection: temporal.connection,
+        namespace: temporal.namespace,
+        taskQueue: temporal.taskQueue,
+        dependencies: { config, db: database.db, secretBox, logger },
+        workflowBundle: options.workflowBundle,
+      });
+      const running = worker.run();
+      stack.push(async () => {
+        worker!.shutdown();
+        await running;
+      });
+    }
+
+    const readinessChecks: ReadinessCheck[] = [
+      { name: 'database', check: async () => (await database.ping(), true) },
+      { name: 'temporal', check: async () => (await temporal.client.workflowService.getSystemInfo({}), true) },
+      {
+        name: 'worker',
+        check: async () => (worker ? worker.getState() === 'RUNNING' : workerIsPolling(temporal)),
+      },
+    ];
+    const app = createApp({ logger, readinessChecks });
+    const server = await listen(app.callback(), config.port, config.host);
+    stack.push(() => closeServer(server));
+    const { port } = server.address() as AddressInfo;
+
+    return {
+      config,
+      logger,
+      database,
+      secretBox,
+      temporal,
+      apiUrl: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+      temporalUiUrl: devServer?.uiUrl ?? config.temporal.uiUrl,
+      generatedApiKey: bootstrap?.generatedKey,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startEmbeddedTemporal(config: Config, logger: Logger): Promise<RunningDevServer> {
+  const cliPath = await ensureTemporalCli({
+    cliPath: config.temporal.cliPath,
+    cacheDir: config.temporal.cliCacheDir,
+    onProgress: (line) => logger.info(line),
+  });
+  return startDevServer({
+    cliPath,
+    dataDir: config.dataDir,
+    port: config.temporal.port,
+    uiPort: config.temporal.uiPort,
+    namespace: config.temporal.namespace,
+    logger,
+  });
+}
+
+function listen(handler: RequestListener, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(handler);
+    // SSE streams for MCP stay open for minutes; don't let the default request time-out cut them.
+    server.requestTimeout = 0;
+    server.keepAliveTimeout = 65_000;
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
+import { migrateDown, migrateToLatest } from '../../src/db/migrate.js';
+import {
+  createAccount,
+  createApiKey,
+  ensureBootstrapAccount,
+  findActiveApiKey,
+  revokeApiKey,
+  userTokenSecretOf,
+} from '../../src/db/repositories/accounts.js';
+import { SecretBox } from '../../src/secrets/secretBox.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../support/database.js';
+
+const secretBox = new SecretBox(Buffer.alloc(32, 1).toString('base64'));
+
+describe.each<DatabaseKind>(['pglite', 'postgres'])('data layer on %s', (kind) => {
+  let testDb: TestDatabase;
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    testDb = await createTestDatabase(kind);
+    handle = await openDatabase(testDb.config);
+    await migrateToLatest(handle);
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await testDb?.drop();
+  });
+
+  it('migrates down and up again to the same schema', async () => {
+    const before = await handle.db.introspection.getTables();
+    while (await migrateDown(handle));
+    expect((await handle.db.introspection.getTables()).map((table) => table.name)).not.toContain('accounts');
+    await migrateToLatest(handle);
+    const after = await handle.db.introspection.getTables();
+    expect(after.map((table) => [table.name, table.columns.map((column) => column.name)])).toEqual(
+      before.map((table) => [table.name, table.columns.map((column) => column.name)]),
+    );
+  });
+
+  it('stores API keys hashed and finds, then stops finding, a revoked one', async () => {
+    const account = await createAccount(handle.db, secretBox, { name: 'Acme' });
+    const { apiKey, key } = await createApiKey(handle.db, { accountId: account.id, userId: 'u1', name: 'ci' });
+    expect(key).toMatch(/^sk_/);
+    expect((await findActiveApiKey(handle.db, key))?.account.id).toBe(account.id);
+    expect(await revokeApiKey(handle.db, account.id, apiKey.id)).toBe(true);
+    expect(await findActiveApiKey(handle.db, key)).toBeUndefined();
+    expect(userTokenSecretOf(account, secretBox)).toHaveLength(43);
+  });
+
+  it('bootstraps one account even when replicas start together', async () => {
+    const fresh = await createTestDatabase(kind);
+    const other = await openDatabase(fresh.config);
+    try {
+      await migrateToLatest(other);
+      const results = await Promise.all([1, 2, 3].map(() => ensureBootstrapAccount(other.db, secretBox, undefined)));
+      expect(new Set(results.map((result) => result.accountId)).size).toBe(1);
+      expect(results.filter((result) => result.generatedKey)).toHaveLength(1);
+    } finally {
+      await other.close();
+      await fresh.drop();
+    }
+  });
+});

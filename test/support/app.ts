@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { inject } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/log/logger.js';
+import { startSwitchboard, type RunningSwitchboard } from '../../src/runtime/start.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './database.js';
+import { captureLogs, type CapturedLogs } from './logs.js';
+
+export const TEST_API_KEY = 'sk_test_switchboard_bootstrap_key_0001';
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export interface TestApp extends RunningSwitchboard {
+  apiUrl: string;
+  apiKey: string;
+  logs: CapturedLogs;
+  testDatabase: TestDatabase;
+  close(): Promise<void>;
+}
+
+let bundleCode: Promise<string> | undefined;
+
+/**
+ * The real app in this process: Koa on an ephemeral port, a worker on a task queue of its own,
+ * the shared Temporal dev server from globalSetup and a database of its own.
+ */
+export async function startTestApp(
+  options: { database?: DatabaseKind; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const testDatabase = await createTestDatabase(options.database ?? 'postgres');
+  const config = loadConfig({
+    PORT: '0',
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: `test-${Math.random().toString(36).slice(2, 10)}`,
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    BOOTSTRAP_API_KEY: TEST_API_KEY,
+    EGRESS_ALLOW_HOSTS: '127.0.0.1,localhost',
+    LOG_LEVEL: 'debug',
+    ...testDatabase.env,
+    ...options.env,
+  });
+  const logs = captureLogs();
+  bundleCode ??= readFile(inject('workflowBundlePath'), 'utf8');
+  const app = await startSwitchboard(config, {
+    logger: createLogger(config.logLevel, logs.stream),
+    workflowBundle: { code: await bundleCode },
+  });
+  return {
+    ...app,
+    apiUrl: app.apiUrl!,
+    apiKey: TEST_API_KEY,
+    logs,
+    testDatabase,
+    async close() {
+      await app.stop();
+      await testDatabase.drop();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Config } from '../../src/config/index.js';
+
+/** The PostgreSQL server this machine runs (trust auth); each test file gets its own schema. */
+export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface TestDatabase {
+  config: Config['database'];
+  /** Where embedded data lives (PGlite), also used as DATA_DIR for the app under test. */
+  dataDir: string;
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-test-'));
+  if (kind === 'pglite') {
+    return {
+      config: { kind: 'embedded', dataDir },
+      dataDir,
+      env: { DATA_DIR: dataDir },
+      drop: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  return {
+    config: { kind: 'postgres', url: testPostgresUrl, schema },
+    dataDir,
+    env: { DATA_DIR: dataDir, DATABASE_URL: testPostgresUrl, DATABASE_SCHEMA: schema },
+    async drop() {
+      const client = new pg.Client({ connectionString: testPostgresUrl });
+      await client.connect();
+      try {
+        await client.query(`drop schema if exists "${schema}" cascade`);
+      } finally {
+        await client.end();
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
