@@ -1,0 +1,38 @@
+import type { TemporalHandle } from '../client/temporal.js';
+import type { Config } from '../config/index.js';
+import type { Db } from '../db/connect.js';
+import type { Logger } from '../log/logger.js';
+import type { SecretBox } from '../secrets/secretBox.js';
+
+/** Everything a route or MCP tool handler may use. Built once in src/runtime/start.ts. */
+export interface ApiDependencies {
+  config: Config;
+  db: Db;
+  secretBox: SecretBox;
+  temporal: TemporalHandle;
+  logger: Logger;
+}
+
+/**
+ * Who is calling, resolved by the auth middleware before any route runs. Routes and tools
+ * scope every read and write to accountId (and userId for per-user data such as credentials).
+ */
+export interface AuthContext {
+  accountId: string;
+  userId: string;
+  via: 'apiKey' | 'serverToken';
+  apiKeyId?: string;
+  /** Set on MCP requests: the server (our unit of "agent") the call came through. */
+  serverId?: string;
+  /** A credential the client pinned with x-credential-id. */
+  credentialId?: string;
+  /** Where create_credential should send the user after OAuth (x-redirect-uri). */
+  redirectUri?: string;
+}
+
+declare module 'koa' {
+  interface DefaultState {
+    auth?: AuthContext;
+    jsonBody?: unknown;
+  }
+}
