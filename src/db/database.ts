@@ -1,8 +1,13 @@
 import type { AccountsTable, ApiKeysTable, RateBucketsTable } from './tables/accounts.js';
+import type { ConnectorSettingsTable, CustomConnectorsTable } from './tables/connectors.js';
+import type { CredentialsTable } from './tables/credentials.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   rate_buckets: RateBucketsTable;
+  custom_connectors: CustomConnectorsTable;
+  connector_settings: ConnectorSettingsTable;
+  credentials: CredentialsTable;
 }

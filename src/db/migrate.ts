@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseHandle } from './connect.js';
 import * as accounts from './migrations/20261121000000_accounts.js';
+import * as connectorsCredentials from './migrations/20261121000200_connectors_credentials.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -8,6 +9,7 @@ import * as accounts from './migrations/20261121000000_accounts.js';
  */
 const migrations: Record<string, Migration> = {
   '20261121000000_accounts': accounts,
+  '20261121000200_connectors_credentials': connectorsCredentials,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

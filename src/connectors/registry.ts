@@ -1,0 +1,136 @@
+import { ActionNotFoundError, ConnectorNotFoundError, InvalidRequestError } from '../errors.js';
+import type { Db } from '../db/connect.js';
+import {
+  getConnectorSettings,
+  getCustomConnector,
+  listConnectorSettings,
+  listCustomConnectors,
+} from '../db/repositories/connectors.js';
+import type { ConnectorSettingsRow, CustomConnectorRow } from '../db/tables/connectors.js';
+import { getCatalogConnector, listCatalogConnectors } from './catalog.js';
+import type { CustomConnectorDefinition } from './custom.js';
+import type { ActionDefinition, ConnectorDefinition, ConnectorSummary, RateLimit } from './schema.js';
+
+export interface ConnectorSettings {
+  baseUrl?: string;
+  baseUrlVariables: Record<string, string>;
+  enabled: boolean;
+  rateLimit?: RateLimit;
+}
+
+/** A connector as one account sees it: its definition with the account's settings applied. */
+export interface Connector extends Omit<ConnectorDefinition, 'source'> {
+  origin: 'catalog' | 'custom';
+  source?: ConnectorDefinition['source'];
+  settings: ConnectorSettings;
+}
+
+export interface ConnectorListing extends ConnectorSummary {
+  origin: 'catalog' | 'custom';
+  enabled: boolean;
+}
+
+const defaultSettings: ConnectorSettings = { baseUrlVariables: {}, enabled: true };
+
+export function settingsFromRow(row: ConnectorSettingsRow | undefined): ConnectorSettings {
+  if (!row) return defaultSettings;
+  return {
+    ...(row.base_url ? { baseUrl: row.base_url } : {}),
+    baseUrlVariables: row.base_url_variables,
+    enabled: row.enabled,
+    ...(row.rate_limit ? { rateLimit: row.rate_limit as RateLimit } : {}),
+  };
+}
+
+function applySettings(
+  definition: ConnectorDefinition | CustomConnectorDefinition,
+  origin: Connector['origin'],
+  settings: ConnectorSettings,
+): Connector {
+  return {
+    ...definition,
+    origin,
+    baseUrl: settings.baseUrl ?? definition.baseUrl,
+    rateLimit: settings.rateLimit ?? definition.rateLimit,
+    settings,
+  };
+}
+
+/** Stored definitions were validated with customConnectorSchema on write. */
+const customDefinitionOf = (row: CustomConnectorRow) => row.definition as CustomConnectorDefinition;
+
+/**
+ * The catalogue is consulted first: custom ids may not shadow catalogue ids, so a catalogue id
+ * never needs the database lookup for its definition (only for the account's settings).
+ */
+export async function resolveConnector(db: Db, accountId: string, connectorId: string): Promise<Connector> {
+  const [catalog, settingsRow] = await Promise.all([
+    getCatalogConnector(connectorId),
+    getConnectorSettings(db, accountId, connectorId),
+  ]);
+  const settings = settingsFromRow(settingsRow);
+  if (catalog) return applySettings(catalog, 'catalog', settings);
+  const custom = await getCustomConnector(db, accountId, connectorId);
+  if (!custom) throw new ConnectorNotFoundError(connectorId);
+  return applySettings(customDefinitionOf(custom), 'custom', settings);
+}
+
+export function summarize(definition: Omit<ConnectorDefinition, 'source'>): ConnectorSummary {
+  return {
+    id: definition.id,
+    name: definition.name,
+    category: definition.category,
+    description: definition.description,
+    authTypes: [...new Set(definition.authMethods.map((method) => method.type))],
+    actionCount: definition.actions.length,
+    resourceCount: definition.resources.length,
+  };
+}
+
+export async function listConnectors(
+  db: Db,
+  accountId: string,
+  filter: { category?: string } = {},
+): Promise<ConnectorListing[]> {
+  const [customRows, settingsRows] = await Promise.all([
+    listCustomConnectors(db, accountId),
+    listConnectorSettings(db, accountId),
+  ]);
+  const enabled = new Map(settingsRows.map((row) => [row.connector_id, row.enabled]));
+  const catalog = listCatalogConnectors(filter).map((summary) => ({ ...summary, origin: 'catalog' as const }));
+  const custom = customRows
+    .map((row) => ({ ...summarize(customDefinitionOf(row)), origin: 'custom' as const }))
+    .filter((summary) => filter.category === undefined || summary.category === filter.category);
+  return [...catalog, ...custom]
+    .map((summary) => ({ ...summary, enabled: enabled.get(summary.id) ?? true }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export function findAction(connector: Pick<Connector, 'id' | 'actions'>, actionId: string): ActionDefinition {
+  const action = connector.actions.find((candidate) => candidate.id === actionId);
+  if (!action) throw new ActionNotFoundError(connector.id, actionId);
+  return action;
+}
+
+/** The base URL with `{variable}`s filled from the account's settings or the definition's defaults. */
+export function resolveBaseUrl(connector: Connector): string {
+  return connector.baseUrl.replace(/\{([^}]+)\}/g, (_match, name: string) => {
+    const value =
+      connector.settings.baseUrlVariables[name] ??
+      connector.baseUrlVariables?.find((variable) => variable.name === name)?.default;
+    if (value === undefined || value === '') {
+      throw new InvalidRequestError(
+        `Connector "${connector.id}" needs a value for {${name}} in its base URL; set it with PUT /api/connectors/${connector.id}/settings`,
+        { connectorId: connector.id, variable: name },
+      );
+    }
+    // Variables fill a host label or path segment; anything that could change the origin is refused.
+    if (!/^[A-Za-z0-9._-]+$/.test(value)) {
+      throw new InvalidRequestError(`The value for {${name}} may only contain letters, digits, ".", "_" and "-"`, {
+        connectorId: connector.id,
+        variable: name,
+      });
+    }
+    return value;
+  }).replace(/\/+$/, '');
+}

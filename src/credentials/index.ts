@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import type { Db } from '../db/connect.js';
+import { insertCredential, listUserCredentials, revokeCredential } from '../db/repositories/credentials.js';
+import { credentialAuthTypes, type CredentialAuthType, type CredentialRow } from '../db/tables/credentials.js';
+import { InvalidRequestError, NotFoundError } from '../errors.js';
+import type { Connector } from '../connectors/registry.js';
+import type { AuthMethod } from '../connectors/schema.js';
+import type { SecretBox } from '../secrets/secretBox.js';
+import { newId } from '../secrets/tokens.js';
+
+/** Input of create_credential (MCP tool) and POST /api/credentials. */
+export const createCredentialInputSchema = z.object({
+  connectorId: z.string().min(1).max(64),
+  authenticationType: z.enum(credentialAuthTypes),
+  redirectUri: z.url().max(2048).optional(),
+  fields: z.record(z.string().min(1).max(128), z.string().max(8192)).optional(),
+  name: z.string().min(1).max(100).optional(),
+});
+export type CreateCredentialInput = z.infer<typeof createCredentialInputSchema>;
+
+/** Input of get_credentials (MCP tool) and GET /api/credentials. */
+export const listCredentialsInputSchema = z.object({ connectorId: z.string().min(1).max(64).optional() });
+export type ListCredentialsInput = z.infer<typeof listCredentialsInputSchema>;
+
+export interface CredentialOwner {
+  accountId: string;
+  userId: string;
+}
+
+/** What a caller may see of a credential: never the secret, only masked hints. */
+export interface CredentialView {
+  credentialId: string;
+  connectorId: string;
+  authenticationType: CredentialAuthType;
+  status: CredentialRow['status'];
+  name: string | null;
+  hints: Record<string, string>;
+  expiresAt: string | null;
+  createdAt: string;
+}
+
+export function credentialView(row: CredentialRow): CredentialView {
+  return {
+    credentialId: row.id,
+    connectorId: row.connector_id,
+    authenticationType: row.auth_type,
+    status: row.status,
+    name: row.name,
+    hints: row.hints,
+    expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** The field names a key-based auth method needs. */
+export function requiredFieldsOf(method: AuthMethod): string[] {
+  switch (method.type) {
+    case 'apiKey':
+      return ['apiKey'];
+    case 'bearer':
+      return ['token'];
+    case 'basic':
+      return ['username', 'password'];
+    case 'customHeaders':
+      return method.headers.map((header) => header.name);
+    default:
+      return [];
+  }
+}
+
+export interface CredentialMetadata {
+  connectorId: string;
+  requiresCredential: boolean;
+  authenticationTypes: Array<
+    | { type: 'none' }
+    | { type: 'apiKey' | 'bearer' | 'basic' | 'customHeaders'; requiredFields: Array<{ name: string; description: string }> }
+    | { type: 'oauth2'; authorizationUrl: string; scopes: string[]; availableScopes?: string[]; needsRedirectUri: true }
+  >;
+}
+
+function fieldDescription(method: AuthMethod, field: string): string {
+  if (method.type === 'apiKey') return `API key, sent in the ${method.in} ${method.in === 'header' ? 'header' : 'parameter'} "${method.name}"`;
+  if (method.type === 'bearer') return 'Access token, sent as "Authorization: Bearer <token>"';
+  if (method.type === 'customHeaders') return method.headers.find((header) => header.name === field)?.description ?? field;
+  return field === 'username' ? 'User name for HTTP Basic auth' : 'Password for HTTP Basic auth';
+}
+
+/** get_credential_metadata: how a credential for this connector is made. */
+export function getCredentialMetadata(connector: Pick<Connector, 'id' | 'authMethods'>): CredentialMetadata {
+  return {
+    connectorId: connector.id,
+    requiresCredential: !connector.authMethods.some((method) => method.type === 'none'),
+    authenticationTypes: connector.authMethods.map((method) => {
+      if (method.type === 'none') return { type: 'none' as const };
+      if (method.type === 'oauth2') {
+        return {
+          type: 'oauth2' as const,
+          authorizationUrl: method.authorizationUrl,
+          scopes: method.scopes,
+          ...(method.availableScopes ? { availableScopes: method.availableScopes } : {}),
+          needsRedirectUri: true as const,
+        };
+      }
+      return {
+        type: method.type,
+        requiredFields: requiredFieldsOf(method).map((name) => ({ name, description: fieldDescription(method, name) })),
+      };
+    }),
+  };
+}
+
+/**
+ * A hint that lets people tell credentials apart without revealing them: the last 6 characters,
+ * and nothing at all for short values, where 6 characters would be most of the secret.
+ */
+export function maskSecret(value: string): string {
+  return value.length >= 16 ? `…${value.slice(-6)}` : '…';
+}
+
+/** create_credential for apiKey, bearer, basic and customHeaders; OAuth has its own flow. */
+export async function createKeyCredential(
+  deps: { db: Db; secretBox: SecretBox },
+  owner: CredentialOwner,
+  connector: Pick<Connector, 'id' | 'authMethods'>,
+  input: CreateCredentialInput,
+): Promise<CredentialView> {
+  const supported = connector.authMethods.map((method) => method.type);
+  const method = connector.authMethods.find((candidate) => candidate.type === input.authenticationType);
+  if (!method) {
+    throw new InvalidRequestError(
+      `Connector "${connector.id}" does not support ${input.authenticationType} credentials`,
+      { connectorId: connector.id, supportedTypes: supported },
+    );
+  }
+  if (method.type === 'oauth2' || method.type === 'none') {
+    throw new InvalidRequestError(`${method.type} credentials are not created from fields`, {
+      connectorId: connector.id,
+      authenticationType: method.type,
+    });
+  }
+  const required = requiredFieldsOf(method);
+  const fields = input.fields ?? {};
+  const missing = required.filter((name) => !fields[name]);
+  const unexpected = Object.keys(fields).filter((name) => !required.includes(name));
+  if (missing.length > 0 || unexpected.length > 0) {
+    throw new InvalidRequestError(`Fields for ${method.type} credentials must be exactly: ${required.join(', ')}`, {
+      connectorId: connector.id,
+      authenticationType: method.type,
+      requiredFields: required,
+      ...(missing.length > 0 ? { missing } : {}),
+      ...(unexpected.length > 0 ? { unexpected } : {}),
+    });
+  }
+  const id = newId('cred');
+  const secretsEncrypted = deps.secretBox.seal(JSON.stringify(fields), `credential:${id}`);
+  const row = await insertCredential(deps.db, {
+    id,
+    accountId: owner.accountId,
+    userId: owner.userId,
+    connectorId: connector.id,
+    authType: method.type,
+    status: 'active',
+    ...(input.name ? { name: input.name } : {}),
+    secretsEncrypted,
+    keyId: deps.secretBox.keyIdOf(secretsEncrypted) ?? null,
+    hints: Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, maskSecret(value)])),
+  });
+  return credentialView(row);
+}
+
+export async function listCredentials(db: Db, owner: CredentialOwner, input: ListCredentialsInput = {}): Promise<CredentialView[]> {
+  const rows = await listUserCredentials(db, { ...owner, ...(input.connectorId ? { connectorId: input.connectorId } : {}) });
+  return rows.map(credentialView);
+}
+
+export async function deleteCredential(db: Db, owner: CredentialOwner, credentialId: string): Promise<void> {
+  if (!(await revokeCredential(db, owner, credentialId))) {
+    throw new NotFoundError(`Credential "${credentialId}" does not exist`, { credentialId });
+  }
+}

@@ -1,0 +1,29 @@
+import type { ColumnType, Selectable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface CustomConnectorsTable {
+  account_id: string;
+  id: string;
+  /** The validated connector definition (custom-connector schema), stored as given. */
+  definition: Json<unknown>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** Per-account overrides of a catalogue or custom connector. */
+export interface ConnectorSettingsTable {
+  account_id: string;
+  connector_id: string;
+  base_url: string | null;
+  /** Values for the definition's baseUrlVariables, e.g. {"domain": "acme"} for Jira. */
+  base_url_variables: Json<Record<string, string>>;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  rate_limit: Json<unknown> | null;
+  updated_at: UpdatedAt;
+}
+
+export type CustomConnectorRow = Selectable<CustomConnectorsTable>;
+export type ConnectorSettingsRow = Selectable<ConnectorSettingsTable>;

@@ -1,0 +1,31 @@
+import type { ColumnType, Selectable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export const credentialAuthTypes = ['apiKey', 'bearer', 'basic', 'customHeaders', 'oauth2'] as const;
+export type CredentialAuthType = (typeof credentialAuthTypes)[number];
+export const credentialStatuses = ['active', 'refreshing', 'needs_reauth', 'revoked'] as const;
+export type CredentialStatus = (typeof credentialStatuses)[number];
+
+export interface CredentialsTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  connector_id: string;
+  auth_type: CredentialAuthType;
+  status: CredentialStatus;
+  name: string | null;
+  /** SecretBox.seal(JSON of the fields, 'credential:<id>'); null while an OAuth flow is pending. */
+  secrets_encrypted: string | null;
+  /** The key that sealed secrets_encrypted, so key rotation can find rows still on an old key. */
+  key_id: string | null;
+  /** Field name -> masked hint, safe to show. */
+  hints: ColumnType<Record<string, string>, string, string>;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type CredentialRow = Selectable<CredentialsTable>;
