@@ -1,21 +1,56 @@
+import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../log/logger.js';
+import { apiAuth } from './auth.js';
+import type { ApiDependencies } from './context.js';
 import { errorHandler } from './errorHandler.js';
+import { allTools } from './mcp/tools/index.js';
+import { mcpRoutes } from './mcp/route.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { frontDoorRateLimit } from './rateLimit.js';
+import type { ApiRouter } from './routing.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { keyRoutes } from './routes/keys.js';
+import { serverRoutes } from './routes/servers.js';
 
-export interface AppDependencies {
+export interface AppOptions {
   logger: Logger;
   readinessChecks: ReadinessCheck[];
+  /** Absent in worker processes, which serve health only. */
+  api?: ApiDependencies;
 }
 
-export function createApp(deps: AppDependencies): Koa {
+export function createApp(options: AppOptions): Koa {
   const app = new Koa({ proxy: false });
   app.silent = true;
-  app.use(requestLog(deps.logger));
-  app.use(errorHandler(deps.logger));
-  const health = healthRoutes(deps.readinessChecks);
+  app.use(requestLog(options.logger));
+  app.use(errorHandler(options.logger));
+  const health = healthRoutes(options.readinessChecks);
   app.use(health.routes()).use(health.allowedMethods());
+  if (options.api) mountApi(app, options.api);
   return app;
+}
+
+function mountApi(app: Koa, deps: ApiDependencies) {
+  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps)];
+  const openApiDocument = buildOpenApiDocument(
+    routers.flatMap((router) => router.operations),
+    deps.publicUrl,
+  );
+
+  const publicRoutes = new Router();
+  publicRoutes.get('/api/openapi.json', (ctx) => {
+    ctx.body = openApiDocument;
+  });
+  app.use(publicRoutes.routes());
+
+  const mcp = mcpRoutes(deps, allTools);
+  app.use(mcp.routes()).use(mcp.allowedMethods());
+
+  const api = new Router();
+  api.use('/api', apiAuth(deps), frontDoorRateLimit(deps));
+  for (const { router } of routers) api.use(router.routes(), router.allowedMethods());
+  app.use(api.routes()).use(api.allowedMethods());
 }
 
 function requestLog(logger: Logger): Koa.Middleware {

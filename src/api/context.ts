@@ -7,6 +7,8 @@ import type { SecretBox } from '../secrets/secretBox.js';
 /** Everything a route or MCP tool handler may use. Built once in src/runtime/start.ts. */
 export interface ApiDependencies {
   config: Config;
+  /** PUBLIC_URL, or the address this process is bound to. */
+  publicUrl: string;
   db: Db;
   secretBox: SecretBox;
   temporal: TemporalHandle;

@@ -39,7 +39,20 @@ export function errorHandler(logger: Logger): Middleware {
       if (failure instanceof RateLimitedError) ctx.set('Retry-After', String(failure.retryAfterSeconds));
       if (failure.code === 'SERVICE_UNAVAILABLE') ctx.set('Retry-After', '5');
       ctx.status = failure.status;
-      ctx.body = failure.toBody();
+      ctx.body = ctx.path.startsWith('/mcp') ? jsonRpcErrorBody(failure) : failure.toBody();
     }
+  };
+}
+
+/**
+ * /mcp speaks JSON-RPC, so refusals before the protocol layer (auth, rate limit, bad body) use its
+ * error object; our code and details travel in `data`.
+ */
+function jsonRpcErrorBody(failure: SwitchboardError) {
+  const code = failure.code === 'INVALID_REQUEST' && failure.message.includes('JSON') ? -32700 : -32000;
+  return {
+    jsonrpc: '2.0',
+    error: { code, message: failure.message, data: failure.toBody().error },
+    id: null,
   };
 }

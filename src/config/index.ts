@@ -64,8 +64,8 @@ export interface Config {
   role: Role;
   port: number;
   host: string;
-  /** Base URL clients reach the API at; used to build MCP and OAuth callback URLs. */
-  publicUrl: string;
+  /** Base URL clients reach the API at (MCP and OAuth callback URLs); unset: the bound address. */
+  publicUrl?: string;
   dataDir: string;
   database: { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string; schema?: string };
   temporal: {
@@ -119,12 +119,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
   return {
     role,
     port: e.PORT,
     host: e.HOST,
-    publicUrl,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     dataDir: e.DATA_DIR,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) }

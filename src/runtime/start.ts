@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
@@ -88,10 +88,17 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
         check: async () => (worker ? worker.getState() === 'RUNNING' : workerIsPolling(temporal)),
       },
     ];
-    const app = createApp({ logger, readinessChecks });
-    const server = await listen(app.callback(), config.port, config.host);
+    const server = await listen(config.port, config.host);
     stack.push(() => closeServer(server));
     const { port } = server.address() as AddressInfo;
+    const apiUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    const publicUrl = config.publicUrl ?? apiUrl;
+    const app = createApp({
+      logger,
+      readinessChecks,
+      ...(config.role === 'worker' ? {} : { api: { config, publicUrl, db: database.db, secretBox, temporal, logger } }),
+    });
+    server.on('request', app.callback());
 
     return {
       config,
@@ -99,7 +106,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       database,
       secretBox,
       temporal,
-      apiUrl: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+      apiUrl,
       temporalUiUrl: devServer?.uiUrl ?? config.temporal.uiUrl,
       generatedApiKey: bootstrap?.generatedKey,
       stop,
@@ -126,9 +133,10 @@ async function startEmbeddedTemporal(config: Config, logger: Logger): Promise<Ru
   });
 }
 
-function listen(handler: RequestListener, port: number, host: string): Promise<Server> {
+/** Binds first and attaches the app afterwards, so URLs built by the app know the real port. */
+function listen(port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(handler);
+    const server = createServer();
     // SSE streams for MCP stay open for minutes; don't let the default request time-out cut them.
     server.requestTimeout = 0;
     server.keepAliveTimeout = 65_000;

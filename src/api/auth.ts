@@ -1,0 +1,128 @@
+import type { Context, Middleware } from 'koa';
+import { findActiveApiKey } from '../db/repositories/accounts.js';
+import { findServerByToken, getServer } from '../db/repositories/servers.js';
+import type { Account } from '../db/tables/accounts.js';
+import type { ServerRow } from '../db/tables/servers.js';
+import { ForbiddenError, InvalidRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
+import { userAllowed } from '../servers/restrictions.js';
+import { serverIdParam } from '../servers/schemas.js';
+import type { ApiDependencies, AuthContext } from './context.js';
+import { userIdSchema, verifyUserToken } from './userTokens.js';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The MCP server a /mcp request addresses, once authenticated. */
+    server?: ServerRow;
+    /** What the front-door rate limit counts against: one bucket per API key or access token. */
+    rateLimitKey?: string;
+  }
+}
+
+function bearerOf(ctx: Context): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
+  return match?.[1];
+}
+
+function userIdHeader(ctx: Context): string | undefined {
+  const value = ctx.get('x-user-id');
+  if (!value) return undefined;
+  const parsed = userIdSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidRequestError('x-user-id is not a valid user id', { header: 'x-user-id' });
+  return parsed.data;
+}
+
+async function apiKeyCaller(deps: ApiDependencies, ctx: Context) {
+  const key = bearerOf(ctx);
+  if (!key) return undefined;
+  const apiKey = await findActiveApiKey(deps.db, key);
+  if (!apiKey) throw new UnauthorizedError('The API key is invalid or revoked');
+  return apiKey;
+}
+
+async function userFromToken(deps: ApiDependencies, ctx: Context, account?: Account) {
+  const token = ctx.get('x-user-token');
+  return token ? verifyUserToken(deps.db, deps.secretBox, token, account) : undefined;
+}
+
+/**
+ * Management API: `Authorization: Bearer <API key>` (x-user-id optional, defaults to the key's
+ * user), or an x-user-token alone, which acts as the user it names.
+ */
+export function apiAuth(deps: ApiDependencies): Middleware {
+  return async (ctx, next) => {
+    const apiKey = await apiKeyCaller(deps, ctx);
+    const tokenUser = await userFromToken(deps, ctx, apiKey?.account);
+    if (!apiKey && !tokenUser) {
+      throw new UnauthorizedError('Send Authorization: Bearer <API key>, or an x-user-token');
+    }
+    const accountId = apiKey?.account_id ?? tokenUser!.account.id;
+    ctx.state.auth = {
+      accountId,
+      userId: tokenUser?.userId ?? userIdHeader(ctx) ?? apiKey!.user_id,
+      via: 'apiKey',
+      ...(apiKey ? { apiKeyId: apiKey.id } : {}),
+    };
+    ctx.state.rateLimitKey = apiKey ? `key:${apiKey.id}` : `user:${accountId}:${tokenUser!.userId}`;
+    await next();
+  };
+}
+
+/**
+ * MCP endpoint: /mcp/:serverId/:accessToken needs nothing else; /mcp/:serverId (or /mcp with
+ * x-mcp-server-id) needs an API key of the server's account. x-user-token names the end user on
+ * any server; x-user-id is honoured on public servers only, or with the account's API key.
+ */
+export function mcpAuth(deps: ApiDependencies): Middleware {
+  return async (ctx, next) => {
+    const params = (ctx as Context & { params: Record<string, string | undefined> }).params;
+    const serverId = serverIdParam.safeParse(params.serverId ?? ctx.get('x-mcp-server-id'));
+    if (!serverId.success) throw new NotFoundError('Unknown MCP server');
+
+    let server: ServerRow;
+    let userId: string;
+    let base: Pick<AuthContext, 'via' | 'apiKeyId'>;
+    if (params.accessToken) {
+      const found = await findServerByToken(deps.db, serverId.data, params.accessToken);
+      if (!found) throw new UnauthorizedError('The access token is invalid, expired or revoked');
+      server = found.server;
+      userId = (server.is_public ? userIdHeader(ctx) : undefined) ?? server.owner_user_id;
+      base = { via: 'serverToken' };
+      ctx.state.rateLimitKey = `token:${found.tokenId}`;
+    } else {
+      const apiKey = await apiKeyCaller(deps, ctx);
+      if (!apiKey) throw new UnauthorizedError('Use the access URL, or send Authorization: Bearer <API key>');
+      const found = await getServer(deps.db, serverId.data);
+      if (!found) throw new NotFoundError('Unknown MCP server', { serverId: serverId.data });
+      if (found.account_id !== apiKey.account_id) throw new ForbiddenError('This server belongs to another account');
+      server = found;
+      userId = userIdHeader(ctx) ?? apiKey.user_id;
+      base = { via: 'apiKey', apiKeyId: apiKey.id };
+      ctx.state.rateLimitKey = `key:${apiKey.id}`;
+    }
+
+    const tokenUser = ctx.get('x-user-token')
+      ? await verifyUserToken(deps.db, deps.secretBox, ctx.get('x-user-token'))
+      : undefined;
+    if (tokenUser) {
+      if (tokenUser.account.id !== server.account_id) {
+        throw new UnauthorizedError('x-user-token was not issued for this account');
+      }
+      userId = tokenUser.userId;
+    }
+    if (!userAllowed(server.restrictions, userId)) {
+      throw new ForbiddenError('This user may not use this server', { userId });
+    }
+    const credentialId = ctx.get('x-credential-id') || undefined;
+    const redirectUri = ctx.get('x-redirect-uri') || undefined;
+    ctx.state.server = server;
+    ctx.state.auth = {
+      ...base,
+      accountId: server.account_id,
+      userId,
+      serverId: server.id,
+      ...(credentialId ? { credentialId } : {}),
+      ...(redirectUri ? { redirectUri } : {}),
+    };
+    await next();
+  };
+}

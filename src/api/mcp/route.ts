@@ -1,0 +1,38 @@
+import Router from '@koa/router';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Middleware } from 'koa';
+import { mcpAuth } from '../auth.js';
+import { readJsonBody } from '../body.js';
+import type { ApiDependencies } from '../context.js';
+import { frontDoorRateLimit } from '../rateLimit.js';
+import { createMcpServer, describeTools } from './server.js';
+import type { ToolDefinition } from './tool.js';
+
+/**
+ * Streamable HTTP at /mcp/:serverId/:accessToken, /mcp/:serverId and /mcp (x-mcp-server-id).
+ * Stateless: no session lives in this process, so any replica serves any request.
+ */
+export function mcpRoutes(deps: ApiDependencies, tools: readonly ToolDefinition[]): Router {
+  const described = describeTools(tools);
+  const serve: Middleware = async (ctx) => {
+    const body = ctx.method === 'POST' ? await readJsonBody(ctx) : undefined;
+    const server = createMcpServer(tools, described, {
+      deps,
+      auth: { ...ctx.state.auth!, serverId: ctx.state.server!.id },
+      server: ctx.state.server!,
+    });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    await server.connect(transport);
+    ctx.respond = false;
+    ctx.res.once('close', () => {
+      void server.close();
+    });
+    await transport.handleRequest(ctx.req, ctx.res, body);
+  };
+  const chain = [mcpAuth(deps), frontDoorRateLimit(deps), serve];
+  const router = new Router();
+  for (const path of ['/mcp/:serverId/:accessToken', '/mcp/:serverId', '/mcp']) {
+    router.post(path, ...chain).get(path, ...chain).delete(path, ...chain);
+  }
+  return router;
+}

@@ -1,0 +1,75 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { SwitchboardError } from '../../errors.js';
+import { invalidRequestFromZod, toSwitchboardError } from '../errorHandler.js';
+import { jsonSchemaOf, type ToolContext, type ToolDefinition } from './tool.js';
+
+export const SERVER_INFO = { name: 'switchboard', version: '0.1.0' };
+
+const INSTRUCTIONS = [
+  'Switchboard connects you to SaaS platforms (Slack, GitHub, HubSpot, …).',
+  'Typical flow: list_connectors → get_connector_resources → get_action_details → execute_action.',
+  'If execute_action fails with CREDENTIAL_NOT_FOUND, call get_credential_metadata and create_credential,',
+  'then show the user the authorization URL. discover_action_path plans multi-step goals.',
+].join(' ');
+
+/** tools/list is the same for every request; compute the JSON Schemas once. */
+export function describeTools(tools: readonly ToolDefinition[]): Tool[] {
+  return tools.map((tool) => ({
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: jsonSchemaOf(tool.input, 'input') as Tool['inputSchema'],
+    ...(tool.output ? { outputSchema: jsonSchemaOf(tool.output, 'output') as Tool['outputSchema'] } : {}),
+    annotations: { title: tool.title, ...tool.annotations },
+  }));
+}
+
+export function errorResult(error: SwitchboardError): CallToolResult {
+  const body = error.toBody();
+  return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }], structuredContent: { ...body } };
+}
+
+/**
+ * A protocol server for one HTTP request. The transport is stateless, so any replica can answer
+ * any request; everything a call needs comes from the request's auth and the database.
+ */
+export function createMcpServer(
+  tools: readonly ToolDefinition[],
+  described: Tool[],
+  context: Omit<ToolContext, 'signal'>,
+): Server {
+  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: described }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const tool = byName.get(request.params.name);
+    if (!tool) {
+      return errorResult(
+        new SwitchboardError('NOT_FOUND', `Unknown tool "${request.params.name}"`, {
+          tools: tools.map((known) => known.name),
+        }),
+      );
+    }
+    const input = tool.input.safeParse(request.params.arguments ?? {});
+    if (!input.success) return errorResult(invalidRequestFromZod(input.error, `Invalid arguments for ${tool.name}`));
+    try {
+      const result = await tool.run(input.data, { ...context, signal: extra.signal });
+      return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
+    } catch (error) {
+      const failure = toSwitchboardError(error);
+      if (failure.code === 'INTERNAL_ERROR') {
+        context.deps.logger.error({ err: error, tool: tool.name }, 'tool failed');
+      }
+      return errorResult(failure);
+    }
+  });
+  return server;
+}

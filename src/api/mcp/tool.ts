@@ -1,0 +1,32 @@
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { ServerRow } from '../../db/tables/servers.js';
+import type { ApiDependencies, AuthContext } from '../context.js';
+
+export interface ToolContext {
+  deps: ApiDependencies;
+  auth: AuthContext & { serverId: string };
+  server: ServerRow;
+  signal: AbortSignal;
+}
+
+/** One MCP tool: its zod input (the shared schema), what it returns, and what it does. */
+export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
+  name: string;
+  title: string;
+  description: string;
+  input: Input;
+  output?: z.ZodType;
+  annotations: ToolAnnotations;
+  run(input: z.infer<Input>, context: ToolContext): Promise<Record<string, unknown>>;
+}
+
+export function defineTool<Input extends z.ZodType>(tool: ToolDefinition<Input>): ToolDefinition {
+  return tool as unknown as ToolDefinition;
+}
+
+/** JSON Schema for tools/list; zod 4 emits draft 2020-12, which MCP accepts. */
+export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ACTION_ID_PATTERN, CONNECTOR_ID_PATTERN, connectorCategorySchema } from '../../connectors/schema.js';
+
+/**
+ * Inputs of the MCP tools that are not owned by a domain module. Each is the one schema for that
+ * input: the tool, the matching REST route (e.g. POST /api/runs) and the tests import it from here.
+ */
+export const connectorIdSchema = z
+  .string()
+  .regex(CONNECTOR_ID_PATTERN, 'must be a connector id such as "slack" (see list_connectors)');
+export const actionIdSchema = z
+  .string()
+  .regex(ACTION_ID_PATTERN, 'must be an action id such as "chat_postMessage" (see get_connector_resources)');
+
+export const listConnectorsInput = z
+  .object({
+    category: connectorCategorySchema.optional().describe('Only connectors of this category'),
+  })
+  .strict();
+
+export const getConnectorResourcesInput = z.object({ connectorId: connectorIdSchema }).strict();
+
+export const getActionDetailsInput = z.object({ connectorId: connectorIdSchema, actionId: actionIdSchema }).strict();
+
+export const executeActionInput = z
+  .object({
+    connectorId: connectorIdSchema,
+    actionId: actionIdSchema,
+    parameters: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Input values by parameter name, as listed by get_action_details'),
+    credentialId: z
+      .string()
+      .max(100)
+      .optional()
+      .describe('Which credential to use when the user has several (else the x-credential-id header, else the newest)'),
+  })
+  .strict();
+export type ExecuteActionToolInput = z.infer<typeof executeActionInput>;
+
+export const discoverActionPathInput = z
+  .object({
+    connectorId: connectorIdSchema,
+    goal: z.string().trim().min(3).max(500).describe('What the user wants done, in plain words'),
+  })
+  .strict();

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { findAction, listConnectors, resolveConnector, type Connector } from '../../../connectors/registry.js';
+import type { ActionParameter } from '../../../connectors/schema.js';
+import { ConnectorNotFoundError, ForbiddenError } from '../../../errors.js';
+import { actionAllowed, connectorAllowed } from '../../../servers/restrictions.js';
+import { getActionDetailsInput, getConnectorResourcesInput, listConnectorsInput } from '../toolInputs.js';
+import { defineTool, type ToolContext } from '../tool.js';
+
+const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+
+/** A connector this server may use: restrictions and the account's enabled switch both apply. */
+export async function usableConnector(context: ToolContext, connectorId: string): Promise<Connector> {
+  const connector = await resolveConnector(context.deps.db, context.auth.accountId, connectorId);
+  if (!connector.settings.enabled) throw new ConnectorNotFoundError(connectorId);
+  if (!connectorAllowed(context.server.restrictions, connector.id)) {
+    throw new ForbiddenError(`Connector "${connectorId}" is not available on this server`, { connectorId });
+  }
+  return connector;
+}
+
+export function assertActionAllowed(context: ToolContext, connectorId: string, actionId: string): void {
+  if (!actionAllowed(context.server.restrictions, connectorId, actionId)) {
+    throw new ForbiddenError(`Action "${actionId}" is not available on this server`, { connectorId, actionId });
+  }
+}
+
+const connectorListing = z.object({
+  id: z.string(),
+  name: z.string(),
+  category: z.string(),
+  description: z.string(),
+  authTypes: z.array(z.string()),
+  actionCount: z.number(),
+});
+
+export const listConnectorsTool = defineTool({
+  name: 'list_connectors',
+  title: 'List connectors',
+  description:
+    'Lists the SaaS platforms you can act on (Slack, GitHub, HubSpot, …) with their ids, categories and auth types. ' +
+    'Optionally filter by category (communication, crm, marketing, storage, productivity, development, finance, support, …). ' +
+    'Use an id from here with get_connector_resources.',
+  input: listConnectorsInput,
+  output: z.object({ connectors: z.array(connectorListing), count: z.number() }),
+  annotations: readOnly,
+  async run(input, context) {
+    const all = await listConnectors(context.deps.db, context.auth.accountId, input);
+    const connectors = all
+      .filter((connector) => connector.enabled && connectorAllowed(context.server.restrictions, connector.id))
+      .map(({ id, name, category, description, authTypes, actionCount }) => ({
+        id,
+        name,
+        category,
+        description,
+        authTypes,
+        actionCount,
+      }));
+    return { connectors, count: connectors.length };
+  },
+});
+
+export const getConnectorResourcesTool = defineTool({
+  name: 'get_connector_resources',
+  title: 'Get connector resources and actions',
+  description:
+    "Lists a connector's resources (channels, users, contacts, …) and the actions on each, with a one-line description. " +
+    'Use an action id from here with get_action_details before calling execute_action.',
+  input: getConnectorResourcesInput,
+  output: z.object({
+    connectorId: z.string(),
+    name: z.string(),
+    resources: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        actions: z.array(z.object({ id: z.string(), title: z.string(), description: z.string(), method: z.string() })),
+      }),
+    ),
+  }),
+  annotations: readOnly,
+  async run({ connectorId }, context) {
+    const connector = await usableConnector(context, connectorId);
+    const resources = connector.resources
+      .map((resource) => ({
+        id: resource.id,
+        name: resource.name,
+        actions: connector.actions
+          .filter((action) => action.resource === resource.id)
+          .filter((action) => actionAllowed(context.server.restrictions, connector.id, action.id))
+          .map((action) => ({ id: action.id, title: action.title, description: action.description, method: action.method })),
+      }))
+      .filter((resource) => resource.actions.length > 0);
+    return { connectorId: connector.id, name: connector.name, resources };
+  },
+});
+
+const parameterDetails = z.object({
+  name: z.string(),
+  location: z.enum(['path', 'query', 'header', 'body']),
+  type: z.string(),
+  description: z.string().optional(),
+  sample: z.unknown().optional(),
+  enum: z.array(z.unknown()).optional(),
+});
+
+function describeParameter(parameter: ActionParameter) {
+  return {
+    name: parameter.name,
+    location: parameter.in,
+    type: parameter.type,
+    ...(parameter.description ? { description: parameter.description } : {}),
+    ...(parameter.sample !== undefined ? { sample: parameter.sample } : {}),
+    ...(parameter.enum ? { enum: parameter.enum } : {}),
+  };
+}
+
+export const getActionDetailsTool = defineTool({
+  name: 'get_action_details',
+  title: 'Get action details',
+  description:
+    "Returns an action's required and optional parameters with types, descriptions and sample values, and how it pages. " +
+    'Pass those parameters to execute_action.',
+  input: getActionDetailsInput,
+  output: z.object({
+    connectorId: z.string(),
+    actionId: z.string(),
+    title: z.string(),
+    description: z.string(),
+    method: z.string(),
+    path: z.string(),
+    resource: z.string(),
+    requiredParameters: z.array(parameterDetails),
+    optionalParameters: z.array(parameterDetails),
+    idempotent: z.boolean(),
+    pagination: z.unknown().optional(),
+  }),
+  annotations: readOnly,
+  async run({ connectorId, actionId }, context) {
+    const connector = await usableConnector(context, connectorId);
+    const action = findAction(connector, actionId);
+    assertActionAllowed(context, connector.id, action.id);
+    return {
+      connectorId: connector.id,
+      actionId: action.id,
+      title: action.title,
+      description: action.description,
+      method: action.method,
+      path: action.path,
+      resource: action.resource,
+      requiredParameters: action.parameters.filter((p) => p.required).map(describeParameter),
+      optionalParameters: action.parameters.filter((p) => !p.required).map(describeParameter),
+      idempotent: action.idempotent ?? false,
+      ...(action.pagination ? { pagination: action.pagination } : {}),
+    };
+  },
+});

@@ -1,0 +1,69 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { z } from 'zod';
+import type { AuthContext } from './context.js';
+import { readJsonBody } from './body.js';
+import { invalidRequestFromZod } from './errorHandler.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+
+/** What the OpenAPI document says about one route; built from the same zod schemas the route parses with. */
+export interface OperationSpec {
+  method: HttpMethod;
+  /** Koa-style path: /api/servers/:serverId */
+  path: string;
+  summary: string;
+  tag: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  response?: z.ZodType;
+  status?: number;
+  /** Routes that need no authentication (the OAuth callback, health). */
+  public?: boolean;
+}
+
+export interface RouteInput<Body, Query> {
+  ctx: Context;
+  auth: AuthContext;
+  body: Body;
+  query: Query;
+  params: Record<string, string>;
+}
+
+/**
+ * A router that validates bodies and query strings with the route's zod schemas (INVALID_REQUEST
+ * naming each bad field) and remembers every operation for GET /api/openapi.json.
+ */
+export class ApiRouter {
+  readonly router = new Router();
+  readonly operations: OperationSpec[] = [];
+
+  add<Body extends z.ZodType | undefined = undefined, Query extends z.ZodType | undefined = undefined>(
+    spec: OperationSpec & { body?: Body; query?: Query },
+    handler: (
+      input: RouteInput<Body extends z.ZodType ? z.infer<Body> : undefined, Query extends z.ZodType ? z.infer<Query> : undefined>,
+    ) => Promise<unknown>,
+  ): this {
+    this.operations.push(spec);
+    this.router[spec.method](spec.path, async (ctx) => {
+      const body = spec.body ? parse(spec.body, (await readJsonBody(ctx)) ?? {}, 'The request body is invalid') : undefined;
+      const query = spec.query ? parse(spec.query, ctx.query, 'The query string is invalid') : undefined;
+      const result = await handler({
+        ctx,
+        auth: ctx.state.auth!,
+        body: body as never,
+        query: query as never,
+        params: (ctx as Context & { params: Record<string, string> }).params,
+      });
+      ctx.status = spec.status ?? 200;
+      ctx.body = result;
+    });
+    return this;
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, message: string): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalidRequestFromZod(parsed.error, message);
+  return parsed.data;
+}

@@ -1,0 +1,29 @@
+import type { ColumnType, Selectable } from 'kysely';
+import type { Restrictions } from '../../servers/schemas.js';
+
+export interface ServersTable {
+  /** Readable slug of the name plus a random suffix: my-server-a1b2c3d4. */
+  id: string;
+  account_id: string;
+  owner_user_id: string;
+  name: string;
+  description: string;
+  is_public: boolean;
+  token_expires_in_days: number;
+  restrictions: ColumnType<Restrictions, string, string>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ServerTokensTable {
+  id: string;
+  server_id: string;
+  token_hash: string;
+  token_hint: string;
+  expires_at: Date;
+  revoked_at: Date | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export type ServerRow = Selectable<ServersTable>;
+export type ServerTokenRow = Selectable<ServerTokensTable>;
