@@ -1,11 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/app.js';
 import { api, connectMcp } from '../support/mcp.js';
+import { spawnSwitchboard } from '../support/process.js';
+import { inject } from 'vitest';
+
+const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const initialize = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};
 
 describe('MCP front door', () => {
   let app: TestApp;
   const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     api(app.apiUrl, app.apiKey, method, path, body, headers);
+  const rawMcp = (url: string, body: unknown, headers: Record<string, string> = MCP_HEADERS) =>
+    fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
 
   beforeAll(async () => {
     app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
@@ -26,15 +38,234 @@ describe('MCP front door', () => {
     expect(created.body.accessUrl).toBe(`${created.body.url}/${created.body.accessToken}`);
 
     const client = await connectMcp(created.body.accessUrl);
+    expect(client.getServerVersion()?.name).toBe('switchboard');
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(
-      expect.arrayContaining(['list_connectors', 'get_connector_resources', 'get_action_details']),
-    );
+    for (const tool of tools) {
+      expect(tool.inputSchema.type).toBe('object');
+      expect(tool.description!.length).toBeGreaterThan(40);
+      expect(tool.annotations).toBeDefined();
+    }
     const result = await client.callTool({ name: 'list_connectors', arguments: { category: 'communication' } });
     expect(result.isError).toBeFalsy();
     const listed = result.structuredContent as { connectors: Array<{ id: string; category: string }>; count: number };
     expect(listed.connectors.map((c) => c.id)).toContain('slack');
     expect(listed.connectors.every((c) => c.category === 'communication')).toBe(true);
     await client.close();
+  });
+
+  it('negotiates 2025-11-25 and older protocol versions', async () => {
+    const { body } = await call('POST', '/api/servers', { name: 'versions' });
+    for (const version of ['2025-11-25', '2025-06-18', '2025-03-26']) {
+      const response = await rawMcp(body.accessUrl, { ...initialize, params: { ...initialize.params, protocolVersion: version } });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain(`"protocolVersion":"${version}"`);
+    }
+  });
+
+  it('applies restrictions: blocked connectors and actions are hidden and refused', async () => {
+    const { body } = await call('POST', '/api/servers', {
+      name: 'restricted',
+      restrictions: {
+        connectors: { mode: 'allowlist', ids: ['slack', 'github'] },
+        actions: { mode: 'blocklist', ids: ['slack:chat_postMessage'] },
+      },
+    });
+    expect(body.hasRestrictions).toBe(true);
+    const client = await connectMcp(body.accessUrl);
+    const listed = (await client.callTool({ name: 'list_connectors', arguments: {} })).structuredContent as {
+      connectors: Array<{ id: string }>;
+    };
+    expect(listed.connectors.map((c) => c.id).sort()).toEqual(['github', 'slack']);
+
+    const resources = (await client.callTool({ name: 'get_connector_resources', arguments: { connectorId: 'slack' } }))
+      .structuredContent as { resources: Array<{ actions: Array<{ id: string }> }> };
+    const actionIds = resources.resources.flatMap((r) => r.actions.map((a) => a.id));
+    expect(actionIds).toContain('conversations_list');
+    expect(actionIds).not.toContain('chat_postMessage');
+
+    const blocked = await client.callTool({
+      name: 'get_action_details',
+      arguments: { connectorId: 'slack', actionId: 'chat_postMessage' },
+    });
+    expect(blocked.isError).toBe(true);
+    expect((blocked.structuredContent as any).error.code).toBe('FORBIDDEN');
+    const other = await client.callTool({ name: 'get_connector_resources', arguments: { connectorId: 'hubspot' } });
+    expect((other.structuredContent as any).error.code).toBe('FORBIDDEN');
+    await client.close();
+  });
+
+  it('answers bad tool input with INVALID_REQUEST naming the field', async () => {
+    const { body } = await call('POST', '/api/servers', { name: 'bad-input' });
+    const client = await connectMcp(body.accessUrl);
+    const result = await client.callTool({ name: 'get_action_details', arguments: { connectorId: 'slack' } });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toMatchObject({
+      error: { code: 'INVALID_REQUEST', details: { issues: [expect.objectContaining({ field: 'actionId' })] } },
+    });
+    const unknown = await client.callTool({ name: 'get_connector_resources', arguments: { connectorId: 'nope' } });
+    expect((unknown.structuredContent as any).error.code).toBe('CONNECTOR_NOT_FOUND');
+    await client.close();
+  });
+
+  it('refuses users outside the users restriction, and honours x-user-id on public servers only', async () => {
+    const restricted = await call('POST', '/api/servers', {
+      name: 'users',
+      isPublic: true,
+      restrictions: { users: { mode: 'blocklist', ids: ['mallory'] } },
+    });
+    const refused = await rawMcp(restricted.body.accessUrl, initialize, { ...MCP_HEADERS, 'x-user-id': 'mallory' });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ jsonrpc: '2.0', error: { data: { code: 'FORBIDDEN' } } });
+    expect((await rawMcp(restricted.body.accessUrl, initialize, { ...MCP_HEADERS, 'x-user-id': 'alice' })).status).toBe(200);
+
+    const privateServer = await call('POST', '/api/servers', {
+      name: 'private-users',
+      restrictions: { users: { mode: 'blocklist', ids: ['mallory'] } },
+    });
+    // On a private server x-user-id is ignored: the call acts as the owner, whom the list does not block.
+    expect((await rawMcp(privateServer.body.accessUrl, initialize, { ...MCP_HEADERS, 'x-user-id': 'mallory' })).status).toBe(200);
+  });
+
+  it('accepts x-user-token JWTs of this account only', async () => {
+    const server = await call('POST', '/api/servers', {
+      name: 'jwt',
+      restrictions: { users: { mode: 'allowlist', ids: ['bob'] } },
+    });
+    const token = await call('POST', '/api/user-tokens', { userId: 'bob' });
+    expect(token.status).toBe(201);
+    expect((await rawMcp(server.body.accessUrl, initialize, { ...MCP_HEADERS, 'x-user-token': token.body.token })).status).toBe(200);
+    // Without the token the owner (not on the allowlist) is refused.
+    expect((await rawMcp(server.body.accessUrl, initialize)).status).toBe(403);
+    const forged = token.body.token.replace(/\.[^.]+$/, '.AAAA');
+    expect((await rawMcp(server.body.accessUrl, initialize, { ...MCP_HEADERS, 'x-user-token': forged })).status).toBe(401);
+  });
+
+  it('serves /mcp/:serverId with an API key, and refuses another account', async () => {
+    const { body } = await call('POST', '/api/servers', { name: 'keyed' });
+    const client = await connectMcp(body.url, { authorization: `Bearer ${app.apiKey}`, 'x-user-id': 'u-42' });
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    await client.close();
+    expect((await rawMcp(body.url, initialize)).status).toBe(401);
+    expect((await rawMcp(`${app.apiUrl}/mcp`, initialize, { ...MCP_HEADERS, authorization: `Bearer ${app.apiKey}`, 'x-mcp-server-id': body.serverId })).status).toBe(200);
+
+    const { createAccount, createApiKey } = await import('../../src/db/repositories/accounts.js');
+    const other = await createAccount(app.database.db, app.secretBox, { name: 'Other' });
+    const { key } = await createApiKey(app.database.db, { accountId: other.id, userId: 'x', name: 'other' });
+    expect((await rawMcp(body.url, initialize, { ...MCP_HEADERS, authorization: `Bearer ${key}` })).status).toBe(403);
+    expect((await api(app.apiUrl, key, 'GET', `/api/servers/${body.serverId}`)).status).toBe(403);
+    expect((await api(app.apiUrl, key, 'DELETE', `/api/servers/${body.serverId}`)).status).toBe(403);
+  });
+
+  it('answers 404, 406 and 413 in the documented formats', async () => {
+    const { body } = await call('POST', '/api/servers', { name: 'errors' });
+    expect((await call('GET', '/api/servers/nope-00000000')).body).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect((await rawMcp(`${app.apiUrl}/mcp/nope-00000000/mcp_x`, initialize)).status).toBe(401);
+
+    const notAcceptable = await rawMcp(body.accessUrl, initialize, { 'content-type': 'application/json', accept: 'application/json' });
+    expect(notAcceptable.status).toBe(406);
+
+    const huge = 'x'.repeat(10 * 1024 * 1024 + 10);
+    const tooLarge = await fetch(`${app.apiUrl}/api/servers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${app.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: huge }),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    const mcpTooLarge = await fetch(body.accessUrl, { method: 'POST', headers: MCP_HEADERS, body: huge });
+    expect(mcpTooLarge.status).toBe(413);
+  });
+
+  it('validates server input, naming the field, and keeps names unique per user', async () => {
+    const bad = await call('POST', '/api/servers', { name: '', tokenExpiresInDays: 400 });
+    expect(bad.status).toBe(400);
+    const fields = bad.body.error.details.issues.map((issue: { field: string }) => issue.field);
+    expect(fields).toEqual(expect.arrayContaining(['name', 'tokenExpiresInDays']));
+    expect((await call('POST', '/api/servers', { name: 'twice' })).status).toBe(201);
+    expect((await call('POST', '/api/servers', { name: 'twice' })).status).toBe(409);
+    expect((await call('POST', '/api/servers', { name: 'twice' }, { 'x-user-id': 'someone-else' })).status).toBe(201);
+    expect((await call('GET', '/api/servers')).body.count).toBeGreaterThan(1);
+    expect((await fetch(`${app.apiUrl}/api/servers`)).status).toBe(401);
+  });
+
+  it('cuts access at once on token expiry, rotation and server deletion', async () => {
+    const { body } = await call('POST', '/api/servers', { name: 'lifecycle' });
+    expect((await rawMcp(body.accessUrl, initialize)).status).toBe(200);
+
+    const rotated = await call('POST', `/api/servers/${body.serverId}/rotate-token`);
+    expect(rotated.body.accessToken).not.toBe(body.accessToken);
+    expect((await rawMcp(body.accessUrl, initialize)).status).toBe(401);
+    expect((await rawMcp(rotated.body.accessUrl, initialize)).status).toBe(200);
+
+    await app.database.db.updateTable('server_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('server_id', '=', body.serverId).execute();
+    expect((await rawMcp(rotated.body.accessUrl, initialize)).status).toBe(401);
+
+    const again = await call('POST', `/api/servers/${body.serverId}/rotate-token`);
+    expect((await rawMcp(again.body.accessUrl, initialize)).status).toBe(200);
+    const deleted = await call('DELETE', `/api/servers/${body.serverId}`);
+    expect(deleted.body).toEqual({ message: 'Server deleted', serverId: body.serverId });
+    expect((await rawMcp(again.body.accessUrl, initialize)).status).toBe(401);
+    expect((await app.database.db.selectFrom('server_tokens').where('server_id', '=', body.serverId).selectAll().execute()).length).toBe(0);
+  });
+
+  it('serves an OpenAPI 3.1 document built from the route schemas', async () => {
+    const doc = (await (await fetch(`${app.apiUrl}/api/openapi.json`)).json()) as any;
+    expect(doc.openapi).toBe('3.1.0');
+    const create = doc.paths['/api/servers'].post;
+    expect(create.requestBody.content['application/json'].schema.properties.name).toMatchObject({ maxLength: 100 });
+    expect(doc.paths['/api/servers/{serverId}'].delete).toBeDefined();
+  });
+});
+
+describe('front-door rate limit shared by two API processes', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '10' } });
+  });
+  afterAll(async () => app?.close());
+
+  it('draws both processes from one bucket and answers 429 with Retry-After', async () => {
+    const second = await spawnSwitchboard('api', {
+      ...app.testDatabase.env,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: app.temporal.taskQueue,
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      RATE_LIMIT_PER_MINUTE: '10',
+    });
+    try {
+      const created = await api(app.apiUrl, app.apiKey, 'POST', '/api/servers', { name: 'limited' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i += 1) {
+        const base = i % 2 === 0 ? app.apiUrl : second.url;
+        statuses.push((await api(base, app.apiKey, 'GET', '/api/servers')).status);
+      }
+      // 10 per minute in all: the create took one, so 9 more pass and the rest are refused.
+      expect(statuses.filter((status) => status === 200)).toHaveLength(9);
+      const refused = await api(second.url, app.apiKey, 'GET', '/api/servers');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(refused.body).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+
+      // The access token has a bucket of its own; on /mcp the refusal is a JSON-RPC error.
+      let mcpStatus = 200;
+      let mcpBody: any;
+      for (let i = 0; i < 11 && mcpStatus === 200; i += 1) {
+        const response = await fetch(created.body.accessUrl.replace(app.apiUrl, i % 2 ? second.url : app.apiUrl), {
+          method: 'POST',
+          headers: MCP_HEADERS,
+          body: JSON.stringify(initialize),
+        });
+        mcpStatus = response.status;
+        mcpBody = await response.json().catch(() => undefined);
+      }
+      expect(mcpStatus).toBe(429);
+      expect(mcpBody).toMatchObject({
+        jsonrpc: '2.0',
+        error: { code: -32000, message: 'Rate limit exceeded. Please try again later.' },
+        id: null,
+      });
+    } finally {
+      await second.stop();
+    }
   });
 });
