@@ -1,3 +1,4 @@
+import type { TemporalHandle } from '../client/temporal.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log/logger.js';
@@ -9,6 +10,8 @@ export interface ActivityDependencies {
   db: Db;
   secretBox: SecretBox;
   logger: Logger;
+  /** For activities that must talk to another workflow (e.g. a credential's refresher). */
+  temporal: TemporalHandle;
 }
 
 export function createActivities(_dependencies: ActivityDependencies) {

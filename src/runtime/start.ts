@@ -70,7 +70,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
         connection: temporal.connection,
         namespace: temporal.namespace,
         taskQueue: temporal.taskQueue,
-        dependencies: { config, db: database.db, secretBox, logger },
+        dependencies: { config, db: database.db, secretBox, logger, temporal },
         workflowBundle: options.workflowBundle,
       });
       const running = worker.run();
