@@ -3,6 +3,9 @@ import type { Config } from '../config/index.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretBox } from '../secrets/secretBox.js';
+import { createExecutionActivities } from './execution/index.js';
+
+export type { ActionResult, ExecuteActionInput } from './execution/index.js';
 
 /** What activities may touch. Workflows never see these: they only know activity names and types. */
 export interface ActivityDependencies {
@@ -14,8 +17,10 @@ export interface ActivityDependencies {
   temporal: TemporalHandle;
 }
 
-export function createActivities(_dependencies: ActivityDependencies) {
-  return {};
+export function createActivities(dependencies: ActivityDependencies) {
+  return {
+    ...createExecutionActivities(dependencies),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,2 +1,2 @@
 // Every workflow type the worker registers. One file per workflow family.
-export {};
+export { executeAction } from './executeAction.js';

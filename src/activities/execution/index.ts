@@ -1,0 +1,228 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { findAction, resolveBaseUrl, resolveConnector } from '../../connectors/registry.js';
+import type { ActionDefinition, RateLimit } from '../../connectors/schema.js';
+import { authorizeRequest } from '../../credentials/authorize.js';
+import { ForbiddenError, nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../../errors.js';
+import type { ActivityDependencies } from '../index.js';
+import { checkUrl, createUpstreamAgent } from './egress.js';
+import { buildUpstreamRequest } from './request.js';
+import { boundResult, shapeResponse } from './shaping.js';
+import { callUpstream, errorCodeOf, wasNotSent, type UpstreamResponse } from './upstream.js';
+
+/** Input of the executeAction workflow: ids and parameters only, never a secret. */
+export interface ExecuteActionInput {
+  accountId: string;
+  userId: string;
+  serverId: string;
+  connectorId: string;
+  actionId: string;
+  parameters: Record<string, unknown>;
+  credentialId?: string;
+}
+
+export interface ActionResult {
+  /** The upstream's HTTP status. */
+  status: number;
+  credentialId?: string;
+  /** The shaped response body (see shaping.ts). */
+  data: unknown;
+  /** Present when the result was shaped or cut, saying how. */
+  notes?: string[];
+}
+
+/** Longest Retry-After we wait out inside one run; beyond it the caller is told when to come back. */
+const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
+const ERROR_BODY_CHARS = 2000;
+
+export function toFailure(error: SwitchboardError, nonRetryable = nonRetryableCodes.includes(error.code)): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: error.code,
+    message: error.message,
+    details: [error.details],
+    nonRetryable,
+  });
+}
+
+function upstreamFailure(message: string, details: ErrorDetails, nonRetryable: boolean, nextRetryDelayMs?: number) {
+  return ApplicationFailure.create({
+    type: 'UPSTREAM_ERROR',
+    message,
+    details: [details],
+    nonRetryable,
+    ...(nextRetryDelayMs !== undefined ? { nextRetryDelay: nextRetryDelayMs } : {}),
+  });
+}
+
+/** Seconds to wait from Retry-After (seconds or an HTTP date) or the connector's reset header. */
+export function retryDelaySeconds(headers: Record<string, string>, rateLimit: RateLimit | undefined, now = Date.now()): number | undefined {
+  const retryAfter = headers[(rateLimit?.headers?.retryAfter ?? 'retry-after').toLowerCase()];
+  if (retryAfter !== undefined) {
+    if (/^\s*\d+(\.\d+)?\s*$/.test(retryAfter)) return Math.max(0, Number(retryAfter));
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, (date - now) / 1000);
+  }
+  const resetName = rateLimit?.headers?.reset;
+  const reset = resetName ? headers[resetName.toLowerCase()] : undefined;
+  if (reset !== undefined && /^\d+(\.\d+)?$/.test(reset.trim())) {
+    const value = Number(reset);
+    switch (rateLimit?.headers?.resetUnit) {
+      case 'epoch-seconds':
+        return Math.max(0, value - now / 1000);
+      case 'epoch-ms':
+        return Math.max(0, (value - now) / 1000);
+      default:
+        return value;
+    }
+  }
+  return undefined;
+}
+
+/** Our own errors (an egress refusal from the guarded DNS lookup) may arrive wrapped by undici. */
+function switchboardErrorIn(error: unknown): SwitchboardError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof SwitchboardError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function redact(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+function secretsOf(auth: { headers: Record<string, string>; query: Record<string, string> }): string[] {
+  const values = [...Object.values(auth.headers), ...Object.values(auth.query)];
+  return [...new Set(values.flatMap((value) => [value, value.split(' ').pop() ?? '']))].filter((value) => value.length >= 8);
+}
+
+function parseBody(response: UpstreamResponse): unknown {
+  if (response.text.length === 0) return null;
+  try {
+    return JSON.parse(response.text) as unknown;
+  } catch {
+    return response.text;
+  }
+}
+
+/** May this request be sent again after the upstream might already have acted on it? */
+function safeToResend(action: ActionDefinition): boolean {
+  return action.idempotent || action.idempotencyKeyHeader !== undefined;
+}
+
+export function createExecutionActivities(deps: ActivityDependencies) {
+  const agent = createUpstreamAgent(deps.config);
+  const { egress, upstream } = deps.config;
+
+  return {
+    /**
+     * Loads the connector, authorizes, calls the upstream and shapes the answer, all in one
+     * activity: the credential is opened here and never leaves it, so no secret reaches history.
+     */
+    async executeConnectorAction(input: ExecuteActionInput): Promise<ActionResult> {
+      try {
+        const connector = await resolveConnector(deps.db, input.accountId, input.connectorId);
+        if (!connector.settings.enabled) {
+          throw new ForbiddenError(`Connector "${connector.id}" is disabled for this account`, { connectorId: connector.id });
+        }
+        const action = findAction(connector, input.actionId);
+        const auth = await authorizeRequest(deps, {
+          accountId: input.accountId,
+          userId: input.userId,
+          connector,
+          ...(input.credentialId ? { credentialId: input.credentialId } : {}),
+        });
+        const request = buildUpstreamRequest({
+          baseUrl: resolveBaseUrl(connector),
+          action,
+          parameters: input.parameters,
+          auth,
+          // Stable across attempts of this run, so the upstream can drop a repeated request.
+          idempotencyKey: Context.current().info.workflowExecution?.workflowId,
+        });
+        checkUrl(egress, request.url);
+        const secrets = secretsOf(auth);
+        const started = Date.now();
+        let response: UpstreamResponse;
+        try {
+          response = await callUpstream(agent, request, upstream.totalTimeoutMs);
+        } catch (error) {
+          const refused = switchboardErrorIn(error);
+          if (refused) throw refused;
+          const code = errorCodeOf(error) ?? 'UNKNOWN';
+          const notSent = wasNotSent(error);
+          const details = { connectorId: connector.id, actionId: action.id, networkError: code, sent: !notSent };
+          if (notSent || safeToResend(action)) {
+            throw upstreamFailure(`Calling ${request.url.host} failed (${code})`, details, false);
+          }
+          throw upstreamFailure(
+            `Calling ${request.url.host} failed (${code}) after the request was sent; not retried because ${action.id} is not idempotent`,
+            details,
+            true,
+          );
+        }
+        deps.logger.debug(
+          { connectorId: connector.id, actionId: action.id, host: request.url.host, status: response.status, ms: Date.now() - started },
+          'upstream call',
+        );
+        const text = redact(response.text, secrets);
+        if (response.status >= 200 && response.status < 300) {
+          if (response.cut) {
+            return {
+              status: response.status,
+              ...(auth.credentialId ? { credentialId: auth.credentialId } : {}),
+              ...boundResult({ truncatedText: text }, [
+                `The upstream body was larger than 5 MB; reading stopped there and it was not parsed.`,
+              ]),
+            };
+          }
+          const shaped = shapeResponse(parseBody({ ...response, text }), action);
+          const bounded = boundResult(shaped.data, shaped.notes);
+          return {
+            status: response.status,
+            ...(auth.credentialId ? { credentialId: auth.credentialId } : {}),
+            data: bounded.data,
+            ...(bounded.notes.length > 0 ? { notes: bounded.notes } : {}),
+          };
+        }
+        const details = {
+          connectorId: connector.id,
+          actionId: action.id,
+          status: response.status,
+          body: text.length > ERROR_BODY_CHARS ? `${text.slice(0, ERROR_BODY_CHARS)}… (truncated)` : text,
+        };
+        if (response.status === 429) {
+          const wait = retryDelaySeconds(response.headers, connector.rateLimit);
+          if (wait !== undefined && wait > MAX_RATE_LIMIT_WAIT_SECONDS) {
+            throw toFailure(
+              new SwitchboardError('RATE_LIMITED', `${connector.name} is rate limiting; try again in ${Math.ceil(wait)} s`, {
+                ...details,
+                retryAfterSeconds: Math.ceil(wait),
+              }),
+              true,
+            );
+          }
+          throw upstreamFailure(`${connector.name} answered 429 (rate limited)`, details, false, wait === undefined ? undefined : Math.ceil(wait * 1000));
+        }
+        // 503 means the upstream did not take the request on, so even a POST may be sent again.
+        if (response.status === 503 || (response.status >= 500 && safeToResend(action))) {
+          throw upstreamFailure(`${connector.name} answered ${response.status}`, details, false);
+        }
+        if (response.status >= 500) {
+          throw upstreamFailure(
+            `${connector.name} answered ${response.status}; not retried because ${action.id} is not idempotent and may have taken effect`,
+            details,
+            true,
+          );
+        }
+        throw upstreamFailure(`${connector.name} answered ${response.status}`, details, true);
+      } catch (error) {
+        if (error instanceof SwitchboardError) throw toFailure(error);
+        throw error;
+      }
+    },
+  };
+}

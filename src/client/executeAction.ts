@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActionResult, ExecuteActionInput } from '../activities/index.js';
+import { validateActionParameters } from '../connectors/parameters.js';
+import { findAction, resolveConnector } from '../connectors/registry.js';
+import type { Db } from '../db/connect.js';
+import { ForbiddenError, isErrorCode, SwitchboardError, type ErrorDetails } from '../errors.js';
+import type { executeAction } from '../workflows/executeAction.js';
+import { searchAttributes } from '../workflows/searchAttributes.js';
+import type { TemporalHandle } from './temporal.js';
+
+export type { ActionResult, ExecuteActionInput } from '../activities/index.js';
+
+export interface ExecuteActionOutcome extends ActionResult {
+  /** The run in the Temporal UI: execute-action/<serverId>/<uuid>. */
+  workflowId: string;
+}
+
+function workflowOptions(temporal: TemporalHandle, input: ExecuteActionInput) {
+  const workflowId = `execute-action/${input.serverId}/${randomUUID()}`;
+  return {
+    workflowId,
+    taskQueue: temporal.taskQueue,
+    args: [input] as [ExecuteActionInput],
+    // With the worker in this process, the server hands the first task straight back: one round trip.
+    requestEagerStart: true,
+    typedSearchAttributes: [
+      { key: searchAttributes.accountId, value: input.accountId },
+      { key: searchAttributes.serverId, value: input.serverId },
+      { key: searchAttributes.userId, value: input.userId },
+      { key: searchAttributes.connectorId, value: input.connectorId },
+      { key: searchAttributes.actionId, value: input.actionId },
+      { key: searchAttributes.runKind, value: 'action' },
+    ],
+    // What was asked, for people reading the run; inputs carry ids, never secrets.
+    memo: {
+      connectorId: input.connectorId,
+      actionId: input.actionId,
+      parameters: input.parameters,
+      ...(input.credentialId ? { credentialId: input.credentialId } : {}),
+    },
+  };
+}
+
+/**
+ * Checks the connector, action and parameters before anything starts, so a bad call costs no
+ * workflow and the caller hears every problem at once. Returns the parameters as validated.
+ */
+export async function prepareExecuteAction(db: Db, input: ExecuteActionInput): Promise<ExecuteActionInput> {
+  const connector = await resolveConnector(db, input.accountId, input.connectorId);
+  if (!connector.settings.enabled) {
+    throw new ForbiddenError(`Connector "${connector.id}" is disabled for this account`, { connectorId: connector.id });
+  }
+  const action = findAction(connector, input.actionId);
+  return { ...input, parameters: validateActionParameters(connector.id, action, input.parameters) };
+}
+
+/** Starts the workflow without waiting for it (input already prepared). */
+export async function startExecuteAction(
+  temporal: TemporalHandle,
+  input: ExecuteActionInput,
+): Promise<WorkflowHandle<typeof executeAction>> {
+  return temporal.client.workflow.start<typeof executeAction>('executeAction', workflowOptions(temporal, input));
+}
+
+/** Maps a failed run to our coded error, as the activity raised it. */
+export function errorFromWorkflowFailure(error: unknown): SwitchboardError {
+  if (error instanceof WorkflowFailedError) {
+    const cause = error.cause;
+    if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) {
+      return new SwitchboardError(cause.type, cause.message, (cause.details?.[0] ?? {}) as ErrorDetails);
+    }
+  }
+  if (error instanceof SwitchboardError) return error;
+  return new SwitchboardError('INTERNAL_ERROR', 'The action failed unexpectedly');
+}
+
+/**
+ * execute_action: validate, run the workflow and wait for its shaped result. The MCP tool and any
+ * REST route call this; failures come back as SwitchboardErrors with the activity's code.
+ */
+export async function runExecuteAction(
+  deps: { db: Db; temporal: TemporalHandle },
+  input: ExecuteActionInput,
+): Promise<ExecuteActionOutcome> {
+  const prepared = await prepareExecuteAction(deps.db, input);
+  const options = workflowOptions(deps.temporal, prepared);
+  try {
+    const result = await deps.temporal.client.workflow.execute<typeof executeAction>('executeAction', options);
+    return { workflowId: options.workflowId, ...result };
+  } catch (error) {
+    throw errorFromWorkflowFailure(error);
+  }
+}

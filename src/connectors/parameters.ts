@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { InvalidRequestError } from '../errors.js';
+import type { ActionDefinition, ActionParameter } from './schema.js';
+
+function valueSchema(parameter: ActionParameter): z.ZodType {
+  let schema: z.ZodType;
+  switch (parameter.type) {
+    case 'string':
+      schema = z.string();
+      break;
+    case 'number':
+      schema = z.number();
+      break;
+    case 'integer':
+      schema = z.number().int();
+      break;
+    case 'boolean':
+      schema = z.boolean();
+      break;
+    case 'array':
+      schema = z.array(z.unknown());
+      break;
+    case 'object':
+      schema = z.record(z.string(), z.unknown());
+      break;
+  }
+  const allowed = parameter.enum;
+  if (allowed && allowed.length > 0 && parameter.type !== 'array' && parameter.type !== 'object') {
+    schema = schema.refine((value) => allowed.includes(value), {
+      message: `must be one of: ${allowed.map((value) => JSON.stringify(value)).join(', ')}`,
+    });
+  }
+  return parameter.required ? schema : schema.optional();
+}
+
+/**
+ * The zod schema of an action's parameters, built from its definition. Strict: a misspelt
+ * parameter name is an error naming it, not a silently ignored value.
+ */
+export function actionParametersSchema(action: Pick<ActionDefinition, 'parameters'>) {
+  return z.strictObject(Object.fromEntries(action.parameters.map((parameter) => [parameter.name, valueSchema(parameter)])));
+}
+
+/** Checks parameters before any workflow starts; INVALID_REQUEST lists every problem at once. */
+export function validateActionParameters(
+  connectorId: string,
+  action: Pick<ActionDefinition, 'id' | 'parameters'>,
+  parameters: Record<string, unknown>,
+): Record<string, unknown> {
+  const parsed = actionParametersSchema(action).safeParse(parameters);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ parameter: key, message: 'unknown parameter' }));
+    }
+    const name = issue.path.map(String).join('.') || '(parameters)';
+    const missing = issue.code === 'invalid_type' && parameters[String(issue.path[0])] === undefined;
+    return [{ parameter: name, message: missing ? 'required parameter is missing' : issue.message }];
+  });
+  throw new InvalidRequestError(
+    `Invalid parameters for ${connectorId}/${action.id}: ${issues.map((issue) => `${issue.parameter} (${issue.message})`).join('; ')}`,
+    { connectorId, actionId: action.id, issues },
+  );
+}

@@ -1,0 +1,42 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ActionResult, Activities, ExecuteActionInput } from '../activities/index.js';
+import { nonRetryableCodes } from '../errors.js';
+import { searchAttributes } from './searchAttributes.js';
+
+/**
+ * Longer than the largest UPSTREAM_TOTAL_TIMEOUT_MS config accepts (10 min), so the activity's
+ * own time-out fires first and reports which upstream was slow.
+ */
+const ATTEMPT_TIMEOUT = '11 minutes';
+
+const { executeConnectorAction } = proxyActivities<Activities>({
+  startToCloseTimeout: ATTEMPT_TIMEOUT,
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: [...nonRetryableCodes],
+  },
+});
+
+/** execute_action: one connector action, retried on the failures a retry can fix. */
+export async function executeAction(input: ExecuteActionInput): Promise<ActionResult> {
+  try {
+    const result = await executeConnectorAction(input);
+    upsertSearchAttributes([{ key: searchAttributes.outcome, value: 'succeeded' }]);
+    return result;
+  } catch (error) {
+    upsertSearchAttributes([{ key: searchAttributes.outcome, value: 'failed' }]);
+    // Surface the activity's coded failure itself, so callers map it without unwrapping layers.
+    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+      throw ApplicationFailure.create({
+        type: error.cause.type ?? 'INTERNAL_ERROR',
+        message: error.cause.message,
+        details: error.cause.details ?? [],
+        nonRetryable: true,
+      });
+    }
+    throw error;
+  }
+}
