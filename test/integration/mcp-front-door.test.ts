@@ -192,6 +192,9 @@ describe('MCP front door', () => {
     const { body } = await call('POST', '/api/servers', { name: 'lifecycle' });
     expect((await rawMcp(body.accessUrl, initialize)).status).toBe(200);
 
+    // The same URL with /mcp appended, for clients that require that suffix (MCP Inspector 0.15's CLI).
+    expect((await rawMcp(`${body.accessUrl}/mcp`, initialize)).status).toBe(200);
+
     const rotated = await call('POST', `/api/servers/${body.serverId}/rotate-token`);
     expect(rotated.body.accessToken).not.toBe(body.accessToken);
     expect((await rawMcp(body.accessUrl, initialize)).status).toBe(401);

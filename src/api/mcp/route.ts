@@ -31,7 +31,9 @@ export function mcpRoutes(deps: ApiDependencies, tools: readonly ToolDefinition[
   };
   const chain = [mcpAuth(deps), frontDoorRateLimit(deps), serve];
   const router = new Router();
-  for (const path of ['/mcp/:serverId/:accessToken', '/mcp/:serverId', '/mcp']) {
+  // The last path serves clients that insist the URL end in /mcp and send no headers
+  // (MCP Inspector 0.15's CLI rewrites any other path to <origin>/mcp): the access URL + "/mcp".
+  for (const path of ['/mcp/:serverId/:accessToken', '/mcp/:serverId', '/mcp', '/mcp/:serverId/:accessToken/mcp']) {
     router.post(path, ...chain).get(path, ...chain).delete(path, ...chain);
   }
   return router;
