@@ -7,8 +7,11 @@ export const SHAPING = {
   displayed: 25,
   samples: 3,
   maxArrayItems: 1000,
-  /** Temporal refuses payloads over 2 MB; stay far below so the history and the MCP client cope. */
-  maxResultBytes: 512 * 1024,
+  /**
+   * Temporal refuses payloads over 2 MB and warns from 512 KB; stay under the warning so
+   * histories stay light and the MCP client gets something an agent can read.
+   */
+  maxResultBytes: 256 * 1024,
 } as const;
 
 export interface RefinementResult {
