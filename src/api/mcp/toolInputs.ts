@@ -1,16 +1,11 @@
 import { z } from 'zod';
-import { ACTION_ID_PATTERN, CONNECTOR_ID_PATTERN, connectorCategorySchema } from '../../connectors/schema.js';
+import { actionIdSchema, connectorIdSchema } from '../../connectors/ids.js';
+import { connectorCategorySchema } from '../../connectors/schema.js';
 
 /**
  * Inputs of the MCP tools that are not owned by a domain module. Each is the one schema for that
  * input: the tool, the matching REST route (e.g. POST /api/runs) and the tests import it from here.
  */
-export const connectorIdSchema = z
-  .string()
-  .regex(CONNECTOR_ID_PATTERN, 'must be a connector id such as "slack" (see list_connectors)');
-export const actionIdSchema = z
-  .string()
-  .regex(ACTION_ID_PATTERN, 'must be an action id such as "chat_postMessage" (see get_connector_resources)');
 
 export const listConnectorsInput = z
   .object({
