@@ -9,6 +9,8 @@ import { mcpRoutes } from './mcp/route.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { frontDoorRateLimit } from './rateLimit.js';
 import type { ApiRouter } from './routing.js';
+import { connectorRoutes } from './routes/connectors.js';
+import { credentialRoutes } from './routes/credentials.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { serverRoutes } from './routes/servers.js';
@@ -32,7 +34,7 @@ export function createApp(options: AppOptions): Koa {
 }
 
 function mountApi(app: Koa, deps: ApiDependencies) {
-  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps)];
+  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps)];
   const openApiDocument = buildOpenApiDocument(
     routers.flatMap((router) => router.operations),
     deps.publicUrl,
@@ -50,6 +52,8 @@ function mountApi(app: Koa, deps: ApiDependencies) {
   const api = new Router();
   api.use('/api', apiAuth(deps), frontDoorRateLimit(deps));
   for (const { router } of routers) api.use(router.routes(), router.allowedMethods());
+  const credentials = credentialRoutes(deps);
+  api.use(credentials.routes(), credentials.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
 }
 

@@ -20,6 +20,8 @@ export interface OperationSpec {
   status?: number;
   /** Routes that need no authentication (the OAuth callback, health). */
   public?: boolean;
+  /** Reads the raw body when it may be something other than JSON (a YAML document upload). */
+  readBody?: (ctx: Context) => Promise<unknown>;
 }
 
 export interface RouteInput<Body, Query> {
@@ -46,7 +48,8 @@ export class ApiRouter {
   ): this {
     this.operations.push(spec);
     this.router[spec.method](spec.path, async (ctx) => {
-      const body = spec.body ? parse(spec.body, (await readJsonBody(ctx)) ?? {}, 'The request body is invalid') : undefined;
+      const raw = spec.body ? ((await (spec.readBody ?? readJsonBody)(ctx)) ?? {}) : undefined;
+      const body = spec.body ? parse(spec.body, raw, 'The request body is invalid') : undefined;
       const query = spec.query ? parse(spec.query, ctx.query, 'The query string is invalid') : undefined;
       const result = await handler({
         ctx,

@@ -1,15 +1,9 @@
-import Koa from 'koa';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connectorRoutes } from '../../src/api/routes/connectors.js';
-import { credentialRoutes } from '../../src/api/routes/credentials.js';
-import { errorHandler } from '../../src/api/errorHandler.js';
 import { runExecuteAction, type ExecuteActionInput } from '../../src/client/executeAction.js';
 import { putConnectorSettings } from '../../src/connectors/accountConnectors.js';
 import { resolveConnector } from '../../src/connectors/registry.js';
 import { createKeyCredential } from '../../src/credentials/index.js';
-import { createAccount } from '../../src/db/repositories/accounts.js';
+import { createAccount, createApiKey } from '../../src/db/repositories/accounts.js';
 import type { SwitchboardError } from '../../src/errors.js';
 import { searchAttributes } from '../../src/workflows/searchAttributes.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -18,38 +12,26 @@ import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 let app: TestApp;
 let fake: FakeSaas;
 let accountId: string;
-let rest: { url: string; server: Server; as(accountId: string): void };
 const userId = 'default';
-
-/**
- * Stands in for the real auth middleware until it lands: it sets ctx.state.auth to the account
- * the test chooses, exactly the contract the routes rely on.
- */
-async function startRestApp(): Promise<typeof rest> {
-  let currentAccount = '';
-  const koa = new Koa();
-  koa.use(errorHandler(app.logger));
-  koa.use(async (ctx, next) => {
-    ctx.state.auth = { accountId: currentAccount, userId, via: 'apiKey' };
-    await next();
-  });
-  const deps = { db: app.database.db, secretBox: app.secretBox };
-  for (const router of [connectorRoutes(deps), credentialRoutes(deps)]) koa.use(router.routes()).use(router.allowedMethods());
-  const server = createServer(koa.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    server,
-    as(id) {
-      currentAccount = id;
-    },
-  };
-}
+/** Which account the REST calls act as: each has its own API key, through the real auth middleware. */
+const keys = new Map<string, string>();
+let currentKey = '';
+const rest = {
+  async as(id: string) {
+    if (!keys.has(id)) {
+      keys.set(id, (await createApiKey(app.database.db, { accountId: id, userId, name: 'test' })).key);
+    }
+    currentKey = keys.get(id)!;
+  },
+};
 
 async function call(method: string, path: string, body?: unknown, contentType = 'application/json') {
-  const response = await fetch(`${rest.url}${path}`, {
+  const response = await fetch(`${app.apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': contentType },
+    headers: {
+      authorization: `Bearer ${currentKey}`,
+      ...(body === undefined ? {} : { 'content-type': contentType }),
+    },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as any };
@@ -83,20 +65,18 @@ beforeAll(async () => {
       fields: { token: fake.token },
     });
   }
-  rest = await startRestApp();
-  rest.as(accountId);
+  await rest.as(accountId);
 });
 
 afterAll(async () => {
-  rest?.server.close();
   await fake?.close();
   await app?.close();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   fake.reset();
   fake.channelCount = 10;
-  rest.as(accountId);
+  await rest.as(accountId);
 });
 
 describe('execute_action through runExecuteAction', () => {
@@ -290,10 +270,10 @@ describe('custom connectors over REST', () => {
     expect(listed.body.connectors.map((c: { id: string }) => c.id)).toContain('acme-tracker');
 
     const other = await createAccount(app.database.db, app.secretBox, { name: 'someone else' });
-    rest.as(other.id);
+    await rest.as(other.id);
     expect((await call('GET', '/api/connectors/acme-tracker')).status).toBe(404);
     expect((await call('DELETE', '/api/connectors/acme-tracker')).status).toBe(404);
-    rest.as(accountId);
+    await rest.as(accountId);
 
     expect((await call('DELETE', '/api/connectors/acme-tracker')).status).toBe(200);
     expect((await call('GET', '/api/connectors/acme-tracker')).status).toBe(404);

@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
@@ -13,21 +12,11 @@ import { customConnectorSchema } from '../../connectors/custom.js';
 import { connectorFromOpenApi, importOpenApiInputSchema } from '../../connectors/openapi/import.js';
 import { listConnectors, resolveConnector, type Connector } from '../../connectors/registry.js';
 import { connectorCategorySchema } from '../../connectors/schema.js';
-import { UnauthorizedError, InvalidRequestError } from '../../errors.js';
+import { InvalidRequestError } from '../../errors.js';
 import { MAX_BODY_BYTES, readJsonBody } from '../body.js';
-import type { ApiDependencies, AuthContext } from '../context.js';
+import type { ApiDependencies } from '../context.js';
 import { invalidRequestFromZod } from '../errorHandler.js';
-
-function authOf(ctx: Context): AuthContext {
-  if (!ctx.state.auth) throw new UnauthorizedError();
-  return ctx.state.auth;
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw invalidRequestFromZod(parsed.error);
-  return parsed.data;
-}
+import { ApiRouter } from '../routing.js';
 
 export function connectorResponse(connector: Connector) {
   const { settings, ...definition } = connector;
@@ -48,48 +37,59 @@ async function readImportBody(ctx: Context): Promise<unknown> {
   return { ...ctx.query, document: raw };
 }
 
+const listQuery = z.object({ category: connectorCategorySchema.optional() });
+const tag = 'Connectors';
+
 /** /api/connectors: the catalogue plus the account's custom connectors, and per-account settings. */
-export function connectorRoutes(deps: Pick<ApiDependencies, 'db'>): Router {
-  const router = new Router({ prefix: '/api/connectors' });
+export function connectorRoutes(deps: Pick<ApiDependencies, 'db'>): ApiRouter {
   const { db } = deps;
-
-  router.get('/', async (ctx) => {
-    const { category } = parse(z.object({ category: connectorCategorySchema.optional() }), ctx.query);
-    const connectors = await listConnectors(db, authOf(ctx).accountId, category ? { category } : {});
-    ctx.body = { connectors, count: connectors.length };
-  });
-
-  router.post('/', async (ctx) => {
-    const definition = parse(customConnectorSchema, await readJsonBody(ctx));
-    ctx.status = 201;
-    ctx.body = connectorResponse(await createCustomConnector(db, authOf(ctx).accountId, definition));
-  });
-
-  router.post('/import', async (ctx) => {
-    const input = parse(importOpenApiInputSchema, await readImportBody(ctx));
-    const definition = parse(customConnectorSchema, await connectorFromOpenApi(input));
-    ctx.status = 201;
-    ctx.body = connectorResponse(await createCustomConnector(db, authOf(ctx).accountId, definition));
-  });
-
-  router.get('/:id', async (ctx) => {
-    ctx.body = connectorResponse(await resolveConnector(db, authOf(ctx).accountId, ctx.params.id!));
-  });
-
-  router.put('/:id', async (ctx) => {
-    ctx.body = connectorResponse(await updateCustomConnector(db, authOf(ctx).accountId, ctx.params.id!, await readJsonBody(ctx)));
-  });
-
-  router.delete('/:id', async (ctx) => {
-    await deleteCustomConnector(db, authOf(ctx).accountId, ctx.params.id!);
-    ctx.body = { message: 'Connector deleted', connectorId: ctx.params.id };
-  });
-
-  router.put('/:id/settings', async (ctx) => {
-    const input = parse(connectorSettingsInputSchema, await readJsonBody(ctx));
-    const settings = await putConnectorSettings(db, authOf(ctx).accountId, ctx.params.id!, input);
-    ctx.body = { connectorId: ctx.params.id, settings };
-  });
-
-  return router;
+  return new ApiRouter()
+    .add({ method: 'get', path: '/api/connectors', summary: 'List catalogue and custom connectors', tag, query: listQuery }, async ({ auth, query }) => {
+      const connectors = await listConnectors(db, auth.accountId, query.category ? { category: query.category } : {});
+      return { connectors, count: connectors.length };
+    })
+    .add(
+      { method: 'post', path: '/api/connectors', summary: 'Create a custom REST connector', tag, body: customConnectorSchema, status: 201 },
+      async ({ auth, body }) => connectorResponse(await createCustomConnector(db, auth.accountId, body)),
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/api/connectors/import',
+        summary: 'Import a custom connector from an OpenAPI 3 or Swagger 2 document (JSON or YAML)',
+        tag,
+        body: importOpenApiInputSchema,
+        readBody: readImportBody,
+        status: 201,
+      },
+      async ({ auth, body }) => {
+        const definition = customConnectorSchema.safeParse(await connectorFromOpenApi(body));
+        if (!definition.success) throw invalidRequestFromZod(definition.error, 'The document does not make a valid connector');
+        return connectorResponse(await createCustomConnector(db, auth.accountId, definition.data));
+      },
+    )
+    .add({ method: 'get', path: '/api/connectors/:id', summary: 'Get a connector with its actions', tag }, async ({ auth, params }) =>
+      connectorResponse(await resolveConnector(db, auth.accountId, params.id!)),
+    )
+    .add(
+      { method: 'put', path: '/api/connectors/:id', summary: 'Replace a custom connector', tag, body: z.unknown() },
+      async ({ auth, params, body }) => connectorResponse(await updateCustomConnector(db, auth.accountId, params.id!, body)),
+    )
+    .add({ method: 'delete', path: '/api/connectors/:id', summary: 'Delete a custom connector', tag }, async ({ auth, params }) => {
+      await deleteCustomConnector(db, auth.accountId, params.id!);
+      return { message: 'Connector deleted', connectorId: params.id };
+    })
+    .add(
+      {
+        method: 'put',
+        path: '/api/connectors/:id/settings',
+        summary: "Set the account's base URL, variables, rate limit or enabled switch for a connector",
+        tag,
+        body: connectorSettingsInputSchema,
+      },
+      async ({ auth, params, body }) => ({
+        connectorId: params.id,
+        settings: await putConnectorSettings(db, auth.accountId, params.id!, body),
+      }),
+    );
 }

@@ -1,5 +1,12 @@
 import type { ToolDefinition } from '../tool.js';
 import { getActionDetailsTool, getConnectorResourcesTool, listConnectorsTool } from './catalog.js';
+import { discoverActionPathTool, executeActionTool } from './execute.js';
 
 /** Every tool the MCP endpoint offers, in the order clients list them. */
-export const allTools: readonly ToolDefinition[] = [listConnectorsTool, getConnectorResourcesTool, getActionDetailsTool];
+export const allTools: readonly ToolDefinition[] = [
+  listConnectorsTool,
+  getConnectorResourcesTool,
+  getActionDetailsTool,
+  executeActionTool,
+  discoverActionPathTool,
+];

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { runExecuteAction } from '../../../client/executeAction.js';
+import { findAction } from '../../../connectors/registry.js';
+import { planGoal } from '../../../plans/planner.js';
+import { discoverActionPathInput, executeActionInput } from '../toolInputs.js';
+import { defineTool } from '../tool.js';
+import { assertActionAllowed, usableConnector } from './catalog.js';
+
+export const executeActionTool = defineTool({
+  name: 'execute_action',
+  title: 'Execute an action',
+  description:
+    'Runs one action on a platform (e.g. slack chat_postMessage) with the given parameters and returns its response. ' +
+    'Runs durably: network errors, 5xx and rate limits are retried or waited out. Large lists come back shaped: ' +
+    'more than 50 items returns guidance to narrow the query, 25–50 returns the first 25 with metadata. ' +
+    'Fails with CREDENTIAL_NOT_FOUND when the user has not connected the platform: then use create_credential.',
+  input: executeActionInput,
+  output: z.object({
+    result: z.unknown(),
+    status: z.number().describe("The platform's HTTP status"),
+    workflowId: z.string().describe('The durable run, findable in the Temporal UI'),
+    credentialId: z.string().optional(),
+    notes: z.array(z.string()).optional(),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  async run(input, context) {
+    const connector = await usableConnector(context, input.connectorId);
+    assertActionAllowed(context, connector.id, findAction(connector, input.actionId).id);
+    const credentialId = input.credentialId ?? context.auth.credentialId;
+    const outcome = await runExecuteAction(context.deps, {
+      accountId: context.auth.accountId,
+      userId: context.auth.userId,
+      serverId: context.auth.serverId,
+      connectorId: connector.id,
+      actionId: input.actionId,
+      parameters: input.parameters,
+      ...(credentialId ? { credentialId } : {}),
+    });
+    return {
+      result: outcome.data,
+      status: outcome.status,
+      workflowId: outcome.workflowId,
+      ...(outcome.credentialId ? { credentialId: outcome.credentialId } : {}),
+      ...(outcome.notes ? { notes: outcome.notes } : {}),
+    };
+  },
+});
+
+export const discoverActionPathTool = defineTool({
+  name: 'discover_action_path',
+  title: 'Plan the actions for a goal',
+  description:
+    'Turns a goal ("send a message to #general saying hi") into an ordered plan of actions on one connector, with each ' +
+    "step's parameters: literal values, references to an earlier step's output (e.g. the channel id found by " +
+    'conversations_list), or values still to ask the user ($ask). Deterministic and explained. If it cannot plan the ' +
+    'goal it returns the closest actions and why.',
+  input: discoverActionPathInput,
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async run({ connectorId, goal }, context) {
+    const connector = await usableConnector(context, connectorId);
+    const allowed = connector.actions.filter((action) => {
+      try {
+        assertActionAllowed(context, connector.id, action.id);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    return planGoal({ id: connector.id, actions: allowed }, goal);
+  },
+});
