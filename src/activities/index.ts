@@ -4,6 +4,7 @@ import type { Db } from '../db/connect.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { createExecutionActivities } from './execution/index.js';
+import { createOAuthActivities } from './oauth/index.js';
 
 export type { ActionResult, ExecuteActionInput } from './execution/index.js';
 
@@ -20,6 +21,7 @@ export interface ActivityDependencies {
 export function createActivities(dependencies: ActivityDependencies) {
   return {
     ...createExecutionActivities(dependencies),
+    ...createOAuthActivities(dependencies),
   };
 }
 

@@ -56,6 +56,8 @@ const envSchema = z.object({
     ),
   UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   UPSTREAM_TOTAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  OAUTH_HANDSHAKE_TIMEOUT: z.coerce.number().int().min(10).max(86_400).default(600),
+  REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -90,6 +92,12 @@ export interface Config {
   rateLimitPerMinute: number;
   egress: { allowPrivate: boolean; allowHosts: string[] };
   upstream: { connectTimeoutMs: number; totalTimeoutMs: number };
+  oauth: {
+    /** How long an authorization link stays valid (the handshake workflow's wait for the callback). */
+    handshakeTimeoutSeconds: number;
+    /** Access tokens this close to expiry are refreshed before use (and proactively). */
+    refreshMarginSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -145,5 +153,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     egress: { allowPrivate: e.EGRESS_ALLOW_PRIVATE, allowHosts: e.EGRESS_ALLOW_HOSTS },
     upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS },
+    oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
   };
 }

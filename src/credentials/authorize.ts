@@ -1,23 +1,37 @@
-import type { Db } from '../db/connect.js';
-import { findNewestActiveCredential, getUserCredential } from '../db/repositories/credentials.js';
+import { findNewestActiveCredential, getUserCredential, listUserCredentials } from '../db/repositories/credentials.js';
+import { getCredentialById } from '../db/repositories/oauth.js';
 import type { CredentialRow } from '../db/tables/credentials.js';
-import { CredentialNotFoundError } from '../errors.js';
+import { CredentialNotFoundError, ServiceUnavailableError } from '../errors.js';
 import type { Connector } from '../connectors/registry.js';
 import type { SecretBox } from '../secrets/secretBox.js';
+import { reauthorizationError, refreshThroughWorkflow, type OAuthDependencies } from './oauth.js';
+import { openOAuthSecrets, refreshDueAt, tokenFingerprint } from './oauthTokens.js';
 
 export interface AuthorizedRequest {
   credentialId?: string;
+  /** An OAuth token: after an upstream 401, authorizing again with it as rejectedToken refreshes once. */
+  refreshable?: boolean;
   headers: Record<string, string>;
   query: Record<string, string>;
 }
 
+type AuthorizeDependencies = OAuthDependencies & { secretBox: SecretBox };
+
 /**
  * The headers and query parameters that authenticate one upstream call. Secrets live only in
  * the returned object, inside the activity that makes the call: never in workflow input or results.
+ * OAuth tokens inside their expiry margin are refreshed first, through the credential's refresher
+ * workflow; pass `rejectedToken` after an upstream 401 to force one refresh past the token it used.
  */
 export async function authorizeRequest(
-  deps: { db: Db; secretBox: SecretBox },
-  input: { accountId: string; userId: string; connector: Pick<Connector, 'id' | 'authMethods'>; credentialId?: string },
+  deps: AuthorizeDependencies,
+  input: {
+    accountId: string;
+    userId: string;
+    connector: Pick<Connector, 'id' | 'authMethods'>;
+    credentialId?: string;
+    rejectedToken?: AuthorizedRequest;
+  },
 ): Promise<AuthorizedRequest> {
   const { connector } = input;
   const owner = { accountId: input.accountId, userId: input.userId };
@@ -25,7 +39,8 @@ export async function authorizeRequest(
   let row: CredentialRow | undefined;
   if (input.credentialId) {
     row = await getUserCredential(deps.db, owner, input.credentialId);
-    if (!row || row.connector_id !== connector.id || row.status !== 'active') {
+    if (row?.connector_id === connector.id && row.status === 'needs_reauth') throw await reauthorizationError(deps, row, authTypes);
+    if (!row || row.connector_id !== connector.id || (row.status !== 'active' && row.status !== 'refreshing')) {
       throw new CredentialNotFoundError(
         `Credential "${input.credentialId}" is not an active credential of this user for connector "${connector.id}"`,
         { connectorId: connector.id, credentialId: input.credentialId, authTypes },
@@ -36,11 +51,16 @@ export async function authorizeRequest(
   }
   if (!row) {
     if (authTypes.includes('none')) return { headers: {}, query: {} };
+    const lapsed = (await listUserCredentials(deps.db, { ...owner, connectorId: connector.id })).find(
+      (candidate) => candidate.status === 'needs_reauth',
+    );
+    if (lapsed) throw await reauthorizationError(deps, lapsed, authTypes);
     throw new CredentialNotFoundError(
       `No credential for connector "${connector.id}"; create one with create_credential (supported: ${authTypes.join(', ')})`,
       { connectorId: connector.id, authTypes },
     );
   }
+  if (row.auth_type === 'oauth2') row = await freshOAuthRow(deps, row, authTypes, input.rejectedToken);
   if (!row.secrets_encrypted) {
     throw new CredentialNotFoundError(`Credential "${row.id}" has no usable secret`, {
       connectorId: connector.id,
@@ -49,14 +69,44 @@ export async function authorizeRequest(
     });
   }
   const fields = JSON.parse(deps.secretBox.open(row.secrets_encrypted, `credential:${row.id}`)) as Record<string, string>;
-  return { credentialId: row.id, ...applyCredential(connector, row.auth_type, fields) };
+  return {
+    credentialId: row.id,
+    ...(row.auth_type === 'oauth2' ? { refreshable: true } : {}),
+    ...applyCredential(connector, row.auth_type, fields),
+  };
+}
+
+/** The row with a token that is not inside its margin (or not the one the upstream just rejected). */
+async function freshOAuthRow(
+  deps: AuthorizeDependencies,
+  row: CredentialRow,
+  authTypes: string[],
+  rejected: AuthorizedRequest | undefined,
+): Promise<CredentialRow> {
+  if (!row.secrets_encrypted) throw await reauthorizationError(deps, row, authTypes);
+  const secrets = openOAuthSecrets(deps.secretBox, row.id, row.secrets_encrypted);
+  const rejectedHere = rejected?.credentialId === row.id && rejected.headers.authorization === `Bearer ${secrets.accessToken}`;
+  const dueAt = refreshDueAt(row, deps.config.oauth.refreshMarginSeconds);
+  const due = row.status === 'refreshing' || (dueAt !== undefined && dueAt <= Date.now());
+  if (!rejectedHere && !due) return row;
+  const result = await refreshThroughWorkflow(deps, row, {
+    reason: rejectedHere ? 'rejected' : 'expiring',
+    seenTokenHash: tokenFingerprint(secrets.accessToken),
+  });
+  const current = await getCredentialById(deps.db, row.id);
+  if (!current || result.status === 'revoked' || result.status === 'missing' || current.status === 'revoked') {
+    throw new CredentialNotFoundError(`Credential "${row.id}" was deleted`, { connectorId: row.connector_id, credentialId: row.id, authTypes });
+  }
+  if (result.status === 'needs_reauth' || current.status === 'needs_reauth') throw await reauthorizationError(deps, current, authTypes);
+  if (!current.secrets_encrypted) throw new ServiceUnavailableError('The OAuth token could not be refreshed; try again shortly');
+  return current;
 }
 
 function applyCredential(
   connector: Pick<Connector, 'id' | 'authMethods'>,
   authType: CredentialRow['auth_type'],
   fields: Record<string, string>,
-): Omit<AuthorizedRequest, 'credentialId'> {
+): Omit<AuthorizedRequest, 'credentialId' | 'refreshable'> {
   const method = connector.authMethods.find((candidate) => candidate.type === authType);
   switch (method?.type) {
     case 'apiKey':

@@ -1,26 +1,44 @@
 import { z } from 'zod';
 import type { Db } from '../db/connect.js';
-import { insertCredential, listUserCredentials, revokeCredential } from '../db/repositories/credentials.js';
+import { getUserCredential, insertCredential, listUserCredentials, revokeCredential } from '../db/repositories/credentials.js';
 import { credentialAuthTypes, type CredentialAuthType, type CredentialRow } from '../db/tables/credentials.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { Connector } from '../connectors/registry.js';
 import type { AuthMethod } from '../connectors/schema.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { newId } from '../secrets/tokens.js';
+import { maskSecret } from './masking.js';
+import { createOAuthCredential, revokeOAuthCredential, type OAuthDependencies, type PendingOAuthCredential } from './oauth.js';
+
+export { maskSecret } from './masking.js';
 
 /** Input of create_credential (MCP tool) and POST /api/credentials. */
 export const createCredentialInputSchema = z.object({
-  connectorId: z.string().min(1).max(64),
-  authenticationType: z.enum(credentialAuthTypes),
-  redirectUri: z.url().max(2048).optional(),
-  fields: z.record(z.string().min(1).max(128), z.string().max(8192)).optional(),
-  name: z.string().min(1).max(100).optional(),
+  connectorId: z.string().min(1).max(64).describe('The connector, e.g. "slack" (see list_connectors)'),
+  authenticationType: z.enum(credentialAuthTypes).describe('One of the types get_credential_metadata lists'),
+  redirectUri: z
+    .url()
+    .max(2048)
+    .optional()
+    .describe('oauth2 only: where the user lands after authorizing; must be one of the OAuth app\'s redirect URIs'),
+  fields: z
+    .record(z.string().min(1).max(128), z.string().max(8192))
+    .optional()
+    .describe('Key-based types only: exactly the required fields get_credential_metadata names'),
+  name: z.string().min(1).max(100).optional().describe('A label to tell credentials apart'),
 });
 export type CreateCredentialInput = z.infer<typeof createCredentialInputSchema>;
 
 /** Input of get_credentials (MCP tool) and GET /api/credentials. */
-export const listCredentialsInputSchema = z.object({ connectorId: z.string().min(1).max(64).optional() });
+export const listCredentialsInputSchema = z.object({
+  connectorId: z.string().min(1).max(64).optional().describe('Only credentials for this connector'),
+});
 export type ListCredentialsInput = z.infer<typeof listCredentialsInputSchema>;
+
+/** Input of get_credential_metadata. */
+export const credentialMetadataInputSchema = z.object({
+  connectorId: z.string().min(1).max(64).describe('The connector, e.g. "slack" (see list_connectors)'),
+});
 
 export interface CredentialOwner {
   accountId: string;
@@ -33,6 +51,8 @@ export interface CredentialView {
   connectorId: string;
   authenticationType: CredentialAuthType;
   status: CredentialRow['status'];
+  /** Why the credential is failed or needs_reauth. */
+  statusReason: string | null;
   name: string | null;
   hints: Record<string, string>;
   expiresAt: string | null;
@@ -45,6 +65,7 @@ export function credentialView(row: CredentialRow): CredentialView {
     connectorId: row.connector_id,
     authenticationType: row.auth_type,
     status: row.status,
+    statusReason: row.status_reason,
     name: row.name,
     hints: row.hints,
     expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
@@ -109,13 +130,6 @@ export function getCredentialMetadata(connector: Pick<Connector, 'id' | 'authMet
   };
 }
 
-/**
- * A hint that lets people tell credentials apart without revealing them: the last 6 characters,
- * and nothing at all for short values, where 6 characters would be most of the secret.
- */
-export function maskSecret(value: string): string {
-  return value.length >= 16 ? `…${value.slice(-6)}` : '…';
-}
 
 /** create_credential for apiKey, bearer, basic and customHeaders; OAuth has its own flow. */
 export async function createKeyCredential(
@@ -173,8 +187,31 @@ export async function listCredentials(db: Db, owner: CredentialOwner, input: Lis
   return rows.map(credentialView);
 }
 
-export async function deleteCredential(db: Db, owner: CredentialOwner, credentialId: string): Promise<void> {
-  if (!(await revokeCredential(db, owner, credentialId))) {
+/** create_credential: key-based types are stored at once; oauth2 starts the handshake. */
+export async function createCredential(
+  deps: OAuthDependencies & { secretBox: SecretBox; publicUrl: string },
+  owner: CredentialOwner,
+  connector: Pick<Connector, 'id' | 'authMethods'>,
+  input: CreateCredentialInput,
+): Promise<CredentialView | PendingOAuthCredential> {
+  if (input.authenticationType !== 'oauth2') return createKeyCredential(deps, owner, connector, input);
+  return createOAuthCredential(deps, owner, connector, {
+    ...(input.redirectUri ? { redirectUri: input.redirectUri } : {}),
+    ...(input.name ? { name: input.name } : {}),
+  });
+}
+
+/** Deletes (revokes) a credential; OAuth tokens are revoked at the provider and the refresher stops. */
+export async function deleteCredential(
+  deps: OAuthDependencies,
+  owner: CredentialOwner,
+  credentialId: string,
+): Promise<{ revokedAtProvider: boolean }> {
+  const row = await getUserCredential(deps.db, owner, credentialId);
+  if (!row || row.status === 'revoked') {
     throw new NotFoundError(`Credential "${credentialId}" does not exist`, { credentialId });
   }
+  if (row.auth_type === 'oauth2') return revokeOAuthCredential(deps, row);
+  await revokeCredential(deps.db, owner, credentialId);
+  return { revokedAtProvider: false };
 }

@@ -1,6 +1,7 @@
 import type { AccountsTable, ApiKeysTable, RateBucketsTable } from './tables/accounts.js';
 import type { ConnectorSettingsTable, CustomConnectorsTable } from './tables/connectors.js';
 import type { CredentialsTable } from './tables/credentials.js';
+import type { OAuthAppsTable, OAuthAttemptsTable } from './tables/oauth.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -10,4 +11,6 @@ export interface Database {
   custom_connectors: CustomConnectorsTable;
   connector_settings: ConnectorSettingsTable;
   credentials: CredentialsTable;
+  oauth_apps: OAuthAppsTable;
+  oauth_attempts: OAuthAttemptsTable;
 }

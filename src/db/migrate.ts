@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseHandle } from './connect.js';
 import * as accounts from './migrations/20261121000000_accounts.js';
 import * as connectorsCredentials from './migrations/20261121000200_connectors_credentials.js';
+import * as oauth from './migrations/20261121000500_oauth.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -10,6 +11,7 @@ import * as connectorsCredentials from './migrations/20261121000200_connectors_c
 const migrations: Record<string, Migration> = {
   '20261121000000_accounts': accounts,
   '20261121000200_connectors_credentials': connectorsCredentials,
+  '20261121000500_oauth': oauth,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,11 +2,11 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { findAction, resolveBaseUrl, resolveConnector } from '../../connectors/registry.js';
 import type { ActionDefinition, RateLimit } from '../../connectors/schema.js';
-import { authorizeRequest } from '../../credentials/authorize.js';
+import { authorizeRequest, type AuthorizedRequest } from '../../credentials/authorize.js';
 import { ForbiddenError, nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../../errors.js';
 import type { ActivityDependencies } from '../index.js';
 import { checkUrl, createUpstreamAgent } from './egress.js';
-import { buildUpstreamRequest } from './request.js';
+import { buildUpstreamRequest, type UpstreamRequest } from './request.js';
 import { boundResult, shapeResponse } from './shaping.js';
 import { callUpstream, errorCodeOf, wasNotSent, type UpstreamResponse } from './upstream.js';
 
@@ -129,41 +129,51 @@ export function createExecutionActivities(deps: ActivityDependencies) {
           throw new ForbiddenError(`Connector "${connector.id}" is disabled for this account`, { connectorId: connector.id });
         }
         const action = findAction(connector, input.actionId);
-        const auth = await authorizeRequest(deps, {
-          accountId: input.accountId,
-          userId: input.userId,
-          connector,
-          ...(input.credentialId ? { credentialId: input.credentialId } : {}),
-        });
-        const request = buildUpstreamRequest({
-          baseUrl: resolveBaseUrl(connector),
-          action,
-          parameters: input.parameters,
-          auth,
-          // Stable across attempts of this run, so the upstream can drop a repeated request.
-          idempotencyKey: Context.current().info.workflowExecution?.workflowId,
-        });
-        checkUrl(egress, request.url);
-        const secrets = secretsOf(auth);
-        const started = Date.now();
-        let response: UpstreamResponse;
-        try {
-          response = await callUpstream(agent, request, upstream.totalTimeoutMs);
-        } catch (error) {
-          const refused = switchboardErrorIn(error);
-          if (refused) throw refused;
-          const code = errorCodeOf(error) ?? 'UNKNOWN';
-          const notSent = wasNotSent(error);
-          const details = { connectorId: connector.id, actionId: action.id, networkError: code, sent: !notSent };
-          if (notSent || safeToResend(action)) {
-            throw upstreamFailure(`Calling ${request.url.host} failed (${code})`, details, false);
+        const authorize = (rejectedToken?: AuthorizedRequest) =>
+          authorizeRequest(deps, {
+            accountId: input.accountId,
+            userId: input.userId,
+            connector,
+            ...(input.credentialId ? { credentialId: input.credentialId } : {}),
+            ...(rejectedToken ? { credentialId: rejectedToken.credentialId, rejectedToken } : {}),
+          });
+        const send = async (auth: AuthorizedRequest): Promise<{ request: UpstreamRequest; response: UpstreamResponse }> => {
+          const request = buildUpstreamRequest({
+            baseUrl: resolveBaseUrl(connector),
+            action,
+            parameters: input.parameters,
+            auth,
+            // Stable across attempts of this run, so the upstream can drop a repeated request.
+            idempotencyKey: Context.current().info.workflowExecution?.workflowId,
+          });
+          checkUrl(egress, request.url);
+          try {
+            return { request, response: await callUpstream(agent, request, upstream.totalTimeoutMs) };
+          } catch (error) {
+            const refused = switchboardErrorIn(error);
+            if (refused) throw refused;
+            const code = errorCodeOf(error) ?? 'UNKNOWN';
+            const notSent = wasNotSent(error);
+            const details = { connectorId: connector.id, actionId: action.id, networkError: code, sent: !notSent };
+            if (notSent || safeToResend(action)) {
+              throw upstreamFailure(`Calling ${request.url.host} failed (${code})`, details, false);
+            }
+            throw upstreamFailure(
+              `Calling ${request.url.host} failed (${code}) after the request was sent; not retried because ${action.id} is not idempotent`,
+              details,
+              true,
+            );
           }
-          throw upstreamFailure(
-            `Calling ${request.url.host} failed (${code}) after the request was sent; not retried because ${action.id} is not idempotent`,
-            details,
-            true,
-          );
+        };
+        const started = Date.now();
+        let auth = await authorize();
+        let { request, response } = await send(auth);
+        // One refresh and one retry after a 401: the provider may have dropped the token before its expiry.
+        if (response.status === 401 && auth.refreshable) {
+          auth = await authorize(auth);
+          ({ request, response } = await send(auth));
         }
+        const secrets = secretsOf(auth);
         deps.logger.debug(
           { connectorId: connector.id, actionId: action.id, host: request.url.host, status: response.status, ms: Date.now() - started },
           'upstream call',

@@ -3,8 +3,8 @@ import type { Context } from 'koa';
 import type { z } from 'zod';
 import { resolveConnector } from '../../connectors/registry.js';
 import {
+  createCredential,
   createCredentialInputSchema,
-  createKeyCredential,
   deleteCredential,
   listCredentials,
   listCredentialsInputSchema,
@@ -25,8 +25,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return parsed.data;
 }
 
-/** /api/credentials: key-based credentials of the calling user (OAuth arrives with issue 5). */
-export function credentialRoutes(deps: Pick<ApiDependencies, 'db' | 'secretBox'>): Router {
+/** /api/credentials: the calling user's credentials; oauth2 answers with the authorization URL. */
+export function credentialRoutes(deps: ApiDependencies): Router {
   const router = new Router({ prefix: '/api/credentials' });
 
   router.post('/', async (ctx) => {
@@ -34,7 +34,7 @@ export function credentialRoutes(deps: Pick<ApiDependencies, 'db' | 'secretBox'>
     const input = parse(createCredentialInputSchema, await readJsonBody(ctx));
     const connector = await resolveConnector(deps.db, auth.accountId, input.connectorId);
     ctx.status = 201;
-    ctx.body = await createKeyCredential(deps, auth, connector, input);
+    ctx.body = await createCredential(deps, auth, connector, input);
   });
 
   router.get('/', async (ctx) => {
@@ -44,8 +44,8 @@ export function credentialRoutes(deps: Pick<ApiDependencies, 'db' | 'secretBox'>
   });
 
   router.delete('/:id', async (ctx) => {
-    await deleteCredential(deps.db, authOf(ctx), ctx.params.id!);
-    ctx.body = { message: 'Credential deleted', credentialId: ctx.params.id };
+    const { revokedAtProvider } = await deleteCredential(deps, authOf(ctx), ctx.params.id!);
+    ctx.body = { message: 'Credential deleted', credentialId: ctx.params.id, revokedAtProvider };
   });
 
   return router;

@@ -75,7 +75,8 @@ export async function findNewestActiveCredential(
     .where('account_id', '=', owner.accountId)
     .where('user_id', '=', owner.userId)
     .where('connector_id', '=', owner.connectorId)
-    .where('status', '=', 'active')
+    // A refreshing credential is usable: authorizeRequest waits for its refresh.
+    .where('status', 'in', ['active', 'refreshing'])
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(1)

@@ -5,7 +5,8 @@ type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export const credentialAuthTypes = ['apiKey', 'bearer', 'basic', 'customHeaders', 'oauth2'] as const;
 export type CredentialAuthType = (typeof credentialAuthTypes)[number];
-export const credentialStatuses = ['active', 'refreshing', 'needs_reauth', 'revoked'] as const;
+/** pending: an OAuth handshake has not completed yet; failed: it ended without tokens (status_reason says why). */
+export const credentialStatuses = ['pending', 'active', 'refreshing', 'needs_reauth', 'failed', 'revoked'] as const;
 export type CredentialStatus = (typeof credentialStatuses)[number];
 
 export interface CredentialsTable {
@@ -23,6 +24,10 @@ export interface CredentialsTable {
   /** Field name -> masked hint, safe to show. */
   hints: ColumnType<Record<string, string>, string, string>;
   expires_at: Date | null;
+  /** Why the credential is failed or needs_reauth (e.g. "invalid_grant: ..."); never a secret. */
+  status_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the current access token was issued: with expires_at, its lifetime. */
+  token_obtained_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   last_used_at: Date | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

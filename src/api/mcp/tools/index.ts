@@ -1,5 +1,6 @@
 import type { ToolDefinition } from '../tool.js';
 import { getActionDetailsTool, getConnectorResourcesTool, listConnectorsTool } from './catalog.js';
+import { createCredentialTool, getCredentialMetadataTool, getCredentialsTool } from './credentials.js';
 import { discoverActionPathTool, executeActionTool } from './execute.js';
 
 /** Every tool the MCP endpoint offers, in the order clients list them. */
@@ -9,4 +10,7 @@ export const allTools: readonly ToolDefinition[] = [
   getActionDetailsTool,
   executeActionTool,
   discoverActionPathTool,
+  getCredentialMetadataTool,
+  createCredentialTool,
+  getCredentialsTool,
 ];

@@ -1,0 +1,117 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  defineSignal,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { searchAttributes } from './searchAttributes.js';
+
+/** Ids only: the verifier, state and code live sealed in the attempt's row. */
+export interface OAuthHandshakeInput {
+  attemptId: string;
+  accountId: string;
+  userId: string;
+  connectorId: string;
+  credentialId: string;
+  /** How long the authorization link stays valid. */
+  timeoutSeconds: number;
+}
+
+export interface AuthorizationLink {
+  authorizationUrl: string;
+  expiresAt: string;
+}
+
+/** What the callback route tells the run. A code is never in it: the route seals the callback into the attempt row. */
+export interface CallbackNotice {
+  error?: string;
+  errorDescription?: string;
+}
+
+export interface HandshakeOutcome {
+  attemptId: string;
+  credentialId: string;
+  status: 'completed' | 'failed' | 'expired';
+  error?: string;
+  errorDescription?: string;
+}
+
+export const authorizationLinkUpdate = defineUpdate<AuthorizationLink>('authorizationLink');
+export const callbackSignal = defineSignal<[CallbackNotice]>('callback');
+
+const { prepareAuthorization, finishAuthorization, ensureRefresher } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['INVALID_REQUEST', 'CONNECTOR_NOT_FOUND'] },
+});
+
+// Authorization codes live about a minute, so retries must be quick and few.
+const { exchangeAuthorizationCode } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 4 },
+});
+
+function failureText(error: unknown): { error: string; errorDescription: string } {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure) return { error: cause.type ?? 'token_exchange_failed', errorDescription: cause.message };
+  return { error: 'token_exchange_failed', errorDescription: cause instanceof Error ? cause.message : 'unknown error' };
+}
+
+/**
+ * One OAuth authorization attempt: prepare the link, wait durably for the user to come back
+ * through /oauth/callback (or for the link to expire), exchange the code and store the tokens.
+ */
+export async function oauthHandshake(input: OAuthHandshakeInput): Promise<HandshakeOutcome> {
+  let link: AuthorizationLink | undefined;
+  let prepareFailure: ApplicationFailure | undefined;
+  let notice: CallbackNotice | undefined;
+
+  setHandler(authorizationLinkUpdate, async () => {
+    await condition(() => link !== undefined || prepareFailure !== undefined);
+    if (prepareFailure) throw prepareFailure;
+    return link!;
+  });
+  setHandler(callbackSignal, (received) => {
+    notice ??= received;
+  });
+
+  const finish = async (outcome: Omit<HandshakeOutcome, 'attemptId' | 'credentialId'>): Promise<HandshakeOutcome> => {
+    if (outcome.status !== 'completed') await finishAuthorization({ attemptId: input.attemptId, ...outcome, status: outcome.status });
+    upsertSearchAttributes([{ key: searchAttributes.outcome, value: outcome.status }]);
+    return { attemptId: input.attemptId, credentialId: input.credentialId, ...outcome };
+  };
+
+  try {
+    link = await prepareAuthorization({ attemptId: input.attemptId });
+  } catch (error) {
+    const { error: code, errorDescription } = failureText(error);
+    prepareFailure = ApplicationFailure.create({ type: code, message: errorDescription, nonRetryable: true });
+    return finish({ status: 'failed', error: code, errorDescription });
+  }
+
+  const arrived = await condition(() => notice !== undefined, input.timeoutSeconds * 1000);
+  if (!arrived) return finish({ status: 'expired', error: 'expired', errorDescription: 'The authorization link expired before it was used' });
+  if (notice!.error) {
+    return finish({ status: 'failed', error: notice!.error, ...(notice!.errorDescription ? { errorDescription: notice!.errorDescription } : {}) });
+  }
+
+  let exchanged: { hasRefreshToken: boolean };
+  try {
+    exchanged = await exchangeAuthorizationCode({ attemptId: input.attemptId });
+  } catch (error) {
+    return finish({ status: 'failed', ...failureText(error) });
+  }
+  if (exchanged.hasRefreshToken) {
+    await ensureRefresher({
+      credentialId: input.credentialId,
+      accountId: input.accountId,
+      userId: input.userId,
+      connectorId: input.connectorId,
+    });
+  }
+  return finish({ status: 'completed' });
+}
