@@ -32,6 +32,10 @@ export interface FakeSaas {
   channelCount: number;
   /** GitHub issues created, to count side effects. */
   issues: Array<{ owner: string; repo: string; title: string; number: number }>;
+  /** When set, more than this many requests in any 1000 ms get 429 with Retry-After: 1, like a real API. */
+  limitPerSecond: number | undefined;
+  /** How many requests the limit above refused. */
+  rateLimited: number;
   fail(fault: Fault): void;
   reset(): void;
   close(): Promise<void>;
@@ -49,16 +53,31 @@ export async function startFakeSaas(options: { token?: string; channelCount?: nu
     token: options.token ?? 'xoxb-fake-token-0123456789',
     channelCount: options.channelCount ?? 10,
     issues: [],
+    limitPerSecond: undefined,
+    rateLimited: 0,
     fail: (fault) => faults.push({ ...fault }),
     reset() {
       faults.length = 0;
       state.requests.length = 0;
       state.issues.length = 0;
+      state.limitPerSecond = undefined;
+      state.rateLimited = 0;
+      accepted.length = 0;
     },
     close: () => new Promise((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     }),
+  };
+
+  /** Arrival times of requests the limit let through. */
+  const accepted: number[] = [];
+  const overLimit = (at: number) => {
+    if (state.limitPerSecond === undefined) return false;
+    while (accepted.length > 0 && accepted[0]! <= at - 1000) accepted.shift();
+    if (accepted.length >= state.limitPerSecond) return true;
+    accepted.push(at);
+    return false;
   };
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -133,6 +152,10 @@ export async function startFakeSaas(options: { token?: string; channelCount?: nu
         body,
         at: Date.now(),
       });
+      if (overLimit(state.requests.at(-1)!.at)) {
+        state.rateLimited++;
+        return json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+      }
       handle(req, res, body, url).catch((error: unknown) => json(res, 500, { error: String(error) }));
     });
   });

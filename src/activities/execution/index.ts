@@ -7,7 +7,8 @@ import { ForbiddenError, nonRetryableCodes, SwitchboardError, type ErrorDetails 
 import type { ActivityDependencies } from '../index.js';
 import { checkUrl, createUpstreamAgent } from './egress.js';
 import { buildUpstreamRequest, type UpstreamRequest } from './request.js';
-import { boundResult, shapeResponse } from './shaping.js';
+import { boundResult, capArrays, shapeResponse } from './shaping.js';
+import { createThrottleClient, feedbackOf } from './throttle.js';
 import { callUpstream, errorCodeOf, wasNotSent, type UpstreamResponse } from './upstream.js';
 
 /** Input of the executeAction workflow: ids and parameters only, never a secret. */
@@ -21,6 +22,8 @@ export interface ExecuteActionInput {
   credentialId?: string;
 }
 
+  /** Also return the unshaped body (arrays capped, size-bounded): plan steps resolve references from it. */
+  includeRaw?: boolean;
 export interface ActionResult {
   /** The upstream's HTTP status. */
   status: number;
@@ -31,6 +34,8 @@ export interface ActionResult {
   notes?: string[];
 }
 
+  /** With includeRaw: the parsed body before shaping. */
+  raw?: unknown;
 /** Longest Retry-After we wait out inside one run; beyond it the caller is told when to come back. */
 const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
 const ERROR_BODY_CHARS = 2000;
@@ -118,6 +123,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
   const { egress, upstream } = deps.config;
 
   return {
+  const throttle = createThrottleClient(deps.temporal);
     /**
      * Loads the connector, authorizes, calls the upstream and shapes the answer, all in one
      * activity: the credential is opened here and never leaves it, so no secret reaches history.
@@ -148,13 +154,20 @@ export function createExecutionActivities(deps: ActivityDependencies) {
           });
           checkUrl(egress, request.url);
           try {
-            return { request, response: await callUpstream(agent, request, upstream.totalTimeoutMs) };
+            const response = await callUpstream(agent, request, upstream.totalTimeoutMs);
+            const wait = retryDelaySeconds(response.headers, connector.rateLimit);
+            const feedback = feedbackOf(response.status, response.headers, connector.rateLimit, wait);
+            if (feedback) await throttle.report(throttleKey, feedback);
+            return { request, response };
           } catch (error) {
             const refused = switchboardErrorIn(error);
             if (refused) throw refused;
             const code = errorCodeOf(error) ?? 'UNKNOWN';
             const notSent = wasNotSent(error);
             const details = { connectorId: connector.id, actionId: action.id, networkError: code, sent: !notSent };
+          // Every attempt, retries included, waits for a permit from the (account, connector, credential) throttle.
+          const throttleKey = { accountId: input.accountId, connectorId: connector.id, ...(auth.credentialId ? { credentialId: auth.credentialId } : {}) };
+          if (connector.rateLimit) await throttle.acquire(throttleKey, connector.rateLimit);
             if (notSent || safeToResend(action)) {
               throw upstreamFailure(`Calling ${request.url.host} failed (${code})`, details, false);
             }
@@ -189,7 +202,8 @@ export function createExecutionActivities(deps: ActivityDependencies) {
               ]),
             };
           }
-          const shaped = shapeResponse(parseBody({ ...response, text }), action);
+          const body = parseBody({ ...response, text });
+          const shaped = shapeResponse(body, action);
           const bounded = boundResult(shaped.data, shaped.notes);
           return {
             status: response.status,
@@ -204,6 +218,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
           status: response.status,
           body: text.length > ERROR_BODY_CHARS ? `${text.slice(0, ERROR_BODY_CHARS)}… (truncated)` : text,
         };
+            ...(input.includeRaw ? { raw: boundResult(capArrays(body).value, []).data } : {}),
         if (response.status === 429) {
           const wait = retryDelaySeconds(response.headers, connector.rateLimit);
           if (wait !== undefined && wait > MAX_RATE_LIMIT_WAIT_SECONDS) {

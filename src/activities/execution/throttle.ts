@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { TemporalHandle } from '../../client/temporal.js';
+import type { RateLimit } from '../../connectors/schema.js';
+import { ServiceUnavailableError } from '../../errors.js';
+import { searchAttributes } from '../../workflows/searchAttributes.js';
+import {
+  acquirePermitUpdate,
+  HORIZON_MS,
+  LATE_TOLERANCE_MS,
+  throttleFeedbackSignal,
+  throttleWorkflowId,
+  type PermitGrant,
+  type throttle,
+  type ThrottleFeedback,
+  type ThrottleKey,
+  type ThrottleRate,
+} from '../../workflows/throttle.js';
+
+export type { ThrottleFeedback, ThrottleKey } from '../../workflows/throttle.js';
+
+const MAX_FAILED_ASKS = 20;
+const ASK_AGAIN_MS = 25;
+
+function rateOf(rateLimit: RateLimit): ThrottleRate {
+  return { requestsPerSecond: rateLimit.requestsPerSecond, ...(rateLimit.burst ? { burst: rateLimit.burst } : {}) };
+}
+
+/**
+ * What the upstream told us about its limit, worth telling every other caller: a 429 (pause for
+ * its Retry-After, else a second), or a remaining count of zero (pause until the reset).
+ */
+export function feedbackOf(
+  status: number,
+  headers: Record<string, string>,
+  rateLimit: RateLimit | undefined,
+  waitSeconds: number | undefined,
+): ThrottleFeedback | undefined {
+  if (status === 429) return { pauseMs: Math.round((waitSeconds ?? 1) * 1000), reason: 'upstream answered 429' };
+  const remainingName = rateLimit?.headers?.remaining;
+  const remaining = remainingName ? headers[remainingName.toLowerCase()] : undefined;
+  if (remaining !== undefined && Number(remaining.trim()) <= 0 && waitSeconds !== undefined && waitSeconds > 0) {
+    return { pauseMs: Math.round(waitSeconds * 1000), reason: `${remainingName} is 0` };
+  }
+  return undefined;
+}
+
+/** The activity side of the throttle workflow: ask for a permit, report feedback. */
+export function createThrottleClient(temporal: TemporalHandle) {
+  return {
+    /** Resolves when this caller may send; returns how long the throttle made it wait. */
+    async acquire(key: ThrottleKey, rateLimit: RateLimit): Promise<number> {
+      const workflowId = throttleWorkflowId(key);
+      const rate = rateOf(rateLimit);
+      const started = Date.now();
+      let ticket: string | undefined;
+      let failures = 0;
+      for (;;) {
+        let grant: PermitGrant;
+        try {
+          grant = await temporal.client.workflow.executeUpdateWithStart(acquirePermitUpdate, {
+            args: [{ rate, ...(ticket ? { ticket } : {}) }],
+            startWorkflowOperation: new WithStartWorkflowOperation<typeof throttle>('throttle', {
+              workflowId,
+              taskQueue: temporal.taskQueue,
+              args: [{ key, rate }],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              typedSearchAttributes: [
+                { key: searchAttributes.accountId, value: key.accountId },
+                { key: searchAttributes.connectorId, value: key.connectorId },
+                { key: searchAttributes.runKind, value: 'throttle' },
+              ],
+              memo: { ...key, rate },
+            }),
+          });
+        } catch (error) {
+          // An update that races the run's continue-as-new or idle end is aborted: ask the next run.
+          if (++failures >= MAX_FAILED_ASKS) {
+            throw new ServiceUnavailableError('The connector throttle did not answer', { workflowId, cause: (error as Error).message });
+          }
+          await sleep(ASK_AGAIN_MS);
+          continue;
+        }
+        const wait = grant.sendAt - Date.now();
+        if (grant.ticket === undefined) {
+          if (wait < -LATE_TOLERANCE_MS) {
+            ticket = undefined;
+            continue;
+          }
+          if (wait > 0) await sleep(wait);
+          return Date.now() - started;
+        }
+        ticket = grant.ticket;
+        await sleep(Math.max(0, wait - HORIZON_MS / 2));
+      }
+    },
+
+    /** Best effort: a lost report only means other callers learn of the limit from their own 429. */
+    async report(key: ThrottleKey, feedback: ThrottleFeedback): Promise<void> {
+      await temporal.client.workflow
+        .getHandle(throttleWorkflowId(key))
+        .signal(throttleFeedbackSignal, feedback)
+        .catch(() => undefined);
+    },
+  };
+}
+
+export type ThrottleClient = ReturnType<typeof createThrottleClient>;
