@@ -2,6 +2,7 @@ import type { AccountsTable, ApiKeysTable, RateBucketsTable } from './tables/acc
 import type { ConnectorSettingsTable, CustomConnectorsTable } from './tables/connectors.js';
 import type { CredentialsTable } from './tables/credentials.js';
 import type { OAuthAppsTable, OAuthAttemptsTable } from './tables/oauth.js';
+import type { AccountVariablesTable, McpConnectorsTable, ServerConnectorAssignmentsTable } from './tables/mcpConnectors.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -13,4 +14,7 @@ export interface Database {
   credentials: CredentialsTable;
   oauth_apps: OAuthAppsTable;
   oauth_attempts: OAuthAttemptsTable;
+  mcp_connectors: McpConnectorsTable;
+  account_variables: AccountVariablesTable;
+  server_connector_assignments: ServerConnectorAssignmentsTable;
 }

@@ -3,6 +3,7 @@ import type { DatabaseHandle } from './connect.js';
 import * as accounts from './migrations/20261121000000_accounts.js';
 import * as connectorsCredentials from './migrations/20261121000200_connectors_credentials.js';
 import * as oauth from './migrations/20261121000500_oauth.js';
+import * as mcpConnectors from './migrations/20261121000700_mcp_connectors.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '20261121000000_accounts': accounts,
   '20261121000200_connectors_credentials': connectorsCredentials,
   '20261121000500_oauth': oauth,
+  '20261121000700_mcp_connectors': mcpConnectors,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,181 @@
+import type { Db } from '../connect.js';
+import type {
+  AccountVariableRow,
+  AssignmentKind,
+  AssignmentRow,
+  CachedTool,
+  McpConnectorRow,
+  McpConnectorType,
+} from '../tables/mcpConnectors.js';
+
+export class DuplicateMcpConnectorError extends Error {
+  constructor(readonly field: 'name' | 'slug') {
+    super(`duplicate ${field}`);
+  }
+}
+
+/** Turns the database's unique-constraint error into one naming the clashing field. */
+function rethrowDuplicate(error: unknown): never {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  if (code === '23505') throw new DuplicateMcpConnectorError(constraint?.includes('slug') ? 'slug' : 'name');
+  throw error;
+}
+
+export interface McpConnectorValues {
+  name: string;
+  slug: string;
+  category: string;
+  url: string | null;
+  headersEncrypted: string | null;
+  keyId: string | null;
+  oauthMcp: string | null;
+}
+
+export async function insertMcpConnector(
+  db: Db,
+  input: McpConnectorValues & { id: string; accountId: string; type: McpConnectorType },
+): Promise<McpConnectorRow> {
+  try {
+    return await db
+      .insertInto('mcp_connectors')
+      .values({
+        id: input.id,
+        account_id: input.accountId,
+        name: input.name,
+        slug: input.slug,
+        type: input.type,
+        category: input.category,
+        url: input.url,
+        headers_encrypted: input.headersEncrypted,
+        key_id: input.keyId,
+        oauth_mcp: input.oauthMcp,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (error) {
+    rethrowDuplicate(error);
+  }
+}
+
+/** A changed definition drops the cached tool list: it is fetched again from the new address. */
+export async function updateMcpConnector(
+  db: Db,
+  accountId: string,
+  id: string,
+  values: McpConnectorValues,
+): Promise<McpConnectorRow | undefined> {
+  try {
+    return await db
+      .updateTable('mcp_connectors')
+      .set({
+        name: values.name,
+        slug: values.slug,
+        category: values.category,
+        url: values.url,
+        headers_encrypted: values.headersEncrypted,
+        key_id: values.keyId,
+        oauth_mcp: values.oauthMcp,
+        tools: null,
+        tools_cached_at: null,
+        updated_at: new Date(),
+      })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  } catch (error) {
+    rethrowDuplicate(error);
+  }
+}
+
+export async function cacheMcpTools(db: Db, id: string, tools: CachedTool[]): Promise<void> {
+  await db
+    .updateTable('mcp_connectors')
+    .set({ tools: JSON.stringify(tools), tools_cached_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function getMcpConnector(db: Db, accountId: string, id: string): Promise<McpConnectorRow | undefined> {
+  return db.selectFrom('mcp_connectors').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function getMcpConnectorBySlug(db: Db, accountId: string, slug: string): Promise<McpConnectorRow | undefined> {
+  return db
+    .selectFrom('mcp_connectors')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+}
+
+export async function listMcpConnectors(db: Db, accountId: string, ids?: string[]): Promise<McpConnectorRow[]> {
+  if (ids && ids.length === 0) return [];
+  let query = db.selectFrom('mcp_connectors').selectAll().where('account_id', '=', accountId);
+  if (ids) query = query.where('id', 'in', ids);
+  return query.orderBy('name').execute();
+}
+
+/** Its assignments go with it (foreign key, on delete cascade). */
+export async function deleteMcpConnector(db: Db, accountId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('mcp_connectors').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function listVariables(db: Db, accountId: string, names?: string[]): Promise<AccountVariableRow[]> {
+  if (names && names.length === 0) return [];
+  let query = db.selectFrom('account_variables').selectAll().where('account_id', '=', accountId);
+  if (names) query = query.where('name', 'in', names);
+  return query.orderBy('name').execute();
+}
+
+export async function upsertVariable(
+  db: Db,
+  input: { accountId: string; name: string; valueEncrypted: string; keyId: string },
+): Promise<AccountVariableRow> {
+  const values = { value_encrypted: input.valueEncrypted, key_id: input.keyId, updated_at: new Date() };
+  return db
+    .insertInto('account_variables')
+    .values({ account_id: input.accountId, name: input.name, ...values })
+    .onConflict((oc) => oc.columns(['account_id', 'name']).doUpdateSet(values))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function deleteVariable(db: Db, accountId: string, name: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('account_variables')
+    .where('account_id', '=', accountId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function listAssignments(db: Db, serverId: string): Promise<AssignmentRow[]> {
+  return db
+    .selectFrom('server_connector_assignments')
+    .selectAll()
+    .where('server_id', '=', serverId)
+    .orderBy('created_at')
+    .orderBy('target_id')
+    .execute();
+}
+
+/** Idempotent: assigning twice leaves one row. */
+export async function insertAssignment(db: Db, serverId: string, kind: AssignmentKind, targetId: string): Promise<void> {
+  await db
+    .insertInto('server_connector_assignments')
+    .values({ server_id: serverId, kind, target_id: targetId, mcp_connector_id: kind === 'mcp' ? targetId : null })
+    .onConflict((oc) => oc.columns(['server_id', 'kind', 'target_id']).doNothing())
+    .execute();
+}
+
+export async function deleteAssignment(db: Db, serverId: string, kind: AssignmentKind, targetId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('server_connector_assignments')
+    .where('server_id', '=', serverId)
+    .where('kind', '=', kind)
+    .where('target_id', '=', targetId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
