@@ -5,6 +5,7 @@ import type { ActionResult, ExecuteActionInput } from '../activities/index.js';
 import { validateActionParameters } from '../connectors/parameters.js';
 import { findAction, resolveConnector } from '../connectors/registry.js';
 import type { Db } from '../db/connect.js';
+import { validateToolArguments } from '../mcpConnectors/toolArguments.js';
 import { ForbiddenError, isErrorCode, SwitchboardError, type ErrorDetails } from '../errors.js';
 import type { executeAction } from '../workflows/executeAction.js';
 import { searchAttributes } from '../workflows/searchAttributes.js';
@@ -53,7 +54,11 @@ export async function prepareExecuteAction(db: Db, input: ExecuteActionInput): P
     throw new ForbiddenError(`Connector "${connector.id}" is disabled for this account`, { connectorId: connector.id });
   }
   const action = findAction(connector, input.actionId);
-  return { ...input, parameters: validateActionParameters(connector.id, action, input.parameters) };
+  const parameters =
+    connector.origin === 'remote-mcp'
+      ? validateToolArguments(connector, action, input.parameters)
+      : validateActionParameters(connector.id, action, input.parameters);
+  return { ...input, parameters };
 }
 
 /** Starts the workflow without waiting for it (input already prepared). */

@@ -7,6 +7,7 @@ import {
   upsertConnectorSettings,
 } from '../db/repositories/connectors.js';
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from '../errors.js';
+import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from '../mcpConnectors/connector.js';
 import { hasCatalogConnector } from './catalog.js';
 import { CUSTOM_CONNECTOR_LIMITS, customConnectorSchema, type CustomConnectorDefinition } from './custom.js';
 import { resolveConnector, settingsFromRow, type Connector, type ConnectorSettings } from './registry.js';
@@ -24,6 +25,11 @@ export type ConnectorSettingsInput = z.infer<typeof connectorSettingsInputSchema
 export async function createCustomConnector(db: Db, accountId: string, definition: CustomConnectorDefinition): Promise<Connector> {
   if (hasCatalogConnector(definition.id)) {
     throw new ConflictError(`"${definition.id}" is a catalogue connector; choose another id`, { connectorId: definition.id });
+  }
+  if (isRemoteMcpConnectorId(definition.id)) {
+    throw new InvalidRequestError(`Ids starting with "${REMOTE_MCP_PREFIX}" are reserved for remote MCP connectors`, {
+      connectorId: definition.id,
+    });
   }
   const result = await insertCustomConnector(db, {
     accountId,

@@ -7,6 +7,7 @@ import {
   listCustomConnectors,
 } from '../db/repositories/connectors.js';
 import type { ConnectorSettingsRow, CustomConnectorRow } from '../db/tables/connectors.js';
+import { isRemoteMcpConnectorId, loadRemoteMcpConnector, type RemoteMcpBinding } from '../mcpConnectors/connector.js';
 import { getCatalogConnector, listCatalogConnectors } from './catalog.js';
 import type { CustomConnectorDefinition } from './custom.js';
 import type { ActionDefinition, ConnectorDefinition, ConnectorSummary, RateLimit } from './schema.js';
@@ -20,13 +21,15 @@ export interface ConnectorSettings {
 
 /** A connector as one account sees it: its definition with the account's settings applied. */
 export interface Connector extends Omit<ConnectorDefinition, 'source'> {
-  origin: 'catalog' | 'custom';
+  origin: 'catalog' | 'custom' | 'remote-mcp';
   source?: ConnectorDefinition['source'];
   settings: ConnectorSettings;
+  /** Remote MCP connectors only: which row, and each tool's full input schema. */
+  remoteMcp?: RemoteMcpBinding;
 }
 
 export interface ConnectorListing extends ConnectorSummary {
-  origin: 'catalog' | 'custom';
+  origin: Connector['origin'];
   enabled: boolean;
 }
 
@@ -70,6 +73,7 @@ export async function resolveConnector(db: Db, accountId: string, connectorId: s
   ]);
   const settings = settingsFromRow(settingsRow);
   if (catalog) return applySettings(catalog, 'catalog', settings);
+  if (isRemoteMcpConnectorId(connectorId)) return loadRemoteMcpConnector(db, accountId, connectorId, settings);
   const custom = await getCustomConnector(db, accountId, connectorId);
   if (!custom) throw new ConnectorNotFoundError(connectorId);
   return applySettings(customDefinitionOf(custom), 'custom', settings);

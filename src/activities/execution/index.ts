@@ -5,7 +5,9 @@ import type { ActionDefinition, RateLimit } from '../../connectors/schema.js';
 import { authorizeRequest, type AuthorizedRequest } from '../../credentials/authorize.js';
 import { ForbiddenError, nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../../errors.js';
 import type { ActivityDependencies } from '../index.js';
+import { isRemoteMcpConnectorId } from '../../mcpConnectors/connector.js';
 import { checkUrl, createUpstreamAgent } from './egress.js';
+import { executeRemoteMcpTool } from './remoteMcp.js';
 import { buildUpstreamRequest, type UpstreamRequest } from './request.js';
 import { boundResult, capArrays, shapeResponse } from './shaping.js';
 import { createThrottleClient, feedbackOf } from './throttle.js';
@@ -129,6 +131,8 @@ export function createExecutionActivities(deps: ActivityDependencies) {
      * activity: the credential is opened here and never leaves it, so no secret reaches history.
      */
     async executeConnectorAction(input: ExecuteActionInput): Promise<ActionResult> {
+      // Remote MCP tools share this workflow and activity (and so its retries and throttling).
+      if (isRemoteMcpConnectorId(input.connectorId)) return executeRemoteMcpTool(deps, input);
       try {
         const connector = await resolveConnector(deps.db, input.accountId, input.connectorId);
         if (!connector.settings.enabled) {
