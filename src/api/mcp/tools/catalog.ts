@@ -1,16 +1,17 @@
 import { z } from 'zod';
-import { findAction, listConnectors, resolveConnector, type Connector } from '../../../connectors/registry.js';
+import { findAction, type Connector } from '../../../connectors/registry.js';
 import type { ActionParameter } from '../../../connectors/schema.js';
 import { ConnectorNotFoundError, ForbiddenError } from '../../../errors.js';
 import { actionAllowed, connectorAllowed } from '../../../servers/restrictions.js';
+import { assignedConnector, assignedListings } from '../../remoteMcp.js';
 import { getActionDetailsInput, getConnectorResourcesInput, listConnectorsInput } from '../toolInputs.js';
 import { defineTool, type ToolContext } from '../tool.js';
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
-/** A connector this server may use: restrictions and the account's enabled switch both apply. */
+/** A connector this server may use: its assignments, restrictions and the account's enabled switch all apply. */
 export async function usableConnector(context: ToolContext, connectorId: string): Promise<Connector> {
-  const connector = await resolveConnector(context.deps.db, context.auth.accountId, connectorId);
+  const connector = await assignedConnector(context, connectorId);
   if (!connector.settings.enabled) throw new ConnectorNotFoundError(connectorId);
   if (!connectorAllowed(context.server.restrictions, connector.id)) {
     throw new ForbiddenError(`Connector "${connectorId}" is not available on this server`, { connectorId });
@@ -31,6 +32,10 @@ const connectorListing = z.object({
   description: z.string(),
   authTypes: z.array(z.string()),
   actionCount: z.number(),
+  origin: z.enum(['catalog', 'custom', 'remote-mcp']).optional(),
+  needsConnection: z.boolean().optional().describe('The user must connect this platform first (see hint)'),
+  hint: z.string().optional(),
+  note: z.string().optional(),
 });
 
 export const listConnectorsTool = defineTool({
@@ -44,16 +49,19 @@ export const listConnectorsTool = defineTool({
   output: z.object({ connectors: z.array(connectorListing), count: z.number() }),
   annotations: readOnly,
   async run(input, context) {
-    const all = await listConnectors(context.deps.db, context.auth.accountId, input);
+    const all = await assignedListings(context, input);
     const connectors = all
       .filter((connector) => connector.enabled && connectorAllowed(context.server.restrictions, connector.id))
-      .map(({ id, name, category, description, authTypes, actionCount }) => ({
+      .map(({ id, name, category, description, authTypes, actionCount, origin, needsConnection, hint, note }) => ({
         id,
         name,
         category,
         description,
         authTypes,
         actionCount,
+        origin,
+        ...(needsConnection ? { needsConnection, hint } : {}),
+        ...(note ? { note } : {}),
       }));
     return { connectors, count: connectors.length };
   },

@@ -1,0 +1,109 @@
+import { listRemoteTools } from '../activities/execution/remoteMcp.js';
+import { listConnectors, resolveConnector, summarize, type Connector, type ConnectorListing } from '../connectors/registry.js';
+import { cacheMcpTools } from '../db/repositories/mcpConnectors.js';
+import type { CachedTool, McpConnectorRow } from '../db/tables/mcpConnectors.js';
+import { ForbiddenError, SwitchboardError } from '../errors.js';
+import { serverScope } from '../mcpConnectors/assignments.js';
+import { isRemoteMcpConnectorId, remoteMcpConnector } from '../mcpConnectors/connector.js';
+import { connectionHint, oauthMcpEntry, type OAuthMcpEntry } from '../mcpConnectors/oauthEntries.js';
+import type { TestMcpConnectorInput, TestMcpConnectorResponse } from '../mcpConnectors/schemas.js';
+import { findMcpConnector, oauthMcpStatus } from '../mcpConnectors/service.js';
+import { resolveEndpoint } from '../mcpConnectors/variables.js';
+import type { ApiDependencies, AuthContext } from './context.js';
+import type { ToolContext } from './mcp/tool.js';
+
+/** Connects, lists the tools and caches them: on test, and the first time an agent needs them. */
+export async function refreshRemoteTools(deps: ApiDependencies, row: McpConnectorRow): Promise<CachedTool[]> {
+  const tools = await listRemoteTools(deps.config, await resolveEndpoint(deps, row));
+  await cacheMcpTools(deps.db, row.id, tools);
+  return tools;
+}
+
+const connectedMessage = (count: number) => `Connected · ${count} ${count === 1 ? 'tool' : 'tools'}`;
+
+async function testOAuthEntry(deps: ApiDependencies, auth: AuthContext, entry: OAuthMcpEntry): Promise<TestMcpConnectorResponse> {
+  const status = await oauthMcpStatus(deps.db, auth, entry);
+  if (!status.connected) {
+    const hint = connectionHint(entry);
+    return { ok: false, error: hint, needsConnection: true, connectorId: entry.connectorId, hint };
+  }
+  const connector = await resolveConnector(deps.db, auth.accountId, entry.connectorId);
+  const tools = connector.actions.map((action) => action.id);
+  return { ok: true, message: connectedMessage(tools.length), toolsets: [{ name: entry.name, count: tools.length, tools }] };
+}
+
+/** POST /api/mcp-connectors/test: every failure is reported as text, never thrown. */
+export async function testMcpConnector(
+  deps: ApiDependencies,
+  auth: AuthContext,
+  input: TestMcpConnectorInput,
+): Promise<TestMcpConnectorResponse> {
+  if (input.oauthMcp) return testOAuthEntry(deps, auth, oauthMcpEntry(input.oauthMcp)!);
+  const row = await findMcpConnector(deps.db, auth.accountId, input.connectorId!);
+  const entry = row.type === 'oauth' ? oauthMcpEntry(row.oauth_mcp ?? '') : undefined;
+  if (entry) return testOAuthEntry(deps, auth, entry);
+  try {
+    const tools = await refreshRemoteTools(deps, row);
+    const names = tools.map((tool) => tool.name);
+    return { ok: true, message: connectedMessage(names.length), toolsets: [{ name: row.name, count: names.length, tools: names }] };
+  } catch (error) {
+    if (error instanceof SwitchboardError) return { ok: false, error: error.message };
+    throw error;
+  }
+}
+
+/**
+ * The connector an MCP tool call names, if this server offers it: with assignments only the
+ * assigned ones; without, every catalogue and custom connector (remote ones must be assigned).
+ */
+export async function assignedConnector(context: ToolContext, connectorId: string): Promise<Connector> {
+  const { deps, auth } = context;
+  const scope = await serverScope(deps.db, auth, context.server.id);
+  if (scope ? !scope.connectorIds.has(connectorId) : isRemoteMcpConnectorId(connectorId)) {
+    throw new ForbiddenError(`Connector "${connectorId}" is not assigned to this server`, { connectorId });
+  }
+  const connector = await resolveConnector(deps.db, auth.accountId, connectorId);
+  if (connector.origin !== 'remote-mcp' || connector.remoteMcp?.cachedAt) return connector;
+  const row = await findMcpConnector(deps.db, auth.accountId, connector.remoteMcp!.mcpConnectorId);
+  return remoteMcpConnector({ ...row, tools: await refreshRemoteTools(deps, row), tools_cached_at: new Date() }, connector.settings);
+}
+
+export interface AssignedListing extends ConnectorListing {
+  needsConnection?: boolean;
+  hint?: string;
+  /** Why a remote server shows no tools (it could not be reached to list them). */
+  note?: string;
+}
+
+async function remoteListing(deps: ApiDependencies, row: McpConnectorRow): Promise<AssignedListing> {
+  let note: string | undefined;
+  let current = row;
+  if (!row.tools_cached_at) {
+    try {
+      current = { ...row, tools: await refreshRemoteTools(deps, row) };
+    } catch (error) {
+      if (!(error instanceof SwitchboardError)) throw error;
+      note = `Its tools could not be listed: ${error.message}`;
+    }
+  }
+  const connector = remoteMcpConnector(current, { baseUrlVariables: {}, enabled: true });
+  return { ...summarize(connector), origin: 'remote-mcp', enabled: true, ...(note ? { note } : {}) };
+}
+
+/** list_connectors for this server: everything, or with assignments only what is assigned. */
+export async function assignedListings(context: ToolContext, filter: { category?: string }): Promise<AssignedListing[]> {
+  const { deps, auth } = context;
+  const [scope, all] = await Promise.all([serverScope(deps.db, auth, context.server.id), listConnectors(deps.db, auth.accountId, filter)]);
+  if (!scope) return all;
+  const listed: AssignedListing[] = all
+    .filter((listing) => scope.connectorIds.has(listing.id))
+    .map((listing) => {
+      const status = scope.oauth.get(listing.id);
+      if (!status || status.connected) return listing;
+      return { ...listing, needsConnection: true, hint: connectionHint(status.entry) };
+    });
+  const remote = (await Promise.all(scope.remote.map((row) => remoteListing(deps, row)))).filter(
+    (listing) => filter.category === undefined || listing.category === filter.category,
+  );
+  return [...listed, ...remote].sort((a, b) => a.id.localeCompare(b.id));
+}
