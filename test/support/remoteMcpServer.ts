@@ -1,0 +1,106 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { z } from 'zod';
+
+export interface RemoteMcpServer {
+  url: string;
+  apiKey: string;
+  /** Headers of every request received, to check what we sent. */
+  requests: Array<Record<string, string | string[] | undefined>>;
+  close(): Promise<void>;
+}
+
+function mcpServerFor(apiKey: string): McpServer {
+  const server = new McpServer({ name: 'remote-test', version: '1.0.0' });
+  server.registerTool(
+    'echo',
+    { description: 'Echoes the text back', inputSchema: { text: z.string().describe('What to echo') }, annotations: { readOnlyHint: true } },
+    async ({ text }) => ({ content: [{ type: 'text', text: `echo: ${text}` }] }),
+  );
+  server.registerTool(
+    'add',
+    {
+      description: 'Adds two numbers',
+      inputSchema: { a: z.number(), b: z.number() },
+      outputSchema: { sum: z.number() },
+    },
+    async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }], structuredContent: { sum: a + b } }),
+  );
+  server.registerTool(
+    'whoami',
+    { description: 'Needs the x-api-key header', inputSchema: {} },
+    async (_args, extra) => {
+      if (extra.requestInfo?.headers['x-api-key'] !== apiKey) {
+        return { isError: true, content: [{ type: 'text', text: 'missing or wrong x-api-key' }] };
+      }
+      return { content: [{ type: 'text', text: 'authenticated as tester' }], structuredContent: { user: 'tester' } };
+    },
+  );
+  server.registerTool(
+    'sleep',
+    { description: 'Answers after ms milliseconds', inputSchema: { ms: z.number().int() } },
+    async ({ ms }) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return { content: [{ type: 'text', text: 'awake' }] };
+    },
+  );
+  return server;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+const closing = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+
+/** A real MCP server (SDK McpServer, stateless Streamable HTTP) on 127.0.0.1 with a few tools. */
+export async function startRemoteMcpServer(apiKey = 'remote-secret-key-0123456789'): Promise<RemoteMcpServer> {
+  const requests: RemoteMcpServer['requests'] = [];
+  const http = createServer((req, res) => {
+    requests.push(req.headers);
+    void (async () => {
+      const server = mcpServerFor(apiKey);
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      res.on('close', () => void server.close());
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.method === 'POST' ? await readBody(req) : undefined);
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
+    apiKey,
+    requests,
+    close: () => closing(http),
+  };
+}
+
+/** Accepts connections and never answers: what a hung server looks like from outside. */
+export async function startHangingServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const tcp = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(tcp.address() as AddressInfo).port}/mcp`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        tcp.close(() => resolve());
+      }),
+  };
+}
