@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { api, connectMcp } from '../support/mcp.js';
 import { startHangingServer, startRemoteMcpServer, type RemoteMcpServer } from '../support/remoteMcpServer.js';
 
-const structured = (result: { structuredContent?: unknown }) => result.structuredContent as any;
+const structured = (result: unknown) => (result as { structuredContent?: unknown }).structuredContent as any;
 
 /** Payloads serialise as base64 `data`; decode them so a secret in any of them would show up in the text. */
 function historyText(history: unknown): string {
