@@ -132,7 +132,11 @@ export function createExecutionActivities(deps: ActivityDependencies) {
      */
     async executeConnectorAction(input: ExecuteActionInput): Promise<ActionResult> {
       // Remote MCP tools share this workflow and activity (and so its retries and throttling).
-      if (isRemoteMcpConnectorId(input.connectorId)) return executeRemoteMcpTool(deps, input);
+      if (isRemoteMcpConnectorId(input.connectorId)) {
+        return executeRemoteMcpTool(deps, input, (connector) =>
+          throttle.acquire({ accountId: input.accountId, connectorId: connector.id }, connector.rateLimit),
+        );
+      }
       try {
         const connector = await resolveConnector(deps.db, input.accountId, input.connectorId);
         if (!connector.settings.enabled) {
