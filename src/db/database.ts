@@ -1,4 +1,5 @@
 import type { AccountsTable, ApiKeysTable, RateBucketsTable } from './tables/accounts.js';
+import type { ServersTable, ServerTokensTable } from './tables/servers.js';
 import type { ConnectorSettingsTable, CustomConnectorsTable } from './tables/connectors.js';
 import type { CredentialsTable } from './tables/credentials.js';
 import type { OAuthAppsTable, OAuthAttemptsTable } from './tables/oauth.js';
@@ -9,6 +10,8 @@ export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   rate_buckets: RateBucketsTable;
+  servers: ServersTable;
+  server_tokens: ServerTokensTable;
   custom_connectors: CustomConnectorsTable;
   connector_settings: ConnectorSettingsTable;
   credentials: CredentialsTable;

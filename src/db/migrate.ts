@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseHandle } from './connect.js';
 import * as accounts from './migrations/20261121000000_accounts.js';
+import * as servers from './migrations/20261121000100_servers.js';
 import * as connectorsCredentials from './migrations/20261121000200_connectors_credentials.js';
 import * as oauth from './migrations/20261121000500_oauth.js';
 import * as mcpConnectors from './migrations/20261121000700_mcp_connectors.js';
@@ -11,6 +12,7 @@ import * as mcpConnectors from './migrations/20261121000700_mcp_connectors.js';
  */
 const migrations: Record<string, Migration> = {
   '20261121000000_accounts': accounts,
+  '20261121000100_servers': servers,
   '20261121000200_connectors_credentials': connectorsCredentials,
   '20261121000500_oauth': oauth,
   '20261121000700_mcp_connectors': mcpConnectors,
