@@ -4,6 +4,7 @@ import type { ConnectorSettingsTable, CustomConnectorsTable } from './tables/con
 import type { CredentialsTable } from './tables/credentials.js';
 import type { OAuthAppsTable, OAuthAttemptsTable } from './tables/oauth.js';
 import type { AccountVariablesTable, McpConnectorsTable, ServerConnectorAssignmentsTable } from './tables/mcpConnectors.js';
+import type { McpTasksTable } from './tables/mcpTasks.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -20,4 +21,5 @@ export interface Database {
   mcp_connectors: McpConnectorsTable;
   account_variables: AccountVariablesTable;
   server_connector_assignments: ServerConnectorAssignmentsTable;
+  mcp_tasks: McpTasksTable;
 }

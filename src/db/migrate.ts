@@ -5,6 +5,7 @@ import * as servers from './migrations/20261121000100_servers.js';
 import * as connectorsCredentials from './migrations/20261121000200_connectors_credentials.js';
 import * as oauth from './migrations/20261121000500_oauth.js';
 import * as mcpConnectors from './migrations/20261121000700_mcp_connectors.js';
+import * as mcpTasks from './migrations/20261121000800_mcp_tasks.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '20261121000200_connectors_credentials': connectorsCredentials,
   '20261121000500_oauth': oauth,
   '20261121000700_mcp_connectors': mcpConnectors,
+  '20261121000800_mcp_tasks': mcpTasks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,11 +2,13 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
+  McpError,
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { SwitchboardError } from '../../errors.js';
 import { invalidRequestFromZod, toSwitchboardError } from '../errorHandler.js';
+import { createTask, registerTaskHandlers, runWithProgress, taskCapabilities } from './tasks.js';
 import { jsonSchemaOf, type ToolContext, type ToolDefinition } from './tool.js';
 
 export const SERVER_INFO = { name: 'switchboard', version: '0.1.0' };
@@ -27,6 +29,7 @@ export function describeTools(tools: readonly ToolDefinition[]): Tool[] {
     inputSchema: jsonSchemaOf(tool.input, 'input') as Tool['inputSchema'],
     ...(tool.output ? { outputSchema: jsonSchemaOf(tool.output, 'output') as Tool['outputSchema'] } : {}),
     annotations: { title: tool.title, ...tool.annotations },
+    ...(tool.task ? { execution: { taskSupport: 'optional' as const } } : {}),
   }));
 }
 
@@ -44,7 +47,10 @@ export function createMcpServer(
   described: Tool[],
   context: Omit<ToolContext, 'signal'>,
 ): Server {
-  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: { listChanged: false }, tasks: taskCapabilities },
+    instructions: INSTRUCTIONS,
+  });
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: described }));
@@ -61,9 +67,20 @@ export function createMcpServer(
     const input = tool.input.safeParse(request.params.arguments ?? {});
     if (!input.success) return errorResult(invalidRequestFromZod(input.error, `Invalid arguments for ${tool.name}`));
     try {
-      const result = await tool.run(input.data, { ...context, signal: extra.signal });
+      if (request.params.task) {
+        // A task-augmented call answers at once with the task; the SDK validates it as CreateTaskResult.
+        return (await createTask(tool, input.data, { ...context, signal: extra.signal }, request.params.task.ttl)) as never;
+      }
+      const progressToken = request.params._meta?.progressToken;
+      const result =
+        progressToken !== undefined && tool.task
+          ? await runWithProgress(tool, input.data, { ...context, signal: extra.signal }, (progress, message) =>
+              extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, message } }),
+            )
+          : await tool.run(input.data, { ...context, signal: extra.signal });
       return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
     } catch (error) {
+      if (error instanceof McpError) throw error;
       const failure = toSwitchboardError(error);
       if (failure.code === 'INTERNAL_ERROR') {
         context.deps.logger.error({ err: error, tool: tool.name }, 'tool failed');
@@ -71,5 +88,7 @@ export function createMcpServer(
       return errorResult(failure);
     }
   });
+
+  registerTaskHandlers(server, tools, { ...context, signal: new AbortController().signal }, errorResult);
   return server;
 }

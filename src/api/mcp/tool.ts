@@ -19,6 +19,13 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   output?: z.ZodType;
   annotations: ToolAnnotations;
   run(input: z.infer<Input>, context: ToolContext): Promise<Record<string, unknown>>;
+  /** Present on tools whose work is one workflow run: clients may then call them as MCP tasks. */
+  task?: {
+    /** Validates and starts the run without waiting; returns its workflow id. */
+    start(input: z.infer<Input>, context: ToolContext): Promise<string>;
+    /** The tool's result from the run's result, as `run` would have returned it. */
+    present(result: unknown, workflowId: string): Record<string, unknown>;
+  };
 }
 
 export function defineTool<Input extends z.ZodType>(tool: ToolDefinition<Input>): ToolDefinition {

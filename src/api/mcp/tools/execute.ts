@@ -1,10 +1,42 @@
 import { z } from 'zod';
-import { runExecuteAction } from '../../../client/executeAction.js';
+import {
+  prepareExecuteAction,
+  runExecuteAction,
+  startExecuteAction,
+  type ActionResult,
+  type ExecuteActionInput,
+} from '../../../client/executeAction.js';
 import { findAction } from '../../../connectors/registry.js';
 import { planGoal } from '../../../plans/planner.js';
-import { discoverActionPathInput, executeActionInput } from '../toolInputs.js';
-import { defineTool } from '../tool.js';
+import { discoverActionPathInput, executeActionInput, type ExecuteActionToolInput } from '../toolInputs.js';
+import { defineTool, type ToolContext } from '../tool.js';
 import { assertActionAllowed, usableConnector } from './catalog.js';
+
+/** Checks restrictions and builds the workflow input: the same for a plain call and a task. */
+async function actionInput(input: ExecuteActionToolInput, context: ToolContext): Promise<ExecuteActionInput> {
+  const connector = await usableConnector(context, input.connectorId);
+  assertActionAllowed(context, connector.id, findAction(connector, input.actionId).id);
+  const credentialId = input.credentialId ?? context.auth.credentialId;
+  return {
+    accountId: context.auth.accountId,
+    userId: context.auth.userId,
+    serverId: context.auth.serverId,
+    connectorId: connector.id,
+    actionId: input.actionId,
+    parameters: input.parameters,
+    ...(credentialId ? { credentialId } : {}),
+  };
+}
+
+function presentAction(outcome: ActionResult, workflowId: string) {
+  return {
+    result: outcome.data,
+    status: outcome.status,
+    workflowId,
+    ...(outcome.credentialId ? { credentialId: outcome.credentialId } : {}),
+    ...(outcome.notes ? { notes: outcome.notes } : {}),
+  };
+}
 
 export const executeActionTool = defineTool({
   name: 'execute_action',
@@ -24,25 +56,15 @@ export const executeActionTool = defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
-    const connector = await usableConnector(context, input.connectorId);
-    assertActionAllowed(context, connector.id, findAction(connector, input.actionId).id);
-    const credentialId = input.credentialId ?? context.auth.credentialId;
-    const outcome = await runExecuteAction(context.deps, {
-      accountId: context.auth.accountId,
-      userId: context.auth.userId,
-      serverId: context.auth.serverId,
-      connectorId: connector.id,
-      actionId: input.actionId,
-      parameters: input.parameters,
-      ...(credentialId ? { credentialId } : {}),
-    });
-    return {
-      result: outcome.data,
-      status: outcome.status,
-      workflowId: outcome.workflowId,
-      ...(outcome.credentialId ? { credentialId: outcome.credentialId } : {}),
-      ...(outcome.notes ? { notes: outcome.notes } : {}),
-    };
+    const outcome = await runExecuteAction(context.deps, await actionInput(input, context));
+    return presentAction(outcome, outcome.workflowId);
+  },
+  task: {
+    async start(input, context) {
+      const prepared = await prepareExecuteAction(context.deps.db, await actionInput(input, context));
+      return (await startExecuteAction(context.deps.temporal, prepared)).workflowId;
+    },
+    present: (result, workflowId) => presentAction(result as ActionResult, workflowId),
   },
 });
 

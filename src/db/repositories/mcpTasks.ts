@@ -1,0 +1,45 @@
+import type { Db } from '../connect.js';
+import type { McpTaskRow } from '../tables/mcpTasks.js';
+
+export interface TaskOwner {
+  accountId: string;
+  userId: string;
+}
+
+export async function insertTask(
+  db: Db,
+  task: Omit<McpTaskRow, 'created_at'>,
+): Promise<McpTaskRow> {
+  return db.insertInto('mcp_tasks').values(task).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Another user's task is indistinguishable from a missing one. */
+export async function getOwnTask(db: Db, owner: TaskOwner, taskId: string): Promise<McpTaskRow | undefined> {
+  return db
+    .selectFrom('mcp_tasks')
+    .selectAll()
+    .where('task_id', '=', taskId)
+    .where('account_id', '=', owner.accountId)
+    .where('user_id', '=', owner.userId)
+    .executeTakeFirst();
+}
+
+/** Newest first; the cursor is the last row's task id of the previous page. */
+export async function listOwnTasks(
+  db: Db,
+  owner: TaskOwner,
+  options: { limit: number; after?: McpTaskRow },
+): Promise<McpTaskRow[]> {
+  let query = db
+    .selectFrom('mcp_tasks')
+    .selectAll()
+    .where('account_id', '=', owner.accountId)
+    .where('user_id', '=', owner.userId);
+  if (options.after) {
+    const { created_at, task_id } = options.after;
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '<', created_at), eb.and([eb('created_at', '=', created_at), eb('task_id', '<', task_id)])]),
+    );
+  }
+  return query.orderBy('created_at', 'desc').orderBy('task_id', 'desc').limit(options.limit).execute();
+}
