@@ -13,6 +13,7 @@ import { connectorRoutes } from './routes/connectors.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
+import { runRoutes } from './routes/runs.js';
 import { mcpConnectorRoutes } from './routes/mcpConnectors.js';
 import { oauthAppRoutes } from './routes/oauthApps.js';
 import { serverRoutes } from './routes/servers.js';
@@ -36,7 +37,7 @@ export function createApp(options: AppOptions): Koa {
 }
 
 function mountApi(app: Koa, deps: ApiDependencies) {
-  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), oauthAppRoutes(deps), mcpConnectorRoutes(deps)];
+  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), oauthAppRoutes(deps), mcpConnectorRoutes(deps), runRoutes(deps)];
   const openApiDocument = buildOpenApiDocument(
     routers.flatMap((router) => router.operations),
     deps.publicUrl,

@@ -18,8 +18,12 @@ export interface ExecuteActionOutcome extends ActionResult {
   workflowId: string;
 }
 
-function workflowOptions(temporal: TemporalHandle, input: ExecuteActionInput) {
-  const workflowId = `execute-action/${input.serverId}/${randomUUID()}`;
+/** Options of an executeAction run; POST /api/runs passes a workflow id derived from its Idempotency-Key. */
+export function actionWorkflowOptions(
+  temporal: TemporalHandle,
+  input: ExecuteActionInput,
+  workflowId = `execute-action/${input.serverId}/${randomUUID()}`,
+) {
   return {
     workflowId,
     taskQueue: temporal.taskQueue,
@@ -66,7 +70,7 @@ export async function startExecuteAction(
   temporal: TemporalHandle,
   input: ExecuteActionInput,
 ): Promise<WorkflowHandle<typeof executeAction>> {
-  return temporal.client.workflow.start<typeof executeAction>('executeAction', workflowOptions(temporal, input));
+  return temporal.client.workflow.start<typeof executeAction>('executeAction', actionWorkflowOptions(temporal, input));
 }
 
 /** Maps a failed run to our coded error, as the activity raised it. */
@@ -90,7 +94,7 @@ export async function runExecuteAction(
   input: ExecuteActionInput,
 ): Promise<ExecuteActionOutcome> {
   const prepared = await prepareExecuteAction(deps.db, input);
-  const options = workflowOptions(deps.temporal, prepared);
+  const options = actionWorkflowOptions(deps.temporal, prepared);
   try {
     const result = await deps.temporal.client.workflow.execute<typeof executeAction>('executeAction', options);
     return { workflowId: options.workflowId, ...result };

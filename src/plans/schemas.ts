@@ -27,11 +27,23 @@ export const planValueSchema = z.union([
   z.unknown(),
 ]);
 
+/**
+ * What undoes a step if a later one fails (e.g. delete the message a step posted). Its $ref
+ * values may point at the step's own result: fromStep is that step's number.
+ */
+export const compensationSchema = z
+  .object({
+    actionId: actionIdSchema,
+    parameters: z.record(z.string(), planValueSchema).default({}),
+  })
+  .strict();
+
 export const planStepSchema = z
   .object({
     actionId: actionIdSchema,
     parameters: z.record(z.string(), planValueSchema).default({}),
     why: z.string().max(1000).optional(),
+    compensation: compensationSchema.optional(),
   })
   .strict();
 export type PlanStep = z.infer<typeof planStepSchema>;

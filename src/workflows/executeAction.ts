@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ActionResult, Activities, ExecuteActionInput } from '../activities/index.js';
 import { nonRetryableCodes } from '../errors.js';
 import { searchAttributes } from './searchAttributes.js';
@@ -9,7 +9,8 @@ import { searchAttributes } from './searchAttributes.js';
  */
 const ATTEMPT_TIMEOUT = '11 minutes';
 
-const { executeConnectorAction } = proxyActivities<Activities>({
+/** Shared with executePlan, so plan steps are retried exactly like single actions. */
+export const { executeConnectorAction } = proxyActivities<Activities>({
   startToCloseTimeout: ATTEMPT_TIMEOUT,
   retry: {
     initialInterval: '1 second',
@@ -27,7 +28,7 @@ export async function executeAction(input: ExecuteActionInput): Promise<ActionRe
     upsertSearchAttributes([{ key: searchAttributes.outcome, value: 'succeeded' }]);
     return result;
   } catch (error) {
-    upsertSearchAttributes([{ key: searchAttributes.outcome, value: 'failed' }]);
+    upsertSearchAttributes([{ key: searchAttributes.outcome, value: isCancellation(error) ? 'cancelled' : 'failed' }]);
     // Surface the activity's coded failure itself, so callers map it without unwrapping layers.
     if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
       throw ApplicationFailure.create({

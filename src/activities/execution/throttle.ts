@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TemporalHandle } from '../../client/temporal.js';
 import type { RateLimit } from '../../connectors/schema.js';
@@ -53,12 +54,16 @@ export function createThrottleClient(temporal: TemporalHandle) {
       const workflowId = throttleWorkflowId(key);
       const rate = rateOf(rateLimit);
       const started = Date.now();
+      // A cancelled run (or a worker shutting down) stops waiting for its turn.
+      const context = Context.current();
+      const { cancellationSignal: signal } = context;
       let ticket: string | undefined;
       let failures = 0;
       for (;;) {
+        context.heartbeat();
         let grant: PermitGrant;
         try {
-          grant = await temporal.client.workflow.executeUpdateWithStart(acquirePermitUpdate, {
+          grant = await temporal.client.withAbortSignal(signal, () => temporal.client.workflow.executeUpdateWithStart(acquirePermitUpdate, {
             args: [{ rate, ...(ticket ? { ticket } : {}) }],
             startWorkflowOperation: new WithStartWorkflowOperation<typeof throttle>('throttle', {
               workflowId,
@@ -72,13 +77,14 @@ export function createThrottleClient(temporal: TemporalHandle) {
               ],
               memo: { ...key, rate },
             }),
-          });
+          }));
         } catch (error) {
+          if (signal.aborted) throw error;
           // An update that races the run's continue-as-new or idle end is aborted: ask the next run.
           if (++failures >= MAX_FAILED_ASKS) {
             throw new ServiceUnavailableError('The connector throttle did not answer', { workflowId, cause: (error as Error).message });
           }
-          await sleep(ASK_AGAIN_MS);
+          await sleep(ASK_AGAIN_MS, undefined, { signal });
           continue;
         }
         const wait = grant.sendAt - Date.now();
@@ -87,11 +93,11 @@ export function createThrottleClient(temporal: TemporalHandle) {
             ticket = undefined;
             continue;
           }
-          if (wait > 0) await sleep(wait);
+          if (wait > 0) await sleep(wait, undefined, { signal });
           return Date.now() - started;
         }
         ticket = grant.ticket;
-        await sleep(Math.max(0, wait - HORIZON_MS / 2));
+        await sleep(Math.max(0, wait - HORIZON_MS / 2), undefined, { signal });
       }
     },
 

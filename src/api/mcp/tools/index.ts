@@ -2,6 +2,7 @@ import type { ToolDefinition } from '../tool.js';
 import { getActionDetailsTool, getConnectorResourcesTool, listConnectorsTool } from './catalog.js';
 import { createCredentialTool, getCredentialMetadataTool, getCredentialsTool } from './credentials.js';
 import { discoverActionPathTool, executeActionTool } from './execute.js';
+import { executePlanTool } from './plans.js';
 
 /** Every tool the MCP endpoint offers, in the order clients list them. */
 export const allTools: readonly ToolDefinition[] = [
@@ -10,6 +11,7 @@ export const allTools: readonly ToolDefinition[] = [
   getActionDetailsTool,
   executeActionTool,
   discoverActionPathTool,
+  executePlanTool,
   getCredentialMetadataTool,
   createCredentialTool,
   getCredentialsTool,

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { cancelRun, getRun, listRuns, startRun } from '../../client/runs.js';
+import { InvalidRequestError } from '../../errors.js';
+import { listRunsQuery, runDetails, runStatuses, runSummary, startRunInput } from '../../runs/schemas.js';
+import type { ApiDependencies } from '../context.js';
+import { ApiRouter } from '../routing.js';
+
+const tag = 'Runs';
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** /api/runs: backends start actions and plans without waiting, then read, list and cancel them. */
+export function runRoutes(deps: Pick<ApiDependencies, 'db' | 'temporal'>): ApiRouter {
+  return new ApiRouter()
+    .add(
+      {
+        method: 'post',
+        path: '/api/runs',
+        summary: 'Start an action or a plan; returns at once. An Idempotency-Key header makes retries return the same run.',
+        tag,
+        body: startRunInput,
+        response: z.object({ runId: z.string(), workflowId: z.string(), status: z.enum(runStatuses) }),
+        status: 202,
+      },
+      async ({ ctx, auth, body }) => {
+        const key = ctx.get('idempotency-key') || undefined;
+        if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+          throw new InvalidRequestError('Idempotency-Key must be 1–255 visible ASCII characters', { header: 'Idempotency-Key' });
+        }
+        return startRun(deps, auth, body, key);
+      },
+    )
+    .add(
+      { method: 'get', path: '/api/runs', summary: 'List runs (newest first), filtered by connector, user, kind, status and start time', tag, query: listRunsQuery, response: z.object({ runs: z.array(runSummary), nextPageToken: z.string().optional() }) },
+      async ({ auth, query }) => listRuns(deps, auth, query),
+    )
+    .add({ method: 'get', path: '/api/runs/:id', summary: "A run's status, input, steps and result or error", tag, response: runDetails }, async ({ auth, params }) =>
+      getRun(deps, auth, params.id!),
+    )
+    .add({ method: 'post', path: '/api/runs/:id/cancel', summary: 'Cancel a running run', tag, status: 202 }, async ({ auth, params }) =>
+      cancelRun(deps, auth, params.id!),
+    );
+}

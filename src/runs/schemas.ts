@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { executeActionInput } from '../api/mcp/toolInputs.js';
+import { connectorIdSchema } from '../connectors/ids.js';
+import { executePlanInput } from '../plans/schemas.js';
+
+/**
+ * POST /api/runs: an action or a plan, as execute_action / execute_plan take them, started
+ * without waiting. serverId applies that server's restrictions and labels the run; without it
+ * the run is labelled "api".
+ */
+const serverIdField = { serverId: z.string().min(1).max(100).optional() };
+export const startRunInput = z.discriminatedUnion('kind', [
+  executeActionInput.extend({ kind: z.literal('action'), ...serverIdField }),
+  executePlanInput.extend({ kind: z.literal('plan'), ...serverIdField }),
+]);
+export type StartRunInput = z.infer<typeof startRunInput>;
+
+export const runStatuses = ['running', 'succeeded', 'failed', 'cancelled', 'terminated', 'timed_out'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export const listRunsQuery = z
+  .object({
+    connectorId: connectorIdSchema.optional(),
+    userId: z.string().min(1).max(200).optional().describe('API-key callers only; user-token callers always see their own'),
+    kind: z.enum(['action', 'plan']).optional(),
+    status: z.enum(runStatuses).optional(),
+    startedAfter: z.iso.datetime({ offset: true }).optional(),
+    startedBefore: z.iso.datetime({ offset: true }).optional(),
+    pageSize: z.coerce.number().int().min(1).max(100).default(20),
+    pageToken: z.string().max(2000).optional(),
+  })
+  .strict();
+export type ListRunsQuery = z.infer<typeof listRunsQuery>;
+
+export const runSummary = z.object({
+  runId: z.string(),
+  workflowId: z.string(),
+  kind: z.enum(['action', 'plan']),
+  status: z.enum(runStatuses),
+  connectorId: z.string().optional(),
+  actionId: z.string().optional(),
+  serverId: z.string().optional(),
+  userId: z.string().optional(),
+  startedAt: z.string(),
+  closedAt: z.string().optional(),
+});
+export type RunSummary = z.infer<typeof runSummary>;
+
+export const runDetails = runSummary.extend({
+  input: z.unknown().optional(),
+  steps: z.array(z.unknown()).optional(),
+  result: z.unknown().optional(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }).optional(),
+});

@@ -1,0 +1,154 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApiKey, createAccount } from '../../src/db/repositories/accounts.js';
+import { searchAttributes } from '../../src/workflows/searchAttributes.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
+import { api, connectMcp } from '../support/mcp.js';
+
+describe('execute_plan and /api/runs', () => {
+  let app: TestApp;
+  let fake: FakeSaas;
+  let client: Client;
+  const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    api(app.apiUrl, app.apiKey, method, path, body, headers);
+  const postRun = (body: unknown, headers?: Record<string, string>) => call('POST', '/api/runs', body, headers);
+
+  async function waitForStatus(runId: string, done: (status: string) => boolean) {
+    for (let i = 0; i < 100; i++) {
+      const run = await call('GET', `/api/runs/${runId}`);
+      if (done(run.body.status)) return run;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`run ${runId} did not finish`);
+  }
+
+  beforeAll(async () => {
+    [app, fake] = await Promise.all([startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '10000' } }), startFakeSaas()]);
+    expect((await call('PUT', '/api/connectors/slack/settings', { baseUrl: fake.url })).status).toBe(200);
+    expect((await call('POST', '/api/credentials', { connectorId: 'slack', authenticationType: 'bearer', fields: { token: fake.token } })).status).toBe(201);
+    client = await connectMcp((await call('POST', '/api/servers', { name: 'plans' })).body.accessUrl);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await fake?.close();
+    await app?.close();
+  });
+  beforeEach(() => {
+    fake.reset();
+    fake.channelCount = 300;
+  });
+
+  it('plans and runs "send a message to #channel-250" with the channel id flowing from step 1 to step 2', async () => {
+    const planned = await client.callTool({
+      name: 'discover_action_path',
+      arguments: { connectorId: 'slack', goal: 'send a message to #channel-250 saying "hello"' },
+    });
+    const { plan, missingInputs } = planned.structuredContent as any;
+    const inputs = Object.fromEntries((missingInputs as Array<{ key: string }>).map(({ key }) => [key, 'hello']));
+
+    const result = await client.callTool({ name: 'execute_plan', arguments: { plan, inputs } });
+    expect(result.isError).toBeFalsy();
+    const outcome = result.structuredContent as any;
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      workflowId: expect.stringMatching(/^execute-plan\//),
+      steps: [
+        { step: 1, actionId: 'conversations_list', status: 'succeeded' },
+        { step: 2, actionId: 'chat_postMessage', status: 'succeeded', result: { ok: true, channel: 'C000250' } },
+      ],
+    });
+    // 300 channels: the step shows the agent guidance, but the reference read the raw list.
+    expect(outcome.steps[0].result).toMatchObject({ needsRefinement: true });
+    const posted = fake.requests.find((request) => request.path === '/chat.postMessage')!;
+    expect(JSON.parse(posted.body)).toMatchObject({ channel: 'C000250' });
+
+    const description = await app.temporal.client.workflow.getHandle(outcome.workflowId).describe();
+    expect(description.typedSearchAttributes.get(searchAttributes.runKind)).toBe('plan');
+    expect(description.typedSearchAttributes.get(searchAttributes.outcome)).toBe('succeeded');
+    expect(description.memo).toMatchObject({ connectorId: 'slack', inputs });
+  });
+
+  it('refuses a plan with an unanswered $ask before starting, and stops at a failing step with what was done', async () => {
+    const plan = {
+      connectorId: 'slack',
+      steps: [
+        { actionId: 'conversations_list', parameters: { limit: 5 } },
+        { actionId: 'chat_postMessage', parameters: { channel: { $ref: { fromStep: 1, itemsPath: 'channels', select: 'id' } }, text: { $ask: { ask: 'What to say?' } } } },
+      ],
+    };
+    const missing = await client.callTool({ name: 'execute_plan', arguments: { plan } });
+    expect(missing.structuredContent).toMatchObject({ error: { code: 'INVALID_REQUEST', details: { issues: [{ input: '2.text' }] } } });
+    expect(fake.requests).toHaveLength(0);
+
+    fake.fail({ path: '/chat.postMessage', status: 400, body: { ok: false, error: 'invalid_blocks' } });
+    const failed = await client.callTool({ name: 'execute_plan', arguments: { plan, inputs: { '2.text': 'x' } } });
+    expect(failed.isError).toBe(true);
+    expect(failed.structuredContent).toMatchObject({
+      error: {
+        code: 'UPSTREAM_ERROR',
+        details: {
+          status: 'failed',
+          failedStep: 2,
+          steps: [{ status: 'succeeded' }, { status: 'failed', error: { code: 'UPSTREAM_ERROR' } }],
+          workflowId: expect.stringMatching(/^execute-plan\//),
+        },
+      },
+    });
+  });
+
+  it('starts a run at once, and the same Idempotency-Key returns the same run', async () => {
+    const body = { kind: 'action', connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'once' } };
+    const first = await postRun(body, { 'idempotency-key': 'order-42' });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ runId: expect.stringMatching(/^run_/), workflowId: expect.stringMatching(/^execute-action\/api\/idem-/) });
+    const again = await postRun(body, { 'idempotency-key': 'order-42' });
+    expect(again.body.runId).toBe(first.body.runId);
+
+    const run = await waitForStatus(first.body.runId, (status) => status !== 'running');
+    expect(run.body).toMatchObject({ kind: 'action', status: 'succeeded', connectorId: 'slack', result: { status: 200, data: { ok: true } } });
+    // After it finished, a retry still finds it instead of sending the message again.
+    expect((await postRun(body, { 'idempotency-key': 'order-42' })).body.runId).toBe(first.body.runId);
+    expect(fake.requests.filter((request) => request.path === '/chat.postMessage')).toHaveLength(1);
+    expect((await postRun({ ...body, parameters: { channel: 'C2', text: 'other' } }, { 'idempotency-key': 'order-42' })).status).toBe(409);
+  });
+
+  it('reads a plan run with its steps, lists runs with filters, cancels, and hides runs from other accounts', async () => {
+    const plan = { connectorId: 'slack', steps: [{ actionId: 'conversations_list', parameters: { limit: 5 } }] };
+    const started = await postRun({ kind: 'plan', plan });
+    expect(started.status).toBe(202);
+    const run = await waitForStatus(started.body.runId, (status) => status !== 'running');
+    expect(run.body).toMatchObject({ kind: 'plan', status: 'succeeded', steps: [{ actionId: 'conversations_list', status: 'succeeded' }] });
+
+    // A slow upstream keeps this one running until it is cancelled.
+    fake.fail({ path: '/chat.postMessage', delayMs: 5000, status: 200, body: { ok: true } });
+    const slow = await postRun({ kind: 'action', connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'slow' } });
+    expect((await call('POST', `/api/runs/${slow.body.runId}/cancel`)).status).toBe(202);
+    expect((await waitForStatus(slow.body.runId, (status) => status !== 'running')).body.status).toBe('cancelled');
+
+    let listed: any;
+    for (let i = 0; i < 50; i++) {
+      listed = await call('GET', '/api/runs?connectorId=slack&kind=plan&pageSize=100');
+      if (listed.body.runs.some((item: any) => item.runId === started.body.runId)) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(listed.status).toBe(200);
+    expect(listed.body.runs.every((item: any) => item.kind === 'plan' && item.connectorId === 'slack')).toBe(true);
+    expect(listed.body.runs.map((item: any) => item.runId)).toContain(started.body.runId);
+    const cancelled = await call('GET', '/api/runs?status=cancelled');
+    expect(cancelled.body.runs.every((item: any) => item.status === 'cancelled')).toBe(true);
+    const page = await call('GET', '/api/runs?pageSize=1');
+    expect(page.body.runs).toHaveLength(1);
+    expect(page.body.nextPageToken).toEqual(expect.any(String));
+    const next = await call('GET', `/api/runs?pageSize=1&pageToken=${page.body.nextPageToken}`);
+    expect(next.body.runs[0].runId).not.toBe(page.body.runs[0].runId);
+
+    const other = await createAccount(app.database.db, app.secretBox, { name: 'other' });
+    const otherKey = (await createApiKey(app.database.db, { accountId: other.id, userId: 'default', name: 'k' })).key;
+    const asOther = (method: string, path: string) => api(app.apiUrl, otherKey, method, path);
+    expect((await asOther('GET', `/api/runs/${started.body.runId}`)).status).toBe(404);
+    expect((await asOther('POST', `/api/runs/${started.body.runId}/cancel`)).status).toBe(404);
+    expect((await asOther('GET', '/api/runs')).body.runs).toEqual([]);
+    expect((await call('GET', '/api/runs/run_bm9wZQ')).status).toBe(404);
+  });
+});
