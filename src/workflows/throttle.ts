@@ -48,6 +48,15 @@ export interface PermitRequest {
 }
 
 /**
+ * One update carries every ask a process has waiting for the key (new asks and tickets alike):
+ * servers admit only ten updates in flight per workflow, so callers must not each send their own.
+ */
+export interface PermitBatch {
+  rate: ThrottleRate;
+  asks: Array<{ ticket?: string }>;
+}
+
+/**
  * Without a ticket the permit is final: send at sendAt (epoch ms; absolute, so the time the
  * answer spent travelling does not shift the request). With one, ask again shortly before.
  */
@@ -62,7 +71,7 @@ export interface ThrottleFeedback {
   reason: string;
 }
 
-export const acquirePermitUpdate = defineUpdate<PermitGrant, [PermitRequest]>('acquirePermit');
+export const acquirePermitsUpdate = defineUpdate<PermitGrant[], [PermitBatch]>('acquirePermits');
 export const throttleFeedbackSignal = defineSignal<[ThrottleFeedback]>('throttleFeedback');
 
 export function throttleWorkflowId(key: ThrottleKey): string {
@@ -143,9 +152,9 @@ export async function throttle(input: ThrottleInput): Promise<void> {
   const schedule = input.state ? new Schedule(input.state) : Schedule.fresh(input.rate, Date.now());
   let updates = 0;
 
-  setHandler(acquirePermitUpdate, (request) => {
+  setHandler(acquirePermitsUpdate, ({ rate, asks }) => {
     updates++;
-    return schedule.acquire(Date.now(), request);
+    return asks.map((ask) => schedule.acquire(Date.now(), { rate, ...ask }));
   });
   setHandler(throttleFeedbackSignal, ({ pauseMs }) => schedule.pause(Date.now(), Math.max(0, pauseMs)));
 

@@ -1,0 +1,15 @@
+/**
+ * What a backend needs to start our workflows with its own Temporal client: workflow type names,
+ * their input and result types, and the search attributes runs carry. Types and constants only;
+ * importing this starts nothing.
+ */
+export type { ActionResult, ExecuteActionInput } from './activities/index.js';
+export type { ExecutePlanWorkflowInput, PlanProgress, StepRecord } from './workflows/executePlan.js';
+export type { Plan, PlanStep, ExecutePlanInput } from './plans/schemas.js';
+export type { ThrottleFeedback, ThrottleKey, ThrottleRate } from './workflows/throttle.js';
+export { searchAttributes } from './workflows/searchAttributes.js';
+
+/** Workflow type names, as registered by the worker (task queue: TEMPORAL_TASK_QUEUE, default "switchboard"). */
+export const workflowTypes = { executeAction: 'executeAction', executePlan: 'executePlan' } as const;
+/** Query an executePlan run answers at any time (also after it closed): its PlanProgress. */
+export const planProgressQueryName = 'planProgress';
