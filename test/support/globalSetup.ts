@@ -6,6 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../src/config/index.js';
 import { ensureTemporalCli } from '../../src/temporal/cli.js';
+import { devServerTuning } from '../../src/temporal/devServer.js';
 import { workflowsPath } from '../../src/worker/index.js';
 import { allSearchAttributeKeys } from '../../src/workflows/searchAttributes.js';
 
@@ -34,6 +35,8 @@ export default async function setup(project: TestProject) {
         executable: { type: 'existing-path', path: cliPath },
         searchAttributes: allSearchAttributeKeys,
         ip: '127.0.0.1',
+        // The same tuning as `npm start`, minus the SQLite pragmas (this server keeps nothing on disk).
+        extraArgs: devServerTuning.slice(0, 2),
       },
     }),
     bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
