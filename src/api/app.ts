@@ -37,7 +37,7 @@ export function createApp(options: AppOptions): Koa {
 }
 
 function mountApi(app: Koa, deps: ApiDependencies) {
-  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), oauthAppRoutes(deps), mcpConnectorRoutes(deps), runRoutes(deps)];
+  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), mcpConnectorRoutes(deps), runRoutes(deps)];
   const openApiDocument = buildOpenApiDocument(
     routers.flatMap((router) => router.operations),
     deps.publicUrl,
@@ -55,8 +55,6 @@ function mountApi(app: Koa, deps: ApiDependencies) {
   const api = new Router();
   api.use('/api', apiAuth(deps), frontDoorRateLimit(deps));
   for (const { router } of routers) api.use(router.routes(), router.allowedMethods());
-  const credentials = credentialRoutes(deps);
-  api.use(credentials.routes(), credentials.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
 }
 

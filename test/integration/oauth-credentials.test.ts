@@ -262,6 +262,17 @@ describe('OAuth credentials', () => {
     expect(failed.structuredContent.error.code).toBe('CREDENTIAL_NOT_FOUND');
   });
 
+  it('revokes every credential of a connector at the provider when the account disables it', async () => {
+    const { credentialId } = await connect();
+    const secrets = await secretsOf(credentialId);
+    provider.resetStats();
+    const disabled = await call('PUT', '/api/connectors/slack/settings', { enabled: false });
+    expect(disabled.body).toMatchObject({ settings: { enabled: false }, revokedCredentials: 1 });
+    expect(provider.stats.revocations.map((revocation) => revocation.token)).toContain(secrets.refreshToken);
+    expect(await getCredentialById(app.database.db, credentialId)).toMatchObject({ status: 'revoked', secrets_encrypted: null });
+    expect((await call('PUT', '/api/connectors/slack/settings', { enabled: true })).body.settings.enabled).toBe(true);
+  });
+
   it('keeps canary secrets out of logs, responses and workflow histories', async () => {
     const bearer = await tool('create_credential', { connectorId: 'slack', authenticationType: 'bearer', fields: { token: BEARER_CANARY } });
     expect(bearer.isError).toBeFalsy();

@@ -12,6 +12,7 @@ import { customConnectorSchema } from '../../connectors/custom.js';
 import { connectorFromOpenApi, importOpenApiInputSchema } from '../../connectors/openapi/import.js';
 import { listConnectors, resolveConnector, type Connector } from '../../connectors/registry.js';
 import { connectorCategorySchema } from '../../connectors/schema.js';
+import { revokeConnectorCredentials } from '../../credentials/oauth.js';
 import { InvalidRequestError } from '../../errors.js';
 import { MAX_BODY_BYTES, readJsonBody } from '../body.js';
 import type { ApiDependencies } from '../context.js';
@@ -41,7 +42,7 @@ const listQuery = z.object({ category: connectorCategorySchema.optional() });
 const tag = 'Connectors';
 
 /** /api/connectors: the catalogue plus the account's custom connectors, and per-account settings. */
-export function connectorRoutes(deps: Pick<ApiDependencies, 'db'>): ApiRouter {
+export function connectorRoutes(deps: ApiDependencies): ApiRouter {
   const { db } = deps;
   return new ApiRouter()
     .add({ method: 'get', path: '/api/connectors', summary: 'List catalogue and custom connectors', tag, query: listQuery }, async ({ auth, query }) => {
@@ -87,9 +88,11 @@ export function connectorRoutes(deps: Pick<ApiDependencies, 'db'>): ApiRouter {
         tag,
         body: connectorSettingsInputSchema,
       },
-      async ({ auth, params, body }) => ({
-        connectorId: params.id,
-        settings: await putConnectorSettings(db, auth.accountId, params.id!, body),
-      }),
+      async ({ auth, params, body }) => {
+        const settings = await putConnectorSettings(db, auth.accountId, params.id!, body);
+        // Disabling a connector for the account ends every user's access to it, at the provider too.
+        const revokedCredentials = body.enabled === false ? await revokeConnectorCredentials(deps, auth.accountId, params.id!) : 0;
+        return { connectorId: params.id, settings, ...(body.enabled === false ? { revokedCredentials } : {}) };
+      },
     );
 }

@@ -1,6 +1,3 @@
-import Router from '@koa/router';
-import type { Context } from 'koa';
-import type { z } from 'zod';
 import { resolveConnector } from '../../connectors/registry.js';
 import {
   createCredential,
@@ -9,44 +6,41 @@ import {
   listCredentials,
   listCredentialsInputSchema,
 } from '../../credentials/index.js';
-import { UnauthorizedError } from '../../errors.js';
-import { readJsonBody } from '../body.js';
-import type { ApiDependencies, AuthContext } from '../context.js';
-import { invalidRequestFromZod } from '../errorHandler.js';
+import type { ApiDependencies } from '../context.js';
+import { ApiRouter } from '../routing.js';
 
-function authOf(ctx: Context): AuthContext {
-  if (!ctx.state.auth) throw new UnauthorizedError();
-  return ctx.state.auth;
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw invalidRequestFromZod(parsed.error);
-  return parsed.data;
-}
+const tag = 'Credentials';
 
 /** /api/credentials: the calling user's credentials; oauth2 answers with the authorization URL. */
-export function credentialRoutes(deps: ApiDependencies): Router {
-  const router = new Router({ prefix: '/api/credentials' });
-
-  router.post('/', async (ctx) => {
-    const auth = authOf(ctx);
-    const input = parse(createCredentialInputSchema, await readJsonBody(ctx));
-    const connector = await resolveConnector(deps.db, auth.accountId, input.connectorId);
-    ctx.status = 201;
-    ctx.body = await createCredential(deps, auth, connector, input);
-  });
-
-  router.get('/', async (ctx) => {
-    const input = parse(listCredentialsInputSchema, ctx.query);
-    const credentials = await listCredentials(deps.db, authOf(ctx), input);
-    ctx.body = { credentials, count: credentials.length };
-  });
-
-  router.delete('/:id', async (ctx) => {
-    const { revokedAtProvider } = await deleteCredential(deps, authOf(ctx), ctx.params.id!);
-    ctx.body = { message: 'Credential deleted', credentialId: ctx.params.id, revokedAtProvider };
-  });
-
-  return router;
+export function credentialRoutes(deps: ApiDependencies): ApiRouter {
+  return new ApiRouter()
+    .add(
+      {
+        method: 'post',
+        path: '/api/credentials',
+        summary: 'Store a key-based credential, or start OAuth and get the authorization URL',
+        tag,
+        body: createCredentialInputSchema,
+        status: 201,
+      },
+      async ({ auth, body, ctx }) => {
+        const connector = await resolveConnector(deps.db, auth.accountId, body.connectorId);
+        const redirectUri = body.redirectUri ?? (ctx.get('x-redirect-uri') || undefined);
+        return createCredential(deps, auth, connector, { ...body, ...(redirectUri ? { redirectUri } : {}) });
+      },
+    )
+    .add(
+      { method: 'get', path: '/api/credentials', summary: "List the user's credentials (secrets masked)", tag, query: listCredentialsInputSchema },
+      async ({ auth, query }) => {
+        const credentials = await listCredentials(deps.db, auth, query);
+        return { credentials, count: credentials.length };
+      },
+    )
+    .add(
+      { method: 'delete', path: '/api/credentials/:id', summary: 'Delete a credential, revoking its tokens at the provider', tag },
+      async ({ auth, params }) => {
+        const { revokedAtProvider } = await deleteCredential(deps, auth, params.id!);
+        return { message: 'Credential deleted', credentialId: params.id, revokedAtProvider };
+      },
+    );
 }
