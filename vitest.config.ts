@@ -22,6 +22,20 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        // Crashes, outages, fuzzing and security: `npm run test:faults`, never part of `npm test`
+        // (it stops the shared PostgreSQL server for a few seconds).
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/support/globalSetup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+          // One file at a time: the database outage must not overlap the other files' traffic.
+          maxWorkers: 1,
+        },
+      },
     ],
   },
 });

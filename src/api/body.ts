@@ -13,12 +13,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export async function readJsonBody(ctx: Context): Promise<unknown> {
   if (ctx.state.jsonBody !== undefined) return ctx.state.jsonBody;
   const declared = Number(ctx.get('content-length') || 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (declared > MAX_BODY_BYTES) throw tooLarge(ctx);
   let raw: Buffer;
   try {
     raw = await getRawBody(ctx.req, { limit: MAX_BODY_BYTES });
   } catch (error) {
-    if ((error as { type?: string }).type === 'entity.too.large') throw tooLarge();
+    if ((error as { type?: string }).type === 'entity.too.large') throw tooLarge(ctx);
     throw new InvalidRequestError('The request body could not be read');
   }
   if (raw.length === 0) {
@@ -43,7 +43,10 @@ export async function readJsonBody(ctx: Context): Promise<unknown> {
   return ctx.state.jsonBody;
 }
 
-function tooLarge() {
+function tooLarge(ctx: Context) {
+  // The rest of the body is never read, so the connection can't carry another request: close it
+  // after the answer rather than leave it paused until the client gives up.
+  ctx.set('Connection', 'close');
   return new SwitchboardError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`, {
     limitBytes: MAX_BODY_BYTES,
   });

@@ -21,6 +21,11 @@ export function toSwitchboardError(error: unknown): SwitchboardError {
   if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|57P0[1-3]|08\d{3})$/.test(code)) {
     return new SwitchboardError('SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly');
   }
+  // PostgreSQL's data exceptions (a NUL byte in an id, a value too long for its column) come from
+  // what the caller sent, not from a fault of ours.
+  if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) {
+    return new InvalidRequestError('A value in the request cannot be stored or looked up', { reason: (error as Error).message });
+  }
   return new SwitchboardError('INTERNAL_ERROR', 'Internal error');
 }
 
@@ -30,6 +35,14 @@ export function errorHandler(logger: Logger): Middleware {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new SwitchboardError('NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+      }
+      // The router answers a method a path doesn't take (405) or one it doesn't know at all (501,
+      // e.g. PROPFIND) with plain text; both are the caller's mistake, said in our format.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) {
+        const allow = ctx.response.get('allow');
+        const failure = new InvalidRequestError(`${ctx.method} is not allowed on ${ctx.path}`, allow ? { allow: allow.split(/,\s*/) } : {});
+        ctx.status = 405;
+        ctx.body = ctx.path.startsWith('/mcp') ? jsonRpcErrorBody(failure) : failure.toBody();
       }
     } catch (error) {
       const failure = toSwitchboardError(error);

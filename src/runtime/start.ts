@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
 import type { ReadinessCheck } from '../api/routes/health.js';
@@ -140,9 +141,29 @@ function listen(port: number, host: string): Promise<Server> {
     // SSE streams for MCP stay open for minutes; don't let the default request time-out cut them.
     server.requestTimeout = 0;
     server.keepAliveTimeout = 65_000;
+    server.on('clientError', answerClientError);
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
   });
+}
+
+/**
+ * Requests Node's HTTP parser refuses before the app sees them (headers over 16 KB, malformed
+ * request lines) still get the documented error body instead of a bare status line.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex) {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'The request headers are too large']
+      : [400, 'Bad Request', 'The request is not valid HTTP'];
+  const body = JSON.stringify({ error: { code: 'INVALID_REQUEST', message, details: {} } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function closeServer(server: Server): Promise<void> {
