@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import Koa from 'koa';
+import { consoleConfigRoutes, consoleRoutes } from '../console/routes.js';
 import type { Logger } from '../log/logger.js';
 import { apiAuth } from './auth.js';
 import type { ApiDependencies } from './context.js';
@@ -37,7 +38,7 @@ export function createApp(options: AppOptions): Koa {
 }
 
 function mountApi(app: Koa, deps: ApiDependencies) {
-  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), mcpConnectorRoutes(deps), runRoutes(deps)];
+  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), mcpConnectorRoutes(deps), runRoutes(deps), consoleConfigRoutes(deps)];
   const openApiDocument = buildOpenApiDocument(
     routers.flatMap((router) => router.operations),
     deps.publicUrl,
@@ -48,6 +49,7 @@ function mountApi(app: Koa, deps: ApiDependencies) {
     ctx.body = openApiDocument;
   });
   app.use(publicRoutes.routes());
+  app.use(consoleRoutes(deps.logger).routes());
 
   const mcp = mcpRoutes(deps, allTools);
   app.use(mcp.routes()).use(mcp.allowedMethods());

@@ -1,0 +1,136 @@
+/**
+ * The console's only way to the API. The key lives in sessionStorage: it survives a reload but
+ * not the tab, is never put in a URL, and is sent only as an Authorization header.
+ */
+const KEY = 'switchboard.apiKey';
+
+export const getApiKey = () => sessionStorage.getItem(KEY);
+export const setApiKey = (key: string) => sessionStorage.setItem(KEY, key);
+export const clearApiKey = () => sessionStorage.removeItem(KEY);
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Fired when the API refuses the key, so the app can return to the sign-in form. */
+export const SIGNED_OUT_EVENT = 'switchboard:signed-out';
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${getApiKey() ?? ''}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  } catch {
+    throw new ApiError('The API could not be reached', 0, 'NETWORK_ERROR');
+  }
+  const text = await response.text();
+  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    if (response.status === 401) window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+    throw new ApiError(error?.message ?? `HTTP ${response.status}`, response.status, error?.code ?? 'HTTP_ERROR');
+  }
+  return json as T;
+}
+
+export const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** What the pages read from the API; only the fields they use. */
+export interface ConsoleConfig {
+  temporalUiUrl: string;
+  namespace: string;
+  accountId: string;
+  userId: string;
+}
+
+export interface McpConnector {
+  id: string;
+  connectorId: string;
+  name: string;
+  type: 'simple' | 'oauth';
+  url: string | null;
+  headers: Record<string, string>;
+  oauthMcp: string | null;
+  toolCount: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OAuthEntry {
+  id: string;
+  name: string;
+  connectorId: string;
+  url: string;
+  connected: boolean;
+  needsConnection: boolean;
+  hint?: string;
+}
+
+export interface TestResult {
+  ok: boolean;
+  message?: string;
+  error?: string;
+  toolsets?: Array<{ name: string; count: number; tools: string[] }>;
+  needsConnection?: boolean;
+  hint?: string;
+}
+
+export interface RestrictionList {
+  mode: 'allowlist' | 'blocklist';
+  ids: string[];
+}
+
+export interface Server {
+  serverId: string;
+  name: string;
+  description: string;
+  isPublic: boolean;
+  tokenExpiresInDays: number;
+  url: string;
+  accessUrl?: string;
+  accessTokenExpiresAt?: string;
+  restrictions: { connectors?: RestrictionList; actions?: RestrictionList; users?: RestrictionList };
+  hasRestrictions: boolean;
+  createdAt: string;
+}
+
+export interface Assignment {
+  kind: 'connector' | 'mcp' | 'oauth';
+  connectorId: string;
+  name: string;
+  mcpConnectorId?: string;
+  oauthMcp?: string;
+  needsConnection?: boolean;
+}
+
+export interface Credential {
+  credentialId: string;
+  connectorId: string;
+  authenticationType: string;
+  status: string;
+  statusReason: string | null;
+  name: string | null;
+  hints: Record<string, string>;
+  expiresAt: string | null;
+  createdAt: string;
+}
+
+export interface Run {
+  runId: string;
+  workflowId: string;
+  kind: 'action' | 'plan';
+  status: string;
+  connectorId?: string;
+  actionId?: string;
+  serverId?: string;
+  userId?: string;
+  startedAt: string;
+  closedAt?: string;
+}
