@@ -23,6 +23,17 @@ export default defineConfig({
         },
       },
       {
+        // The admin console in headless Chromium against a running app.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/globalSetup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+      {
         // Crashes, outages, fuzzing and security: `npm run test:faults`, never part of `npm test`
         // (it stops the shared PostgreSQL server for a few seconds).
         test: {

@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
+import { api, connectMcp } from '../support/mcp.js';
+import { startRemoteMcpServer, type RemoteMcpServer } from '../support/remoteMcpServer.js';
+
+/** The admin console in headless Chromium, against the real app, a real SDK MCP server and the fake SaaS. */
+describe('admin console', () => {
+  let app: TestApp;
+  let remote: RemoteMcpServer;
+  let fake: FakeSaas;
+  let browser: TestBrowser;
+  let page: Page;
+  let client: Client | undefined;
+  const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
+  /** Everything the page holds, markup and field values: no secret may be in it. */
+  const domText = () => page.evaluate(() => document.documentElement.outerHTML + [...document.querySelectorAll('input')].map((input) => input.value).join(' '));
+  const dialog = (name: string) => page.getByRole('dialog', { name });
+  const nav = (name: string) => page.getByRole('navigation').getByRole('link', { name });
+
+  beforeAll(async () => {
+    [app, remote, fake] = await Promise.all([startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }), startRemoteMcpServer(), startFakeSaas()]);
+    expect((await call('PUT', '/api/connectors/slack/settings', { baseUrl: fake.url })).status).toBe(200);
+    expect((await call('POST', '/api/credentials', { connectorId: 'slack', authenticationType: 'bearer', fields: { token: fake.token } })).status).toBe(201);
+    browser = await launchBrowser(app.apiUrl);
+    page = browser.page;
+    page.setDefaultTimeout(10_000);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await browser?.close();
+    await Promise.all([remote?.close(), fake?.close()]);
+    await app?.close();
+  });
+
+  it('serves the page without the API key, with a strict CSP, and signs in with a key kept out of the URL', async () => {
+    const response = await page.goto(`${app.apiUrl}/console`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-type']).toBe('text/html; charset=utf-8');
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    const script = await fetch(`${app.apiUrl}/console/app.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(`${app.apiUrl}/api/console/config`)).status).toBe(401);
+
+    await page.getByLabel('API key').fill('sk_wrong_key_000000000000000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByText('The API key is invalid or revoked').count()).toBe(1);
+
+    await page.getByLabel('API key').fill(app.apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Connectors' }).waitFor();
+    expect(page.url()).not.toContain(app.apiKey);
+    expect(await page.evaluate(() => sessionStorage.getItem('switchboard.apiKey'))).toBe(app.apiKey);
+    expect(await domText()).not.toContain(app.apiKey);
+    await page.getByText('Connect external systems and services to your AI Teammates').waitFor();
+    await page.getByText('No connectors').waitFor();
+    for (const name of ['Gmail', 'Google Calendar', 'Google Drive']) await page.getByRole('rowheader', { name }).waitFor();
+    expect(await page.getByRole('link', { name: /needs an OAuth connection/ }).count()).toBe(3);
+    await browser.screenshot('01-connectors-empty');
+  });
+
+  it('adds a connector (required fields and duplicate names checked before submit), tests and edits it', async () => {
+    await page.getByRole('button', { name: 'Add connector' }).click();
+    const add = dialog('Add Connector');
+    await add.getByRole('button', { name: 'Add', exact: true }).click();
+    await add.getByText('Name is required').waitFor();
+    await add.getByText('URL is required').waitFor();
+    await add.getByRole('textbox', { name: 'Name', exact: true }).fill('Remote Tools');
+    await add.getByLabel('URL').fill('ftp://example.com/mcp');
+    await add.getByRole('button', { name: 'Add', exact: true }).click();
+    await add.getByText('Enter an http:// or https:// URL').waitFor();
+    await add.getByLabel('URL').fill(remote.url);
+    await add.getByRole('button', { name: 'Add header' }).click();
+    await add.getByLabel('Header name').fill('x-api-key');
+    await add.getByLabel('Header value').fill(remote.apiKey);
+    await browser.screenshot('02-add-connector');
+    await add.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('rowheader', { name: /Remote Tools/ }).waitFor();
+    expect(await add.count()).toBe(0);
+    expect(await domText()).not.toContain(remote.apiKey);
+
+    await page.getByRole('button', { name: 'Add connector' }).click();
+    await dialog('Add Connector').getByRole('textbox', { name: 'Name', exact: true }).fill('remote tools');
+    await dialog('Add Connector').getByLabel('URL').fill(remote.url);
+    await dialog('Add Connector').getByRole('button', { name: 'Add', exact: true }).click();
+    await dialog('Add Connector').getByText('A connector named "remote tools" already exists').waitFor();
+    await page.keyboard.press('Escape');
+    expect((await call('GET', '/api/mcp-connectors')).body.count).toBe(1);
+
+    await page.getByRole('button', { name: 'Test Remote Tools' }).click();
+    const test = dialog('Test Connector');
+    await test.getByText('Connected · 4 tools').waitFor();
+    await test.getByRole('heading', { name: /Remote Tools\s+4 tools/ }).waitFor();
+    for (const tool of ['echo', 'add', 'whoami', 'sleep']) await test.getByRole('listitem').getByText(tool, { exact: true }).waitFor();
+    await browser.screenshot('03-test-connector');
+    await test.getByRole('button', { name: 'Close', exact: true }).first().click();
+
+    await page.getByRole('button', { name: 'Edit Remote Tools' }).click();
+    const edit = dialog('Edit Connector');
+    await edit.getByText('Update the connector configuration').waitFor();
+    await edit.getByText('Simple (HTTP URL)').waitFor();
+    await edit.getByText('Type cannot be changed. Recreate the connector to switch type.').waitFor();
+    expect(await edit.getByRole('textbox', { name: 'Name', exact: true }).evaluate((input) => document.activeElement === input)).toBe(true);
+    await browser.screenshot('04-edit-connector');
+    await edit.getByRole('textbox', { name: 'Name', exact: true }).fill('Remote Tools Renamed');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('rowheader', { name: /Remote Tools Renamed/ }).waitFor();
+    const [row] = (await call('GET', '/api/mcp-connectors')).body.connectors;
+    expect(row).toMatchObject({ name: 'Remote Tools Renamed', headers: { 'x-api-key': expect.not.stringContaining(remote.apiKey) } });
+    // The header was kept (not sent again): the connector still authenticates.
+    expect((await call('POST', '/api/mcp-connectors/test', { connectorId: row.id })).body.ok).toBe(true);
+    await browser.screenshot('05-connectors');
+  });
+
+  let serverId: string;
+  it('creates a server with restrictions, copies its MCP URL, and assigns a connector on its tab', async () => {
+    await nav('Servers').click();
+    await page.getByRole('heading', { level: 1, name: 'Servers' }).waitFor();
+    await page.getByRole('button', { name: 'Create server' }).click();
+    const create = dialog('Create Server');
+    await create.getByRole('textbox', { name: 'Name', exact: true }).fill('Console agent');
+    await create.getByLabel('Actions: mode').selectOption('blocklist');
+    await create.getByLabel('Actions: ids').fill('github:issues_create');
+    const created = page.waitForResponse((response) => response.url().endsWith('/api/servers') && response.request().method() === 'POST');
+    await create.getByRole('button', { name: 'Create', exact: true }).click();
+    const server = (await (await created).json()) as { serverId: string; accessToken: string; accessUrl: string };
+    serverId = server.serverId;
+    const access = dialog('Server created');
+    await access.getByText(`••••••${server.accessToken.slice(-6)}`).first().waitFor();
+    expect(await domText()).not.toContain(server.accessToken);
+    await access.getByRole('button', { name: 'Copy MCP URL' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(server.accessUrl);
+    await browser.screenshot('06-server-created');
+    await access.getByRole('button', { name: 'Done' }).click();
+    expect((await call('GET', `/api/servers/${serverId}`)).body.restrictions).toEqual({ actions: { mode: 'blocklist', ids: ['github:issues_create'] } });
+
+    await page.getByRole('link', { name: 'Connectors of Console agent' }).click();
+    await page.getByRole('tab', { name: 'Connectors', selected: true }).waitFor();
+    await page.getByText('Connected systems and services').waitFor();
+    await page.getByRole('checkbox', { name: /Remote Tools Renamed/ }).check();
+    await page.getByText('Remote Tools Renamed assigned').waitFor();
+    expect((await call('GET', `/api/servers/${serverId}/connectors`)).body.assignments).toEqual([
+      expect.objectContaining({ kind: 'mcp', name: 'Remote Tools Renamed' }),
+    ]);
+
+    // Optimistic, rolled back when the API refuses.
+    await page.route('**/api/servers/*/connectors', (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'boom' } }) }),
+    );
+    const gmail = page.getByRole('checkbox', { name: /Gmail/ });
+    await gmail.click();
+    await page.getByText('Could not assign Gmail: boom').waitFor();
+    expect(await gmail.isChecked()).toBe(false);
+    await page.unroute('**/api/servers/*/connectors');
+    await browser.screenshot('07-server-connectors-tab');
+  });
+
+  it('shows a run after an execute_action, with a link to the Temporal UI', async () => {
+    const agent = await call('POST', '/api/servers', { name: 'slack agent' });
+    client = await connectMcp(agent.body.accessUrl);
+    const result = await client.callTool({
+      name: 'execute_action',
+      arguments: { connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'from the console test' } },
+    });
+    const { workflowId } = result.structuredContent as { workflowId: string };
+    expect(workflowId).toBeTruthy();
+
+    await nav('Runs').click();
+    await page.getByRole('heading', { level: 1, name: 'Runs' }).waitFor();
+    const row = page.getByRole('row', { name: /chat_postMessage/ });
+    await expect.poll(async () => (await row.count()) > 0 || (await page.getByRole('button', { name: 'Refresh' }).click(), false), { timeout: 20_000 }).toBe(true);
+    await row.getByText('succeeded').waitFor();
+    await row.getByRole('cell', { name: 'slack', exact: true }).waitFor();
+    const link = row.getByRole('link', { name: /Temporal UI/ });
+    expect(await link.getAttribute('href')).toBe(`${app.config.temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
+    await browser.screenshot('08-runs');
+  });
+
+  it('lists credentials with their last 6 characters only', async () => {
+    await nav('Credentials').click();
+    const row = page.getByRole('row', { name: /slack/ });
+    await row.getByText('active').waitFor();
+    await row.getByText(`token …${fake.token.slice(-6)}`).waitFor();
+    expect(await domText()).not.toContain(fake.token);
+    await browser.screenshot('09-credentials');
+  });
+
+  it('deletes connectors one by one and in bulk, never the predefined ones', async () => {
+    expect((await call('POST', '/api/mcp-connectors', { name: 'Second', url: remote.url })).status).toBe(201);
+    expect((await call('POST', '/api/mcp-connectors', { name: 'Third', url: remote.url })).status).toBe(201);
+    await nav('Connectors').click();
+    await page.getByRole('rowheader', { name: /Third/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Delete Remote Tools Renamed' }).click();
+    await dialog('Delete connector').getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Connector deleted').waitFor();
+    await expect.poll(() => page.getByRole('rowheader', { name: /Remote Tools Renamed/ }).count()).toBe(0);
+    expect((await call('GET', `/api/servers/${serverId}/connectors`)).body.count).toBe(0);
+
+    await page.getByRole('checkbox', { name: 'Select all connectors' }).check();
+    expect(await page.getByRole('checkbox', { name: /Gmail is predefined/ }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Delete selected connectors' }).click();
+    await dialog('Delete connector').getByText('Delete 2 connectors?', { exact: false }).waitFor();
+    await dialog('Delete connector').getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No connectors').waitFor();
+    await page.getByRole('rowheader', { name: 'Gmail' }).waitFor();
+    expect((await call('GET', '/api/mcp-connectors')).body.count).toBe(0);
+    await browser.screenshot('10-connectors-after-delete');
+  });
+});
