@@ -24,7 +24,11 @@ async function main() {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const lines = [`Switchboard (${role}) ready in ${seconds}s`];
   if (app.apiUrl && role !== 'worker') {
-    lines.push(`  API:          ${app.apiUrl}/api`, `  MCP endpoint: ${app.apiUrl}/mcp/<serverId>/<accessToken>`);
+    lines.push(
+      `  API:          ${app.apiUrl}/api`,
+      `  Console:      ${app.apiUrl}/console`,
+      `  MCP endpoint: ${app.apiUrl}/mcp/<serverId>/<accessToken>`,
+    );
   }
   if (app.apiUrl) lines.push(`  Health:       ${app.apiUrl}/readyz`);
   lines.push(`  Temporal UI:  ${app.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows`);
