@@ -17,7 +17,9 @@ describe('admin console', () => {
   let client: Client | undefined;
   const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
   /** Everything the page holds, markup and field values: no secret may be in it. */
-  const domText = () => page.evaluate(() => document.documentElement.outerHTML + [...document.querySelectorAll('input')].map((input) => input.value).join(' '));
+  // Strings, not functions: they run in the browser, and this file is type-checked without the DOM library.
+  const domText = () =>
+    page.evaluate<string>("document.documentElement.outerHTML + [...document.querySelectorAll('input')].map((input) => input.value).join(' ')");
   const dialog = (name: string) => page.getByRole('dialog', { name });
   const nav = (name: string) => page.getByRole('navigation').getByRole('link', { name });
 
@@ -53,7 +55,7 @@ describe('admin console', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Connectors' }).waitFor();
     expect(page.url()).not.toContain(app.apiKey);
-    expect(await page.evaluate(() => sessionStorage.getItem('switchboard.apiKey'))).toBe(app.apiKey);
+    expect(await page.evaluate("sessionStorage.getItem('switchboard.apiKey')")).toBe(app.apiKey);
     expect(await domText()).not.toContain(app.apiKey);
     await page.getByText('Connect external systems and services to your AI Teammates').waitFor();
     await page.getByText('No connectors').waitFor();
@@ -103,7 +105,7 @@ describe('admin console', () => {
     await edit.getByText('Update the connector configuration').waitFor();
     await edit.getByText('Simple (HTTP URL)').waitFor();
     await edit.getByText('Type cannot be changed. Recreate the connector to switch type.').waitFor();
-    expect(await edit.getByRole('textbox', { name: 'Name', exact: true }).evaluate((input) => document.activeElement === input)).toBe(true);
+    expect(await page.evaluate('document.activeElement.name')).toBe('name');
     await browser.screenshot('04-edit-connector');
     await edit.getByRole('textbox', { name: 'Name', exact: true }).fill('Remote Tools Renamed');
     await edit.getByRole('button', { name: 'Save' }).click();
@@ -132,7 +134,7 @@ describe('admin console', () => {
     await access.getByText(`••••••${server.accessToken.slice(-6)}`).first().waitFor();
     expect(await domText()).not.toContain(server.accessToken);
     await access.getByRole('button', { name: 'Copy MCP URL' }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(server.accessUrl);
+    await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe(server.accessUrl);
     await browser.screenshot('06-server-created');
     await access.getByRole('button', { name: 'Done' }).click();
     expect((await call('GET', `/api/servers/${serverId}`)).body.restrictions).toEqual({ actions: { mode: 'blocklist', ids: ['github:issues_create'] } });
