@@ -1,12 +1,11 @@
 /**
  * Throttle figures for `npm run bench`: what a permit costs when the key is under its limit, and
- * the rate callers achieve against a configured limit when they ask faster than it allows. Asks
- * the throttle workflow the way the execution activity does (same client, same task queue), so
- * it needs a running app (worker included) but no fake upstream.
+ * the rate callers achieve against a configured limit when they ask faster than it allows. Uses
+ * the same throttle client as the execution activity, on the app's database.
  */
 import { randomUUID } from 'node:crypto';
 import { createThrottleClient } from '../src/activities/execution/throttle.js';
-import type { TemporalHandle } from '../src/client/temporal.js';
+import type { Db } from '../src/db/connect.js';
 import { summarize, type LatencySummary } from './stats.js';
 
 export interface ThrottleFigures {
@@ -32,15 +31,15 @@ function busiest(times: number[]): number {
 }
 
 export async function benchThrottle(
-  temporal: TemporalHandle,
+  db: Db,
   options: { samples?: number; limit?: number; callers?: number } = {},
 ): Promise<ThrottleFigures> {
   const { samples = 200, limit = 20, callers = 4 * 20 } = options;
-  const throttle = createThrottleClient(temporal);
+  const throttle = createThrottleClient(db);
   const key = (name: string) => ({ accountId: `bench-${randomUUID().slice(0, 8)}`, connectorId: name });
 
   const fast = key('unlimited');
-  await throttle.acquire(fast, { requestsPerSecond: 100_000 }); // starts the run; not counted
+  await throttle.acquire(fast, { requestsPerSecond: 100_000 }); // creates the row; not counted
   const latencies: number[] = [];
   for (let i = 0; i < samples; i++) {
     const started = performance.now();

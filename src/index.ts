@@ -6,7 +6,7 @@
 export type { ActionResult, ExecuteActionInput } from './activities/index.js';
 export type { ExecutePlanWorkflowInput, PlanProgress, StepRecord } from './workflows/executePlan.js';
 export type { Plan, PlanStep, ExecutePlanInput } from './plans/schemas.js';
-export type { ThrottleFeedback, ThrottleKey, ThrottleRate } from './workflows/throttle.js';
+export type { ThrottleFeedback, ThrottleKey } from './activities/execution/throttle.js';
 export { searchAttributes } from './workflows/searchAttributes.js';
 
 /** Workflow type names, as registered by the worker (task queue: TEMPORAL_TASK_QUEUE, default "switchboard"). */

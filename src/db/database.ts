@@ -5,6 +5,7 @@ import type { CredentialsTable } from './tables/credentials.js';
 import type { OAuthAppsTable, OAuthAttemptsTable } from './tables/oauth.js';
 import type { AccountVariablesTable, McpConnectorsTable, ServerConnectorAssignmentsTable } from './tables/mcpConnectors.js';
 import type { McpTasksTable } from './tables/mcpTasks.js';
+import type { ThrottleSlotsTable } from './tables/throttles.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -22,4 +23,5 @@ export interface Database {
   account_variables: AccountVariablesTable;
   server_connector_assignments: ServerConnectorAssignmentsTable;
   mcp_tasks: McpTasksTable;
+  throttle_slots: ThrottleSlotsTable;
 }

@@ -6,6 +6,7 @@ import * as connectorsCredentials from './migrations/20261121000200_connectors_c
 import * as oauth from './migrations/20261121000500_oauth.js';
 import * as mcpConnectors from './migrations/20261121000700_mcp_connectors.js';
 import * as mcpTasks from './migrations/20261121000800_mcp_tasks.js';
+import * as throttleSlots from './migrations/20261121000900_throttle_slots.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '20261121000500_oauth': oauth,
   '20261121000700_mcp_connectors': mcpConnectors,
   '20261121000800_mcp_tasks': mcpTasks,
+  '20261121000900_throttle_slots': throttleSlots,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

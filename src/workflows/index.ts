@@ -2,5 +2,4 @@
 export { executeAction } from './executeAction.js';
 export { oauthHandshake } from './oauthHandshake.js';
 export { credentialRefresher } from './credentialRefresher.js';
-export { throttle } from './throttle.js';
 export { executePlan } from './executePlan.js';

@@ -9,6 +9,7 @@ import {
   revokeApiKey,
   userTokenSecretOf,
 } from '../../src/db/repositories/accounts.js';
+import { pauseKey, pauseRemainingMs, reserveSlot } from '../../src/db/repositories/throttles.js';
 import { SecretBox } from '../../src/secrets/secretBox.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../support/database.js';
 
@@ -50,6 +51,21 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('data layer on %s', (kind) =
     expect(await revokeApiKey(handle.db, account.id, apiKey.id)).toBe(true);
     expect(await findActiveApiKey(handle.db, key)).toBeUndefined();
     expect(userTokenSecretOf(account, secretBox)).toHaveLength(43);
+  });
+
+  it('reserves throttle slots atomically: the burst at once, then one interval apart, behind any pause', async () => {
+    const key = `k-${Math.random()}`;
+    // 10/s with a burst of 3: three slots now, then 100 ms apart, whatever the order they were asked in.
+    const now = Date.now();
+    const slots = (await Promise.all(Array.from({ length: 6 }, () => reserveSlot(handle.db, key, 100, 200)))).map((r) => r.slotMs);
+    slots.sort((a, b) => a - b);
+    expect(slots.slice(0, 3).every((slot) => slot - now < 50)).toBe(true);
+    for (let i = 3; i < 6; i += 1) expect(slots[i]! - slots[i - 1]!).toBeGreaterThan(80);
+
+    await pauseKey(handle.db, key, 2_000, 200);
+    expect(await pauseRemainingMs(handle.db, key)).toBeGreaterThan(1_900);
+    const afterPause = await reserveSlot(handle.db, key, 100, 200);
+    expect(afterPause.slotMs - Date.now()).toBeGreaterThan(1_900);
   });
 
   it('bootstraps one account even when replicas start together', async () => {

@@ -22,10 +22,10 @@ export interface ExecuteActionInput {
   actionId: string;
   parameters: Record<string, unknown>;
   credentialId?: string;
-}
-
   /** Also return the unshaped body (arrays capped, size-bounded): plan steps resolve references from it. */
   includeRaw?: boolean;
+}
+
 export interface ActionResult {
   /** The upstream's HTTP status. */
   status: number;
@@ -34,10 +34,10 @@ export interface ActionResult {
   data: unknown;
   /** Present when the result was shaped or cut, saying how. */
   notes?: string[];
-}
-
   /** With includeRaw: the parsed body before shaping. */
   raw?: unknown;
+}
+
 /** Longest Retry-After we wait out inside one run; beyond it the caller is told when to come back. */
 const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
 const ERROR_BODY_CHARS = 2000;
@@ -123,9 +123,9 @@ function safeToResend(action: ActionDefinition): boolean {
 export function createExecutionActivities(deps: ActivityDependencies) {
   const agent = createUpstreamAgent(deps.config);
   const { egress, upstream } = deps.config;
+  const throttle = createThrottleClient(deps.db);
 
   return {
-  const throttle = createThrottleClient(deps.temporal);
     /**
      * Loads the connector, authorizes, calls the upstream and shapes the answer, all in one
      * activity: the credential is opened here and never leaves it, so no secret reaches history.
@@ -161,11 +161,14 @@ export function createExecutionActivities(deps: ActivityDependencies) {
             idempotencyKey: Context.current().info.workflowExecution?.workflowId,
           });
           checkUrl(egress, request.url);
+          // Every attempt, retries included, waits for a permit from the (account, connector, credential) throttle.
+          const throttleKey = { accountId: input.accountId, connectorId: connector.id, ...(auth.credentialId ? { credentialId: auth.credentialId } : {}) };
+          if (connector.rateLimit) await throttle.acquire(throttleKey, connector.rateLimit);
           try {
             const response = await callUpstream(agent, request, upstream.totalTimeoutMs);
             const wait = retryDelaySeconds(response.headers, connector.rateLimit);
             const feedback = feedbackOf(response.status, response.headers, connector.rateLimit, wait);
-            if (feedback) await throttle.report(throttleKey, feedback);
+            if (feedback && connector.rateLimit) await throttle.report(throttleKey, connector.rateLimit, feedback);
             return { request, response };
           } catch (error) {
             const refused = switchboardErrorIn(error);
@@ -173,9 +176,6 @@ export function createExecutionActivities(deps: ActivityDependencies) {
             const code = errorCodeOf(error) ?? 'UNKNOWN';
             const notSent = wasNotSent(error);
             const details = { connectorId: connector.id, actionId: action.id, networkError: code, sent: !notSent };
-          // Every attempt, retries included, waits for a permit from the (account, connector, credential) throttle.
-          const throttleKey = { accountId: input.accountId, connectorId: connector.id, ...(auth.credentialId ? { credentialId: auth.credentialId } : {}) };
-          if (connector.rateLimit) await throttle.acquire(throttleKey, connector.rateLimit);
             if (notSent || safeToResend(action)) {
               throw upstreamFailure(`Calling ${request.url.host} failed (${code})`, details, false);
             }
@@ -218,6 +218,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
             ...(auth.credentialId ? { credentialId: auth.credentialId } : {}),
             data: bounded.data,
             ...(bounded.notes.length > 0 ? { notes: bounded.notes } : {}),
+            ...(input.includeRaw ? { raw: boundResult(capArrays(body).value, []).data } : {}),
           };
         }
         const details = {
@@ -226,7 +227,6 @@ export function createExecutionActivities(deps: ActivityDependencies) {
           status: response.status,
           body: text.length > ERROR_BODY_CHARS ? `${text.slice(0, ERROR_BODY_CHARS)}… (truncated)` : text,
         };
-            ...(input.includeRaw ? { raw: boundResult(capArrays(body).value, []).data } : {}),
         if (response.status === 429) {
           const wait = retryDelaySeconds(response.headers, connector.rateLimit);
           if (wait !== undefined && wait > MAX_RATE_LIMIT_WAIT_SECONDS) {

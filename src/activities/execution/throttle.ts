@@ -1,32 +1,49 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
-import { WithStartWorkflowOperation } from '@temporalio/client';
-import type { TemporalHandle } from '../../client/temporal.js';
 import type { RateLimit } from '../../connectors/schema.js';
-import { ServiceUnavailableError } from '../../errors.js';
-import { searchAttributes } from '../../workflows/searchAttributes.js';
-import {
-  acquirePermitsUpdate,
-  HORIZON_MS,
-  LATE_TOLERANCE_MS,
-  throttleFeedbackSignal,
-  throttleWorkflowId,
-  type PermitGrant,
-  type throttle,
-  type ThrottleFeedback,
-  type ThrottleKey,
-  type ThrottleRate,
-} from '../../workflows/throttle.js';
+import type { Db } from '../../db/connect.js';
+import { pauseKey, pauseRemainingMs, reserveSlot } from '../../db/repositories/throttles.js';
 
-export type { ThrottleFeedback, ThrottleKey } from '../../workflows/throttle.js';
+/**
+ * Connector rate limits as a throttle every process shares: before each upstream attempt
+ * (retries included) a caller reserves a send slot for its (account, connector, credential) key
+ * in one Postgres row (GCRA), and waits for it inside its run. One statement (~1 ms) per attempt,
+ * with no process-local state, so the limit holds however many API and worker replicas run.
+ */
 
-const MAX_FAILED_ASKS = 20;
-/** Asks per update; a throttle run takes 1,000 updates before it hands over. */
-const MAX_BATCH = 200;
-const ASK_AGAIN_MS = 25;
+export interface ThrottleKey {
+  accountId: string;
+  connectorId: string;
+  /** Absent for connectors that need no credential. */
+  credentialId?: string;
+}
 
-function rateOf(rateLimit: RateLimit): ThrottleRate {
-  return { requestsPerSecond: rateLimit.requestsPerSecond, ...(rateLimit.burst ? { burst: rateLimit.burst } : {}) };
+export interface ThrottleFeedback {
+  /** Send nothing for this long (Retry-After, or until a rate-limit reset). */
+  pauseMs: number;
+  reason: string;
+}
+
+/**
+ * Slots run at 96 % of the configured rate: a request leaves a little after its slot, and that
+ * jitter must never fit N+1 requests into one upstream second.
+ */
+export const RATE_HEADROOM = 0.96;
+/**
+ * A caller that wakes this much after its slot gives the slot up and reserves again: sent late
+ * next to an on-time neighbour, it would use up the headroom above.
+ */
+export const LATE_TOLERANCE_MS = 15;
+/** How long before its slot a sleeping caller checks whether the key was paused meanwhile. */
+const PAUSE_CHECK_LEAD_MS = 30;
+
+function keyOf(key: ThrottleKey): string {
+  return `${key.accountId}/${key.connectorId}/${key.credentialId ?? 'none'}`;
+}
+
+function spacing(rateLimit: RateLimit) {
+  const intervalMs = 1000 / (rateLimit.requestsPerSecond * RATE_HEADROOM);
+  return { intervalMs, burstToleranceMs: (Math.max(1, rateLimit.burst ?? 1) - 1) * intervalMs };
 }
 
 /**
@@ -48,123 +65,43 @@ export function feedbackOf(
   return undefined;
 }
 
-/** Undefined outside an activity: the benchmark asks for permits directly. */
-function currentActivity(): Context | undefined {
+/** A cancelled run (or a worker shutting down) stops waiting; outside an activity (the bench) nothing cancels. */
+function cancellationSignal(): AbortSignal | undefined {
   try {
-    return Context.current();
+    return Context.current().cancellationSignal;
   } catch {
     return undefined;
   }
 }
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-interface Waiter {
-  ticket?: string;
-  resolve(grant: PermitGrant): void;
-  reject(error: unknown): void;
-}
-
-/** The activity side of the throttle workflow: ask for a permit, report feedback. */
-export function createThrottleClient(temporal: TemporalHandle) {
-  // Asks for one key from this process travel together, one update at a time (see PermitBatch).
-  const queues = new Map<string, { key: ThrottleKey; rate: ThrottleRate; waiting: Waiter[] }>();
-
-  const sendBatches = async (workflowId: string) => {
-    const queue = queues.get(workflowId)!;
-    while (queue.waiting.length > 0) {
-      const batch = queue.waiting.splice(0, MAX_BATCH);
-      try {
-        const grants = await temporal.client.workflow.executeUpdateWithStart(acquirePermitsUpdate, {
-          args: [{ rate: queue.rate, asks: batch.map(({ ticket }) => (ticket ? { ticket } : {})) }],
-          startWorkflowOperation: new WithStartWorkflowOperation<typeof throttle>('throttle', {
-            workflowId,
-            taskQueue: temporal.taskQueue,
-            args: [{ key: queue.key, rate: queue.rate }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            typedSearchAttributes: [
-              { key: searchAttributes.accountId, value: queue.key.accountId },
-              { key: searchAttributes.connectorId, value: queue.key.connectorId },
-              { key: searchAttributes.runKind, value: 'throttle' },
-            ],
-            memo: { ...queue.key, rate: queue.rate },
-          }),
-        });
-        batch.forEach((waiter, index) => waiter.resolve(grants[index]!));
-      } catch (error) {
-        for (const waiter of batch) waiter.reject(error);
-      }
-    }
-    queues.delete(workflowId);
-  };
-
-  const ask = (key: ThrottleKey, rate: ThrottleRate, ticket: string | undefined): Promise<PermitGrant> => {
-    const workflowId = throttleWorkflowId(key);
-    const existing = queues.get(workflowId);
-    const queue = existing ?? { key, rate, waiting: [] };
-    queue.rate = rate;
-    const granted = new Promise<PermitGrant>((resolve, reject) => queue.waiting.push({ ...(ticket ? { ticket } : {}), resolve, reject }));
-    if (!existing) {
-      queues.set(workflowId, queue);
-      void sendBatches(workflowId);
-    }
-    return granted;
-  };
-
+export function createThrottleClient(db: Db) {
   return {
-    /** Resolves when this caller may send; returns how long the throttle made it wait. */
+    /** Resolves when this caller may send; returns how long it waited. */
     async acquire(key: ThrottleKey, rateLimit: RateLimit): Promise<number> {
-      const rate = rateOf(rateLimit);
+      const { intervalMs, burstToleranceMs } = spacing(rateLimit);
+      const signal = cancellationSignal();
+      const sleepUntil = async (at: number) => {
+        const ms = at - Date.now();
+        if (ms > 0) await sleep(ms, undefined, signal ? { signal } : {});
+      };
       const started = Date.now();
-      // A cancelled run (or a worker shutting down) stops waiting for its turn.
-      const context = currentActivity();
-      const signal = context?.cancellationSignal ?? new AbortController().signal;
-      let ticket: string | undefined;
-      let failures = 0;
       for (;;) {
-        context?.heartbeat();
-        let grant: PermitGrant;
-        try {
-          grant = await abortable(ask(key, rate, ticket), signal);
-        } catch (error) {
-          if (signal.aborted) throw error;
-          // An update that races the run's continue-as-new or idle end is aborted: ask the next run.
-          if (++failures >= MAX_FAILED_ASKS) {
-            throw new ServiceUnavailableError('The connector throttle did not answer', {
-              workflowId: throttleWorkflowId(key),
-              cause: (error as Error).message,
-            });
-          }
-          await sleep(ASK_AGAIN_MS, undefined, { signal });
-          continue;
+        // Slots are absolute (database clock) so that lateness of any kind, a slow answer or a
+        // busy event loop, shows up here and costs the caller its slot instead of the upstream its limit.
+        const { slotMs } = await reserveSlot(db, keyOf(key), intervalMs, burstToleranceMs);
+        if (slotMs - Date.now() > PAUSE_CHECK_LEAD_MS) {
+          await sleepUntil(slotMs - PAUSE_CHECK_LEAD_MS);
+          // A pause reported while we slept (another caller's 429) outranks the slot we reserved.
+          if ((await pauseRemainingMs(db, keyOf(key))) > 0) continue;
         }
-        const wait = grant.sendAt - Date.now();
-        if (grant.ticket === undefined) {
-          if (wait < -LATE_TOLERANCE_MS) {
-            ticket = undefined;
-            continue;
-          }
-          if (wait > 0) await sleep(wait, undefined, { signal });
-          return Date.now() - started;
-        }
-        ticket = grant.ticket;
-        await sleep(Math.max(0, wait - HORIZON_MS / 2), undefined, { signal });
+        await sleepUntil(slotMs);
+        if (Date.now() - slotMs <= LATE_TOLERANCE_MS) return Date.now() - started;
       }
     },
 
     /** Best effort: a lost report only means other callers learn of the limit from their own 429. */
-    async report(key: ThrottleKey, feedback: ThrottleFeedback): Promise<void> {
-      await temporal.client.workflow
-        .getHandle(throttleWorkflowId(key))
-        .signal(throttleFeedbackSignal, feedback)
-        .catch(() => undefined);
+    async report(key: ThrottleKey, rateLimit: RateLimit, feedback: ThrottleFeedback): Promise<void> {
+      await pauseKey(db, keyOf(key), feedback.pauseMs, spacing(rateLimit).burstToleranceMs).catch(() => undefined);
     },
   };
 }

@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import type { Db } from '../connect.js';
+
+const nowMs = sql<number>`extract(epoch from clock_timestamp()) * 1000`;
+
+export interface Reservation {
+  /** When the caller may send: epoch ms on the database clock. */
+  slotMs: number;
+}
+
+/**
+ * GCRA in one atomic statement: the caller's slot is the earliest of now, the schedule minus the
+ * burst allowance, and the end of any pause; the schedule then moves one interval past the slot.
+ * Every API and worker process reserves from the same row, so the limit holds across all of them.
+ */
+export async function reserveSlot(db: Db, key: string, intervalMs: number, burstToleranceMs: number): Promise<Reservation> {
+  const slot = sql<number>`greatest(${nowMs}, throttle_slots.tat_ms - ${burstToleranceMs}::double precision, throttle_slots.paused_until_ms)`;
+  const row = await db
+    .insertInto('throttle_slots')
+    .values({ key, tat_ms: sql`${nowMs} + ${intervalMs}::double precision`, last_slot_ms: nowMs, paused_until_ms: 0 })
+    .onConflict((conflict) =>
+      conflict.column('key').doUpdateSet({
+        last_slot_ms: slot,
+        tat_ms: sql`greatest(throttle_slots.tat_ms, ${slot}) + ${intervalMs}::double precision`,
+      }),
+    )
+    .returning('last_slot_ms')
+    .executeTakeFirstOrThrow();
+  return { slotMs: Number(row.last_slot_ms) };
+}
+
+/** How long the key is still paused, in ms (0 when it is not). */
+export async function pauseRemainingMs(db: Db, key: string): Promise<number> {
+  const row = await db
+    .selectFrom('throttle_slots')
+    .select(sql<number>`greatest(0, paused_until_ms - ${nowMs})`.as('remaining'))
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return Number(row?.remaining ?? 0);
+}
+
+/**
+ * Upstream feedback: nothing goes out for pauseMs, and afterwards one call per interval (no burst),
+ * for every caller of the key, not only the one that was told.
+ */
+export async function pauseKey(db: Db, key: string, pauseMs: number, burstToleranceMs: number): Promise<void> {
+  const end = sql<number>`${nowMs} + ${pauseMs}::double precision`;
+  await db
+    .insertInto('throttle_slots')
+    .values({ key, tat_ms: sql`${end} + ${burstToleranceMs}::double precision`, last_slot_ms: 0, paused_until_ms: end })
+    .onConflict((conflict) =>
+      conflict.column('key').doUpdateSet({
+        paused_until_ms: sql`greatest(throttle_slots.paused_until_ms, ${end})`,
+        tat_ms: sql`greatest(throttle_slots.tat_ms, ${end} + ${burstToleranceMs}::double precision)`,
+      }),
+    )
+    .execute();
+}
