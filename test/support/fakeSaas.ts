@@ -32,6 +32,8 @@ export interface FakeSaas {
   channelCount: number;
   /** GitHub issues created, to count side effects. */
   issues: Array<{ owner: string; repo: string; title: string; number: number }>;
+  /** Payments taken by POST /charges, which honours Idempotency-Key like Stripe: a repeated key takes none. */
+  charges: Array<{ id: string; amount: unknown; idempotencyKey: string | undefined }>;
   /** When set, more than this many requests in any 1000 ms get 429 with Retry-After: 1, like a real API. */
   limitPerSecond: number | undefined;
   /** How many requests the limit above refused. */
@@ -53,6 +55,7 @@ export async function startFakeSaas(options: { token?: string; channelCount?: nu
     token: options.token ?? 'xoxb-fake-token-0123456789',
     channelCount: options.channelCount ?? 10,
     issues: [],
+    charges: [],
     limitPerSecond: undefined,
     rateLimited: 0,
     fail: (fault) => faults.push({ ...fault }),
@@ -60,6 +63,7 @@ export async function startFakeSaas(options: { token?: string; channelCount?: nu
       faults.length = 0;
       state.requests.length = 0;
       state.issues.length = 0;
+      state.charges.length = 0;
       state.limitPerSecond = undefined;
       state.rateLimited = 0;
       accepted.length = 0;
@@ -126,6 +130,14 @@ export async function startFakeSaas(options: { token?: string; channelCount?: nu
         created: 1_700_000_000,
       }));
       return json(res, 200, { ok: true, channels, response_metadata: { next_cursor: end < state.channelCount ? String(end) : '' } });
+    }
+    if (req.method === 'POST' && url.pathname === '/charges') {
+      const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined;
+      const replayed = key === undefined ? undefined : state.charges.find((charge) => charge.idempotencyKey === key);
+      if (replayed) return json(res, 200, replayed, { 'idempotent-replayed': 'true' });
+      const charge = { id: `ch_${state.charges.length + 1}`, amount: (JSON.parse(body || '{}') as { amount?: unknown }).amount, idempotencyKey: key };
+      state.charges.push(charge);
+      return json(res, 201, charge);
     }
     const issue = /^\/repos\/([^/]+)\/([^/]+)\/issues$/.exec(url.pathname);
     if (req.method === 'POST' && issue) {
