@@ -59,5 +59,9 @@ function openPostgres(url: string, schema: string | undefined): Db {
   });
   // An idle client that loses its server (restart, failover) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor one that is checked out (between a transaction's statements): the pool listens on idle
+  // clients only, and an unheard 'error' event is an uncaught exception. Its next query fails and
+  // the pool drops it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
