@@ -1,0 +1,168 @@
+/**
+ * npm run bench — figures from one run on this machine, each against a baseline measured in the
+ * same run: execute_action through the MCP endpoint (Koa → Temporal workflow → activity → fake
+ * SaaS) versus the same request made directly to the fake SaaS, at concurrency 1 and 32, and the
+ * catalogue reads. Targets from the issues are printed beside the figures; nothing here fails a build.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import pg from 'pg';
+import { loadConfig } from '../src/config/index.js';
+import { createLogger } from '../src/log/logger.js';
+import { startSwitchboard } from '../src/runtime/start.js';
+import { startFakeSaas } from '../test/support/fakeSaas.js';
+import { fmt, measure, summarize, type LatencySummary } from './stats.js';
+import { benchThrottle } from './throttle.js';
+
+const API_KEY = 'sk_bench_switchboard_bootstrap_key_0001';
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const usePglite = process.argv.includes('--pglite');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function main() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
+  const schema = `bench_${Date.now().toString(36)}`;
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    TEMPORAL_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    ...(usePglite ? {} : { DATABASE_URL, DATABASE_SCHEMA: schema }),
+    ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+    BOOTSTRAP_API_KEY: API_KEY,
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    EGRESS_ALLOW_HOSTS: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...(process.env.TEMPORAL_CLI ? { TEMPORAL_CLI: process.env.TEMPORAL_CLI } : {}),
+    ...(process.env.TEMPORAL_ADDRESS ? { TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS } : {}),
+  });
+  const [app, fake] = await Promise.all([startSwitchboard(config, { logger: createLogger('warn') }), startFakeSaas()]);
+  const clients: Client[] = [];
+  try {
+    const call = async (method: string, path: string, body: unknown) => {
+      const response = await fetch(`${app.apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as Record<string, string>;
+    };
+    await call('PUT', '/api/connectors/slack/settings', { baseUrl: fake.url, rateLimit: { requestsPerSecond: 100_000, burst: 100_000 } });
+    await call('POST', '/api/credentials', { connectorId: 'slack', authenticationType: 'bearer', fields: { token: fake.token } });
+    const server = await call('POST', '/api/servers', { name: 'bench' });
+
+    for (let i = 0; i < 32; i += 1) {
+      const client = new Client({ name: 'bench', version: '1' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(server.accessUrl!)));
+      clients.push(client);
+    }
+    const message = { channel: 'C1', text: 'bench' };
+    const viaMcp = async (index: number) => {
+      const result = await clients[index % clients.length]!.callTool({
+        name: 'execute_action',
+        arguments: { connectorId: 'slack', actionId: 'chat_postMessage', parameters: message },
+      });
+      if (result.isError) throw new Error(JSON.stringify(result.structuredContent));
+    };
+    const direct = async () => {
+      const response = await fetch(`${fake.url}/chat.postMessage`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${fake.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(message),
+      });
+      await response.arrayBuffer();
+    };
+    const read = (name: string, args: Record<string, unknown>) => async (index: number) => {
+      const result = await clients[index % clients.length]!.callTool({ name, arguments: args });
+      if (result.isError) throw new Error(JSON.stringify(result.structuredContent));
+    };
+
+    // Warm-up: JIT, connection pools, workflow cache, catalogue cache.
+    await measure(100, 8, viaMcp);
+    await measure(100, 8, direct);
+    await measure(50, 4, read('get_action_details', { connectorId: 'slack', actionId: 'chat_postMessage' }));
+    fake.reset();
+
+    const rows: Array<[string, LatencySummary, LatencySummary, number]> = [];
+    for (const [concurrency, total] of [
+      [1, 300],
+      [32, 2000],
+    ] as const) {
+      const baseline = await measure(total, concurrency, direct);
+      const mcp = await measure(total, concurrency, viaMcp);
+      rows.push([`c=${concurrency}`, summarize(mcp.samples), summarize(baseline.samples), (total / mcp.wallMs) * 1000]);
+    }
+    const listConnectors = summarize((await measure(200, 1, read('list_connectors', {}))).samples);
+    const actionDetails = summarize(
+      (await measure(200, 1, read('get_action_details', { connectorId: 'slack', actionId: 'chat_postMessage' }))).samples,
+    );
+
+    console.log(`\nSwitchboard bench (${usePglite ? 'PGlite' : 'PostgreSQL'}, embedded Temporal dev server, one process)\n`);
+    console.log('execute_action via MCP vs the same request straight to the fake API');
+    for (const [label, mcp, base, rate] of rows) {
+      console.log(
+        `  ${label.padEnd(5)} MCP p50 ${fmt(mcp.p50)} p99 ${fmt(mcp.p99)} | direct p50 ${fmt(base.p50)} p99 ${fmt(base.p99)}` +
+          ` | overhead p50 ${fmt(mcp.p50 - base.p50)} (×${(mcp.p50 / base.p50).toFixed(1)}) p99 ${fmt(mcp.p99 - base.p99)}` +
+          ` (×${(mcp.p99 / base.p99).toFixed(1)}) | ${rate.toFixed(0)} calls/s`,
+      );
+    }
+    const [c1, c32] = rows;
+    console.log(`  targets: overhead p50 ≤ 15 ms (${fmt(c1![1].p50 - c1![2].p50)}), p99 ≤ 60 ms (${fmt(c1![1].p99 - c1![2].p99)}) at c=1; ≥ 200 calls/s at c=32 (${c32![3].toFixed(0)})`);
+    console.log('reads (MCP tools/call, c=1)');
+    console.log(`  list_connectors     p50 ${fmt(listConnectors.p50)} p99 ${fmt(listConnectors.p99)}`);
+    console.log(`  get_action_details  p50 ${fmt(actionDetails.p50)} p99 ${fmt(actionDetails.p99)}`);
+    console.log(`  target: reads p50 ≤ 5 ms`);
+
+    // Throttle: the permit's own cost on a key far under its limit, the rate achieved by callers
+    // asking 4x faster than a limit allows, and the same end to end against an API enforcing it.
+    const throttle = await benchThrottle(app.database.db, { samples: 300, limit: 20, callers: 80 });
+    const limit = 10;
+    await call('PUT', '/api/connectors/slack/settings', { rateLimit: { requestsPerSecond: limit, burst: 1 } });
+    fake.reset();
+    fake.limitPerSecond = limit;
+    const endToEnd = await measure(4 * limit, 4 * limit, viaMcp);
+    const arrivals = fake.requests.map((request) => request.at).sort((a, b) => a - b);
+    const achievedEndToEnd = ((arrivals.length - 1) * 1000) / (arrivals.at(-1)! - arrivals[0]!);
+    console.log('throttle (Postgres GCRA ledger)');
+    console.log(`  permit under the limit  p50 ${fmt(throttle.permit.p50)} p99 ${fmt(throttle.permit.p99)} (target p50 ≤ 5 ms)`);
+    console.log(
+      `  80 callers vs 20/s      achieved ${throttle.achievedPerSecond}/s (${throttle.deviationPercent}% vs configured; target ±5 %), busiest second ${throttle.busiestSecond}`,
+    );
+    console.log(
+      `  end to end, 40 execute_action vs an API limited to ${limit}/s: achieved ${achievedEndToEnd.toFixed(2)}/s, ` +
+        `429s from the API ${fake.rateLimited} (target 0), wall ${(endToEnd.wallMs / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
+    await fake.close();
+    await app.stop();
+    if (!usePglite) {
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.end();
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
