@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Projects run one group after another (vitest needs distinct groups for distinct maxWorkers).
+          sequence: { groupOrder: 0 },
           testTimeout: 30_000,
         },
       },
@@ -14,6 +16,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
           // One Temporal dev server and one workflow bundle for the whole run.
           globalSetup: ['test/support/globalSetup.ts'],
           testTimeout: 60_000,
@@ -27,6 +30,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          sequence: { groupOrder: 2 },
           globalSetup: ['test/support/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -39,6 +43,7 @@ export default defineConfig({
         test: {
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
+          sequence: { groupOrder: 3 },
           globalSetup: ['test/support/globalSetup.ts'],
           testTimeout: 300_000,
           hookTimeout: 180_000,
