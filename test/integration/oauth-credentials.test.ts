@@ -85,7 +85,9 @@ describe('OAuth credentials', () => {
     });
     expect(configured.status).toBe(200);
     expect(configured.body).toMatchObject({ clientSecretHint: '…2d4f60', callbackUrl: `${app.apiUrl}/oauth/callback` });
-    expect((await call('PUT', '/api/connectors/slack/settings', { baseUrl: upstream.url })).status).toBe(200);
+    // Slack's own limit (1/s) would spread the 50-action test over 50 s; these tests are about refresh.
+    const settings = { baseUrl: upstream.url, rateLimit: { requestsPerSecond: 1000, burst: 100 } };
+    expect((await call('PUT', '/api/connectors/slack/settings', settings)).status).toBe(200);
     const server = await call('POST', '/api/servers', { name: 'oauth tests' });
     serverId = server.body.serverId;
     mcp = await connectMcp(server.body.accessUrl);
@@ -267,7 +269,9 @@ describe('OAuth credentials', () => {
     const secrets = await secretsOf(credentialId);
     provider.resetStats();
     const disabled = await call('PUT', '/api/connectors/slack/settings', { enabled: false });
-    expect(disabled.body).toMatchObject({ settings: { enabled: false }, revokedCredentials: 1 });
+    // Every OAuth credential of the connector in the account goes, this one and earlier tests' alike.
+    expect(disabled.body).toMatchObject({ settings: { enabled: false } });
+    expect(disabled.body.revokedCredentials).toBeGreaterThanOrEqual(1);
     expect(provider.stats.revocations.map((revocation) => revocation.token)).toContain(secrets.refreshToken);
     expect(await getCredentialById(app.database.db, credentialId)).toMatchObject({ status: 'revoked', secrets_encrypted: null });
     expect((await call('PUT', '/api/connectors/slack/settings', { enabled: true })).body.settings.enabled).toBe(true);
@@ -275,7 +279,7 @@ describe('OAuth credentials', () => {
 
   it('keeps canary secrets out of logs, responses and workflow histories', async () => {
     const bearer = await tool('create_credential', { connectorId: 'slack', authenticationType: 'bearer', fields: { token: BEARER_CANARY } });
-    expect(bearer.isError).toBeFalsy();
+    expect(bearer.isError, JSON.stringify(bearer.structuredContent)).toBeFalsy();
     await runAs(bearer.structuredContent.credentialId).catch(() => undefined);
     await tool('get_credentials', {});
     await call('GET', '/api/oauth-apps');
