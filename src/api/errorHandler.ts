@@ -21,12 +21,26 @@ export function toSwitchboardError(error: unknown): SwitchboardError {
   if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|57P0[1-3]|08\d{3})$/.test(code)) {
     return new SwitchboardError('SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly');
   }
+  if (temporalUnavailable(error)) {
+    return new SwitchboardError('SERVICE_UNAVAILABLE', 'The workflow service is unavailable; try again shortly');
+  }
   // PostgreSQL's data exceptions (a NUL byte in an id, a value too long for its column) come from
   // what the caller sent, not from a fault of ours.
   if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) {
     return new InvalidRequestError('A value in the request cannot be stored or looked up', { reason: (error as Error).message });
   }
   return new SwitchboardError('INTERNAL_ERROR', 'Internal error');
+}
+
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from Temporal, however deep the client wrapped it. */
+function temporalUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === 14 || code === 4) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 export function errorHandler(logger: Logger): Middleware {

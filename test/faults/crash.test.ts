@@ -3,6 +3,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { TEST_API_KEY, TEST_ENCRYPTION_KEY } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
+import { paymentsConnector, until } from '../support/faults.js';
 import { api, connectMcp } from '../support/mcp.js';
 import { spawnSwitchboard, type SpawnedSwitchboard } from '../support/process.js';
 
@@ -24,35 +25,6 @@ let accessUrl: string;
 
 const rest = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
   api(apiProcess.url, TEST_API_KEY, method, path, body, headers);
-
-const paymentsConnector = (baseUrl: string) => ({
-  id: 'acme-pay',
-  name: 'Acme Pay',
-  baseUrl,
-  authMethods: [{ type: 'bearer' }],
-  resources: [{ id: 'charges', name: 'Charges' }],
-  actions: [
-    {
-      id: 'create_charge',
-      resource: 'charges',
-      title: 'Create a charge',
-      description: 'Takes a payment',
-      method: 'POST',
-      path: '/charges',
-      idempotencyKeyHeader: 'Idempotency-Key',
-      parameters: [{ name: 'amount', in: 'body', type: 'integer', required: true }],
-      response: {},
-    },
-  ],
-});
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const chargeRequests = () => fake.requests.filter((request) => request.path === '/charges').length;
 
