@@ -11,7 +11,7 @@ import { executeRemoteMcpTool } from './remoteMcp.js';
 import { buildUpstreamRequest, type UpstreamRequest } from './request.js';
 import { boundResult, capArrays, shapeResponse } from './shaping.js';
 import { createThrottleClient, feedbackOf } from './throttle.js';
-import { callUpstream, errorCodeOf, wasNotSent, type UpstreamResponse } from './upstream.js';
+import { callUpstream, errorCodeOf, switchboardErrorIn, wasNotSent, type UpstreamResponse } from './upstream.js';
 
 /** Input of the executeAction workflow: ids and parameters only, never a secret. */
 export interface ExecuteActionInput {
@@ -81,16 +81,6 @@ export function retryDelaySeconds(headers: Record<string, string>, rateLimit: Ra
       default:
         return value;
     }
-  }
-  return undefined;
-}
-
-/** Our own errors (an egress refusal from the guarded DNS lookup) may arrive wrapped by undici. */
-function switchboardErrorIn(error: unknown): SwitchboardError | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    if (current instanceof SwitchboardError) return current;
-    current = (current as { cause?: unknown }).cause;
   }
   return undefined;
 }

@@ -13,7 +13,7 @@ import { redactSecrets, resolveEndpoint, type RemoteEndpoint } from '../../mcpCo
 import type { ActionResult, ActivityDependencies, ExecuteActionInput } from '../index.js';
 import { checkUrl, createUpstreamAgent } from './egress.js';
 import { boundResult } from './shaping.js';
-import { errorCodeOf } from './upstream.js';
+import { errorCodeOf, switchboardErrorIn } from './upstream.js';
 
 const CLIENT_INFO = { name: 'switchboard', version: '0.1.0' };
 const MAX_TOOLS = 1000;
@@ -52,15 +52,6 @@ export class RemoteMcpError extends SwitchboardError {
   constructor(message: string, readonly retryable: boolean, details: Record<string, unknown>) {
     super('UPSTREAM_ERROR', message, details);
   }
-}
-
-function switchboardErrorIn(error: unknown): SwitchboardError | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    if (current instanceof SwitchboardError) return current;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** Our error for anything the SDK, the transport or the network threw; texts are scrubbed of secrets. */

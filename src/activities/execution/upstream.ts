@@ -1,3 +1,4 @@
+import { SwitchboardError } from '../../errors.js';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import type { UpstreamRequest } from './request.js';
 
@@ -72,4 +73,14 @@ export async function callUpstream(
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return { status: response.statusCode, headers, text: Buffer.concat(chunks).toString('utf8'), cut };
+}
+
+/** Our own errors (an egress refusal from the guarded DNS lookup) may arrive wrapped by undici. */
+export function switchboardErrorIn(error: unknown): SwitchboardError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof SwitchboardError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
