@@ -131,3 +131,14 @@ export class ServiceUnavailableError extends SwitchboardError {
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (errorCodes as readonly string[]).includes(value);
 }
+
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from Temporal, however deep the client wrapped it. */
+export function isTemporalUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === 14 || code === 4) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import { InvalidRequestError, RateLimitedError, SwitchboardError } from '../errors.js';
+import { InvalidRequestError, isTemporalUnavailable, RateLimitedError, SwitchboardError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 
 /** Turns a zod failure into INVALID_REQUEST naming each bad field. */
@@ -21,7 +21,7 @@ export function toSwitchboardError(error: unknown): SwitchboardError {
   if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|57P0[1-3]|08\d{3})$/.test(code)) {
     return new SwitchboardError('SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly');
   }
-  if (temporalUnavailable(error)) {
+  if (isTemporalUnavailable(error)) {
     return new SwitchboardError('SERVICE_UNAVAILABLE', 'The workflow service is unavailable; try again shortly');
   }
   // PostgreSQL's data exceptions (a NUL byte in an id, a value too long for its column) come from
@@ -30,17 +30,6 @@ export function toSwitchboardError(error: unknown): SwitchboardError {
     return new InvalidRequestError('A value in the request cannot be stored or looked up', { reason: (error as Error).message });
   }
   return new SwitchboardError('INTERNAL_ERROR', 'Internal error');
-}
-
-/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from Temporal, however deep the client wrapped it. */
-function temporalUnavailable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (code === 14 || code === 4) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 export function errorHandler(logger: Logger): Middleware {

@@ -6,7 +6,7 @@ import { validateActionParameters } from '../connectors/parameters.js';
 import { findAction, resolveConnector } from '../connectors/registry.js';
 import type { Db } from '../db/connect.js';
 import { validateToolArguments } from '../mcpConnectors/toolArguments.js';
-import { ForbiddenError, isErrorCode, SwitchboardError, type ErrorDetails } from '../errors.js';
+import { ForbiddenError, isErrorCode, isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../errors.js';
 import type { executeAction } from '../workflows/executeAction.js';
 import { searchAttributes } from '../workflows/searchAttributes.js';
 import type { TemporalHandle } from './temporal.js';
@@ -82,6 +82,7 @@ export function errorFromWorkflowFailure(error: unknown): SwitchboardError {
     }
   }
   if (error instanceof SwitchboardError) return error;
+  if (isTemporalUnavailable(error)) return new ServiceUnavailableError('The workflow service is unavailable; try again shortly');
   return new SwitchboardError('INTERNAL_ERROR', 'The action failed unexpectedly');
 }
 

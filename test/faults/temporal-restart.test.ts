@@ -67,7 +67,8 @@ describe('the Temporal dev server dies mid-run', () => {
       api(app.apiUrl, app.apiKey, method, path, body, headers);
     expect((await rest('POST', '/api/connectors', paymentsConnector(fake.url))).status).toBe(201);
     await rest('POST', '/api/credentials', { connectorId: 'acme-pay', authenticationType: 'bearer', fields: { token: fake.token } });
-    const serverId = (await rest('POST', '/api/servers', { name: 'restart' })).body.serverId as string;
+    const server = (await rest('POST', '/api/servers', { name: 'restart' })).body as { serverId: string; accessUrl: string };
+    const { serverId } = server;
     fake.fail({ path: '/charges', delayMs: 2_500 });
 
     const started = Date.now();
@@ -84,6 +85,20 @@ describe('the Temporal dev server dies mid-run', () => {
     const during = await rest('GET', `/api/runs/${encodeURIComponent(accepted[0]!.body.runId as string)}`);
     expect(during.status).toBe(503);
     expect(during.body.error.code).toBe('SERVICE_UNAVAILABLE');
+    const tool = await fetch(server.accessUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'execute_action', arguments: { connectorId: 'acme-pay', actionId: 'create_charge', parameters: { amount: -1 } } },
+      }),
+    });
+    const text = await tool.text();
+    const answer = JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? text) as { result: { isError: boolean; structuredContent: { error: { code: string } } } };
+    expect(answer.result.isError).toBe(true);
+    expect(answer.result.structuredContent.error.code).toBe('SERVICE_UNAVAILABLE');
     devServer = await startServer();
 
     const statuses = new Map<string, string>();
@@ -96,6 +111,7 @@ describe('the Temporal dev server dies mid-run', () => {
       return [...statuses.values()].every((status) => status === 'succeeded' || status === 'failed');
     }, 'the runs to finish', 180_000);
     expect([...statuses.values()]).toEqual(Array(RUNS).fill('succeeded'));
+    // The refused tool call started nothing, so it took no payment.
     expect(fake.charges).toHaveLength(RUNS);
     expect(new Set(fake.charges.map((charge) => charge.amount)).size).toBe(RUNS);
     console.log(
