@@ -5,6 +5,7 @@ import type { CredentialsTable } from './tables/credentials.js';
 import type { OAuthAppsTable, OAuthAttemptsTable } from './tables/oauth.js';
 import type { AccountVariablesTable, McpConnectorsTable, ServerConnectorAssignmentsTable } from './tables/mcpConnectors.js';
 import type { McpTasksTable } from './tables/mcpTasks.js';
+import type { CredentialWaitersTable, McpSessionsTable } from './tables/mcpSessions.js';
 import type { ThrottleSlotsTable } from './tables/throttles.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
@@ -24,4 +25,6 @@ export interface Database {
   server_connector_assignments: ServerConnectorAssignmentsTable;
   mcp_tasks: McpTasksTable;
   throttle_slots: ThrottleSlotsTable;
+  mcp_sessions: McpSessionsTable;
+  credential_waiters: CredentialWaitersTable;
 }

@@ -7,6 +7,7 @@ import * as oauth from './migrations/20261121000500_oauth.js';
 import * as mcpConnectors from './migrations/20261121000700_mcp_connectors.js';
 import * as mcpTasks from './migrations/20261121000800_mcp_tasks.js';
 import * as throttleSlots from './migrations/20261121000900_throttle_slots.js';
+import * as mcpSessions from './migrations/20261121001000_mcp_sessions.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '20261121000700_mcp_connectors': mcpConnectors,
   '20261121000800_mcp_tasks': mcpTasks,
   '20261121000900_throttle_slots': throttleSlots,
+  '20261121001000_mcp_sessions': mcpSessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -6,6 +6,7 @@ import { readJsonBody } from '../body.js';
 import type { ApiDependencies } from '../context.js';
 import { frontDoorRateLimit } from '../rateLimit.js';
 import { createMcpServer, describeTools } from './server.js';
+import { clientSession } from './session.js';
 import type { ToolDefinition } from './tool.js';
 
 /**
@@ -16,11 +17,9 @@ export function mcpRoutes(deps: ApiDependencies, tools: readonly ToolDefinition[
   const described = describeTools(tools);
   const serve: Middleware = async (ctx) => {
     const body = ctx.method === 'POST' ? await readJsonBody(ctx) : undefined;
-    const server = createMcpServer(tools, described, {
-      deps,
-      auth: { ...ctx.state.auth!, serverId: ctx.state.server!.id },
-      server: ctx.state.server!,
-    });
+    const auth = { ...ctx.state.auth!, serverId: ctx.state.server!.id };
+    const client = await clientSession(deps, ctx, body, auth);
+    const server = createMcpServer(tools, described, { deps, auth, server: ctx.state.server!, ...(client ? { client } : {}) });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await server.connect(transport);
     ctx.respond = false;

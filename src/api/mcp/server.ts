@@ -1,6 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
+  type ClientCapabilities,
   ListToolsRequestSchema,
   McpError,
   type CallToolResult,
@@ -39,18 +40,36 @@ export function errorResult(error: SwitchboardError): CallToolResult {
 }
 
 /**
+ * The SDK learns client capabilities only from initialize, which this per-request server never
+ * sees; it takes them from the session row instead, so URL-elicitation notifications pass its check.
+ */
+class RequestServer extends Server {
+  constructor(
+    options: ConstructorParameters<typeof Server>[1],
+    private readonly declared: ClientCapabilities | undefined,
+  ) {
+    super(SERVER_INFO, options);
+  }
+
+  protected override assertNotificationCapability(method: Parameters<Server['assertNotificationCapability']>[0]): void {
+    if (method === 'notifications/elicitation/complete' && this.declared?.elicitation?.url) return;
+    super.assertNotificationCapability(method);
+  }
+}
+
+/**
  * A protocol server for one HTTP request. The transport is stateless, so any replica can answer
  * any request; everything a call needs comes from the request's auth and the database.
  */
 export function createMcpServer(
   tools: readonly ToolDefinition[],
   described: Tool[],
-  context: Omit<ToolContext, 'signal'>,
+  context: Omit<ToolContext, 'signal' | 'peer'>,
 ): Server {
-  const server = new Server(SERVER_INFO, {
-    capabilities: { tools: { listChanged: false }, tasks: taskCapabilities },
-    instructions: INSTRUCTIONS,
-  });
+  const server = new RequestServer(
+    { capabilities: { tools: { listChanged: false }, tasks: taskCapabilities }, instructions: INSTRUCTIONS },
+    context.client?.capabilities,
+  );
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: described }));
@@ -66,18 +85,23 @@ export function createMcpServer(
     }
     const input = tool.input.safeParse(request.params.arguments ?? {});
     if (!input.success) return errorResult(invalidRequestFromZod(input.error, `Invalid arguments for ${tool.name}`));
+    const callContext: ToolContext = {
+      ...context,
+      signal: extra.signal,
+      peer: { sendRequest: extra.sendRequest, sendNotification: extra.sendNotification },
+    };
     try {
       if (request.params.task) {
         // A task-augmented call answers at once with the task; the SDK validates it as CreateTaskResult.
-        return (await createTask(tool, input.data, { ...context, signal: extra.signal }, request.params.task.ttl)) as never;
+        return (await createTask(tool, input.data, callContext, request.params.task.ttl)) as never;
       }
       const progressToken = request.params._meta?.progressToken;
       const result =
         progressToken !== undefined && tool.task
-          ? await runWithProgress(tool, input.data, { ...context, signal: extra.signal }, (progress, message) =>
+          ? await runWithProgress(tool, input.data, callContext, (progress, message) =>
               extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, message } }),
             )
-          : await tool.run(input.data, { ...context, signal: extra.signal });
+          : await tool.run(input.data, callContext);
       return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
     } catch (error) {
       if (error instanceof McpError) throw error;

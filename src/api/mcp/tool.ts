@@ -1,4 +1,5 @@
-import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { ClientCapabilities, ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerRow } from '../../db/tables/servers.js';
 import type { ApiDependencies, AuthContext } from '../context.js';
@@ -8,6 +9,10 @@ export interface ToolContext {
   auth: AuthContext & { serverId: string };
   server: ServerRow;
   signal: AbortSignal;
+  /** What the client declared at initialize, known when it sends back our Mcp-Session-Id. */
+  client?: { capabilities: ClientCapabilities; protocolVersion: string };
+  /** Requests and notifications to the client on this tools/call's response stream. */
+  peer?: Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sendRequest' | 'sendNotification'>;
 }
 
 /** One MCP tool: its zod input (the shared schema), what it returns, and what it does. */
