@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { createExecutionActivities } from './execution/index.js';
 import { createOAuthActivities } from './oauth/index.js';
+import { createCredentialWaiterActivities } from './oauth/waiters.js';
 
 export type { ActionResult, ExecuteActionInput } from './execution/index.js';
 
@@ -22,6 +23,7 @@ export function createActivities(dependencies: ActivityDependencies) {
   return {
     ...createExecutionActivities(dependencies),
     ...createOAuthActivities(dependencies),
+    ...createCredentialWaiterActivities(dependencies),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   condition,
   defineSignal,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -44,7 +45,7 @@ export interface HandshakeOutcome {
 export const authorizationLinkUpdate = defineUpdate<AuthorizationLink>('authorizationLink');
 export const callbackSignal = defineSignal<[CallbackNotice]>('callback');
 
-const { prepareAuthorization, finishAuthorization, ensureRefresher } = proxyActivities<Activities>({
+const { prepareAuthorization, finishAuthorization, ensureRefresher, notifyCredentialWaiters } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['INVALID_REQUEST', 'CONNECTOR_NOT_FOUND'] },
 });
@@ -81,6 +82,15 @@ export async function oauthHandshake(input: OAuthHandshakeInput): Promise<Handsh
 
   const finish = async (outcome: Omit<HandshakeOutcome, 'attemptId' | 'credentialId'>): Promise<HandshakeOutcome> => {
     if (outcome.status !== 'completed') await finishAuthorization({ attemptId: input.attemptId, ...outcome, status: outcome.status });
+    // Runs started before this step existed replay without it.
+    if (patched('notify-credential-waiters')) {
+      await notifyCredentialWaiters({
+        credentialId: input.credentialId,
+        attemptId: input.attemptId,
+        status: outcome.status,
+        ...(outcome.error ? { error: outcome.error } : {}),
+      });
+    }
     upsertSearchAttributes([{ key: searchAttributes.outcome, value: outcome.status }]);
     return { attemptId: input.attemptId, credentialId: input.credentialId, ...outcome };
   };

@@ -24,6 +24,8 @@ export interface ExecuteActionInput {
   credentialId?: string;
   /** Also return the unshaped body (arrays capped, size-bounded): plan steps resolve references from it. */
   includeRaw?: boolean;
+  /** Wait (durably, up to timeoutSeconds) for the user to authorize credentialId before the call. */
+  awaitCredential?: { credentialId: string; attemptId: string; timeoutSeconds: number };
 }
 
 export interface ActionResult {
