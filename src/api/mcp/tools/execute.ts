@@ -8,23 +8,36 @@ import {
 } from '../../../client/executeAction.js';
 import { findAction } from '../../../connectors/registry.js';
 import { planGoal } from '../../../plans/planner.js';
+import { completeElicitation, credentialElicitation, type CredentialElicitation } from '../elicitation.js';
 import { discoverActionPathInput, executeActionInput, type ExecuteActionToolInput } from '../toolInputs.js';
 import { defineTool, type ToolContext } from '../tool.js';
 import { assertActionAllowed, usableConnector } from './catalog.js';
 
-/** Checks restrictions and builds the workflow input: the same for a plain call and a task. */
-async function actionInput(input: ExecuteActionToolInput, context: ToolContext): Promise<ExecuteActionInput> {
+/**
+ * Checks restrictions and builds the workflow input: the same for a plain call and a task. With no
+ * credential to use it may elicit one, and the run then waits for it.
+ */
+async function actionInput(
+  input: ExecuteActionToolInput,
+  context: ToolContext,
+): Promise<{ input: ExecuteActionInput; elicitation?: CredentialElicitation }> {
   const connector = await usableConnector(context, input.connectorId);
   assertActionAllowed(context, connector.id, findAction(connector, input.actionId).id);
-  const credentialId = input.credentialId ?? context.auth.credentialId;
+  const pinned = input.credentialId ?? context.auth.credentialId;
+  const elicitation = pinned ? undefined : await credentialElicitation(context, connector);
+  const credentialId = pinned ?? elicitation?.awaitCredential.credentialId;
   return {
-    accountId: context.auth.accountId,
-    userId: context.auth.userId,
-    serverId: context.auth.serverId,
-    connectorId: connector.id,
-    actionId: input.actionId,
-    parameters: input.parameters,
-    ...(credentialId ? { credentialId } : {}),
+    input: {
+      accountId: context.auth.accountId,
+      userId: context.auth.userId,
+      serverId: context.auth.serverId,
+      connectorId: connector.id,
+      actionId: input.actionId,
+      parameters: input.parameters,
+      ...(credentialId ? { credentialId } : {}),
+      ...(elicitation ? { awaitCredential: elicitation.awaitCredential } : {}),
+    },
+    ...(elicitation ? { elicitation } : {}),
   };
 }
 
@@ -45,7 +58,8 @@ export const executeActionTool = defineTool({
     'Runs one action on a platform (e.g. slack chat_postMessage) with the given parameters and returns its response. ' +
     'Runs durably: network errors, 5xx and rate limits are retried or waited out. Large lists come back shaped: ' +
     'more than 50 items returns guidance to narrow the query, 25–50 returns the first 25 with metadata. ' +
-    'Fails with CREDENTIAL_NOT_FOUND when the user has not connected the platform: then use create_credential.',
+    'When the user has not connected the platform, a client supporting URL elicitation is sent the authorization ' +
+    'link and the call completes once the user approves; other clients get CREDENTIAL_NOT_FOUND with an authorizationUrl to show the user.',
   input: executeActionInput,
   output: z.object({
     result: z.unknown(),
@@ -56,12 +70,14 @@ export const executeActionTool = defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
-    const outcome = await runExecuteAction(context.deps, await actionInput(input, context));
+    const { input: workflowInput, elicitation } = await actionInput(input, context);
+    const outcome = await runExecuteAction(context.deps, workflowInput);
+    await completeElicitation(context, elicitation);
     return presentAction(outcome, outcome.workflowId);
   },
   task: {
     async start(input, context) {
-      const prepared = await prepareExecuteAction(context.deps.db, await actionInput(input, context));
+      const prepared = await prepareExecuteAction(context.deps.db, (await actionInput(input, context)).input);
       return (await startExecuteAction(context.deps.temporal, prepared)).workflowId;
     },
     present: (result, workflowId) => presentAction(result as ActionResult, workflowId),

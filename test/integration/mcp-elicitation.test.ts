@@ -1,0 +1,107 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitationCompleteNotificationSchema, ElicitRequestSchema, type ElicitRequestURLParams } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getCredentialById } from '../../src/db/repositories/oauth.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { api, connectMcp } from '../support/mcp.js';
+import { startOAuthServer, type OAuthServerHandle } from '../support/oauthServer.js';
+import { startTokenCheckedApi, type TokenCheckedApi } from '../support/tokenCheckedApi.js';
+
+const CLIENT_SECRET = 'elicitation-client-secret-0123456789';
+
+describe('missing credential: URL elicitation', () => {
+  let app: TestApp;
+  let provider: OAuthServerHandle;
+  let upstream: TokenCheckedApi;
+  let accessUrl: string;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    provider = await startOAuthServer({
+      clients: [
+        {
+          client_id: 'switchboard',
+          client_secret: CLIENT_SECRET,
+          redirect_uris: [`${app.apiUrl}/oauth/callback`],
+          token_endpoint_auth_method: 'client_secret_post',
+        },
+      ],
+      scopes: ['channels:read'],
+    });
+    upstream = await startTokenCheckedApi((token) => provider.validateAccessToken(token));
+    const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
+    const configured = await call('PUT', '/api/oauth-apps/slack', {
+      clientId: 'switchboard',
+      clientSecret: CLIENT_SECRET,
+      scopes: ['channels:read'],
+      redirectUris: ['https://client.example/done'],
+      authorizationUrl: provider.endpoints.authorization,
+      tokenUrl: provider.endpoints.token,
+      issuer: provider.issuer,
+    });
+    expect(configured.status).toBe(200);
+    const settings = { baseUrl: upstream.url, rateLimit: { requestsPerSecond: 1000, burst: 100 } };
+    expect((await call('PUT', '/api/connectors/slack/settings', settings)).status).toBe(200);
+    accessUrl = (await call('POST', '/api/servers', { name: 'elicitation tests' })).body.accessUrl;
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await upstream?.close();
+    await provider?.close();
+    await app?.close();
+  });
+
+  const conversationsList = { name: 'execute_action', arguments: { connectorId: 'slack', actionId: 'conversations_list' } };
+
+  it('gives a client without URL elicitation CREDENTIAL_NOT_FOUND with a fresh authorization URL', async () => {
+    const plain = await connectMcp(accessUrl);
+    clients.push(plain);
+    const result = (await plain.callTool(conversationsList)) as { isError?: boolean; structuredContent: any };
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent.error).toMatchObject({
+      code: 'CREDENTIAL_NOT_FOUND',
+      details: { connectorId: 'slack', credentialId: expect.stringMatching(/^cred_/), authorizationUrl: expect.stringContaining(provider.endpoints.authorization) },
+    });
+    // A second call shares the open attempt rather than starting another.
+    const again = (await plain.callTool(conversationsList)) as { structuredContent: any };
+    expect(again.structuredContent.error.details.authorizationUrl).toBe(result.structuredContent.error.details.authorizationUrl);
+  });
+
+  it('elicits the authorization URL, waits for the OAuth callback, then runs the action', async () => {
+    const client = new Client({ name: 'elicitation-tests', version: '1.0.0' }, { capabilities: { elicitation: { url: {} } } });
+    clients.push(client);
+    let elicited!: (params: ElicitRequestURLParams) => void;
+    const elicitation = new Promise<ElicitRequestURLParams>((resolve) => (elicited = resolve));
+    client.setRequestHandler(ElicitRequestSchema, (request) => {
+      elicited(request.params as ElicitRequestURLParams);
+      return { action: 'accept' };
+    });
+    const completed: string[] = [];
+    client.setNotificationHandler(ElicitationCompleteNotificationSchema, (notification) => {
+      completed.push(notification.params.elicitationId);
+    });
+    const transport = new StreamableHTTPClientTransport(new URL(accessUrl));
+    await client.connect(transport);
+    expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const pending = client.callTool(conversationsList, undefined, { timeout: 120_000 });
+    const params = await elicitation;
+    expect(params).toMatchObject({ mode: 'url', elicitationId: expect.any(String), message: expect.stringContaining('Slack') });
+    expect(params.url.startsWith(provider.endpoints.authorization)).toBe(true);
+
+    const callbackUrl = await provider.authorize(params.url, { accountId: 'user-1' });
+    const landed = await fetch(callbackUrl, { redirect: 'manual' });
+    expect(landed.status).toBe(200);
+
+    const result = (await pending) as { isError?: boolean; structuredContent: any };
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ status: 200, result: expect.anything(), credentialId: expect.stringMatching(/^cred_/) });
+    const credential = await getCredentialById(app.database.db, result.structuredContent.credentialId);
+    expect(credential?.status).toBe('active');
+    expect(upstream.seen.length).toBeGreaterThan(0);
+    expect(completed).toEqual([params.elicitationId]);
+  });
+});
