@@ -78,7 +78,7 @@ describe('encryption key rotation', () => {
 
     // Only the new key from here on: anything rotation missed would fail to open.
     after = await startTestApp({
-      env: { TEMPORAL_TASK_QUEUE: taskQueue, ENCRYPTION_KEY: newKey, DATABASE_SCHEMA: (before.testDatabase.config as { schema: string }).schema },
+      env: { TEMPORAL_TASK_QUEUE: taskQueue, ENCRYPTION_KEY: newKey, DATABASE_URL: before.testDatabase.env.DATABASE_URL! },
     });
     const { id: accountId, default_user_id: userId } = await after.database.db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
     const server = await api(after.apiUrl, after.apiKey, 'POST', '/api/servers', { name: 'after rotation' });
