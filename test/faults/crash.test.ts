@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { TEST_API_KEY, TEST_ENCRYPTION_KEY } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
@@ -14,6 +15,7 @@ import { spawnSwitchboard, type SpawnedSwitchboard } from '../support/process.js
  */
 const RUNS = 100;
 const UPSTREAM_DELAY_MS = 2_500;
+const TASKS = 20;
 
 let database: TestDatabase;
 let fake: FakeSaas;
@@ -87,7 +89,7 @@ describe('process crashes with 100 actions in flight', () => {
     );
   });
 
-  it('kill -9 of the API: runs started through it complete, a retried Idempotency-Key finds the same run, in-flight MCP calls still act once', async () => {
+  it('kill -9 of the API: runs and MCP tasks started through it complete, a retried Idempotency-Key finds the same run, in-flight MCP calls still act once', async () => {
     fake.reset();
     fake.fail({ path: '/charges', delayMs: UPSTREAM_DELAY_MS });
     const started = Date.now();
@@ -103,13 +105,31 @@ describe('process crashes with 100 actions in flight', () => {
         .callTool({ name: 'execute_action', arguments: { connectorId: 'acme-pay', actionId: 'create_charge', parameters: { amount: 1000 + index } } })
         .catch(() => 'lost'),
     );
-    await until(() => chargeRequests() >= RUNS + 20, 'every run to reach the upstream');
+    // Task-augmented calls: the task is a row naming its run, so a new API process answers for it.
+    const tasks = await Promise.all(
+      Array.from({ length: TASKS }, (_, index) =>
+        client.request(
+          {
+            method: 'tools/call',
+            params: { name: 'execute_action', arguments: { connectorId: 'acme-pay', actionId: 'create_charge', parameters: { amount: 2000 + index } }, task: { ttl: 600_000 } },
+          },
+          CreateTaskResultSchema,
+        ),
+      ),
+    );
+    await until(() => chargeRequests() >= RUNS + 20 + TASKS, 'every run to reach the upstream');
     await killHard(apiProcess);
     const lost = (await Promise.all(orphaned)).filter((answer) => answer === 'lost').length;
     expect(lost).toBeGreaterThan(0);
     await client.close().catch(() => undefined);
 
     apiProcess = await spawnSwitchboard('api', env);
+    const after = await connectMcp(accessUrl.replace(/^http:\/\/[^/]+/, apiProcess.url));
+    const taskResults = await Promise.all(
+      tasks.map(({ task }) => after.request({ method: 'tasks/result', params: { taskId: task.taskId } }, CallToolResultSchema, { timeout: 120_000 })),
+    );
+    expect(taskResults.filter((result) => result.isError)).toEqual([]);
+    await after.close();
     const retried = await Promise.all(Array.from({ length: RUNS }, (_, amount) => start(amount)));
     expect(retried.map((answer) => answer.body.runId)).toEqual(accepted.map((answer) => answer.body.runId));
 
@@ -122,11 +142,11 @@ describe('process crashes with 100 actions in flight', () => {
       return [...statuses.values()].every((status) => status !== 'running');
     }, 'the runs to finish', 120_000);
     expect([...statuses.values()]).toEqual(Array(RUNS).fill('succeeded'));
-    await until(() => fake.charges.length >= RUNS + 20, 'the orphaned MCP calls to take effect');
-    expect(fake.charges).toHaveLength(RUNS + 20);
-    expect(new Set(fake.charges.map((charge) => charge.amount)).size).toBe(RUNS + 20);
+    await until(() => fake.charges.length >= RUNS + 20 + TASKS, 'the orphaned MCP calls to take effect');
+    expect(fake.charges).toHaveLength(RUNS + 20 + TASKS);
+    expect(new Set(fake.charges.map((charge) => charge.amount)).size).toBe(RUNS + 20 + TASKS);
     console.log(
-      `API kill -9: ${RUNS}/${RUNS} runs and 20/20 MCP calls (${lost} of them lost their answer) completed in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+      `API kill -9: ${RUNS}/${RUNS} runs, ${TASKS}/${TASKS} MCP tasks (results read from the new process) and 20/20 MCP calls (${lost} of them lost their answer) completed in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
         `upstream saw ${chargeRequests()} requests and took ${fake.charges.length} payments`,
     );
   });
