@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { InvalidRequestError } from '../../errors.js';
 import { CUSTOM_CONNECTOR_LIMITS, type CustomConnectorInput } from '../custom.js';
 import { CONNECTOR_ID_PATTERN, connectorCategorySchema } from '../schema.js';
-import { authFromSpec, baseUrlFrom, convertOperations, slugify, trimText } from './convert.js';
+import { authFromSpec } from './auth.js';
+import { convertOperations } from './convert.js';
+import { slugify, trimText } from './names.js';
+import { baseUrlFrom } from './servers.js';
 
 /** Body of POST /api/connectors/import. */
 export const importOpenApiInputSchema = z.object({
