@@ -4,9 +4,10 @@ import { ElicitationCompleteNotificationSchema, ElicitRequestSchema, type Elicit
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCredentialById } from '../../src/db/repositories/oauth.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { startOAuthUpstream } from '../support/fixtures.js';
 import { api, connectMcp } from '../support/mcp.js';
-import { startOAuthServer, type OAuthServerHandle } from '../support/oauthServer.js';
-import { startTokenCheckedApi, type TokenCheckedApi } from '../support/tokenCheckedApi.js';
+import type { OAuthServerHandle } from '../support/oauthServer.js';
+import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
 
 const CLIENT_SECRET = 'elicitation-client-secret-0123456789';
 
@@ -19,18 +20,7 @@ describe('missing credential: URL elicitation', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
-    provider = await startOAuthServer({
-      clients: [
-        {
-          client_id: 'switchboard',
-          client_secret: CLIENT_SECRET,
-          redirect_uris: [`${app.apiUrl}/oauth/callback`],
-          token_endpoint_auth_method: 'client_secret_post',
-        },
-      ],
-      scopes: ['channels:read'],
-    });
-    upstream = await startTokenCheckedApi((token) => provider.validateAccessToken(token));
+    ({ provider, upstream } = await startOAuthUpstream(app, CLIENT_SECRET));
     const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
     const configured = await call('PUT', '/api/oauth-apps/slack', {
       clientId: 'switchboard',

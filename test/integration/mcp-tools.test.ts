@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
+import { connectToFakeSaas } from '../support/fixtures.js';
 import { api, connectMcp } from '../support/mcp.js';
 
 /** The whole path: MCP client → Koa → Temporal workflow → activity → fake Slack/GitHub on 127.0.0.1. */
@@ -13,15 +14,7 @@ describe('execute_action and discover_action_path through the MCP endpoint', () 
 
   beforeAll(async () => {
     [app, fake] = await Promise.all([startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }), startFakeSaas()]);
-    for (const connectorId of ['slack', 'github']) {
-      expect((await call('PUT', `/api/connectors/${connectorId}/settings`, { baseUrl: fake.url })).status).toBe(200);
-      const credential = await call('POST', '/api/credentials', {
-        connectorId,
-        authenticationType: 'bearer',
-        fields: { token: fake.token },
-      });
-      expect(credential.status).toBe(201);
-    }
+    await connectToFakeSaas(app, fake, ['slack', 'github']);
     const server = await call('POST', '/api/servers', {
       name: 'tools',
       restrictions: { actions: { mode: 'blocklist', ids: ['github:issues_create'] } },

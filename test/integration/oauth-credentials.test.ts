@@ -5,9 +5,10 @@ import { refresherWorkflowId } from '../../src/client/oauth.js';
 import { openOAuthSecrets, type OAuthSecrets } from '../../src/credentials/oauthTokens.js';
 import { getCredentialById } from '../../src/db/repositories/oauth.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { startOAuthUpstream } from '../support/fixtures.js';
 import { api, connectMcp } from '../support/mcp.js';
-import { startOAuthServer, type OAuthServerHandle } from '../support/oauthServer.js';
-import { startTokenCheckedApi, type TokenCheckedApi } from '../support/tokenCheckedApi.js';
+import type { OAuthServerHandle } from '../support/oauthServer.js';
+import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
 
 const CLIENT_SECRET = 'CANARY-client-secret-7f3a9c1e5b2d4f60';
 const BEARER_CANARY = 'CANARY-bearer-token-0b1c2d3e4f5a6b7c8d9e';
@@ -61,18 +62,7 @@ describe('OAuth credentials', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000', REFRESH_MARGIN_SECONDS: '60' } });
-    provider = await startOAuthServer({
-      clients: [
-        {
-          client_id: 'switchboard',
-          client_secret: CLIENT_SECRET,
-          redirect_uris: [`${app.apiUrl}/oauth/callback`],
-          token_endpoint_auth_method: 'client_secret_post',
-        },
-      ],
-      scopes: ['channels:read'],
-    });
-    upstream = await startTokenCheckedApi((token) => provider.validateAccessToken(token));
+    ({ provider, upstream } = await startOAuthUpstream(app, CLIENT_SECRET));
     const configured = await call('PUT', '/api/oauth-apps/slack', {
       clientId: 'switchboard',
       clientSecret: CLIENT_SECRET,

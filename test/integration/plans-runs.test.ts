@@ -4,6 +4,7 @@ import { createApiKey, createAccount } from '../../src/db/repositories/accounts.
 import { searchAttributes } from '../../src/workflows/searchAttributes.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
+import { connectToFakeSaas } from '../support/fixtures.js';
 import { api, connectMcp } from '../support/mcp.js';
 
 describe('execute_plan and /api/runs', () => {
@@ -25,8 +26,7 @@ describe('execute_plan and /api/runs', () => {
 
   beforeAll(async () => {
     [app, fake] = await Promise.all([startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '10000' } }), startFakeSaas()]);
-    expect((await call('PUT', '/api/connectors/slack/settings', { baseUrl: fake.url })).status).toBe(200);
-    expect((await call('POST', '/api/credentials', { connectorId: 'slack', authenticationType: 'bearer', fields: { token: fake.token } })).status).toBe(201);
+    await connectToFakeSaas(app, fake, ['slack']);
     client = await connectMcp((await call('POST', '/api/servers', { name: 'plans' })).body.accessUrl);
   });
   afterAll(async () => {
