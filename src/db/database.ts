@@ -7,6 +7,7 @@ import type { AccountVariablesTable, McpConnectorsTable, ServerConnectorAssignme
 import type { McpTasksTable } from './tables/mcpTasks.js';
 import type { CredentialWaitersTable, McpSessionsTable } from './tables/mcpSessions.js';
 import type { ThrottleSlotsTable } from './tables/throttles.js';
+import type { UpstreamSendsTable } from './tables/upstreamSends.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -27,4 +28,5 @@ export interface Database {
   throttle_slots: ThrottleSlotsTable;
   mcp_sessions: McpSessionsTable;
   credential_waiters: CredentialWaitersTable;
+  upstream_sends: UpstreamSendsTable;
 }

@@ -20,6 +20,10 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.dependencies),
+    // On SIGTERM, in-flight calls get 10 s to finish; then they are cancelled, and their runs
+    // retry them on another worker (a request that may not be sent twice is refused, not resent).
+    shutdownGraceTime: '10 seconds',
+    shutdownForceTime: '20 seconds',
     // Connector calls spend their time waiting on the network, not the CPU, so many can run at once.
     maxConcurrentActivityTaskExecutions: 200,
     maxConcurrentLocalActivityExecutions: 200,

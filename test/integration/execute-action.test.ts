@@ -5,6 +5,9 @@ import { resolveConnector } from '../../src/connectors/registry.js';
 import { createKeyCredential } from '../../src/credentials/index.js';
 import { createAccount, createApiKey } from '../../src/db/repositories/accounts.js';
 import type { SwitchboardError } from '../../src/errors.js';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createExecutionActivities } from '../../src/activities/execution/index.js';
+import { markSending } from '../../src/db/repositories/upstreamSends.js';
 import { searchAttributes } from '../../src/workflows/searchAttributes.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
@@ -213,6 +216,32 @@ describe('execute_action through runExecuteAction', () => {
     );
     expect(error.code).toBe('CREDENTIAL_NOT_FOUND');
     expect(error.details).toMatchObject({ connectorId: 'slack', authTypes: ['oauth2', 'bearer'] });
+  });
+});
+
+describe('a worker that dies mid-call', () => {
+  it('never sends a non-idempotent request again when an earlier run of the attempt may have sent it', async () => {
+    const { executeConnectorAction } = createExecutionActivities({
+      config: app.config,
+      db: app.database.db,
+      secretBox: app.secretBox,
+      logger: app.logger,
+      temporal: app.temporal,
+    });
+    const info = { workflowExecution: { workflowId: 'execute-action/srv_test/crashed', runId: 'run-1' }, activityId: '1', isLocal: true };
+    const input = { accountId, userId, serverId: 'srv_test', connectorId: 'github', actionId: 'issues_create', parameters: { owner: 'octo', repo: 'hello', title: 'once' } };
+
+    // The first worker marked the send and was killed before the answer came: its mark stays.
+    await markSending(app.database.db, 'execute-action/srv_test/crashed/run-1/1');
+    // A real kill is in test/faults/crash.test.ts; here the re-run of that attempt is simulated.
+    const rerun = new MockActivityEnvironment(info);
+    await expect(rerun.run(executeConnectorAction, input)).rejects.toMatchObject({ type: 'UPSTREAM_ERROR', nonRetryable: true });
+    expect(fake.issues).toHaveLength(0);
+
+    // An ordinary attempt sends once and leaves no mark behind.
+    await new MockActivityEnvironment({ ...info, activityId: '2' }).run(executeConnectorAction, input);
+    expect(fake.issues).toHaveLength(1);
+    expect(await app.database.db.selectFrom('upstream_sends').selectAll().where('key', 'like', '%/run-1/2').execute()).toEqual([]);
   });
 });
 

@@ -10,6 +10,7 @@ import { checkUrl, createUpstreamAgent } from './egress.js';
 import { executeRemoteMcpTool } from './remoteMcp.js';
 import { buildUpstreamRequest, type UpstreamRequest } from './request.js';
 import { boundResult, capArrays, shapeResponse } from './shaping.js';
+import { clearSending, markSending } from '../../db/repositories/upstreamSends.js';
 import { createThrottleClient, feedbackOf } from './throttle.js';
 import { callUpstream, errorCodeOf, switchboardErrorIn, wasNotSent, type UpstreamResponse } from './upstream.js';
 
@@ -107,6 +108,12 @@ function parseBody(response: UpstreamResponse): unknown {
   }
 }
 
+/** The attempt's identity, the same when a crashed workflow task is run again on another worker. */
+function inFlightKey(): string {
+  const { workflowExecution, activityId } = Context.current().info;
+  return `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`;
+}
+
 /** May this request be sent again after the upstream might already have acted on it? */
 function safeToResend(action: ActionDefinition): boolean {
   return action.idempotent || action.idempotencyKeyHeader !== undefined;
@@ -156,6 +163,16 @@ export function createExecutionActivities(deps: ActivityDependencies) {
           // Every attempt, retries included, waits for a permit from the (account, connector, credential) throttle.
           const throttleKey = { accountId: input.accountId, connectorId: connector.id, ...(auth.credentialId ? { credentialId: auth.credentialId } : {}) };
           if (connector.rateLimit) await throttle.acquire(throttleKey, connector.rateLimit);
+          // A request we may not send twice is marked while in flight. Finding the mark means an
+          // earlier run of this very attempt died mid-call (a killed worker): it may have acted.
+          const sendKey = safeToResend(action) ? undefined : inFlightKey();
+          if (sendKey && !(await markSending(deps.db, sendKey))) {
+            throw upstreamFailure(
+              `A previous attempt may already have sent this request (its worker stopped before the answer); not sent again because ${action.id} is not idempotent`,
+              { connectorId: connector.id, actionId: action.id, sent: 'unknown' },
+              true,
+            );
+          }
           try {
             const response = await callUpstream(agent, request, upstream.totalTimeoutMs);
             const wait = retryDelaySeconds(response.headers, connector.rateLimit);
@@ -176,6 +193,9 @@ export function createExecutionActivities(deps: ActivityDependencies) {
               details,
               true,
             );
+          } finally {
+            // The outcome is known (and handled by the rules above): a retry may decide afresh.
+            if (sendKey) await clearSending(deps.db, sendKey).catch(() => undefined);
           }
         };
         const started = Date.now();
