@@ -61,6 +61,7 @@ export async function ensureTemporalCli(options: TemporalCliOptions): Promise<st
 function runGoInstall(gobin: string, progress: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('go', ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
+      // go needs the caller's environment (PATH, HOME, GOPATH, proxy settings) plus where to put the binary.
       env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
