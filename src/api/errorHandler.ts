@@ -14,11 +14,33 @@ export function invalidRequestFromZod(error: z.ZodError, message = 'The request 
 }
 
 /** Maps low-level failures (a database that went away) to the documented error format. */
+/**
+ * A database that went away: socket errors, PostgreSQL's shutdown and connection classes, and
+ * pg's own code-less messages for a connection lost mid-query or a pool that cannot connect,
+ * possibly wrapped by the layer that ran the query.
+ */
+function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTCONN|EHOSTUNREACH|57P0[1-3]|08\d{3})$/.test(code)) {
+      return true;
+    }
+    const message = (current as { message?: unknown }).message;
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/.test(message)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
 export function toSwitchboardError(error: unknown): SwitchboardError {
   if (error instanceof SwitchboardError) return error;
   if (error instanceof z.ZodError) return invalidRequestFromZod(error);
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|57P0[1-3]|08\d{3})$/.test(code)) {
+  if (isDatabaseUnavailable(error)) {
     return new SwitchboardError('SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly');
   }
   if (isTemporalUnavailable(error)) {
