@@ -3,7 +3,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionResult, ExecuteActionInput } from '../activities/index.js';
 import { validateActionParameters } from '../connectors/parameters.js';
-import { findAction, resolveConnector } from '../connectors/registry.js';
+import { findAction, resolveConnector, type Connector } from '../connectors/registry.js';
 import type { Db } from '../db/connect.js';
 import { validateToolArguments } from '../mcpConnectors/toolArguments.js';
 import { ForbiddenError, isErrorCode, isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../errors.js';
@@ -52,8 +52,13 @@ export function actionWorkflowOptions(
  * Checks the connector, action and parameters before anything starts, so a bad call costs no
  * workflow and the caller hears every problem at once. Returns the parameters as validated.
  */
-export async function prepareExecuteAction(db: Db, input: ExecuteActionInput): Promise<ExecuteActionInput> {
-  const connector = await resolveConnector(db, input.accountId, input.connectorId);
+export async function prepareExecuteAction(
+  db: Db,
+  input: ExecuteActionInput,
+  /** The caller's already-resolved connector, to spare a second lookup on the hot path. */
+  resolved?: Connector,
+): Promise<ExecuteActionInput> {
+  const connector = resolved ?? (await resolveConnector(db, input.accountId, input.connectorId));
   if (!connector.settings.enabled) {
     throw new ForbiddenError(`Connector "${connector.id}" is disabled for this account`, { connectorId: connector.id });
   }
@@ -94,10 +99,14 @@ export async function runExecuteAction(
   deps: { db: Db; temporal: TemporalHandle },
   input: ExecuteActionInput,
 ): Promise<ExecuteActionOutcome> {
-  const prepared = await prepareExecuteAction(deps.db, input);
-  const options = actionWorkflowOptions(deps.temporal, prepared);
+  return runPreparedAction(deps.temporal, await prepareExecuteAction(deps.db, input));
+}
+
+/** Runs an input prepareExecuteAction has already checked, and waits for its result. */
+export async function runPreparedAction(temporal: TemporalHandle, prepared: ExecuteActionInput): Promise<ExecuteActionOutcome> {
+  const options = actionWorkflowOptions(temporal, prepared);
   try {
-    const result = await deps.temporal.client.workflow.execute<typeof executeAction>('executeAction', options);
+    const result = await temporal.client.workflow.execute<typeof executeAction>('executeAction', options);
     return { workflowId: options.workflowId, ...result };
   } catch (error) {
     throw errorFromWorkflowFailure(error);

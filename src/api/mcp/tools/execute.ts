@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   prepareExecuteAction,
-  runExecuteAction,
+  runPreparedAction,
   startExecuteAction,
   type ActionResult,
   type ExecuteActionInput,
@@ -14,8 +14,8 @@ import { defineTool, type ToolContext } from '../tool.js';
 import { assertActionAllowed, usableConnector } from './catalog.js';
 
 /**
- * Checks restrictions and builds the workflow input: the same for a plain call and a task. With no
- * credential to use it may elicit one, and the run then waits for it.
+ * Checks restrictions and parameters and builds the workflow input: the same for a plain call and
+ * a task. Only a valid call may then elicit a missing credential, and the run waits for it.
  */
 async function actionInput(
   input: ExecuteActionToolInput,
@@ -24,20 +24,24 @@ async function actionInput(
   const connector = await usableConnector(context, input.connectorId);
   assertActionAllowed(context, connector.id, findAction(connector, input.actionId).id);
   const pinned = input.credentialId ?? context.auth.credentialId;
-  const elicitation = pinned ? undefined : await credentialElicitation(context, connector);
-  const credentialId = pinned ?? elicitation?.awaitCredential.credentialId;
-  return {
-    input: {
+  const prepared = await prepareExecuteAction(
+    context.deps.db,
+    {
       accountId: context.auth.accountId,
       userId: context.auth.userId,
       serverId: context.auth.serverId,
       connectorId: connector.id,
       actionId: input.actionId,
       parameters: input.parameters,
-      ...(credentialId ? { credentialId } : {}),
-      ...(elicitation ? { awaitCredential: elicitation.awaitCredential } : {}),
+      ...(pinned ? { credentialId: pinned } : {}),
     },
-    ...(elicitation ? { elicitation } : {}),
+    connector,
+  );
+  const elicitation = pinned ? undefined : await credentialElicitation(context, connector);
+  if (!elicitation) return { input: prepared };
+  return {
+    input: { ...prepared, credentialId: elicitation.awaitCredential.credentialId, awaitCredential: elicitation.awaitCredential },
+    elicitation,
   };
 }
 
@@ -71,13 +75,13 @@ export const executeActionTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
     const { input: workflowInput, elicitation } = await actionInput(input, context);
-    const outcome = await runExecuteAction(context.deps, workflowInput);
+    const outcome = await runPreparedAction(context.deps.temporal, workflowInput);
     await completeElicitation(context, elicitation);
     return presentAction(outcome, outcome.workflowId);
   },
   task: {
     async start(input, context) {
-      const prepared = await prepareExecuteAction(context.deps.db, (await actionInput(input, context)).input);
+      const prepared = (await actionInput(input, context)).input;
       return (await startExecuteAction(context.deps.temporal, prepared)).workflowId;
     },
     present: (result, workflowId) => presentAction(result as ActionResult, workflowId),
