@@ -85,6 +85,8 @@ interface AuthOverlay {
   auth: Record<string, { source: string; authMethods: Json[]; baseUrl?: string; baseUrlVariables?: Json[]; rateLimit?: Json }>;
   /** Connector id -> why it genuinely needs no credential. */
   public: Record<string, string>;
+  /** Connector id -> why it is not shipped although its auth is known. */
+  leftOut: Record<string, string>;
 }
 
 const overlay: Overlay = JSON.parse(fs.readFileSync(path.join(here, 'overlay.json'), 'utf8'));
@@ -175,6 +177,10 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
   } else authMethods = fromSpec.methods;
   const named = authOverlay.auth[id];
   if (named) authMethods = named.authMethods;
+  if (authOverlay.leftOut[id] !== undefined) {
+    dropped.push(`${id}: ${authOverlay.leftOut[id]} (${specKey})`);
+    return undefined;
+  }
   if (authMethods.length === 0) {
     if (authOverlay.public[id] === undefined) {
       dropped.push(
