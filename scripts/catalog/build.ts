@@ -368,7 +368,11 @@ async function main(): Promise<void> {
       continue;
     }
     const id = autoId(specKey);
-    if (candidates.has(id) || handWritten.has(id)) {
+    if (handWritten.has(id)) {
+      dropped.push(`${id}: replaced by hand-written/${id}.ts (${specKey})`);
+      continue;
+    }
+    if (candidates.has(id)) {
       dropped.push(`${id}: id collision (${specKey})`);
       continue;
     }

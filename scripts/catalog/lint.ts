@@ -20,6 +20,8 @@ export const CATALOG_BUDGET = {
 /**
  * Well-known SaaS families: each must offer at least five actions, a credential path, and, where the
  * vendor offers OAuth to third-party apps, OAuth with URLs and (when the vendor uses scopes) default scopes.
+ * 'none': the vendor's credential for API access is a key or token (Shopify's OAuth tokens go in a
+ * header the oauth2 method does not fill; Trello offers OAuth 1.0a only).
  */
 export const FAMILIES: Record<string, { oauth: 'scoped' | 'unscoped' | 'none' }> = {
   slack: { oauth: 'scoped' },
@@ -46,6 +48,23 @@ export const FAMILIES: Record<string, { oauth: 'scoped' | 'unscoped' | 'none' }>
   'google-drive': { oauth: 'scoped' },
   'google-sheets': { oauth: 'scoped' },
   'microsoft-graph': { oauth: 'scoped' },
+  linear: { oauth: 'scoped' },
+  confluence: { oauth: 'scoped' },
+  pipedrive: { oauth: 'unscoped' },
+  intercom: { oauth: 'unscoped' },
+  freshdesk: { oauth: 'none' },
+  quickbooks: { oauth: 'scoped' },
+  shopify: { oauth: 'none' },
+  discord: { oauth: 'scoped' },
+  calendly: { oauth: 'unscoped' },
+  typeform: { oauth: 'scoped' },
+  pagerduty: { oauth: 'scoped' },
+  datadog: { oauth: 'none' },
+  sentry: { oauth: 'none' },
+  okta: { oauth: 'scoped' },
+  figma: { oauth: 'scoped' },
+  monday: { oauth: 'scoped' },
+  clickup: { oauth: 'unscoped' },
 };
 
 export interface LintInput {

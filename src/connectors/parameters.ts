@@ -30,7 +30,8 @@ function valueSchema(parameter: ActionParameter): z.ZodType {
       message: `must be one of: ${allowed.map((value) => JSON.stringify(value)).join(', ')}`,
     });
   }
-  return parameter.required ? schema : schema.optional();
+  if (parameter.required) return schema;
+  return parameter.default === undefined ? schema.optional() : schema.default(parameter.default);
 }
 
 /**

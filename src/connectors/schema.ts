@@ -110,6 +110,8 @@ export const actionParameterSchema = z.object({
   required: z.boolean(),
   description: z.string().max(1000).optional(),
   sample: z.unknown().optional(),
+  /** Sent when the caller gives no value (e.g. the fixed GraphQL document of a GraphQL action). */
+  default: z.unknown().optional(),
   enum: z.array(z.unknown()).max(200).optional(),
   /** Small JSON schema for arrays/objects. */
   schema: z.record(z.string(), z.unknown()).optional(),
