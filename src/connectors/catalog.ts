@@ -1,5 +1,5 @@
 /**
- * Runtime loader for the generated connector catalogue (src/connectors/catalog/**,
+ * Runtime loader for the generated connector catalogue (catalog/** at the top of the repository,
  * built by `npm run catalog:build`). The index is read once; full definitions are
  * read lazily, validated once and cached (definitions are immutable).
  */
@@ -16,7 +16,7 @@ import {
 export type { ConnectorSummary } from './schema.js';
 
 /** Where the generated catalogue lives (index.json and connectors/<id>.json). */
-export const catalogDirectory = new URL('./catalog/', import.meta.url);
+export const catalogDirectory = new URL('../../catalog/', import.meta.url);
 const connectorsDir = new URL('./connectors/', catalogDirectory);
 
 let index: readonly ConnectorSummary[] | undefined;

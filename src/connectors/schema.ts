@@ -244,7 +244,7 @@ export const connectorDefinitionSchema = connectorDefinitionBaseSchema.superRefi
 export type ConnectorDefinition = z.infer<typeof connectorDefinitionSchema>;
 export type ConnectorDefinitionInput = z.input<typeof connectorDefinitionSchema>;
 
-/** Summary row of the catalogue index (src/connectors/catalog/index.json). */
+/** Summary row of the catalogue index (catalog/index.json). */
 export const connectorSummarySchema = z.object({
   id: slug,
   name: z.string(),

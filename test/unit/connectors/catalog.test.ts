@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { getCatalogConnector, hasCatalogConnector, listCatalogConnectors } from '../../../src/connectors/catalog.js';
+import { catalogDirectory, getCatalogConnector, hasCatalogConnector, listCatalogConnectors } from '../../../src/connectors/catalog.js';
 import { validateActionParameters } from '../../../src/connectors/parameters.js';
 import { connectorDefinitionSchema, type ConnectorDefinition } from '../../../src/connectors/schema.js';
 
-const catalogDir = new URL('../../../src/connectors/catalog/', import.meta.url);
-const connectorsDir = new URL('./connectors/', catalogDir);
+const connectorsDir = new URL('./connectors/', catalogDirectory);
 
 const MUST_HAVE = [
   'slack', 'github', 'hubspot', 'google-calendar', 'gmail', 'google-drive', 'notion', 'stripe', 'jira', 'asana',
