@@ -84,7 +84,7 @@ interface Overlay {
 
 /** Auth named from the vendor's documentation where the OpenAPI document is silent or wrong. */
 interface AuthOverlay {
-  auth: Record<string, { source: string; authMethods: Json[]; baseUrl?: string; baseUrlVariables?: Json[]; rateLimit?: Json }>;
+  auth: Record<string, { source: string; authMethods?: Json[]; baseUrl?: string; baseUrlVariables?: Json[]; rateLimit?: Json }>;
   /** Connector id -> why it genuinely needs no credential. */
   public: Record<string, string>;
   /** Connector id -> why it is not shipped although its auth is known. */
@@ -190,7 +190,7 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
     );
   } else authMethods = fromSpec.methods;
   const named = authOverlay.auth[id];
-  if (named) authMethods = named.authMethods;
+  if (named?.authMethods) authMethods = named.authMethods;
   if (authOverlay.leftOut[id] !== undefined) {
     dropped.push(`${id}: ${authOverlay.leftOut[id]} (${specKey})`);
     return undefined;
