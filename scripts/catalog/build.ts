@@ -34,7 +34,9 @@ type Json = any;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const require = createRequire(import.meta.url);
-const outDir = path.join(root, 'catalog');
+/** `--out <dir>` writes elsewhere (the reproducibility test compares that with the committed catalogue). */
+const outArg = process.argv.indexOf('--out');
+const outDir = outArg > 0 && process.argv[outArg + 1] ? path.resolve(process.argv[outArg + 1]!) : path.join(root, 'catalog');
 const outConnectors = path.join(outDir, 'connectors');
 const handWrittenDir = path.join(here, 'hand-written');
 
