@@ -68,6 +68,13 @@ describe('list_connectors reads that scale', () => {
     expect(seen.size).toBe(first.count);
   });
 
+  it("shows a GraphQL action's own document as the default of its query parameter", async () => {
+    const result = await client.callTool({ name: 'get_action_details', arguments: { connectorId: 'linear', actionId: 'issue_create' } });
+    const details = result.structuredContent as any;
+    expect(details.requiredParameters.map((p: { name: string }) => p.name)).toEqual(['variables']);
+    expect(details.optionalParameters).toEqual([expect.objectContaining({ name: 'query', default: expect.stringMatching(/^mutation IssueCreate/) })]);
+  });
+
   it('keeps the REST list complete, with optional paging and search', async () => {
     const all = await api(app.apiUrl, app.apiKey, 'GET', '/api/connectors');
     expect(all.status).toBe(200);

@@ -141,6 +141,7 @@ const parameterDetails = z.object({
   description: z.string().optional(),
   sample: z.unknown().optional(),
   enum: z.array(z.unknown()).optional(),
+  default: z.unknown().optional().describe('Sent when you give no value'),
 });
 
 function describeParameter(parameter: ActionParameter) {
@@ -151,6 +152,7 @@ function describeParameter(parameter: ActionParameter) {
     ...(parameter.description ? { description: parameter.description } : {}),
     ...(parameter.sample !== undefined ? { sample: parameter.sample } : {}),
     ...(parameter.enum ? { enum: parameter.enum } : {}),
+    ...(parameter.default !== undefined ? { default: parameter.default } : {}),
   };
 }
 
