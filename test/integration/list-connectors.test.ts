@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -12,7 +14,7 @@ interface Listing {
 }
 
 /** list_connectors over the MCP SDK client against the real catalogue, and the REST list beside it. */
-describe('list_connectors reads that scale', () => {
+describe('the catalogue over MCP: list_connectors that scales, hand-written GraphQL actions', () => {
   let app: TestApp;
   let client: Client;
   const list = async (args: Record<string, unknown>): Promise<Listing> => {
@@ -73,6 +75,33 @@ describe('list_connectors reads that scale', () => {
     const details = result.structuredContent as any;
     expect(details.requiredParameters.map((p: { name: string }) => p.name)).toEqual(['variables']);
     expect(details.optionalParameters).toEqual([expect.objectContaining({ name: 'query', default: expect.stringMatching(/^mutation IssueCreate/) })]);
+  });
+
+  it('sends a GraphQL action as {query, variables} with the key as given (Linear against a local stand-in)', async () => {
+    const seen: Array<{ url: string; authorization: string | undefined; body: any }> = [];
+    const upstream = createServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      request.on('end', () => {
+        seen.push({ url: request.url ?? '', authorization: request.headers.authorization, body: JSON.parse(text) });
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ data: { issueCreate: { success: true, issue: { id: 'i1', identifier: 'ENG-1', title: 'T', url: 'https://linear.app/x' } } } }));
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+      expect((await api(app.apiUrl, app.apiKey, 'PUT', '/api/connectors/linear/settings', { baseUrl: url })).status).toBe(200);
+      const credential = await api(app.apiUrl, app.apiKey, 'POST', '/api/credentials', { connectorId: 'linear', authenticationType: 'apiKey', fields: { apiKey: 'lin_api_test' } });
+      expect(credential.status).toBe(201);
+      const variables = { input: { teamId: 'team-1', title: 'T' } };
+      const result = await client.callTool({ name: 'execute_action', arguments: { connectorId: 'linear', actionId: 'issue_create', parameters: { variables } } });
+      expect(result.isError, JSON.stringify(result.structuredContent)).toBeFalsy();
+      expect((result.structuredContent as any).result).toMatchObject({ data: { issueCreate: { success: true, issue: { identifier: 'ENG-1' } } } });
+      expect(seen).toEqual([{ url: '/graphql', authorization: 'lin_api_test', body: { query: expect.stringMatching(/^mutation IssueCreate\(\$input: IssueCreateInput!\)/), variables } }]);
+    } finally {
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
   });
 
   it('keeps the REST list complete, with optional paging and search', async () => {
