@@ -70,6 +70,10 @@ interface OverlayEntry {
 }
 interface ProviderEntry {
   authMethods?: Json[];
+  /** Scopes for services whose documents name none: [service pattern, scopes]. */
+  scopeRules?: Array<[string, string[]]>;
+  /** The provider refuses an authorization request without a scope (Google): such connectors are left out. */
+  requireScopes?: boolean;
   dropParams?: string[];
   rateLimit?: Json;
 }
@@ -205,11 +209,13 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
   if (entry.authMethods) authMethods = entry.authMethods;
   else if (provider.authMethods) {
     const available = specScopes(spec);
+    const service = specKey.split('/')[1] ?? '';
+    const ruled = provider.scopeRules?.find(([pattern]) => new RegExp(pattern).test(service))?.[1];
     authMethods = provider.authMethods.map((m) =>
       m.type === 'oauth2'
         ? {
             ...m,
-            scopes: entry.scopes ?? m.scopes ?? defaultScopes(available),
+            scopes: entry.scopes ?? m.scopes ?? ruled ?? defaultScopes(available),
             ...(available.length > 0 ? { availableScopes: available } : {}),
           }
         : m,
@@ -217,6 +223,10 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
   } else authMethods = fromSpec.methods;
   const named = authOverlay.auth[id];
   if (named?.authMethods) authMethods = named.authMethods;
+  if (provider.requireScopes && authMethods.some((method) => method.type === 'oauth2' && method.scopes.length === 0)) {
+    dropped.push(`${id}: its document names no OAuth scope, and the provider refuses authorization without one (${specKey})`);
+    return undefined;
+  }
   if (authOverlay.leftOut[id] !== undefined) {
     dropped.push(`${id}: ${authOverlay.leftOut[id]} (${specKey})`);
     return undefined;
