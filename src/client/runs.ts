@@ -1,3 +1,4 @@
+import { actingUser, mayActForAnyUser, type Role } from '../policy/roles.js';
 import { createHash } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -24,11 +25,11 @@ interface RunDeps {
   temporal: TemporalHandle;
 }
 
-/** Who is asking (the API's auth context fits). An API key speaks for the whole account; a user token for its user. */
+/** Who is asking (the API's auth context fits). Operators and admins see every user's runs; a user its own. */
 export interface RunCaller {
   accountId: string;
   userId: string;
-  apiKeyId?: string;
+  role: Role;
   credentialId?: string;
 }
 
@@ -65,7 +66,7 @@ const QUERY_STATUS: Record<RunStatus, string> = {
 };
 
 function seesUser(auth: RunCaller, userId: string | undefined): boolean {
-  return auth.apiKeyId !== undefined || userId === auth.userId;
+  return mayActForAnyUser(auth) || userId === auth.userId;
 }
 
 async function serverFor(deps: RunDeps, auth: RunCaller, input: StartRunInput): Promise<string> {
@@ -200,10 +201,7 @@ const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, 
 
 /** GET /api/runs: Temporal visibility, always scoped to the caller's account (and user). */
 export async function listRuns(deps: RunDeps, auth: RunCaller, query: ListRunsQuery) {
-  if (query.userId && auth.apiKeyId === undefined && query.userId !== auth.userId) {
-    throw new ForbiddenError('A user token lists its own runs only');
-  }
-  const userId = query.userId ?? (auth.apiKeyId === undefined ? auth.userId : undefined);
+  const userId = query.userId ? actingUser(auth, query.userId) : mayActForAnyUser(auth) ? undefined : auth.userId;
   const clauses = [
     `WorkflowType IN (${quote(WORKFLOW_TYPES.action)}, ${quote(WORKFLOW_TYPES.plan)})`,
     `${searchAttributes.accountId.name} = ${quote(auth.accountId)}`,
