@@ -3,6 +3,7 @@ import { deleteVariable, listVariables, upsertVariable } from '../db/repositorie
 import type { AccountVariableRow, McpConnectorRow } from '../db/tables/mcpConnectors.js';
 import { maskSecret } from '../credentials/masking.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
+import { secretsOfHeaderValue } from '../secrets/redaction.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 
 const REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}/g;
@@ -87,12 +88,12 @@ export async function resolveEndpoint(
     throw new InvalidRequestError(`Connector "${row.name}" must use an http:// or https:// URL`);
   }
   const filled = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, fill(value)]));
-  const secrets = [...values.values(), ...Object.values(filled)].filter((value) => value.length >= 4);
+  // The URL is sealed like the headers, so its password and query values count as secrets too.
+  const secrets = [
+    ...values.values(),
+    ...Object.values(filled).flatMap(secretsOfHeaderValue),
+    ...(url.password ? [decodeURIComponent(url.password)] : []),
+    ...url.searchParams.values(),
+  ];
   return { url, headers: filled, secrets };
-}
-
-export function redactSecrets(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('[redacted]');
-  return out;
 }
