@@ -15,6 +15,7 @@ import type { SecretBox } from '../secrets/secretBox.js';
 import { ensureTemporalCli } from '../temporal/cli.js';
 import { startDevServer, type RunningDevServer } from '../temporal/devServer.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
+import { startStateCleanup } from '../worker/cleanup.js';
 import { createWorker } from '../worker/index.js';
 
 export interface StartOptions {
@@ -79,6 +80,8 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
         worker!.shutdown();
         await running;
       });
+      const cleanup = startStateCleanup({ db: database.db, logger, config });
+      stack.push(() => cleanup.stop());
     }
 
     const readinessChecks: ReadinessCheck[] = [
