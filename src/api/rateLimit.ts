@@ -14,12 +14,21 @@ export const jsonRpcMessages: RequestCost = async (ctx) => {
   return Array.isArray(body) ? Math.max(1, body.length) : 1;
 };
 
-/** The front-door limit: RATE_LIMIT_PER_MINUTE per API key or access token, shared by replicas. */
+/**
+ * The front-door limit: RATE_LIMIT_PER_MINUTE per API key or access token, shared by replicas.
+ * One token is taken before the body is read, so a caller over the limit costs us no parsing;
+ * with costOf, the rest of the request's cost is taken once the body says what it is.
+ */
 export function frontDoorRateLimit(deps: ApiDependencies, costOf?: RequestCost): Middleware {
   return async (ctx, next) => {
     const key = ctx.state.rateLimitKey;
     if (key) {
       const perMinute = deps.config.rateLimitPerMinute;
+      const take = async (count: number) => {
+        const decision = await takeToken(deps.db, key, perMinute, count);
+        if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
+      };
+      await take(1);
       const cost = costOf ? await costOf(ctx) : 1;
       if (cost > perMinute) {
         throw new InvalidRequestError(`A batch of ${cost} messages is more than the limit of ${perMinute} per minute allows; send fewer at a time`, {
@@ -27,8 +36,7 @@ export function frontDoorRateLimit(deps: ApiDependencies, costOf?: RequestCost):
           limitPerMinute: perMinute,
         });
       }
-      const decision = await takeToken(deps.db, key, perMinute, cost);
-      if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
+      if (cost > 1) await take(cost - 1);
     }
     await next();
   };
