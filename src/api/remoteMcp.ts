@@ -102,6 +102,8 @@ async function toolsForListing(deps: ApiDependencies, row: McpConnectorRow): Pro
   listing.then(
     () => recentListingFailures.delete(key),
     (error: unknown) => {
+      // Entries of edited or deleted connectors would otherwise stay: drop every stale one.
+      for (const [stale, { at }] of recentListingFailures) if (Date.now() - at >= LISTING_RETRY_AFTER_MS) recentListingFailures.delete(stale);
       recentListingFailures.set(key, { at: Date.now(), message: error instanceof SwitchboardError ? error.message : 'internal error' });
       if (!(error instanceof SwitchboardError)) deps.logger.error({ err: error, mcpConnectorId: row.id }, 'listing remote MCP tools failed');
     },
