@@ -4,6 +4,7 @@ import { findServerByToken, getServer } from '../db/repositories/servers.js';
 import type { Account } from '../db/tables/accounts.js';
 import type { ServerRow } from '../db/tables/servers.js';
 import { ForbiddenError, InvalidRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
+import { actingUser } from '../policy/roles.js';
 import { userAllowed } from '../servers/restrictions.js';
 import { serverIdParam } from '../servers/schemas.js';
 import type { ApiDependencies, AuthContext } from './context.js';
@@ -46,7 +47,9 @@ async function userFromToken(deps: ApiDependencies, ctx: Context, account?: Acco
 
 /**
  * Management API: `Authorization: Bearer <API key>` (x-user-id optional, defaults to the key's
- * user), or an x-user-token alone, which acts as the user it names.
+ * user), or an x-user-token alone, which acts as the user it names with the user role. The
+ * key's role (admin unless created narrower) decides what the caller may do; each route checks
+ * it through src/policy/roles.ts.
  */
 export function apiAuth(deps: ApiDependencies): Middleware {
   return async (ctx, next) => {
@@ -56,9 +59,13 @@ export function apiAuth(deps: ApiDependencies): Middleware {
       throw new UnauthorizedError('Send Authorization: Bearer <API key>, or an x-user-token');
     }
     const accountId = apiKey?.account_id ?? tokenUser!.account.id;
+    const caller = apiKey ? { role: apiKey.role, userId: apiKey.user_id } : { role: 'user' as const, userId: tokenUser!.userId };
+    // A user token names whom a key acts for; a user-role key may name only its own user.
+    const userId = tokenUser ? actingUser(caller, tokenUser.userId) : caller.userId;
     ctx.state.auth = {
       accountId,
-      userId: tokenUser?.userId ?? userIdHeader(ctx) ?? apiKey!.user_id,
+      userId: actingUser({ ...caller, userId }, userIdHeader(ctx)),
+      role: caller.role,
       via: 'apiKey',
       ...(apiKey ? { apiKeyId: apiKey.id } : {}),
     };
@@ -80,13 +87,13 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
 
     let server: ServerRow;
     let userId: string;
-    let base: Pick<AuthContext, 'via' | 'apiKeyId'>;
+    let base: Pick<AuthContext, 'via' | 'apiKeyId' | 'role'>;
     if (params.accessToken) {
       const found = await findServerByToken(deps.db, serverId.data, params.accessToken);
       if (!found) throw new UnauthorizedError('The access token is invalid, expired or revoked');
       server = found.server;
       userId = (server.is_public ? userIdHeader(ctx) : undefined) ?? server.owner_user_id;
-      base = { via: 'serverToken' };
+      base = { via: 'serverToken', role: 'user' };
       ctx.state.rateLimitKey = `token:${found.tokenId}`;
     } else {
       const apiKey = await apiKeyCaller(deps, ctx);
@@ -95,8 +102,8 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
       if (!found) throw new NotFoundError('Unknown MCP server', { serverId: serverId.data });
       if (found.account_id !== apiKey.account_id) throw new ForbiddenError('This server belongs to another account');
       server = found;
-      userId = userIdHeader(ctx) ?? apiKey.user_id;
-      base = { via: 'apiKey', apiKeyId: apiKey.id };
+      userId = actingUser({ role: apiKey.role, userId: apiKey.user_id }, userIdHeader(ctx));
+      base = { via: 'apiKey', apiKeyId: apiKey.id, role: apiKey.role };
       ctx.state.rateLimitKey = `key:${apiKey.id}`;
     }
 
@@ -107,7 +114,9 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
       if (tokenUser.account.id !== server.account_id) {
         throw new UnauthorizedError('x-user-token was not issued for this account');
       }
-      userId = tokenUser.userId;
+      // Signed by the account, the token names the user on a server's access URL; a user-role key
+      // may still act only as its own user.
+      userId = base.via === 'serverToken' ? tokenUser.userId : actingUser({ role: base.role, userId }, tokenUser.userId);
     }
     if (!userAllowed(server.restrictions, userId)) {
       throw new ForbiddenError('This user may not use this server', { userId });

@@ -2,6 +2,7 @@ import type { TemporalHandle } from '../client/temporal.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log/logger.js';
+import type { Role } from '../policy/roles.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 
 /** Everything a route or MCP tool handler may use. Built once in src/runtime/start.ts. */
@@ -22,6 +23,8 @@ export interface ApiDependencies {
 export interface AuthContext {
   accountId: string;
   userId: string;
+  /** What the caller may do; checked by every route through src/policy/roles.ts. */
+  role: Role;
   via: 'apiKey' | 'serverToken';
   apiKeyId?: string;
   /** Set on MCP requests: the server (our unit of "agent") the call came through. */

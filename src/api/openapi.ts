@@ -33,7 +33,8 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[], publi
       summary: op.summary,
       tags: [op.tag],
       operationId: `${op.method}${path.replace(/[{}]/g, '').replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())}`,
-      ...(op.public ? { security: [] } : {}),
+      ...(op.access === 'public' ? { security: [] } : {}),
+      'x-switchboard-role': op.access,
       ...(parameters.length ? { parameters } : {}),
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(op.body, 'input') } } } } : {}),
       responses: {

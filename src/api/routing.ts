@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
+import { requireRole, type Role } from '../policy/roles.js';
 import type { AuthContext } from './context.js';
 import { readJsonBody } from './body.js';
 import { invalidRequestFromZod } from './errorHandler.js';
@@ -18,8 +19,11 @@ export interface OperationSpec {
   query?: z.ZodType;
   response?: z.ZodType;
   status?: number;
-  /** Routes that need no authentication (the OAuth callback, health). */
-  public?: boolean;
+  /**
+   * The least role that may call the route (src/policy/roles.ts), or 'public' for routes that need
+   * no authentication (the OAuth callback). Required, so no route ships unclassified.
+   */
+  access: Role | 'public';
   /** Reads the raw body when it may be something other than JSON (a YAML document upload). */
   readBody?: (ctx: Context) => Promise<unknown>;
 }
@@ -48,6 +52,8 @@ export class ApiRouter {
   ): this {
     this.operations.push(spec);
     this.router[spec.method](spec.path, async (ctx) => {
+      // Before the body is read: a caller without the role learns nothing from validation errors.
+      if (spec.access !== 'public') requireRole(ctx.state.auth!, spec.access);
       const raw = spec.body ? ((await (spec.readBody ?? readJsonBody)(ctx)) ?? {}) : undefined;
       const body = spec.body ? parse(spec.body, raw, 'The request body is invalid') : undefined;
       const query = spec.query ? parse(spec.query, ctx.query, 'The query string is invalid') : undefined;

@@ -1,3 +1,6 @@
+import { actingUser, mayActForAnyUser, type Role } from '../policy/roles.js';
+import { authorizeServerUse } from '../policy/use.js';
+import { serverScope } from '../mcpConnectors/assignments.js';
 import { createHash } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -8,10 +11,9 @@ import {
 } from '@temporalio/client';
 // The SDK's own decoder for raw visibility rows: list() hides the page token we hand out.
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
-import { actionAllowed } from '../servers/restrictions.js';
 import type { Db } from '../db/connect.js';
 import { getServer } from '../db/repositories/servers.js';
-import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.js';
 import type { ListRunsQuery, RunStatus, RunSummary, StartRunInput } from '../runs/schemas.js';
 import { planProgressQuery } from '../workflows/executePlan.js';
 import { searchAttributes } from '../workflows/searchAttributes.js';
@@ -24,11 +26,11 @@ interface RunDeps {
   temporal: TemporalHandle;
 }
 
-/** Who is asking (the API's auth context fits). An API key speaks for the whole account; a user token for its user. */
+/** Who is asking (the API's auth context fits). Operators and admins see every user's runs; a user its own. */
 export interface RunCaller {
   accountId: string;
   userId: string;
-  apiKeyId?: string;
+  role: Role;
   credentialId?: string;
 }
 
@@ -65,23 +67,24 @@ const QUERY_STATUS: Record<RunStatus, string> = {
 };
 
 function seesUser(auth: RunCaller, userId: string | undefined): boolean {
-  return auth.apiKeyId !== undefined || userId === auth.userId;
+  return mayActForAnyUser(auth) || userId === auth.userId;
 }
 
 async function serverFor(deps: RunDeps, auth: RunCaller, input: StartRunInput): Promise<string> {
   if (!input.serverId) return 'api';
   const server = await getServer(deps.db, input.serverId);
   if (!server || server.account_id !== auth.accountId) throw new NotFoundError('Unknown server', { serverId: input.serverId });
-  const connectorId = input.kind === 'action' ? input.connectorId : input.plan.connectorId;
-  const actionIds =
-    input.kind === 'action'
-      ? [input.actionId]
-      : input.plan.steps.flatMap((step) => [step.actionId, ...(step.compensation ? [step.compensation.actionId] : [])]);
-  for (const actionId of actionIds) {
-    if (!actionAllowed(server.restrictions, connectorId, actionId)) {
-      throw new ForbiddenError(`Action "${actionId}" is not available on this server`, { connectorId, actionId });
-    }
-  }
+  const scope = await serverScope(deps.db, auth, server.id);
+  authorizeServerUse({
+    server,
+    userId: auth.userId,
+    connectorId: input.kind === 'action' ? input.connectorId : input.plan.connectorId,
+    actionIds:
+      input.kind === 'action'
+        ? [input.actionId]
+        : input.plan.steps.flatMap((step) => [step.actionId, ...(step.compensation ? [step.compensation.actionId] : [])]),
+    assignedConnectorIds: scope?.connectorIds,
+  });
   return server.id;
 }
 
@@ -200,10 +203,7 @@ const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, 
 
 /** GET /api/runs: Temporal visibility, always scoped to the caller's account (and user). */
 export async function listRuns(deps: RunDeps, auth: RunCaller, query: ListRunsQuery) {
-  if (query.userId && auth.apiKeyId === undefined && query.userId !== auth.userId) {
-    throw new ForbiddenError('A user token lists its own runs only');
-  }
-  const userId = query.userId ?? (auth.apiKeyId === undefined ? auth.userId : undefined);
+  const userId = query.userId ? actingUser(auth, query.userId) : mayActForAnyUser(auth) ? undefined : auth.userId;
   const clauses = [
     `WorkflowType IN (${quote(WORKFLOW_TYPES.action)}, ${quote(WORKFLOW_TYPES.plan)})`,
     `${searchAttributes.accountId.name} = ${quote(auth.accountId)}`,

@@ -59,6 +59,8 @@ const envSchema = z.object({
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   OAUTH_HANDSHAKE_TIMEOUT: z.coerce.number().int().min(10).max(86_400).default(600),
   REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  MCP_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
+  STATE_CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -101,6 +103,8 @@ export interface Config {
     /** Access tokens this close to expiry are refreshed before use (and proactively). */
     refreshMarginSeconds: number;
   };
+  /** Expiry of stored protocol state, enforced by the worker's periodic cleanup (worker/cleanup.ts). */
+  cleanup: { mcpSessionTtlSeconds: number; intervalSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -158,5 +162,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS },
     remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
+    cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },
   };
 }

@@ -59,7 +59,7 @@ export function consoleConfigRoutes(deps: Pick<ApiDependencies, 'config'>): ApiR
   return new ApiRouter().add(
     {
       method: 'get',
-      path: '/api/console/config',
+      path: '/api/console/config', access: 'user',
       summary: 'Settings the admin console needs: where the Temporal UI is, and who is signed in',
       tag: 'Console',
       response: z.object({ temporalUiUrl: z.string(), namespace: z.string(), accountId: z.string(), userId: z.string() }),

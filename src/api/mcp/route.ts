@@ -4,7 +4,7 @@ import type { Middleware } from 'koa';
 import { mcpAuth } from '../auth.js';
 import { readJsonBody } from '../body.js';
 import type { ApiDependencies } from '../context.js';
-import { frontDoorRateLimit } from '../rateLimit.js';
+import { frontDoorRateLimit, jsonRpcMessages } from '../rateLimit.js';
 import { createMcpServer, describeTools } from './server.js';
 import { clientSession } from './session.js';
 import type { ToolDefinition } from './tool.js';
@@ -28,7 +28,7 @@ export function mcpRoutes(deps: ApiDependencies, tools: readonly ToolDefinition[
     });
     await transport.handleRequest(ctx.req, ctx.res, body);
   };
-  const chain = [mcpAuth(deps), frontDoorRateLimit(deps), serve];
+  const chain = [mcpAuth(deps), frontDoorRateLimit(deps, jsonRpcMessages), serve];
   const router = new Router();
   // The last path serves clients that insist the URL end in /mcp and send no headers
   // (MCP Inspector 0.15's CLI rewrites any other path to <origin>/mcp): the access URL + "/mcp".

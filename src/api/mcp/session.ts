@@ -3,6 +3,7 @@ import { InitializeRequestSchema, type ClientCapabilities } from '@modelcontextp
 import type { Context } from 'koa';
 import { getOwnSession, insertSession, type SessionOwner } from '../../db/repositories/mcpSessions.js';
 import type { ApiDependencies } from '../context.js';
+import { capabilitiesToStore, protocolVersionToStore } from './sessionCapabilities.js';
 import type { ToolContext } from './tool.js';
 
 /**
@@ -20,7 +21,8 @@ export async function clientSession(
   const initialize = InitializeRequestSchema.safeParse(body);
   if (initialize.success) {
     const sessionId = randomUUID();
-    const { capabilities, protocolVersion } = initialize.data.params;
+    const capabilities = capabilitiesToStore(initialize.data.params.capabilities);
+    const protocolVersion = protocolVersionToStore(initialize.data.params.protocolVersion);
     await insertSession(deps.db, owner, { sessionId, protocolVersion, capabilities });
     // Node merges this into the transport's writeHead.
     ctx.res.setHeader('mcp-session-id', sessionId);

@@ -52,20 +52,20 @@ const tag = 'Connectors';
 export function connectorRoutes(deps: ApiDependencies): ApiRouter {
   const { db } = deps;
   return new ApiRouter()
-    .add({ method: 'get', path: '/api/connectors', summary: 'List catalogue and custom connectors', tag, query: listQuery }, async ({ auth, query }) => {
+    .add({ method: 'get', path: '/api/connectors', access: 'user', summary: 'List catalogue and custom connectors', tag, query: listQuery }, async ({ auth, query }) => {
       const listed = await listConnectors(db, auth.accountId, query.category ? { category: query.category } : {});
       const matches = query.query === undefined ? listed : searchConnectors(listed, query.query);
       const { items, nextOffset } = pageOf(matches, query.offset ?? 0, query.limit ?? matches.length);
       return { connectors: items, count: matches.length, ...(nextOffset !== undefined ? { nextOffset } : {}) };
     })
     .add(
-      { method: 'post', path: '/api/connectors', summary: 'Create a custom REST connector', tag, body: customConnectorSchema, status: 201 },
+      { method: 'post', path: '/api/connectors', access: 'admin', summary: 'Create a custom REST connector', tag, body: customConnectorSchema, status: 201 },
       async ({ auth, body }) => connectorResponse(await createCustomConnector(db, auth.accountId, body)),
     )
     .add(
       {
         method: 'post',
-        path: '/api/connectors/import',
+        path: '/api/connectors/import', access: 'admin',
         summary: 'Import a custom connector from an OpenAPI 3 or Swagger 2 document (JSON or YAML)',
         tag,
         body: importOpenApiInputSchema,
@@ -78,21 +78,21 @@ export function connectorRoutes(deps: ApiDependencies): ApiRouter {
         return connectorResponse(await createCustomConnector(db, auth.accountId, definition.data));
       },
     )
-    .add({ method: 'get', path: '/api/connectors/:id', summary: 'Get a connector with its actions', tag }, async ({ auth, params }) =>
+    .add({ method: 'get', path: '/api/connectors/:id', access: 'user', summary: 'Get a connector with its actions', tag }, async ({ auth, params }) =>
       connectorResponse(await resolveConnector(db, auth.accountId, params.id!)),
     )
     .add(
-      { method: 'put', path: '/api/connectors/:id', summary: 'Replace a custom connector', tag, body: z.unknown() },
+      { method: 'put', path: '/api/connectors/:id', access: 'admin', summary: 'Replace a custom connector', tag, body: z.unknown() },
       async ({ auth, params, body }) => connectorResponse(await updateCustomConnector(db, auth.accountId, params.id!, body)),
     )
-    .add({ method: 'delete', path: '/api/connectors/:id', summary: 'Delete a custom connector', tag }, async ({ auth, params }) => {
+    .add({ method: 'delete', path: '/api/connectors/:id', access: 'admin', summary: 'Delete a custom connector', tag }, async ({ auth, params }) => {
       await deleteCustomConnector(db, auth.accountId, params.id!);
       return { message: 'Connector deleted', connectorId: params.id };
     })
     .add(
       {
         method: 'put',
-        path: '/api/connectors/:id/settings',
+        path: '/api/connectors/:id/settings', access: 'admin',
         summary: "Set the account's base URL, variables, rate limit or enabled switch for a connector",
         tag,
         body: connectorSettingsInputSchema,

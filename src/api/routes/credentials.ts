@@ -17,7 +17,7 @@ export function credentialRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'post',
-        path: '/api/credentials',
+        path: '/api/credentials', access: 'user',
         summary: 'Store a key-based credential, or start OAuth and get the authorization URL',
         tag,
         body: createCredentialInputSchema,
@@ -30,14 +30,14 @@ export function credentialRoutes(deps: ApiDependencies): ApiRouter {
       },
     )
     .add(
-      { method: 'get', path: '/api/credentials', summary: "List the user's credentials (secrets masked)", tag, query: listCredentialsInputSchema },
+      { method: 'get', path: '/api/credentials', access: 'user', summary: "List the user's credentials (secrets masked)", tag, query: listCredentialsInputSchema },
       async ({ auth, query }) => {
         const credentials = await listCredentials(deps.db, auth, query);
         return { credentials, count: credentials.length };
       },
     )
     .add(
-      { method: 'delete', path: '/api/credentials/:id', summary: 'Delete a credential, revoking its tokens at the provider', tag },
+      { method: 'delete', path: '/api/credentials/:id', access: 'user', summary: 'Delete a credential, revoking its tokens at the provider', tag },
       async ({ auth, params }) => {
         const { revokedAtProvider } = await deleteCredential(deps, auth, params.id!);
         return { message: 'Credential deleted', credentialId: params.id, revokedAtProvider };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createApiKey, getAccount, listApiKeys, revokeApiKey } from '../../db/repositories/accounts.js';
 import type { ApiKey } from '../../db/tables/accounts.js';
 import { NotFoundError } from '../../errors.js';
+import { ROLES } from '../../policy/roles.js';
 import type { ApiDependencies } from '../context.js';
 import { ApiRouter } from '../routing.js';
 import { issueUserToken, issueUserTokenInput, userIdSchema } from '../userTokens.js';
@@ -10,6 +11,7 @@ export const createApiKeyInput = z
   .object({
     name: z.string().trim().min(1).max(100),
     userId: userIdSchema.optional().describe("The user the key acts as; defaults to the caller's"),
+    role: z.enum(ROLES).default('admin').describe('admin: everything; operator: any user\'s runs and credentials, read-only settings; user: acts as its user only'),
   })
   .strict();
 
@@ -17,6 +19,7 @@ const apiKeyResponse = z.object({
   id: z.string(),
   name: z.string(),
   userId: z.string(),
+  role: z.enum(ROLES),
   keyHint: z.string().describe('Last 6 characters'),
   createdAt: z.string(),
   revokedAt: z.string().nullable(),
@@ -27,6 +30,7 @@ function toApiKeyResponse(key: ApiKey) {
     id: key.id,
     name: key.name,
     userId: key.user_id,
+    role: key.role,
     keyHint: key.key_hint,
     createdAt: key.created_at.toISOString(),
     revokedAt: key.revoked_at?.toISOString() ?? null,
@@ -38,7 +42,7 @@ export function keyRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'post',
-        path: '/api/keys',
+        path: '/api/keys', access: 'admin',
         summary: 'Create an API key (the key is returned once)',
         tag: 'Account',
         body: createApiKeyInput,
@@ -49,6 +53,7 @@ export function keyRoutes(deps: ApiDependencies): ApiRouter {
         const { apiKey, key } = await createApiKey(deps.db, {
           accountId: auth.accountId,
           userId: body.userId ?? auth.userId,
+          role: body.role,
           name: body.name,
         });
         return { ...toApiKeyResponse(apiKey), key };
@@ -57,7 +62,7 @@ export function keyRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'get',
-        path: '/api/keys',
+        path: '/api/keys', access: 'admin',
         summary: "List the account's API keys",
         tag: 'Account',
         response: z.object({ keys: z.array(apiKeyResponse) }),
@@ -67,7 +72,7 @@ export function keyRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'delete',
-        path: '/api/keys/:keyId',
+        path: '/api/keys/:keyId', access: 'admin',
         summary: 'Revoke an API key',
         tag: 'Account',
         response: z.object({ message: z.string(), id: z.string() }),
@@ -82,7 +87,7 @@ export function keyRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'post',
-        path: '/api/user-tokens',
+        path: '/api/user-tokens', access: 'admin',
         summary: 'Sign an x-user-token (JWT) naming one end user',
         tag: 'Account',
         body: issueUserTokenInput,

@@ -44,7 +44,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'get',
-        path: '/api/mcp-connectors',
+        path: '/api/mcp-connectors', access: 'operator',
         summary: "List the account's remote MCP connectors",
         tag,
         response: z.object({ connectors: z.array(mcpConnectorResponse), count: z.number() }),
@@ -57,7 +57,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'post',
-        path: '/api/mcp-connectors',
+        path: '/api/mcp-connectors', access: 'admin',
         summary: 'Register a remote MCP server (simple) or a predefined oauth entry',
         tag,
         body: createMcpConnectorInput,
@@ -69,7 +69,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'get',
-        path: '/api/mcp-connectors/oauth',
+        path: '/api/mcp-connectors/oauth', access: 'operator',
         summary: 'Predefined oauth MCP entries, with whether the caller has connected each',
         tag,
         response: z.object({ entries: z.array(oauthMcpStatus) }),
@@ -79,7 +79,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'post',
-        path: '/api/mcp-connectors/test',
+        path: '/api/mcp-connectors/test', access: 'admin',
         summary: 'Connect to a remote connector (or check an oauth entry), list its tools and refresh the cached list',
         tag,
         body: testMcpConnectorInput,
@@ -88,13 +88,13 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
       async ({ auth, body }) => testMcpConnector(deps, auth, body),
     )
     .add(
-      { method: 'get', path: '/api/mcp-connectors/:id', summary: 'Get a remote MCP connector', tag, response: mcpConnectorResponse },
+      { method: 'get', path: '/api/mcp-connectors/:id', access: 'operator', summary: 'Get a remote MCP connector', tag, response: mcpConnectorResponse },
       async ({ auth, params }) => mcpConnectorView(await findMcpConnector(db, auth.accountId, params.id!), secretBox),
     )
     .add(
       {
         method: 'put',
-        path: '/api/mcp-connectors/:id',
+        path: '/api/mcp-connectors/:id', access: 'admin',
         summary: 'Update a remote MCP connector (its type cannot change); the tool list is fetched again',
         tag,
         body: updateMcpConnectorInput,
@@ -110,7 +110,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'delete',
-        path: '/api/mcp-connectors/:id',
+        path: '/api/mcp-connectors/:id', access: 'admin',
         summary: 'Delete a remote MCP connector and its server assignments',
         tag,
         response: z.object({ message: z.string(), id: z.string() }),
@@ -123,7 +123,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'get',
-        path: '/api/variables',
+        path: '/api/variables', access: 'operator',
         summary: 'List account variables (values masked)',
         tag,
         response: z.object({ variables: z.array(variableResponse) }),
@@ -133,7 +133,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'put',
-        path: '/api/variables/:name',
+        path: '/api/variables/:name', access: 'admin',
         summary: 'Set an account variable, referenced as {{name}} in connector URLs and headers',
         tag,
         body: putVariableInput,
@@ -144,7 +144,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'delete',
-        path: '/api/variables/:name',
+        path: '/api/variables/:name', access: 'admin',
         summary: 'Delete an account variable',
         tag,
         response: z.object({ message: z.string(), name: z.string() }),
@@ -158,7 +158,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'get',
-        path: '/api/servers/:serverId/connectors',
+        path: '/api/servers/:serverId/connectors', access: 'operator',
         summary: "A server's assigned connectors (none: it offers every connector)",
         tag,
         response: z.object({ assignments: z.array(assignmentResponse), count: z.number() }),
@@ -172,7 +172,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'post',
-        path: '/api/servers/:serverId/connectors',
+        path: '/api/servers/:serverId/connectors', access: 'admin',
         summary: 'Assign a connector to a server (idempotent)',
         tag,
         body: assignmentInput,
@@ -188,7 +188,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'delete',
-        path: '/api/servers/:serverId/connectors',
+        path: '/api/servers/:serverId/connectors', access: 'admin',
         summary: 'Remove a connector from a server (idempotent)',
         tag,
         body: assignmentInput,

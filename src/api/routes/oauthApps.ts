@@ -15,6 +15,7 @@ import { claimCallback, findAttemptByStateHash, getAttempt } from '../../db/repo
 import type { OAuthAttemptRow } from '../../db/tables/oauth.js';
 import { callbackSignal, type oauthHandshake, type HandshakeOutcome } from '../../workflows/oauthHandshake.js';
 import type { ApiDependencies } from '../context.js';
+import { clientAddressRateLimit } from '../rateLimit.js';
 import { ApiRouter } from '../routing.js';
 
 /** How long the callback waits for the code exchange before answering with what it knows. */
@@ -24,17 +25,17 @@ const OUTCOME_WAIT_MS = 10_000;
 export function oauthAppRoutes(deps: ApiDependencies): ApiRouter {
   const router = new ApiRouter()
     .add(
-      { method: 'get', path: '/api/oauth-apps', summary: "List the account's OAuth apps", tag: 'OAuth apps', response: z.object({ oauthApps: z.array(oauthAppViewSchema) }) },
+      { method: 'get', path: '/api/oauth-apps', access: 'operator', summary: "List the account's OAuth apps", tag: 'OAuth apps', response: z.object({ oauthApps: z.array(oauthAppViewSchema) }) },
       async ({ auth }) => ({ oauthApps: await listOAuthAppViews(deps, auth.accountId) }),
     )
     .add(
-      { method: 'get', path: '/api/oauth-apps/:connectorId', summary: "Get a connector's OAuth app", tag: 'OAuth apps', response: oauthAppViewSchema },
+      { method: 'get', path: '/api/oauth-apps/:connectorId', access: 'operator', summary: "Get a connector's OAuth app", tag: 'OAuth apps', response: oauthAppViewSchema },
       async ({ auth, params }) => getOAuthAppView(deps, auth.accountId, await resolveConnector(deps.db, auth.accountId, params.connectorId!)),
     )
     .add(
       {
         method: 'put',
-        path: '/api/oauth-apps/:connectorId',
+        path: '/api/oauth-apps/:connectorId', access: 'admin',
         summary: 'Create or replace the OAuth app (client id and secret, scopes, redirect URIs) for a connector',
         tag: 'OAuth apps',
         body: oauthAppInputSchema,
@@ -44,7 +45,7 @@ export function oauthAppRoutes(deps: ApiDependencies): ApiRouter {
         putOAuthApp(deps, auth.accountId, await resolveConnector(deps.db, auth.accountId, params.connectorId!), body),
     )
     .add(
-      { method: 'delete', path: '/api/oauth-apps/:connectorId', summary: "Delete a connector's OAuth app", tag: 'OAuth apps' },
+      { method: 'delete', path: '/api/oauth-apps/:connectorId', access: 'admin', summary: "Delete a connector's OAuth app", tag: 'OAuth apps' },
       async ({ auth, params }) => {
         await removeOAuthApp(deps.db, auth.accountId, params.connectorId!);
         return { message: 'OAuth app deleted', connectorId: params.connectorId };
@@ -54,12 +55,11 @@ export function oauthAppRoutes(deps: ApiDependencies): ApiRouter {
   // Outside /api, so no API key: the provider sends the user's browser here. Answers with a redirect or a page, not JSON.
   router.operations.push({
     method: 'get',
-    path: '/oauth/callback',
+    path: '/oauth/callback', access: 'public',
     summary: 'Where the OAuth provider returns the user (state, code or error)',
     tag: 'OAuth apps',
-    public: true,
   });
-  router.router.get('/oauth/callback', (ctx) => oauthCallback(deps, ctx));
+  router.router.get('/oauth/callback', clientAddressRateLimit(deps, 'oauth-callback'), (ctx) => oauthCallback(deps, ctx));
   return router;
 }
 

@@ -14,7 +14,7 @@ export function runRoutes(deps: Pick<ApiDependencies, 'db' | 'temporal'>): ApiRo
     .add(
       {
         method: 'post',
-        path: '/api/runs',
+        path: '/api/runs', access: 'user',
         summary: 'Start an action or a plan; returns at once. An Idempotency-Key header makes retries return the same run.',
         tag,
         body: startRunInput,
@@ -30,13 +30,13 @@ export function runRoutes(deps: Pick<ApiDependencies, 'db' | 'temporal'>): ApiRo
       },
     )
     .add(
-      { method: 'get', path: '/api/runs', summary: 'List runs (newest first), filtered by connector, user, kind, status and start time', tag, query: listRunsQuery, response: z.object({ runs: z.array(runSummary), nextPageToken: z.string().optional() }) },
+      { method: 'get', path: '/api/runs', access: 'user', summary: 'List runs (newest first), filtered by connector, user, kind, status and start time', tag, query: listRunsQuery, response: z.object({ runs: z.array(runSummary), nextPageToken: z.string().optional() }) },
       async ({ auth, query }) => listRuns(deps, auth, query),
     )
-    .add({ method: 'get', path: '/api/runs/:id', summary: "A run's status, input, steps and result or error", tag, response: runDetails }, async ({ auth, params }) =>
+    .add({ method: 'get', path: '/api/runs/:id', access: 'user', summary: "A run's status, input, steps and result or error", tag, response: runDetails }, async ({ auth, params }) =>
       getRun(deps, auth, params.id!),
     )
-    .add({ method: 'post', path: '/api/runs/:id/cancel', summary: 'Cancel a running run', tag, status: 202 }, async ({ auth, params }) =>
+    .add({ method: 'post', path: '/api/runs/:id/cancel', access: 'user', summary: 'Cancel a running run', tag, status: 202 }, async ({ auth, params }) =>
       cancelRun(deps, auth, params.id!),
     );
 }

@@ -63,7 +63,7 @@ export function serverRoutes(deps: ApiDependencies): ApiRouter {
   const publicUrl = deps.publicUrl;
   return new ApiRouter()
     .add(
-      { method: 'post', path: '/api/servers', summary: 'Create an MCP server', tag: 'Servers', body: createServerInput, response: serverResponse, status: 201 },
+      { method: 'post', path: '/api/servers', access: 'admin', summary: 'Create an MCP server', tag: 'Servers', body: createServerInput, response: serverResponse, status: 201 },
       async ({ auth, body }) => {
         try {
           const { server, token } = await createServer(deps.db, { ...body, accountId: auth.accountId, ownerUserId: auth.userId });
@@ -77,7 +77,7 @@ export function serverRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'get',
-        path: '/api/servers',
+        path: '/api/servers', access: 'operator',
         summary: "List the caller's servers",
         tag: 'Servers',
         response: z.object({ servers: z.array(serverResponse), count: z.number() }),
@@ -88,11 +88,11 @@ export function serverRoutes(deps: ApiDependencies): ApiRouter {
       },
     )
     .add(
-      { method: 'get', path: '/api/servers/:serverId', summary: 'Get a server', tag: 'Servers', response: serverResponse },
+      { method: 'get', path: '/api/servers/:serverId', access: 'operator', summary: 'Get a server', tag: 'Servers', response: serverResponse },
       async ({ auth, params }) => toServerResponse(publicUrl, await ownedServer(deps, auth, params.serverId)),
     )
     .add(
-      { method: 'put', path: '/api/servers/:serverId', summary: 'Update a server', tag: 'Servers', body: updateServerInput, response: serverResponse },
+      { method: 'put', path: '/api/servers/:serverId', access: 'admin', summary: 'Update a server', tag: 'Servers', body: updateServerInput, response: serverResponse },
       async ({ auth, params, body }) => {
         const server = await ownedServer(deps, auth, params.serverId);
         if (Object.keys(body).length === 0) throw new InvalidRequestError('Nothing to update', { fields: Object.keys(updateServerInput.shape) });
@@ -107,7 +107,7 @@ export function serverRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'delete',
-        path: '/api/servers/:serverId',
+        path: '/api/servers/:serverId', access: 'admin',
         summary: 'Delete a server; its MCP URLs stop working at once',
         tag: 'Servers',
         response: z.object({ message: z.string(), serverId: z.string() }),
@@ -121,7 +121,7 @@ export function serverRoutes(deps: ApiDependencies): ApiRouter {
     .add(
       {
         method: 'post',
-        path: '/api/servers/:serverId/rotate-token',
+        path: '/api/servers/:serverId/rotate-token', access: 'admin',
         summary: 'Issue a new access token and revoke the old ones',
         tag: 'Servers',
         response: serverResponse,

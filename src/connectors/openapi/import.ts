@@ -26,13 +26,58 @@ export type ImportOpenApiInput = z.infer<typeof importOpenApiInputSchema>;
 
 type Json = any;
 
+/** Deeper than any real API description nests; deeper input would exhaust the stack of recursive walkers. */
+const MAX_DOCUMENT_DEPTH = 64;
+
 function parseDocument(document: ImportOpenApiInput['document']): Json {
-  if (typeof document !== 'string') return structuredClone(document);
-  try {
-    return parseYaml(document, { maxAliasCount: 100 }) as Json;
-  } catch (error) {
-    throw new InvalidRequestError('The document is neither valid JSON nor valid YAML', { reason: (error as Error).message });
+  if (typeof document !== 'string') {
+    checkDocumentShape(document);
+    return structuredClone(document);
   }
+  let parsed: Json;
+  try {
+    parsed = parseYaml(document, { maxAliasCount: 100 }) as Json;
+  } catch (error) {
+    // The parser's own text can quote the document; the position is all the caller needs.
+    const where = (error as { linePos?: [{ line: number; col: number }] }).linePos?.[0];
+    throw new InvalidRequestError('The document is neither valid JSON nor valid YAML', where ? { line: where.line, column: where.col } : {});
+  }
+  checkDocumentShape(parsed);
+  return parsed;
+}
+
+/**
+ * Refuses documents nested too deep to walk, and any $ref that points outside the document: an
+ * external reference names a file or URL, and resolving one would read the server's files or
+ * reach the network on the caller's behalf.
+ */
+function checkDocumentShape(document: unknown): void {
+  const pending: Array<[unknown, number]> = [[document, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_DOCUMENT_DEPTH) {
+      throw new InvalidRequestError(`The document nests deeper than ${MAX_DOCUMENT_DEPTH} levels`, { limit: 'documentDepth', max: MAX_DOCUMENT_DEPTH });
+    }
+    const ref = (value as { $ref?: unknown }).$ref;
+    if (typeof ref === 'string' && !ref.startsWith('#')) {
+      throw new InvalidRequestError('The document has an external $ref; only references inside the document ("#/...") are resolved', {
+        $ref: ref.slice(0, 200),
+      });
+    }
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+}
+
+/** The validator's findings in our words: where in the document, and which rule, never quoted content. */
+function validationProblems(error: unknown): string[] {
+  const details = (error as { details?: Array<{ instancePath?: string; message?: string }> }).details;
+  if (Array.isArray(details)) {
+    return details.slice(0, 20).map((problem) => `${problem.instancePath || '/'}: ${problem.message ?? 'invalid'}`.slice(0, 300));
+  }
+  const pointer = (error as { targetRef?: unknown }).targetRef;
+  if (typeof pointer === 'string') return [`$ref ${pointer.slice(0, 200)} points to nothing in the document`];
+  return [];
 }
 
 /**
@@ -45,10 +90,11 @@ export async function connectorFromOpenApi(input: ImportOpenApiInput): Promise<C
     throw new InvalidRequestError('The document is not an OpenAPI 3 or Swagger 2 document (no "openapi" or "swagger" field)');
   }
   try {
-    // Validation dereferences in place; the converter wants the document with its $refs.
-    await SwaggerParser.validate(structuredClone(spec));
+    // Validation dereferences in place; the converter wants the document with its $refs. External
+    // resolution stays off even though checkDocumentShape already refused external $refs.
+    await SwaggerParser.validate(structuredClone(spec), { resolve: { external: false, file: false, http: false } });
   } catch (error) {
-    throw new InvalidRequestError('The OpenAPI document is invalid', { reason: (error as Error).message.slice(0, 2000) });
+    throw new InvalidRequestError('The OpenAPI document is invalid', { problems: validationProblems(error) });
   }
   if (typeof spec.swagger === 'string') spec = (await swagger2openapi.convertObj(spec, { patch: true, warnOnly: true })).openapi;
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { Account, ApiKey } from '../tables/accounts.js';
+import type { Role } from '../../policy/roles.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
 import { hashToken, hintOf, newId, newSecretToken } from '../../secrets/tokens.js';
 
@@ -36,7 +37,7 @@ export async function getAccount(db: Db, accountId: string): Promise<Account | u
 /** Stores only the key's hash; the clear key is returned to the caller once. */
 export async function createApiKey(
   db: Db,
-  input: { accountId: string; userId: string; name: string; key?: string },
+  input: { accountId: string; userId: string; name: string; role?: Role; key?: string },
 ): Promise<{ apiKey: ApiKey; key: string }> {
   const key = input.key ?? newSecretToken('sk');
   const apiKey = await db
@@ -45,6 +46,7 @@ export async function createApiKey(
       id: newId('key'),
       account_id: input.accountId,
       user_id: input.userId,
+      role: input.role ?? 'admin',
       name: input.name,
       key_hash: hashToken(key),
       key_hint: hintOf(key),

@@ -57,3 +57,9 @@ export async function takeCredentialWaiters(
   if (!input.completed) query = query.where('attempt_id', '=', input.attemptId);
   return query.returningAll().execute();
 }
+
+/** Sessions initialized before `before` (the scheduled cleanup); returns how many went. */
+export async function deleteSessionsCreatedBefore(db: Db, before: Date): Promise<number> {
+  const result = await db.deleteFrom('mcp_sessions').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,4 +1,5 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { Role } from '../../policy/roles.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
@@ -16,6 +17,8 @@ export interface ApiKeysTable {
   id: string;
   account_id: string;
   user_id: string;
+  /** What the key may do (src/policy/roles.ts); older keys are admins. */
+  role: ColumnType<Role, Role | undefined, Role>;
   name: string;
   /** SHA-256 of the key: keys are high-entropy, so a fast hash is enough and lookups stay O(1). */
   key_hash: string;
