@@ -15,11 +15,13 @@ interface Searchable {
   id: string;
   name: string;
   description: string;
+  actionCount: number;
 }
 
 /**
  * Connectors whose id, name or description contain any of the query's words, best first: a word in
- * the id or name counts three times one in the description, and more matching words rank higher.
+ * the id or name counts three times one in the description, more matching words rank higher, and
+ * among equals the broader API (more actions) comes first.
  */
 export function searchConnectors<T extends Searchable>(rows: readonly T[], query: string): T[] {
   const stems = searchStems(query);
@@ -33,7 +35,7 @@ export function searchConnectors<T extends Searchable>(rows: readonly T[], query
   });
   return scored
     .filter((entry) => entry.score > 0)
-    .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id))
+    .sort((a, b) => b.score - a.score || b.row.actionCount - a.row.actionCount || a.row.id.localeCompare(b.row.id))
     .map((entry) => entry.row);
 }
 
