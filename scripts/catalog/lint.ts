@@ -4,6 +4,7 @@
  * test/unit/connectors/catalog-lint.test.ts (so `npm test` fails on a hand edit that breaks them).
  */
 import { isRemoteMcpConnectorId } from '../../src/mcpConnectors/connector.js';
+import { actionParametersSchema } from '../../src/connectors/parameters.js';
 import type { ConnectorDefinition } from '../../src/connectors/schema.js';
 
 export const CATALOG_BUDGET = {
@@ -108,6 +109,9 @@ function lintConnector(def: ConnectorDefinition, publicReason: string | undefine
       if (seen.has(key)) say(`${where}: parameter ${key} declared twice`);
       seen.add(key);
       if (parameter.required && !parameter.description?.trim()) say(`${where}: required parameter ${parameter.name} has no description`);
+      if (parameter.default !== undefined && !actionParametersSchema({ parameters: [{ ...parameter, default: undefined, required: true }] }).safeParse({ [parameter.name]: parameter.default }).success) {
+        say(`${where}: the default of ${parameter.name} is not a valid ${parameter.type}`);
+      }
     }
   }
   return problems;

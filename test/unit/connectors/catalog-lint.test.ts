@@ -109,6 +109,14 @@ describe('catalogue linter', () => {
     expect(lintOne(bare)).toEqual([expect.stringContaining('required parameter item_id has no description')]);
   });
 
+  it('refuses a default that its own parameter would reject', () => {
+    const wrong = connector();
+    wrong.actions[0]!.parameters.push({ name: 'limit', in: 'query', type: 'integer', required: false, default: 'ten' });
+    expect(lintOne(wrong)).toEqual([expect.stringContaining('the default of limit is not a valid integer')]);
+    wrong.actions[0]!.parameters[1]!.default = 10;
+    expect(lintOne(wrong)).toEqual([]);
+  });
+
   it('refuses a catalogue over its size budget', () => {
     expect(lintOne(connector(), {}, CATALOG_BUDGET.connectorBytes + 1)).toEqual([expect.stringContaining('file is')]);
     const problems = lintCatalog({
