@@ -33,7 +33,8 @@ function valueSchema(parameter: ActionParameter): z.ZodType {
   if (parameter.in === 'path') {
     schema = schema.refine((value) => !DOT_SEGMENTS.has(String(value)), { message: DOT_SEGMENT_MESSAGE });
   }
-  return parameter.required ? schema : schema.optional();
+  if (parameter.required) return schema;
+  return parameter.default === undefined ? schema.optional() : schema.default(parameter.default);
 }
 
 /** URLs resolve "." and ".." even percent-encoded: as a path value either would leave its segment. */

@@ -23,7 +23,15 @@ describe('remote MCP connectors, variables and per-server assignment', () => {
   let connectorRowId: string;
   const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
   const tool = async (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args });
-  const listedIds = async () => (structured(await tool('list_connectors', {})).connectors as Array<{ id: string }>).map((c) => c.id);
+  const listedIds = async () => {
+    const ids: string[] = [];
+    for (let offset: number | undefined = 0; offset !== undefined; ) {
+      const page = structured(await tool('list_connectors', { offset, limit: 100 }));
+      ids.push(...(page.connectors as Array<{ id: string }>).map((c) => c.id));
+      offset = page.nextOffset;
+    }
+    return ids;
+  };
 
   beforeAll(async () => {
     [app, remote, hanging] = await Promise.all([
