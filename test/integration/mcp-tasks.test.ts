@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, toolError } from '../support/mcp.js';
 import { spawnSwitchboard } from '../support/process.js';
 
 const postMessage = { connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'task' } };
@@ -82,7 +82,7 @@ describe('MCP tasks for long-running execute_action calls', () => {
     await expect(client.request({ method: 'tasks/cancel', params: { taskId: created.task.taskId } }, CancelTaskResultSchema)).rejects.toThrow(/Task not found/);
     // Credentials are per user and alice has none: her task's result is hers to read, and says so.
     const result = await taskResult(alice, created.task.taskId);
-    expect(result.structuredContent).toMatchObject({ error: { code: 'CREDENTIAL_NOT_FOUND' } });
+    expect(toolError(result)?.code).toBe('CREDENTIAL_NOT_FOUND');
     await alice.close();
     await mallory.close();
   });

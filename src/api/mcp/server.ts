@@ -34,9 +34,14 @@ export function describeTools(tools: readonly ToolDefinition[]): Tool[] {
   }));
 }
 
+/**
+ * A tool error: isError with our `{error: {code, message, details}}` JSON as its text, and no
+ * structuredContent. An outputSchema describes a tool's successful result; the SDK v1 client
+ * (1.x, also inside MCP Inspector) validates any structuredContent against it, error or not, and
+ * would throw -32602 instead of showing the error, while v2 and the spec skip error results.
+ */
 export function errorResult(error: SwitchboardError): CallToolResult {
-  const body = error.toBody();
-  return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }], structuredContent: { ...body } };
+  return { isError: true, content: [{ type: 'text', text: JSON.stringify(error.toBody()) }] };
 }
 
 /**
