@@ -3,14 +3,19 @@ import {
   CallToolRequestSchema,
   type ClientCapabilities,
   ListToolsRequestSchema,
+  LoggingLevelSchema,
   McpError,
+  SetLevelRequestSchema,
+  type LoggingLevel,
   type CallToolResult,
+  type ServerNotification,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { SwitchboardError } from '../../errors.js';
 import { invalidRequestFromZod, toSwitchboardError } from '../errorHandler.js';
-import { createTask, registerTaskHandlers, runWithProgress, taskCapabilities } from './tasks.js';
-import { jsonSchemaOf, type ToolContext, type ToolDefinition } from './tool.js';
+import { setSessionLogLevel } from '../../db/repositories/mcpSessions.js';
+import { createTask, registerTaskHandlers, taskCapabilities } from './tasks.js';
+import { jsonSchemaOf, type RunReporter, type ToolContext, type ToolDefinition } from './tool.js';
 
 export const SERVER_INFO = { name: 'switchboard', version: '0.1.0' };
 
@@ -72,12 +77,19 @@ export function createMcpServer(
   context: Omit<ToolContext, 'signal' | 'peer'>,
 ): Server {
   const server = new RequestServer(
-    { capabilities: { tools: { listChanged: false }, tasks: taskCapabilities }, instructions: INSTRUCTIONS },
+    { capabilities: { tools: { listChanged: false }, tasks: taskCapabilities, logging: {} }, instructions: INSTRUCTIONS },
     context.client?.capabilities,
   );
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: described }));
+
+  // Replaces the SDK's handler, which keeps the level in this process: ours goes with the session
+  // row, so later requests (on any replica) see it. Without a session there is nothing to keep it on.
+  server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+    if (context.client) await setSessionLogLevel(context.deps.db, context.auth, context.client.sessionId, request.params.level);
+    return {};
+  });
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const tool = byName.get(request.params.name);
@@ -90,23 +102,19 @@ export function createMcpServer(
     }
     const input = tool.input.safeParse(request.params.arguments ?? {});
     if (!input.success) return errorResult(invalidRequestFromZod(input.error, `Invalid arguments for ${tool.name}`));
+    const report = runReporter(context.client?.logLevel, request.params._meta?.progressToken, extra.sendNotification);
     const callContext: ToolContext = {
       ...context,
       signal: extra.signal,
       peer: { sendRequest: extra.sendRequest, sendNotification: extra.sendNotification },
+      ...(report ? { report } : {}),
     };
     try {
       if (request.params.task) {
         // A task-augmented call answers at once with the task; the SDK validates it as CreateTaskResult.
         return (await createTask(tool, input.data, callContext, request.params.task.ttl)) as never;
       }
-      const progressToken = request.params._meta?.progressToken;
-      const result =
-        progressToken !== undefined && tool.task
-          ? await runWithProgress(tool, input.data, callContext, (progress, message) =>
-              extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, message } }),
-            )
-          : await tool.run(input.data, callContext);
+      const result = await tool.run(input.data, callContext);
       return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
     } catch (error) {
       if (error instanceof McpError) throw error;
@@ -120,4 +128,27 @@ export function createMcpServer(
 
   registerTaskHandlers(server, tools, { ...context, signal: new AbortController().signal }, errorResult);
   return server;
+}
+
+/** What a call's client asked to hear while it runs: progress for its token, log messages from its level up. */
+function runReporter(
+  threshold: LoggingLevel | undefined,
+  progressToken: string | number | undefined,
+  send: (notification: ServerNotification) => Promise<void>,
+): RunReporter | undefined {
+  if (threshold === undefined && progressToken === undefined) return undefined;
+  const rank = (level: LoggingLevel) => LoggingLevelSchema.options.indexOf(level);
+  return {
+    ...(progressToken !== undefined
+      ? { progress: (progress: number, message: string) => send({ method: 'notifications/progress', params: { progressToken, progress, message } }) }
+      : {}),
+    ...(threshold !== undefined
+      ? {
+          log: async (level: LoggingLevel, data: Record<string, unknown>) => {
+            if (rank(level) < rank(threshold)) return;
+            await send({ method: 'notifications/message', params: { level, logger: 'switchboard', data } }).catch(() => undefined);
+          },
+        }
+      : {}),
+  };
 }

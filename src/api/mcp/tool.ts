@@ -1,5 +1,5 @@
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ClientCapabilities, ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { ClientCapabilities, LoggingLevel, ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerRow } from '../../db/tables/servers.js';
 import type { ApiDependencies, AuthContext } from '../context.js';
@@ -10,9 +10,18 @@ export interface ToolContext {
   server: ServerRow;
   signal: AbortSignal;
   /** What the client declared at initialize, known when it sends back our Mcp-Session-Id. */
-  client?: { capabilities: ClientCapabilities; protocolVersion: string };
+  client?: { capabilities: ClientCapabilities; protocolVersion: string; sessionId: string; logLevel?: LoggingLevel };
   /** Requests and notifications to the client on this tools/call's response stream. */
   peer?: Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sendRequest' | 'sendNotification'>;
+  /** How a long run tells the client what it is doing; absent when the client asked for neither. */
+  report?: RunReporter;
+}
+
+export interface RunReporter {
+  /** notifications/progress, when the call carried a progressToken. */
+  progress?(progress: number, message: string): Promise<void>;
+  /** notifications/message at or above the level the client set with logging/setLevel. */
+  log?(level: LoggingLevel, data: Record<string, unknown>): Promise<void>;
 }
 
 /** One MCP tool: its zod input (the shared schema), what it returns, and what it does. */
