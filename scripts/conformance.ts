@@ -104,6 +104,7 @@ async function main(): Promise<number> {
   const node = suiteNode();
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-conformance-'));
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  let code = 1;
   try {
     app = await startApp(dataDir);
     const accessUrl = await accessUrlOf(app.url);
@@ -112,16 +113,21 @@ async function main(): Promise<number> {
       [suiteCli, 'server', '--url', accessUrl, '--expected-failures', join(suiteDir, 'baseline.yml'), '--output-dir', join(root, 'test-results/conformance'), ...process.argv.slice(2)],
       { cwd: dataDir, stdio: 'inherit' },
     );
-    const [code] = (await once(suite, 'exit')) as [number | null];
-    return code ?? 1;
+    const [exit] = (await once(suite, 'exit')) as [number | null];
+    code = exit ?? 1;
   } finally {
     if (app && app.child.exitCode === null) {
-      app.child.kill('SIGTERM');
+      // As Ctrl-C on npm start: the app must stop cleanly, with nothing logged as an error.
+      app.child.kill('SIGINT');
       await once(app.child, 'exit');
-      if (/error/i.test(app.output())) console.error(`Switchboard's output:\n${app.output()}`);
+      if (app.child.exitCode !== 0 || /"level":(50|60)/.test(app.output())) {
+        console.error(`Switchboard logged errors or did not stop cleanly (exit ${app.child.exitCode}):\n${app.output()}`);
+        code = code || 1;
+      }
     }
     await rm(dataDir, { recursive: true, force: true });
   }
+  return code;
 }
 
 main().then(
