@@ -1,4 +1,8 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  Client as ClientV2,
+  StreamableHTTPClientTransport as TransportV2,
+  type ClientCapabilities as ClientCapabilitiesV2,
+} from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
@@ -9,16 +13,35 @@ import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
 
 const CLIENT_SECRET = 'mcp-clients-secret-0123456789abcdef';
 
+/** The interface both SDKs' clients share, as these tests use it. */
+interface AnyClient {
+  listTools(): Promise<{ tools: Array<{ name: string; outputSchema?: unknown }> }>;
+  callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<{ isError?: boolean; content?: unknown; structuredContent?: unknown }>;
+  close(): Promise<void>;
+}
+
+/** SDK v2 (2.x) negotiating as new clients do: server/discover, then protocol revision 2026-07-28. */
+async function connectV2(url: string, capabilities: ClientCapabilitiesV2 = {}): Promise<ClientV2> {
+  const client = new ClientV2({ name: 'switchboard-tests-v2', version: '1.0.0' }, { capabilities, versionNegotiation: { mode: 'auto' } });
+  await client.connect(new TransportV2(new URL(url)));
+  return client;
+}
+
 /**
- * What every agent does: tools/list first, then calls. The SDK client then checks each result
- * against the tool's outputSchema, so every error must still reach the agent as a readable error.
+ * What every agent does: tools/list first, then calls. The SDK clients then check each result
+ * against the tool's outputSchema, so every error must still reach the agent as a readable error:
+ * SDK v1 on 2025-11-25, SDK v2 on 2026-07-28, on the same URL.
  */
-describe('an official SDK client that listed the tools first', () => {
+describe.each([
+  ['SDK v1 on 2025-11-25', 'v1'],
+  ['SDK v2 on 2026-07-28', 'v2'],
+] as const)('an official %s client that listed the tools first', (_name, sdk) => {
   let app: TestApp;
   let fake: FakeSaas;
   let provider: OAuthServerHandle;
   let upstream: TokenCheckedApi;
-  let client: Client;
+  let accessUrl: string;
+  let client: AnyClient;
   const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
 
   beforeAll(async () => {
@@ -36,7 +59,14 @@ describe('an official SDK client that listed the tools first', () => {
     });
     expect(configured.status).toBe(200);
     expect((await call('PUT', '/api/connectors/slack/settings', { baseUrl: upstream.url })).status).toBe(200);
-    client = await connectMcp((await call('POST', '/api/servers', { name: 'sdk clients' })).body.accessUrl);
+    accessUrl = (await call('POST', '/api/servers', { name: 'sdk clients' })).body.accessUrl;
+    if (sdk === 'v1') {
+      client = (await connectMcp(accessUrl)) as unknown as AnyClient;
+    } else {
+      const v2 = await connectV2(accessUrl);
+      expect(v2.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+      client = v2 as unknown as AnyClient;
+    }
     const { tools } = await client.listTools();
     expect(tools.filter((tool) => tool.outputSchema).map((tool) => tool.name)).toEqual(
       expect.arrayContaining(['get_connector_resources', 'get_action_details', 'execute_action']),
@@ -103,5 +133,78 @@ describe('an official SDK client that listed the tools first', () => {
     expect(created.structuredContent).toMatchObject({ status: expect.any(Number), workflowId: expect.any(String) });
     const credentials = await client.callTool({ name: 'get_credentials', arguments: {} });
     expect(credentials.structuredContent).toMatchObject({ count: expect.any(Number) });
+  });
+});
+
+/** 2026-07-28 has no server-to-client requests: URL elicitation is an input_required answer the client retries. */
+describe('URL elicitation on 2026-07-28 (SDK v2 client)', () => {
+  let app: TestApp;
+  let provider: OAuthServerHandle;
+  let upstream: TokenCheckedApi;
+  let accessUrl: string;
+  const clients: ClientV2[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    ({ provider, upstream } = await startOAuthUpstream(app, CLIENT_SECRET));
+    const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
+    await call('PUT', '/api/oauth-apps/slack', {
+      clientId: 'switchboard',
+      clientSecret: CLIENT_SECRET,
+      scopes: ['channels:read'],
+      redirectUris: ['https://client.example/done'],
+      authorizationUrl: provider.endpoints.authorization,
+      tokenUrl: provider.endpoints.token,
+      issuer: provider.issuer,
+    });
+    await call('PUT', '/api/connectors/slack/settings', { baseUrl: upstream.url, rateLimit: { requestsPerSecond: 1000, burst: 100 } });
+    accessUrl = (await call('POST', '/api/servers', { name: 'modern elicitation' })).body.accessUrl;
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await Promise.all([upstream?.close(), provider?.close()]);
+    await app?.close();
+  });
+
+  const conversationsList = { name: 'execute_action', arguments: { connectorId: 'slack', actionId: 'conversations_list' } };
+
+  it('gives a client without URL elicitation CREDENTIAL_NOT_FOUND with the link, as on 2025-11-25', async () => {
+    const plain = await connectV2(accessUrl);
+    clients.push(plain);
+    const result = await plain.callTool(conversationsList);
+    expect(toolError(result)).toMatchObject({
+      code: 'CREDENTIAL_NOT_FOUND',
+      details: { authorizationUrl: expect.stringContaining(provider.endpoints.authorization) },
+    });
+  });
+
+  it('asks for the link as input; the retry with the answer starts the run, which waits for the callback', async () => {
+    const client = new ClientV2(
+      { name: 'switchboard-tests-v2', version: '1.0.0' },
+      { capabilities: { elicitation: { url: {} } }, versionNegotiation: { mode: 'auto' } },
+    );
+    clients.push(client);
+    const elicited: Array<{ mode?: string; url?: string; message: string }> = [];
+    client.setRequestHandler('elicitation/create', async (request) => {
+      const params = request.params as { mode?: string; url?: string; message: string };
+      elicited.push(params);
+      // The user opens the link and approves while the retried call's run waits for them.
+      setTimeout(() => {
+        void provider
+          .authorize(params.url!, { accountId: 'user-1' })
+          .then((callback) => fetch(callback, { redirect: 'manual' }))
+          .then((landed) => landed.body?.cancel());
+      }, 500);
+      return { action: 'accept' };
+    });
+    await client.connect(new TransportV2(new URL(accessUrl)));
+    expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+
+    const result = await client.callTool(conversationsList, { timeout: 60_000 });
+    expect(elicited).toEqual([{ mode: 'url', url: expect.stringContaining(provider.endpoints.authorization), message: expect.stringContaining('Slack') }]);
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ status: 200, credentialId: expect.stringMatching(/^cred_/) });
+    // One run, one upstream call: the first round started nothing.
+    expect(upstream.seen).toHaveLength(1);
   });
 });
