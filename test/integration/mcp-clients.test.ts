@@ -118,6 +118,23 @@ describe.each([
     expect(toolError(result)).toMatchObject({ code: 'UPSTREAM_ERROR', details: { status: 422 } });
   });
 
+  it('keeps serving a 2025-06-18 client on the same URL', async () => {
+    const response = await fetch(accessUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'old', version: '1' } },
+      }),
+    });
+    const text = await response.text();
+    const answer = JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? text) as { result: { protocolVersion: string; capabilities: object } };
+    expect(answer.result.protocolVersion).toBe('2025-06-18');
+    expect(answer.result.capabilities).toMatchObject({ tools: {}, logging: {} });
+  });
+
   it('validates successful results against the output schemas it listed', async () => {
     const listed = await client.callTool({ name: 'list_connectors', arguments: {} });
     expect(listed.structuredContent).toMatchObject({ count: expect.any(Number) });
