@@ -1,5 +1,6 @@
 import {
   Client as ClientV2,
+  LOG_LEVEL_META_KEY,
   StreamableHTTPClientTransport as TransportV2,
   type ClientCapabilities as ClientCapabilitiesV2,
 } from '@modelcontextprotocol/client';
@@ -133,6 +134,21 @@ describe.each([
     const answer = JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? text) as { result: { protocolVersion: string; capabilities: object } };
     expect(answer.result.protocolVersion).toBe('2025-06-18');
     expect(answer.result.capabilities).toMatchObject({ tools: {}, logging: {} });
+  });
+
+  it.runIf(sdk === 'v2')('sends log messages from the run at the level a 2026-07-28 request names in _meta', async () => {
+    const v2 = client as unknown as ClientV2;
+    const messages: Array<{ level: string; data: unknown }> = [];
+    v2.setNotificationHandler('notifications/message', (notification) => {
+      messages.push(notification.params as { level: string; data: unknown });
+    });
+    const created = await v2.callTool({
+      name: 'execute_action',
+      arguments: { connectorId: 'github', actionId: 'issues_create', parameters: { owner: 'o', repo: 'r', title: 'logged' } },
+      _meta: { [LOG_LEVEL_META_KEY]: 'info' },
+    });
+    const { workflowId } = created.structuredContent as { workflowId: string };
+    expect(messages).toContainEqual({ level: 'info', logger: 'switchboard', data: { workflowId, message: 'The run finished' } });
   });
 
   it('validates successful results against the output schemas it listed', async () => {
