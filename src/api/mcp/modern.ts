@@ -76,7 +76,8 @@ export function modernMcp(tools: readonly ToolDefinition[], described: Tool[]) {
   return {
     /** Whether this request is 2025-era traffic (the SDK's own routing decision). */
     isLegacy(ctx: Context, body: unknown): Promise<boolean> {
-      return isLegacyRequest(webRequest(ctx, body), body, { maxRequestBodySize: MAX_BODY_BYTES });
+      // Given the parsed body, the SDK classifies from it and the headers; the Request needs none.
+      return isLegacyRequest(webRequest(ctx), body, { maxRequestBodySize: MAX_BODY_BYTES });
     },
     async serve(ctx: Context, body: unknown, context: RequestContext): Promise<void> {
       const authInfo = { token: 'switchboard', clientId: context.auth.serverId, scopes: [], extra: { switchboard: context } };
@@ -87,7 +88,7 @@ export function modernMcp(tools: readonly ToolDefinition[], described: Tool[]) {
 }
 
 /** The Koa request as a web Request; its body was already read and parsed (readJsonBody). */
-function webRequest(ctx: Context, body: unknown): Request {
+function webRequest(ctx: Context, body?: unknown): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(ctx.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
