@@ -76,24 +76,25 @@ export function modernMcp(tools: readonly ToolDefinition[], described: Tool[]) {
   return {
     /** Whether this request is 2025-era traffic (the SDK's own routing decision). */
     isLegacy(ctx: Context, body: unknown): Promise<boolean> {
-      // Given the parsed body, the SDK classifies from it and the headers; the Request needs none.
       return isLegacyRequest(webRequest(ctx), body, { maxRequestBodySize: MAX_BODY_BYTES });
     },
     async serve(ctx: Context, body: unknown, context: RequestContext): Promise<void> {
       const authInfo = { token: 'switchboard', clientId: context.auth.serverId, scopes: [], extra: { switchboard: context } };
-      ctx.body = await handler.fetch(webRequest(ctx, body), { parsedBody: body, authInfo });
+      ctx.body = await handler.fetch(webRequest(ctx), { parsedBody: body, authInfo });
     },
     close: () => handler.close(),
   };
 }
 
-/** The Koa request as a web Request; its body was already read and parsed (readJsonBody). */
-function webRequest(ctx: Context, body?: unknown): Request {
+/**
+ * The Koa request's method, URL and headers as a web Request, without a body: readJsonBody already
+ * read and parsed it, and the SDK, given parsedBody, reads nothing more (re-serializing it could
+ * even overflow the stack on the deeply nested bodies JSON.parse accepts).
+ */
+function webRequest(ctx: Context): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(ctx.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const url = `http://${ctx.get('host') || 'localhost'}${ctx.url}`;
-  const withBody = ctx.method === 'POST' && body !== undefined;
-  return new Request(url, { method: ctx.method, headers, ...(withBody ? { body: JSON.stringify(body) } : {}) });
+  return new Request(`http://${ctx.get('host') || 'localhost'}${ctx.url}`, { method: ctx.method, headers });
 }
