@@ -15,6 +15,22 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: z.url().optional(),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim().replace(/\/$/, ''))
+        .filter((origin) => origin.length > 0),
+    )
+    .pipe(
+      z.array(
+        z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
+          message: 'each entry must be an origin such as https://console.example.com (scheme, host, port; no path)',
+        }),
+      ),
+    ),
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: z.url().optional(),
   DATABASE_SCHEMA: z
@@ -71,6 +87,11 @@ export interface Config {
   host: string;
   /** Base URL clients reach the API at (MCP and OAuth callback URLs); unset: the bound address. */
   publicUrl?: string;
+  /**
+   * Browser origins besides PUBLIC_URL's that may call /mcp and /api (and get CORS answers);
+   * their host names are also accepted in the Host header.
+   */
+  allowedOrigins: string[];
   dataDir: string;
   database: { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string; schema?: string };
   temporal: {
@@ -139,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    allowedOrigins: e.ALLOWED_ORIGINS,
     dataDir: e.DATA_DIR,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) }

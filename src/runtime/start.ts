@@ -79,7 +79,8 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       });
       const running = worker.run();
       stack.push(async () => {
-        worker!.shutdown();
+        // Once: the process's signal handler (src/main.ts) is the one place that stops it.
+        if (worker!.getState() === 'RUNNING') worker!.shutdown();
         await running;
       });
       const cleanup = startStateCleanup({ db: database.db, logger, config });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InitializeRequestSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { InitializeRequestSchema, LoggingLevelSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from 'koa';
 import { getOwnSession, insertSession, type SessionOwner } from '../../db/repositories/mcpSessions.js';
 import type { ApiDependencies } from '../context.js';
@@ -26,10 +26,17 @@ export async function clientSession(
     await insertSession(deps.db, owner, { sessionId, protocolVersion, capabilities });
     // Node merges this into the transport's writeHead.
     ctx.res.setHeader('mcp-session-id', sessionId);
-    return { capabilities, protocolVersion };
+    return { capabilities, protocolVersion, sessionId };
   }
   const sessionId = ctx.get('mcp-session-id');
   if (ctx.method !== 'POST' || !sessionId || sessionId.length > 64) return undefined;
   const row = await getOwnSession(deps.db, owner, sessionId);
-  return row ? { capabilities: row.capabilities as ClientCapabilities, protocolVersion: row.protocol_version } : undefined;
+  if (!row) return undefined;
+  const logLevel = LoggingLevelSchema.safeParse(row.log_level);
+  return {
+    capabilities: row.capabilities as ClientCapabilities,
+    protocolVersion: row.protocol_version,
+    sessionId,
+    ...(logLevel.success ? { logLevel: logLevel.data } : {}),
+  };
 }
