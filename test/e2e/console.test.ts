@@ -4,6 +4,8 @@ import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
+import { startOAuthUpstream } from '../support/fixtures.js';
+import type { OAuthServerHandle } from '../support/oauthServer.js';
 import { api, connectMcp } from '../support/mcp.js';
 import { startRemoteMcpServer, type RemoteMcpServer } from '../support/remoteMcpServer.js';
 
@@ -15,6 +17,7 @@ describe('admin console', () => {
   let browser: TestBrowser;
   let page: Page;
   let client: Client | undefined;
+  let provider: OAuthServerHandle | undefined;
   const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
   /** Everything the page holds, markup and field values: no secret may be in it. */
   // Strings, not functions: they run in the browser, and this file is type-checked without the DOM library.
@@ -34,7 +37,7 @@ describe('admin console', () => {
   afterAll(async () => {
     await client?.close();
     await browser?.close();
-    await Promise.all([remote?.close(), fake?.close()]);
+    await Promise.all([remote?.close(), fake?.close(), provider?.close()]);
     await app?.close();
   });
 
@@ -188,6 +191,92 @@ describe('admin console', () => {
     await row.getByText(`token …${fake.token.slice(-6)}`).waitFor();
     expect(await domText()).not.toContain(fake.token);
     await browser.screenshot('09-credentials');
+  });
+
+  it('connects a key credential from the fields get_credential_metadata names, and shows it masked', async () => {
+    const password = 'bitbucket-app-password-9f3c2a';
+    await page.getByRole('button', { name: 'Connect credential' }).click();
+    const connect = dialog('Connect credential');
+    await connect.getByLabel('Connector').fill('bitbucket');
+    await connect.getByRole('button', { name: 'Next' }).click();
+    await connect.getByLabel('Authentication').selectOption('basic');
+    await connect.getByRole('button', { name: 'Save credential' }).click();
+    await connect.getByText('username is required').waitFor();
+    await connect.getByLabel(/^username/).fill('console-user');
+    await connect.getByLabel(/^password/).fill(password);
+    await connect.getByLabel('Name', { exact: true }).fill('Bitbucket bot');
+    await browser.screenshot('11-connect-key-credential');
+    await connect.getByRole('button', { name: 'Save credential' }).click();
+    await page.getByText('Credential saved').waitFor();
+    const row = page.getByRole('row', { name: /Bitbucket bot/ });
+    await row.getByText('active').waitFor();
+    await row.getByText(`password …${password.slice(-6)}`, { exact: false }).waitFor();
+    expect(await domText()).not.toContain(password);
+    const stored = (await call('GET', '/api/credentials?connectorId=bitbucket')).body.credentials;
+    expect(stored).toEqual([expect.objectContaining({ authenticationType: 'basic', name: 'Bitbucket bot', status: 'active' })]);
+  });
+
+  it('connects an OAuth credential, shows the result when the callback lands, and re-authorizes it in place', async () => {
+    let upstream;
+    ({ provider, upstream } = await startOAuthUpstream(app, 'console-client-secret-2d4f60'));
+    await upstream.close();
+    expect(
+      (
+        await call('PUT', '/api/oauth-apps/slack', {
+          clientId: 'switchboard',
+          clientSecret: 'console-client-secret-2d4f60',
+          scopes: ['channels:read'],
+          authorizationUrl: provider.endpoints.authorization,
+          tokenUrl: provider.endpoints.token,
+          issuer: provider.issuer,
+        })
+      ).status,
+    ).toBe(200);
+    /** The user's side: the popup the console opened, then the provider's login and consent, then our callback. */
+    const authorizeInPopup = async (button: string) => {
+      const popup = page.context().waitForEvent('page');
+      await page.getByRole('button', { name: button }).click();
+      await (await popup).close();
+      const link = await page.getByRole('link', { name: 'open it here' }).getAttribute('href');
+      const callback = await provider!.authorize(link!);
+      expect((await fetch(callback)).status).toBe(200);
+    };
+
+    await page.getByRole('button', { name: 'Connect credential' }).click();
+    const connect = dialog('Connect credential');
+    await connect.getByLabel('Connector').fill('slack');
+    await connect.getByRole('button', { name: 'Next' }).click();
+    await connect.getByLabel('Authentication').selectOption('oauth2');
+    await connect.getByLabel('Name', { exact: true }).fill('Slack via OAuth');
+    await authorizeInPopup('Authorize');
+    await connect.getByText('Connected: slack is ready to use.').waitFor();
+    await browser.screenshot('12-oauth-connected');
+    await connect.getByRole('button', { name: 'Close', exact: true }).last().click();
+    const row = page.getByRole('row', { name: /Slack via OAuth/ });
+    await row.getByText('active').waitFor();
+    const [credential] = (await call('GET', '/api/credentials?connectorId=slack')).body.credentials.filter(
+      (candidate: { name: string | null }) => candidate.name === 'Slack via OAuth',
+    );
+
+    // The provider revoked the grant: the credential needs the user again, with the reason shown.
+    await app.database.db
+      .updateTable('credentials')
+      .set({ status: 'needs_reauth', status_reason: 'invalid_grant: the refresh token was revoked' })
+      .where('id', '=', credential.credentialId)
+      .execute();
+    await nav('Runs').click();
+    await nav('Credentials').click();
+    await row.getByText('needs_reauth').waitFor();
+    await row.getByText('invalid_grant: the refresh token was revoked').waitFor();
+    await browser.screenshot('13-credential-needs-reauth');
+    await authorizeInPopup('Re-authorize Slack via OAuth');
+    await dialog('Re-authorize slack').getByText('Connected: slack is ready to use.').waitFor();
+    await page.keyboard.press('Escape');
+    await row.getByText('active').waitFor();
+    const after = (await call('GET', '/api/credentials?connectorId=slack')).body.credentials;
+    expect(after.filter((candidate: { name: string | null }) => candidate.name === 'Slack via OAuth')).toEqual([
+      expect.objectContaining({ credentialId: credential.credentialId, status: 'active' }),
+    ]);
   });
 
   it('deletes connectors one by one and in bulk, never the predefined ones', async () => {

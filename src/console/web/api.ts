@@ -134,3 +134,29 @@ export interface Run {
   startedAt: string;
   closedAt?: string;
 }
+
+export interface ConnectorListing {
+  id: string;
+  name: string;
+  category: string;
+  description: string;
+  authTypes: string[];
+  actionCount: number;
+  resourceCount: number;
+  origin: 'catalog' | 'custom' | 'remote-mcp';
+  enabled: boolean;
+}
+
+export interface CredentialMetadata {
+  connectorId: string;
+  requiresCredential: boolean;
+  authenticationTypes: Array<{ type: string; requiredFields?: Array<{ name: string; description: string }>; scopes?: string[] }>;
+  oauthApp?: { configured: boolean; callbackUrl: string };
+}
+
+/** What starting (or restarting) OAuth answers: where to send the user, and the credential it is for. */
+export interface OAuthStart {
+  credentialId: string;
+  authorizationUrl: string;
+  expiresAt: string;
+}

@@ -48,7 +48,7 @@ export const renderConnectors: Page = async (main, config) => {
         entry.needsConnection
           ? h(
               'a',
-              { href: '#/credentials', class: 'warning-link', title: entry.hint ?? 'OAuth connection missing' },
+              { href: `#/credentials/connect/${encodeURIComponent(entry.connectorId)}`, class: 'warning-link', title: entry.hint ?? 'OAuth connection missing' },
               h('span', { 'aria-hidden': 'true' }, '⚠'),
               h('span', { class: 'visually-hidden' }, `${entry.name} needs an OAuth connection: go to credentials`),
             )
