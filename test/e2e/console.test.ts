@@ -279,6 +279,99 @@ describe('admin console', () => {
     ]);
   });
 
+  it('browses the catalogue by category and search, with each action\'s parameters, and sets a rate limit', async () => {
+    await nav('Connectors').click();
+    await page.getByRole('navigation', { name: 'Connector pages' }).getByRole('link', { name: 'Catalogue' }).click();
+    await page.getByLabel('Category').selectOption('communication');
+    await page.getByLabel('Search').fill('slack');
+    await page.getByRole('status').getByText('1 connectors').waitFor();
+    await browser.screenshot('14-catalogue');
+    await page.getByRole('link', { name: 'Slack' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Slack' }).waitFor();
+    await page.getByLabel('Find an action').fill('chat_postMessage');
+    await page.getByText('chat_postMessage', { exact: true }).click();
+    await page.getByRole('table', { name: 'Parameters of chat_postMessage' }).getByRole('rowheader', { name: 'channel' }).waitFor();
+    await page.getByLabel('Requests per second').fill('7');
+    await page.getByLabel('Burst').fill('3');
+    await browser.screenshot('15-connector-detail');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved').waitFor();
+    expect((await call('GET', '/api/connectors/slack')).body.settings).toMatchObject({ baseUrl: fake.url, enabled: true, rateLimit: { requestsPerSecond: 7, burst: 3 } });
+  });
+
+  it('imports an OpenAPI document, edits, disables and deletes the custom connector', async () => {
+    const document = [
+      'openapi: 3.0.3',
+      'info: { title: Console Pets, version: "1.0" }',
+      'paths:',
+      '  /pets:',
+      '    get:',
+      '      operationId: listPets',
+      '      summary: List pets',
+      '      parameters: [{ name: limit, in: query, schema: { type: integer }, description: How many pets }]',
+      '      responses: { "200": { description: ok } }',
+    ].join('\n');
+    await nav('Connectors').click();
+    await page.getByRole('link', { name: 'Catalogue' }).click();
+    await page.getByRole('button', { name: 'Import an OpenAPI document' }).click();
+    const importing = dialog('Import OpenAPI document');
+    await importing.getByLabel('Or paste the document').fill('openapi: [not, a, document');
+    await importing.getByRole('button', { name: 'Import' }).click();
+    await importing.getByRole('alert').filter({ hasText: /./ }).waitFor();
+    await importing.getByLabel('Or paste the document').fill('');
+    await importing.getByLabel('File').setInputFiles({ name: 'pets.yaml', mimeType: 'application/yaml', buffer: Buffer.from(document) });
+    await importing.getByRole('textbox', { name: /^Id/ }).fill('console-pets');
+    await importing.getByRole('textbox', { name: /^Base URL/ }).fill('https://pets.example.com/v1');
+    await browser.screenshot('16-import-openapi');
+    await importing.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Console Pets' }).waitFor();
+    await page.getByText('Imported Console Pets with 1 actions').waitFor();
+    await page.getByText('listPets', { exact: true }).click();
+    await page.getByRole('rowheader', { name: 'limit' }).waitFor();
+
+    await page.getByRole('button', { name: 'Edit Console Pets' }).click();
+    const edit = dialog('Edit Console Pets');
+    const definition = JSON.parse(await edit.getByLabel('Definition (JSON)').inputValue());
+    await edit.getByLabel('Definition (JSON)').fill(JSON.stringify({ ...definition, name: 'Console Pets v2' }));
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Console Pets v2' }).waitFor();
+
+    await page.getByLabel('Enabled for this account').uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await dialog('Disable connector').getByRole('button', { name: 'Disable' }).click();
+    await page.getByText('Settings saved').waitFor();
+    await page.getByText('disabled', { exact: true }).waitFor();
+    expect((await call('GET', '/api/connectors/console-pets')).body.settings.enabled).toBe(false);
+
+    await page.getByRole('button', { name: 'Delete Console Pets v2' }).click();
+    await dialog('Delete connector').getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Connector deleted').waitFor();
+    await page.getByLabel('Search').waitFor();
+    expect((await call('GET', '/api/connectors/console-pets')).status).toBe(404);
+  });
+
+  it('registers an OAuth app, showing the callback URL to register and only the secret\'s hint', async () => {
+    const secret = 'github-client-secret-77ab41';
+    await page.getByRole('navigation', { name: 'Connector pages' }).getByRole('link', { name: 'OAuth apps' }).click();
+    await page.getByRole('rowheader', { name: 'slack' }).waitFor();
+    await page.getByRole('button', { name: 'Add OAuth app' }).click();
+    const form = dialog('Add OAuth app');
+    await form.getByLabel('Connector').fill('github');
+    await form.getByLabel('Connector').blur();
+    await form.getByText(`${app.apiUrl}/oauth/callback`).waitFor();
+    await form.getByLabel('Client id').fill('Iv1.console');
+    await form.getByLabel(/^Client secret/).fill(secret);
+    await form.getByLabel('Scopes').fill('repo read:user');
+    await form.getByLabel('Redirect URIs').fill('https://agent.example.com/done');
+    await browser.screenshot('17-oauth-app');
+    await form.getByRole('button', { name: 'Save OAuth app' }).click();
+    const row = page.getByRole('row', { name: /github/ });
+    await row.getByText('repo read:user').waitFor();
+    await row.getByText(`…${secret.slice(-6)}`).waitFor();
+    expect(await domText()).not.toContain(secret);
+    expect((await call('GET', '/api/oauth-apps/github')).body).toMatchObject({ clientId: 'Iv1.console', scopes: ['repo', 'read:user'], redirectUris: ['https://agent.example.com/done'] });
+  });
+
   it('deletes connectors one by one and in bulk, never the predefined ones', async () => {
     expect((await call('POST', '/api/mcp-connectors', { name: 'Second', url: remote.url })).status).toBe(201);
     expect((await call('POST', '/api/mcp-connectors', { name: 'Third', url: remote.url })).status).toBe(201);

@@ -2,6 +2,7 @@ import { api, errorText, type McpConnector, type OAuthEntry } from '../api.js';
 import { announce, badge, button, confirmDialog, formatDate, h, pageHeader, replace } from '../dom.js';
 import type { Page } from '../main.js';
 import { openConnectorForm, openTestDialog } from './connectorDialogs.js';
+import { connectorTabs } from './connectorTabs.js';
 
 /** Connectors: predefined OAuth entries pinned on top, then the account's own remote MCP servers. */
 export const renderConnectors: Page = async (main, config) => {
@@ -102,7 +103,8 @@ export const renderConnectors: Page = async (main, config) => {
         bulkDelete,
         button('Add', () => openConnectorForm({ takenNames, onSaved: reload }), { tone: 'primary', ariaLabel: 'Add connector' }),
       ),
-      h(
+      connectorTabs(''),
+      h('div', { class: 'table-scroll' }, h(
         'table',
         { class: 'table' },
         h('caption', { class: 'visually-hidden' }, 'Connectors'),
@@ -118,7 +120,7 @@ export const renderConnectors: Page = async (main, config) => {
           ),
         ),
         h('tbody', {}, pinnedRows, ownRows),
-      ),
+      )),
       connectors.length === 0 ? h('p', { class: 'empty' }, 'No connectors') : null,
     ),
   );
