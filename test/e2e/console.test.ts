@@ -163,6 +163,49 @@ describe('admin console', () => {
     await browser.screenshot('07-server-connectors-tab');
   });
 
+  it('edits a server (name, description, expiry, restrictions), truncates long names, and rotates the token after a confirmation', async () => {
+    const longName = 'x'.repeat(100);
+    expect((await call('POST', '/api/servers', { name: longName })).status).toBe(201);
+    await nav('Servers').click();
+    const long = page.getByRole('link', { name: longName, exact: true });
+    expect(await long.getAttribute('title')).toBe(longName);
+    // Cut to one line inside its column (the full name is in the tooltip), and the page does not scroll sideways.
+    expect((await long.boundingBox())!.width).toBeLessThan(320);
+    expect((await long.boundingBox())!.height).toBeLessThan(30);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+
+    await page.getByRole('button', { name: 'Edit Console agent' }).click();
+    const edit = dialog('Edit Server');
+    expect(await edit.getByLabel('Actions: ids').inputValue()).toBe('github:issues_create');
+    await edit.getByRole('textbox', { name: 'Name', exact: true }).fill('Console agent (edited)');
+    await edit.getByLabel('Description').fill('Edited from the console');
+    await edit.getByLabel(/^Token lifetime/).fill('30');
+    await edit.getByLabel('Connectors: mode').selectOption('allowlist');
+    await edit.getByLabel('Connectors: ids').fill('slack, github');
+    await browser.screenshot('18-edit-server');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Console agent (edited) saved').waitFor();
+    await page.getByRole('link', { name: 'Console agent (edited)', exact: true }).waitFor();
+    expect((await call('GET', `/api/servers/${serverId}`)).body).toMatchObject({
+      name: 'Console agent (edited)',
+      description: 'Edited from the console',
+      tokenExpiresInDays: 30,
+      restrictions: { connectors: { mode: 'allowlist', ids: ['slack', 'github'] }, actions: { mode: 'blocklist', ids: ['github:issues_create'] } },
+    });
+
+    await page.getByRole('button', { name: 'Rotate token of Console agent (edited)' }).click();
+    await dialog('Rotate token').getByRole('button', { name: 'Cancel' }).click();
+    const rotated = page.waitForResponse((response) => response.url().endsWith('/rotate-token'));
+    await page.getByRole('button', { name: 'Rotate token of Console agent (edited)' }).click();
+    await dialog('Rotate token').getByText('Clients using the old URL stop working at once', { exact: false }).waitFor();
+    await dialog('Rotate token').getByRole('button', { name: 'Rotate token' }).click();
+    const { accessToken } = (await (await rotated).json()) as { accessToken: string };
+    await dialog('Token rotated').getByText(`••••••${accessToken.slice(-6)}`).first().waitFor();
+    expect(await domText()).not.toContain(accessToken);
+    await dialog('Token rotated').getByRole('button', { name: 'Done' }).click();
+    await browser.screenshot('19-servers');
+  });
+
   it('shows a run after an execute_action, with a link to the Temporal UI', async () => {
     const agent = await call('POST', '/api/servers', { name: 'slack agent' });
     client = await connectMcp(agent.body.accessUrl);
