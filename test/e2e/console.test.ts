@@ -227,6 +227,39 @@ describe('admin console', () => {
     await browser.screenshot('08-runs');
   });
 
+  it('filters runs and opens a failed one: input ids, the error with its details, and the Temporal UI link', async () => {
+    fake.fail({ path: '/chat.postMessage', status: 400, body: { ok: false, error: 'invalid_blocks' }, times: 1 });
+    const failed = await client!.callTool({
+      name: 'execute_action',
+      arguments: { connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'secret words not in the memo' } },
+    });
+    expect(failed.isError).toBe(true);
+
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByLabel('Connector').fill('slack');
+    await page.getByLabel('Connector').press('Enter');
+    const row = page.getByRole('row', { name: /chat_postMessage/ });
+    await expect.poll(async () => (await row.count()) === 1 || (await page.getByRole('button', { name: 'Refresh' }).click(), false), { timeout: 20_000 }).toBe(true);
+    await row.getByText('failed').waitFor();
+    await page.getByLabel('User').fill('someone-else');
+    await page.getByLabel('User').press('Enter');
+    await page.getByText('No runs').waitFor();
+    await page.getByLabel('User').fill('');
+    await page.getByLabel('User').press('Enter');
+    await browser.screenshot('20-runs-filtered');
+
+    await row.getByRole('link', { name: 'chat_postMessage' }).click();
+    await page.getByRole('heading', { level: 1, name: 'slack · chat_postMessage' }).waitFor();
+    await page.getByRole('alert').getByText('UPSTREAM_ERROR').waitFor();
+    await page.getByText('invalid_blocks').first().waitFor();
+    const detail = await page.locator('main').innerText();
+    expect(detail).toContain('"connectorId": "slack"');
+    expect(detail).not.toContain('secret words not in the memo');
+    const temporal = await page.getByRole('link', { name: /in the Temporal UI/ }).first().getAttribute('href');
+    expect(temporal).toMatch(new RegExp(`^${app.config.temporal.uiUrl}/namespaces/default/workflows/`));
+    await browser.screenshot('21-run-failed');
+  });
+
   it('lists credentials with their last 6 characters only', async () => {
     await nav('Credentials').click();
     const row = page.getByRole('row', { name: /slack/ });

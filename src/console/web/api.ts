@@ -214,3 +214,12 @@ export interface OAuthApp {
   callbackUrl: string;
   updatedAt: string;
 }
+
+/** GET /api/runs/:id: the summary, the input memo (ids, no parameters), a plan's steps, the result or error. */
+export interface RunDetail extends Run {
+  input?: Record<string, unknown>;
+  steps?: unknown[];
+  result?: unknown;
+  error?: { code: string; message: string; details?: unknown };
+  [field: string]: unknown;
+}

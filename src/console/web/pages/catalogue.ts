@@ -67,7 +67,7 @@ export const renderCatalogue: Page = async (main, config) => {
       pageHeader(
         'Connectors',
         'The catalogue and your custom REST connectors: what agents can call, and how it is set up for this account',
-        button('Import OpenAPI', () => openImportDialog({ onSaved: reload }), { ariaLabel: 'Import an OpenAPI document' }),
+        button('Import OpenAPI', () => openImportDialog(), { ariaLabel: 'Import an OpenAPI document' }),
         button('Create', () => openCustomConnectorEditor({ onSaved: reload }), { tone: 'primary', ariaLabel: 'Create a custom connector' }),
       ),
       connectorTabs('catalogue'),

@@ -34,7 +34,7 @@ function definitionOf(detail: ConnectorDetail) {
 }
 
 /** Import a custom connector from an OpenAPI 3 / Swagger 2 document, chosen as a file or pasted. */
-export function openImportDialog(options: { onSaved: () => void }) {
+export function openImportDialog() {
   const handle = openDialog({ title: 'Import OpenAPI document', description: 'OpenAPI 3 or Swagger 2, JSON or YAML. External $refs are refused.', wide: true });
   const file = field('File', h('input', { type: 'file', name: 'file', accept: '.json,.yaml,.yml,application/json,application/yaml' }));
   const text = field('Or paste the document', h('textarea', { name: 'document', class: 'code', rows: 10, spellcheck: false }));
@@ -60,7 +60,7 @@ export function openImportDialog(options: { onSaved: () => void }) {
       });
       announce(`Imported ${created.name} with ${created.actions.length} actions`);
       handle.close();
-      options.onSaved();
+      // Straight to the new connector's page (which loads it afresh) rather than redrawing the list under it.
       location.hash = `#/connectors/catalogue/${encodeURIComponent(created.id)}`;
     } catch (error) {
       failure.textContent = errorText(error);
