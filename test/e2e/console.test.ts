@@ -448,6 +448,42 @@ describe('admin console', () => {
     expect((await call('GET', '/api/oauth-apps/github')).body).toMatchObject({ clientId: 'Iv1.console', scopes: ['repo', 'read:user'], redirectUris: ['https://agent.example.com/done'] });
   });
 
+  it('holds up at 375 px and 1440 px: no page-wide sideways scroll, tables scroll inside their card', async () => {
+    const pages = [
+      { name: 'connectors', hash: '#/connectors', heading: 'Connectors' },
+      { name: 'catalogue', hash: '#/connectors/catalogue', heading: 'Connectors' },
+      { name: 'connector', hash: '#/connectors/catalogue/slack', heading: 'Slack' },
+      { name: 'oauth-apps', hash: '#/connectors/oauth-apps', heading: 'Connectors' },
+      { name: 'servers', hash: '#/servers', heading: 'Servers' },
+      { name: 'server', hash: `#/servers/${serverId}/overview`, heading: 'Console agent (edited)' },
+      { name: 'credentials', hash: '#/credentials', heading: 'Credentials' },
+      { name: 'runs', hash: '#/runs', heading: 'Runs' },
+    ];
+    const [run] = (await call('GET', '/api/runs?status=failed')).body.runs;
+    pages.push({ name: 'run', hash: `#/runs/${run.runId}`, heading: 'slack · chat_postMessage' });
+    for (const width of [375, 1440]) {
+      await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+      for (const { name, hash, heading } of pages) {
+        await page.goto(`${app.apiUrl}/console/${hash}`);
+        await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+        await page.getByText('Loading…').waitFor({ state: 'detached' });
+        await browser.screenshot(`${width}-${name}`);
+        // What sticks out past the right edge (none may), named by tag and class.
+        const overflow = await page.evaluate(
+          "[...document.querySelectorAll('body *')].filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1 && !element.closest('.table-scroll *, dialog:not([open])')).map((element) => `${element.tagName}.${element.className}`).slice(0, 5)",
+        );
+        expect({ width, name, overflow }).toEqual({ width, name, overflow: [] });
+        expect(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')).toBe(0);
+      }
+    }
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(`${app.apiUrl}/console/#/servers`);
+    // The table is wider than a phone: it scrolls inside its card, whose edge stays on screen.
+    await page.getByRole('heading', { level: 1, name: 'Servers' }).waitFor();
+    expect(await page.evaluate("(() => { const element = document.querySelector('.table-scroll'); return element.scrollWidth > element.clientWidth && element.getBoundingClientRect().right <= window.innerWidth; })()")).toBe(true);
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   it('deletes connectors one by one and in bulk, never the predefined ones', async () => {
     expect((await call('POST', '/api/mcp-connectors', { name: 'Second', url: remote.url })).status).toBe(201);
     expect((await call('POST', '/api/mcp-connectors', { name: 'Third', url: remote.url })).status).toBe(201);

@@ -49,7 +49,7 @@ export const renderCatalogue: Page = async (main, config) => {
           h('td', {}, row.authTypes.join(', ')),
           h('td', {}, String(row.actionCount)),
           h('td', {}, row.enabled ? badge('enabled', 'success') : badge('disabled', 'danger')),
-          h('td', { class: 'description-cell', title: row.description }, row.description),
+          h('td', {}, h('div', { class: 'description-cell', title: row.description }, row.description)),
         ),
       ),
     );
