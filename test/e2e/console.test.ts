@@ -241,6 +241,12 @@ describe('admin console', () => {
     const row = page.getByRole('row', { name: /chat_postMessage/ });
     await expect.poll(async () => (await row.count()) === 1 || (await page.getByRole('button', { name: 'Refresh' }).click(), false), { timeout: 20_000 }).toBe(true);
     await row.getByText('failed').waitFor();
+    await page.getByRole('searchbox', { name: 'Action' }).fill('chat_postMessage');
+    await page.getByRole('combobox', { name: 'Server' }).selectOption({ label: 'slack agent' });
+    await row.getByText('failed').waitFor();
+    await page.getByRole('combobox', { name: 'Server' }).selectOption('api');
+    await page.getByText('No runs').waitFor();
+    await page.getByRole('combobox', { name: 'Server' }).selectOption('');
     await page.getByLabel('User').fill('someone-else');
     await page.getByLabel('User').press('Enter');
     await page.getByText('No runs').waitFor();

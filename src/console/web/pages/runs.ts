@@ -1,4 +1,4 @@
-import { api, errorText, type ConsoleConfig, type Run } from '../api.js';
+import { api, errorText, type ConsoleConfig, type Run, type Server } from '../api.js';
 import { announce, badge, button, field, formatDate, h, pageHeader, replace } from '../dom.js';
 import type { Page } from '../main.js';
 
@@ -24,12 +24,19 @@ export function duration(run: Run): string {
 export const temporalLink = (config: ConsoleConfig, run: Run) =>
   `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows/${encodeURIComponent(run.workflowId)}`;
 
-/** Recent runs from Temporal visibility, filtered by connector, user, kind and status, refreshed while the page is open. */
+/** Recent runs from Temporal visibility, filtered by connector, action, server, user, kind and status, refreshed while the page is open. */
 export const renderRuns: Page = async (main, config) => {
   const status = field('Status', h('select', { name: 'status' }, h('option', { value: '' }, 'All'), STATUSES.map((value) => h('option', { value }, value))));
   const kind = field('Kind', h('select', { name: 'kind' }, h('option', { value: '' }, 'Actions and plans'), h('option', { value: 'action' }, 'Actions'), h('option', { value: 'plan' }, 'Plans')));
   const connector = field('Connector', h('input', { type: 'search', name: 'connectorId', autocomplete: 'off', spellcheck: false, placeholder: 'e.g. slack' }));
   const user = field('User', h('input', { type: 'search', name: 'userId', autocomplete: 'off', spellcheck: false, placeholder: 'user id' }));
+  const action = field('Action', h('input', { type: 'search', name: 'actionId', autocomplete: 'off', spellcheck: false, placeholder: 'e.g. chat_postMessage' }));
+  // Servers are listed for operators and admins; a user key filters without the list.
+  const { servers } = await api<{ servers: Server[] }>('GET', '/api/servers').catch(() => ({ servers: [] as Server[] }));
+  const server = field(
+    'Server',
+    h('select', { name: 'serverId' }, h('option', { value: '' }, 'All servers'), h('option', { value: 'api' }, 'REST API (no server)'), servers.map((row) => h('option', { value: row.serverId }, row.name))),
+  );
   const tbody = h('tbody');
   const empty = h('p', { class: 'empty', hidden: true }, 'No runs');
   const more = button('Load more', () => void load(true));
@@ -72,7 +79,7 @@ export const renderRuns: Page = async (main, config) => {
 
   async function load(append: boolean) {
     const query = new URLSearchParams({ pageSize: String(PAGE_SIZE) });
-    for (const filter of [status, kind, connector, user]) if (filter.input.value.trim()) query.set(filter.input.name, filter.input.value.trim());
+    for (const filter of [status, kind, connector, action, server, user]) if (filter.input.value.trim()) query.set(filter.input.name, filter.input.value.trim());
     if (append && nextPageToken) query.set('pageToken', nextPageToken);
     const page = await api<{ runs: Run[]; nextPageToken?: string }>('GET', `/api/runs?${query}`);
     nextPageToken = page.nextPageToken;
@@ -91,11 +98,11 @@ export const renderRuns: Page = async (main, config) => {
 
   const reload = () =>
     void load(false).then(
-      () => [connector, user].forEach((filter) => filter.setError(undefined)),
-      (error: unknown) => [connector, user].find((filter) => filter.input.value.trim())?.setError(errorText(error)) ?? announce(errorText(error), 'error'),
+      () => [connector, action, user].forEach((filter) => filter.setError(undefined)),
+      (error: unknown) => [connector, action, user].find((filter) => filter.input.value.trim())?.setError(errorText(error)) ?? announce(errorText(error), 'error'),
     );
-  for (const filter of [status, kind]) filter.input.addEventListener('change', reload);
-  for (const filter of [connector, user]) filter.input.addEventListener('change', reload);
+  for (const filter of [status, kind, server]) filter.input.addEventListener('change', reload);
+  for (const filter of [connector, action, user]) filter.input.addEventListener('change', reload);
   replace(
     main,
     h(
@@ -106,7 +113,7 @@ export const renderRuns: Page = async (main, config) => {
         'Recent actions and plans run by this account, newest first',
         button('Refresh', reload),
       ),
-      h('div', { class: 'filters', role: 'search' }, connector.element, user.element, kind.element, status.element),
+      h('div', { class: 'filters', role: 'search' }, connector.element, action.element, server.element, user.element, kind.element, status.element),
       h('div', { class: 'table-scroll' }, h(
         'table',
         { class: 'table' },
