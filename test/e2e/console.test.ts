@@ -346,6 +346,16 @@ describe('admin console', () => {
       .set({ status: 'needs_reauth', status_reason: 'invalid_grant: the refresh token was revoked' })
       .where('id', '=', credential.credentialId)
       .execute();
+    // Re-authorizing reuses a link still open, so a double click starts one handshake; key credentials and unknown ids are refused.
+    const reauthorize = (id: string) => call('POST', `/api/credentials/${id}/reauthorize`);
+    const [first, second] = [await reauthorize(credential.credentialId), await reauthorize(credential.credentialId)];
+    expect(first.status).toBe(200);
+    expect(second.body.authorizationUrl).toBe(first.body.authorizationUrl);
+    const [bitbucket] = (await call('GET', '/api/credentials?connectorId=bitbucket')).body.credentials;
+    expect(await reauthorize(bitbucket.credentialId)).toMatchObject({ status: 400, body: { error: { code: 'INVALID_REQUEST' } } });
+    expect((await reauthorize('cred_unknown')).status).toBe(404);
+    expect((await call('GET', '/api/credentials/metadata?connectorId=no-such-connector')).status).toBe(404);
+    expect((await call('GET', '/api/credentials/metadata')).body.error.code).toBe('INVALID_REQUEST');
     await nav('Runs').click();
     await nav('Credentials').click();
     await row.getByText('needs_reauth').waitFor();
