@@ -163,6 +163,7 @@ interface Assignable {
   detail: string;
   body: { mcpConnectorId: string } | { oauthMcp: string };
   warning?: string;
+  connectorId?: string;
 }
 
 async function connectorsTab(server: Server) {
@@ -178,6 +179,7 @@ async function connectorsTab(server: Server) {
       name: entry.name,
       detail: 'OAuth',
       body: { oauthMcp: entry.id },
+      connectorId: entry.connectorId,
       ...(entry.needsConnection ? { warning: `${entry.name} is not connected for you yet.` } : {}),
     })),
     ...connectors
@@ -218,7 +220,7 @@ async function connectorsTab(server: Server) {
       'li',
       {},
       h('label', { class: 'checkbox' }, box, ' ', h('strong', {}, item.name), ' ', h('span', { class: 'muted small' }, item.detail)),
-      item.warning ? h('p', { class: 'warning small' }, '⚠ ', item.warning, ' ', h('a', { href: '#/credentials' }, 'Go to credentials →')) : null,
+      item.warning ? h('p', { class: 'warning small' }, '⚠ ', item.warning, ' ', h('a', { href: `#/credentials/connect/${encodeURIComponent(item.connectorId ?? '')}` }, 'Connect it →')) : null,
     );
   });
   return h('fieldset', { class: 'assignments' }, h('legend', {}, 'Connected systems and services'), note, h('ul', { class: 'plain-list' }, items));
