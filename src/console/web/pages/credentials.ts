@@ -50,14 +50,14 @@ export const renderCredentials: Page = async (main, config, params) => {
       'tr',
       {},
       h('th', { scope: 'row', class: 'truncate', title: credential.connectorId }, credential.connectorId),
-      h('td', { class: 'truncate', title: credential.name ?? credential.credentialId }, credential.name ?? h('span', { class: 'muted' }, credential.credentialId)),
-      h('td', {}, credential.authenticationType),
       h(
         'td',
         {},
         badge(credential.status, STATUS_TONE[credential.status] ?? 'neutral'),
-        credential.statusReason ? h('div', { class: 'muted small break' }, credential.statusReason) : null,
+        credential.statusReason ? h('div', { class: 'muted small break status-reason' }, credential.statusReason) : null,
       ),
+      h('td', { class: 'truncate', title: credential.name ?? credential.credentialId }, credential.name ?? h('span', { class: 'muted' }, credential.credentialId)),
+      h('td', {}, credential.authenticationType),
       h('td', {}, h('code', {}, hintText(credential.hints))),
       h('td', {}, formatDate(credential.expiresAt)),
       h('td', {}, formatDate(credential.createdAt)),
@@ -87,7 +87,7 @@ export const renderCredentials: Page = async (main, config, params) => {
         ? h('div', { class: 'table-scroll' }, h(
             'table',
             { class: 'table' },
-            h('thead', {}, h('tr', {}, ...['Connector', 'Name', 'Type', 'Status', 'Secret', 'Expires', 'Created'].map((title) => h('th', { scope: 'col' }, title)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+            h('thead', {}, h('tr', {}, ...['Connector', 'Status', 'Name', 'Type', 'Secret', 'Expires', 'Created'].map((title) => h('th', { scope: 'col' }, title)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
             h('tbody', {}, rows),
           ))
         : h('p', { class: 'empty' }, 'No credentials'),
