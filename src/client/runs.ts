@@ -209,6 +209,8 @@ export async function listRuns(deps: RunDeps, auth: RunCaller, query: ListRunsQu
     `${searchAttributes.accountId.name} = ${quote(auth.accountId)}`,
     ...(userId ? [`${searchAttributes.userId.name} = ${quote(userId)}`] : []),
     ...(query.connectorId ? [`${searchAttributes.connectorId.name} = ${quote(query.connectorId)}`] : []),
+    ...(query.actionId ? [`${searchAttributes.actionId.name} = ${quote(query.actionId)}`] : []),
+    ...(query.serverId ? [`${searchAttributes.serverId.name} = ${quote(query.serverId)}`] : []),
     ...(query.kind ? [`${searchAttributes.runKind.name} = ${quote(query.kind)}`] : []),
     ...(query.status ? [`ExecutionStatus = ${quote(QUERY_STATUS[query.status])}`] : []),
     ...(query.startedAfter ? [`StartTime >= ${quote(new Date(query.startedAfter).toISOString())}`] : []),
