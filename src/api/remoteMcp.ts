@@ -2,12 +2,13 @@ import { listRemoteTools } from '../activities/execution/remoteMcp.js';
 import { listConnectors, resolveConnector, summarize, type Connector, type ConnectorListing } from '../connectors/registry.js';
 import { cacheMcpTools } from '../db/repositories/mcpConnectors.js';
 import type { CachedTool, McpConnectorRow } from '../db/tables/mcpConnectors.js';
-import { ForbiddenError, SwitchboardError } from '../errors.js';
+import { SwitchboardError } from '../errors.js';
 import { serverScope } from '../mcpConnectors/assignments.js';
-import { isRemoteMcpConnectorId, remoteMcpConnector } from '../mcpConnectors/connector.js';
+import { remoteMcpConnector } from '../mcpConnectors/connector.js';
 import { connectionHint, oauthMcpEntry, type OAuthMcpEntry } from '../mcpConnectors/oauthEntries.js';
 import type { TestMcpConnectorInput, TestMcpConnectorResponse } from '../mcpConnectors/schemas.js';
 import { findMcpConnector, oauthMcpStatus } from '../mcpConnectors/service.js';
+import { authorizeConnectorUse } from '../policy/use.js';
 import { resolveEndpoint } from '../mcpConnectors/variables.js';
 import type { ApiDependencies, AuthContext } from './context.js';
 import type { ToolContext } from './mcp/tool.js';
@@ -59,9 +60,7 @@ export async function testMcpConnector(
 export async function assignedConnector(context: ToolContext, connectorId: string): Promise<Connector> {
   const { deps, auth } = context;
   const scope = await serverScope(deps.db, auth, context.server.id);
-  if (scope ? !scope.connectorIds.has(connectorId) : isRemoteMcpConnectorId(connectorId)) {
-    throw new ForbiddenError(`Connector "${connectorId}" is not assigned to this server`, { connectorId });
-  }
+  authorizeConnectorUse({ server: context.server, userId: auth.userId, connectorId, assignedConnectorIds: scope?.connectorIds });
   const connector = await resolveConnector(deps.db, auth.accountId, connectorId);
   if (connector.origin !== 'remote-mcp' || connector.remoteMcp?.cachedAt) return connector;
   const row = await findMcpConnector(deps.db, auth.accountId, connector.remoteMcp!.mcpConnectorId);

@@ -21,17 +21,26 @@ export interface ServerUse {
  * connector and every action.
  */
 export function authorizeServerUse(use: ServerUse): void {
-  const { server, connectorId } = use;
-  if (!userAllowed(server.restrictions, use.userId)) {
-    throw new ForbiddenError('This user may not use this server', { userId: use.userId });
+  authorizeConnectorUse(use);
+  authorizeActions(use.server, use.connectorId, use.actionIds);
+}
+
+/** The connector half of authorizeServerUse, for tools that learn the action later. */
+export function authorizeConnectorUse({ server, userId, connectorId, assignedConnectorIds }: Omit<ServerUse, 'actionIds'>): void {
+  if (!userAllowed(server.restrictions, userId)) {
+    throw new ForbiddenError('This user may not use this server', { userId });
   }
-  if (use.assignedConnectorIds ? !use.assignedConnectorIds.has(connectorId) : isRemoteMcpConnectorId(connectorId)) {
+  if (assignedConnectorIds ? !assignedConnectorIds.has(connectorId) : isRemoteMcpConnectorId(connectorId)) {
     throw new ForbiddenError(`Connector "${connectorId}" is not assigned to this server`, { connectorId });
   }
   if (!connectorAllowed(server.restrictions, connectorId)) {
     throw new ForbiddenError(`Connector "${connectorId}" is not available on this server`, { connectorId });
   }
-  for (const actionId of use.actionIds) {
+}
+
+/** The action half of authorizeServerUse. */
+export function authorizeActions(server: ServerUse['server'], connectorId: string, actionIds: readonly string[]): void {
+  for (const actionId of actionIds) {
     if (!actionAllowed(server.restrictions, connectorId, actionId)) {
       throw new ForbiddenError(`Action "${actionId}" is not available on this server`, { connectorId, actionId });
     }

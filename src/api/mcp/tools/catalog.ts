@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { findAction, type Connector } from '../../../connectors/registry.js';
 import type { ActionParameter } from '../../../connectors/schema.js';
 import { pageOf, searchConnectors } from '../../../connectors/search.js';
-import { ConnectorNotFoundError, ForbiddenError } from '../../../errors.js';
+import { ConnectorNotFoundError } from '../../../errors.js';
+import { authorizeActions } from '../../../policy/use.js';
 import { actionAllowed, connectorAllowed } from '../../../servers/restrictions.js';
 import { assignedConnector, assignedListings } from '../../remoteMcp.js';
 import { getActionDetailsInput, getConnectorResourcesInput, listConnectorsInput } from '../toolInputs.js';
@@ -10,20 +11,15 @@ import { defineTool, type ToolContext } from '../tool.js';
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
-/** A connector this server may use: its assignments, restrictions and the account's enabled switch all apply. */
+/** A connector this server may use (src/policy/use.ts), and the account's enabled switch. */
 export async function usableConnector(context: ToolContext, connectorId: string): Promise<Connector> {
   const connector = await assignedConnector(context, connectorId);
   if (!connector.settings.enabled) throw new ConnectorNotFoundError(connectorId);
-  if (!connectorAllowed(context.server.restrictions, connector.id)) {
-    throw new ForbiddenError(`Connector "${connectorId}" is not available on this server`, { connectorId });
-  }
   return connector;
 }
 
 export function assertActionAllowed(context: ToolContext, connectorId: string, actionId: string): void {
-  if (!actionAllowed(context.server.restrictions, connectorId, actionId)) {
-    throw new ForbiddenError(`Action "${actionId}" is not available on this server`, { connectorId, actionId });
-  }
+  authorizeActions(context.server, connectorId, [actionId]);
 }
 
 const connectorListing = z.object({
