@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActionResult, ExecuteActionInput } from '../activities/index.js';
+import type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
 import { validateActionParameters } from '../connectors/parameters.js';
 import { findAction, resolveConnector, type Connector } from '../connectors/registry.js';
 import type { Db } from '../db/connect.js';
@@ -11,7 +11,7 @@ import type { executeAction } from '../workflows/executeAction.js';
 import { searchAttributes } from '../workflows/searchAttributes.js';
 import type { TemporalHandle } from './temporal.js';
 
-export type { ActionResult, ExecuteActionInput } from '../activities/index.js';
+export type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
 
 export interface ExecuteActionOutcome extends ActionResult {
   /** The run in the Temporal UI: execute-action/<serverId>/<uuid>. */

@@ -9,6 +9,7 @@ import * as mcpTasks from './migrations/20261121000800_mcp_tasks.js';
 import * as throttleSlots from './migrations/20261121000900_throttle_slots.js';
 import * as mcpSessions from './migrations/20261121001000_mcp_sessions.js';
 import * as upstreamSends from './migrations/20261121001100_upstream_sends.js';
+import * as throttleGeneration from './migrations/20261130000000_throttle_generation.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '20261121000900_throttle_slots': throttleSlots,
   '20261121001000_mcp_sessions': mcpSessions,
   '20261121001100_upstream_sends': upstreamSends,
+  '20261130000000_throttle_generation': throttleGeneration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
