@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createThrottleClient, type ThrottleClient, type ThrottleKey } from '../src/activities/execution/throttle.js';
 import type { RateLimit } from '../src/connectors/schema.js';
-import type { SlotReservation } from '../src/workflows/contracts.js';
+import { THROTTLE_TIMER_LEAD_MS, type SlotReservation } from '../src/workflows/contracts.js';
 import type { Db } from '../src/db/connect.js';
 import { summarize, type LatencySummary } from './stats.js';
 
@@ -40,7 +40,7 @@ async function acquire(throttle: ThrottleClient, key: ThrottleKey, rateLimit: Ra
     const permit = await throttle.permit(key, rateLimit, held);
     if (permit.go) return;
     held = permit.slot;
-    await sleep(Math.max(1, permit.waitMs - 40));
+    await sleep(Math.max(1, permit.waitMs - THROTTLE_TIMER_LEAD_MS));
   }
 }
 

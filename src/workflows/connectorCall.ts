@@ -5,11 +5,13 @@ import {
   isCancellation,
   log,
   proxyLocalActivities,
+  type LocalActivityOptions,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
+  THROTTLE_TIMER_LEAD_MS,
   throttleChangedSignal,
   type ActionResult,
   type AttemptError,
@@ -22,11 +24,6 @@ import {
 export const MAX_ATTEMPTS = 6;
 const BACKOFF_INITIAL_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
-/**
- * A throttle timer fires this much before the slot: the attempt then waits out the rest (its
- * final approach, at most 60 ms), so waking up and starting the attempt do not make it late.
- */
-const TIMER_LEAD_MS = 40;
 
 /**
  * One attempt, as a local activity: it runs in the worker that runs the workflow task, so a call
@@ -35,10 +32,8 @@ const TIMER_LEAD_MS = 40;
  * every retry is decided here, after a durable timer. Longer than the largest
  * UPSTREAM_TOTAL_TIMEOUT_MS config accepts (10 min), so the activity's own time-out fires first.
  */
-const { attemptConnectorAction } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '11 minutes',
-  retry: { maximumAttempts: 1 },
-});
+const attemptOptions: LocalActivityOptions = { startToCloseTimeout: '11 minutes', retry: { maximumAttempts: 1 } };
+const { attemptConnectorAction } = proxyLocalActivities<Activities>(attemptOptions);
 
 function backoffMs(attempt: number): number {
   return Math.min(BACKOFF_MAX_MS, BACKOFF_INITIAL_MS * 2 ** (attempt - 1));
@@ -90,7 +85,10 @@ export async function callConnectorAction(action: ExecuteActionInput): Promise<A
     slot = undefined;
     let outcome;
     try {
-      outcome = await attemptConnectorAction(input);
+      outcome = await attemptConnectorAction.executeWithOptions(
+        { ...attemptOptions, summary: `attempt ${attempt}: ${call.connectorId} ${call.actionId}${input.slot ? ' (throttle slot due)' : ''}` },
+        [input],
+      );
     } catch (error) {
       if (isCancellation(error)) throw error;
       const attemptError = thrownAttemptError(error);
@@ -103,7 +101,7 @@ export async function callConnectorAction(action: ExecuteActionInput): Promise<A
       case 'failed':
         throw failureOf(outcome.error);
       case 'throttled': {
-        const changed = await condition(() => throttleChanged, Math.max(1, outcome.waitMs - TIMER_LEAD_MS), {
+        const changed = await condition(() => throttleChanged, Math.max(1, outcome.waitMs - THROTTLE_TIMER_LEAD_MS), {
           summary: oneLine(`${outcome.reason} (attempt ${attempt}, ${seconds(outcome.waitMs)})`),
         });
         // Woken by a rate-limit change: the slot belongs to the old schedule, reserve again.

@@ -40,6 +40,15 @@ export interface ActionResult {
  */
 export const MAX_RUN_INPUT_BYTES = 500 * 1024;
 
+/**
+ * Workflow timers fire up to about a second late (measured on the dev server: a 60 ms timer
+ * fires after ~950 ms; the server processes timers at second granularity). So a run waits for a
+ * throttle slot with a timer that fires THROTTLE_TIMER_LEAD_MS early, and its attempt waits out
+ * the rest: a slot at most THROTTLE_FINAL_APPROACH_MS away is waited for inside the attempt.
+ */
+export const THROTTLE_TIMER_LEAD_MS = 1100;
+export const THROTTLE_FINAL_APPROACH_MS = 1200;
+
 /** A send slot reserved in the throttle ledger, on the database clock. */
 export interface SlotReservation {
   slotMs: number;

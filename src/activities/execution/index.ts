@@ -200,11 +200,10 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     checkUrl(egress, request.url);
     // Every attempt, retries included, takes a slot from the (account, connector, credential) throttle.
     const throttleKey = { accountId: call.accountId, connectorId: connector.id, ...(auth.credentialId ? { credentialId: auth.credentialId } : {}) };
-    const permit = await permitFor(throttleKey, connector.rateLimit, input.slot);
-    if (!permit.go) return throttled(connector, permit);
-
     // A request we may not send twice is marked while in flight. Finding the mark means an
-    // earlier run of this very attempt died mid-call (a killed worker): it may have acted.
+    // earlier run of this very attempt died mid-call (a killed worker): it may have acted. The
+    // mark is made before the throttle's final approach, so that nothing but the send itself
+    // stands between the slot and the request.
     const sendKey = safeToResend(action) ? undefined : inFlightKey();
     if (sendKey && !(await markSending(deps.db, sendKey))) {
       return {
@@ -214,6 +213,17 @@ export function createExecutionActivities(deps: ActivityDependencies) {
           { connectorId: connector.id, actionId: action.id, sent: 'unknown' },
         ),
       };
+    }
+    let permit: Permit;
+    try {
+      permit = await permitFor(throttleKey, connector.rateLimit, input.slot);
+    } catch (error) {
+      if (sendKey) await clearSending(deps.db, sendKey).catch(() => undefined);
+      throw error;
+    }
+    if (!permit.go) {
+      if (sendKey) await clearSending(deps.db, sendKey);
+      return throttled(connector, permit);
     }
     const started = Date.now();
     let response: UpstreamResponse;

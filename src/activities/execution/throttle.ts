@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import type { RateLimit } from '../../connectors/schema.js';
 import type { Db } from '../../db/connect.js';
-import { pauseKey, reserveSlot, slotState } from '../../db/repositories/throttles.js';
-import type { SlotReservation } from '../../workflows/contracts.js';
+import { connectorKeyPrefix, pauseKey, reserveSlot, slotState } from '../../db/repositories/throttles.js';
+import { THROTTLE_FINAL_APPROACH_MS, type SlotReservation } from '../../workflows/contracts.js';
 
 /**
  * Connector rate limits as a throttle every process shares: before each upstream attempt
@@ -36,11 +36,8 @@ export const RATE_HEADROOM = 0.96;
  * next to an on-time neighbour, it would use up the headroom above.
  */
 export const LATE_TOLERANCE_MS = 15;
-/**
- * A slot at most this far ahead is waited for inside the attempt, just before sending; a later
- * one is waited for by the workflow with a durable timer that fires this much early.
- */
-export const FINAL_APPROACH_MS = 60;
+/** How long before its slot a caller checks whether the key was paused (or its limit changed) meanwhile. */
+const PAUSE_CHECK_LEAD_MS = 30;
 
 function keyOf(key: ThrottleKey): string {
   return `${connectorKeyPrefix(key.accountId, key.connectorId)}${key.credentialId ?? 'none'}`;
@@ -81,7 +78,7 @@ function cancellationSignal(): AbortSignal | undefined {
 
 /**
  * What a caller may do now: send (its slot has come), or wait in its workflow for the slot it
- * holds. A slot nearer than FINAL_APPROACH_MS is waited for here, in the attempt.
+ * holds. A slot nearer than THROTTLE_FINAL_APPROACH_MS is waited for here, in the attempt.
  */
 export type Permit = { go: true; waitedMs: number } | { go: false; slot: SlotReservation; waitMs: number };
 
@@ -115,7 +112,12 @@ export function createThrottleClient(db: Db) {
           checkLedger = false;
         }
         const ahead = slot.slotMs - Date.now();
-        if (ahead > FINAL_APPROACH_MS) return { go: false, slot, waitMs: ahead };
+        if (ahead > THROTTLE_FINAL_APPROACH_MS) return { go: false, slot, waitMs: ahead };
+        if (ahead > PAUSE_CHECK_LEAD_MS) {
+          await sleep(ahead - PAUSE_CHECK_LEAD_MS, undefined, signal ? { signal } : {});
+          checkLedger = true;
+          continue;
+        }
         if (ahead > 0) await sleep(ahead, undefined, signal ? { signal } : {});
         if (Date.now() - slot.slotMs <= LATE_TOLERANCE_MS) return { go: true, waitedMs: Date.now() - started };
         slot = undefined;
@@ -127,11 +129,6 @@ export function createThrottleClient(db: Db) {
       await pauseKey(db, keyOf(key), feedback.pauseMs, spacing(rateLimit).burstToleranceMs).catch(() => undefined);
     },
   };
-}
-
-/** The ledger keys of one connector in one account (every credential), for restartSchedules. */
-export function connectorKeyPrefix(accountId: string, connectorId: string): string {
-  return `${accountId}/${connectorId}/`;
 }
 
 export type ThrottleClient = ReturnType<typeof createThrottleClient>;

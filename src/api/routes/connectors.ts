@@ -12,6 +12,7 @@ import { customConnectorSchema } from '../../connectors/custom.js';
 import { connectorFromOpenApi, importOpenApiInputSchema } from '../../connectors/openapi/import.js';
 import { listConnectors, resolveConnector, type Connector } from '../../connectors/registry.js';
 import { connectorCategorySchema } from '../../connectors/schema.js';
+import { applyRateLimitChange } from '../../client/throttle.js';
 import { revokeConnectorCredentials } from '../../credentials/oauth.js';
 import { InvalidRequestError } from '../../errors.js';
 import { MAX_BODY_BYTES, readJsonBody } from '../body.js';
@@ -90,6 +91,8 @@ export function connectorRoutes(deps: ApiDependencies): ApiRouter {
       },
       async ({ auth, params, body }) => {
         const settings = await putConnectorSettings(db, auth.accountId, params.id!, body);
+        // Runs already waiting for a throttle slot move to the new limit's schedule.
+        if (body.rateLimit !== undefined) await applyRateLimitChange(deps, auth.accountId, params.id!);
         // Disabling a connector for the account ends every user's access to it, at the provider too.
         const revokedCredentials = body.enabled === false ? await revokeConnectorCredentials(deps, auth.accountId, params.id!) : 0;
         return { connectorId: params.id, settings, ...(body.enabled === false ? { revokedCredentials } : {}) };

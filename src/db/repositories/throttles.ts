@@ -41,6 +41,11 @@ export async function slotState(db: Db, key: string): Promise<{ pauseRemainingMs
   return { pauseRemainingMs: Number(row?.remaining ?? 0), generation: Number(row?.generation ?? 0) };
 }
 
+/** The ledger keys of one connector in one account, every credential's: "<account>/<connector>/<credential>". */
+export function connectorKeyPrefix(accountId: string, connectorId: string): string {
+  return `${accountId}/${connectorId}/`;
+}
+
 /**
  * A rate-limit change: every key under the prefix starts a fresh schedule from now (a pause
  * still holds) in a new generation, so slots handed out under the old limit are no longer
