@@ -92,6 +92,9 @@ export function outcomeOfError(error: SwitchboardError, retryable = !nonRetryabl
   return retryable ? { kind: 'retry', error: attemptError, reason: `${error.code}: ${error.message}` } : { kind: 'failed', error: attemptError };
 }
 
+/** The in-flight mark of this attempt was already there: an earlier run of it may have sent. */
+class SentBeforeError extends Error {}
+
 function upstreamError(message: string, details: ErrorDetails): AttemptError {
   return { code: 'UPSTREAM_ERROR', message, details };
 }
@@ -202,27 +205,37 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     const throttleKey = { accountId: call.accountId, connectorId: connector.id, ...(auth.credentialId ? { credentialId: auth.credentialId } : {}) };
     // A request we may not send twice is marked while in flight. Finding the mark means an
     // earlier run of this very attempt died mid-call (a killed worker): it may have acted. The
-    // mark is made before the throttle's final approach, so that nothing but the send itself
-    // stands between the slot and the request.
+    // mark is made in the throttle's last stretch (30 ms) before the slot, so that nothing but
+    // the send itself stands between the slot and the request.
     const sendKey = safeToResend(action) ? undefined : inFlightKey();
-    if (sendKey && !(await markSending(deps.db, sendKey))) {
-      return {
-        kind: 'failed',
-        error: upstreamError(
-          `A previous attempt may already have sent this request (its worker stopped before the answer); not sent again because ${action.id} is not idempotent`,
-          { connectorId: connector.id, actionId: action.id, sent: 'unknown' },
-        ),
-      };
-    }
+    let marked: boolean | undefined;
+    const markSend = async () => {
+      if (sendKey && marked === undefined) marked = await markSending(deps.db, sendKey);
+      if (marked === false) throw new SentBeforeError();
+    };
     let permit: Permit;
     try {
-      permit = await permitFor(throttleKey, connector.rateLimit, input.slot);
+      if (connector.rateLimit) {
+        permit = await throttle.permit(throttleKey, connector.rateLimit, input.slot, markSend);
+      } else {
+        await markSend();
+        permit = { go: true, waitedMs: 0 };
+      }
     } catch (error) {
-      if (sendKey) await clearSending(deps.db, sendKey).catch(() => undefined);
+      if (error instanceof SentBeforeError) {
+        return {
+          kind: 'failed',
+          error: upstreamError(
+            `A previous attempt may already have sent this request (its worker stopped before the answer); not sent again because ${action.id} is not idempotent`,
+            { connectorId: connector.id, actionId: action.id, sent: 'unknown' },
+          ),
+        };
+      }
+      if (sendKey && marked) await clearSending(deps.db, sendKey).catch(() => undefined);
       throw error;
     }
     if (!permit.go) {
-      if (sendKey) await clearSending(deps.db, sendKey);
+      if (sendKey && marked) await clearSending(deps.db, sendKey);
       return throttled(connector, permit);
     }
     const started = Date.now();

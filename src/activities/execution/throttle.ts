@@ -89,7 +89,7 @@ export function createThrottleClient(db: Db) {
      * approach. A held slot is given up for a new one when the key was paused since, when a rate
      * change voided it (a new generation), or when the caller comes back too late for it.
      */
-    async permit(key: ThrottleKey, rateLimit: RateLimit, held?: SlotReservation): Promise<Permit> {
+    async permit(key: ThrottleKey, rateLimit: RateLimit, held?: SlotReservation, beforeSend?: () => Promise<void>): Promise<Permit> {
       const { intervalMs, burstToleranceMs } = spacing(rateLimit);
       const signal = cancellationSignal();
       const started = Date.now();
@@ -118,7 +118,11 @@ export function createThrottleClient(db: Db) {
           checkLedger = true;
           continue;
         }
-        if (ahead > 0) await sleep(ahead, undefined, signal ? { signal } : {});
+        // The caller's own preparation (marking a send in flight) happens inside the last stretch,
+        // so only the send itself stands between the slot and the request.
+        await beforeSend?.();
+        const last = slot.slotMs - Date.now();
+        if (last > 0) await sleep(last, undefined, signal ? { signal } : {});
         if (Date.now() - slot.slotMs <= LATE_TOLERANCE_MS) return { go: true, waitedMs: Date.now() - started };
         slot = undefined;
       }
