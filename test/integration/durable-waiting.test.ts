@@ -98,6 +98,22 @@ describe('durable waiting: attempts and waits in the run history', () => {
     }
   });
 
+  it('gives plan steps the same attempts and named waits', async () => {
+    fake.fail({ path: '/conversations.list', status: 503, headers: { 'retry-after': '1' }, times: 1 });
+    const result = await mcp.callTool({
+      name: 'execute_plan',
+      arguments: { plan: { connectorId: 'slack', steps: [{ actionId: 'conversations_list', parameters: {} }, { actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'done' } }] } },
+    });
+    expect(result.isError).toBeFalsy();
+    const { attempts, timers } = await historyOf(app, (result.structuredContent as { workflowId: string }).workflowId);
+    expect(attempts.map((attempt) => [attempt.summary, attempt.outcome?.kind])).toEqual([
+      ['attempt 1: slack conversations_list', 'retry'],
+      ['attempt 2: slack conversations_list', 'succeeded'],
+      ['attempt 1: slack chat_postMessage', 'succeeded'],
+    ]);
+    expect(timers).toEqual(['retry 2/6 in 1 s (as the upstream asked): 503 from slack, Retry-After 1 s']);
+  });
+
   it('moves runs already waiting on a throttle to a raised limit', async () => {
     expect((await call('PUT', '/api/connectors/github/settings', { rateLimit: { requestsPerSecond: 0.2, burst: 1 } })).status).toBe(200);
     try {
