@@ -35,8 +35,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     maxConcurrentWorkflowTaskExecutions: 200,
     // Runs kept in memory between tasks (as many as may run at once; the SDK needs no more): a
     // woken run that is still cached needs no replay. Waiting runs beyond this are evicted and
-    // replayed from their short history when their timer fires, so a backlog of any size costs
-    // the worker little memory (peak RSS 698 MB with a cache of 200, 818 MB with 400, in the bench).
+    // replayed from their short history when their timer fires, so the cache, not the backlog,
+    // bounds what waiting runs cost the worker's memory (figures in README, Performance).
     maxCachedWorkflows: 200,
   });
 }
