@@ -110,10 +110,11 @@ export async function callConnectorAction(action: ExecuteActionInput): Promise<A
       }
       case 'retry': {
         if (attempt >= MAX_ATTEMPTS) throw failureOf(outcome.error);
-        if (outcome.credentialId) call = { ...call, credentialId: outcome.credentialId };
-        if (outcome.delayMs === 0) {
+        if (outcome.tokenRefreshed) {
           refreshOn401 = false;
-        } else {
+          if (outcome.tokenRefreshed.credentialId) call = { ...call, credentialId: outcome.tokenRefreshed.credentialId };
+        }
+        if (outcome.delayMs !== 0) {
           const delayMs = outcome.delayMs ?? backoffMs(attempt);
           const why = outcome.delayMs === undefined ? 'backoff' : 'as the upstream asked';
           log.info('attempt failed; retrying', { attempt, code: outcome.error.code, reason: outcome.reason, delayMs });

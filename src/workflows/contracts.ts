@@ -82,7 +82,14 @@ export type AttemptOutcome =
   /** Nothing was sent: the slot is later than the final approach allows; wait for it in the workflow. */
   | { kind: 'throttled'; slot: SlotReservation; waitMs: number; reason: string }
   /** Worth another attempt; delayMs is the upstream's own hint (Retry-After, a reset header), if any. */
-  | { kind: 'retry'; error: AttemptError; reason: string; delayMs?: number; credentialId?: string }
+  | {
+      kind: 'retry';
+      error: AttemptError;
+      reason: string;
+      delayMs?: number;
+      /** After a 401 the token was refreshed (once per call): retry at once, with this credential. */
+      tokenRefreshed?: { credentialId?: string };
+    }
   | { kind: 'failed'; error: AttemptError };
 
 /** Sent when the authorization a run waits for ends: the credential is active, or the user did not authorize. */

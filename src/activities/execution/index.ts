@@ -276,7 +276,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
         error: upstreamError(`${connector.name} answered 401`, { connectorId: connector.id, actionId: action.id, status: 401 }),
         reason: `401 from ${connector.id}; token refreshed`,
         delayMs: 0,
-        ...(refreshed.credentialId ? { credentialId: refreshed.credentialId } : {}),
+        tokenRefreshed: refreshed.credentialId ? { credentialId: refreshed.credentialId } : {},
       };
     }
     return outcomeOfResponse(input, connector, action, auth, response);
