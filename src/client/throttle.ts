@@ -4,8 +4,12 @@ import type { Logger } from '../log/logger.js';
 import { throttleChangedSignal } from '../workflows/contracts.js';
 import type { TemporalHandle } from './temporal.js';
 
-/** Signals in flight at once while waking runs: enough to finish 10,000 in seconds, few enough to leave the server room. */
-const SIGNAL_CONCURRENCY = 32;
+/**
+ * Signals in flight at once while waking runs. Each costs the server a persisted event and a
+ * workflow task, and takes ~50 ms to ~1 s on a busy dev server, so many must be in flight to wake
+ * thousands of runs in seconds.
+ */
+const SIGNAL_CONCURRENCY = 100;
 
 function quoted(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -32,25 +36,22 @@ export async function applyRateLimitChange(
   );
 }
 
-/** Signals every running run of the connector; returns how many were signalled. */
+/** Signals every running run of the connector, SIGNAL_CONCURRENCY in flight at once; returns how many were signalled. */
 export async function wakeWaitingRuns(temporal: TemporalHandle, accountId: string, connectorId: string): Promise<number> {
   const query = `accountId = ${quoted(accountId)} AND connectorId = ${quoted(connectorId)} AND ExecutionStatus = 'Running'`;
+  // An async generator queues concurrent next() calls, so the senders share one listing.
+  const runs = temporal.client.workflow.list({ query })[Symbol.asyncIterator]();
   let woken = 0;
-  let batch: Promise<void>[] = [];
-  for await (const run of temporal.client.workflow.list({ query })) {
-    batch.push(
-      temporal.client.workflow
-        .getHandle(run.workflowId, run.runId)
-        .signal(throttleChangedSignal)
-        .then(() => void (woken += 1))
+  const sender = async () => {
+    for (let next = await runs.next(); !next.done; next = await runs.next()) {
+      try {
+        await temporal.client.workflow.getHandle(next.value.workflowId, next.value.runId).signal(throttleChangedSignal);
+        woken += 1;
+      } catch {
         // A run that closed meanwhile needs no waking.
-        .catch(() => undefined),
-    );
-    if (batch.length >= SIGNAL_CONCURRENCY) {
-      await Promise.all(batch);
-      batch = [];
+      }
     }
-  }
-  await Promise.all(batch);
+  };
+  await Promise.all(Array.from({ length: SIGNAL_CONCURRENCY }, sender));
   return woken;
 }
