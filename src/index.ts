@@ -3,7 +3,7 @@
  * their input and result types, and the search attributes runs carry. Types and constants only;
  * importing this starts nothing.
  */
-export type { ActionResult, ExecuteActionInput } from './activities/index.js';
+export type { ActionResult, ExecuteActionInput } from './workflows/contracts.js';
 export type { ExecutePlanWorkflowInput, PlanProgress, StepRecord } from './workflows/executePlan.js';
 export type { Plan, PlanStep, ExecutePlanInput } from './plans/schemas.js';
 export type { ThrottleFeedback, ThrottleKey } from './activities/execution/throttle.js';

@@ -7,7 +7,7 @@ import { createExecutionActivities } from './execution/index.js';
 import { createOAuthActivities } from './oauth/index.js';
 import { createCredentialWaiterActivities } from './oauth/waiters.js';
 
-export type { ActionResult, ExecuteActionInput } from './execution/index.js';
+export type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
 
 /** What activities may touch. Workflows never see these: they only know activity names and types. */
 export interface ActivityDependencies {

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActionResult, ExecuteActionInput } from '../activities/index.js';
+import { MAX_RUN_INPUT_BYTES, type ActionResult, type ExecuteActionInput } from '../workflows/contracts.js';
 import { validateActionParameters } from '../connectors/parameters.js';
 import { findAction, resolveConnector, type Connector } from '../connectors/registry.js';
 import type { Db } from '../db/connect.js';
 import { validateToolArguments } from '../mcpConnectors/toolArguments.js';
-import { ForbiddenError, isErrorCode, isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../errors.js';
+import { ForbiddenError, InvalidRequestError, isErrorCode, isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../errors.js';
 import type { executeAction } from '../workflows/executeAction.js';
 import { searchAttributes } from '../workflows/searchAttributes.js';
 import type { TemporalHandle } from './temporal.js';
 
-export type { ActionResult, ExecuteActionInput } from '../activities/index.js';
+export type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
 
 export interface ExecuteActionOutcome extends ActionResult {
   /** The run in the Temporal UI: execute-action/<serverId>/<uuid>. */
@@ -67,7 +67,23 @@ export async function prepareExecuteAction(
     connector.origin === 'remote-mcp'
       ? validateToolArguments(connector, action, input.parameters)
       : validateActionParameters(connector.id, action, input.parameters);
-  return { ...input, parameters };
+  return checkRunInputSize({ ...input, parameters });
+}
+
+/**
+ * A run's input travels through Temporal as one payload (and its parameters again in the memo):
+ * refuse what would not fit before anything starts, naming the limit, instead of failing later.
+ */
+export function checkRunInputSize<T>(input: T): T {
+  const bytes = Buffer.byteLength(JSON.stringify(input));
+  if (bytes > MAX_RUN_INPUT_BYTES) {
+    const kb = (n: number) => `${Math.ceil(n / 1024)} KB`;
+    throw new InvalidRequestError(
+      `The input is too large to run: ${kb(bytes)} as JSON, over the limit of ${kb(MAX_RUN_INPUT_BYTES)} for parameters and inputs (a run's input is one Temporal payload)`,
+      { sizeBytes: bytes, limitBytes: MAX_RUN_INPUT_BYTES },
+    );
+  }
+  return input;
 }
 
 /** Starts the workflow without waiting for it (input already prepared). */

@@ -7,7 +7,7 @@ import { isAsk } from '../plans/references.js';
 import type { ExecutePlanInput } from '../plans/schemas.js';
 import type { executePlan, ExecutePlanWorkflowInput, PlanProgress } from '../workflows/executePlan.js';
 import { searchAttributes } from '../workflows/searchAttributes.js';
-import { errorFromWorkflowFailure } from './executeAction.js';
+import { checkRunInputSize, errorFromWorkflowFailure } from './executeAction.js';
 import type { TemporalHandle } from './temporal.js';
 
 export type { ExecutePlanWorkflowInput, PlanProgress, StepRecord } from '../workflows/executePlan.js';
@@ -70,14 +70,14 @@ export async function prepareExecutePlan(db: Db, caller: PlanCaller, input: Exec
   });
   if (issues.length > 0) throw new InvalidRequestError('The plan needs inputs that were not given', { issues });
   const credentialId = input.credentialId ?? caller.credentialId;
-  return {
+  return checkRunInputSize({
     accountId: caller.accountId,
     userId: caller.userId,
     serverId: caller.serverId,
     plan: { ...input.plan, connectorId: connector.id },
     inputs: input.inputs,
     ...(credentialId ? { credentialId } : {}),
-  };
+  });
 }
 
 /** Starts the plan without waiting (input already prepared). */

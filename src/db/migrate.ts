@@ -12,6 +12,7 @@ import * as upstreamSends from './migrations/20261121001100_upstream_sends.js';
 import * as apiKeyRoles from './migrations/20261130000000_api_key_roles.js';
 import * as mcpConnectorUrlSealed from './migrations/20261130000100_mcp_connector_url_sealed.js';
 import * as mcpSessionLogLevel from './migrations/20261130200000_mcp_session_log_level.js';
+import * as throttleGeneration from './migrations/20261130000400_throttle_generation.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '20261130000000_api_key_roles': apiKeyRoles,
   '20261130000100_mcp_connector_url_sealed': mcpConnectorUrlSealed,
   '20261130200000_mcp_session_log_level': mcpSessionLogLevel,
+  '20261130000400_throttle_generation': throttleGeneration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

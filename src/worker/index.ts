@@ -24,10 +24,19 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     // retry them on another worker (a request that may not be sent twice is refused, not resent).
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '20 seconds',
-    // Connector calls spend their time waiting on the network, not the CPU, so many can run at once.
-    maxConcurrentActivityTaskExecutions: 200,
+    // A run waiting for a throttle slot or a retry holds no slot here: it is a timer on the
+    // server. Slots are held only by attempts, each one bounded piece of I/O (the send, or the
+    // last 1.2 s before a throttle slot) inside its workflow task, which stays open meanwhile; so
+    // workflow-task and local-activity slots come in pairs. They spend their time on the network,
+    // not the CPU, so many can run at once; a backlog on one connector occupies about its rate
+    // × 1.2 s of them (120 at 100/s).
+    maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 200,
-    maxConcurrentWorkflowTaskExecutions: 100,
-    maxCachedWorkflows: 2000,
+    maxConcurrentWorkflowTaskExecutions: 200,
+    // Runs kept in memory between tasks (as many as may run at once; the SDK needs no more): a
+    // woken run that is still cached needs no replay. Waiting runs beyond this are evicted and
+    // replayed from their short history when their timer fires, so the cache, not the backlog,
+    // bounds what waiting runs cost the worker's memory (figures in README, Performance).
+    maxCachedWorkflows: 200,
   });
 }

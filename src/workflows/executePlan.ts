@@ -7,10 +7,10 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { ActionResult } from '../activities/index.js';
 import { isAsk, isReference, resolveReference } from '../plans/references.js';
 import type { Plan } from '../plans/schemas.js';
-import { executeConnectorAction } from './executeAction.js';
+import { callConnectorAction } from './connectorCall.js';
+import type { ActionResult } from './contracts.js';
 import { searchAttributes } from './searchAttributes.js';
 
 /** Input of the executePlan workflow: ids, the plan and the user's answers; never a secret. */
@@ -93,8 +93,8 @@ function resolveParameters(
 }
 
 /**
- * execute_plan: runs the steps in order through the same activity (so the same throttle and
- * retries) as execute_action, feeding earlier raw results into later parameters. Stops at the
+ * execute_plan: runs the steps in order through the same attempts, durable throttle waits and
+ * retry timers as execute_action, feeding earlier raw results into later parameters. Stops at the
  * first failure, undoes the finished steps that define a compensation (latest first), and fails
  * with the step records in its details.
  */
@@ -109,7 +109,7 @@ export async function executePlan(input: ExecutePlanWorkflowInput): Promise<Plan
   const rawResults: unknown[] = [];
   let cancellation: unknown;
   const run = (actionId: string, parameters: Record<string, unknown>): Promise<ActionResult> =>
-    executeConnectorAction({
+    callConnectorAction({
       accountId: input.accountId,
       userId: input.userId,
       serverId: input.serverId,

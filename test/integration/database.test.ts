@@ -9,7 +9,7 @@ import {
   revokeApiKey,
   userTokenSecretOf,
 } from '../../src/db/repositories/accounts.js';
-import { pauseKey, pauseRemainingMs, reserveSlot } from '../../src/db/repositories/throttles.js';
+import { pauseKey, reserveSlot, restartSchedules, slotState } from '../../src/db/repositories/throttles.js';
 import { SecretBox } from '../../src/secrets/secretBox.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../support/database.js';
 
@@ -65,9 +65,24 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('data layer on %s', (kind) =
     for (let i = 4; i < 6; i += 1) expect(slots[i]! - slots[i - 1]!).toBeGreaterThan(95);
 
     await pauseKey(handle.db, key, 2_000, 200);
-    expect(await pauseRemainingMs(handle.db, key)).toBeGreaterThan(1_900);
+    expect((await slotState(handle.db, key)).pauseRemainingMs).toBeGreaterThan(1_900);
     const afterPause = await reserveSlot(handle.db, key, 100, 200);
     expect(afterPause.slotMs - Date.now()).toBeGreaterThan(1_900);
+  });
+
+  it('restarts the schedules of one connector on a rate change: a new generation, slots from now', async () => {
+    const prefix = `acct-${Math.random()}/slack/`;
+    const far = await Promise.all(Array.from({ length: 20 }, () => reserveSlot(handle.db, `${prefix}cred1`, 1000, 0)));
+    const other = await reserveSlot(handle.db, `${prefix}x/other`, 1000, 0);
+    expect(Math.max(...far.map((slot) => slot.slotMs)) - Date.now()).toBeGreaterThan(18_000);
+    expect(await restartSchedules(handle.db, prefix)).toBe(2);
+    const next = await reserveSlot(handle.db, `${prefix}cred1`, 10, 0);
+    expect(next.slotMs - Date.now()).toBeLessThan(100);
+    expect(next.generation).toBe(far[0]!.generation + 1);
+    expect((await slotState(handle.db, `${prefix}cred1`)).generation).toBe(next.generation);
+    expect(other.generation).toBe(0);
+    // Another connector whose id starts the same is not touched.
+    expect(await restartSchedules(handle.db, `${prefix.slice(0, -1)}-x/`)).toBe(0);
   });
 
   it('bootstraps one account even when replicas start together', async () => {

@@ -221,7 +221,7 @@ describe('execute_action through runExecuteAction', () => {
 
 describe('a worker that dies mid-call', () => {
   it('never sends a non-idempotent request again when an earlier run of the attempt may have sent it', async () => {
-    const { executeConnectorAction } = createExecutionActivities({
+    const { attemptConnectorAction } = createExecutionActivities({
       config: app.config,
       db: app.database.db,
       secretBox: app.secretBox,
@@ -229,17 +229,21 @@ describe('a worker that dies mid-call', () => {
       temporal: app.temporal,
     });
     const info = { workflowExecution: { workflowId: 'execute-action/srv_test/crashed', runId: 'run-1' }, activityId: '1', isLocal: true };
-    const input = { accountId, userId, serverId: 'srv_test', connectorId: 'github', actionId: 'issues_create', parameters: { owner: 'octo', repo: 'hello', title: 'once' } };
+    const action = { accountId, userId, serverId: 'srv_test', connectorId: 'github', actionId: 'issues_create', parameters: { owner: 'octo', repo: 'hello', title: 'once' } };
+    const input = { action, attempt: 1, refreshOn401: true };
 
     // The first worker marked the send and was killed before the answer came: its mark stays.
     await markSending(app.database.db, 'execute-action/srv_test/crashed/run-1/1');
     // A real kill is in test/faults/crash.test.ts; here the re-run of that attempt is simulated.
     const rerun = new MockActivityEnvironment(info);
-    await expect(rerun.run(executeConnectorAction, input)).rejects.toMatchObject({ type: 'UPSTREAM_ERROR', nonRetryable: true });
+    expect(await rerun.run(attemptConnectorAction, input)).toMatchObject({
+      kind: 'failed',
+      error: { code: 'UPSTREAM_ERROR', details: { sent: 'unknown' } },
+    });
     expect(fake.issues).toHaveLength(0);
 
     // An ordinary attempt sends once and leaves no mark behind.
-    await new MockActivityEnvironment({ ...info, activityId: '2' }).run(executeConnectorAction, input);
+    expect(await new MockActivityEnvironment({ ...info, activityId: '2' }).run(attemptConnectorAction, input)).toMatchObject({ kind: 'succeeded' });
     expect(fake.issues).toHaveLength(1);
     expect(await app.database.db.selectFrom('upstream_sends').selectAll().where('key', 'like', '%/run-1/2').execute()).toEqual([]);
   });

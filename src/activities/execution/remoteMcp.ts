@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -11,7 +10,8 @@ import type { CachedTool } from '../../db/tables/mcpConnectors.js';
 import { ConnectorNotFoundError, ForbiddenError, nonRetryableCodes, SwitchboardError } from '../../errors.js';
 import { resolveEndpoint, type RemoteEndpoint } from '../../mcpConnectors/variables.js';
 import { Redactor, redactionScope } from '../../secrets/redaction.js';
-import type { ActionResult, ActivityDependencies, ExecuteActionInput } from '../index.js';
+import type { ActivityDependencies } from '../index.js';
+import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
 import { checkUrl, createUpstreamAgent } from './egress.js';
 import { boundResult } from './shaping.js';
 import { errorCodeOf, switchboardErrorIn } from './upstream.js';
@@ -169,29 +169,32 @@ function dataOf(result: CallToolResult): unknown {
 }
 
 /**
- * execute_action on a remote MCP connector's tool. Runs inside the executeConnectorAction activity,
- * so URL and header values (with their {{variables}}) are opened here and never reach history.
+ * One attempt of execute_action on a remote MCP connector's tool. Runs inside the
+ * attemptConnectorAction activity, so URL and header values (with their {{variables}}) are opened
+ * here and never reach history.
  */
-export async function executeRemoteMcpTool(
+export async function attemptRemoteMcpTool(
   deps: ActivityDependencies,
-  input: ExecuteActionInput,
-  /** Waits for a permit from the connector's throttle before each attempt. */
-  beforeCall?: (connector: Connector) => Promise<unknown>,
-): Promise<ActionResult> {
+  input: AttemptInput,
+  /** Takes a permit from the connector's throttle; an outcome when the slot is not due yet. */
+  permit: (connector: Connector) => Promise<AttemptOutcome | undefined>,
+): Promise<AttemptOutcome> {
+  const call = input.action;
   try {
-    const connector = await resolveConnector(deps.db, input.accountId, input.connectorId);
+    const connector = await resolveConnector(deps.db, call.accountId, call.connectorId);
     if (!connector.settings.enabled) {
       throw new ForbiddenError(`Connector "${connector.id}" is disabled for this account`, { connectorId: connector.id });
     }
-    const action = findAction(connector, input.actionId);
-    const row = await getMcpConnector(deps.db, input.accountId, connector.remoteMcp!.mcpConnectorId);
-    if (!row) throw new ConnectorNotFoundError(input.connectorId);
+    const action = findAction(connector, call.actionId);
+    const row = await getMcpConnector(deps.db, call.accountId, connector.remoteMcp!.mcpConnectorId);
+    if (!row) throw new ConnectorNotFoundError(call.connectorId);
     const endpoint = await resolveEndpoint(deps, row);
     const redactor = redactionScope()?.add(endpoint.secrets) ?? new Redactor(endpoint.secrets);
-    await beforeCall?.(connector);
+    const wait = await permit(connector);
+    if (wait) return wait;
     const started = Date.now();
     const result = await withRemoteClient(deps.config, endpoint, deps.config.upstream.totalTimeoutMs, action.idempotent, (client, options) =>
-      client.callTool({ name: action.id, arguments: input.parameters }, undefined, options),
+      client.callTool({ name: action.id, arguments: call.parameters }, undefined, options),
     ) as CallToolResult;
     deps.logger.debug({ connectorId: connector.id, actionId: action.id, host: endpoint.url.host, ms: Date.now() - started }, 'remote MCP call');
     if (result.isError) {
@@ -205,10 +208,11 @@ export async function executeRemoteMcpTool(
     }
     // Scrubbed before bounding, which could cut a secret short of being recognised.
     const bounded = boundResult(redactor.value(dataOf(result)), []);
-    return { status: 200, data: bounded.data, ...(bounded.notes.length > 0 ? { notes: bounded.notes } : {}) };
+    return { kind: 'succeeded', result: { status: 200, data: bounded.data, ...(bounded.notes.length > 0 ? { notes: bounded.notes } : {}) } };
   } catch (error) {
     if (!(error instanceof SwitchboardError)) throw error;
-    const nonRetryable = error instanceof RemoteMcpError ? !error.retryable : nonRetryableCodes.includes(error.code);
-    throw ApplicationFailure.create({ type: error.code, message: error.message, details: [error.details], nonRetryable });
+    const retryable = error instanceof RemoteMcpError ? error.retryable : !nonRetryableCodes.includes(error.code);
+    const attemptError = { code: error.code, message: error.message, details: error.details };
+    return retryable ? { kind: 'retry', error: attemptError, reason: `${error.code} from ${call.connectorId}: ${error.message}` } : { kind: 'failed', error: attemptError };
   }
 }

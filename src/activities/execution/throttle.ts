@@ -2,13 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import type { RateLimit } from '../../connectors/schema.js';
 import type { Db } from '../../db/connect.js';
-import { pauseKey, pauseRemainingMs, reserveSlot } from '../../db/repositories/throttles.js';
+import { connectorKeyPrefix, pauseKey, reserveSlot, slotState } from '../../db/repositories/throttles.js';
+import { THROTTLE_FINAL_APPROACH_MS, type SlotReservation } from '../../workflows/contracts.js';
 
 /**
  * Connector rate limits as a throttle every process shares: before each upstream attempt
  * (retries included) a caller reserves a send slot for its (account, connector, credential) key
- * in one Postgres row (GCRA), and waits for it inside its run. One statement (~1 ms) per attempt,
- * with no process-local state, so the limit holds however many API and worker replicas run.
+ * in one Postgres row (GCRA). A slot that is not due yet is waited for by the run's workflow
+ * (a durable timer), not here. One statement (~1 ms) per attempt, with no process-local state,
+ * so the limit holds however many API and worker replicas run.
  */
 
 export interface ThrottleKey {
@@ -34,11 +36,11 @@ export const RATE_HEADROOM = 0.96;
  * next to an on-time neighbour, it would use up the headroom above.
  */
 export const LATE_TOLERANCE_MS = 15;
-/** How long before its slot a sleeping caller checks whether the key was paused meanwhile. */
+/** How long before its slot a caller checks whether the key was paused (or its limit changed) meanwhile. */
 const PAUSE_CHECK_LEAD_MS = 30;
 
 function keyOf(key: ThrottleKey): string {
-  return `${key.accountId}/${key.connectorId}/${key.credentialId ?? 'none'}`;
+  return `${connectorKeyPrefix(key.accountId, key.connectorId)}${key.credentialId ?? 'none'}`;
 }
 
 function spacing(rateLimit: RateLimit) {
@@ -74,28 +76,55 @@ function cancellationSignal(): AbortSignal | undefined {
   }
 }
 
+/**
+ * What a caller may do now: send (its slot has come), or wait in its workflow for the slot it
+ * holds. A slot nearer than THROTTLE_FINAL_APPROACH_MS is waited for here, in the attempt.
+ */
+export type Permit = { go: true; waitedMs: number } | { go: false; slot: SlotReservation; waitMs: number };
+
 export function createThrottleClient(db: Db) {
   return {
-    /** Resolves when this caller may send; returns how long it waited. */
-    async acquire(key: ThrottleKey, rateLimit: RateLimit): Promise<number> {
+    /**
+     * Reserves a slot (or takes up the one the caller already holds) and waits out only its final
+     * approach. A held slot is given up for a new one when the key was paused since, when a rate
+     * change voided it (a new generation), or when the caller comes back too late for it.
+     */
+    async permit(key: ThrottleKey, rateLimit: RateLimit, held?: SlotReservation, beforeSend?: () => Promise<void>): Promise<Permit> {
       const { intervalMs, burstToleranceMs } = spacing(rateLimit);
       const signal = cancellationSignal();
-      const sleepUntil = async (at: number) => {
-        const ms = at - Date.now();
-        if (ms > 0) await sleep(ms, undefined, signal ? { signal } : {});
-      };
       const started = Date.now();
+      let slot = held;
+      let checkLedger = held !== undefined;
       for (;;) {
-        // Slots are absolute (database clock) so that lateness of any kind, a slow answer or a
-        // busy event loop, shows up here and costs the caller its slot instead of the upstream its limit.
-        const { slotMs } = await reserveSlot(db, keyOf(key), intervalMs, burstToleranceMs);
-        if (slotMs - Date.now() > PAUSE_CHECK_LEAD_MS) {
-          await sleepUntil(slotMs - PAUSE_CHECK_LEAD_MS);
-          // A pause reported while we slept (another caller's 429) outranks the slot we reserved.
-          if ((await pauseRemainingMs(db, keyOf(key))) > 0) continue;
+        if (!slot) {
+          // Slots are absolute (database clock) so that lateness of any kind, a slow answer or a
+          // busy event loop, shows up here and costs the caller its slot instead of the upstream its limit.
+          slot = await reserveSlot(db, keyOf(key), intervalMs, burstToleranceMs);
+          checkLedger = false;
         }
-        await sleepUntil(slotMs);
-        if (Date.now() - slotMs <= LATE_TOLERANCE_MS) return Date.now() - started;
+        if (checkLedger) {
+          // A pause reported while the run waited (another caller's 429) outranks the slot it holds.
+          const state = await slotState(db, keyOf(key));
+          if (state.pauseRemainingMs > 0 || state.generation !== slot.generation) {
+            slot = undefined;
+            continue;
+          }
+          checkLedger = false;
+        }
+        const ahead = slot.slotMs - Date.now();
+        if (ahead > THROTTLE_FINAL_APPROACH_MS) return { go: false, slot, waitMs: ahead };
+        if (ahead > PAUSE_CHECK_LEAD_MS) {
+          await sleep(ahead - PAUSE_CHECK_LEAD_MS, undefined, signal ? { signal } : {});
+          checkLedger = true;
+          continue;
+        }
+        // The caller's own preparation (marking a send in flight) happens inside the last stretch,
+        // so only the send itself stands between the slot and the request.
+        await beforeSend?.();
+        const last = slot.slotMs - Date.now();
+        if (last > 0) await sleep(last, undefined, signal ? { signal } : {});
+        if (Date.now() - slot.slotMs <= LATE_TOLERANCE_MS) return { go: true, waitedMs: Date.now() - started };
+        slot = undefined;
       }
     },
 

@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getCredentialById } from '../../db/repositories/oauth.js';
 import { addCredentialWaiter, takeCredentialWaiters } from '../../db/repositories/mcpSessions.js';
-import { credentialSettledSignal, type CredentialWait } from '../../workflows/executeAction.js';
+import type { CredentialWait } from '../../workflows/executeAction.js';
+import { credentialSettledSignal } from '../../workflows/contracts.js';
 import type { ActivityDependencies } from '../index.js';
 
 /** Runs that wait for a user to authorize (URL elicitation), and the end of the attempt that wakes them. */

@@ -13,6 +13,7 @@ import { connectorFromOpenApi, importOpenApiInputSchema } from '../../connectors
 import { listConnectors, resolveConnector, type Connector } from '../../connectors/registry.js';
 import { pageOf, searchConnectors } from '../../connectors/search.js';
 import { connectorCategorySchema } from '../../connectors/schema.js';
+import { applyRateLimitChange } from '../../client/throttle.js';
 import { revokeConnectorCredentials } from '../../credentials/oauth.js';
 import { InvalidRequestError } from '../../errors.js';
 import { MAX_BODY_BYTES, readJsonBody } from '../body.js';
@@ -99,6 +100,8 @@ export function connectorRoutes(deps: ApiDependencies): ApiRouter {
       },
       async ({ auth, params, body }) => {
         const settings = await putConnectorSettings(db, auth.accountId, params.id!, body);
+        // Runs already waiting for a throttle slot move to the new limit's schedule.
+        if (body.rateLimit !== undefined) await applyRateLimitChange(deps, auth.accountId, params.id!);
         // Disabling a connector for the account ends every user's access to it, at the provider too.
         const revokedCredentials = body.enabled === false ? await revokeConnectorCredentials(deps, auth.accountId, params.id!) : 0;
         return { connectorId: params.id, settings, ...(body.enabled === false ? { revokedCredentials } : {}) };

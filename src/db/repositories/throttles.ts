@@ -6,6 +6,8 @@ const nowMs = sql<number>`extract(epoch from clock_timestamp()) * 1000`;
 export interface Reservation {
   /** When the caller may send: epoch ms on the database clock. */
   slotMs: number;
+  /** The schedule's generation the slot belongs to (see restartSchedules). */
+  generation: number;
 }
 
 /**
@@ -24,19 +26,38 @@ export async function reserveSlot(db: Db, key: string, intervalMs: number, burst
         tat_ms: sql`greatest(throttle_slots.tat_ms, ${slot}) + ${intervalMs}::double precision`,
       }),
     )
-    .returning('last_slot_ms')
+    .returning(['last_slot_ms', 'generation'])
     .executeTakeFirstOrThrow();
-  return { slotMs: Number(row.last_slot_ms) };
+  return { slotMs: Number(row.last_slot_ms), generation: Number(row.generation) };
 }
 
-/** How long the key is still paused, in ms (0 when it is not). */
-export async function pauseRemainingMs(db: Db, key: string): Promise<number> {
+/** How long the key is still paused, in ms (0 when it is not), and its current generation. */
+export async function slotState(db: Db, key: string): Promise<{ pauseRemainingMs: number; generation: number }> {
   const row = await db
     .selectFrom('throttle_slots')
-    .select(sql<number>`greatest(0, paused_until_ms - ${nowMs})`.as('remaining'))
+    .select([sql<number>`greatest(0, paused_until_ms - ${nowMs})`.as('remaining'), 'generation'])
     .where('key', '=', key)
     .executeTakeFirst();
-  return Number(row?.remaining ?? 0);
+  return { pauseRemainingMs: Number(row?.remaining ?? 0), generation: Number(row?.generation ?? 0) };
+}
+
+/** The ledger keys of one connector in one account, every credential's: "<account>/<connector>/<credential>". */
+export function connectorKeyPrefix(accountId: string, connectorId: string): string {
+  return `${accountId}/${connectorId}/`;
+}
+
+/**
+ * A rate-limit change: every key under the prefix starts a fresh schedule from now (a pause
+ * still holds) in a new generation, so slots handed out under the old limit are no longer
+ * honoured and their holders reserve again. Returns how many keys were restarted.
+ */
+export async function restartSchedules(db: Db, keyPrefix: string): Promise<number> {
+  const result = await db
+    .updateTable('throttle_slots')
+    .set({ tat_ms: sql`least(tat_ms, ${nowMs})`, generation: sql`generation + 1` })
+    .where(sql<boolean>`starts_with(key, ${keyPrefix})`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /**

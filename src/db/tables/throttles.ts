@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * One row per throttle key: the GCRA schedule (theoretical arrival time) of that key's upstream
  * calls, in epoch milliseconds of the database clock, which every process shares.
@@ -9,4 +11,6 @@ export interface ThrottleSlotsTable {
   last_slot_ms: number;
   /** Nothing may be sent before this: set from a 429's Retry-After or a zero remaining count. */
   paused_until_ms: number;
+  /** Bumped by a rate-limit change: slots of an older generation are no longer honoured. */
+  generation: Generated<number>;
 }
