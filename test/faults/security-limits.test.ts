@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealPlainConnectorUrls } from '../../src/mcpConnectors/service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
-import { api } from '../support/mcp.js';
+import { api, toolError } from '../support/mcp.js';
 import { startHangingServer, startRemoteMcpServer, type RemoteMcpServer } from '../support/remoteMcpServer.js';
 
 /**
@@ -166,7 +166,7 @@ describe('path parameters', () => {
     for (const id of ['..', '.']) {
       const refused = await tool(server.accessUrl, 'execute_action', { connectorId: 'profiles', actionId: 'get_profile', parameters: { id } });
       expect(refused.isError).toBe(true);
-      expect(refused.structuredContent.error).toMatchObject({ code: 'INVALID_REQUEST', details: { issues: [expect.objectContaining({ parameter: 'id' })] } });
+      expect(toolError(refused)).toMatchObject({ code: 'INVALID_REQUEST', details: { issues: [expect.objectContaining({ parameter: 'id' })] } });
     }
     expect(fake.requests).toEqual([]);
     for (const id of ['../admin', '..%2Fadmin', 'a/../../b']) {
@@ -193,7 +193,7 @@ describe('egress to special-purpose addresses', () => {
     const server = await newServer(id);
     const result = await tool(server.accessUrl, 'execute_action', { connectorId: id, actionId: 'get', parameters: {} });
     expect(result.isError).toBe(true);
-    expect(result.structuredContent.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/^Refusing to call/) });
+    expect(toolError(result)).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/^Refusing to call/) });
   });
 });
 

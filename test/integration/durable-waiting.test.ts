@@ -5,7 +5,7 @@ import { MAX_RUN_INPUT_BYTES } from '../../src/workflows/contracts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, toolError } from '../support/mcp.js';
 
 interface AttemptMark {
   summary?: string;
@@ -168,8 +168,8 @@ describe('payload limits: refused before anything starts, naming the limit', () 
     for (const size of [justOver, 2.5 * 1024 * 1024]) {
       const over = await mcp.callTool({ name: 'execute_action', arguments: { connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: text(size) } } });
       expect(over.isError).toBe(true);
-      expect(over.structuredContent).toMatchObject({ error: { code: 'INVALID_REQUEST', details: { limitBytes: MAX_RUN_INPUT_BYTES } } });
-      expect((over.structuredContent as { error: { message: string } }).error.message).toContain('500 KB');
+      expect(toolError(over)).toMatchObject({ code: 'INVALID_REQUEST', details: { limitBytes: MAX_RUN_INPUT_BYTES } });
+      expect(toolError(over)?.message).toContain('500 KB');
     }
     expect(fake.requests).toHaveLength(1);
   });
@@ -191,6 +191,6 @@ describe('payload limits: refused before anything starts, naming the limit', () 
     expect(overPlan.body.error.code).toBe('INVALID_REQUEST');
 
     const mcpPlan = await mcp.callTool({ name: 'execute_plan', arguments: { plan: plan(justOver).plan } });
-    expect(mcpPlan.structuredContent).toMatchObject({ error: { code: 'INVALID_REQUEST', details: { limitBytes: MAX_RUN_INPUT_BYTES } } });
+    expect(toolError(mcpPlan)).toMatchObject({ code: 'INVALID_REQUEST', details: { limitBytes: MAX_RUN_INPUT_BYTES } });
   });
 });
