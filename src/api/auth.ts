@@ -68,6 +68,7 @@ export function apiAuth(deps: ApiDependencies): Middleware {
       role: caller.role,
       via: 'apiKey',
       ...(apiKey ? { apiKeyId: apiKey.id } : {}),
+      clientAddress: ctx.ip,
     };
     ctx.state.rateLimitKey = apiKey ? `key:${apiKey.id}` : `user:${accountId}:${tokenUser!.userId}`;
     await next();
@@ -129,6 +130,7 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
       accountId: server.account_id,
       userId,
       serverId: server.id,
+      clientAddress: ctx.ip,
       ...(credentialId ? { credentialId } : {}),
       ...(redirectUri ? { redirectUri } : {}),
     };

@@ -33,6 +33,8 @@ export interface AuthContext {
   credentialId?: string;
   /** Where create_credential should send the user after OAuth (x-redirect-uri). */
   redirectUri?: string;
+  /** The peer's address, for the audit log. */
+  clientAddress?: string;
 }
 
 declare module 'koa' {

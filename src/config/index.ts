@@ -59,6 +59,7 @@ const envSchema = z.object({
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   OAUTH_HANDSHAKE_TIMEOUT: z.coerce.number().int().min(10).max(86_400).default(600),
   REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -101,6 +102,8 @@ export interface Config {
     /** Access tokens this close to expiry are refreshed before use (and proactively). */
     refreshMarginSeconds: number;
   };
+  /** Audit entries older than this many days are pruned (daily, by the auditRetention workflow). */
+  audit: { retentionDays: number };
 }
 
 export class ConfigError extends Error {
@@ -158,5 +161,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS },
     remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
+    audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
   };
 }
