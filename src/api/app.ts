@@ -10,6 +10,7 @@ import { allTools } from './mcp/tools/index.js';
 import { mcpRoutes } from './mcp/route.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { frontDoorRateLimit } from './rateLimit.js';
+import { signinRoutes } from './signin/routes.js';
 import type { ApiRouter } from './routing.js';
 import { auditRoutes } from './routes/audit.js';
 import { connectorRoutes } from './routes/connectors.js';
@@ -53,6 +54,7 @@ function mountApi(app: Koa, deps: ApiDependencies) {
   app.use(publicRoutes.routes());
   app.use(consoleRoutes(deps.logger).routes());
 
+  if (deps.signin) app.use(signinRoutes({ ...deps, signin: deps.signin }));
   const mcp = mcpRoutes(deps, allTools);
   app.use(mcp.routes()).use(mcp.allowedMethods());
 

@@ -60,6 +60,7 @@ const envSchema = z.object({
   OAUTH_HANDSHAKE_TIMEOUT: z.coerce.number().int().min(10).max(86_400).default(600),
   REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+  SIGNIN_DEV_LOGIN: booleanFromEnv.optional(),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -104,6 +105,13 @@ export interface Config {
   };
   /** Audit entries older than this many days are pruned (daily, by the auditRetention workflow). */
   audit: { retentionDays: number };
+  signin: {
+    /**
+     * The sign-in page asks for a user id and believes it: for development only. On by default
+     * with the embedded database (`npm start`), off otherwise unless SIGNIN_DEV_LOGIN=true.
+     */
+    devLogin: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -162,5 +170,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
+    signin: { devLogin: e.SIGNIN_DEV_LOGIN ?? !e.DATABASE_URL },
   };
 }

@@ -9,6 +9,7 @@ import type { CredentialWaitersTable, McpSessionsTable } from './tables/mcpSessi
 import type { ThrottleSlotsTable } from './tables/throttles.js';
 import type { UpstreamSendsTable } from './tables/upstreamSends.js';
 import type { AuditLogTable } from './tables/audit.js';
+import type { SigninKeysTable, SigninStoreTable } from './tables/signin.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -31,4 +32,6 @@ export interface Database {
   credential_waiters: CredentialWaitersTable;
   upstream_sends: UpstreamSendsTable;
   audit_log: AuditLogTable;
+  signin_store: SigninStoreTable;
+  signin_keys: SigninKeysTable;
 }

@@ -11,6 +11,7 @@ import * as mcpSessions from './migrations/20261121001000_mcp_sessions.js';
 import * as upstreamSends from './migrations/20261121001100_upstream_sends.js';
 import * as apiKeyRoles from './migrations/20261130000000_api_key_roles.js';
 import * as auditLog from './migrations/20261130000200_audit_log.js';
+import * as signin from './migrations/20261130000300_signin.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '20261121001100_upstream_sends': upstreamSends,
   '20261130000000_api_key_roles': apiKeyRoles,
   '20261130000200_audit_log': auditLog,
+  '20261130000300_signin': signin,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
+import { SigninService } from '../api/signin/provider.js';
 import type { ReadinessCheck } from '../api/routes/health.js';
 import { ensureAuditRetention } from '../client/auditRetention.js';
 import { connectTemporal, workerIsPolling, type TemporalHandle } from '../client/temporal.js';
@@ -99,7 +100,9 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     const app = createApp({
       logger,
       readinessChecks,
-      ...(config.role === 'worker' ? {} : { api: { config, publicUrl, db: database.db, secretBox, temporal, logger } }),
+      ...(config.role === 'worker'
+        ? {}
+        : { api: { config, publicUrl, db: database.db, secretBox, temporal, logger, signin: new SigninService({ db: database.db, secretBox, publicUrl, logger }) } }),
     });
     server.on('request', app.callback());
 
