@@ -103,7 +103,7 @@ export interface Config {
     /** Access tokens this close to expiry are refreshed before use (and proactively). */
     refreshMarginSeconds: number;
   };
-  /** Audit entries older than this many days are pruned (daily, by the auditRetention workflow). */
+  /** Audit entries older than this many days are pruned (daily, by the retentionSweep workflow). */
   audit: { retentionDays: number };
   signin: {
     /**

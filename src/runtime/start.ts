@@ -5,7 +5,7 @@ import type { Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
 import { SigninService } from '../api/signin/provider.js';
 import type { ReadinessCheck } from '../api/routes/health.js';
-import { ensureAuditRetention } from '../client/auditRetention.js';
+import { ensureRetentionSweep } from '../client/retentionSweep.js';
 import { connectTemporal, workerIsPolling, type TemporalHandle } from '../client/temporal.js';
 import type { Config } from '../config/index.js';
 import { openDatabase, type DatabaseHandle } from '../db/connect.js';
@@ -91,7 +91,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
         check: async () => (worker ? worker.getState() === 'RUNNING' : workerIsPolling(temporal)),
       },
     ];
-    if (config.role !== 'worker') await ensureAuditRetention(temporal);
+    if (config.role !== 'worker') await ensureRetentionSweep(temporal);
     const server = await listen(config.port, config.host);
     stack.push(() => closeServer(server));
     const { port } = server.address() as AddressInfo;

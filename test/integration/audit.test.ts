@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditActivities } from '../../src/activities/audit/index.js';
-import { auditRetentionWorkflowId } from '../../src/client/auditRetention.js';
+import { createRetentionActivities } from '../../src/activities/retention/index.js';
+import { retentionSweepWorkflowId } from '../../src/client/retentionSweep.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas } from '../support/fakeSaas.js';
 import { api, connectMcp } from '../support/mcp.js';
@@ -187,19 +187,23 @@ describe('credentials', () => {
 });
 
 describe('retention', () => {
-  it('keeps the table append-only and prunes entries older than AUDIT_RETENTION_DAYS', async () => {
+  it('keeps the table append-only and prunes entries older than AUDIT_RETENTION_DAYS, and expired sign-in state', async () => {
     await expect(sql`update audit_log set action = 'rewritten'`.execute(app.database.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_log`.execute(app.database.db)).rejects.toThrow(/append-only/);
 
     await sql`insert into audit_log (at, account_id, actor_user_id, actor_role, actor_via, action, target, status)
               values (now() - interval '400 days', 'acct_old', 'old', 'admin', 'apiKey', 'DELETE /api/keys/:keyId', '{}', 200)`.execute(app.database.db);
     const before = await sql<{ count: string }>`select count(*) from audit_log`.execute(app.database.db);
-    const { pruneAuditLog } = createAuditActivities({ config: app.config, db: app.database.db, secretBox: app.secretBox, logger: app.logger, temporal: app.temporal });
+    const { pruneAuditLog, pruneExpiredSignins } = createRetentionActivities({ config: app.config, db: app.database.db, secretBox: app.secretBox, logger: app.logger, temporal: app.temporal });
     expect(await pruneAuditLog()).toEqual({ deleted: 1, more: false });
+    // The same daily sweep drops sign-in codes, tokens and sessions past their expiry.
+    await sql`insert into signin_store (model, id_hash, payload_sealed, expires_at) values
+              ('AccessToken', 'old', 'x', now() - interval '1 minute'), ('AccessToken', 'live', 'x', now() + interval '1 hour')`.execute(app.database.db);
+    expect(await pruneExpiredSignins()).toEqual({ deleted: 1, more: false });
     const after = await sql<{ count: string }>`select count(*) from audit_log`.execute(app.database.db);
     expect(Number(after.rows[0]!.count)).toBe(Number(before.rows[0]!.count) - 1);
 
-    const retention = await app.temporal.client.workflow.getHandle(auditRetentionWorkflowId(app.temporal.taskQueue)).describe();
+    const retention = await app.temporal.client.workflow.getHandle(retentionSweepWorkflowId(app.temporal.taskQueue)).describe();
     expect(retention.status.name).toBe('RUNNING');
   });
 });

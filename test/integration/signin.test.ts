@@ -4,7 +4,10 @@ import type { AuthorizationServerMetadata } from '@modelcontextprotocol/sdk/shar
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '../../src/secrets/secretBox.js';
+import { rotateEncryptionKeys } from '../../src/secrets/rotation.js';
+import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { api, connectMcp } from '../support/mcp.js';
 import { MemoryOAuthClient, signInAs } from '../support/signinClient.js';
@@ -166,5 +169,20 @@ describe('sign-in with the SDK client', () => {
     expect(redirect.searchParams.get('error')).toBe('access_denied');
     const audit = (await admin('GET', '/api/audit?actor=mallory&action=sign-in')).body.entries;
     expect(audit).toMatchObject([{ status: 403, target: { serverId: serverA.serverId } }]);
+  });
+});
+
+describe('key rotation', () => {
+  // Last: the running app keeps the old key only, so nothing may sign in after this.
+  it('re-seals the sign-in state and keys under the new key', async () => {
+    const newKey = randomBytes(32).toString('base64');
+    const counts = await rotateEncryptionKeys(app.database.db, new SecretBox(newKey, [TEST_ENCRYPTION_KEY]));
+    expect(counts['signin_store.payload_sealed']).toBeGreaterThan(3);
+    expect(counts['signin_keys.keys_sealed']).toBe(1);
+    const onlyNew = new SecretBox(newKey, []);
+    const rows = await app.database.db.selectFrom('signin_store').select(['model', 'id_hash', 'payload_sealed']).execute();
+    for (const row of rows) expect(() => onlyNew.open(row.payload_sealed, `signin:${row.model}:${row.id_hash}`)).not.toThrow();
+    const keys = await app.database.db.selectFrom('signin_keys').select('keys_sealed').executeTakeFirstOrThrow();
+    expect(JSON.parse(onlyNew.open(keys.keys_sealed, 'signin:keys'))).toHaveProperty('signingKey');
   });
 });

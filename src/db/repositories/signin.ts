@@ -46,9 +46,11 @@ export async function revokeSigninGrant(db: Db, model: string, grantId: string):
   await db.deleteFrom('signin_store').where('model', '=', model).where('grant_id', '=', grantId).execute();
 }
 
-export async function pruneExpiredSigninItems(db: Db): Promise<number> {
-  const result = await db.deleteFrom('signin_store').where('expires_at', '<', sql<Date>`now()`).executeTakeFirst();
-  return Number(result.numDeletedRows);
+export async function pruneExpiredSigninItems(db: Db, batch: number): Promise<number> {
+  const result = await sql`
+    delete from signin_store where (model, id_hash) in (
+      select model, id_hash from signin_store where expires_at < now() limit ${batch})`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
 }
 
 /** The first replica's keys win; every other replica reads them. */

@@ -7,7 +7,7 @@ export interface PruneResult {
   more: boolean;
 }
 
-const { pruneAuditLog } = proxyActivities<Activities>({
+const { pruneAuditLog, pruneExpiredSignins } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 10 },
 });
@@ -16,14 +16,15 @@ const { pruneAuditLog } = proxyActivities<Activities>({
 const ROUNDS_PER_RUN = 30;
 
 /**
- * Deletes audit entries older than AUDIT_RETENTION_DAYS once a day, in bounded batches, for as
- * long as the deployment lives (one per task queue, started by every API process, kept single by
- * its workflow id).
+ * Once a day, in bounded batches: audit entries older than AUDIT_RETENTION_DAYS, and sign-in
+ * state (codes, tokens, sessions) past its expiry. One per task queue, started by every API
+ * process and kept single by its workflow id, for as long as the deployment lives.
  */
-export async function auditRetention(): Promise<void> {
+export async function retentionSweep(): Promise<void> {
   for (let round = 0; round < ROUNDS_PER_RUN; round++) {
     while ((await pruneAuditLog()).more);
+    while ((await pruneExpiredSignins()).more);
     await sleep('1 day');
   }
-  await continueAsNew<typeof auditRetention>();
+  await continueAsNew<typeof retentionSweep>();
 }
