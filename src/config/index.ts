@@ -61,6 +61,10 @@ const envSchema = z.object({
   REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   SIGNIN_DEV_LOGIN: booleanFromEnv.optional(),
+  SIGNIN_OIDC_ISSUER: z.url().optional(),
+  SIGNIN_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  SIGNIN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  SIGNIN_OIDC_USER_CLAIM: z.string().min(1).default('sub'),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -111,6 +115,8 @@ export interface Config {
      * with the embedded database (`npm start`), off otherwise unless SIGNIN_DEV_LOGIN=true.
      */
     devLogin: boolean;
+    /** An OpenID Connect provider people sign in with; the claim named here becomes the user id. */
+    upstream?: { issuer: string; clientId: string; clientSecret: string; userClaim: string };
   };
 }
 
@@ -138,6 +144,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       `${!e.DATABASE_URL ? 'DATABASE_URL' : 'TEMPORAL_ADDRESS'}: required for \`${role}\` processes; ` +
         'the embedded database and dev server only run with `npm start`',
     );
+  }
+  if (e.SIGNIN_OIDC_ISSUER && (!e.SIGNIN_OIDC_CLIENT_ID || !e.SIGNIN_OIDC_CLIENT_SECRET)) {
+    problems.push('SIGNIN_OIDC_CLIENT_ID, SIGNIN_OIDC_CLIENT_SECRET: required with SIGNIN_OIDC_ISSUER');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -170,6 +179,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
-    signin: { devLogin: e.SIGNIN_DEV_LOGIN ?? !e.DATABASE_URL },
+    signin: {
+      devLogin: e.SIGNIN_DEV_LOGIN ?? (!e.DATABASE_URL && !e.SIGNIN_OIDC_ISSUER),
+      ...(e.SIGNIN_OIDC_ISSUER
+        ? { upstream: { issuer: e.SIGNIN_OIDC_ISSUER, clientId: e.SIGNIN_OIDC_CLIENT_ID!, clientSecret: e.SIGNIN_OIDC_CLIENT_SECRET!, userClaim: e.SIGNIN_OIDC_USER_CLAIM } }
+        : {}),
+    },
   };
 }

@@ -69,10 +69,16 @@ export interface SignInOutcome {
 }
 
 /**
- * A person's browser: opens the authorization URL, reads the sign-in page, submits the user id,
- * and follows redirects until the authorization server sends it back to the client.
+ * A person's browser: opens the authorization URL, reads the sign-in page, and either submits a
+ * user id (the development sign-in) or, given `upstream`, presses "Sign in with…" and lets that
+ * provider's login run (it returns the URL it sends the browser back to); then follows redirects
+ * until the authorization server sends the browser back to the client.
  */
-export async function signInAs(authorizationUrl: URL, userId: string): Promise<SignInOutcome> {
+export async function signInAs(
+  authorizationUrl: URL,
+  userId: string,
+  upstream?: { origin: string; login: (url: URL) => Promise<string> },
+): Promise<SignInOutcome> {
   const jar = new CookieJar();
   const go = async (url: string, init: RequestInit = {}) => {
     const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: jar.header() } });
@@ -81,22 +87,23 @@ export async function signInAs(authorizationUrl: URL, userId: string): Promise<S
   };
   let response = await go(authorizationUrl.href);
   let consentPage = '';
-  for (let hop = 0; hop < 10; hop++) {
+  for (let hop = 0; hop < 12; hop++) {
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
-      const next = new URL(location, response.url || authorizationUrl);
+      let next = new URL(location, authorizationUrl);
+      if (upstream && next.origin === upstream.origin) next = new URL(await upstream.login(next));
       if (next.origin !== authorizationUrl.origin) return { consentPage, redirect: next };
       response = await go(next.href);
       continue;
     }
     if (response.status !== 200) throw new Error(`sign-in stopped at ${response.status}: ${await response.text()}`);
     consentPage = await response.text();
-    const action = /<form method="post" action="([^"]+\/login)"/.exec(consentPage)?.[1];
+    const action = new RegExp(`<form method="post" action="([^"]+/${upstream ? 'upstream' : 'login'})"`).exec(consentPage)?.[1];
     if (!action) throw new Error(`no sign-in form on the page: ${consentPage}`);
     response = await go(new URL(action, authorizationUrl).href, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ userId }).toString(),
+      body: upstream ? '' : new URLSearchParams({ userId }).toString(),
     });
   }
   throw new Error('too many redirects during sign-in');
