@@ -28,7 +28,12 @@ export interface OperationSpec {
   /** Reads the raw body when it may be something other than JSON (a YAML document upload). */
   readBody?: (ctx: Context) => Promise<unknown>;
   /** Loads what a change replaces or removes, for the audit entry's `before` (masked there). */
-  auditBefore?: (input: { auth: AuthContext; params: Record<string, string> }) => Promise<unknown>;
+  auditBefore?: (input: BeforeInput) => Promise<unknown>;
+}
+
+export interface BeforeInput {
+  auth: AuthContext;
+  params: Record<string, string>;
 }
 
 export interface RouteInput<Body, Query> {

@@ -5,7 +5,7 @@
  * does not survive either.
  */
 const SECRET_NAME =
-  /(secret|passw(or)?d|token|api[-_]?key|authorization|cookie|private[-_]?key|signature|^key$|^value$|^fields$|^headers$|^credentials?$)/i;
+  /(secret|passw(or)?d|token|api[-_]?key|authorization|cookie|private[-_]?key|signature|hint$|^key$|^value$|^fields$|^headers$|^credentials?$)/i;
 /** Names that merely refer to a secret (tokenUrl, keyId, credentialId) stay readable. */
 const REFERENCE_NAME = /(id|ids|url|uri|type|method|expires(at|in)?|count)$/i;
 const MASK = '[masked]';

@@ -85,6 +85,18 @@ describe('every management change', () => {
     expect(body.entries[0]).toMatchObject({ action: 'POST /api/keys', target: { id: created.body.id }, after: { name: 'ci', role: 'operator' }, status: 201 });
     const rows = await sql<{ row: string }>`select row_to_json(audit_log)::text as row from audit_log`.execute(app.database.db);
     expect(rows.rows.map(({ row }) => row).join('\n')).not.toContain(created.body.key.slice(3));
+
+    expect((await api(app.apiUrl, app.apiKey, 'DELETE', `/api/keys/${created.body.id}`)).status).toBe(200);
+    const [revoked] = (await audit(`action=DELETE&target=${created.body.id}`)).body.entries as Entry[];
+    expect(revoked!.before).toMatchObject({ id: created.body.id, name: 'ci', role: 'operator', keyHint: '[masked]', revokedAt: null });
+  });
+
+  it("records what a settings change replaced", async () => {
+    await api(app.apiUrl, app.apiKey, 'PUT', '/api/connectors/github/settings', { baseUrl: 'http://127.0.0.1:1/first' });
+    await api(app.apiUrl, app.apiKey, 'PUT', '/api/connectors/github/settings', { baseUrl: 'http://127.0.0.1:1/second' });
+    const [latest] = (await audit(`action=${encodeURIComponent('PUT /api/connectors/:id/settings')}&target=github`)).body.entries as Entry[];
+    expect(latest!.before).toMatchObject({ baseUrl: 'http://127.0.0.1:1/first' });
+    expect(latest!.after).toMatchObject({ baseUrl: 'http://127.0.0.1:1/second' });
   });
 });
 

@@ -14,8 +14,8 @@ import { callbackContext, stateHashOf } from '../../credentials/oauthTokens.js';
 import { claimCallback, findAttemptByStateHash, getAttempt } from '../../db/repositories/oauth.js';
 import type { OAuthAttemptRow } from '../../db/tables/oauth.js';
 import { callbackSignal, type oauthHandshake, type HandshakeOutcome } from '../../workflows/oauthHandshake.js';
-import type { ApiDependencies, AuthContext } from '../context.js';
-import { ApiRouter } from '../routing.js';
+import type { ApiDependencies } from '../context.js';
+import { ApiRouter, type BeforeInput } from '../routing.js';
 
 /** How long the callback waits for the code exchange before answering with what it knows. */
 const OUTCOME_WAIT_MS = 10_000;
@@ -23,7 +23,7 @@ const OUTCOME_WAIT_MS = 10_000;
 /** Per-account OAuth client settings per connector, and the public /oauth/callback providers redirect to. */
 export function oauthAppRoutes(deps: ApiDependencies): ApiRouter {
   // What a change replaces: none when there was no app yet.
-  const appBefore = ({ auth, params }: { auth: AuthContext; params: Record<string, string> }) =>
+  const appBefore = ({ auth, params }: BeforeInput) =>
     resolveConnector(deps.db, auth.accountId, params.connectorId!)
       .then((connector) => getOAuthAppView(deps, auth.accountId, connector))
       .catch(() => undefined);

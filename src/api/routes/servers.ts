@@ -20,7 +20,7 @@ import {
   type ServerResponse,
 } from '../../servers/schemas.js';
 import type { ApiDependencies, AuthContext } from '../context.js';
-import { ApiRouter } from '../routing.js';
+import { ApiRouter, type BeforeInput } from '../routing.js';
 
 export function serverUrls(publicUrl: string, serverId: string, token?: string) {
   const url = `${publicUrl}/mcp/${serverId}`;
@@ -61,7 +61,7 @@ function duplicateName(name: string) {
 
 export function serverRoutes(deps: ApiDependencies): ApiRouter {
   const publicUrl = deps.publicUrl;
-  const serverBefore = async ({ auth, params }: { auth: AuthContext; params: Record<string, string> }) =>
+  const serverBefore = async ({ auth, params }: BeforeInput) =>
     toServerResponse(publicUrl, await ownedServer(deps, auth, params.serverId));
   return new ApiRouter()
     .add(

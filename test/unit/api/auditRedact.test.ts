@@ -14,6 +14,10 @@ describe('maskForAudit', () => {
     ).toEqual({ name: 'ci', clientSecret: '[masked]', fields: '[masked]', nested: [{ password: '[masked]', apiKey: '[masked]' }], headers: '[masked]' });
   });
 
+  it('masks hints: a hint is part of a secret', () => {
+    expect(maskForAudit({ keyHint: 'Amrbmo', name: 'ci' })).toEqual({ keyHint: '[masked]', name: 'ci' });
+  });
+
   it('keeps fields that only refer to secrets', () => {
     const value = { credentialId: 'cred_1', tokenUrl: 'https://x/token', keyId: 'key_1', authenticationType: 'bearer', tokenEndpointAuthMethod: 'client_secret_post' };
     expect(maskForAudit(value)).toEqual(value);
