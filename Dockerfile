@@ -5,6 +5,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+COPY catalog ./catalog
 USER node
 # Run node directly (not npm) so SIGTERM from the orchestrator reaches the process.
 CMD ["node", "--import", "tsx", "src/main.ts", "api"]

@@ -9,7 +9,7 @@ const ioLibraries = ['pg', 'kysely', 'kysely-*', '@electric-sql/*', 'undici', 'k
   '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@modelcontextprotocol/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'src/connectors/catalog/**', 'coverage/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'catalog/**', 'coverage/**', 'test-results/**'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],

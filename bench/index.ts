@@ -75,7 +75,7 @@ async function main() {
         name: 'execute_action',
         arguments: { connectorId: 'slack', actionId: 'chat_postMessage', parameters: message },
       });
-      if (result.isError) throw new Error(JSON.stringify(result.structuredContent));
+      if (result.isError) throw new Error(JSON.stringify(result.content));
     };
     const direct = async () => {
       const response = await fetch(`${fake.url}/chat.postMessage`, {
@@ -87,7 +87,7 @@ async function main() {
     };
     const read = (name: string, args: Record<string, unknown>) => async (index: number) => {
       const result = await clients[index % clients.length]!.callTool({ name, arguments: args });
-      if (result.isError) throw new Error(JSON.stringify(result.structuredContent));
+      if (result.isError) throw new Error(JSON.stringify(result.content));
     };
 
     // Warm-up: JIT, connection pools, workflow cache, catalogue cache.

@@ -111,7 +111,7 @@ try {
                 name: 'execute_action',
                 arguments: { connectorId: 'soak-chat', actionId: 'list_channels', parameters: { limit: 1 + (index % 10) } },
               });
-        if (result.isError) throw new Error(JSON.stringify(result.structuredContent).slice(0, 300));
+        if (result.isError) throw new Error(JSON.stringify(result.content).slice(0, 300));
       }
       latencies.push(performance.now() - started);
     } catch (error) {

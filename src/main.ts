@@ -20,7 +20,26 @@ async function main() {
     }
     throw error;
   }
-  const app = await startSwitchboard(config);
+  const starting = startSwitchboard(config);
+  // Listening from the start: a signal during start-up, or one racing the ready line, stops the
+  // app once it is up instead of killing the process with its embedded dev server still running.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    starting
+      .then(async (app) => {
+        app.logger.info({ signal }, 'stopping');
+        await app.stop();
+      })
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const app = await starting;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const lines = [`Switchboard (${role}) ready in ${seconds}s`];
   if (app.apiUrl && role !== 'worker') {
@@ -36,19 +55,6 @@ async function main() {
     lines.push('', `  First start: created an account. Its API key (shown only this once): ${app.generatedApiKey}`);
   }
   console.log(lines.join('\n'));
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.logger.info({ signal }, 'stopping');
-    app.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
   // npm does not pass SIGTERM on to the script it runs; when it goes away, take the embedded
   // dev server down with us instead of leaving it orphaned.
   const parent = process.ppid;

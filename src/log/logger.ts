@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { scrubLogLine } from '../secrets/redaction.js';
 
 export type { Logger };
 
@@ -46,6 +47,8 @@ export function createLogger(level: LoggerOptions['level'], destination?: pino.D
     level,
     base: { service: 'switchboard' },
     redact: { paths: redactedPaths, censor: '[redacted]' },
+    // By value too: a line written during a call loses the secrets that call used, whatever the field.
+    hooks: { streamWrite: scrubLogLine },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination ? pino(options, destination) : pino(options);

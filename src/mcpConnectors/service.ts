@@ -10,6 +10,8 @@ import {
   getMcpConnector,
   getMcpConnectorBySlug,
   insertMcpConnector,
+  listConnectorsWithPlainUrls,
+  sealConnectorUrl,
   updateMcpConnector as updateRow,
   type McpConnectorValues,
 } from '../db/repositories/mcpConnectors.js';
@@ -20,7 +22,7 @@ import { newId } from '../secrets/tokens.js';
 import { connectorIdOfRow, isRemoteMcpConnectorId, REMOTE_MCP_PREFIX, slugOfName } from './connector.js';
 import { connectionHint, oauthMcpEntries, type OAuthMcpEntry } from './oauthEntries.js';
 import type { CreateMcpConnectorInput, McpConnectorResponse, UpdateMcpConnectorInput } from './schemas.js';
-import { headersAad, maskHeaderValue, openHeaders } from './variables.js';
+import { headersAad, maskHeaderValue, openHeaders, sealUrl } from './variables.js';
 
 interface Deps {
   db: Db;
@@ -115,7 +117,7 @@ export async function createMcpConnector(deps: Deps, accountId: string, input: C
       name: input.name,
       slug: slugOfName(input.name),
       category: input.category,
-      url: input.type === 'simple' ? input.url! : null,
+      ...(input.type === 'simple' ? sealUrl(deps.secretBox, id, input.url!) : { url: null, urlEncrypted: null }),
       oauthMcp: input.type === 'oauth' ? input.oauthMcp! : null,
       ...sealHeaders(deps.secretBox, id, input.headers),
     });
@@ -141,13 +143,15 @@ export async function updateMcpConnector(
   if (row.type === 'oauth' && (input.url !== undefined || input.headers !== undefined)) {
     throw new InvalidRequestError('oauth connectors take no url or headers', { field: input.url !== undefined ? 'url' : 'headers' });
   }
-  if (input.url !== undefined) await checkConnectorUrl(deps.config, input.url);
+  // The console sends back the masked URL it was shown when only other fields changed.
+  const newUrl = input.url !== undefined && input.url !== row.url ? input.url : undefined;
+  if (newUrl !== undefined) await checkConnectorUrl(deps.config, newUrl);
   const name = input.name ?? row.name;
   const values: McpConnectorValues = {
     name,
     slug: slugOfName(name),
     category: input.category ?? row.category,
-    url: input.url ?? row.url,
+    ...(newUrl !== undefined ? sealUrl(deps.secretBox, row.id, newUrl) : { url: row.url, urlEncrypted: row.url_encrypted }),
     oauthMcp: input.oauthMcp ?? row.oauth_mcp,
     ...(input.headers !== undefined
       ? sealHeaders(deps.secretBox, row.id, input.headers)
@@ -195,4 +199,14 @@ export function oauthMcpView({ entry, connected }: OAuthMcpStatus) {
 
 export async function listOAuthMcpStatuses(db: Db, owner: { accountId: string; userId: string }) {
   return Promise.all(oauthMcpEntries.map((entry) => oauthMcpStatus(db, owner, entry)));
+}
+
+/**
+ * Seals URLs stored in clear before url_encrypted existed. Runs at start-up in every process;
+ * concurrent runs are harmless (each update lands only on a row still in clear).
+ */
+export async function sealPlainConnectorUrls(db: Db, secretBox: SecretBox): Promise<number> {
+  const rows = await listConnectorsWithPlainUrls(db);
+  for (const row of rows) await sealConnectorUrl(db, row.id, row.url, sealUrl(secretBox, row.id, row.url));
+  return rows.length;
 }

@@ -3,12 +3,34 @@ import { deleteVariable, listVariables, upsertVariable } from '../db/repositorie
 import type { AccountVariableRow, McpConnectorRow } from '../db/tables/mcpConnectors.js';
 import { maskSecret } from '../credentials/masking.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
+import { secretsOfHeaderValue } from '../secrets/redaction.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 
 const REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}/g;
 
 const variableAad = (accountId: string, name: string) => `variable:${accountId}:${name}`;
 export const headersAad = (mcpConnectorId: string) => `mcp-connector:${mcpConnectorId}`;
+export const urlAad = (mcpConnectorId: string) => `mcp-connector-url:${mcpConnectorId}`;
+
+/**
+ * What answers show of a connector URL: scheme and host. The path and query (where services put
+ * keys: …/mcp/sk-…/sse, ?api_key=…) and any user:password@ are hidden.
+ */
+export function maskUrl(template: string): string {
+  const match = /^(https?:\/\/)([^/?#]*)/i.exec(template);
+  if (!match) return '…';
+  const host = match[2]!.slice(match[2]!.lastIndexOf('@') + 1);
+  return `${match[1]!.toLowerCase()}${host}/…`;
+}
+
+export function sealUrl(secretBox: SecretBox, mcpConnectorId: string, template: string): { url: string; urlEncrypted: string } {
+  return { url: maskUrl(template), urlEncrypted: secretBox.seal(template, urlAad(mcpConnectorId)) };
+}
+
+/** The URL template as registered; a row not yet sealed at start-up still has it in clear. */
+export function openUrl(row: McpConnectorRow, secretBox: SecretBox): string {
+  return row.url_encrypted ? secretBox.open(row.url_encrypted, urlAad(row.id)) : (row.url ?? '');
+}
 
 export function referencedVariables(text: string): string[] {
   return [...text.matchAll(REFERENCE)].map((match) => match[1]!);
@@ -61,7 +83,7 @@ export async function resolveEndpoint(
   row: McpConnectorRow,
 ): Promise<RemoteEndpoint> {
   const headers = openHeaders(row, deps.secretBox);
-  const template = row.url ?? '';
+  const template = openUrl(row, deps.secretBox);
   const names = [...new Set([template, ...Object.values(headers)].flatMap(referencedVariables))];
   const values = new Map(
     (await listVariables(deps.db, row.account_id, names)).map((variable) => [
@@ -87,12 +109,12 @@ export async function resolveEndpoint(
     throw new InvalidRequestError(`Connector "${row.name}" must use an http:// or https:// URL`);
   }
   const filled = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, fill(value)]));
-  const secrets = [...values.values(), ...Object.values(filled)].filter((value) => value.length >= 4);
+  // The URL is sealed like the headers, so its password and query values count as secrets too.
+  const secrets = [
+    ...values.values(),
+    ...Object.values(filled).flatMap(secretsOfHeaderValue),
+    ...(url.password ? [decodeURIComponent(url.password)] : []),
+    ...url.searchParams.values(),
+  ];
   return { url, headers: filled, secrets };
-}
-
-export function redactSecrets(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('[redacted]');
-  return out;
 }

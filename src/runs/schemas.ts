@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { executeActionInput } from '../api/mcp/toolInputs.js';
 import { connectorIdSchema } from '../connectors/ids.js';
+import { ACTION_ID_PATTERN } from '../connectors/schema.js';
 import { executePlanInput } from '../plans/schemas.js';
 
 /**
@@ -21,6 +22,8 @@ export type RunStatus = (typeof runStatuses)[number];
 export const listRunsQuery = z
   .object({
     connectorId: connectorIdSchema.optional(),
+    actionId: z.string().regex(ACTION_ID_PATTERN, 'is not an action id').optional(),
+    serverId: z.string().min(1).max(200).optional().describe('"api" for runs started over REST without a server'),
     userId: z.string().min(1).max(200).optional().describe('API-key callers only; user-token callers always see their own'),
     kind: z.enum(['action', 'plan']).optional(),
     status: z.enum(runStatuses).optional(),

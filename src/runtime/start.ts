@@ -12,11 +12,13 @@ import { openDatabase, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { ensureBootstrapAccount } from '../db/repositories/accounts.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { sealPlainConnectorUrls } from '../mcpConnectors/service.js';
 import { loadSecretBox } from '../secrets/keyring.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { ensureTemporalCli } from '../temporal/cli.js';
 import { startDevServer, type RunningDevServer } from '../temporal/devServer.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
+import { startStateCleanup } from '../worker/cleanup.js';
 import { createWorker } from '../worker/index.js';
 
 export interface StartOptions {
@@ -62,6 +64,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     await migrateToLatest(database);
 
     const secretBox = await loadSecretBox(config);
+    await sealPlainConnectorUrls(database.db, secretBox);
     const bootstrap =
       config.role === 'worker' ? undefined : await ensureBootstrapAccount(database.db, secretBox, config.bootstrapApiKey);
     const temporal = await connectTemporal(devServer?.address ?? config.temporal.address!, config.temporal);
@@ -78,9 +81,12 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       });
       const running = worker.run();
       stack.push(async () => {
-        worker!.shutdown();
+        // Once: the process's signal handler (src/main.ts) is the one place that stops it.
+        if (worker!.getState() === 'RUNNING') worker!.shutdown();
         await running;
       });
+      const cleanup = startStateCleanup({ db: database.db, logger, config });
+      stack.push(() => cleanup.stop());
     }
 
     const readinessChecks: ReadinessCheck[] = [

@@ -18,6 +18,15 @@ const sealedColumns = [
   { table: 'oauth_attempts', column: 'code_verifier_encrypted', id: ['id'], context: (row) => `oauth-attempt:${row.id}:verifier` },
   { table: 'oauth_attempts', column: 'callback_encrypted', id: ['id'], context: (row) => `oauth-attempt:${row.id}:callback` },
   { table: 'accounts', column: 'user_token_secret_encrypted', id: ['id'], context: (row) => `account:${row.id}` },
+  { table: 'mcp_connectors', column: 'headers_encrypted', keyColumn: 'key_id', id: ['id'], context: (row) => `mcp-connector:${row.id}` },
+  { table: 'mcp_connectors', column: 'url_encrypted', id: ['id'], context: (row) => `mcp-connector-url:${row.id}` },
+  {
+    table: 'account_variables',
+    column: 'value_encrypted',
+    keyColumn: 'key_id',
+    id: ['account_id', 'name'],
+    context: (row) => `variable:${row.account_id}:${row.name}`,
+  },
   // The sign-in server's state and keys (src/api/signin).
   { table: 'signin_store', column: 'payload_sealed', id: ['model', 'id_hash'], context: (row) => `signin:${row.model}:${row.id_hash}` },
   { table: 'signin_keys', column: 'keys_sealed', id: ['id'], context: () => 'signin:keys' },

@@ -52,7 +52,11 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     'start-dev',
     '--db-filename',
     join(dataDir, 'temporal.sqlite'),
+    // Loopback only, the Web UI included: it has no authentication and shows every run's
+    // inputs, results and errors. Stated for the UI too, not left to default to --ip.
     '--ip',
+    '127.0.0.1',
+    '--ui-ip',
     '127.0.0.1',
     '--port',
     String(options.port),

@@ -19,6 +19,9 @@ export function installTemporalRuntime(logger: Logger): void {
     sdkLogger[quiet ? 'debug' : target](meta ?? {}, message);
   };
   Runtime.install({
+    // The SDK would stop every worker itself on SIGINT/SIGTERM, racing our shutdown (which then
+    // found the worker draining and closed its connection under it). src/main.ts handles signals.
+    shutdownSignals: [],
     logger: {
       log: write,
       trace: (message, meta) => write('TRACE', message, meta),

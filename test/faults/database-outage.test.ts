@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { api } from '../support/mcp.js';
+import { api, toolError } from '../support/mcp.js';
 
 /**
  * Stops the machine's PostgreSQL server (127.0.0.1:5432) for a few seconds under steady traffic.
@@ -58,12 +58,12 @@ describe('PostgreSQL stops and starts mid-run', () => {
       });
       const text = await call.text();
       const answer = JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? text) as {
-        result?: { isError?: boolean; structuredContent?: { error?: { code: string } } };
+        result?: { isError?: boolean };
         error?: { data?: { code: string } };
       };
       // Refused before the protocol layer: a JSON-RPC error whose data is our error body; inside
       // the tool: a result with isError.
-      const code = answer.error?.data?.code ?? answer.result?.structuredContent?.error?.code;
+      const code = answer.error?.data?.code ?? toolError(answer.result)?.code;
       const status = call.status !== 200 ? call.status : answer.result?.isError ? 503 : 200;
       outcomes.push({ phase, kind: 'mcp', status, ...(code ? { code } : {}) });
     };

@@ -4,7 +4,7 @@ import { errorCodes } from '../../src/errors.js';
 import { allTools } from '../../src/api/mcp/tools/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { forgedJwt, hostileBody, hostileIds, int, jsonValue, pick, seededRandom, type Random } from '../support/fuzz.js';
-import { api } from '../support/mcp.js';
+import { api, toolError } from '../support/mcp.js';
 
 /**
  * Hostile input against the real app: generated malformed REST bodies and MCP JSON-RPC messages,
@@ -154,13 +154,13 @@ function isErrorBody(body: unknown): boolean {
   );
 }
 
-/** A JSON-RPC response: a result (tool errors carry structuredContent.error) or an error object. */
+/** A JSON-RPC response: a result (tool errors carry our error body as their text) or an error object. */
 function isJsonRpcAnswer(message: unknown): boolean {
-  const m = message as { jsonrpc?: unknown; result?: { isError?: boolean; structuredContent?: unknown }; error?: { code?: unknown; message?: unknown } };
+  const m = message as { jsonrpc?: unknown; result?: { isError?: boolean }; error?: { code?: unknown; message?: unknown } };
   if (m?.jsonrpc !== '2.0') return false;
   if (m.error) return typeof m.error.code === 'number' && typeof m.error.message === 'string';
   if (!m.result) return false;
-  return !m.result.isError || isErrorBody(m.result.structuredContent);
+  return !m.result.isError || isErrorBody({ error: toolError(m.result) });
 }
 
 function mcpMessages(text: string, contentType: string): unknown[] {

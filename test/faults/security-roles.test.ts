@@ -123,4 +123,24 @@ describe('an end user token acts for its user only', () => {
     expect((await api(app.apiUrl, operatorKey, 'PUT', '/api/connectors/slack/settings', { enabled: false })).status).toBe(403);
     expect((await api(app.apiUrl, operatorKey, 'POST', '/api/keys', { name: 'escalate', role: 'admin' })).status).toBe(403);
   });
+
+  it("applies a server's user restrictions and assignments to POST /api/runs as MCP does", async () => {
+    const aliceOnly = await api(app.apiUrl, app.apiKey, 'POST', '/api/servers', { name: 'alice only', restrictions: { users: { mode: 'allowlist', ids: ['alice'] } } });
+    const run = (serverId: string, connectorId = 'slack', actionId = 'chat_postMessage') => ({
+      kind: 'action',
+      serverId,
+      connectorId,
+      actionId,
+      parameters: { channel: 'C1', text: 'hi' },
+    });
+    const refused = await asUser(bobToken, 'POST', '/api/runs', run(aliceOnly.body.serverId));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('may not use this server');
+
+    const slackOnly = await api(app.apiUrl, app.apiKey, 'POST', '/api/servers', { name: 'slack only' });
+    expect((await api(app.apiUrl, app.apiKey, 'POST', `/api/servers/${slackOnly.body.serverId}/connectors`, { connectorId: 'slack' })).status).toBeLessThan(300);
+    const unassigned = await asUser(bobToken, 'POST', '/api/runs', run(slackOnly.body.serverId, 'github', 'repos_list_for_authenticated_user'));
+    expect(unassigned.status).toBe(403);
+    expect(unassigned.body.error.message).toContain('not assigned');
+  });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, createApiKey, getAccount, userTokenSecretOf } from '../../src/db/repositories/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
-import { api } from '../support/mcp.js';
+import { api, toolError } from '../support/mcp.js';
 
 /**
  * Isolation, token lifetimes, egress and secret hygiene, each as a refusal a client can observe.
@@ -37,7 +37,7 @@ async function mcpTool(url: string, name: string, args: Record<string, unknown>,
   const text = await response.text();
   answers.push(text);
   const message = JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? text) as {
-    result?: { isError?: boolean; structuredContent?: { error?: { code: string; message: string } } & Record<string, unknown> };
+    result?: { isError?: boolean };
     error?: { data?: { code: string } };
   };
   return { status: response.status, message };
@@ -172,8 +172,8 @@ describe('egress (EGRESS_ALLOW_HOSTS empty)', () => {
     const started = Date.now();
     const result = await mcpTool(server.body.accessUrl, 'execute_action', { connectorId: id, actionId: 'create', parameters: { amount: 1 } });
     expect(result.message.result?.isError).toBe(true);
-    expect(result.message.result?.structuredContent?.error?.code).toBe('FORBIDDEN');
-    expect(result.message.result?.structuredContent?.error?.message).toMatch(/loopback|private|metadata|unspecified|link-local/);
+    expect(toolError(result.message.result)?.code).toBe('FORBIDDEN');
+    expect(toolError(result.message.result)?.message).toMatch(/loopback|private|metadata|unspecified|link-local/);
     // Refused outright, not retried as a network failure.
     expect(Date.now() - started).toBeLessThan(5_000);
   });
@@ -186,7 +186,7 @@ describe('egress (EGRESS_ALLOW_HOSTS empty)', () => {
       const server = await call(app, app.apiKey, 'POST', '/api/servers', { name: id });
       const result = await mcpTool(server.body.accessUrl, 'execute_action', { connectorId: id, actionId: 'create', parameters: { amount: 1 } });
       expect(result.message.result?.isError).toBe(true);
-      expect(result.message.result?.structuredContent?.error).toMatchObject({ code: 'UPSTREAM_ERROR', details: { status: 302 } });
+      expect(toolError(result.message.result)).toMatchObject({ code: 'UPSTREAM_ERROR', details: { status: 302 } });
     }
     expect(fake.requests.filter((request) => request.path === '/secret')).toEqual([]);
   });

@@ -10,7 +10,7 @@ import { startDevServer, type RunningDevServer } from '../../src/temporal/devSer
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { paymentsConnector, until } from '../support/faults.js';
-import { api } from '../support/mcp.js';
+import { api, toolError } from '../support/mcp.js';
 
 /**
  * kill -9 of the Temporal dev server with 100 runs in flight, then a new one on the same SQLite
@@ -96,9 +96,9 @@ describe('the Temporal dev server dies mid-run', () => {
       }),
     });
     const text = await tool.text();
-    const answer = JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? text) as { result: { isError: boolean; structuredContent: { error: { code: string } } } };
+    const answer = JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? text) as { result: { isError: boolean } };
     expect(answer.result.isError).toBe(true);
-    expect(answer.result.structuredContent.error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(toolError(answer.result)?.code).toBe('SERVICE_UNAVAILABLE');
     devServer = await startServer();
 
     const statuses = new Map<string, string>();

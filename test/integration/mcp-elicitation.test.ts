@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCredentialById } from '../../src/db/repositories/oauth.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startOAuthUpstream } from '../support/fixtures.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, toolError } from '../support/mcp.js';
 import type { OAuthServerHandle } from '../support/oauthServer.js';
 import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
 
@@ -49,15 +49,15 @@ describe('missing credential: URL elicitation', () => {
   it('gives a client without URL elicitation CREDENTIAL_NOT_FOUND with a fresh authorization URL', async () => {
     const plain = await connectMcp(accessUrl);
     clients.push(plain);
-    const result = (await plain.callTool(conversationsList)) as { isError?: boolean; structuredContent: any };
+    const result = await plain.callTool(conversationsList);
     expect(result.isError).toBe(true);
-    expect(result.structuredContent.error).toMatchObject({
+    expect(toolError(result)).toMatchObject({
       code: 'CREDENTIAL_NOT_FOUND',
       details: { connectorId: 'slack', credentialId: expect.stringMatching(/^cred_/), authorizationUrl: expect.stringContaining(provider.endpoints.authorization) },
     });
     // A second call shares the open attempt rather than starting another.
-    const again = (await plain.callTool(conversationsList)) as { structuredContent: any };
-    expect(again.structuredContent.error.details.authorizationUrl).toBe(result.structuredContent.error.details.authorizationUrl);
+    const again = await plain.callTool(conversationsList);
+    expect(toolError(again)?.details.authorizationUrl).toBe(toolError(result)?.details.authorizationUrl);
   });
 
   it('elicits the authorization URL, waits for the OAuth callback, then runs the action', async () => {

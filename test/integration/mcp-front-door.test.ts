@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/app.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, toolError } from '../support/mcp.js';
 import { spawnSwitchboard } from '../support/process.js';
 import { inject } from 'vitest';
 
@@ -88,9 +88,9 @@ describe('MCP front door', () => {
       arguments: { connectorId: 'slack', actionId: 'chat_postMessage' },
     });
     expect(blocked.isError).toBe(true);
-    expect((blocked.structuredContent as any).error.code).toBe('FORBIDDEN');
+    expect(toolError(blocked)?.code).toBe('FORBIDDEN');
     const other = await client.callTool({ name: 'get_connector_resources', arguments: { connectorId: 'hubspot' } });
-    expect((other.structuredContent as any).error.code).toBe('FORBIDDEN');
+    expect(toolError(other)?.code).toBe('FORBIDDEN');
     await client.close();
   });
 
@@ -99,11 +99,12 @@ describe('MCP front door', () => {
     const client = await connectMcp(body.accessUrl);
     const result = await client.callTool({ name: 'get_action_details', arguments: { connectorId: 'slack' } });
     expect(result.isError).toBe(true);
-    expect(result.structuredContent).toMatchObject({
-      error: { code: 'INVALID_REQUEST', details: { issues: [expect.objectContaining({ field: 'actionId' })] } },
+    expect(toolError(result)).toMatchObject({
+      code: 'INVALID_REQUEST',
+      details: { issues: [expect.objectContaining({ field: 'actionId' })] },
     });
     const unknown = await client.callTool({ name: 'get_connector_resources', arguments: { connectorId: 'nope' } });
-    expect((unknown.structuredContent as any).error.code).toBe('CONNECTOR_NOT_FOUND');
+    expect(toolError(unknown)?.code).toBe('CONNECTOR_NOT_FOUND');
     await client.close();
   });
 

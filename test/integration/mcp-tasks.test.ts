@@ -5,11 +5,12 @@ import {
   CreateTaskResultSchema,
   GetTaskResultSchema,
   ListTasksResultSchema,
+  LoggingMessageNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, toolError } from '../support/mcp.js';
 import { spawnSwitchboard } from '../support/process.js';
 
 const postMessage = { connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'task' } };
@@ -82,7 +83,7 @@ describe('MCP tasks for long-running execute_action calls', () => {
     await expect(client.request({ method: 'tasks/cancel', params: { taskId: created.task.taskId } }, CancelTaskResultSchema)).rejects.toThrow(/Task not found/);
     // Credentials are per user and alice has none: her task's result is hers to read, and says so.
     const result = await taskResult(alice, created.task.taskId);
-    expect(result.structuredContent).toMatchObject({ error: { code: 'CREDENTIAL_NOT_FOUND' } });
+    expect(toolError(result)?.code).toBe('CREDENTIAL_NOT_FOUND');
     await alice.close();
     await mallory.close();
   });
@@ -96,6 +97,31 @@ describe('MCP tasks for long-running execute_action calls', () => {
     });
     expect(result.isError).toBeFalsy();
     expect(progress.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sends log messages from the run to a client that set a level, from that level up', async () => {
+    const messages: Array<{ level: string; logger?: string; data: any }> = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+      messages.push(notification.params);
+    });
+    expect(client.getServerCapabilities()?.logging).toEqual({});
+    await client.setLoggingLevel('info');
+    fake.fail({ delayMs: 1_500, times: 1 });
+    const done = await client.callTool({ name: 'execute_action', arguments: postMessage });
+    expect(done.isError).toBeFalsy();
+    const { workflowId } = done.structuredContent as { workflowId: string };
+    expect(messages).toContainEqual({ level: 'info', logger: 'switchboard', data: { workflowId, message: 'The run finished' } });
+
+    fake.fail({ status: 400, body: { ok: false, error: 'invalid_blocks' }, times: 1 });
+    const failed = await client.callTool({ name: 'execute_action', arguments: postMessage });
+    expect(toolError(failed)?.code).toBe('UPSTREAM_ERROR');
+    expect(messages).toContainEqual(expect.objectContaining({ level: 'error', data: expect.objectContaining({ code: 'UPSTREAM_ERROR' }) }));
+
+    // The level lives with the session, so it holds on later requests: info is now below it.
+    await client.setLoggingLevel('error');
+    messages.length = 0;
+    expect((await client.callTool({ name: 'execute_action', arguments: postMessage })).isError).toBeFalsy();
+    expect(messages).toEqual([]);
   });
 
   it('returns the result of a task started before the API process was killed and restarted', async () => {

@@ -3,7 +3,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, toolError } from '../support/mcp.js';
 
 /** The whole path: MCP client → Koa → Temporal workflow → activity → fake Slack/GitHub on 127.0.0.1. */
 describe('execute_action and discover_action_path through the MCP endpoint', () => {
@@ -51,7 +51,7 @@ describe('execute_action and discover_action_path through the MCP endpoint', () 
       arguments: { connectorId: 'slack', actionId: 'chat_postMessage', parameters: { text: 5 } },
     });
     expect(result.isError).toBe(true);
-    const error = (result.structuredContent as any).error;
+    const error = toolError(result)!;
     expect(error.code).toBe('INVALID_REQUEST');
     expect(JSON.stringify(error.details)).toContain('channel');
     expect(fake.requests).toHaveLength(0);
@@ -63,13 +63,13 @@ describe('execute_action and discover_action_path through the MCP endpoint', () 
       name: 'execute_action',
       arguments: { connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'x' } },
     });
-    expect((failed.structuredContent as any).error).toMatchObject({ code: 'UPSTREAM_ERROR', details: { status: 400 } });
+    expect(toolError(failed)).toMatchObject({ code: 'UPSTREAM_ERROR', details: { status: 400 } });
 
     const blocked = await client.callTool({
       name: 'execute_action',
       arguments: { connectorId: 'github', actionId: 'issues_create', parameters: { owner: 'o', repo: 'r', title: 't' } },
     });
-    expect((blocked.structuredContent as any).error.code).toBe('FORBIDDEN');
+    expect(toolError(blocked)?.code).toBe('FORBIDDEN');
     expect(fake.requests.filter((request) => request.path.includes('/issues'))).toHaveLength(0);
   });
 

@@ -6,7 +6,7 @@ import { openOAuthSecrets, type OAuthSecrets } from '../../src/credentials/oauth
 import { getCredentialById } from '../../src/db/repositories/oauth.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startOAuthUpstream } from '../support/fixtures.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, toolError } from '../support/mcp.js';
 import type { OAuthServerHandle } from '../support/oauthServer.js';
 import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
 
@@ -33,7 +33,7 @@ describe('OAuth credentials', () => {
   const tool = async (name: string, args: Record<string, unknown>) => {
     const result = await mcp.callTool({ name, arguments: args });
     responses.push(JSON.stringify(result));
-    return result as { isError?: boolean; structuredContent: any };
+    return result as { isError?: boolean; structuredContent: any; content?: unknown };
   };
   const secretsOf = async (credentialId: string): Promise<OAuthSecrets> => {
     const row = await getCredentialById(app.database.db, credentialId);
@@ -153,7 +153,7 @@ describe('OAuth credentials', () => {
   it('refuses a redirect URI that is not configured', async () => {
     const refused = await tool('create_credential', { connectorId: 'slack', authenticationType: 'oauth2', redirectUri: 'https://evil.example/steal' });
     expect(refused.isError).toBe(true);
-    expect(refused.structuredContent.error).toMatchObject({ code: 'INVALID_REQUEST', details: { allowedRedirectUris: [CLIENT_REDIRECT] } });
+    expect(toolError(refused)).toMatchObject({ code: 'INVALID_REQUEST', details: { allowedRedirectUris: [CLIENT_REDIRECT] } });
   });
 
   it('ends the attempt with the provider error when the user denies', async () => {
@@ -223,7 +223,7 @@ describe('OAuth credentials', () => {
     await expireInDatabase(credentialId);
     const failed = await tool('execute_action', { connectorId: 'slack', actionId: 'conversations_list', credentialId });
     expect(failed.isError).toBe(true);
-    expect(failed.structuredContent.error).toMatchObject({
+    expect(toolError(failed)).toMatchObject({
       code: 'CREDENTIAL_NOT_FOUND',
       details: { credentialId, status: 'needs_reauth', authorizationUrl: expect.stringContaining(provider.endpoints.authorization) },
     });
@@ -231,7 +231,7 @@ describe('OAuth credentials', () => {
     expect(row).toMatchObject({ status: 'needs_reauth', status_reason: expect.stringContaining('invalid_grant') });
 
     // The prompt URL re-authorizes the same credential.
-    const location = await provider.authorize(failed.structuredContent.error.details.authorizationUrl, { accountId: 'revoker' });
+    const location = await provider.authorize(toolError(failed)!.details.authorizationUrl, { accountId: 'revoker' });
     expect((await fetch(location, { redirect: 'manual' })).status).toBe(302);
     expect((await getCredentialById(app.database.db, credentialId))!.status).toBe('active');
     expect((await runAs(credentialId)).status).toBe(200);
@@ -251,7 +251,7 @@ describe('OAuth credentials', () => {
     const handle = app.temporal.client.workflow.getHandle(refresherWorkflowId(credentialId));
     await expect.poll(async () => (await handle.describe()).status.name, { timeout: 5000 }).toBe('COMPLETED');
     const failed = await tool('execute_action', { connectorId: 'slack', actionId: 'conversations_list', credentialId });
-    expect(failed.structuredContent.error.code).toBe('CREDENTIAL_NOT_FOUND');
+    expect(toolError(failed)?.code).toBe('CREDENTIAL_NOT_FOUND');
   });
 
   it('revokes every credential of a connector at the provider when the account disables it', async () => {
@@ -269,7 +269,7 @@ describe('OAuth credentials', () => {
 
   it('keeps canary secrets out of logs, responses and workflow histories', async () => {
     const bearer = await tool('create_credential', { connectorId: 'slack', authenticationType: 'bearer', fields: { token: BEARER_CANARY } });
-    expect(bearer.isError, JSON.stringify(bearer.structuredContent)).toBeFalsy();
+    expect(bearer.isError, JSON.stringify(bearer.content)).toBeFalsy();
     await runAs(bearer.structuredContent.credentialId).catch(() => undefined);
     await tool('get_credentials', {});
     await call('GET', '/api/oauth-apps');

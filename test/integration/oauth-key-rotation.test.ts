@@ -57,6 +57,10 @@ describe('encryption key rotation', () => {
     }
     const bearer = await call('POST', '/api/credentials', { connectorId: 'slack', authenticationType: 'bearer', fields: { token: BEARER } });
     credentialIds.push(bearer.body.credentialId);
+    // A remote MCP connector: sealed URL and headers, and the account variable a header names.
+    expect((await call('PUT', '/api/variables/remoteKey', { value: 'remote-key-before-rotation' })).status).toBe(200);
+    const remote = await call('POST', '/api/mcp-connectors', { name: 'Rotated', url: 'http://127.0.0.1:9/mcp?key=k-123456', headers: { 'x-api-key': '{{remoteKey}}' } });
+    expect(remote.status).toBe(201);
     await before.stop();
 
     const box = new SecretBox(newKey, [TEST_ENCRYPTION_KEY]);
@@ -67,6 +71,9 @@ describe('encryption key rotation', () => {
         'credentials.secrets_encrypted': 3,
         'oauth_apps.client_secret_encrypted': 1,
         'accounts.user_token_secret_encrypted': 1,
+        'mcp_connectors.headers_encrypted': 1,
+        'mcp_connectors.url_encrypted': 1,
+        'account_variables.value_encrypted': 1,
       });
       // A second run finds nothing left on the old key.
       expect(Object.values(await rotateEncryptionKeys(database.db, box)).every((count) => count === 0)).toBe(true);
@@ -94,5 +101,9 @@ describe('encryption key rotation', () => {
       expect((await getCredentialById(after.database.db, credentialId))!.status).toBe('active');
     }
     expect(provider.stats.tokenRequests.refresh_token).toBe(2);
+    // Opening the URL, the header and the variable works with the new key alone (port 9 is never fetched).
+    const [connector] = (await api(after.apiUrl, after.apiKey, 'GET', '/api/mcp-connectors')).body.connectors;
+    const tested = await api(after.apiUrl, after.apiKey, 'POST', '/api/mcp-connectors/test', { connectorId: connector.id });
+    expect(tested.body).toEqual({ ok: false, error: expect.stringContaining('127.0.0.1:9') });
   });
 });

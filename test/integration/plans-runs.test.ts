@@ -5,7 +5,7 @@ import { searchAttributes } from '../../src/workflows/searchAttributes.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, toolError } from '../support/mcp.js';
 
 describe('execute_plan and /api/runs', () => {
   let app: TestApp;
@@ -78,21 +78,19 @@ describe('execute_plan and /api/runs', () => {
       ],
     };
     const missing = await client.callTool({ name: 'execute_plan', arguments: { plan } });
-    expect(missing.structuredContent).toMatchObject({ error: { code: 'INVALID_REQUEST', details: { issues: [{ input: '2.text' }] } } });
+    expect(toolError(missing)).toMatchObject({ code: 'INVALID_REQUEST', details: { issues: [{ input: '2.text' }] } });
     expect(fake.requests).toHaveLength(0);
 
     fake.fail({ path: '/chat.postMessage', status: 400, body: { ok: false, error: 'invalid_blocks' } });
     const failed = await client.callTool({ name: 'execute_plan', arguments: { plan, inputs: { '2.text': 'x' } } });
     expect(failed.isError).toBe(true);
-    expect(failed.structuredContent).toMatchObject({
-      error: {
-        code: 'UPSTREAM_ERROR',
-        details: {
-          status: 'failed',
-          failedStep: 2,
-          steps: [{ status: 'succeeded' }, { status: 'failed', error: { code: 'UPSTREAM_ERROR' } }],
-          workflowId: expect.stringMatching(/^execute-plan\//),
-        },
+    expect(toolError(failed)).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      details: {
+        status: 'failed',
+        failedStep: 2,
+        steps: [{ status: 'succeeded' }, { status: 'failed', error: { code: 'UPSTREAM_ERROR' } }],
+        workflowId: expect.stringMatching(/^execute-plan\//),
       },
     });
   });

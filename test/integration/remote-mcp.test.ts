@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, toolError } from '../support/mcp.js';
 import { startHangingServer, startRemoteMcpServer, type RemoteMcpServer } from '../support/remoteMcpServer.js';
 
 const structured = (result: unknown) => (result as { structuredContent?: unknown }).structuredContent as any;
@@ -23,7 +23,15 @@ describe('remote MCP connectors, variables and per-server assignment', () => {
   let connectorRowId: string;
   const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
   const tool = async (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args });
-  const listedIds = async () => (structured(await tool('list_connectors', {})).connectors as Array<{ id: string }>).map((c) => c.id);
+  const listedIds = async () => {
+    const ids: string[] = [];
+    for (let offset: number | undefined = 0; offset !== undefined; ) {
+      const page = structured(await tool('list_connectors', { offset, limit: 100 }));
+      ids.push(...(page.connectors as Array<{ id: string }>).map((c) => c.id));
+      offset = page.nextOffset;
+    }
+    return ids;
+  };
 
   beforeAll(async () => {
     [app, remote, hanging] = await Promise.all([
@@ -108,7 +116,7 @@ describe('remote MCP connectors, variables and per-server assignment', () => {
   it('offers a remote connector only where it is assigned, and runs its tools durably', async () => {
     expect(await listedIds()).not.toContain('mcp-remote-tools');
     const unassigned = await tool('get_connector_resources', { connectorId: 'mcp-remote-tools' });
-    expect(structured(unassigned).error.code).toBe('FORBIDDEN');
+    expect(toolError(unassigned)?.code).toBe('FORBIDDEN');
 
     for (let i = 0; i < 2; i++) {
       const assigned = await call('POST', `/api/servers/${serverId}/connectors`, { mcpConnectorId: connectorRowId });
@@ -119,7 +127,7 @@ describe('remote MCP connectors, variables and per-server assignment', () => {
     expect(listed.connectors).toEqual([
       expect.objectContaining({ id: 'mcp-remote-tools', name: 'Remote Tools', origin: 'remote-mcp', actionCount: 4 }),
     ]);
-    expect(structured(await tool('get_connector_resources', { connectorId: 'slack' })).error.code).toBe('FORBIDDEN');
+    expect(toolError(await tool('get_connector_resources', { connectorId: 'slack' }))?.code).toBe('FORBIDDEN');
 
     const details = structured(await tool('get_action_details', { connectorId: 'mcp-remote-tools', actionId: 'add' }));
     expect(details.requiredParameters.map((p: { name: string; location: string }) => [p.name, p.location])).toEqual([
@@ -137,7 +145,7 @@ describe('remote MCP connectors, variables and per-server assignment', () => {
     expect(remote.requests.some((headers) => headers['x-api-key'] === remote.apiKey)).toBe(true);
 
     const invalid = await tool('execute_action', { connectorId: 'mcp-remote-tools', actionId: 'add', parameters: { a: 'two' } });
-    expect(structured(invalid).error.code).toBe('INVALID_REQUEST');
+    expect(toolError(invalid)?.code).toBe('INVALID_REQUEST');
 
     const history = await app.temporal.client.workflow.getHandle(structured(whoami).workflowId).fetchHistory();
     const text = historyText(history);
@@ -148,14 +156,14 @@ describe('remote MCP connectors, variables and per-server assignment', () => {
 
   it('maps tool errors and time-outs to UPSTREAM_ERROR without leaking secrets', async () => {
     expect((await call('PUT', '/api/variables/apiKey', { value: 'wrong-key-value-000000' })).status).toBe(200);
-    const refused = structured(await tool('execute_action', { connectorId: 'mcp-remote-tools', actionId: 'whoami', parameters: {} }));
-    expect(refused.error.code).toBe('UPSTREAM_ERROR');
-    expect(refused.error.message).toContain('missing or wrong x-api-key');
+    const refused = toolError(await tool('execute_action', { connectorId: 'mcp-remote-tools', actionId: 'whoami', parameters: {} }));
+    expect(refused?.code).toBe('UPSTREAM_ERROR');
+    expect(refused?.message).toContain('missing or wrong x-api-key');
     await call('PUT', '/api/variables/apiKey', { value: remote.apiKey });
 
     const started = Date.now();
-    const slow = structured(await tool('execute_action', { connectorId: 'mcp-remote-tools', actionId: 'sleep', parameters: { ms: 20_000 } }));
-    expect(slow.error).toMatchObject({ code: 'UPSTREAM_ERROR', message: expect.stringMatching(/did not answer within 3 s/) });
+    const slow = toolError(await tool('execute_action', { connectorId: 'mcp-remote-tools', actionId: 'sleep', parameters: { ms: 20_000 } }));
+    expect(slow).toMatchObject({ code: 'UPSTREAM_ERROR', message: expect.stringMatching(/did not answer within 3 s/) });
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
@@ -181,7 +189,7 @@ describe('remote MCP connectors, variables and per-server assignment', () => {
     expect(ids).not.toContain('mcp-remote-tools');
     expect(ids).toContain('slack');
     const hidden = await tool('execute_action', { connectorId: 'mcp-remote-tools', actionId: 'echo', parameters: { text: 'x' } });
-    expect(structured(hidden).error.code).toBe('FORBIDDEN');
+    expect(toolError(hidden)?.code).toBe('FORBIDDEN');
 
     await call('POST', `/api/servers/${serverId}/connectors`, { mcpConnectorId: connectorRowId });
     expect((await call('DELETE', `/api/mcp-connectors/${connectorRowId}`)).status).toBe(200);

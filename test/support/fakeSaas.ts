@@ -106,6 +106,16 @@ export async function startFakeSaas(options: { token?: string; channelCount?: nu
       }
       if (fault.status) return json(res, fault.status, fault.body ?? { ok: false, error: 'fault' }, fault.headers);
     }
+    // A careless API that echoes the request it got (URL, headers, body, basic auth decoded), as many do on errors.
+    if (url.pathname === '/echo' || url.pathname === '/echo/fail') {
+      const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      return json(res, url.pathname === '/echo' ? 200 : 400, {
+        url: req.url,
+        headers: req.headers,
+        body,
+        ...(basic ? { basicDecoded: Buffer.from(basic, 'base64').toString('utf8') } : {}),
+      });
+    }
     if (req.headers.authorization !== `Bearer ${state.token}`) {
       return json(res, 401, { ok: false, error: 'invalid_auth' });
     }

@@ -28,3 +28,25 @@ export async function api(
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as any) : undefined };
 }
+
+export interface ToolErrorBody {
+  code: string;
+  message: string;
+  details?: any;
+}
+
+/**
+ * The `{code, message, details}` of a tool error result, read from its text block as an agent
+ * reads it (error results carry no structuredContent, so that no client checks them against the
+ * tool's outputSchema). Undefined when the result is not an error in our format.
+ */
+export function toolError(result: unknown): ToolErrorBody | undefined {
+  const { isError, content } = (result ?? {}) as { isError?: boolean; content?: Array<{ type: string; text?: string }> };
+  const text = isError ? content?.find((block) => block.type === 'text')?.text : undefined;
+  if (!text) return undefined;
+  try {
+    return (JSON.parse(text) as { error?: ToolErrorBody }).error;
+  } catch {
+    return undefined;
+  }
+}

@@ -13,8 +13,27 @@ export interface RemoteMcpServer {
   close(): Promise<void>;
 }
 
-function mcpServerFor(apiKey: string): McpServer {
+/** Careless tools that echo what they were sent: our headers and URL, variables filled in. */
+function registerEchoTools(server: McpServer, requestUrl: string): void {
+  const echoRequest = (headers: unknown) => JSON.stringify({ url: requestUrl, headers });
+  server.registerTool(
+    'echo_request',
+    { description: 'Echoes the request headers and URL', inputSchema: {} },
+    async (_args, extra) => ({
+      content: [{ type: 'text', text: echoRequest(extra.requestInfo?.headers) }],
+      structuredContent: { url: requestUrl, headers: extra.requestInfo?.headers ?? {} },
+    }),
+  );
+  server.registerTool(
+    'echo_request_fail',
+    { description: 'Fails, echoing the request headers and URL', inputSchema: {} },
+    async (_args, extra) => ({ isError: true, content: [{ type: 'text', text: echoRequest(extra.requestInfo?.headers) }] }),
+  );
+}
+
+function mcpServerFor(apiKey: string, requestUrl: string, echoTools: boolean): McpServer {
   const server = new McpServer({ name: 'remote-test', version: '1.0.0' });
+  if (echoTools) registerEchoTools(server, requestUrl);
   server.registerTool(
     'echo',
     { description: 'Echoes the text back', inputSchema: { text: z.string().describe('What to echo') }, annotations: { readOnlyHint: true } },
@@ -63,13 +82,16 @@ const closing = (server: Server) =>
     server.closeAllConnections();
   });
 
-/** A real MCP server (SDK McpServer, stateless Streamable HTTP) on 127.0.0.1 with a few tools. */
-export async function startRemoteMcpServer(apiKey = 'remote-secret-key-0123456789'): Promise<RemoteMcpServer> {
+/** A real MCP server (SDK McpServer, stateless Streamable HTTP) on 127.0.0.1 with a few tools (echoTools: and two that echo the request). */
+export async function startRemoteMcpServer(
+  apiKey = 'remote-secret-key-0123456789',
+  options: { echoTools?: boolean } = {},
+): Promise<RemoteMcpServer> {
   const requests: RemoteMcpServer['requests'] = [];
   const http = createServer((req, res) => {
     requests.push(req.headers);
     void (async () => {
-      const server = mcpServerFor(apiKey);
+      const server = mcpServerFor(apiKey, req.url ?? '/', options.echoTools ?? false);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
       res.on('close', () => void server.close());
       await server.connect(transport);

@@ -44,3 +44,23 @@ export function action(
     ...rest,
   };
 }
+
+/**
+ * One GraphQL operation as an action: POST <path> with the fixed document as the default `query`
+ * and the operation's `variables`, so an agent calls "create an issue", not "write GraphQL".
+ */
+export function graphql(
+  id: string,
+  resource: string,
+  title: string,
+  document: string,
+  variables: { description: string; required: boolean; schema?: Record<string, unknown> } | undefined,
+  rest: Partial<ActionDefinitionInput> & { path?: string } = {},
+): ActionDefinitionInput {
+  const { path = '/graphql', ...others } = rest;
+  const parameters: ActionParameter[] = [
+    body('query', 'string', 'The GraphQL document; leave unset to send this action\'s own.', false, { default: document.replace(/\s+/g, ' ').trim() }),
+  ];
+  if (variables) parameters.push(body('variables', 'object', variables.description, variables.required, variables.schema ? { schema: variables.schema } : {}));
+  return action(id, resource, 'POST', path, title, parameters, { idempotent: !document.trim().startsWith('mutation'), ...others });
+}

@@ -5,6 +5,7 @@ import type { ActionDefinition, RateLimit } from '../../connectors/schema.js';
 import { authorizeRequest, type AuthorizedRequest } from '../../credentials/authorize.js';
 import { ForbiddenError, nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../../errors.js';
 import type { ActivityDependencies } from '../index.js';
+import { redactEachCall, redactionScope, scrubText, secretsOfAuth } from '../../secrets/redaction.js';
 import { isRemoteMcpConnectorId } from '../../mcpConnectors/connector.js';
 import { checkUrl, createUpstreamAgent } from './egress.js';
 import { executeRemoteMcpTool } from './remoteMcp.js';
@@ -88,17 +89,6 @@ export function retryDelaySeconds(headers: Record<string, string>, rateLimit: Ra
   return undefined;
 }
 
-function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('[redacted]');
-  return out;
-}
-
-function secretsOf(auth: { headers: Record<string, string>; query: Record<string, string> }): string[] {
-  const values = [...Object.values(auth.headers), ...Object.values(auth.query)];
-  return [...new Set(values.flatMap((value) => [value, value.split(' ').pop() ?? '']))].filter((value) => value.length >= 8);
-}
-
 function parseBody(response: UpstreamResponse): unknown {
   if (response.text.length === 0) return null;
   try {
@@ -124,7 +114,8 @@ export function createExecutionActivities(deps: ActivityDependencies) {
   const { egress, upstream } = deps.config;
   const throttle = createThrottleClient(deps.db);
 
-  return {
+  // Every secret a call uses is scrubbed from its result, its error and its log lines (secrets/redaction.ts).
+  return redactEachCall({
     /**
      * Loads the connector, authorizes, calls the upstream and shapes the answer, all in one
      * activity: the credential is opened here and never leaves it, so no secret reaches history.
@@ -151,6 +142,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
             ...(rejectedToken ? { credentialId: rejectedToken.credentialId, rejectedToken } : {}),
           });
         const send = async (auth: AuthorizedRequest): Promise<{ request: UpstreamRequest; response: UpstreamResponse }> => {
+          redactionScope()?.add(secretsOfAuth(auth));
           const request = buildUpstreamRequest({
             baseUrl: resolveBaseUrl(connector),
             action,
@@ -206,12 +198,11 @@ export function createExecutionActivities(deps: ActivityDependencies) {
           auth = await authorize(auth);
           ({ request, response } = await send(auth));
         }
-        const secrets = secretsOf(auth);
         deps.logger.debug(
           { connectorId: connector.id, actionId: action.id, host: request.url.host, status: response.status, ms: Date.now() - started },
           'upstream call',
         );
-        const text = redact(response.text, secrets);
+        const text = scrubText(response.text);
         if (response.status >= 200 && response.status < 300) {
           if (response.cut) {
             return {
@@ -269,5 +260,5 @@ export function createExecutionActivities(deps: ActivityDependencies) {
         throw error;
       }
     },
-  };
+  });
 }

@@ -9,7 +9,8 @@ import { findAction, resolveConnector, type Connector } from '../../connectors/r
 import { getMcpConnector } from '../../db/repositories/mcpConnectors.js';
 import type { CachedTool } from '../../db/tables/mcpConnectors.js';
 import { ConnectorNotFoundError, ForbiddenError, nonRetryableCodes, SwitchboardError } from '../../errors.js';
-import { redactSecrets, resolveEndpoint, type RemoteEndpoint } from '../../mcpConnectors/variables.js';
+import { resolveEndpoint, type RemoteEndpoint } from '../../mcpConnectors/variables.js';
+import { Redactor, redactionScope } from '../../secrets/redaction.js';
 import type { ActionResult, ActivityDependencies, ExecuteActionInput } from '../index.js';
 import { checkUrl, createUpstreamAgent } from './egress.js';
 import { boundResult } from './shaping.js';
@@ -62,7 +63,8 @@ export function describeRemoteFailure(
   const own = switchboardErrorIn(error);
   if (own) return own;
   const host = context.endpoint.url.host;
-  const clean = (text: string) => redactSecrets(text, context.endpoint.secrets).slice(0, ERROR_TEXT_CHARS);
+  const redactor = new Redactor(context.endpoint.secrets);
+  const clean = (text: string) => redactor.text(text).slice(0, ERROR_TEXT_CHARS);
   const sentCall = context.phase === 'call';
   const retryable = (notSent: boolean) => notSent || context.safeToRepeat;
   const details = (reason: string, extra: Record<string, unknown> = {}) => ({ host, reason, phase: context.phase, ...extra });
@@ -149,7 +151,8 @@ export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint):
       }
       cursor = page.nextCursor;
     } while (cursor && tools.length < MAX_TOOLS);
-    return tools;
+    // A server can echo our headers in a description: tool lists are shown and cached, so scrubbed too.
+    return new Redactor(endpoint.secrets).value(tools);
   });
 }
 
@@ -184,6 +187,7 @@ export async function executeRemoteMcpTool(
     const row = await getMcpConnector(deps.db, input.accountId, connector.remoteMcp!.mcpConnectorId);
     if (!row) throw new ConnectorNotFoundError(input.connectorId);
     const endpoint = await resolveEndpoint(deps, row);
+    const redactor = redactionScope()?.add(endpoint.secrets) ?? new Redactor(endpoint.secrets);
     await beforeCall?.(connector);
     const started = Date.now();
     const result = await withRemoteClient(deps.config, endpoint, deps.config.upstream.totalTimeoutMs, action.idempotent, (client, options) =>
@@ -191,7 +195,7 @@ export async function executeRemoteMcpTool(
     ) as CallToolResult;
     deps.logger.debug({ connectorId: connector.id, actionId: action.id, host: endpoint.url.host, ms: Date.now() - started }, 'remote MCP call');
     if (result.isError) {
-      const text = redactSecrets(textOf(result), endpoint.secrets).slice(0, ERROR_TEXT_CHARS);
+      const text = redactor.text(textOf(result)).slice(0, ERROR_TEXT_CHARS);
       throw new RemoteMcpError(`${connector.name} tool ${action.id} failed: ${text}`, false, {
         connectorId: connector.id,
         actionId: action.id,
@@ -199,7 +203,8 @@ export async function executeRemoteMcpTool(
         body: text,
       });
     }
-    const bounded = boundResult(dataOf(result), []);
+    // Scrubbed before bounding, which could cut a secret short of being recognised.
+    const bounded = boundResult(redactor.value(dataOf(result)), []);
     return { status: 200, data: bounded.data, ...(bounded.notes.length > 0 ? { notes: bounded.notes } : {}) };
   } catch (error) {
     if (!(error instanceof SwitchboardError)) throw error;

@@ -1,5 +1,7 @@
 import type { AuthorizedRequest } from '../../credentials/authorize.js';
+import { DOT_SEGMENT_MESSAGE, DOT_SEGMENTS } from '../../connectors/parameters.js';
 import type { ActionDefinition } from '../../connectors/schema.js';
+import { InvalidRequestError } from '../../errors.js';
 
 export interface UpstreamRequest {
   method: ActionDefinition['method'];
@@ -20,10 +22,13 @@ export function buildUpstreamRequest(input: {
 }): UpstreamRequest {
   const { action, parameters } = input;
   const locationOf = new Map(action.parameters.map((parameter) => [parameter.name, parameter.in]));
-  const path = action.path.replace(/\{([^}]+)\}/g, (_match, name: string) =>
+  const path = action.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
+    const value = asText(parameters[name] ?? '');
+    // Checked before the call is built too; here for callers that skip validation (plans, replays).
+    if (DOT_SEGMENTS.has(value)) throw new InvalidRequestError(`Parameter ${name}: ${DOT_SEGMENT_MESSAGE}`, { parameter: name });
     // Encoded, so a value can never add path segments or a query of its own.
-    encodeURIComponent(asText(parameters[name] ?? '')),
-  );
+    return encodeURIComponent(value);
+  });
   const url = new URL(input.baseUrl.replace(/\/+$/, '') + path);
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'Switchboard/0.1' };
   const body: Record<string, unknown> = {};

@@ -52,12 +52,16 @@ export function capArrays(value: unknown, limit: number = SHAPING.maxArrayItems)
   return { value: walk(value, 0), dropped };
 }
 
+const INDEX = /^\d+$/;
+
+/** Dot path lookup; numeric segments index arrays (GraphQL answers nest lists in lists). */
 function getPath(value: unknown, path: string): unknown {
   if (path === '') return value;
   let node = value;
   for (const key of path.split('.')) {
-    if (!isRecord(node)) return undefined;
-    node = node[key];
+    if (Array.isArray(node) && INDEX.test(key)) node = node[Number(key)];
+    else if (isRecord(node)) node = node[key];
+    else return undefined;
   }
   return node;
 }
@@ -65,18 +69,47 @@ function getPath(value: unknown, path: string): unknown {
 function setPath(value: unknown, path: string, replacement: unknown): unknown {
   if (path === '') return replacement;
   const [head, ...rest] = path.split('.');
-  if (!isRecord(value) || head === undefined) return value;
+  if (head === undefined) return value;
+  if (Array.isArray(value) && INDEX.test(head)) {
+    const copy = [...value];
+    copy[Number(head)] = setPath(value[Number(head)], rest.join('.'), replacement);
+    return copy;
+  }
+  if (!isRecord(value)) return value;
   return { ...value, [head]: setPath(value[head], rest.join('.'), replacement) };
 }
 
-/** Where the list is: the action's declared itemsPath, or the body itself when it is an array. */
-export function locateItems(body: unknown, action: Pick<ActionDefinition, 'response'>): { path: string; items: unknown[] } | undefined {
+export interface LocatedItems {
+  path: string;
+  items: unknown[];
+  /** True when the action declares no list location (or a wrong one) and the list was found by looking. */
+  inferred: boolean;
+}
+
+/**
+ * Where the list is: the action's declared itemsPath; else the body itself when it is an array;
+ * else its one top-level field holding an array of objects (two or more such fields are ambiguous,
+ * so nothing is shaped).
+ */
+export function locateItems(body: unknown, action: Pick<ActionDefinition, 'response'>): LocatedItems | undefined {
   const declared = action.response.itemsPath;
   if (declared !== undefined) {
     const items = getPath(body, declared);
-    if (Array.isArray(items)) return { path: declared, items };
+    if (Array.isArray(items)) return { path: declared, items, inferred: false };
   }
-  return Array.isArray(body) ? { path: '', items: body } : undefined;
+  if (Array.isArray(body)) return { path: '', items: body, inferred: declared !== '' };
+  if (!isRecord(body)) return undefined;
+  const lists = Object.entries(body).filter(
+    (entry): entry is [string, unknown[]] => Array.isArray(entry[1]) && entry[1].length > 0 && entry[1].every(isRecord),
+  );
+  const only = lists.length === 1 ? lists[0] : undefined;
+  return only ? { path: only[0], items: only[1], inferred: true } : undefined;
+}
+
+function inferredNote(action: ShapingAction, located: LocatedItems): string[] {
+  if (!located.inferred) return [];
+  const where = located.path === '' ? 'the response body, a list' : `the field "${located.path}"`;
+  return [`${action.id} declares no list location; shaped ${where} of ${located.items.length} items.`];
 }
 
 function nounOf(action: ShapingAction, path: string): string {
@@ -111,9 +144,14 @@ function refinement(action: ShapingAction, noun: string, items: unknown[]): Refi
   const limitParam =
     action.pagination?.limitParam ?? queryParams.find((parameter) => LIMIT_LIKE.test(parameter.name))?.name;
   const cursorParam = action.pagination?.cursorParam ?? action.pagination?.pageParam;
-  const filters = queryParams.filter(
+  const named = queryParams.filter(
     (parameter) => QUERY_LIKE.test(parameter.name) || (parameter.enum !== undefined && parameter.name !== limitParam),
   );
+  // An imported action's filters rarely have telling names: then every other query parameter is one.
+  const filters =
+    named.length > 0
+      ? named
+      : queryParams.filter((parameter) => parameter.in === 'query' && parameter.name !== limitParam && parameter.name !== cursorParam);
   const suggestions: string[] = [];
   if (limitParam) suggestions.push(`Try: ${action.id} with ${limitParam} parameter (e.g., { ${limitParam}: 10 })`);
   for (const filter of filters.slice(0, 4)) {
@@ -150,11 +188,12 @@ export function shapeResponse(body: unknown, action: ShapingAction): { data: unk
   const notes: string[] = [];
   const located = locateItems(body, action);
   if (located && located.items.length > SHAPING.refineAbove) {
-    return { data: refinement(action, nounOf(action, located.path), located.items), notes };
+    return { data: refinement(action, nounOf(action, located.path), located.items), notes: inferredNote(action, located) };
   }
   const capped = capArrays(body);
   if (capped.dropped > 0) notes.push(`Arrays were cut to ${SHAPING.maxArrayItems} items (${capped.dropped} items left out).`);
   if (located && located.items.length >= SHAPING.truncateFrom) {
+    notes.push(...inferredNote(action, located));
     const shown = located.items.slice(0, SHAPING.displayed);
     const truncated: TruncatedResult = {
       // A nested list keeps its envelope, so pagination cursors beside it stay visible.

@@ -5,7 +5,7 @@ import type { Connector } from '../../connectors/registry.js';
 import { authorizeMissingCredential } from '../../credentials/missing.js';
 import { findNewestActiveCredential } from '../../db/repositories/credentials.js';
 import { CredentialNotFoundError } from '../../errors.js';
-import type { ToolContext } from './tool.js';
+import { UrlInputRequired, type ToolContext } from './tool.js';
 
 /** A run that will wait for the user to authorize, and the elicitation that sent them the link. */
 export interface CredentialElicitation {
@@ -15,8 +15,9 @@ export interface CredentialElicitation {
 
 /**
  * Before an action starts without a pinned credential: when the user has none usable for an OAuth
- * connector whose app is configured, a client that declared URL-mode elicitation (2025-11-25) is
- * sent the authorization link and the run waits for it; any other client gets CREDENTIAL_NOT_FOUND
+ * connector whose app is configured, a client that declared URL-mode elicitation is sent the
+ * authorization link: on 2025-11-25 by elicitation/create while the run waits for it, on
+ * 2026-07-28 as a -32042 answer it retries after. Any other client gets CREDENTIAL_NOT_FOUND
  * carrying the link. Undefined when there is nothing to authorize (or nothing we could do).
  */
 export async function credentialElicitation(
@@ -29,7 +30,14 @@ export async function credentialElicitation(
   const link = await authorizeMissingCredential(context.deps, owner, connector);
   if (!link) return undefined;
   const { credentialId, authorizationUrl, expiresAt, attemptId, validForSeconds } = link;
-  if (!context.client?.capabilities.elicitation?.url || !context.peer) {
+  const message = `Connect your ${connector.name} account so this action can run as you. The link is valid for ${Math.round(validForSeconds / 60)} minutes.`;
+  const awaitCredential = { credentialId, attemptId, timeoutSeconds: validForSeconds };
+  const modern = context.client?.capabilities.elicitation?.url ? context.urlElicitation : undefined;
+  // 2026-07-28: no run starts until the client's retry says the user went to the link; the same
+  // open attempt (and so the same link) comes back on every round.
+  if (modern && !modern.answer) throw new UrlInputRequired({ url: authorizationUrl, message });
+  if (modern?.answer === 'accept') return { awaitCredential, elicitationId: `${credentialId}:${attemptId}` };
+  if (!context.client?.capabilities.elicitation?.url || !context.peer || modern) {
     throw new CredentialNotFoundError(
       `No credential for connector "${connector.id}"; ask the user to open authorizationUrl to connect it, then call again`,
       { connectorId: connector.id, authTypes: connector.authMethods.map((method) => method.type), credentialId, authorizationUrl, expiresAt },
@@ -46,14 +54,14 @@ export async function credentialElicitation(
           mode: 'url',
           elicitationId,
           url: authorizationUrl,
-          message: `Connect your ${connector.name} account so this action can run as you. The link is valid for ${Math.round(validForSeconds / 60)} minutes.`,
+          message,
         },
       },
       ElicitResultSchema,
       { timeout: validForSeconds * 1000 },
     )
     .catch(() => undefined);
-  return { awaitCredential: { credentialId, attemptId, timeoutSeconds: validForSeconds }, elicitationId };
+  return { awaitCredential, elicitationId };
 }
 
 /** Tells the client the out-of-band step finished (notifications/elicitation/complete); best effort. */

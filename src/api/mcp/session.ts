@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { InitializeRequestSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { InitializeRequestSchema, LoggingLevelSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from 'koa';
 import { getOwnSession, insertSession, type SessionOwner } from '../../db/repositories/mcpSessions.js';
 import type { ApiDependencies } from '../context.js';
+import { capabilitiesToStore, protocolVersionToStore } from './sessionCapabilities.js';
 import type { ToolContext } from './tool.js';
 
 /**
@@ -20,14 +21,22 @@ export async function clientSession(
   const initialize = InitializeRequestSchema.safeParse(body);
   if (initialize.success) {
     const sessionId = randomUUID();
-    const { capabilities, protocolVersion } = initialize.data.params;
+    const capabilities = capabilitiesToStore(initialize.data.params.capabilities);
+    const protocolVersion = protocolVersionToStore(initialize.data.params.protocolVersion);
     await insertSession(deps.db, owner, { sessionId, protocolVersion, capabilities });
     // Node merges this into the transport's writeHead.
     ctx.res.setHeader('mcp-session-id', sessionId);
-    return { capabilities, protocolVersion };
+    return { capabilities, protocolVersion, sessionId };
   }
   const sessionId = ctx.get('mcp-session-id');
   if (ctx.method !== 'POST' || !sessionId || sessionId.length > 64) return undefined;
   const row = await getOwnSession(deps.db, owner, sessionId);
-  return row ? { capabilities: row.capabilities as ClientCapabilities, protocolVersion: row.protocol_version } : undefined;
+  if (!row) return undefined;
+  const logLevel = LoggingLevelSchema.safeParse(row.log_level);
+  return {
+    capabilities: row.capabilities as ClientCapabilities,
+    protocolVersion: row.protocol_version,
+    sessionId,
+    ...(logLevel.success ? { logLevel: logLevel.data } : {}),
+  };
 }

@@ -105,30 +105,36 @@ async function ownTask(context: ToolContext, owner: Owner, taskId: string): Prom
 }
 
 /**
- * A plain tools/call that asked for progress (a progressToken): the same run, started without
- * waiting, polled once a second so the client hears what the run is doing (attempts, failures)
- * until its result arrives.
+ * A plain tools/call waiting for its run. When the client asked to hear about it (a progressToken,
+ * or a level set with logging/setLevel), the run is polled once a second: progress each time,
+ * a log message when what it is doing changes (a retry, its last failure) and when it ends.
  */
-export async function runWithProgress(
-  tool: ToolDefinition,
-  input: unknown,
-  context: ToolContext,
-  notify: (progress: number, message: string) => Promise<void>,
-): Promise<Record<string, unknown>> {
-  const workflowId = await tool.task!.start(input, context);
+export async function awaitRun(context: ToolContext, workflowId: string): Promise<unknown> {
   const handle = context.deps.temporal.client.workflow.getHandle(workflowId);
+  const report = context.report;
+  if (!report) return handle.result().catch((error: unknown) => Promise.reject(errorFromWorkflowFailure(error)));
   const result = handle.result().then(
     (value) => ({ done: true as const, value }),
     (error: unknown) => ({ done: true as const, error }),
   );
+  let said: string | undefined;
   for (let tick = 1; ; tick += 1) {
-    const next = await Promise.race([result, new Promise<{ done: false }>((resolve) => setTimeout(() => resolve({ done: false }), POLL_INTERVAL_MS))]);
+    let timer: NodeJS.Timeout | undefined;
+    const next = await Promise.race([result, new Promise<{ done: false }>((resolve) => (timer = setTimeout(() => resolve({ done: false }), POLL_INTERVAL_MS)))]);
+    clearTimeout(timer);
     if (next.done) {
-      if ('error' in next) throw errorFromWorkflowFailure(next.error);
-      return tool.task!.present(next.value, workflowId);
+      if ('error' in next) {
+        const failure = errorFromWorkflowFailure(next.error);
+        await report.log?.('error', { workflowId, message: failure.message, code: failure.code });
+        throw failure;
+      }
+      await report.log?.('info', { workflowId, message: 'The run finished' });
+      return next.value;
     }
     const { statusMessage } = statusOf(await handle.describe());
-    await notify(tick, statusMessage ?? `running (${tick} s)`);
+    await report.progress?.(tick, statusMessage ?? `running (${tick} s)`);
+    if (statusMessage && statusMessage !== said) await report.log?.('warning', { workflowId, message: statusMessage });
+    said = statusMessage;
   }
 }
 

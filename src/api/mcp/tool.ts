@@ -1,5 +1,5 @@
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ClientCapabilities, ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { ClientCapabilities, LoggingLevel, ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerRow } from '../../db/tables/servers.js';
 import type { ApiDependencies, AuthContext } from '../context.js';
@@ -9,10 +9,27 @@ export interface ToolContext {
   auth: AuthContext & { serverId: string };
   server: ServerRow;
   signal: AbortSignal;
-  /** What the client declared at initialize, known when it sends back our Mcp-Session-Id. */
-  client?: { capabilities: ClientCapabilities; protocolVersion: string };
+  /**
+   * What the client declared: on 2025-era requests at initialize, known when it sends back our
+   * Mcp-Session-Id; on 2026-07-28 in each request's _meta (no session).
+   */
+  client?: { capabilities: ClientCapabilities; protocolVersion: string; sessionId?: string; logLevel?: LoggingLevel };
   /** Requests and notifications to the client on this tools/call's response stream. */
   peer?: Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sendRequest' | 'sendNotification'>;
+  /**
+   * 2026-07-28 only: URL elicitation is a multi-round-trip. The first call is answered with an
+   * input request (UrlInputRequired); the client's retry carries its answer here.
+   */
+  urlElicitation?: { answer?: 'accept' | 'decline' | 'cancel' };
+  /** How a long run tells the client what it is doing; absent when the client asked for neither. */
+  report?: RunReporter;
+}
+
+export interface RunReporter {
+  /** notifications/progress, when the call carried a progressToken. */
+  progress?(progress: number, message: string): Promise<void>;
+  /** notifications/message at or above the level the client set with logging/setLevel. */
+  log?(level: LoggingLevel, data: Record<string, unknown>): Promise<void>;
 }
 
 /** One MCP tool: its zod input (the shared schema), what it returns, and what it does. */
@@ -31,6 +48,16 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
     /** The tool's result from the run's result, as `run` would have returned it. */
     present(result: unknown, workflowId: string): Record<string, unknown>;
   };
+}
+
+/**
+ * Thrown by a tool on 2026-07-28 when the user must open a URL first: the protocol layer answers
+ * with an input_required result, and the client retries the same call with the user's answer.
+ */
+export class UrlInputRequired extends Error {
+  constructor(readonly elicitation: { url: string; message: string }) {
+    super('The user must open a URL before this call can run');
+  }
 }
 
 export function defineTool<Input extends z.ZodType>(tool: ToolDefinition<Input>): ToolDefinition {

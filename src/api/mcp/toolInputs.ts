@@ -10,6 +10,9 @@ import { connectorCategorySchema } from '../../connectors/schema.js';
 export const listConnectorsInput = z
   .object({
     category: connectorCategorySchema.optional().describe('Only connectors of this category'),
+    query: z.string().min(1).max(200).optional().describe('Words to find in connector names and descriptions, e.g. "send message" or "invoice"'),
+    offset: z.number().int().min(0).optional().describe('Skip this many matches (from nextOffset of the previous page)'),
+    limit: z.number().int().min(1).max(100).optional().describe('Matches per page (default 50)'),
   })
   .strict();
 

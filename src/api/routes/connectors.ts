@@ -11,6 +11,7 @@ import {
 import { customConnectorSchema } from '../../connectors/custom.js';
 import { connectorFromOpenApi, importOpenApiInputSchema } from '../../connectors/openapi/import.js';
 import { listConnectors, resolveConnector, type Connector } from '../../connectors/registry.js';
+import { pageOf, searchConnectors } from '../../connectors/search.js';
 import { connectorCategorySchema } from '../../connectors/schema.js';
 import { revokeConnectorCredentials } from '../../credentials/oauth.js';
 import { InvalidRequestError } from '../../errors.js';
@@ -38,7 +39,13 @@ async function readImportBody(ctx: Context): Promise<unknown> {
   return { ...ctx.query, document: raw };
 }
 
-const listQuery = z.object({ category: connectorCategorySchema.optional() });
+const listQuery = z.object({
+  category: connectorCategorySchema.optional(),
+  query: z.string().min(1).max(200).optional(),
+  /** Without limit the list is complete. */
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
 const tag = 'Connectors';
 
 /** /api/connectors: the catalogue plus the account's custom connectors, and per-account settings. */
@@ -49,8 +56,10 @@ export function connectorRoutes(deps: ApiDependencies): ApiRouter {
   const settingsBefore = ({ auth, params }: BeforeInput) => resolveConnector(db, auth.accountId, params.id!).then((connector) => connector.settings).catch(() => undefined);
   return new ApiRouter()
     .add({ method: 'get', path: '/api/connectors', access: 'user', summary: 'List catalogue and custom connectors', tag, query: listQuery }, async ({ auth, query }) => {
-      const connectors = await listConnectors(db, auth.accountId, query.category ? { category: query.category } : {});
-      return { connectors, count: connectors.length };
+      const listed = await listConnectors(db, auth.accountId, query.category ? { category: query.category } : {});
+      const matches = query.query === undefined ? listed : searchConnectors(listed, query.query);
+      const { items, nextOffset } = pageOf(matches, query.offset ?? 0, query.limit ?? matches.length);
+      return { connectors: items, count: matches.length, ...(nextOffset !== undefined ? { nextOffset } : {}) };
     })
     .add(
       { method: 'post', path: '/api/connectors', access: 'admin', summary: 'Create a custom REST connector', tag, body: customConnectorSchema, status: 201 },

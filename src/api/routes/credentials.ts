@@ -2,10 +2,15 @@ import { resolveConnector } from '../../connectors/registry.js';
 import {
   createCredential,
   createCredentialInputSchema,
+  credentialMetadataInputSchema,
   deleteCredential,
+  getCredentialMetadata,
   listCredentials,
   listCredentialsInputSchema,
 } from '../../credentials/index.js';
+import { callbackUrlOf } from '../../credentials/oauthApps.js';
+import { reauthorizeCredential } from '../../credentials/reauthorize.js';
+import { getOAuthApp } from '../../db/repositories/oauth.js';
 import type { ApiDependencies } from '../context.js';
 import { ApiRouter } from '../routing.js';
 
@@ -35,6 +40,33 @@ export function credentialRoutes(deps: ApiDependencies): ApiRouter {
         const credentials = await listCredentials(deps.db, auth, query);
         return { credentials, count: credentials.length };
       },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/api/credentials/metadata', access: 'user',
+        summary: "How a credential for a connector is made (get_credential_metadata): key fields, or OAuth and whether its app is set up",
+        tag,
+        query: credentialMetadataInputSchema,
+      },
+      async ({ auth, query }) => {
+        const connector = await resolveConnector(deps.db, auth.accountId, query.connectorId);
+        const oauth = connector.authMethods.some((method) => method.type === 'oauth2');
+        const app = oauth ? await getOAuthApp(deps.db, auth.accountId, connector.id) : undefined;
+        return {
+          ...getCredentialMetadata(connector),
+          ...(oauth ? { oauthApp: { configured: app !== undefined, callbackUrl: callbackUrlOf(deps.publicUrl) } } : {}),
+        };
+      },
+    )
+    .add(
+      {
+        method: 'post',
+        path: '/api/credentials/:id/reauthorize', access: 'user',
+        summary: 'Send the user through OAuth again for an existing credential (same id); returns the authorization URL',
+        tag,
+      },
+      async ({ auth, params }) => reauthorizeCredential(deps, auth, params.id!),
     )
     .add(
       { method: 'delete', path: '/api/credentials/:id', access: 'user', summary: 'Delete a credential, revoking its tokens at the provider', tag },

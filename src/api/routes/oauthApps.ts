@@ -15,6 +15,7 @@ import { claimCallback, findAttemptByStateHash, getAttempt } from '../../db/repo
 import type { OAuthAttemptRow } from '../../db/tables/oauth.js';
 import { callbackSignal, type oauthHandshake, type HandshakeOutcome } from '../../workflows/oauthHandshake.js';
 import type { ApiDependencies } from '../context.js';
+import { clientAddressRateLimit } from '../rateLimit.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
 
 /** How long the callback waits for the code exchange before answering with what it knows. */
@@ -64,7 +65,7 @@ export function oauthAppRoutes(deps: ApiDependencies): ApiRouter {
     summary: 'Where the OAuth provider returns the user (state, code or error)',
     tag: 'OAuth apps',
   });
-  router.router.get('/oauth/callback', (ctx) => oauthCallback(deps, ctx));
+  router.router.get('/oauth/callback', clientAddressRateLimit(deps, 'oauth-callback'), (ctx) => oauthCallback(deps, ctx));
   return router;
 }
 

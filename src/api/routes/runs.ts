@@ -40,7 +40,7 @@ export function runRoutes(deps: Pick<ApiDependencies, 'db' | 'temporal' | 'logge
       },
     )
     .add(
-      { method: 'get', path: '/api/runs', access: 'user', summary: 'List runs (newest first), filtered by connector, user, kind, status and start time', tag, query: listRunsQuery, response: z.object({ runs: z.array(runSummary), nextPageToken: z.string().optional() }) },
+      { method: 'get', path: '/api/runs', access: 'user', summary: 'List runs (newest first), filtered by connector, action, server, user, kind, status and start time', tag, query: listRunsQuery, response: z.object({ runs: z.array(runSummary), nextPageToken: z.string().optional() }) },
       async ({ auth, query }) => listRuns(deps, auth, query),
     )
     .add({ method: 'get', path: '/api/runs/:id', access: 'user', summary: "A run's status, input, steps and result or error", tag, response: runDetails }, async ({ auth, params }) =>

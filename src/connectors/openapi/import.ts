@@ -115,7 +115,7 @@ export async function connectorFromOpenApi(input: ImportOpenApiInput): Promise<C
   if (actions.length === 0) throw new InvalidRequestError('The document has no usable operations');
   const server = baseUrlFrom(spec);
   const baseUrl = input.baseUrl ?? server.baseUrl;
-  if (!baseUrl) throw new InvalidRequestError('The document names no usable server URL; give one as "baseUrl"');
+  if (!baseUrl) throw new InvalidRequestError(`The document names no usable server URL: ${server.problem ?? 'give baseUrl'}`, { field: 'baseUrl' });
   const title = String(spec.info?.title ?? 'Custom API');
   const usedResources = new Set(actions.map((action) => action.resource));
   return {

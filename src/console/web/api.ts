@@ -33,9 +33,12 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const text = await response.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
-    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const error = (json as { error?: { code?: string; message?: string; details?: { issues?: Array<{ field: string; message: string }> } } } | undefined)?.error;
     if (response.status === 401) window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
-    throw new ApiError(error?.message ?? `HTTP ${response.status}`, response.status, error?.code ?? 'HTTP_ERROR');
+    // Validation errors name the fields: show the first few so a long form can be fixed.
+    const issues = (error?.details?.issues ?? []).slice(0, 3).map((issue) => `${issue.field}: ${issue.message}`);
+    const message = [error?.message ?? `HTTP ${response.status}`, ...issues].join(' · ');
+    throw new ApiError(message, response.status, error?.code ?? 'HTTP_ERROR');
   }
   return json as T;
 }
@@ -133,4 +136,90 @@ export interface Run {
   userId?: string;
   startedAt: string;
   closedAt?: string;
+}
+
+export interface ConnectorListing {
+  id: string;
+  name: string;
+  category: string;
+  description: string;
+  authTypes: string[];
+  actionCount: number;
+  resourceCount: number;
+  origin: 'catalog' | 'custom' | 'remote-mcp';
+  enabled: boolean;
+}
+
+export interface CredentialMetadata {
+  connectorId: string;
+  requiresCredential: boolean;
+  authenticationTypes: Array<{ type: string; requiredFields?: Array<{ name: string; description: string }>; scopes?: string[] }>;
+  oauthApp?: { configured: boolean; callbackUrl: string };
+}
+
+/** What starting (or restarting) OAuth answers: where to send the user, and the credential it is for. */
+export interface OAuthStart {
+  credentialId: string;
+  authorizationUrl: string;
+  expiresAt: string;
+}
+
+export interface ActionParameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'body';
+  type: string;
+  required: boolean;
+  description?: string;
+  enum?: unknown[];
+}
+
+export interface ConnectorAction {
+  id: string;
+  resource: string;
+  title: string;
+  description: string;
+  method: string;
+  path: string;
+  parameters: ActionParameter[];
+  destructive?: boolean;
+}
+
+export interface RateLimit {
+  requestsPerSecond: number;
+  burst?: number;
+}
+
+/** GET /api/connectors/:id: the definition with the account's settings. */
+export interface ConnectorDetail {
+  id: string;
+  name: string;
+  category: string;
+  description: string;
+  baseUrl: string;
+  baseUrlVariables?: Array<{ name: string; description: string; default?: string }>;
+  authMethods: Array<{ type: string }>;
+  resources: Array<{ id: string; name: string }>;
+  actions: ConnectorAction[];
+  rateLimit: RateLimit;
+  origin: 'catalog' | 'custom' | 'remote-mcp';
+  settings: { baseUrl?: string; baseUrlVariables: Record<string, string>; enabled: boolean; rateLimit?: RateLimit };
+}
+
+export interface OAuthApp {
+  connectorId: string;
+  clientId: string;
+  clientSecretHint: string;
+  scopes: string[];
+  redirectUris: string[];
+  callbackUrl: string;
+  updatedAt: string;
+}
+
+/** GET /api/runs/:id: the summary, the input memo (ids, no parameters), a plan's steps, the result or error. */
+export interface RunDetail extends Run {
+  input?: Record<string, unknown>;
+  steps?: unknown[];
+  result?: unknown;
+  error?: { code: string; message: string; details?: unknown };
+  [field: string]: unknown;
 }

@@ -1,7 +1,11 @@
 import { api, clearApiKey, errorText, getApiKey, setApiKey, SIGNED_OUT_EVENT, type ConsoleConfig } from './api.js';
 import { field, h, replace } from './dom.js';
+import { renderCatalogue } from './pages/catalogue.js';
+import { renderConnectorDetail } from './pages/connectorDetail.js';
 import { renderConnectors } from './pages/connectors.js';
+import { renderOAuthApps } from './pages/oauthApps.js';
 import { renderCredentials } from './pages/credentials.js';
+import { renderRunDetail } from './pages/runDetail.js';
 import { renderRuns } from './pages/runs.js';
 import { renderServer, renderServers } from './pages/servers.js';
 
@@ -18,6 +22,9 @@ const NAV: Array<{ path: string; label: string }> = [
 function route(): { page: Page; section: string; params: string[] } {
   const [section = 'connectors', ...params] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   if (section === 'servers' && params[0]) return { page: renderServer, section, params };
+  if (section === 'runs' && params[0]) return { page: renderRunDetail, section, params };
+  if (section === 'connectors' && params[0] === 'catalogue') return { page: params[1] ? renderConnectorDetail : renderCatalogue, section, params };
+  if (section === 'connectors' && params[0] === 'oauth-apps') return { page: renderOAuthApps, section, params };
   const pages: Record<string, Page> = { connectors: renderConnectors, servers: renderServers, credentials: renderCredentials, runs: renderRuns };
   return { page: pages[section] ?? renderConnectors, section: pages[section] ? section : 'connectors', params };
 }

@@ -25,7 +25,9 @@ export interface McpConnectorValues {
   name: string;
   slug: string;
   category: string;
+  /** The masked URL, shown in answers. */
   url: string | null;
+  urlEncrypted: string | null;
   headersEncrypted: string | null;
   keyId: string | null;
   oauthMcp: string | null;
@@ -46,6 +48,7 @@ export async function insertMcpConnector(
         type: input.type,
         category: input.category,
         url: input.url,
+        url_encrypted: input.urlEncrypted,
         headers_encrypted: input.headersEncrypted,
         key_id: input.keyId,
         oauth_mcp: input.oauthMcp,
@@ -72,6 +75,7 @@ export async function updateMcpConnector(
         slug: values.slug,
         category: values.category,
         url: values.url,
+        url_encrypted: values.urlEncrypted,
         headers_encrypted: values.headersEncrypted,
         key_id: values.keyId,
         oauth_mcp: values.oauthMcp,
@@ -178,4 +182,26 @@ export async function deleteAssignment(db: Db, serverId: string, kind: Assignmen
     .where('target_id', '=', targetId)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+/** Rows from before URLs were sealed (url_encrypted null, url in clear). */
+export async function listConnectorsWithPlainUrls(db: Db): Promise<Array<{ id: string; url: string }>> {
+  const rows = await db
+    .selectFrom('mcp_connectors')
+    .select(['id', 'url'])
+    .where('url_encrypted', 'is', null)
+    .where('url', 'is not', null)
+    .execute();
+  return rows as Array<{ id: string; url: string }>;
+}
+
+/** Lands only if the row still has the plain URL it was read with (another replica may have sealed it). */
+export async function sealConnectorUrl(db: Db, id: string, plain: string, values: { url: string; urlEncrypted: string }): Promise<void> {
+  await db
+    .updateTable('mcp_connectors')
+    .set({ url: values.url, url_encrypted: values.urlEncrypted })
+    .where('id', '=', id)
+    .where('url', '=', plain)
+    .where('url_encrypted', 'is', null)
+    .execute();
 }

@@ -37,6 +37,17 @@ export async function getOwnSession(db: Db, owner: SessionOwner, sessionId: stri
     .executeTakeFirst();
 }
 
+export async function setSessionLogLevel(db: Db, owner: SessionOwner, sessionId: string, level: string): Promise<void> {
+  await db
+    .updateTable('mcp_sessions')
+    .set({ log_level: level })
+    .where('session_id', '=', sessionId)
+    .where('account_id', '=', owner.accountId)
+    .where('user_id', '=', owner.userId)
+    .where('server_id', '=', owner.serverId)
+    .execute();
+}
+
 export async function addCredentialWaiter(db: Db, input: { workflowId: string; credentialId: string; attemptId: string }): Promise<void> {
   await db
     .insertInto('credential_waiters')
@@ -56,4 +67,10 @@ export async function takeCredentialWaiters(
   let query = db.deleteFrom('credential_waiters').where('credential_id', '=', input.credentialId);
   if (!input.completed) query = query.where('attempt_id', '=', input.attemptId);
   return query.returningAll().execute();
+}
+
+/** Sessions initialized before `before` (the scheduled cleanup); returns how many went. */
+export async function deleteSessionsCreatedBefore(db: Db, before: Date): Promise<number> {
+  const result = await db.deleteFrom('mcp_sessions').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { McpTaskRow } from '../tables/mcpTasks.js';
 
@@ -42,4 +43,13 @@ export async function listOwnTasks(
     );
   }
   return query.orderBy('created_at', 'desc').orderBy('task_id', 'desc').limit(options.limit).execute();
+}
+
+/** Tasks past their own ttl, which tasks/get already treats as gone; returns how many went. */
+export async function deleteExpiredTasks(db: Db): Promise<number> {
+  const result = await db
+    .deleteFrom('mcp_tasks')
+    .where(sql<Date>`created_at + ttl_ms * interval '1 millisecond'`, '<', sql<Date>`now()`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

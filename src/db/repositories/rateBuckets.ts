@@ -10,19 +10,20 @@ export interface BucketDecision {
 /**
  * Token bucket in one row per key, taken atomically by one statement on the database clock, so
  * every API replica draws from the same bucket. Capacity `perMinute`, refilled continuously over
- * 60 s. The conditional upsert writes nothing when the bucket is empty.
+ * 60 s. `count` tokens are taken at once or none; the conditional upsert writes nothing when the
+ * bucket holds fewer. Callers keep count ≤ perMinute, or it could never succeed.
  */
-export async function takeToken(db: Db, key: string, perMinute: number): Promise<BucketDecision> {
+export async function takeToken(db: Db, key: string, perMinute: number, count = 1): Promise<BucketDecision> {
   const ratePerSecond = perMinute / 60;
   const refilled = sql<number>`least(${perMinute}::double precision, rate_buckets.tokens + extract(epoch from (clock_timestamp() - rate_buckets.updated_at)) * ${ratePerSecond}::double precision)`;
   const taken = await db
     .insertInto('rate_buckets')
-    .values({ key, tokens: perMinute - 1, updated_at: sql`clock_timestamp()` })
+    .values({ key, tokens: perMinute - count, updated_at: sql`clock_timestamp()` })
     .onConflict((conflict) =>
       conflict
         .column('key')
-        .doUpdateSet({ tokens: sql`${refilled} - 1`, updated_at: sql`clock_timestamp()` })
-        .where(refilled, '>=', 1),
+        .doUpdateSet({ tokens: sql`${refilled} - ${count}::double precision`, updated_at: sql`clock_timestamp()` })
+        .where(refilled, '>=', count),
     )
     .returning('tokens')
     .executeTakeFirst();
@@ -33,6 +34,12 @@ export async function takeToken(db: Db, key: string, perMinute: number): Promise
     .select(sql<number>`${refilled}`.as('tokens'))
     .where('key', '=', key)
     .executeTakeFirst();
-  const missing = 1 - (current?.tokens ?? 0);
+  const missing = count - (current?.tokens ?? 0);
   return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(missing / ratePerSecond)) };
+}
+
+/** Buckets untouched since `before` have refilled: deleting one is the same as a full bucket. */
+export async function deleteIdleBuckets(db: Db, before: Date): Promise<number> {
+  const result = await db.deleteFrom('rate_buckets').where('updated_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -14,3 +14,12 @@ export async function markSending(db: Db, key: string): Promise<boolean> {
 export async function clearSending(db: Db, key: string): Promise<void> {
   await db.deleteFrom('upstream_sends').where('key', '=', key).execute();
 }
+
+/**
+ * Marks older than `before`: left by a worker that died mid-call, for an attempt whose run has
+ * long since retried or ended, so nothing will look for them again.
+ */
+export async function deleteSendMarksBefore(db: Db, before: Date): Promise<number> {
+  const result = await db.deleteFrom('upstream_sends').where('sent_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

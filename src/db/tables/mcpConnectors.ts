@@ -24,8 +24,10 @@ export interface McpConnectorsTable {
   slug: string;
   type: McpConnectorType;
   category: ColumnType<string, string | undefined, string>;
-  /** simple only; may contain {{variable}} references, substituted at run time. */
+  /** simple only: the URL masked for display (scheme and host; path and query hidden). */
   url: string | null;
+  /** simple only: SecretBox.seal(URL, 'mcp-connector-url:<id>'); may contain {{variable}} references, substituted at run time. */
+  url_encrypted: ColumnType<string | null, string | null | undefined, string | null>;
   /** SecretBox.seal(JSON of the header map, 'mcp-connector:<id>'): values may be secrets. */
   headers_encrypted: string | null;
   key_id: string | null;

@@ -10,6 +10,8 @@ export interface McpSessionsTable {
   server_id: string;
   protocol_version: string;
   capabilities: ColumnType<Record<string, unknown>, string, string>;
+  /** Set by logging/setLevel; null until then. */
+  log_level: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 

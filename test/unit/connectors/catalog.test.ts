@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { getCatalogConnector, hasCatalogConnector, listCatalogConnectors } from '../../../src/connectors/catalog.js';
+import { catalogDirectory, getCatalogConnector, hasCatalogConnector, listCatalogConnectors } from '../../../src/connectors/catalog.js';
+import { validateActionParameters } from '../../../src/connectors/parameters.js';
 import { connectorDefinitionSchema, type ConnectorDefinition } from '../../../src/connectors/schema.js';
 
-const catalogDir = new URL('../../../src/connectors/catalog/', import.meta.url);
-const connectorsDir = new URL('./connectors/', catalogDir);
+const connectorsDir = new URL('./connectors/', catalogDirectory);
 
 const MUST_HAVE = [
   'slack', 'github', 'hubspot', 'google-calendar', 'gmail', 'google-drive', 'notion', 'stripe', 'jira', 'asana',
@@ -20,9 +20,9 @@ async function mustGet(id: string): Promise<ConnectorDefinition> {
 describe('generated catalogue files', () => {
   const files = fs.readdirSync(connectorsDir).filter((f) => f.endsWith('.json')).sort();
 
-  it('has at least 300 connectors, one file per index row', () => {
+  it('has at least 600 connectors with a credential path, one file per index row', () => {
     const index = listCatalogConnectors();
-    expect(index.length).toBeGreaterThanOrEqual(300);
+    expect(index.filter((row) => row.authTypes.some((type) => type !== 'none')).length).toBeGreaterThanOrEqual(600);
     expect(files.length).toBe(index.length);
     expect(files).toEqual(index.map((s) => `${s.id}.json`).sort());
   });
@@ -119,6 +119,20 @@ describe('google', () => {
       expect(oauth.scopes.length).toBeGreaterThan(0);
       expect(oauth.availableScopes?.length ?? 0).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('hand-written GraphQL connectors', () => {
+  it.each([
+    ['linear', 'issue_create'],
+    ['monday', 'item_create'],
+  ])('%s/%s sends its own GraphQL document unless told otherwise', async (id, actionId) => {
+    const def = await mustGet(id);
+    const a = def.actions.find((x) => x.id === actionId);
+    if (!a) throw new Error(`missing ${id}/${actionId}`);
+    const params = validateActionParameters(id, a, { variables: { input: {} } });
+    expect(params.query).toMatch(/^mutation /);
+    expect(validateActionParameters(id, a, { variables: {}, query: 'query { viewer { id } }' }).query).toBe('query { viewer { id } }');
   });
 });
 

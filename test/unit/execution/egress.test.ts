@@ -25,9 +25,63 @@ describe('egress guard', () => {
     expect(classifyAddress(address)).toBe(reason);
   });
 
+  // One address in each IANA special-purpose range (IPv4 and IPv6 registries), by the reason given.
+  it.each([
+    ['0.1.2.3', 'unspecified'],
+    ['255.255.255.255', 'broadcast'],
+    ['192.0.0.9', 'reserved (documentation, benchmarking or future use)'],
+    ['192.0.2.10', 'reserved (documentation, benchmarking or future use)'],
+    ['198.51.100.7', 'reserved (documentation, benchmarking or future use)'],
+    ['203.0.113.200', 'reserved (documentation, benchmarking or future use)'],
+    ['198.18.0.1', 'reserved (documentation, benchmarking or future use)'],
+    ['198.19.255.254', 'reserved (documentation, benchmarking or future use)'],
+    ['192.88.99.1', 'reserved (documentation, benchmarking or future use)'],
+    ['240.0.0.1', 'reserved (documentation, benchmarking or future use)'],
+    ['192.31.196.1', 'AS112'],
+    ['192.175.48.1', 'AS112'],
+    ['192.52.193.1', 'AMT'],
+    ['2001:db8::1', 'reserved (documentation, benchmarking or future use)'],
+    ['3fff::1', 'reserved (documentation, benchmarking or future use)'],
+    ['2001:2::1', 'benchmarking'],
+    ['2001:3::1', 'AMT'],
+    ['2001:4:112::1', 'AS112'],
+    ['2620:4f:8000::1', 'AS112'],
+    ['2001::1', 'Teredo'],
+    ['2001:10::1', 'ORCHID'],
+    ['2001:20::1', 'ORCHID'],
+    ['2001:30::1', 'drone remote ID'],
+    ['2001:1::1', 'reserved (documentation, benchmarking or future use)'],
+    ['100::1', 'discard-only'],
+    ['5f00::1', 'segment routing'],
+    ['fec0::1', 'site-local'],
+    ['2002:c000:0204::1', '6to4'],
+    ['64:ff9b::7f00:1', 'loopback'],
+    ['64:ff9b::5db8:d822', 'NAT64'],
+    ['64:ff9b:1::1', 'NAT64'],
+    ['::7f00:1', 'loopback'],
+    ['::127.0.0.1', 'loopback'],
+    ['::5db8:d822', 'IPv4-compatible'],
+    ['::ffff:10.0.0.1', 'private'],
+    ['::ffff:93.184.216.34', 'IPv4-mapped'],
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['::ffff:0:5db8:d822', 'IPv4-translated'],
+    ['::ffff:169.254.169.254', 'cloud metadata'],
+    ['not-an-address', 'not an IP address'],
+  ])('classifies special-purpose %s as %s', (address, reason) => {
+    expect(classifyAddress(address)).toBe(reason);
+  });
+
+  it('refuses the special forms in IP-literal URLs, naming the IPv4 address inside', () => {
+    expect(() => checkUrl(strict, new URL('http://[::ffff:7f00:1]/x'))).toThrow(/\(127\.0\.0\.1\): loopback/);
+    expect(() => checkUrl(strict, new URL('http://[64:ff9b::a9fe:a9fe]/x'))).toThrow(/link-local/);
+    expect(() => checkUrl(strict, new URL('http://192.0.2.1/x'))).toThrow(/reserved/);
+  });
+
   it('lets public addresses through', () => {
     expect(classifyAddress('93.184.216.34')).toBeUndefined();
     expect(classifyAddress('2606:4700::1111')).toBeUndefined();
+    expect(classifyAddress('8.8.8.8')).toBeUndefined();
+    expect(classifyAddress('2a00:1450:4001::200e')).toBeUndefined();
   });
 
   it('allows listed hosts and allowPrivate, but metadata only with allowPrivate', () => {

@@ -48,6 +48,27 @@ describe('action parameters', () => {
     expect(JSON.parse(request.body!)).toEqual({ labels: ['bug'], draft: false });
   });
 
+  it.each(['.', '..'])('refuses %j as a path value, which would step out of its segment', (value) => {
+    expect(() => validateActionParameters('acme', action, { id: value })).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST', details: expect.objectContaining({ issues: [expect.objectContaining({ parameter: 'id' })] }) }),
+    );
+    expect(() => buildUpstreamRequest({ baseUrl: 'https://api.example.com', action, parameters: { id: value }, auth: { headers: {}, query: {} } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST', details: { parameter: 'id' } }),
+    );
+  });
+
+  it.each([
+    ['../x', '..%2Fx'],
+    ['...', '...'],
+    ['.hidden', '.hidden'],
+    ['%2e%2e', '%252e%252e'],
+    ['a/../../b', 'a%2F..%2F..%2Fb'],
+  ])('keeps the injection attempt %j inside one segment', (value, encoded) => {
+    const request = buildUpstreamRequest({ baseUrl: 'https://api.example.com/v1', action, parameters: { id: value }, auth: { headers: {}, query: {} } });
+    expect(request.url.pathname).toBe(`/v1/items/${encoded}`);
+    expect(validateActionParameters('acme', action, { id: value })).toEqual({ id: value });
+  });
+
   it('encodes form bodies and sends the idempotency key header', () => {
     const request = buildUpstreamRequest({
       baseUrl: 'https://api.example.com',

@@ -53,4 +53,37 @@ describe('shapeResponse', () => {
     expect(JSON.stringify(bounded.data).length).toBeLessThan(SHAPING.maxResultBytes);
     expect(bounded.notes[0]).toMatch(/limit/);
   });
+
+  describe('without a declared list location', () => {
+    const bare = { ...action, response: {} };
+
+    it('shapes the one top-level field that holds a list of objects, and says which', () => {
+      const { data, notes } = shapeResponse({ total: 30, next: 'c2', widgets: users(30) }, bare);
+      expect(data).toMatchObject({ data: { total: 30, next: 'c2', widgets: users(25) }, metadata: { originalCount: 30, displayedCount: 25 } });
+      expect(notes).toEqual(['users_list declares no list location; shaped the field "widgets" of 30 items.']);
+      const refined = shapeResponse({ widgets: users(60), tags: ['a', 'b'] }, bare);
+      expect(refined.data).toMatchObject({ needsRefinement: true, message: 'Found 60 widgets. This is too many to display effectively.' });
+      expect(refined.notes).toEqual(['users_list declares no list location; shaped the field "widgets" of 60 items.']);
+    });
+
+    it('shapes a body that is itself a list, and says so', () => {
+      expect(shapeResponse(users(30), bare).notes).toEqual(['users_list declares no list location; shaped the response body, a list of 30 items.']);
+    });
+
+    it('leaves ambiguous and scalar lists alone', () => {
+      const two = { a: users(30), b: users(30) };
+      expect(shapeResponse(two, bare)).toEqual({ data: two, notes: [] });
+      const scalars = { ids: Array.from({ length: 60 }, (_, i) => i) };
+      expect(shapeResponse(scalars, bare)).toEqual({ data: scalars, notes: [] });
+    });
+
+    it('falls back to looking when the declared location is absent, and follows array indices', () => {
+      const wrong = { ...action, response: { itemsPath: 'members' } };
+      expect(shapeResponse({ users: users(30) }, wrong).notes[0]).toMatch(/shaped the field "users"/);
+      const graph = { ...action, response: { itemsPath: 'data.boards.0.items' } };
+      const { data, notes } = shapeResponse({ data: { boards: [{ items: users(30) }] } }, graph);
+      expect(notes).toEqual([]);
+      expect((data as any).data.data.boards[0].items).toHaveLength(25);
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findAction, type Connector } from '../../../connectors/registry.js';
 import type { ActionParameter } from '../../../connectors/schema.js';
+import { pageOf, searchConnectors } from '../../../connectors/search.js';
 import { ConnectorNotFoundError, ForbiddenError } from '../../../errors.js';
 import { actionAllowed, connectorAllowed } from '../../../servers/restrictions.js';
 import { assignedConnector, assignedListings } from '../../remoteMcp.js';
@@ -38,32 +39,63 @@ const connectorListing = z.object({
   note: z.string().optional(),
 });
 
+/** An unfiltered list longer than this comes back as a summary per category instead. */
+const SUMMARY_ABOVE = 50;
+const DEFAULT_PAGE = 50;
+
 export const listConnectorsTool = defineTool({
   name: 'list_connectors',
   title: 'List connectors',
   description:
     'Lists the SaaS platforms you can act on (Slack, GitHub, HubSpot, …) with their ids, categories and auth types. ' +
-    'Optionally filter by category (communication, crm, marketing, storage, productivity, development, finance, support, …). ' +
+    'Find one with query (words from its name or description, e.g. "send message", "invoice") and/or category ' +
+    '(communication, crm, marketing, storage, productivity, development, finance, support, …); long results are paged ' +
+    '(offset, limit, nextOffset). Without either, a large catalogue answers with a count per category to narrow down. ' +
     'Use an id from here with get_connector_resources.',
   input: listConnectorsInput,
-  output: z.object({ connectors: z.array(connectorListing), count: z.number() }),
+  output: z.object({
+    connectors: z.array(connectorListing),
+    count: z.number().describe('How many connectors match, over all pages'),
+    nextOffset: z.number().optional().describe('Pass as offset for the next page'),
+    categories: z.array(z.object({ category: z.string(), count: z.number() })).optional(),
+    hint: z.string().optional(),
+  }),
   annotations: readOnly,
   async run(input, context) {
-    const all = await assignedListings(context, input);
-    const connectors = all
-      .filter((connector) => connector.enabled && connectorAllowed(context.server.restrictions, connector.id))
-      .map(({ id, name, category, description, authTypes, actionCount, origin, needsConnection, hint, note }) => ({
-        id,
-        name,
-        category,
-        description,
-        authTypes,
-        actionCount,
-        origin,
-        ...(needsConnection ? { needsConnection, hint } : {}),
-        ...(note ? { note } : {}),
-      }));
-    return { connectors, count: connectors.length };
+    const all = await assignedListings(context, input.category === undefined ? {} : { category: input.category });
+    const usable = all.filter((connector) => connector.enabled && connectorAllowed(context.server.restrictions, connector.id));
+    const matches = input.query === undefined ? usable : searchConnectors(usable, input.query);
+    const filtered = input.query !== undefined || input.category !== undefined;
+    if (!filtered && input.offset === undefined && input.limit === undefined && matches.length > SUMMARY_ABOVE) {
+      const counts = new Map<string, number>();
+      for (const connector of matches) counts.set(connector.category, (counts.get(connector.category) ?? 0) + 1);
+      const categories = [...counts].map(([category, count]) => ({ category, count })).sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
+      return {
+        connectors: [],
+        count: matches.length,
+        categories,
+        hint:
+          `${matches.length} connectors: call list_connectors again with query (e.g. {"query": "send message"}), ` +
+          `with category (e.g. {"category": "${categories[0]?.category ?? 'crm'}"}), or page through all with offset and limit.`,
+      };
+    }
+    const { items, nextOffset } = pageOf(matches, input.offset ?? 0, input.limit ?? DEFAULT_PAGE);
+    const connectors = items.map(({ id, name, category, description, authTypes, actionCount, origin, needsConnection, hint, note }) => ({
+      id,
+      name,
+      category,
+      description,
+      authTypes,
+      actionCount,
+      origin,
+      ...(needsConnection ? { needsConnection, hint } : {}),
+      ...(note ? { note } : {}),
+    }));
+    return {
+      connectors,
+      count: matches.length,
+      ...(nextOffset !== undefined ? { nextOffset, hint: `Showing ${connectors.length} of ${matches.length}; pass offset ${nextOffset} for more, or narrow with query.` } : {}),
+    };
   },
 });
 
@@ -109,6 +141,7 @@ const parameterDetails = z.object({
   description: z.string().optional(),
   sample: z.unknown().optional(),
   enum: z.array(z.unknown()).optional(),
+  default: z.unknown().optional().describe('Sent when you give no value'),
 });
 
 function describeParameter(parameter: ActionParameter) {
@@ -119,6 +152,7 @@ function describeParameter(parameter: ActionParameter) {
     ...(parameter.description ? { description: parameter.description } : {}),
     ...(parameter.sample !== undefined ? { sample: parameter.sample } : {}),
     ...(parameter.enum ? { enum: parameter.enum } : {}),
+    ...(parameter.default !== undefined ? { default: parameter.default } : {}),
   };
 }
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import {
   prepareExecuteAction,
-  runPreparedAction,
   startExecuteAction,
   type ActionResult,
   type ExecuteActionInput,
@@ -10,6 +9,7 @@ import { findAction } from '../../../connectors/registry.js';
 import { recordCredentialUse } from '../../audit.js';
 import { planGoal } from '../../../plans/planner.js';
 import { completeElicitation, credentialElicitation, type CredentialElicitation } from '../elicitation.js';
+import { awaitRun } from '../tasks.js';
 import { discoverActionPathInput, executeActionInput, type ExecuteActionToolInput } from '../toolInputs.js';
 import { defineTool, type ToolContext } from '../tool.js';
 import { assertActionAllowed, usableConnector } from './catalog.js';
@@ -78,9 +78,13 @@ export const executeActionTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
     const { input: workflowInput, elicitation } = await actionInput(input, context);
-    const outcome = await runPreparedAction(context.deps.temporal, workflowInput);
+    const { workflowId } = await startExecuteAction(context.deps.temporal, workflowInput);
+    if (elicitation) {
+      await context.report?.log?.('notice', { workflowId, message: 'Waiting for the user to connect their account at the link sent' });
+    }
+    const outcome = (await awaitRun(context, workflowId)) as ActionResult;
     await completeElicitation(context, elicitation);
-    return presentAction(outcome, outcome.workflowId);
+    return presentAction(outcome, workflowId);
   },
   task: {
     async start(input, context) {

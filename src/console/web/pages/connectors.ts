@@ -2,6 +2,7 @@ import { api, errorText, type McpConnector, type OAuthEntry } from '../api.js';
 import { announce, badge, button, confirmDialog, formatDate, h, pageHeader, replace } from '../dom.js';
 import type { Page } from '../main.js';
 import { openConnectorForm, openTestDialog } from './connectorDialogs.js';
+import { connectorTabs } from './connectorTabs.js';
 
 /** Connectors: predefined OAuth entries pinned on top, then the account's own remote MCP servers. */
 export const renderConnectors: Page = async (main, config) => {
@@ -48,7 +49,7 @@ export const renderConnectors: Page = async (main, config) => {
         entry.needsConnection
           ? h(
               'a',
-              { href: '#/credentials', class: 'warning-link', title: entry.hint ?? 'OAuth connection missing' },
+              { href: `#/credentials/connect/${encodeURIComponent(entry.connectorId)}`, class: 'warning-link', title: entry.hint ?? 'OAuth connection missing' },
               h('span', { 'aria-hidden': 'true' }, '⚠'),
               h('span', { class: 'visually-hidden' }, `${entry.name} needs an OAuth connection: go to credentials`),
             )
@@ -75,9 +76,9 @@ export const renderConnectors: Page = async (main, config) => {
       'tr',
       {},
       h('td', {}, box),
-      h('th', { scope: 'row' }, row.name, h('div', { class: 'muted small' }, row.connectorId)),
+      h('th', { scope: 'row', class: 'name-cell' }, h('span', { class: 'truncate-line', title: row.name }, row.name), h('div', { class: 'muted small truncate-line', title: row.connectorId }, row.connectorId)),
       h('td', {}, badge(row.type === 'oauth' ? 'OAuth' : 'Simple', row.type === 'oauth' ? 'info' : 'neutral')),
-      h('td', { class: 'url-cell' }, row.type === 'oauth' ? h('code', {}, row.oauthMcp ?? '') : h('span', { title: row.url ?? '' }, row.url ?? '')),
+      h('td', { class: 'url-cell' }, row.type === 'oauth' ? h('code', {}, row.oauthMcp ?? '') : h('span', { class: 'truncate-line', title: row.url ?? '' }, row.url ?? '')),
       h('td', {}, headerNames.length ? headerNames.join(', ') : h('span', { class: 'muted' }, 'None')),
       h('td', {}, formatDate(row.createdAt)),
       h('td', {}, formatDate(row.updatedAt)),
@@ -102,7 +103,8 @@ export const renderConnectors: Page = async (main, config) => {
         bulkDelete,
         button('Add', () => openConnectorForm({ takenNames, onSaved: reload }), { tone: 'primary', ariaLabel: 'Add connector' }),
       ),
-      h(
+      connectorTabs(''),
+      h('div', { class: 'table-scroll' }, h(
         'table',
         { class: 'table' },
         h('caption', { class: 'visually-hidden' }, 'Connectors'),
@@ -118,7 +120,7 @@ export const renderConnectors: Page = async (main, config) => {
           ),
         ),
         h('tbody', {}, pinnedRows, ownRows),
-      ),
+      )),
       connectors.length === 0 ? h('p', { class: 'empty' }, 'No connectors') : null,
     ),
   );

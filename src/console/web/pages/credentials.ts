@@ -1,6 +1,7 @@
-import { api, errorText, type Credential } from '../api.js';
-import { announce, badge, button, confirmDialog, formatDate, h, pageHeader, replace } from '../dom.js';
+import { api, errorText, type Credential, type OAuthStart } from '../api.js';
+import { announce, badge, button, confirmDialog, fillDialog, formatDate, h, openDialog, pageHeader, replace } from '../dom.js';
 import type { Page } from '../main.js';
+import { awaitAuthorization, openConnectDialog } from './credentialConnect.js';
 
 const STATUS_TONE: Record<string, 'success' | 'warning' | 'danger' | 'neutral'> = {
   active: 'success',
@@ -16,24 +17,22 @@ const hintText = (hints: Record<string, string>) =>
     .map(([name, hint]) => `${name} ${hint}`)
     .join(', ') || '—';
 
-/** Reconnecting starts a new OAuth handshake and opens the provider's page in a new tab. */
-async function reconnect(credential: Credential, reload: () => void) {
+/** Re-authorizing keeps the credential's id: servers and runs that name it work again once the user is back. */
+async function reauthorize(credential: Credential, reload: () => void) {
+  const handle = openDialog({ title: `Re-authorize ${credential.connectorId}`, wide: true, onClose: reload });
   try {
-    const started = await api<{ authorizationUrl: string }>('POST', '/api/credentials', {
-      connectorId: credential.connectorId,
-      authenticationType: 'oauth2',
-      ...(credential.name ? { name: credential.name } : {}),
-    });
-    window.open(started.authorizationUrl, '_blank', 'noopener');
-    announce('Authorization opened in a new tab. Reload this page when you are done.');
-    reload();
+    const started = await api<OAuthStart>('POST', `/api/credentials/${encodeURIComponent(credential.credentialId)}/reauthorize`);
+    awaitAuthorization(handle, credential.connectorId, started, (row) =>
+      // An active credential was active before too: done when its tokens changed.
+      row.status === 'active' && (credential.status !== 'active' || row.expiresAt !== credential.expiresAt),
+    );
   } catch (error) {
-    announce(`Could not start OAuth: ${errorText(error)}`, 'error');
+    fillDialog(handle, h('p', { role: 'alert', class: 'error-text' }, `Could not start OAuth: ${errorText(error)}`));
   }
 }
 
 /** The signed-in user's credentials, per connector: status, masked hints, reconnect and delete. */
-export const renderCredentials: Page = async (main, config) => {
+export const renderCredentials: Page = async (main, config, params) => {
   const { credentials } = await api<{ credentials: Credential[] }>('GET', '/api/credentials');
   const reload = () => void renderCredentials(main, config, []).catch((error: unknown) => announce(errorText(error), 'error'));
   const remove = async (credential: Credential) => {
@@ -50,15 +49,15 @@ export const renderCredentials: Page = async (main, config) => {
     h(
       'tr',
       {},
-      h('th', { scope: 'row' }, credential.connectorId),
-      h('td', {}, credential.name ?? h('span', { class: 'muted' }, credential.credentialId)),
-      h('td', {}, credential.authenticationType),
+      h('th', { scope: 'row', class: 'truncate', title: credential.connectorId }, credential.connectorId),
       h(
         'td',
         {},
         badge(credential.status, STATUS_TONE[credential.status] ?? 'neutral'),
-        credential.statusReason ? h('div', { class: 'muted small' }, credential.statusReason) : null,
+        credential.statusReason ? h('div', { class: 'muted small break status-reason' }, credential.statusReason) : null,
       ),
+      h('td', { class: 'truncate', title: credential.name ?? credential.credentialId }, credential.name ?? h('span', { class: 'muted' }, credential.credentialId)),
+      h('td', {}, credential.authenticationType),
       h('td', {}, h('code', {}, hintText(credential.hints))),
       h('td', {}, formatDate(credential.expiresAt)),
       h('td', {}, formatDate(credential.createdAt)),
@@ -66,7 +65,9 @@ export const renderCredentials: Page = async (main, config) => {
         'td',
         { class: 'row-actions' },
         credential.authenticationType === 'oauth2'
-          ? button('Reconnect', () => void reconnect(credential, reload), { ariaLabel: `Reconnect ${credential.connectorId}` })
+          ? button(credential.status === 'pending' ? 'Authorize' : 'Re-authorize', () => void reauthorize(credential, reload), {
+              ariaLabel: `Re-authorize ${credential.name ?? credential.credentialId}`,
+            })
           : null,
         button('Delete', () => void remove(credential), { tone: 'danger', ariaLabel: `Delete credential ${credential.name ?? credential.credentialId}` }),
       ),
@@ -77,15 +78,24 @@ export const renderCredentials: Page = async (main, config) => {
     h(
       'section',
       { class: 'card' },
-      pageHeader('Credentials', 'Your connections to SaaS APIs, per connector. Secrets are never shown: at most their last 6 characters.'),
+      pageHeader(
+        'Credentials',
+        'Your connections to SaaS APIs, per connector. Secrets are never shown: at most their last 6 characters.',
+        button('Connect', () => void openConnectDialog({ onDone: reload }), { tone: 'primary', ariaLabel: 'Connect credential' }),
+      ),
       rows.length
-        ? h(
+        ? h('div', { class: 'table-scroll' }, h(
             'table',
             { class: 'table' },
-            h('thead', {}, h('tr', {}, ...['Connector', 'Name', 'Type', 'Status', 'Secret', 'Expires', 'Created'].map((title) => h('th', { scope: 'col' }, title)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+            h('thead', {}, h('tr', {}, ...['Connector', 'Status', 'Name', 'Type', 'Secret', 'Expires', 'Created'].map((title) => h('th', { scope: 'col' }, title)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
             h('tbody', {}, rows),
-          )
+          ))
         : h('p', { class: 'empty' }, 'No credentials'),
     ),
   );
+  // #/credentials/connect/<connectorId> (from a connector's warning) opens the form for it; the hash is reset so a reload does not reopen it.
+  if (params[0] === 'connect') {
+    history.replaceState(null, '', '#/credentials');
+    void openConnectDialog({ ...(params[1] ? { connectorId: params[1] } : {}), onDone: reload });
+  }
 };

@@ -1,8 +1,8 @@
-import { api, errorText, type ConsoleConfig, type Run } from '../api.js';
-import { announce, badge, button, formatDate, h, pageHeader, replace } from '../dom.js';
+import { api, errorText, type ConsoleConfig, type Run, type Server } from '../api.js';
+import { announce, badge, button, field, formatDate, h, pageHeader, replace } from '../dom.js';
 import type { Page } from '../main.js';
 
-const STATUS_TONE: Record<string, 'success' | 'warning' | 'danger' | 'info' | 'neutral'> = {
+export const STATUS_TONE: Record<string, 'success' | 'warning' | 'danger' | 'info' | 'neutral'> = {
   running: 'info',
   succeeded: 'success',
   failed: 'danger',
@@ -14,19 +14,29 @@ const STATUSES = ['running', 'succeeded', 'failed', 'cancelled', 'terminated', '
 const REFRESH_MS = 5000;
 const PAGE_SIZE = 25;
 
-function duration(run: Run): string {
+export function duration(run: Run): string {
   const ms = (run.closedAt ? Date.parse(run.closedAt) : Date.now()) - Date.parse(run.startedAt);
   if (ms < 1000) return `${ms} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-const temporalLink = (config: ConsoleConfig, run: Run) =>
+export const temporalLink = (config: ConsoleConfig, run: Run) =>
   `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows/${encodeURIComponent(run.workflowId)}`;
 
-/** Recent runs from Temporal visibility, refreshed while the page is open. */
+/** Recent runs from Temporal visibility, filtered by connector, action, server, user, kind and status, refreshed while the page is open. */
 export const renderRuns: Page = async (main, config) => {
-  const status = h('select', { id: 'run-status' }, h('option', { value: '' }, 'All'), STATUSES.map((value) => h('option', { value }, value)));
+  const status = field('Status', h('select', { name: 'status' }, h('option', { value: '' }, 'All'), STATUSES.map((value) => h('option', { value }, value))));
+  const kind = field('Kind', h('select', { name: 'kind' }, h('option', { value: '' }, 'Actions and plans'), h('option', { value: 'action' }, 'Actions'), h('option', { value: 'plan' }, 'Plans')));
+  const connector = field('Connector', h('input', { type: 'search', name: 'connectorId', autocomplete: 'off', spellcheck: false, placeholder: 'e.g. slack' }));
+  const user = field('User', h('input', { type: 'search', name: 'userId', autocomplete: 'off', spellcheck: false, placeholder: 'user id' }));
+  const action = field('Action', h('input', { type: 'search', name: 'actionId', autocomplete: 'off', spellcheck: false, placeholder: 'e.g. chat_postMessage' }));
+  // Servers are listed for operators and admins; a user key filters without the list.
+  const { servers } = await api<{ servers: Server[] }>('GET', '/api/servers').catch(() => ({ servers: [] as Server[] }));
+  const server = field(
+    'Server',
+    h('select', { name: 'serverId' }, h('option', { value: '' }, 'All servers'), h('option', { value: 'api' }, 'REST API (no server)'), servers.map((row) => h('option', { value: row.serverId }, row.name))),
+  );
   const tbody = h('tbody');
   const empty = h('p', { class: 'empty', hidden: true }, 'No runs');
   const more = button('Load more', () => void load(true));
@@ -40,9 +50,13 @@ export const renderRuns: Page = async (main, config) => {
       {},
       h('td', {}, badge(run.status, STATUS_TONE[run.status] ?? 'neutral')),
       h('td', {}, run.connectorId ?? '—'),
-      h('td', {}, run.kind === 'plan' ? h('span', {}, badge('plan'), ' ', run.actionId ?? '') : (run.actionId ?? '—')),
-      h('td', {}, run.userId ?? '—'),
-      h('td', { class: 'small' }, run.serverId ?? '—'),
+      h(
+        'td',
+        { class: 'name-cell' },
+        h('a', { href: `#/runs/${encodeURIComponent(run.runId)}`, class: 'truncate-line', title: `Details of ${run.workflowId}` }, run.kind === 'plan' ? `plan ${run.actionId ?? ''}` : (run.actionId ?? run.runId)),
+      ),
+      h('td', { class: 'truncate', title: run.userId ?? '' }, run.userId ?? '—'),
+      h('td', { class: 'small truncate', title: run.serverId ?? '' }, run.serverId ?? '—'),
       h('td', {}, formatDate(run.startedAt)),
       h('td', {}, duration(run)),
       h(
@@ -65,7 +79,7 @@ export const renderRuns: Page = async (main, config) => {
 
   async function load(append: boolean) {
     const query = new URLSearchParams({ pageSize: String(PAGE_SIZE) });
-    if (status.value) query.set('status', status.value);
+    for (const filter of [status, kind, connector, action, server, user]) if (filter.input.value.trim()) query.set(filter.input.name, filter.input.value.trim());
     if (append && nextPageToken) query.set('pageToken', nextPageToken);
     const page = await api<{ runs: Run[]; nextPageToken?: string }>('GET', `/api/runs?${query}`);
     nextPageToken = page.nextPageToken;
@@ -82,7 +96,13 @@ export const renderRuns: Page = async (main, config) => {
     more.hidden = !nextPageToken || page.runs.length < PAGE_SIZE;
   }
 
-  status.addEventListener('change', () => void load(false).catch((error: unknown) => announce(errorText(error), 'error')));
+  const reload = () =>
+    void load(false).then(
+      () => [connector, action, user].forEach((filter) => filter.setError(undefined)),
+      (error: unknown) => [connector, action, user].find((filter) => filter.input.value.trim())?.setError(errorText(error)) ?? announce(errorText(error), 'error'),
+    );
+  for (const filter of [status, kind, server]) filter.input.addEventListener('change', reload);
+  for (const filter of [connector, action, user]) filter.input.addEventListener('change', reload);
   replace(
     main,
     h(
@@ -91,16 +111,15 @@ export const renderRuns: Page = async (main, config) => {
       pageHeader(
         'Runs',
         'Recent actions and plans run by this account, newest first',
-        h('label', { for: 'run-status', class: 'inline-label' }, 'Status'),
-        status,
-        button('Refresh', () => void load(false).catch((error: unknown) => announce(errorText(error), 'error'))),
+        button('Refresh', reload),
       ),
-      h(
+      h('div', { class: 'filters', role: 'search' }, connector.element, action.element, server.element, user.element, kind.element, status.element),
+      h('div', { class: 'table-scroll' }, h(
         'table',
         { class: 'table' },
         h('thead', {}, h('tr', {}, ...['Status', 'Connector', 'Action', 'User', 'Server', 'Started', 'Duration'].map((title) => h('th', { scope: 'col' }, title)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
         tbody,
-      ),
+      )),
       empty,
       more,
     ),

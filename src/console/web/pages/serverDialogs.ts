@@ -32,7 +32,7 @@ export function openAccessDialog(server: Server, heading: string) {
   );
 }
 
-function restrictionField(title: string, placeholder: string) {
+function restrictionField(title: string, placeholder: string, current?: RestrictionList) {
   const mode = h(
     'select',
     { 'aria-label': `${title}: mode` },
@@ -40,7 +40,8 @@ function restrictionField(title: string, placeholder: string) {
     h('option', { value: 'allowlist' }, 'Allow only these'),
     h('option', { value: 'blocklist' }, 'Block these'),
   );
-  const ids = h('textarea', { rows: 2, 'aria-label': `${title}: ids`, placeholder, disabled: true });
+  const ids = h('textarea', { rows: 2, 'aria-label': `${title}: ids`, placeholder, disabled: !current }, current?.ids.join(', ') ?? '');
+  mode.value = current?.mode ?? '';
   mode.addEventListener('change', () => {
     ids.disabled = mode.value === '';
   });
@@ -50,20 +51,33 @@ function restrictionField(title: string, placeholder: string) {
   return { element, read };
 }
 
-/** Create a server: name, description, visibility, token lifetime and restrictions. */
-export function openCreateServerDialog(onCreated: (server: Server) => void) {
-  const handle = openDialog({ title: 'Create Server', description: 'A server is one MCP URL for an AI teammate, with its own token and restrictions', wide: true });
-  const name = field('Name', h('input', { type: 'text', required: true, maxlength: 100 }));
-  const description = field('Description', h('textarea', { rows: 2, maxlength: 2000 }));
-  const days = field('Token lifetime (days)', h('input', { type: 'number', min: 1, max: 365, value: '90', required: true }));
-  const isPublic = h('input', { type: 'checkbox' });
+/**
+ * Create a server, or edit one (existing): name, description, visibility, token lifetime and
+ * restrictions. Saving an edit keeps the token; a new lifetime applies from the next token.
+ */
+export function openServerForm(options: { existing?: Server; onSaved: (server: Server) => void }) {
+  const { existing } = options;
+  const handle = openDialog(
+    existing
+      ? { title: 'Edit Server', description: `${existing.name}: changes apply to the next request; the MCP URL and its token stay the same`, wide: true }
+      : { title: 'Create Server', description: 'A server is one MCP URL for an AI teammate, with its own token and restrictions', wide: true },
+  );
+  const name = field('Name', h('input', { type: 'text', required: true, maxlength: 100, value: existing?.name ?? '' }));
+  const description = field('Description', h('textarea', { rows: 2, maxlength: 2000 }, existing?.description ?? ''));
+  const days = field(
+    'Token lifetime (days)',
+    h('input', { type: 'number', min: 1, max: 365, value: String(existing?.tokenExpiresInDays ?? 90), required: true }),
+    existing ? 'Applies to the next token (rotation); the current one keeps its expiry' : undefined,
+  );
+  const isPublic = h('input', { type: 'checkbox', checked: existing?.isPublic ?? false });
+  const current = existing?.restrictions ?? {};
   const restrictions = {
-    connectors: restrictionField('Connectors', 'slack, github, mcp-my-server'),
-    actions: restrictionField('Actions', 'github:issues_create, chat_postMessage'),
-    users: restrictionField('Users', 'user-1, user-2'),
+    connectors: restrictionField('Connectors', 'slack, github, mcp-my-server', current.connectors),
+    actions: restrictionField('Actions', 'github:issues_create, chat_postMessage', current.actions),
+    users: restrictionField('Users', 'user-1, user-2', current.users),
   };
   const formError = h('p', { class: 'field-error', role: 'alert' });
-  const submit = h('button', { type: 'submit', class: 'button primary' }, 'Create');
+  const submit = h('button', { type: 'submit', class: 'button primary' }, existing ? 'Save' : 'Create');
   const form = h(
     'form',
     {
@@ -97,15 +111,12 @@ export function openCreateServerDialog(onCreated: (server: Server) => void) {
     );
     submit.disabled = true;
     try {
-      const server = await api<Server>('POST', '/api/servers', {
-        name: trimmed,
-        description: description.input.value,
-        isPublic: isPublic.checked,
-        tokenExpiresInDays: lifetime,
-        restrictions: chosen,
-      });
+      const body = { name: trimmed, description: description.input.value, isPublic: isPublic.checked, tokenExpiresInDays: lifetime, restrictions: chosen };
+      const server = existing
+        ? await api<Server>('PUT', `/api/servers/${encodeURIComponent(existing.serverId)}`, body)
+        : await api<Server>('POST', '/api/servers', body);
       handle.close();
-      onCreated(server);
+      options.onSaved(server);
     } catch (error) {
       formError.textContent = errorText(error);
       submit.disabled = false;

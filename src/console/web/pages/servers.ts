@@ -1,7 +1,7 @@
 import { api, errorText, type Assignment, type McpConnector, type OAuthEntry, type RestrictionList, type Server } from '../api.js';
 import { announce, badge, button, confirmDialog, formatDate, h, pageHeader, replace } from '../dom.js';
 import type { Page } from '../main.js';
-import { openAccessDialog, openCreateServerDialog } from './serverDialogs.js';
+import { openAccessDialog, openServerForm } from './serverDialogs.js';
 
 const serverPath = (server: Server) => `#/servers/${encodeURIComponent(server.serverId)}`;
 
@@ -38,15 +38,21 @@ export const renderServers: Page = async (main, config) => {
     h(
       'tr',
       {},
-      h('th', { scope: 'row' }, h('a', { href: serverPath(server) }, server.name), server.description ? h('div', { class: 'muted small' }, server.description) : null),
-      h('td', { class: 'url-cell' }, h('code', {}, server.url)),
+      h(
+        'th',
+        { scope: 'row', class: 'name-cell' },
+        h('a', { href: serverPath(server), class: 'truncate-line', title: server.name }, server.name),
+        server.description ? h('div', { class: 'muted small truncate-line', title: server.description }, server.description) : null,
+      ),
+      h('td', { class: 'url-cell' }, h('code', { class: 'truncate-line', title: server.url }, server.url)),
       h('td', {}, server.isPublic ? badge('Public', 'warning') : badge('Private')),
-      h('td', { class: 'small' }, restrictionSummary(server)),
+      h('td', { class: 'small break' }, restrictionSummary(server)),
       h('td', {}, formatDate(server.createdAt)),
       h(
         'td',
         { class: 'row-actions' },
         h('a', { class: 'button', href: `${serverPath(server)}/connectors`, 'aria-label': `Connectors of ${server.name}` }, 'Connectors'),
+        button('Edit', () => openServerForm({ existing: server, onSaved: (saved) => (announce(`${saved.name} saved`), reload()) }), { ariaLabel: `Edit ${server.name}` }),
         button('Rotate token', () => void rotate(server, reload), { ariaLabel: `Rotate token of ${server.name}` }),
         button('Delete', () => void remove(server), { tone: 'danger', ariaLabel: `Delete ${server.name}` }),
       ),
@@ -60,18 +66,18 @@ export const renderServers: Page = async (main, config) => {
       pageHeader(
         'Servers',
         'MCP endpoints your AI Teammates connect to, each with its own URL, token and restrictions',
-        button('Create', () => openCreateServerDialog((server) => (openAccessDialog(server, 'Server created'), reload())), {
+        button('Create', () => openServerForm({ onSaved: (server) => (openAccessDialog(server, 'Server created'), reload()) }), {
           tone: 'primary',
           ariaLabel: 'Create server',
         }),
       ),
       servers.length
-        ? h(
+        ? h('div', { class: 'table-scroll' }, h(
             'table',
             { class: 'table' },
             h('thead', {}, h('tr', {}, ...['Name', 'URL', 'Access', 'Restrictions', 'Created'].map((title) => h('th', { scope: 'col' }, title)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
             h('tbody', {}, rows),
-          )
+          ))
         : h('p', { class: 'empty' }, 'No servers'),
     ),
   );
@@ -119,7 +125,12 @@ export const renderServer: Page = async (main, _config, [serverId, initialTab]) 
       'section',
       { class: 'card' },
       h('p', { class: 'breadcrumb' }, h('a', { href: '#/servers' }, '← Servers')),
-      pageHeader(server.name, server.description || 'MCP server', button('Rotate token', () => void rotate(server, () => undefined))),
+      pageHeader(
+        server.name,
+        server.description || 'MCP server',
+        button('Edit', () => openServerForm({ existing: server, onSaved: (saved) => (announce(`${saved.name} saved`), void renderServer(main, _config, [saved.serverId, 'overview'])) }), { ariaLabel: `Edit ${server.name}` }),
+        button('Rotate token', () => void rotate(server, () => undefined)),
+      ),
       tabList,
       panel,
     ),
@@ -152,6 +163,7 @@ interface Assignable {
   detail: string;
   body: { mcpConnectorId: string } | { oauthMcp: string };
   warning?: string;
+  connectorId?: string;
 }
 
 async function connectorsTab(server: Server) {
@@ -167,6 +179,7 @@ async function connectorsTab(server: Server) {
       name: entry.name,
       detail: 'OAuth',
       body: { oauthMcp: entry.id },
+      connectorId: entry.connectorId,
       ...(entry.needsConnection ? { warning: `${entry.name} is not connected for you yet.` } : {}),
     })),
     ...connectors
@@ -207,7 +220,7 @@ async function connectorsTab(server: Server) {
       'li',
       {},
       h('label', { class: 'checkbox' }, box, ' ', h('strong', {}, item.name), ' ', h('span', { class: 'muted small' }, item.detail)),
-      item.warning ? h('p', { class: 'warning small' }, '⚠ ', item.warning, ' ', h('a', { href: '#/credentials' }, 'Go to credentials →')) : null,
+      item.warning ? h('p', { class: 'warning small' }, '⚠ ', item.warning, ' ', h('a', { href: `#/credentials/connect/${encodeURIComponent(item.connectorId ?? '')}` }, 'Connect it →')) : null,
     );
   });
   return h('fieldset', { class: 'assignments' }, h('legend', {}, 'Connected systems and services'), note, h('ul', { class: 'plain-list' }, items));

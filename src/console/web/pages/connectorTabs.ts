@@ -1,0 +1,16 @@
+import { h } from '../dom.js';
+
+const TABS = [
+  { path: '', label: 'Remote MCP' },
+  { path: 'catalogue', label: 'Catalogue' },
+  { path: 'oauth-apps', label: 'OAuth apps' },
+];
+
+/** The Connectors section's sub-pages, as links so each has its own address. */
+export function connectorTabs(current: '' | 'catalogue' | 'oauth-apps') {
+  return h(
+    'nav',
+    { class: 'subnav', 'aria-label': 'Connector pages' },
+    TABS.map((tab) => h('a', { href: tab.path ? `#/connectors/${tab.path}` : '#/connectors', 'aria-current': tab.path === current ? 'page' : null }, tab.label)),
+  );
+}
