@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../log/logger.js';
 import type { SecretBox } from '../secrets/secretBox.js';
+import { createRetentionActivities } from './retention/index.js';
 import { createExecutionActivities } from './execution/index.js';
 import { createOAuthActivities } from './oauth/index.js';
 import { createCredentialWaiterActivities } from './oauth/waiters.js';
@@ -24,6 +25,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createExecutionActivities(dependencies),
     ...createOAuthActivities(dependencies),
     ...createCredentialWaiterActivities(dependencies),
+    ...createRetentionActivities(dependencies),
   };
 }
 

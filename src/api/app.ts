@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { consoleConfigRoutes, consoleRoutes } from '../console/routes.js';
 import type { Logger } from '../log/logger.js';
+import { auditTrail } from './audit.js';
 import { apiAuth } from './auth.js';
 import type { ApiDependencies } from './context.js';
 import { errorHandler } from './errorHandler.js';
@@ -10,7 +11,9 @@ import { mcpRoutes } from './mcp/route.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { browserOriginGuard } from './origin.js';
 import { frontDoorRateLimit } from './rateLimit.js';
+import { signinRoutes } from './signin/routes.js';
 import type { ApiRouter } from './routing.js';
+import { auditRoutes } from './routes/audit.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
@@ -39,7 +42,7 @@ export function createApp(options: AppOptions): Koa {
 }
 
 function mountApi(app: Koa, deps: ApiDependencies) {
-  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), mcpConnectorRoutes(deps), runRoutes(deps), consoleConfigRoutes(deps)];
+  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), mcpConnectorRoutes(deps), runRoutes(deps), auditRoutes(deps), consoleConfigRoutes(deps)];
   const openApiDocument = buildOpenApiDocument(
     routers.flatMap((router) => router.operations),
     deps.publicUrl,
@@ -53,11 +56,12 @@ function mountApi(app: Koa, deps: ApiDependencies) {
   app.use(publicRoutes.routes());
   app.use(consoleRoutes(deps.logger).routes());
 
+  if (deps.signin) app.use(signinRoutes({ ...deps, signin: deps.signin }));
   const mcp = mcpRoutes(deps, allTools);
   app.use(mcp.routes()).use(mcp.allowedMethods());
 
   const api = new Router();
-  api.use('/api', apiAuth(deps), frontDoorRateLimit(deps));
+  api.use('/api', apiAuth(deps), auditTrail(deps), frontDoorRateLimit(deps));
   for (const { router } of routers) api.use(router.routes(), router.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
 }

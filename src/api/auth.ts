@@ -8,6 +8,7 @@ import { actingUser } from '../policy/roles.js';
 import { userAllowed } from '../servers/restrictions.js';
 import { serverIdParam } from '../servers/schemas.js';
 import type { ApiDependencies, AuthContext } from './context.js';
+import { bearerChallenge, signedInCaller } from './signin/bearer.js';
 import { userIdSchema, verifyUserToken } from './userTokens.js';
 
 declare module 'koa' {
@@ -68,6 +69,7 @@ export function apiAuth(deps: ApiDependencies): Middleware {
       role: caller.role,
       via: 'apiKey',
       ...(apiKey ? { apiKeyId: apiKey.id } : {}),
+      clientAddress: ctx.ip,
     };
     ctx.state.rateLimitKey = apiKey ? `key:${apiKey.id}` : `user:${accountId}:${tokenUser!.userId}`;
     await next();
@@ -76,7 +78,8 @@ export function apiAuth(deps: ApiDependencies): Middleware {
 
 /**
  * MCP endpoint: /mcp/:serverId/:accessToken needs nothing else; /mcp/:serverId (or /mcp with
- * x-mcp-server-id) needs an API key of the server's account. x-user-token names the end user on
+ * x-mcp-server-id) needs an API key of the server's account or a signed-in user's access token
+ * issued for that server (without either: 401 with WWW-Authenticate naming the resource metadata). x-user-token names the end user on
  * any server; x-user-id is honoured on public servers only, or with the account's API key.
  */
 export function mcpAuth(deps: ApiDependencies): Middleware {
@@ -96,15 +99,25 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
       base = { via: 'serverToken', role: 'user' };
       ctx.state.rateLimitKey = `token:${found.tokenId}`;
     } else {
-      const apiKey = await apiKeyCaller(deps, ctx);
-      if (!apiKey) throw new UnauthorizedError('Use the access URL, or send Authorization: Bearer <API key>');
+      const bearer = bearerOf(ctx);
+      const apiKey = bearer ? await findActiveApiKey(deps.db, bearer) : undefined;
+      const signedIn = bearer && !apiKey ? await signedInCaller(deps, bearer, serverId.data) : undefined;
+      // RFC 9728: tell the client where to learn how to sign in.
+      if (!apiKey && !signedIn) throw bearerChallenge(ctx, deps.publicUrl, serverId.data, bearer !== undefined);
       const found = await getServer(deps.db, serverId.data);
       if (!found) throw new NotFoundError('Unknown MCP server', { serverId: serverId.data });
-      if (found.account_id !== apiKey.account_id) throw new ForbiddenError('This server belongs to another account');
       server = found;
-      userId = actingUser({ role: apiKey.role, userId: apiKey.user_id }, userIdHeader(ctx));
-      base = { via: 'apiKey', apiKeyId: apiKey.id, role: apiKey.role };
-      ctx.state.rateLimitKey = `key:${apiKey.id}`;
+      if (apiKey) {
+        if (found.account_id !== apiKey.account_id) throw new ForbiddenError('This server belongs to another account');
+        userId = actingUser({ role: apiKey.role, userId: apiKey.user_id }, userIdHeader(ctx));
+        base = { via: 'apiKey', apiKeyId: apiKey.id, role: apiKey.role };
+        ctx.state.rateLimitKey = `key:${apiKey.id}`;
+      } else {
+        // The token was issued for this server's URL, to the user who signed in: it acts as them only.
+        userId = signedIn!.userId;
+        base = { via: 'signIn', role: 'user' };
+        ctx.state.rateLimitKey = `signin:${signedIn!.grantId}`;
+      }
     }
 
     const tokenUser = ctx.get('x-user-token')
@@ -129,6 +142,7 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
       accountId: server.account_id,
       userId,
       serverId: server.id,
+      clientAddress: ctx.ip,
       ...(credentialId ? { credentialId } : {}),
       ...(redirectUri ? { redirectUri } : {}),
     };

@@ -4,6 +4,7 @@ import type { Db } from '../db/connect.js';
 import type { Logger } from '../log/logger.js';
 import type { Role } from '../policy/roles.js';
 import type { SecretBox } from '../secrets/secretBox.js';
+import type { SigninService } from './signin/provider.js';
 
 /** Everything a route or MCP tool handler may use. Built once in src/runtime/start.ts. */
 export interface ApiDependencies {
@@ -14,6 +15,8 @@ export interface ApiDependencies {
   secretBox: SecretBox;
   temporal: TemporalHandle;
   logger: Logger;
+  /** The authorization server MCP clients sign in with (src/api/signin). */
+  signin?: SigninService;
 }
 
 /**
@@ -25,7 +28,8 @@ export interface AuthContext {
   userId: string;
   /** What the caller may do; checked by every route through src/policy/roles.ts. */
   role: Role;
-  via: 'apiKey' | 'serverToken';
+  /** signIn: an access token from our authorization server (src/api/signin). */
+  via: 'apiKey' | 'serverToken' | 'signIn';
   apiKeyId?: string;
   /** Set on MCP requests: the server (our unit of "agent") the call came through. */
   serverId?: string;
@@ -33,6 +37,8 @@ export interface AuthContext {
   credentialId?: string;
   /** Where create_credential should send the user after OAuth (x-redirect-uri). */
   redirectUri?: string;
+  /** The peer's address, for the audit log. */
+  clientAddress?: string;
 }
 
 declare module 'koa' {

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { z } from 'zod';
 import { requireRole, type Role } from '../policy/roles.js';
 import type { AuthContext } from './context.js';
+import { audited, type AuditDraft } from './audit.js';
 import { readJsonBody } from './body.js';
 import { invalidRequestFromZod } from './errorHandler.js';
 
@@ -26,6 +27,13 @@ export interface OperationSpec {
   access: Role | 'public';
   /** Reads the raw body when it may be something other than JSON (a YAML document upload). */
   readBody?: (ctx: Context) => Promise<unknown>;
+  /** Loads what a change replaces or removes, for the audit entry's `before` (masked there). */
+  auditBefore?: (input: BeforeInput) => Promise<unknown>;
+}
+
+export interface BeforeInput {
+  auth: AuthContext;
+  params: Record<string, string>;
 }
 
 export interface RouteInput<Body, Query> {
@@ -51,21 +59,27 @@ export class ApiRouter {
     ) => Promise<unknown>,
   ): this {
     this.operations.push(spec);
-    this.router[spec.method](spec.path, async (ctx) => {
+    const serve = async (ctx: Context, draft?: AuditDraft) => {
       // Before the body is read: a caller without the role learns nothing from validation errors.
       if (spec.access !== 'public') requireRole(ctx.state.auth!, spec.access);
       const raw = spec.body ? ((await (spec.readBody ?? readJsonBody)(ctx)) ?? {}) : undefined;
       const body = spec.body ? parse(spec.body, raw, 'The request body is invalid') : undefined;
       const query = spec.query ? parse(spec.query, ctx.query, 'The query string is invalid') : undefined;
-      const result = await handler({
-        ctx,
-        auth: ctx.state.auth!,
-        body: body as never,
-        query: query as never,
-        params: (ctx as Context & { params: Record<string, string> }).params,
-      });
+      const params = (ctx as Context & { params: Record<string, string> }).params;
+      if (draft) {
+        draft.after = body;
+        if (spec.auditBefore) draft.before = await spec.auditBefore({ auth: ctx.state.auth!, params });
+      }
+      const result = await handler({ ctx, auth: ctx.state.auth!, body: body as never, query: query as never, params });
+      if (draft) draft.result = result;
       ctx.status = spec.status ?? 200;
       ctx.body = result;
+    };
+    this.router[spec.method](spec.path, async (ctx) => {
+      if (spec.method === 'get') return serve(ctx);
+      // Every management change leaves an audit entry (src/api/audit.ts), refused ones included.
+      const params = (ctx as Context & { params: Record<string, string> }).params;
+      await audited(ctx, `${spec.method.toUpperCase()} ${spec.path}`, { ...params }, (draft) => serve(ctx, draft));
     });
     return this;
   }

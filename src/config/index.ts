@@ -77,6 +77,12 @@ const envSchema = z.object({
   REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   MCP_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
   STATE_CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+  SIGNIN_DEV_LOGIN: booleanFromEnv.optional(),
+  SIGNIN_OIDC_ISSUER: z.url().optional(),
+  SIGNIN_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  SIGNIN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  SIGNIN_OIDC_USER_CLAIM: z.string().min(1).default('sub'),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -126,6 +132,17 @@ export interface Config {
   };
   /** Expiry of stored protocol state, enforced by the worker's periodic cleanup (worker/cleanup.ts). */
   cleanup: { mcpSessionTtlSeconds: number; intervalSeconds: number };
+  /** Audit entries older than this many days are pruned (daily, by the retentionSweep workflow). */
+  audit: { retentionDays: number };
+  signin: {
+    /**
+     * The sign-in page asks for a user id and believes it: for development only. On by default
+     * with the embedded database (`npm start`), off otherwise unless SIGNIN_DEV_LOGIN=true.
+     */
+    devLogin: boolean;
+    /** An OpenID Connect provider people sign in with; the claim named here becomes the user id. */
+    upstream?: { issuer: string; clientId: string; clientSecret: string; userClaim: string };
+  };
 }
 
 export class ConfigError extends Error {
@@ -152,6 +169,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       `${!e.DATABASE_URL ? 'DATABASE_URL' : 'TEMPORAL_ADDRESS'}: required for \`${role}\` processes; ` +
         'the embedded database and dev server only run with `npm start`',
     );
+  }
+  if (e.SIGNIN_OIDC_ISSUER && (!e.SIGNIN_OIDC_CLIENT_ID || !e.SIGNIN_OIDC_CLIENT_SECRET)) {
+    problems.push('SIGNIN_OIDC_CLIENT_ID, SIGNIN_OIDC_CLIENT_SECRET: required with SIGNIN_OIDC_ISSUER');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -185,5 +205,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },
+    audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
+    signin: {
+      devLogin: e.SIGNIN_DEV_LOGIN ?? (!e.DATABASE_URL && !e.SIGNIN_OIDC_ISSUER),
+      ...(e.SIGNIN_OIDC_ISSUER
+        ? { upstream: { issuer: e.SIGNIN_OIDC_ISSUER, clientId: e.SIGNIN_OIDC_CLIENT_ID!, clientSecret: e.SIGNIN_OIDC_CLIENT_SECRET!, userClaim: e.SIGNIN_OIDC_USER_CLAIM } }
+        : {}),
+    },
   };
 }

@@ -8,6 +8,8 @@ import type { McpTasksTable } from './tables/mcpTasks.js';
 import type { CredentialWaitersTable, McpSessionsTable } from './tables/mcpSessions.js';
 import type { ThrottleSlotsTable } from './tables/throttles.js';
 import type { UpstreamSendsTable } from './tables/upstreamSends.js';
+import type { AuditLogTable } from './tables/audit.js';
+import type { SigninKeysTable, SigninStoreTable } from './tables/signin.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -29,4 +31,7 @@ export interface Database {
   mcp_sessions: McpSessionsTable;
   credential_waiters: CredentialWaitersTable;
   upstream_sends: UpstreamSendsTable;
+  audit_log: AuditLogTable;
+  signin_store: SigninStoreTable;
+  signin_keys: SigninKeysTable;
 }

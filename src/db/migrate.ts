@@ -11,8 +11,10 @@ import * as mcpSessions from './migrations/20261121001000_mcp_sessions.js';
 import * as upstreamSends from './migrations/20261121001100_upstream_sends.js';
 import * as apiKeyRoles from './migrations/20261130000000_api_key_roles.js';
 import * as mcpConnectorUrlSealed from './migrations/20261130000100_mcp_connector_url_sealed.js';
-import * as mcpSessionLogLevel from './migrations/20261130200000_mcp_session_log_level.js';
 import * as throttleGeneration from './migrations/20261130000400_throttle_generation.js';
+import * as mcpSessionLogLevel from './migrations/20261130200000_mcp_session_log_level.js';
+import * as auditLog from './migrations/20261130300000_audit_log.js';
+import * as signin from './migrations/20261130300100_signin.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -30,8 +32,10 @@ const migrations: Record<string, Migration> = {
   '20261121001100_upstream_sends': upstreamSends,
   '20261130000000_api_key_roles': apiKeyRoles,
   '20261130000100_mcp_connector_url_sealed': mcpConnectorUrlSealed,
-  '20261130200000_mcp_session_log_level': mcpSessionLogLevel,
   '20261130000400_throttle_generation': throttleGeneration,
+  '20261130200000_mcp_session_log_level': mcpSessionLogLevel,
+  '20261130300000_audit_log': auditLog,
+  '20261130300100_signin': signin,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
+import { SigninService } from '../api/signin/provider.js';
 import type { ReadinessCheck } from '../api/routes/health.js';
+import { ensureRetentionSweep } from '../client/retentionSweep.js';
 import { connectTemporal, workerIsPolling, type TemporalHandle } from '../client/temporal.js';
 import type { Config } from '../config/index.js';
 import { openDatabase, type DatabaseHandle } from '../db/connect.js';
@@ -95,6 +97,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
         check: async () => (worker ? worker.getState() === 'RUNNING' : workerIsPolling(temporal)),
       },
     ];
+    if (config.role !== 'worker') await ensureRetentionSweep(temporal);
     const server = await listen(config.port, config.host);
     stack.push(() => closeServer(server));
     const { port } = server.address() as AddressInfo;
@@ -103,7 +106,9 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     const app = createApp({
       logger,
       readinessChecks,
-      ...(config.role === 'worker' ? {} : { api: { config, publicUrl, db: database.db, secretBox, temporal, logger } }),
+      ...(config.role === 'worker'
+        ? {}
+        : { api: { config, publicUrl, db: database.db, secretBox, temporal, logger, signin: new SigninService({ db: database.db, secretBox, publicUrl, logger }) } }),
     });
     server.on('request', app.callback());
 

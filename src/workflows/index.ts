@@ -3,3 +3,4 @@ export { executeAction } from './executeAction.js';
 export { oauthHandshake } from './oauthHandshake.js';
 export { credentialRefresher } from './credentialRefresher.js';
 export { executePlan } from './executePlan.js';
+export { retentionSweep } from './retentionSweep.js';

@@ -19,7 +19,7 @@ import { InvalidRequestError } from '../../errors.js';
 import { MAX_BODY_BYTES, readJsonBody } from '../body.js';
 import type { ApiDependencies } from '../context.js';
 import { invalidRequestFromZod } from '../errorHandler.js';
-import { ApiRouter } from '../routing.js';
+import { ApiRouter, type BeforeInput } from '../routing.js';
 
 export function connectorResponse(connector: Connector) {
   const { settings, ...definition } = connector;
@@ -52,6 +52,9 @@ const tag = 'Connectors';
 /** /api/connectors: the catalogue plus the account's custom connectors, and per-account settings. */
 export function connectorRoutes(deps: ApiDependencies): ApiRouter {
   const { db } = deps;
+  // What a change replaces, for the audit log; nothing when there was nothing.
+  const connectorBefore = ({ auth, params }: BeforeInput) => resolveConnector(db, auth.accountId, params.id!).then(connectorResponse).catch(() => undefined);
+  const settingsBefore = ({ auth, params }: BeforeInput) => resolveConnector(db, auth.accountId, params.id!).then((connector) => connector.settings).catch(() => undefined);
   return new ApiRouter()
     .add({ method: 'get', path: '/api/connectors', access: 'user', summary: 'List catalogue and custom connectors', tag, query: listQuery }, async ({ auth, query }) => {
       const listed = await listConnectors(db, auth.accountId, query.category ? { category: query.category } : {});
@@ -83,10 +86,10 @@ export function connectorRoutes(deps: ApiDependencies): ApiRouter {
       connectorResponse(await resolveConnector(db, auth.accountId, params.id!)),
     )
     .add(
-      { method: 'put', path: '/api/connectors/:id', access: 'admin', summary: 'Replace a custom connector', tag, body: z.unknown() },
+      { method: 'put', path: '/api/connectors/:id', access: 'admin', summary: 'Replace a custom connector', tag, body: z.unknown(), auditBefore: connectorBefore },
       async ({ auth, params, body }) => connectorResponse(await updateCustomConnector(db, auth.accountId, params.id!, body)),
     )
-    .add({ method: 'delete', path: '/api/connectors/:id', access: 'admin', summary: 'Delete a custom connector', tag }, async ({ auth, params }) => {
+    .add({ method: 'delete', path: '/api/connectors/:id', access: 'admin', summary: 'Delete a custom connector', tag, auditBefore: connectorBefore }, async ({ auth, params }) => {
       await deleteCustomConnector(db, auth.accountId, params.id!);
       return { message: 'Connector deleted', connectorId: params.id };
     })
@@ -97,6 +100,7 @@ export function connectorRoutes(deps: ApiDependencies): ApiRouter {
         summary: "Set the account's base URL, variables, rate limit or enabled switch for a connector",
         tag,
         body: connectorSettingsInputSchema,
+        auditBefore: settingsBefore,
       },
       async ({ auth, params, body }) => {
         const settings = await putConnectorSettings(db, auth.accountId, params.id!, body);

@@ -75,6 +75,10 @@ export function keyRoutes(deps: ApiDependencies): ApiRouter {
         path: '/api/keys/:keyId', access: 'admin',
         summary: 'Revoke an API key',
         tag: 'Account',
+        auditBefore: async ({ auth, params }) => {
+          const key = (await listApiKeys(deps.db, auth.accountId)).find(({ id }) => id === params.keyId);
+          return key && toApiKeyResponse(key);
+        },
         response: z.object({ message: z.string(), id: z.string() }),
       },
       async ({ auth, params }) => {

@@ -27,7 +27,7 @@ import { putVariable, removeVariable, variableView } from '../../mcpConnectors/v
 import { InvalidRequestError } from '../../errors.js';
 import type { ApiDependencies } from '../context.js';
 import { refreshRemoteTools, testMcpConnector } from '../remoteMcp.js';
-import { ApiRouter } from '../routing.js';
+import { ApiRouter, type BeforeInput } from '../routing.js';
 import { ownedServer } from './servers.js';
 
 function variableName(raw: string | undefined): string {
@@ -40,6 +40,8 @@ function variableName(raw: string | undefined): string {
 export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
   const tag = 'Remote MCP connectors';
   const { db, secretBox } = deps;
+  const remoteBefore = ({ auth, params }: BeforeInput) =>
+    findMcpConnector(db, auth.accountId, params.id!).then((row) => mcpConnectorView(row, secretBox)).catch(() => undefined);
   return new ApiRouter()
     .add(
       {
@@ -99,6 +101,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         tag,
         body: updateMcpConnectorInput,
         response: mcpConnectorResponse,
+        auditBefore: remoteBefore,
       },
       async ({ auth, params, body }) => {
         const row = await updateMcpConnector(deps, auth.accountId, params.id!, body);
@@ -113,6 +116,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         path: '/api/mcp-connectors/:id', access: 'admin',
         summary: 'Delete a remote MCP connector and its server assignments',
         tag,
+        auditBefore: remoteBefore,
         response: z.object({ message: z.string(), id: z.string() }),
       },
       async ({ auth, params }) => {

@@ -16,13 +16,18 @@ import type { OAuthAttemptRow } from '../../db/tables/oauth.js';
 import { callbackSignal, type oauthHandshake, type HandshakeOutcome } from '../../workflows/oauthHandshake.js';
 import type { ApiDependencies } from '../context.js';
 import { clientAddressRateLimit } from '../rateLimit.js';
-import { ApiRouter } from '../routing.js';
+import { ApiRouter, type BeforeInput } from '../routing.js';
 
 /** How long the callback waits for the code exchange before answering with what it knows. */
 const OUTCOME_WAIT_MS = 10_000;
 
 /** Per-account OAuth client settings per connector, and the public /oauth/callback providers redirect to. */
 export function oauthAppRoutes(deps: ApiDependencies): ApiRouter {
+  // What a change replaces: none when there was no app yet.
+  const appBefore = ({ auth, params }: BeforeInput) =>
+    resolveConnector(deps.db, auth.accountId, params.connectorId!)
+      .then((connector) => getOAuthAppView(deps, auth.accountId, connector))
+      .catch(() => undefined);
   const router = new ApiRouter()
     .add(
       { method: 'get', path: '/api/oauth-apps', access: 'operator', summary: "List the account's OAuth apps", tag: 'OAuth apps', response: z.object({ oauthApps: z.array(oauthAppViewSchema) }) },
@@ -40,12 +45,13 @@ export function oauthAppRoutes(deps: ApiDependencies): ApiRouter {
         tag: 'OAuth apps',
         body: oauthAppInputSchema,
         response: oauthAppViewSchema,
+        auditBefore: appBefore,
       },
       async ({ auth, params, body }) =>
         putOAuthApp(deps, auth.accountId, await resolveConnector(deps.db, auth.accountId, params.connectorId!), body),
     )
     .add(
-      { method: 'delete', path: '/api/oauth-apps/:connectorId', access: 'admin', summary: "Delete a connector's OAuth app", tag: 'OAuth apps' },
+      { method: 'delete', path: '/api/oauth-apps/:connectorId', access: 'admin', summary: "Delete a connector's OAuth app", tag: 'OAuth apps', auditBefore: appBefore },
       async ({ auth, params }) => {
         await removeOAuthApp(deps.db, auth.accountId, params.connectorId!);
         return { message: 'OAuth app deleted', connectorId: params.connectorId };

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { cancelRun, getRun, listRuns, startRun } from '../../client/runs.js';
 import { InvalidRequestError } from '../../errors.js';
 import { listRunsQuery, runDetails, runStatuses, runSummary, startRunInput } from '../../runs/schemas.js';
+import { auditEntryExists } from '../../db/repositories/audit.js';
+import { recordCredentialUse } from '../audit.js';
 import type { ApiDependencies } from '../context.js';
 import { ApiRouter } from '../routing.js';
 
@@ -9,7 +11,7 @@ const tag = 'Runs';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** /api/runs: backends start actions and plans without waiting, then read, list and cancel them. */
-export function runRoutes(deps: Pick<ApiDependencies, 'db' | 'temporal'>): ApiRouter {
+export function runRoutes(deps: Pick<ApiDependencies, 'db' | 'temporal' | 'logger'>): ApiRouter {
   return new ApiRouter()
     .add(
       {
@@ -26,7 +28,15 @@ export function runRoutes(deps: Pick<ApiDependencies, 'db' | 'temporal'>): ApiRo
         if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
           throw new InvalidRequestError('Idempotency-Key must be 1–255 visible ASCII characters', { header: 'Idempotency-Key' });
         }
-        return startRun(deps, auth, body, key);
+        const run = await startRun(deps, auth, body, key);
+        // A retry with the same Idempotency-Key finds the same run: still one use.
+        if (key === undefined || !(await auditEntryExists(deps.db, auth.accountId, 'credential.use', 'runId', run.runId))) await recordCredentialUse(deps, auth, {
+          connectorId: body.kind === 'action' ? body.connectorId : body.plan.connectorId,
+          actionIds: body.kind === 'action' ? [body.actionId] : body.plan.steps.map((step) => step.actionId),
+          runId: run.runId,
+          ...(body.kind === 'action' && body.credentialId ? { credentialId: body.credentialId } : {}),
+        });
+        return run;
       },
     )
     .add(

@@ -20,7 +20,7 @@ import {
   type ServerResponse,
 } from '../../servers/schemas.js';
 import type { ApiDependencies, AuthContext } from '../context.js';
-import { ApiRouter } from '../routing.js';
+import { ApiRouter, type BeforeInput } from '../routing.js';
 
 export function serverUrls(publicUrl: string, serverId: string, token?: string) {
   const url = `${publicUrl}/mcp/${serverId}`;
@@ -61,6 +61,8 @@ function duplicateName(name: string) {
 
 export function serverRoutes(deps: ApiDependencies): ApiRouter {
   const publicUrl = deps.publicUrl;
+  const serverBefore = async ({ auth, params }: BeforeInput) =>
+    toServerResponse(publicUrl, await ownedServer(deps, auth, params.serverId));
   return new ApiRouter()
     .add(
       { method: 'post', path: '/api/servers', access: 'admin', summary: 'Create an MCP server', tag: 'Servers', body: createServerInput, response: serverResponse, status: 201 },
@@ -92,7 +94,7 @@ export function serverRoutes(deps: ApiDependencies): ApiRouter {
       async ({ auth, params }) => toServerResponse(publicUrl, await ownedServer(deps, auth, params.serverId)),
     )
     .add(
-      { method: 'put', path: '/api/servers/:serverId', access: 'admin', summary: 'Update a server', tag: 'Servers', body: updateServerInput, response: serverResponse },
+      { method: 'put', path: '/api/servers/:serverId', access: 'admin', summary: 'Update a server', tag: 'Servers', body: updateServerInput, response: serverResponse, auditBefore: serverBefore },
       async ({ auth, params, body }) => {
         const server = await ownedServer(deps, auth, params.serverId);
         if (Object.keys(body).length === 0) throw new InvalidRequestError('Nothing to update', { fields: Object.keys(updateServerInput.shape) });
@@ -110,6 +112,7 @@ export function serverRoutes(deps: ApiDependencies): ApiRouter {
         path: '/api/servers/:serverId', access: 'admin',
         summary: 'Delete a server; its MCP URLs stop working at once',
         tag: 'Servers',
+        auditBefore: serverBefore,
         response: z.object({ message: z.string(), serverId: z.string() }),
       },
       async ({ auth, params }) => {

@@ -1,5 +1,6 @@
 import { api, clearApiKey, errorText, getApiKey, setApiKey, SIGNED_OUT_EVENT, type ConsoleConfig } from './api.js';
 import { field, h, replace } from './dom.js';
+import { renderAudit } from './pages/audit.js';
 import { renderCatalogue } from './pages/catalogue.js';
 import { renderConnectorDetail } from './pages/connectorDetail.js';
 import { renderConnectors } from './pages/connectors.js';
@@ -17,6 +18,7 @@ const NAV: Array<{ path: string; label: string }> = [
   { path: 'servers', label: 'Servers' },
   { path: 'credentials', label: 'Credentials' },
   { path: 'runs', label: 'Runs' },
+  { path: 'audit', label: 'Audit' },
 ];
 
 function route(): { page: Page; section: string; params: string[] } {
@@ -25,7 +27,7 @@ function route(): { page: Page; section: string; params: string[] } {
   if (section === 'runs' && params[0]) return { page: renderRunDetail, section, params };
   if (section === 'connectors' && params[0] === 'catalogue') return { page: params[1] ? renderConnectorDetail : renderCatalogue, section, params };
   if (section === 'connectors' && params[0] === 'oauth-apps') return { page: renderOAuthApps, section, params };
-  const pages: Record<string, Page> = { connectors: renderConnectors, servers: renderServers, credentials: renderCredentials, runs: renderRuns };
+  const pages: Record<string, Page> = { connectors: renderConnectors, servers: renderServers, credentials: renderCredentials, runs: renderRuns, audit: renderAudit };
   return { page: pages[section] ?? renderConnectors, section: pages[section] ? section : 'connectors', params };
 }
 

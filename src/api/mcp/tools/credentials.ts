@@ -10,6 +10,7 @@ import {
 import { callbackUrlOf, oauthMethodOf, providerSettings } from '../../../credentials/oauthApps.js';
 import { getOAuthApp } from '../../../db/repositories/oauth.js';
 import { connectorAllowed } from '../../../servers/restrictions.js';
+import { auditedCall } from '../../audit.js';
 import { defineTool } from '../tool.js';
 import { usableConnector } from './catalog.js';
 
@@ -64,11 +65,17 @@ export const createCredentialTool = defineTool({
   async run(input, context) {
     const connector = await usableConnector(context, input.connectorId);
     const redirectUri = input.redirectUri ?? context.auth.redirectUri;
-    const created = await createCredential(
+    const created = await auditedCall(
       context.deps,
-      { accountId: context.auth.accountId, userId: context.auth.userId },
-      connector,
-      { ...input, ...(redirectUri ? { redirectUri } : {}) },
+      context.auth,
+      { action: 'credential.create', target: { connectorId: connector.id }, after: input, status: 201 },
+      () =>
+        createCredential(
+          context.deps,
+          { accountId: context.auth.accountId, userId: context.auth.userId },
+          connector,
+          { ...input, ...(redirectUri ? { redirectUri } : {}) },
+        ),
     );
     return { ...created };
   },

@@ -6,6 +6,7 @@ import {
   type ExecuteActionInput,
 } from '../../../client/executeAction.js';
 import { findAction } from '../../../connectors/registry.js';
+import { recordCredentialUse } from '../../audit.js';
 import { planGoal } from '../../../plans/planner.js';
 import { completeElicitation, credentialElicitation, type CredentialElicitation } from '../elicitation.js';
 import { awaitRun } from '../tasks.js';
@@ -38,6 +39,8 @@ async function actionInput(
     connector,
   );
   const elicitation = pinned ? undefined : await credentialElicitation(context, connector);
+  const credentialId = elicitation?.awaitCredential.credentialId ?? pinned;
+  await recordCredentialUse(context.deps, context.auth, { connectorId: connector.id, actionIds: [prepared.actionId], ...(credentialId ? { credentialId } : {}) });
   if (!elicitation) return { input: prepared };
   return {
     input: { ...prepared, credentialId: elicitation.awaitCredential.credentialId, awaitCredential: elicitation.awaitCredential },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { runExecutePlan } from '../../../client/executePlan.js';
 import { executePlanInput } from '../../../plans/schemas.js';
+import { recordCredentialUse } from '../../audit.js';
 import { defineTool } from '../tool.js';
 import { assertActionAllowed, usableConnector } from './catalog.js';
 
@@ -37,6 +38,11 @@ export const executePlanTool = defineTool({
       assertActionAllowed(context, connector.id, step.actionId);
       if (step.compensation) assertActionAllowed(context, connector.id, step.compensation.actionId);
     }
+    await recordCredentialUse(context.deps, context.auth, {
+      connectorId: connector.id,
+      actionIds: input.plan.steps.map((step) => step.actionId),
+      ...(context.auth.credentialId ? { credentialId: context.auth.credentialId } : {}),
+    });
     const outcome = await runExecutePlan(
       context.deps,
       {

@@ -1,0 +1,137 @@
+import type { Context, Middleware } from 'koa';
+import { maskForAudit } from '../audit/redact.js';
+import { insertAuditEntry, type AuditEntryInput } from '../db/repositories/audit.js';
+import type { ApiDependencies, AuthContext } from './context.js';
+import { toSwitchboardError } from './errorHandler.js';
+
+export interface AuditEvent {
+  action: string;
+  target: Record<string, unknown>;
+  /** Raw values: masked here, so no caller can forget to. */
+  before?: unknown;
+  after?: unknown;
+  status: number;
+}
+
+declare module 'koa' {
+  interface DefaultState {
+    /** Writes one audit entry as the authenticated caller; set on /api requests. */
+    recordAudit?: (event: AuditEvent) => Promise<void>;
+  }
+}
+
+/**
+ * Writes one entry. A failed write is logged, not thrown: the change it describes has already
+ * happened, and failing the response would only make the caller retry it.
+ */
+export async function recordAudit(deps: Pick<ApiDependencies, 'db' | 'logger'>, auth: AuthContext, event: AuditEvent): Promise<void> {
+  const entry: AuditEntryInput = {
+    accountId: auth.accountId,
+    actor: { userId: auth.userId, role: auth.role, via: auth.via, ...(auth.apiKeyId ? { keyId: auth.apiKeyId } : {}) },
+    action: event.action,
+    target: maskForAudit(event.target) as Record<string, unknown>,
+    ...(event.before === undefined ? {} : { before: maskForAudit(event.before) }),
+    ...(event.after === undefined ? {} : { after: maskForAudit(event.after) }),
+    ...(auth.clientAddress ? { clientAddress: auth.clientAddress } : {}),
+    status: event.status,
+  };
+  try {
+    await insertAuditEntry(deps.db, entry);
+  } catch (error) {
+    deps.logger.error({ err: error, action: entry.action, accountId: entry.accountId }, 'audit entry not written');
+  }
+}
+
+/** Mounted after apiAuth: lets every management route record as the caller. */
+export function auditTrail(deps: Pick<ApiDependencies, 'db' | 'logger'>): Middleware {
+  return async (ctx, next) => {
+    const auth = ctx.state.auth;
+    if (auth) ctx.state.recordAudit = (event) => recordAudit(deps, auth, event);
+    await next();
+  };
+}
+
+export interface AuditDraft {
+  before?: unknown;
+  after?: unknown;
+  /** Filled from the result: the id a creation made, so the entry names its target. */
+  result?: unknown;
+}
+
+/**
+ * Runs a management change and records it, whatever its outcome: refusals (403), bad input (400)
+ * and failures are part of the trail too.
+ */
+export async function audited(ctx: Context, action: string, target: Record<string, string>, work: (draft: AuditDraft) => Promise<void>): Promise<void> {
+  const draft: AuditDraft = {};
+  let status = 500;
+  try {
+    await work(draft);
+    status = ctx.status;
+  } catch (error) {
+    status = toSwitchboardError(error).status;
+    throw error;
+  } finally {
+    await ctx.state.recordAudit?.({
+      action,
+      target: { ...target, ...createdIdOf(draft.result) },
+      ...(draft.before === undefined ? {} : { before: draft.before }),
+      ...(draft.after === undefined ? {} : { after: draft.after }),
+      status,
+    });
+  }
+}
+
+function createdIdOf(result: unknown): Record<string, string> {
+  if (result === null || typeof result !== 'object') return {};
+  const found = Object.entries(result).filter(
+    ([name, value]) => (name === 'id' || name === 'credentialId' || name === 'runId') && typeof value === 'string',
+  );
+  return Object.fromEntries(found) as Record<string, string>;
+}
+
+/**
+ * Records a change made outside the management routes (an MCP tool), with its outcome, in the
+ * same shape: the entry names the created id when the work returns one.
+ */
+export async function auditedCall<Result>(
+  deps: Pick<ApiDependencies, 'db' | 'logger'>,
+  auth: AuthContext,
+  event: { action: string; target: Record<string, unknown>; after?: unknown; status: number },
+  work: () => Promise<Result>,
+): Promise<Result> {
+  let status = 500;
+  let result: Result | undefined;
+  try {
+    result = await work();
+    status = event.status;
+    return result;
+  } catch (error) {
+    status = toSwitchboardError(error).status;
+    throw error;
+  } finally {
+    await recordAudit(deps, auth, { ...event, target: { ...event.target, ...createdIdOf(result) }, status });
+  }
+}
+
+/**
+ * A run is about to use the caller's credential for a connector: one entry per run (the
+ * workflow's retries are not new uses), written where the run starts.
+ */
+export function recordCredentialUse(
+  deps: Pick<ApiDependencies, 'db' | 'logger'>,
+  auth: AuthContext,
+  use: { connectorId: string; actionIds: string[]; credentialId?: string; runId?: string },
+): Promise<void> {
+  return recordAudit(deps, auth, {
+    action: 'credential.use',
+    target: {
+      connectorId: use.connectorId,
+      ...(use.credentialId ? { credentialId: use.credentialId } : {}),
+      ...(auth.serverId ? { serverId: auth.serverId } : {}),
+      ...(use.runId ? { runId: use.runId } : {}),
+    },
+    after: { actionIds: use.actionIds },
+    status: 202,
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * What an audit entry may keep of a request body: its shape and non-secret values. Secret-looking
+ * fields are masked whole (no hint: audit rows outlive rotations), and any other string that
+ * contains one of those secret values has it cut out, so a secret pasted into a name or URL
+ * does not survive either.
+ */
+const SECRET_NAME =
+  /(secret|passw(or)?d|token|api[-_]?key|authorization|cookie|private[-_]?key|signature|hint$|^key$|^value$|^fields$|^headers$|^credentials?$)/i;
+/** Names that merely refer to a secret (tokenUrl, keyId, credentialId) stay readable. */
+const REFERENCE_NAME = /(id|ids|url|uri|type|method|expires(at|in)?|count)$/i;
+const MASK = '[masked]';
+const REDACTED = '[redacted]';
+/** Shorter values would cut ordinary words out of unrelated text. */
+const MIN_KNOWN_SECRET_LENGTH = 6;
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !REFERENCE_NAME.test(name);
+}
+
+export function maskForAudit(value: unknown, extraSecrets: readonly string[] = []): unknown {
+  const secrets = new Set(extraSecrets.filter((secret) => secret.length >= MIN_KNOWN_SECRET_LENGTH));
+  const masked = mask(value, secrets);
+  return secrets.size === 0 ? masked : removeKnown(masked, [...secrets].sort((a, b) => b.length - a.length));
+}
+
+function mask(value: unknown, secrets: Set<string>): unknown {
+  if (Array.isArray(value)) return value.map((item) => mask(item, secrets));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, inner]) => {
+      if (!isSecretName(name)) return [name, mask(inner, secrets)];
+      collectStrings(inner, secrets);
+      return [name, inner === undefined || inner === null ? inner : MASK];
+    }),
+  );
+}
+
+function collectStrings(value: unknown, into: Set<string>) {
+  if (typeof value === 'string') {
+    if (value.length >= MIN_KNOWN_SECRET_LENGTH) into.add(value);
+  } else if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) collectStrings(inner, into);
+  }
+}
+
+function removeKnown(value: unknown, secrets: string[]): unknown {
+  if (typeof value === 'string') return secrets.reduce((text, secret) => text.split(secret).join(REDACTED), value);
+  if (Array.isArray(value)) return value.map((item) => removeKnown(item, secrets));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([name, inner]) => [removeKnown(name, secrets), removeKnown(inner, secrets)]));
+}
