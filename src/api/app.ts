@@ -2,6 +2,8 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { consoleConfigRoutes, consoleRoutes } from '../console/routes.js';
 import type { Logger } from '../log/logger.js';
+import { metricsRoutes, type MetricsRouteOptions } from '../observability/metricsRoute.js';
+import { withToolMetrics } from '../observability/toolMetrics.js';
 import { apiAuth } from './auth.js';
 import type { ApiDependencies } from './context.js';
 import { errorHandler } from './errorHandler.js';
@@ -22,6 +24,7 @@ import { serverRoutes } from './routes/servers.js';
 export interface AppOptions {
   logger: Logger;
   readinessChecks: ReadinessCheck[];
+  metrics: MetricsRouteOptions;
   /** Absent in worker processes, which serve health only. */
   api?: ApiDependencies;
 }
@@ -33,6 +36,7 @@ export function createApp(options: AppOptions): Koa {
   app.use(errorHandler(options.logger));
   const health = healthRoutes(options.readinessChecks);
   app.use(health.routes()).use(health.allowedMethods());
+  app.use(metricsRoutes(options.metrics).routes());
   if (options.api) mountApi(app, options.api);
   return app;
 }
@@ -51,7 +55,7 @@ function mountApi(app: Koa, deps: ApiDependencies) {
   app.use(publicRoutes.routes());
   app.use(consoleRoutes(deps.logger).routes());
 
-  const mcp = mcpRoutes(deps, allTools);
+  const mcp = mcpRoutes(deps, allTools.map(withToolMetrics));
   app.use(mcp.routes()).use(mcp.allowedMethods());
 
   const api = new Router();
@@ -66,7 +70,7 @@ function requestLog(logger: Logger): Koa.Middleware {
     try {
       await next();
     } finally {
-      if (ctx.path !== '/healthz' && ctx.path !== '/readyz') {
+      if (ctx.path !== '/healthz' && ctx.path !== '/readyz' && ctx.path !== '/metrics') {
         logger.debug(
           { method: ctx.method, path: routePathForLog(ctx.path), status: ctx.status, ms: Math.round(performance.now() - started) },
           'request',

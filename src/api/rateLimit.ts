@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { takeToken } from '../db/repositories/rateBuckets.js';
 import { RateLimitedError } from '../errors.js';
+import { frontDoorRejections } from '../observability/metrics.js';
 import type { ApiDependencies } from './context.js';
 
 /** The front-door limit: RATE_LIMIT_PER_MINUTE per API key or access token, shared by replicas. */
@@ -9,7 +10,10 @@ export function frontDoorRateLimit(deps: ApiDependencies): Middleware {
     const key = ctx.state.rateLimitKey;
     if (key) {
       const decision = await takeToken(deps.db, key, deps.config.rateLimitPerMinute);
-      if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
+      if (!decision.allowed) {
+        frontDoorRejections.inc({ surface: ctx.path.startsWith('/mcp') ? 'mcp' : 'api' });
+        throw new RateLimitedError(decision.retryAfterSeconds);
+      }
     }
     await next();
   };

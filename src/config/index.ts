@@ -59,6 +59,11 @@ const envSchema = z.object({
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   OAUTH_HANDSHAKE_TIMEOUT: z.coerce.number().int().min(10).max(86_400).default(600),
   REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TEMPORAL_METRICS_BIND: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+    .optional(),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -100,6 +105,12 @@ export interface Config {
     handshakeTimeoutSeconds: number;
     /** Access tokens this close to expiry are refreshed before use (and proactively). */
     refreshMarginSeconds: number;
+  };
+  metrics: {
+    /** When set, GET /metrics wants `Authorization: Bearer <token>`; unset, it is open like most scrape targets. */
+    token?: string;
+    /** Where Temporal's own worker metrics are served; unset: a free port on 127.0.0.1, merged into /metrics. */
+    temporalBindAddress?: string;
   };
 }
 
@@ -158,5 +169,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS },
     remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
+    metrics: {
+      ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),
+      ...(e.TEMPORAL_METRICS_BIND ? { temporalBindAddress: e.TEMPORAL_METRICS_BIND } : {}),
+    },
   };
 }
+

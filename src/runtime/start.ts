@@ -42,7 +42,7 @@ export interface RunningSwitchboard {
  */
 export async function startSwitchboard(config: Config, options: StartOptions = {}): Promise<RunningSwitchboard> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  installTemporalRuntime(logger);
+  const temporalMetricsUrl = await installTemporalRuntime(logger, config.metrics.temporalBindAddress);
   const stack: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const undo of stack.splice(0).reverse()) {
@@ -97,6 +97,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     const app = createApp({
       logger,
       readinessChecks,
+      metrics: { token: config.metrics.token, temporalMetricsUrl },
       ...(config.role === 'worker' ? {} : { api: { config, publicUrl, db: database.db, secretBox, temporal, logger } }),
     });
     server.on('request', app.callback());

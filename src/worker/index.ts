@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
+import { ActivityMetricsInterceptor } from '../observability/activityMetrics.js';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -20,6 +21,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.dependencies),
+    interceptors: { activity: [(ctx) => ({ inbound: new ActivityMetricsInterceptor(ctx.info.activityType) })] },
     // On SIGTERM, in-flight calls get 10 s to finish; then they are cancelled, and their runs
     // retry them on another worker (a request that may not be sent twice is refused, not resent).
     shutdownGraceTime: '10 seconds',
