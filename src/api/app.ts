@@ -1,9 +1,11 @@
 import Router from '@koa/router';
+import type { Tracer } from '@opentelemetry/api';
 import Koa from 'koa';
 import { consoleConfigRoutes, consoleRoutes } from '../console/routes.js';
 import type { Logger } from '../log/logger.js';
 import { metricsRoutes, type MetricsRouteOptions } from '../observability/metricsRoute.js';
 import { withToolMetrics } from '../observability/toolMetrics.js';
+import { requestSpans } from '../observability/tracing.js';
 import { apiAuth } from './auth.js';
 import type { ApiDependencies } from './context.js';
 import { errorHandler } from './errorHandler.js';
@@ -25,6 +27,8 @@ export interface AppOptions {
   logger: Logger;
   readinessChecks: ReadinessCheck[];
   metrics: MetricsRouteOptions;
+  /** Set when tracing is on: each request gets a server span. */
+  tracer?: Tracer;
   /** Absent in worker processes, which serve health only. */
   api?: ApiDependencies;
 }
@@ -32,6 +36,7 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Koa {
   const app = new Koa({ proxy: false });
   app.silent = true;
+  if (options.tracer) app.use(requestSpans(options.tracer, routePathForLog));
   app.use(requestLog(options.logger));
   app.use(errorHandler(options.logger));
   const health = healthRoutes(options.readinessChecks);

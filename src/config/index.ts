@@ -64,6 +64,11 @@ const envSchema = z.object({
     .string()
     .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
     .optional(),
+  // The OpenTelemetry SDK's own variable names, so a collector set-up written for any service works.
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -112,6 +117,8 @@ export interface Config {
     /** Where Temporal's own worker metrics are served; unset: a free port on 127.0.0.1, merged into /metrics. */
     temporalBindAddress?: string;
   };
+  /** Undefined: no traces (the default). Spans go to an OTLP/HTTP collector. */
+  tracing?: { tracesUrl: string; serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -173,6 +180,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),
       ...(e.TEMPORAL_METRICS_BIND ? { temporalBindAddress: e.TEMPORAL_METRICS_BIND } : {}),
     },
+    ...tracingOf(e, role),
   };
 }
 
+/**
+ * Traces are on when an OTLP endpoint is named (and OTEL_TRACES_EXPORTER is not `none`), or when
+ * OTEL_TRACES_EXPORTER=otlp asks for the SDK's default collector address.
+ */
+function tracingOf(e: z.infer<typeof envSchema>, role: Role): Pick<Config, 'tracing'> {
+  const exporter = e.OTEL_TRACES_EXPORTER ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : 'none');
+  if (exporter === 'none') return {};
+  const tracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    `${(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/$/, '')}/v1/traces`;
+  return { tracing: { tracesUrl, serviceName: e.OTEL_SERVICE_NAME ?? (role === 'all' ? 'switchboard' : `switchboard-${role}`) } };
+}

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
 import type { ReadinessCheck } from '../api/routes/health.js';
@@ -10,6 +11,7 @@ import { openDatabase, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { ensureBootstrapAccount } from '../db/repositories/accounts.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { startTracing } from '../observability/tracing.js';
 import { loadSecretBox } from '../secrets/keyring.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { ensureTemporalCli } from '../temporal/cli.js';
@@ -20,6 +22,8 @@ import { createWorker } from '../worker/index.js';
 export interface StartOptions {
   logger?: Logger;
   workflowBundle?: WorkflowBundleOption;
+  /** Receives every span (tests use an in-memory exporter); turns tracing on whatever the config says. */
+  spanProcessor?: SpanProcessor;
 }
 
 export interface RunningSwitchboard {
@@ -51,9 +55,11 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
   };
 
   try {
+    const tracing = startTracing(config, options.spanProcessor);
+    if (tracing) stack.push(() => tracing.shutdown());
     const [devServer, database] = await Promise.all([
       config.temporal.address ? undefined : startEmbeddedTemporal(config, logger),
-      openDatabase(config.database),
+      openDatabase(config.database, tracing?.logQuery),
     ]);
     if (devServer) stack.push(() => devServer.stop());
     stack.push(() => database.close());
@@ -62,7 +68,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     const secretBox = await loadSecretBox(config);
     const bootstrap =
       config.role === 'worker' ? undefined : await ensureBootstrapAccount(database.db, secretBox, config.bootstrapApiKey);
-    const temporal = await connectTemporal(devServer?.address ?? config.temporal.address!, config.temporal);
+    const temporal = await connectTemporal(devServer?.address ?? config.temporal.address!, config.temporal, tracing?.client);
     stack.push(() => temporal.connection.close());
 
     let worker: Worker | undefined;
@@ -72,7 +78,8 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
         namespace: temporal.namespace,
         taskQueue: temporal.taskQueue,
         dependencies: { config, db: database.db, secretBox, logger, temporal },
-        workflowBundle: options.workflowBundle,
+        // The OpenTelemetry workflow interceptors must be inside the bundle: with tracing on, the worker builds its own.
+        ...(tracing ? { tracing: tracing.worker } : { workflowBundle: options.workflowBundle }),
       });
       const running = worker.run();
       stack.push(async () => {
@@ -98,6 +105,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       logger,
       readinessChecks,
       metrics: { token: config.metrics.token, temporalMetricsUrl },
+      ...(tracing ? { tracer: tracing.tracer } : {}),
       ...(config.role === 'worker' ? {} : { api: { config, publicUrl, db: database.db, secretBox, temporal, logger } }),
     });
     server.on('request', app.callback());
