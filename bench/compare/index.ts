@@ -5,6 +5,7 @@
  * against the plain proxy, the reads, the all-in-one process's RSS under the heaviest load, a
  * per-phase breakdown of one call from its spans, and the targets beside the figures.
  *
+ * Targets are interleaved in 5 s slices so that load from elsewhere lands on all of them alike.
  * Flags: --seconds N (per cell, default 10), --concurrency 1,16,64, --pglite (the in-process shape
  * on the embedded database; the split shape always uses PostgreSQL).
  */
@@ -21,7 +22,7 @@ import { ensureTemporalCli } from '../../src/temporal/cli.js';
 import { startDevServer } from '../../src/temporal/devServer.js';
 import { fmt, summarize, type LatencySummary } from '../stats.js';
 import type { LoadJob, LoadResult, LoadTarget } from './load.js';
-import { PHASES, phasesOf, startSpanReceiver } from './phases.js';
+import { PHASES, phasesOf, startSpanReceiver, statementsOfOneCall } from './phases.js';
 
 const API_KEY = 'sk_bench_switchboard_bootstrap_key_0001';
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -193,48 +194,61 @@ export async function runComparison(): Promise<void> {
     cells.set(concurrency, { latency: summarize(result.samples), perSecond: (result.samples.length / result.wallMs) * 1000, errors: result.errors });
     results.set(name, cells);
   };
-  const sweep = async (name: string, target: LoadTarget, onHeaviest?: () => () => number) => {
-    for (const concurrency of concurrencies) {
-      const sample = concurrency === Math.max(...concurrencies) ? onHeaviest?.() : undefined;
-      const result = await load.run({ target, concurrency, seconds, warmupCalls: Math.max(50, 2 * concurrency) });
-      record(name, concurrency, result);
-      if (sample) peakRss = sample();
-      console.error(`  measured ${name} c=${concurrency}`);
-    }
-  };
   let peakRss = NaN;
   const reads: Record<string, LatencySummary> = {};
   let phaseRows: number[][] = [];
+  let statements: string[] = [];
   let tracedP50 = NaN;
 
   try {
     await waitFor(`http://127.0.0.1:${proxyPort}/`, 30_000, true);
-    const directTarget: LoadTarget = { kind: 'direct', url: `${fake.url}/chat.postMessage`, token: fake.token, body: message };
-    await sweep('direct HTTP', directTarget);
-    await sweep('plain MCP proxy', { kind: 'mcp', url: `http://127.0.0.1:${proxyPort}/mcp`, tool: 'execute_action', arguments: toolCall });
-    await stopProcess(proxy);
-
     const inProcess = await startShape('in-process', common);
-    const inProcessUrl = await configure(inProcess.apiUrl, fake);
-    await sweep(inProcess.name, { kind: 'mcp', url: inProcessUrl, tool: 'execute_action', arguments: toolCall }, () => {
-      let peak = 0;
-      const timer = setInterval(() => (peak = Math.max(peak, rssMb(inProcess.pid!))), 250);
-      return () => (clearInterval(timer), peak);
-    });
+    const split = await startShape('split', common);
+    const mcpTarget = (url: string): LoadTarget => ({ kind: 'mcp', url, tool: 'execute_action', arguments: toolCall });
+    const targets: Array<{ name: string; target: LoadTarget; pid?: number }> = [
+      { name: 'direct HTTP', target: { kind: 'direct', url: `${fake.url}/chat.postMessage`, token: fake.token, body: message } },
+      { name: 'plain MCP proxy', target: mcpTarget(`http://127.0.0.1:${proxyPort}/mcp`) },
+      { name: inProcess.name, target: mcpTarget(await configure(inProcess.apiUrl, fake)), pid: inProcess.pid! },
+      { name: split.name, target: mcpTarget(await configure(split.apiUrl, fake)) },
+    ];
+    // Every target runs in each of `rounds` slices per concurrency, one after another, so a burst of
+    // load from elsewhere on the machine lands on all of them rather than on one.
+    const rounds = Math.max(1, Math.round(seconds / 5));
+    for (const concurrency of concurrencies) {
+      const collected = new Map(targets.map(({ name }) => [name, { samples: [] as number[], wallMs: 0, errors: 0, firstError: undefined as string | undefined }]));
+      for (const { target } of targets) {
+        await load.run({ target, concurrency, seconds: 0, warmupCalls: Math.max(50, 2 * concurrency) });
+      }
+      for (let round = 0; round < rounds; round += 1) {
+        for (const { name, target, pid } of targets) {
+          let peak = 0;
+          const timer = pid && concurrency === Math.max(...concurrencies) ? setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250) : undefined;
+          const result = await load.run({ target, concurrency, seconds: seconds / rounds, warmupCalls: 0 });
+          if (timer) {
+            clearInterval(timer);
+            peakRss = Number.isNaN(peakRss) ? peak : Math.max(peakRss, peak);
+          }
+          const total = collected.get(name)!;
+          total.samples.push(...result.samples);
+          total.wallMs += result.wallMs;
+          total.errors += result.errors;
+          total.firstError ??= result.firstError;
+        }
+      }
+      for (const [name, total] of collected) record(name, concurrency, total);
+      console.error(`  measured c=${concurrency}`);
+    }
+    await stopProcess(proxy);
+    await split.stop();
     for (const [name, args] of [
       ['list_connectors (category)', { category: 'communication' }],
       ['get_action_details', { connectorId: 'slack', actionId: 'chat_postMessage' }],
     ] as const) {
       const tool = name.split(' ')[0]!;
-      const result = await load.run({ target: { kind: 'mcp', url: inProcessUrl, tool, arguments: args }, concurrency: 1, seconds: 5, warmupCalls: 30, maxCalls: 300 });
+      const result = await load.run({ target: { ...targets[2]!.target, tool, arguments: args } as LoadTarget, concurrency: 1, seconds: 5, warmupCalls: 30, maxCalls: 300 });
       reads[name] = summarize(result.samples);
     }
     await inProcess.stop();
-
-    const split = await startShape('split', common);
-    const splitUrl = await configure(split.apiUrl, fake);
-    await sweep(split.name, { kind: 'mcp', url: splitUrl, tool: 'execute_action', arguments: toolCall });
-    await split.stop();
 
     // The breakdown: the in-process shape again, exporting spans to a receiver here.
     const receiver = await startSpanReceiver();
@@ -248,10 +262,11 @@ export async function runComparison(): Promise<void> {
     // The batch processor exports every 5 s.
     await new Promise((resolve) => setTimeout(resolve, 7_000));
     phaseRows = phasesOf(receiver.spans);
+    statements = statementsOfOneCall(receiver.spans);
     await traced.stop();
     await receiver.close();
 
-    report({ seconds, concurrencies, pglite, results, reads, peakRss, phaseRows, tracedP50 });
+    report({ seconds, concurrencies, pglite, results, reads, peakRss, phaseRows, tracedP50, statements });
   } finally {
     await Promise.all(children.map((child) => stopProcess(child)));
     await temporal.stop();
@@ -272,6 +287,7 @@ function report(figures: {
   peakRss: number;
   phaseRows: number[][];
   tracedP50: number;
+  statements: string[];
 }) {
   const { results, concurrencies } = figures;
   const plain = results.get('plain MCP proxy')!;
@@ -320,5 +336,6 @@ function report(figures: {
     const median = summarize(rows.map((row) => row[index]!)).p50;
     lines.push(`  ${name.padEnd(26)} ${fmt(median).padStart(9)}   ${meaning}`);
   });
+  lines.push('', `database statements of one traced call (${figures.statements.length})`, ...figures.statements.map((line) => `  ${line}`));
   console.log(lines.join('\n'));
 }

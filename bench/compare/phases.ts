@@ -12,6 +12,7 @@ interface Span {
   name: string;
   start: number;
   end: number;
+  statement?: string;
 }
 
 interface OtlpSpan {
@@ -21,6 +22,7 @@ interface OtlpSpan {
   name: string;
   startTimeUnixNano: string | number;
   endTimeUnixNano: string | number;
+  attributes?: Array<{ key: string; value: { stringValue?: string } }>;
 }
 
 export interface SpanReceiver {
@@ -48,6 +50,7 @@ export async function startSpanReceiver(): Promise<SpanReceiver> {
               name: span.name,
               start: Number(span.startTimeUnixNano) / 1e6,
               end: Number(span.endTimeUnixNano) / 1e6,
+              ...statementOf(span),
             });
           }
         }
@@ -62,6 +65,23 @@ export async function startSpanReceiver(): Promise<SpanReceiver> {
     spans,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+function statementOf(span: OtlpSpan): { statement?: string } {
+  const value = span.attributes?.find((attribute) => attribute.key === 'db.statement')?.value.stringValue;
+  return value ? { statement: value } : {};
+}
+
+/** The statements of one complete call, in order, marked by where they ran (API or activity). */
+export function statementsOfOneCall(spans: Span[]): string[] {
+  const request = spans.find((span) => span.name.startsWith('POST /mcp') && !span.parentSpanId && spans.some((other) => other.traceId === span.traceId && other.name === 'RunActivity:executeConnectorAction'));
+  if (!request) return [];
+  const trace = spans.filter((span) => span.traceId === request.traceId);
+  const activity = trace.find((span) => span.name === 'RunActivity:executeConnectorAction');
+  return trace
+    .filter((span) => span.name.startsWith('db ') && (span.parentSpanId === request.spanId || span.parentSpanId === activity?.spanId))
+    .sort((a, b) => a.start - b.start)
+    .map((span) => `${span.parentSpanId === request.spanId ? 'API     ' : 'activity'} ${(span.end - span.start).toFixed(2).padStart(6)} ms  ${(span.statement ?? span.name).replace(/\s+/g, ' ').slice(0, 110)}`);
 }
 
 export const PHASES = [
