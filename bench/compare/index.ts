@@ -22,7 +22,8 @@ import { ensureTemporalCli } from '../../src/temporal/cli.js';
 import { startDevServer } from '../../src/temporal/devServer.js';
 import { fmt, summarize, type LatencySummary } from '../stats.js';
 import type { LoadJob, LoadResult, LoadTarget } from './load.js';
-import { PHASES, phasesOf, startSpanReceiver, statementsOfOneCall } from './phases.js';
+import { PHASES, phasesOf, startSpanReceiver, statementsOfOneCall, statementsPerCall } from './phases.js';
+import { profileWhile, summarizeProfile } from './profile.js';
 
 const API_KEY = 'sk_bench_switchboard_bootstrap_key_0001';
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -44,8 +45,8 @@ async function freePort(): Promise<number> {
 }
 
 const children: ChildProcess[] = [];
-function tsxProcess(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+function tsxProcess(script: string, args: string[], env: NodeJS.ProcessEnv = process.env, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
   return child;
 }
@@ -93,6 +94,8 @@ interface Shape {
   apiUrl: string;
   /** The process whose RSS is sampled (the all-in-one process). */
   pid?: number;
+  /** Its inspector, for the CPU profile. */
+  inspectorPort?: number;
   stop(): Promise<void>;
 }
 
@@ -120,10 +123,11 @@ async function startShape(
   };
   const apiPort = await freePort();
   if (shape === 'in-process') {
-    const app = tsxProcess('src/main.ts', ['all'], { ...base, PORT: String(apiPort) });
+    const inspectorPort = await freePort();
+    const app = tsxProcess('src/main.ts', ['all'], { ...base, PORT: String(apiPort) }, [`--inspect=127.0.0.1:${inspectorPort}`]);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitFor(`${apiUrl}/readyz`);
-    return { name: 'Switchboard in-process', apiUrl, pid: app.pid!, stop: () => stopProcess(app) };
+    return { name: 'Switchboard in-process', apiUrl, pid: app.pid!, inspectorPort, stop: () => stopProcess(app) };
   }
   // The worker migrates the schema first; the API then finds it ready.
   const worker = tsxProcess('src/main.ts', ['worker'], { ...base, PORT: String(await freePort()) });
@@ -155,6 +159,13 @@ function rssMb(pid: number): number {
 }
 
 const schemas: string[] = [];
+
+interface CpuFigures {
+  busyMs: number;
+  rows: Array<[string, number]>;
+  calls: number;
+  concurrency: number;
+}
 
 interface Cell {
   latency: LatencySummary;
@@ -198,7 +209,9 @@ export async function runComparison(): Promise<void> {
   const reads: Record<string, LatencySummary> = {};
   let phaseRows: number[][] = [];
   let statements: string[] = [];
+  let medianStatements = NaN;
   let tracedP50 = NaN;
+  let cpu: CpuFigures | undefined;
 
   try {
     await waitFor(`http://127.0.0.1:${proxyPort}/`, 30_000, true);
@@ -248,6 +261,13 @@ export async function runComparison(): Promise<void> {
       const result = await load.run({ target: { ...targets[2]!.target, tool, arguments: args } as LoadTarget, concurrency: 1, seconds: 5, warmupCalls: 30, maxCalls: 300 });
       reads[name] = summarize(result.samples);
     }
+    // Where the all-in-one process's CPU goes under load, start-up excluded.
+    const profiledConcurrency = concurrencies.includes(16) ? 16 : Math.max(...concurrencies);
+    let profiled: LoadResult | undefined;
+    const profile = await profileWhile(inProcess.inspectorPort!, async () => {
+      profiled = await load.run({ target: targets[2]!.target, concurrency: profiledConcurrency, seconds: Math.min(seconds, 10), warmupCalls: 0 });
+    });
+    cpu = { ...summarizeProfile(profile), calls: profiled!.samples.length, concurrency: profiledConcurrency };
     await inProcess.stop();
 
     // The breakdown: the in-process shape again, exporting spans to a receiver here.
@@ -263,10 +283,11 @@ export async function runComparison(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 7_000));
     phaseRows = phasesOf(receiver.spans);
     statements = statementsOfOneCall(receiver.spans);
+    medianStatements = statementsPerCall(receiver.spans);
     await traced.stop();
     await receiver.close();
 
-    report({ seconds, concurrencies, pglite, results, reads, peakRss, phaseRows, tracedP50, statements });
+    report({ seconds, concurrencies, pglite, results, reads, peakRss, phaseRows, tracedP50, statements, medianStatements, cpu });
   } finally {
     await Promise.all(children.map((child) => stopProcess(child)));
     await temporal.stop();
@@ -288,6 +309,8 @@ function report(figures: {
   phaseRows: number[][];
   tracedP50: number;
   statements: string[];
+  medianStatements: number;
+  cpu?: CpuFigures;
 }) {
   const { results, concurrencies } = figures;
   const plain = results.get('plain MCP proxy')!;
@@ -336,6 +359,14 @@ function report(figures: {
     const median = summarize(rows.map((row) => row[index]!)).p50;
     lines.push(`  ${name.padEnd(26)} ${fmt(median).padStart(9)}   ${meaning}`);
   });
-  lines.push('', `database statements of one traced call (${figures.statements.length})`, ...figures.statements.map((line) => `  ${line}`));
+  if (figures.cpu) {
+    const { cpu } = figures;
+    lines.push(
+      '',
+      `CPU of the all-in-one process at c=${cpu.concurrency} (inspector profile, ${cpu.calls} calls): ${(cpu.busyMs / cpu.calls).toFixed(1)} ms busy per call`,
+      ...cpu.rows.map(([owner, share]) => `  ${(share * 100).toFixed(1).padStart(5)} %  ${owner}`),
+    );
+  }
+  lines.push('', `database statements per call: median ${figures.medianStatements}; one traced call's (${figures.statements.length}):`, ...figures.statements.map((line) => `  ${line}`));
   console.log(lines.join('\n'));
 }

@@ -84,6 +84,19 @@ export function statementsOfOneCall(spans: Span[]): string[] {
     .map((span) => `${span.parentSpanId === request.spanId ? 'API     ' : 'activity'} ${(span.end - span.start).toFixed(2).padStart(6)} ms  ${(span.statement ?? span.name).replace(/\s+/g, ' ').slice(0, 110)}`);
 }
 
+/** The median number of database statements per complete call (API and activity together). */
+export function statementsPerCall(spans: Span[]): number {
+  const counts: number[] = [];
+  for (const request of spans.filter((span) => span.name.startsWith('POST /mcp') && !span.parentSpanId)) {
+    const trace = spans.filter((span) => span.traceId === request.traceId);
+    const activity = trace.find((span) => span.name === 'RunActivity:executeConnectorAction');
+    if (!activity) continue;
+    counts.push(trace.filter((span) => span.name.startsWith('db ') && (span.parentSpanId === request.spanId || span.parentSpanId === activity.spanId)).length);
+  }
+  counts.sort((a, b) => a - b);
+  return counts[Math.floor(counts.length / 2)] ?? NaN;
+}
+
 export const PHASES = [
   ['front door', 'request in → workflow start sent: auth, session, rate limit, validation (its statements below)'],
   ['  of which database', 'statements the API ran before the start, summed'],
