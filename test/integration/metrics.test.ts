@@ -1,6 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createApiKey } from '../../src/db/repositories/accounts.js';
+import { createLogger } from '../../src/log/logger.js';
+import { startSwitchboard } from '../../src/runtime/start.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';
@@ -82,6 +86,34 @@ describe('GET /metrics', () => {
     // Ids and codes only: neither the upstream token nor the MCP access token is in any label.
     expect(text).not.toContain(fake.token);
     expect(text).not.toContain(accessUrl.split('/').pop()!);
+  });
+
+  it('is served by a worker-only process too', async () => {
+    const worker = await startSwitchboard(
+      loadConfig(
+        {
+          ...app.testDatabase.env,
+          PORT: '0',
+          TEMPORAL_ADDRESS: app.config.temporal.address!,
+          TEMPORAL_TASK_QUEUE: app.config.temporal.taskQueue,
+          ENCRYPTION_KEY: app.config.encryptionKey!,
+          LOG_LEVEL: 'silent',
+        },
+        'worker',
+      ),
+      { logger: createLogger('silent'), workflowBundle: { code: await readFile(inject('workflowBundlePath'), 'utf8') } },
+    );
+    try {
+      const response = await fetch(`${worker.apiUrl}/metrics`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).toMatch(/^switchboard_tool_calls_total/m);
+      expect(text).toMatch(/^temporal_worker_task_slots_available\{/m);
+      // The worker serves health and metrics only: no API behind it.
+      expect((await fetch(`${worker.apiUrl}/api/servers`)).status).toBe(404);
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('wants the METRICS_TOKEN bearer when one is configured', async () => {
