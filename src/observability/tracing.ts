@@ -92,9 +92,13 @@ export function startTracing(config: Config, spanProcessor?: SpanProcessor): Tra
   };
 }
 
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** A server span per API request, continuing a caller's traceparent; the MCP token stays out of its name. */
 export function requestSpans(tracer: Tracer, routeName: (path: string) => string): Middleware {
   return async (ctx, next) => {
+    // Probes and scrapes arrive every few seconds and say nothing about a call.
+    if (UNTRACED_PATHS.has(ctx.path)) return next();
     const parent = propagation.extract(context.active(), ctx.headers);
     const span = tracer.startSpan(`${ctx.method} ${routeName(ctx.path)}`, { kind: SpanKind.SERVER }, parent);
     // MCP answers are written by the SDK transport after the middleware returns: end on the socket's finish.

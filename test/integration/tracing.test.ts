@@ -66,4 +66,13 @@ describe('OpenTelemetry traces', () => {
     expect(everything).not.toContain(accessToken);
     expect(everything).not.toContain(fake.token);
   });
+
+  it('leaves health probes and metric scrapes out', async () => {
+    exporter.reset();
+    await fetch(`${app.apiUrl}/readyz`);
+    await fetch(`${app.apiUrl}/metrics`);
+    await api(app.apiUrl, app.apiKey, 'GET', '/api/servers');
+    await expect.poll(() => exporter.getFinishedSpans().some((span) => span.name === 'GET /api/servers')).toBe(true);
+    expect(exporter.getFinishedSpans().map((span) => span.name)).not.toEqual(expect.arrayContaining([expect.stringMatching(/readyz|metrics/)]));
+  });
 });
