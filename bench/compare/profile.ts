@@ -15,6 +15,7 @@ interface ProfileNode {
 function ownerOf({ functionName, url }: ProfileNode['callFrame']): string | undefined {
   if (functionName === '(idle)') return undefined;
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  if (url.startsWith('wasm://')) return '(WebAssembly: PGlite when embedded)';
   const modules = url.lastIndexOf('node_modules/');
   if (modules >= 0) {
     const [first, second] = url.slice(modules + 'node_modules/'.length).split('/');
