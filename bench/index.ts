@@ -19,6 +19,7 @@ import { startFakeSaas } from '../test/support/fakeSaas.js';
 import { fmt, measure, summarize, type LatencySummary } from './stats.js';
 import { benchBacklog } from './backlog.js';
 import { benchThrottle } from './throttle.js';
+import { runComparison } from './compare/index.js';
 
 const API_KEY = 'sk_bench_switchboard_bootstrap_key_0001';
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -172,7 +173,10 @@ async function main() {
   }
 }
 
-main().then(
+// `npm run bench` compares against a plain MCP proxy (bench/compare); `npm run bench -- single`
+// runs the figures above in one process (throttle ledger, end-to-end limit).
+const mode = process.argv.slice(2).find((arg) => !arg.startsWith('--') && !/^\d/.test(arg)) ?? 'compare';
+(mode === 'single' ? main : runComparison)().then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

@@ -1,8 +1,12 @@
 import Router from '@koa/router';
+import type { Tracer } from '@opentelemetry/api';
 import Koa from 'koa';
 import { consoleConfigRoutes, consoleRoutes } from '../console/routes.js';
 import type { Logger } from '../log/logger.js';
 import { auditTrail } from './audit.js';
+import { metricsRoutes, type MetricsRouteOptions } from '../observability/metricsRoute.js';
+import { withToolMetrics } from '../observability/toolMetrics.js';
+import { requestSpans } from '../observability/tracing.js';
 import { apiAuth } from './auth.js';
 import type { ApiDependencies } from './context.js';
 import { errorHandler } from './errorHandler.js';
@@ -26,6 +30,9 @@ import { serverRoutes } from './routes/servers.js';
 export interface AppOptions {
   logger: Logger;
   readinessChecks: ReadinessCheck[];
+  metrics: MetricsRouteOptions;
+  /** Set when tracing is on: each request gets a server span. */
+  tracer?: Tracer;
   /** Absent in worker processes, which serve health only. */
   api?: ApiDependencies;
 }
@@ -33,10 +40,12 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Koa {
   const app = new Koa({ proxy: false });
   app.silent = true;
+  if (options.tracer) app.use(requestSpans(options.tracer, routePathForLog));
   app.use(requestLog(options.logger));
   app.use(errorHandler(options.logger));
   const health = healthRoutes(options.readinessChecks);
   app.use(health.routes()).use(health.allowedMethods());
+  app.use(metricsRoutes(options.metrics).routes());
   if (options.api) mountApi(app, options.api);
   return app;
 }
@@ -57,7 +66,7 @@ function mountApi(app: Koa, deps: ApiDependencies) {
   app.use(consoleRoutes(deps.logger).routes());
 
   if (deps.signin) app.use(signinRoutes({ ...deps, signin: deps.signin }));
-  const mcp = mcpRoutes(deps, allTools);
+  const mcp = mcpRoutes(deps, allTools.map(withToolMetrics));
   app.use(mcp.routes()).use(mcp.allowedMethods());
 
   const api = new Router();
@@ -72,7 +81,7 @@ function requestLog(logger: Logger): Koa.Middleware {
     try {
       await next();
     } finally {
-      if (ctx.path !== '/healthz' && ctx.path !== '/readyz') {
+      if (ctx.path !== '/healthz' && ctx.path !== '/readyz' && ctx.path !== '/metrics') {
         logger.debug(
           { method: ctx.method, path: routePathForLog(ctx.path), status: ctx.status, ms: Math.round(performance.now() - started) },
           'request',

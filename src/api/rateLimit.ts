@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import { takeToken } from '../db/repositories/rateBuckets.js';
 import { InvalidRequestError, RateLimitedError } from '../errors.js';
+import { frontDoorRejections } from '../observability/metrics.js';
 import { readJsonBody } from './body.js';
 import type { ApiDependencies } from './context.js';
 
@@ -26,7 +27,10 @@ export function frontDoorRateLimit(deps: ApiDependencies, costOf?: RequestCost):
       const perMinute = deps.config.rateLimitPerMinute;
       const take = async (count: number) => {
         const decision = await takeToken(deps.db, key, perMinute, count);
-        if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
+        if (!decision.allowed) {
+          frontDoorRejections.inc({ surface: ctx.path.startsWith('/mcp') ? 'mcp' : 'api' });
+          throw new RateLimitedError(decision.retryAfterSeconds);
+        }
       };
       await take(1);
       const cost = costOf ? await costOf(ctx) : 1;

@@ -1,4 +1,4 @@
-import { Client } from '@temporalio/client';
+import { Client, type ClientInterceptors } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import type { Config } from '../config/index.js';
@@ -14,9 +14,13 @@ export interface TemporalHandle {
   taskQueue: string;
 }
 
-export async function connectTemporal(address: string, config: Config['temporal']): Promise<TemporalHandle> {
+export async function connectTemporal(
+  address: string,
+  config: Config['temporal'],
+  interceptors?: ClientInterceptors,
+): Promise<TemporalHandle> {
   const connection = await NativeConnection.connect({ address });
-  const client = new Client({ connection, namespace: config.namespace });
+  const client = new Client({ connection, namespace: config.namespace, ...(interceptors ? { interceptors } : {}) });
   return { connection, client, namespace: config.namespace, taskQueue: config.taskQueue };
 }
 

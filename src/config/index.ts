@@ -83,6 +83,16 @@ const envSchema = z.object({
   SIGNIN_OIDC_CLIENT_ID: z.string().min(1).optional(),
   SIGNIN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   SIGNIN_OIDC_USER_CLAIM: z.string().min(1).default('sub'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TEMPORAL_METRICS_BIND: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+    .optional(),
+  // The OpenTelemetry SDK's own variable names, so a collector set-up written for any service works.
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -143,6 +153,14 @@ export interface Config {
     /** An OpenID Connect provider people sign in with; the claim named here becomes the user id. */
     upstream?: { issuer: string; clientId: string; clientSecret: string; userClaim: string };
   };
+  metrics: {
+    /** When set, GET /metrics wants `Authorization: Bearer <token>`; unset, it is open like most scrape targets. */
+    token?: string;
+    /** Where Temporal's own worker metrics are served; unset: a free port on 127.0.0.1, merged into /metrics. */
+    temporalBindAddress?: string;
+  };
+  /** Undefined: no traces (the default). Spans go to an OTLP/HTTP collector. */
+  tracing?: { tracesUrl: string; serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -212,5 +230,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
         ? { upstream: { issuer: e.SIGNIN_OIDC_ISSUER, clientId: e.SIGNIN_OIDC_CLIENT_ID!, clientSecret: e.SIGNIN_OIDC_CLIENT_SECRET!, userClaim: e.SIGNIN_OIDC_USER_CLAIM } }
         : {}),
     },
+    metrics: {
+      ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),
+      ...(e.TEMPORAL_METRICS_BIND ? { temporalBindAddress: e.TEMPORAL_METRICS_BIND } : {}),
+    },
+    ...tracingOf(e, role),
   };
+}
+
+/**
+ * Traces are on when an OTLP endpoint is named (and OTEL_TRACES_EXPORTER is not `none`), or when
+ * OTEL_TRACES_EXPORTER=otlp asks for the SDK's default collector address.
+ */
+function tracingOf(e: z.infer<typeof envSchema>, role: Role): Pick<Config, 'tracing'> {
+  const exporter = e.OTEL_TRACES_EXPORTER ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : 'none');
+  if (exporter === 'none') return {};
+  const tracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    `${(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/$/, '')}/v1/traces`;
+  return { tracing: { tracesUrl, serviceName: e.OTEL_SERVICE_NAME ?? (role === 'all' ? 'switchboard' : `switchboard-${role}`) } };
 }

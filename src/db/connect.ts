@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/index.js';
 import type { Database } from './database.js';
@@ -20,8 +20,8 @@ export interface DatabaseHandle {
 // pg returns int8 as string to avoid precision loss; our counters fit comfortably in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export async function openDatabase(config: Config['database']): Promise<DatabaseHandle> {
-  const db = config.kind === 'embedded' ? await openEmbedded(config.dataDir) : openPostgres(config.url, config.schema);
+export async function openDatabase(config: Config['database'], log?: (event: LogEvent) => void): Promise<DatabaseHandle> {
+  const db = config.kind === 'embedded' ? await openEmbedded(config.dataDir, log) : openPostgres(config.url, config.schema, log);
   if (config.kind === 'postgres' && config.schema) {
     await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db);
   }
@@ -38,7 +38,7 @@ export async function openDatabase(config: Config['database']): Promise<Database
   };
 }
 
-async function openEmbedded(dataDir: string): Promise<Db> {
+async function openEmbedded(dataDir: string, log: ((event: LogEvent) => void) | undefined): Promise<Db> {
   // Loaded lazily: PGlite is a WASM build of Postgres that production processes never need.
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -47,10 +47,10 @@ async function openEmbedded(dataDir: string): Promise<Db> {
   const folder = join(resolve(dataDir), 'pgdata');
   await mkdir(folder, { recursive: true });
   const client = await PGlite.create(folder);
-  return new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  return new Kysely<Database>({ dialect: new PGliteDialect(client), ...(log ? { log } : {}) });
 }
 
-function openPostgres(url: string, schema: string | undefined): Db {
+function openPostgres(url: string, schema: string | undefined, log: ((event: LogEvent) => void) | undefined): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: 20,
@@ -63,5 +63,5 @@ function openPostgres(url: string, schema: string | undefined): Db {
   // clients only, and an unheard 'error' event is an uncaught exception. Its next query fails and
   // the pool drops it on release.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
 import { SigninService } from '../api/signin/provider.js';
@@ -13,6 +14,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { ensureBootstrapAccount } from '../db/repositories/accounts.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { sealPlainConnectorUrls } from '../mcpConnectors/service.js';
+import { startTracing } from '../observability/tracing.js';
 import { loadSecretBox } from '../secrets/keyring.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { ensureTemporalCli } from '../temporal/cli.js';
@@ -24,6 +26,8 @@ import { createWorker } from '../worker/index.js';
 export interface StartOptions {
   logger?: Logger;
   workflowBundle?: WorkflowBundleOption;
+  /** Receives every span (tests use an in-memory exporter); turns tracing on whatever the config says. */
+  spanProcessor?: SpanProcessor;
 }
 
 export interface RunningSwitchboard {
@@ -46,7 +50,7 @@ export interface RunningSwitchboard {
  */
 export async function startSwitchboard(config: Config, options: StartOptions = {}): Promise<RunningSwitchboard> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  installTemporalRuntime(logger);
+  const temporalMetricsUrl = await installTemporalRuntime(logger, config.metrics.temporalBindAddress);
   const stack: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const undo of stack.splice(0).reverse()) {
@@ -55,9 +59,11 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
   };
 
   try {
+    const tracing = startTracing(config, options.spanProcessor);
+    if (tracing) stack.push(() => tracing.shutdown());
     const [devServer, database] = await Promise.all([
       config.temporal.address ? undefined : startEmbeddedTemporal(config, logger),
-      openDatabase(config.database),
+      openDatabase(config.database, tracing?.logQuery),
     ]);
     if (devServer) stack.push(() => devServer.stop());
     stack.push(() => database.close());
@@ -67,7 +73,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     await sealPlainConnectorUrls(database.db, secretBox);
     const bootstrap =
       config.role === 'worker' ? undefined : await ensureBootstrapAccount(database.db, secretBox, config.bootstrapApiKey);
-    const temporal = await connectTemporal(devServer?.address ?? config.temporal.address!, config.temporal);
+    const temporal = await connectTemporal(devServer?.address ?? config.temporal.address!, config.temporal, tracing?.client);
     stack.push(() => temporal.connection.close());
 
     let worker: Worker | undefined;
@@ -77,7 +83,8 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
         namespace: temporal.namespace,
         taskQueue: temporal.taskQueue,
         dependencies: { config, db: database.db, secretBox, logger, temporal },
-        workflowBundle: options.workflowBundle,
+        // The OpenTelemetry workflow interceptors must be inside the bundle: with tracing on, the worker builds its own.
+        ...(tracing ? { tracing: tracing.worker } : { workflowBundle: options.workflowBundle }),
       });
       const running = worker.run();
       stack.push(async () => {
@@ -106,6 +113,8 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     const app = createApp({
       logger,
       readinessChecks,
+      metrics: { token: config.metrics.token, temporalMetricsUrl },
+      ...(tracing ? { tracer: tracing.tracer } : {}),
       ...(config.role === 'worker'
         ? {}
         : { api: { config, publicUrl, db: database.db, secretBox, temporal, logger, signin: new SigninService({ db: database.db, secretBox, publicUrl, logger }) } }),

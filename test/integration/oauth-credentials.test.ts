@@ -169,11 +169,16 @@ describe('OAuth credentials', () => {
     const { credentialId } = await connect();
     const before = await secretsOf(credentialId);
     provider.resetStats();
+    const refreshedCount = async () =>
+      Number((await (await fetch(`${app.apiUrl}/metrics`)).text()).match(/^switchboard_token_refreshes_total\{outcome="refreshed"\} (\d+)/m)?.[1] ?? 0);
+    const refreshedBefore = await refreshedCount();
     await expireInDatabase(credentialId);
     const outcome = await runAs(credentialId);
     expect(outcome.status).toBe(200);
     const after = await secretsOf(credentialId);
     expect(provider.stats.tokenRequests.refresh_token).toBe(1);
+    // Operators see it on /metrics.
+    expect(await refreshedCount()).toBe(refreshedBefore + 1);
     expect(after.accessToken).not.toBe(before.accessToken);
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(upstream.seen.at(-1)).toBe(after.accessToken);

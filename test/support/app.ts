@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -24,7 +25,7 @@ let bundleCode: Promise<string> | undefined;
  * the shared Temporal dev server from globalSetup and a database of its own.
  */
 export async function startTestApp(
-  options: { database?: DatabaseKind; env?: Record<string, string> } = {},
+  options: { database?: DatabaseKind; env?: Record<string, string>; spanProcessor?: SpanProcessor } = {},
 ): Promise<TestApp> {
   const testDatabase = await createTestDatabase(options.database ?? 'postgres');
   const config = loadConfig({
@@ -43,6 +44,7 @@ export async function startTestApp(
   const app = await startSwitchboard(config, {
     logger: createLogger(config.logLevel, logs.stream),
     workflowBundle: { code: await bundleCode },
+    ...(options.spanProcessor ? { spanProcessor: options.spanProcessor } : {}),
   });
   return {
     ...app,

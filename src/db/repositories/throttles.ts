@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
+import { throttleWait } from '../../observability/metrics.js';
 
 const nowMs = sql<number>`extract(epoch from clock_timestamp()) * 1000`;
 
@@ -26,8 +27,10 @@ export async function reserveSlot(db: Db, key: string, intervalMs: number, burst
         tat_ms: sql`greatest(throttle_slots.tat_ms, ${slot}) + ${intervalMs}::double precision`,
       }),
     )
-    .returning(['last_slot_ms', 'generation'])
+    .returning(['last_slot_ms', 'generation', nowMs.as('now_ms')])
     .executeTakeFirstOrThrow();
+  // Keys are account/connector/credential: the metric keeps only the connector.
+  throttleWait.observe({ connector: key.split('/')[1] ?? 'unknown' }, Math.max(0, Number(row.last_slot_ms) - Number(row.now_ms)) / 1000);
   return { slotMs: Number(row.last_slot_ms), generation: Number(row.generation) };
 }
 
