@@ -74,10 +74,10 @@ function statementOf(span: OtlpSpan): { statement?: string } {
 
 /** The statements of one complete call, in order, marked by where they ran (API or activity). */
 export function statementsOfOneCall(spans: Span[]): string[] {
-  const request = spans.find((span) => span.name.startsWith('POST /mcp') && !span.parentSpanId && spans.some((other) => other.traceId === span.traceId && other.name === 'RunActivity:executeConnectorAction'));
+  const request = spans.find((span) => span.name.startsWith('POST /mcp') && !span.parentSpanId && spans.some((other) => other.traceId === span.traceId && other.name === 'RunActivity:attemptConnectorAction'));
   if (!request) return [];
   const trace = spans.filter((span) => span.traceId === request.traceId);
-  const activity = trace.find((span) => span.name === 'RunActivity:executeConnectorAction');
+  const activity = trace.find((span) => span.name === 'RunActivity:attemptConnectorAction');
   return trace
     .filter((span) => span.name.startsWith('db ') && (span.parentSpanId === request.spanId || span.parentSpanId === activity?.spanId))
     .sort((a, b) => a.start - b.start)
@@ -89,7 +89,7 @@ export function statementsPerCall(spans: Span[]): number {
   const counts: number[] = [];
   for (const request of spans.filter((span) => span.name.startsWith('POST /mcp') && !span.parentSpanId)) {
     const trace = spans.filter((span) => span.traceId === request.traceId);
-    const activity = trace.find((span) => span.name === 'RunActivity:executeConnectorAction');
+    const activity = trace.find((span) => span.name === 'RunActivity:attemptConnectorAction');
     if (!activity) continue;
     counts.push(trace.filter((span) => span.name.startsWith('db ') && (span.parentSpanId === request.spanId || span.parentSpanId === activity.spanId)).length);
   }
@@ -118,7 +118,7 @@ export function phasesOf(spans: Span[]): number[][] {
   for (const trace of byTrace.values()) {
     const request = trace.find((span) => span.name.startsWith('POST /mcp') && !span.parentSpanId);
     const start = trace.find((span) => span.name === 'StartWorkflow:executeAction');
-    const activity = trace.find((span) => span.name === 'RunActivity:executeConnectorAction');
+    const activity = trace.find((span) => span.name === 'RunActivity:attemptConnectorAction');
     const upstream = activity && trace.find((span) => span.parentSpanId === activity.spanId && span.name === 'POST');
     if (!request || !start || !activity || !upstream) continue;
     const dbUnder = (parent: Span, before: number) =>

@@ -1,5 +1,6 @@
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
+import type { AttemptInput, AttemptOutcome } from '../workflows/contracts.js';
 import { connectorActivityDuration, tokenRefreshes, upstreamResponses } from './metrics.js';
 
 /**
@@ -11,24 +12,27 @@ export class ActivityMetricsInterceptor implements ActivityInboundCallsIntercept
   constructor(private readonly activityType: string) {}
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
-    if (this.activityType === 'executeConnectorAction') return this.connectorAction(input, next);
+    if (this.activityType === 'attemptConnectorAction') return this.connectorAction(input, next);
     if (this.activityType === 'refreshCredentialTokens') return this.refresh(input, next);
     return next(input);
   }
 
+  /** One attempt returns its outcome (a failed send is data, not a thrown failure): the status is in it. */
   private async connectorAction(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>) {
-    const connector = String((input.args[0] as { connectorId?: unknown } | undefined)?.connectorId ?? 'unknown');
+    const connector = String((input.args[0] as AttemptInput | undefined)?.action?.connectorId ?? 'unknown');
     const started = performance.now();
-    let outcome = 'ok';
+    let outcome = 'FAILED';
     try {
-      const result = (await next(input)) as { status?: unknown };
-      if (typeof result?.status === 'number') upstreamResponses.inc({ connector, status: String(result.status) });
+      const result = (await next(input)) as AttemptOutcome;
+      outcome = result.kind === 'succeeded' ? 'ok' : result.kind === 'throttled' ? 'throttled' : result.error.code;
+      const status = result.kind === 'succeeded' ? result.result.status : result.kind === 'throttled' ? undefined : result.error.details.status;
+      if (typeof status === 'number') upstreamResponses.inc({ connector, status: String(status) });
+      else if (result.kind !== 'succeeded' && result.kind !== 'throttled' && typeof result.error.details.networkError === 'string') {
+        upstreamResponses.inc({ connector, status: 'network' });
+      }
       return result;
     } catch (error) {
-      outcome = error instanceof ApplicationFailure ? (error.type ?? 'FAILED') : 'FAILED';
-      const details = error instanceof ApplicationFailure ? (error.details?.[0] as Record<string, unknown> | undefined) : undefined;
-      if (typeof details?.status === 'number') upstreamResponses.inc({ connector, status: String(details.status) });
-      else if (typeof details?.networkError === 'string') upstreamResponses.inc({ connector, status: 'network' });
+      if (error instanceof ApplicationFailure && error.type) outcome = error.type;
       throw error;
     } finally {
       connectorActivityDuration.observe({ connector, outcome }, (performance.now() - started) / 1000);

@@ -26,7 +26,7 @@ export const executeActionDuration = new Histogram({
 
 export const connectorActivityDuration = new Histogram({
   name: 'switchboard_connector_activity_duration_seconds',
-  help: 'One executeConnectorAction activity attempt in the worker (throttle, credential, upstream, shaping)',
+  help: 'One attemptConnectorAction activity: one attempt in the worker (throttle slot, credential, upstream, shaping)',
   labelNames: ['connector', 'outcome'] as const,
   buckets: latencyBuckets,
   registers: [metricsRegistry],

@@ -8,7 +8,7 @@ import { startSwitchboard } from '../../src/runtime/start.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, toolError } from '../support/mcp.js';
 
 const METRICS_TOKEN = 'metrics-scrape-token-0123456789';
 
@@ -57,7 +57,7 @@ describe('GET /metrics', () => {
     expect((await post('one')).isError).toBeFalsy();
     expect((await post('two')).isError).toBeFalsy();
     fake.fail({ status: 400, body: { ok: false, error: 'invalid_blocks' }, times: 1 });
-    expect(((await post('three')).structuredContent as any).error.code).toBe('UPSTREAM_ERROR');
+    expect(toolError(await post('three'))?.code).toBe('UPSTREAM_ERROR');
     expect((await client.callTool({ name: 'list_connectors', arguments: { category: 'communication' } })).isError).toBeFalsy();
 
     // A key of its own, driven past RATE_LIMIT_PER_MINUTE (30) on the REST API.
@@ -82,7 +82,7 @@ describe('GET /metrics', () => {
     expect(sample(text, 'switchboard_front_door_rate_limited_total', { surface: 'api' })).toBe(statuses.filter((s) => s === 429).length);
     // Temporal's own worker metrics, from the SDK runtime's Prometheus exporter, on the same page.
     expect(text).toMatch(/^temporal_workflow_completed_total\{/m);
-    expect(sample(text, 'temporal_local_activity_execution_latency_count', { activity_type: 'executeConnectorAction' })).toBeGreaterThanOrEqual(3);
+    expect(sample(text, 'temporal_local_activity_execution_latency_count', { activity_type: 'attemptConnectorAction' })).toBeGreaterThanOrEqual(3);
     // Ids and codes only: neither the upstream token nor the MCP access token is in any label.
     expect(text).not.toContain(fake.token);
     expect(text).not.toContain(accessUrl.split('/').pop()!);

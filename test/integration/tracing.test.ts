@@ -50,8 +50,8 @@ describe('OpenTelemetry traces', () => {
     expect(chain.slice(1).map((span) => span.name)).toEqual([
       'StartWorkflow:executeAction',
       'RunWorkflow:executeAction',
-      'StartActivity:executeConnectorAction',
-      'RunActivity:executeConnectorAction',
+      'StartActivity:attemptConnectorAction',
+      'RunActivity:attemptConnectorAction',
       'POST',
     ]);
     expect(new Set(chain.map((span) => span.spanContext().traceId)).size).toBe(1);
