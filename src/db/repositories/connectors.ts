@@ -72,41 +72,20 @@ export async function deleteCustomConnector(db: Db, accountId: string, id: strin
     .executeTakeFirst();
   if (result.numDeletedRows === 0n) return false;
   await db.deleteFrom('connector_settings').where('account_id', '=', accountId).where('connector_id', '=', id).execute();
-  settingsCache.delete(settingsKey(accountId, id));
   return true;
 }
-
-/**
- * Settings rows are read on every call (by the API and again by the activity) and written rarely,
- * so reads are kept for SETTINGS_CACHE_MS, per database handle; writes through this module drop
- * the entry at once. Another process (a separate worker or API replica) sees a write within
- * SETTINGS_CACHE_MS.
- */
-export const SETTINGS_CACHE_MS = 2_000;
-const settingsCache = new Map<string, { db: Db; row: ConnectorSettingsRow | undefined; expiresAt: number }>();
-const settingsKey = (accountId: string, connectorId: string) => `${accountId}\u0000${connectorId}`;
 
 export async function getConnectorSettings(
   db: Db,
   accountId: string,
   connectorId: string,
 ): Promise<ConnectorSettingsRow | undefined> {
-  const key = settingsKey(accountId, connectorId);
-  const cached = settingsCache.get(key);
-  if (cached && cached.db === db && cached.expiresAt > Date.now()) return cached.row;
-  const row = await db
+  return db
     .selectFrom('connector_settings')
     .selectAll()
     .where('account_id', '=', accountId)
     .where('connector_id', '=', connectorId)
     .executeTakeFirst();
-  settingsCache.set(key, { db, row, expiresAt: Date.now() + SETTINGS_CACHE_MS });
-  // Bounded: expired entries go whenever the map grows past a size worth sweeping.
-  if (settingsCache.size > 10_000) {
-    const now = Date.now();
-    for (const [entryKey, entry] of settingsCache) if (entry.expiresAt <= now) settingsCache.delete(entryKey);
-  }
-  return row;
 }
 
 export async function listConnectorSettings(db: Db, accountId: string): Promise<ConnectorSettingsRow[]> {
@@ -131,14 +110,10 @@ export async function upsertConnectorSettings(
     rate_limit: input.rateLimit === null || input.rateLimit === undefined ? null : JSON.stringify(input.rateLimit),
     updated_at: new Date(),
   };
-  settingsCache.delete(settingsKey(input.accountId, input.connectorId));
-  const row = await db
+  return db
     .insertInto('connector_settings')
     .values({ account_id: input.accountId, connector_id: input.connectorId, ...values })
     .onConflict((oc) => oc.columns(['account_id', 'connector_id']).doUpdateSet(values))
     .returningAll()
     .executeTakeFirstOrThrow();
-  // Again after the write: a read that raced it may have cached the old row meanwhile.
-  settingsCache.delete(settingsKey(input.accountId, input.connectorId));
-  return row;
 }
