@@ -25,20 +25,21 @@ declare module 'koa' {
  * happened, and failing the response would only make the caller retry it.
  */
 export async function recordAudit(deps: Pick<ApiDependencies, 'db' | 'logger'>, auth: AuthContext, event: AuditEvent): Promise<void> {
-  const entry: AuditEntryInput = {
-    accountId: auth.accountId,
-    actor: { userId: auth.userId, role: auth.role, via: auth.via, ...(auth.apiKeyId ? { keyId: auth.apiKeyId } : {}) },
-    action: event.action,
-    target: maskForAudit(event.target) as Record<string, unknown>,
-    ...(event.before === undefined ? {} : { before: maskForAudit(event.before) }),
-    ...(event.after === undefined ? {} : { after: maskForAudit(event.after) }),
-    ...(auth.clientAddress ? { clientAddress: auth.clientAddress } : {}),
-    status: event.status,
-  };
   try {
+    // Masking walks caller-supplied bodies: inside the try, so nothing it throws fails the request.
+    const entry: AuditEntryInput = {
+      accountId: auth.accountId,
+      actor: { userId: auth.userId, role: auth.role, via: auth.via, ...(auth.apiKeyId ? { keyId: auth.apiKeyId } : {}) },
+      action: event.action,
+      target: maskForAudit(event.target) as Record<string, unknown>,
+      ...(event.before === undefined ? {} : { before: maskForAudit(event.before) }),
+      ...(event.after === undefined ? {} : { after: maskForAudit(event.after) }),
+      ...(auth.clientAddress ? { clientAddress: auth.clientAddress } : {}),
+      status: event.status,
+    };
     await insertAuditEntry(deps.db, entry);
   } catch (error) {
-    deps.logger.error({ err: error, action: entry.action, accountId: entry.accountId }, 'audit entry not written');
+    deps.logger.error({ err: error, action: event.action, accountId: auth.accountId }, 'audit entry not written');
   }
 }
 

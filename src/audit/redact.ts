@@ -12,6 +12,9 @@ const MASK = '[masked]';
 const REDACTED = '[redacted]';
 /** Shorter values would cut ordinary words out of unrelated text. */
 const MIN_KNOWN_SECRET_LENGTH = 6;
+/** Request bodies may nest deeper than any real one does; an audit entry keeps this much of them. */
+const MAX_DEPTH = 32;
+const TOO_DEEP = '[too deep]';
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !REFERENCE_NAME.test(name);
@@ -19,27 +22,28 @@ export function isSecretName(name: string): boolean {
 
 export function maskForAudit(value: unknown, extraSecrets: readonly string[] = []): unknown {
   const secrets = new Set(extraSecrets.filter((secret) => secret.length >= MIN_KNOWN_SECRET_LENGTH));
-  const masked = mask(value, secrets);
+  const masked = mask(value, secrets, 0);
   return secrets.size === 0 ? masked : removeKnown(masked, [...secrets].sort((a, b) => b.length - a.length));
 }
 
-function mask(value: unknown, secrets: Set<string>): unknown {
-  if (Array.isArray(value)) return value.map((item) => mask(item, secrets));
+function mask(value: unknown, secrets: Set<string>, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((item) => mask(item, secrets, depth + 1));
   return Object.fromEntries(
     Object.entries(value).map(([name, inner]) => {
-      if (!isSecretName(name)) return [name, mask(inner, secrets)];
-      collectStrings(inner, secrets);
+      if (!isSecretName(name)) return [name, mask(inner, secrets, depth + 1)];
+      collectStrings(inner, secrets, depth + 1);
       return [name, inner === undefined || inner === null ? inner : MASK];
     }),
   );
 }
 
-function collectStrings(value: unknown, into: Set<string>) {
+function collectStrings(value: unknown, into: Set<string>, depth: number) {
   if (typeof value === 'string') {
     if (value.length >= MIN_KNOWN_SECRET_LENGTH) into.add(value);
-  } else if (value !== null && typeof value === 'object') {
-    for (const inner of Object.values(value)) collectStrings(inner, into);
+  } else if (value !== null && typeof value === 'object' && depth < MAX_DEPTH) {
+    for (const inner of Object.values(value)) collectStrings(inner, into, depth + 1);
   }
 }
 
