@@ -19,6 +19,7 @@ import { planProgressQuery } from '../workflows/executePlan.js';
 import { searchAttributes } from '../workflows/searchAttributes.js';
 import { actionWorkflowOptions, errorFromWorkflowFailure, prepareExecuteAction } from './executeAction.js';
 import { planWorkflowOptions, prepareExecutePlan } from './executePlan.js';
+import { runTimeline } from './runTimeline.js';
 import type { TemporalHandle } from './temporal.js';
 
 interface RunDeps {
@@ -187,6 +188,7 @@ export async function getRun(deps: RunDeps, auth: RunCaller, runId: string) {
     // Running or cancelled: the workflow answers for itself (a worker replays it when closed).
     details.steps = (await handle.query(planProgressQuery)).steps;
   }
+  details.timeline = await runTimeline(handle);
   return details;
 }
 

@@ -49,8 +49,21 @@ export const runSummary = z.object({
 });
 export type RunSummary = z.infer<typeof runSummary>;
 
+export const runTimelineEntry = z.object({
+  kind: z.enum(['attempt', 'wait']),
+  at: z.string().optional(),
+  summary: z.string().describe('"attempt 2: slack conversations_list", or why the run waited: "retry 2/6 in 1 s (backoff): 500 from slack"'),
+  outcome: z.enum(['succeeded', 'throttled', 'retry', 'failed']).optional(),
+  status: z.number().optional().describe("The upstream's HTTP status, when it answered"),
+  code: z.string().optional(),
+  reason: z.string().optional(),
+  waitMs: z.number().optional(),
+});
+export type RunTimelineEntry = z.infer<typeof runTimelineEntry>;
+
 export const runDetails = runSummary.extend({
   input: z.unknown().optional(),
+  timeline: z.array(runTimelineEntry).optional().describe("Each connector attempt and each durable wait, from the run's history"),
   steps: z.array(z.unknown()).optional(),
   result: z.unknown().optional(),
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }).optional(),

@@ -67,6 +67,24 @@ describe('durable waiting: attempts and waits in the run history', () => {
     expect(timers).toEqual(['retry 2/6 in 1 s (backoff): 500 from slack', 'retry 3/6 in 2 s (backoff): 500 from slack']);
   });
 
+  it('shows the attempts and waits on GET /api/runs/:id, for operators and the console', async () => {
+    fake.fail({ path: '/conversations.list', status: 500, times: 1 });
+    const started = await call('POST', '/api/runs', { kind: 'action', connectorId: 'slack', actionId: 'conversations_list', parameters: {} });
+    expect(started.status).toBe(202);
+    let run = (await call('GET', `/api/runs/${started.body.runId}`)).body;
+    for (let tries = 0; run.status === 'running' && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      run = (await call('GET', `/api/runs/${started.body.runId}`)).body;
+    }
+    expect(run.status).toBe('succeeded');
+    expect(run.timeline).toEqual([
+      expect.objectContaining({ kind: 'attempt', summary: 'attempt 1: slack conversations_list', outcome: 'retry', status: 500, code: 'UPSTREAM_ERROR', reason: '500 from slack' }),
+      expect.objectContaining({ kind: 'wait', summary: 'retry 2/6 in 1 s (backoff): 500 from slack', waitMs: 1000 }),
+      expect.objectContaining({ kind: 'attempt', summary: 'attempt 2: slack conversations_list', outcome: 'succeeded', status: 200 }),
+    ]);
+    expect(JSON.stringify(run.timeline)).not.toContain(fake.token);
+  });
+
   it('waits out a 429 with Retry-After as a timer saying so', async () => {
     fake.fail({ path: '/conversations.list', status: 429, headers: { 'retry-after': '2' }, times: 1 });
     const result = await execute('slack', 'conversations_list', {});

@@ -216,8 +216,20 @@ export interface OAuthApp {
 }
 
 /** GET /api/runs/:id: the summary, the input memo (ids, no parameters), a plan's steps, the result or error. */
+export interface RunTimelineEntry {
+  kind: 'attempt' | 'wait';
+  at?: string;
+  summary: string;
+  outcome?: 'succeeded' | 'throttled' | 'retry' | 'failed';
+  status?: number;
+  code?: string;
+  reason?: string;
+  waitMs?: number;
+}
+
 export interface RunDetail extends Run {
   input?: Record<string, unknown>;
+  timeline?: RunTimelineEntry[];
   steps?: unknown[];
   result?: unknown;
   error?: { code: string; message: string; details?: unknown };

@@ -1,11 +1,32 @@
-import { api, errorText, type ConsoleConfig, type RunDetail } from '../api.js';
+import { api, errorText, type ConsoleConfig, type RunDetail, type RunTimelineEntry } from '../api.js';
 import { announce, badge, button, formatDate, h, replace } from '../dom.js';
 import type { Page } from '../main.js';
 import { duration, STATUS_TONE, temporalLink } from './runs.js';
 
 const REFRESH_MS = 3000;
 /** Fields drawn in their own sections; anything else the API adds (attempts, waits…) is shown as it comes. */
-const KNOWN = new Set(['runId', 'workflowId', 'kind', 'status', 'connectorId', 'actionId', 'serverId', 'userId', 'startedAt', 'closedAt', 'input', 'steps', 'result', 'error']);
+const KNOWN = new Set(['runId', 'workflowId', 'kind', 'status', 'connectorId', 'actionId', 'serverId', 'userId', 'startedAt', 'closedAt', 'input', 'steps', 'result', 'error', 'timeline']);
+
+const OUTCOME_TONE = { succeeded: 'success', retry: 'warning', throttled: 'info', failed: 'danger' } as const;
+
+/** Each attempt with its outcome and each durable wait with its reason, in history order. */
+function timelineList(entries: RunTimelineEntry[]) {
+  return h(
+    'ol',
+    { class: 'steps timeline' },
+    entries.map((entry) =>
+      h(
+        'li',
+        {},
+        entry.kind === 'attempt' ? badge(entry.outcome ?? 'attempt', entry.outcome ? OUTCOME_TONE[entry.outcome] : 'neutral') : badge('wait', 'neutral'),
+        ' ',
+        h('span', { class: 'wrap' }, entry.summary),
+        entry.status !== undefined || entry.code ? h('span', { class: 'muted small' }, ` — ${[entry.status, entry.code].filter((part) => part !== undefined).join(' ')}`) : null,
+        entry.at ? h('span', { class: 'muted small' }, ` · ${formatDate(entry.at)}`) : null,
+      ),
+    ),
+  );
+}
 
 /** The input memo holds the action's parameters too; the console shows the ids only (parameters may carry personal data). */
 const idsOf = (input: Record<string, unknown> = {}) => Object.fromEntries(Object.entries(input).filter(([key, value]) => /Id$/.test(key) && typeof value === 'string'));
@@ -106,13 +127,14 @@ function drawRun(main: HTMLElement, config: ConsoleConfig, run: RunDetail) {
       h('h2', {}, 'Input'),
       h('p', { class: 'muted small' }, 'What the run was started with: ids only. Parameters stay in the run history, which the Temporal UI shows.'),
       json(idsOf(run.input)),
+      run.timeline?.length ? [h('h2', {}, 'Attempts and waits'), timelineList(run.timeline)] : null,
       run.steps ? [h('h2', {}, `Steps (${run.steps.length})`), stepList(run.steps)] : null,
       run.result !== undefined ? [h('h2', {}, 'Result'), json(run.result)] : null,
       extra.map(([key, value]) => [h('h2', {}, key), json(value)]),
       h(
         'p',
         { class: 'muted small' },
-        'Each attempt with its outcome, and each wait with its reason (rate limits, retries, an OAuth link), is in the run history: ',
+        'The full history, with every event of the run, is in the Temporal UI: ',
         h('a', { href: temporalLink(config, run), target: '_blank', rel: 'noopener noreferrer' }, 'open it in the Temporal UI'),
         '.',
       ),
