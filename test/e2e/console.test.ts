@@ -373,7 +373,7 @@ describe('admin console', () => {
 
   it('browses the catalogue by category and search, with each action\'s parameters, and sets a rate limit', async () => {
     await nav('Connectors').click();
-    await page.getByRole('navigation', { name: 'Connector pages' }).getByRole('link', { name: 'Catalogue' }).click();
+    await page.getByRole('navigation', { name: 'Connector pages' }).getByRole('link', { name: 'Catalogue', exact: true }).click();
     await page.getByLabel('Category').selectOption('communication');
     await page.getByLabel('Search').fill('slack');
     await page.getByRole('status').getByText('1 connectors').waitFor();
@@ -404,7 +404,7 @@ describe('admin console', () => {
       '      responses: { "200": { description: ok } }',
     ].join('\n');
     await nav('Connectors').click();
-    await page.getByRole('link', { name: 'Catalogue' }).click();
+    await page.getByRole('link', { name: 'Catalogue', exact: true }).click();
     await page.getByRole('button', { name: 'Import an OpenAPI document' }).click();
     const importing = dialog('Import OpenAPI document');
     await importing.getByLabel('Or paste the document').fill('openapi: [not, a, document');
