@@ -23,20 +23,6 @@ async function asUser(token: string, method: string, path: string, body?: unknow
   return { status: response.status, text, body: text ? (JSON.parse(text) as any) : undefined };
 }
 
-const documentWithRef = (ref: string) => ({
-  openapi: '3.0.3',
-  info: { title: 'Probe', version: '1' },
-  servers: [{ url: 'https://probe.example.com' }],
-  paths: {
-    '/things': {
-      get: {
-        operationId: 'listThings',
-        responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: ref } } } } },
-      },
-    },
-  },
-});
-
 beforeAll(async () => {
   app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
   bobToken = (await api(app.apiUrl, app.apiKey, 'POST', '/api/user-tokens', { userId: 'bob' })).body.token;
@@ -67,7 +53,7 @@ describe('an end user token acts for its user only', () => {
       ['POST', '/api/user-tokens', { userId: 'alice' }],
       ['PUT', '/api/connectors/shared-api', { ...shared.body, baseUrl: 'https://attacker.example.com' }],
       ['DELETE', '/api/connectors/shared-api'],
-      ['POST', '/api/connectors/import', { document: documentWithRef('#/x'), id: 'mine' }],
+      ['POST', '/api/connectors/import', { document: { openapi: '3.0.3', info: { title: 'Mine', version: '1' }, paths: {} }, id: 'mine' }],
       ['PUT', '/api/connectors/shared-api/settings', { baseUrl: 'https://attacker.example.com' }],
       ['PUT', '/api/connectors/slack/settings', { enabled: false }],
       ['PUT', '/api/variables/region', { value: 'attacker' }],
