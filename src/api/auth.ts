@@ -61,11 +61,19 @@ export function apiAuth(deps: ApiDependencies): Middleware {
     }
     const accountId = apiKey?.account_id ?? tokenUser!.account.id;
     const caller = apiKey ? { role: apiKey.role, userId: apiKey.user_id } : { role: 'user' as const, userId: tokenUser!.userId };
-    // A user token names whom a key acts for; a user-role key may name only its own user.
-    const userId = tokenUser ? actingUser(caller, tokenUser.userId) : caller.userId;
+    // A user token fixes whom the request acts for (a user-role key may name only its own user);
+    // x-user-id may then only repeat it. Without a token, x-user-id picks the user, if the role may.
+    const named = userIdHeader(ctx);
+    let userId: string;
+    if (tokenUser) {
+      userId = actingUser(caller, tokenUser.userId);
+      if (named !== undefined && named !== userId) throw new ForbiddenError('x-user-id names another user than the x-user-token', { userId: named });
+    } else {
+      userId = actingUser(caller, named);
+    }
     ctx.state.auth = {
       accountId,
-      userId: actingUser({ ...caller, userId }, userIdHeader(ctx)),
+      userId,
       role: caller.role,
       via: 'apiKey',
       ...(apiKey ? { apiKeyId: apiKey.id } : {}),
