@@ -7,7 +7,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
-import { connectToFakeSaas, startOAuthUpstream } from '../support/fixtures.js';
+import { connectToFakeSaas, startOAuthUpstream, useOAuthUpstreamForSlack } from '../support/fixtures.js';
 import { api, connectMcp, toolError } from '../support/mcp.js';
 import type { OAuthServerHandle } from '../support/oauthServer.js';
 import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
@@ -49,17 +49,7 @@ describe.each([
     [app, fake] = await Promise.all([startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } }), startFakeSaas()]);
     ({ provider, upstream } = await startOAuthUpstream(app, CLIENT_SECRET));
     await connectToFakeSaas(app, fake, ['github']);
-    const configured = await call('PUT', '/api/oauth-apps/slack', {
-      clientId: 'switchboard',
-      clientSecret: CLIENT_SECRET,
-      scopes: ['channels:read'],
-      redirectUris: ['https://client.example/done'],
-      authorizationUrl: provider.endpoints.authorization,
-      tokenUrl: provider.endpoints.token,
-      issuer: provider.issuer,
-    });
-    expect(configured.status).toBe(200);
-    expect((await call('PUT', '/api/connectors/slack/settings', { baseUrl: upstream.url })).status).toBe(200);
+    await useOAuthUpstreamForSlack(app, { provider, upstream }, CLIENT_SECRET);
     accessUrl = (await call('POST', '/api/servers', { name: 'sdk clients' })).body.accessUrl;
     if (sdk === 'v1') {
       client = (await connectMcp(accessUrl)) as unknown as AnyClient;
@@ -180,18 +170,8 @@ describe('URL elicitation on 2026-07-28 (SDK v2 client)', () => {
   beforeAll(async () => {
     app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
     ({ provider, upstream } = await startOAuthUpstream(app, CLIENT_SECRET));
-    const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
-    await call('PUT', '/api/oauth-apps/slack', {
-      clientId: 'switchboard',
-      clientSecret: CLIENT_SECRET,
-      scopes: ['channels:read'],
-      redirectUris: ['https://client.example/done'],
-      authorizationUrl: provider.endpoints.authorization,
-      tokenUrl: provider.endpoints.token,
-      issuer: provider.issuer,
-    });
-    await call('PUT', '/api/connectors/slack/settings', { baseUrl: upstream.url, rateLimit: { requestsPerSecond: 1000, burst: 100 } });
-    accessUrl = (await call('POST', '/api/servers', { name: 'modern elicitation' })).body.accessUrl;
+    await useOAuthUpstreamForSlack(app, { provider, upstream }, CLIENT_SECRET, { requestsPerSecond: 1000, burst: 100 });
+    accessUrl = (await api(app.apiUrl, app.apiKey, 'POST', '/api/servers', { name: 'modern elicitation' })).body.accessUrl;
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));

@@ -4,7 +4,7 @@ import { ElicitationCompleteNotificationSchema, ElicitRequestSchema, type Elicit
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCredentialById } from '../../src/db/repositories/oauth.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { startOAuthUpstream } from '../support/fixtures.js';
+import { startOAuthUpstream, useOAuthUpstreamForSlack } from '../support/fixtures.js';
 import { api, connectMcp, toolError } from '../support/mcp.js';
 import type { OAuthServerHandle } from '../support/oauthServer.js';
 import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
@@ -21,20 +21,8 @@ describe('missing credential: URL elicitation', () => {
   beforeAll(async () => {
     app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
     ({ provider, upstream } = await startOAuthUpstream(app, CLIENT_SECRET));
-    const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
-    const configured = await call('PUT', '/api/oauth-apps/slack', {
-      clientId: 'switchboard',
-      clientSecret: CLIENT_SECRET,
-      scopes: ['channels:read'],
-      redirectUris: ['https://client.example/done'],
-      authorizationUrl: provider.endpoints.authorization,
-      tokenUrl: provider.endpoints.token,
-      issuer: provider.issuer,
-    });
-    expect(configured.status).toBe(200);
-    const settings = { baseUrl: upstream.url, rateLimit: { requestsPerSecond: 1000, burst: 100 } };
-    expect((await call('PUT', '/api/connectors/slack/settings', settings)).status).toBe(200);
-    accessUrl = (await call('POST', '/api/servers', { name: 'elicitation tests' })).body.accessUrl;
+    await useOAuthUpstreamForSlack(app, { provider, upstream }, CLIENT_SECRET, { requestsPerSecond: 1000, burst: 100 });
+    accessUrl = (await api(app.apiUrl, app.apiKey, 'POST', '/api/servers', { name: 'elicitation tests' })).body.accessUrl;
   });
 
   afterAll(async () => {

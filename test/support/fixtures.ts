@@ -41,3 +41,27 @@ export async function startOAuthUpstream(
   const upstream = await startTokenCheckedApi((token) => provider.validateAccessToken(token));
   return { provider, upstream };
 }
+
+/**
+ * Slack as an OAuth connector of the app: its OAuth app is the provider's 'switchboard' client,
+ * and its calls go to the token-checked upstream. Returns nothing; each write is asserted.
+ */
+export async function useOAuthUpstreamForSlack(
+  app: TestApp,
+  { provider, upstream }: { provider: OAuthServerHandle; upstream: TokenCheckedApi },
+  clientSecret: string,
+  rateLimit?: { requestsPerSecond: number; burst: number },
+): Promise<void> {
+  const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
+  const configured = await call('PUT', '/api/oauth-apps/slack', {
+    clientId: 'switchboard',
+    clientSecret,
+    scopes: ['channels:read'],
+    redirectUris: ['https://client.example/done'],
+    authorizationUrl: provider.endpoints.authorization,
+    tokenUrl: provider.endpoints.token,
+    issuer: provider.issuer,
+  });
+  expect(configured.status).toBe(200);
+  expect((await call('PUT', '/api/connectors/slack/settings', { baseUrl: upstream.url, ...(rateLimit ? { rateLimit } : {}) })).status).toBe(200);
+}
