@@ -6,7 +6,6 @@
  * `npm run bench -- backlog [--runs N]` runs the backlog benchmark instead (bench/backlog.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -20,24 +19,14 @@ import { fmt, measure, summarize, type LatencySummary } from './stats.js';
 import { benchBacklog } from './backlog.js';
 import { benchThrottle } from './throttle.js';
 import { runComparison } from './compare/index.js';
+import { API_KEY, apiCaller, configureSlack, DATABASE_URL, freePort } from './setup.js';
 
-const API_KEY = 'sk_bench_switchboard_bootstrap_key_0001';
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const usePglite = process.argv.includes('--pglite');
 const backlogMode = process.argv.includes('backlog');
 const runsFlag = process.argv.indexOf('--runs');
 const backlogRuns = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 10_000;
 /** The c=1 overhead README recorded on this machine before durable waiting (one local activity that slept inside). */
 const OVERHEAD_BEFORE = { p50: 29.8, p99: 43.2 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
@@ -59,22 +48,12 @@ async function main() {
   const [app, fake] = await Promise.all([startSwitchboard(config, { logger: createLogger('warn') }), startFakeSaas()]);
   const clients: Client[] = [];
   try {
-    const call = async (method: string, path: string, body: unknown) => {
-      const response = await fetch(`${app.apiUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as Record<string, string>;
-    };
-    await call('PUT', '/api/connectors/slack/settings', { baseUrl: fake.url, rateLimit: { requestsPerSecond: 100_000, burst: 100_000 } });
-    await call('POST', '/api/credentials', { connectorId: 'slack', authenticationType: 'bearer', fields: { token: fake.token } });
-    const server = await call('POST', '/api/servers', { name: 'bench' });
+    const call = apiCaller(app.apiUrl!);
+    const accessUrl = await configureSlack(app.apiUrl!, fake);
 
     for (let i = 0; i < 32; i += 1) {
       const client = new Client({ name: 'bench', version: '1' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(server.accessUrl!)));
+      await client.connect(new StreamableHTTPClientTransport(new URL(accessUrl)));
       clients.push(client);
     }
     const message = { channel: 'C1', text: 'bench' };

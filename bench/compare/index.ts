@@ -12,7 +12,6 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -24,24 +23,14 @@ import { fmt, summarize, type LatencySummary } from '../stats.js';
 import type { LoadJob, LoadResult, LoadTarget } from './load.js';
 import { PHASES, phasesOf, startSpanReceiver, statementsOfOneCall, statementsPerCall } from './phases.js';
 import { profileWhile, summarizeProfile } from './profile.js';
+import { API_KEY, configureSlack, DATABASE_URL, freePort } from '../setup.js';
 
-const API_KEY = 'sk_bench_switchboard_bootstrap_key_0001';
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const here = new URL('.', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;
 
 function flag(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 && process.argv[index + 1] ? process.argv[index + 1]! : fallback;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const children: ChildProcess[] = [];
@@ -137,22 +126,6 @@ async function startShape(
   return { name: 'Switchboard split', apiUrl, stop: async () => void (await Promise.all([stopProcess(api), stopProcess(worker)])) };
 }
 
-/** Points slack at the fake API (with a limit far above the load), adds its credential, returns the MCP URL. */
-async function configure(apiUrl: string, fake: { url: string; token: string }): Promise<string> {
-  const call = async (method: string, path: string, body: unknown) => {
-    const response = await fetch(`${apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as Record<string, string>;
-  };
-  await call('PUT', '/api/connectors/slack/settings', { baseUrl: fake.url, rateLimit: { requestsPerSecond: 100_000, burst: 100_000 } });
-  await call('POST', '/api/credentials', { connectorId: 'slack', authenticationType: 'bearer', fields: { token: fake.token } });
-  return (await call('POST', '/api/servers', { name: 'bench' })).accessUrl!;
-}
-
 function rssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'));
   return line ? Number(line.replace(/\D+/g, '')) / 1024 : NaN;
@@ -221,8 +194,8 @@ export async function runComparison(): Promise<void> {
     const targets: Array<{ name: string; target: LoadTarget; pid?: number }> = [
       { name: 'direct HTTP', target: { kind: 'direct', url: `${fake.url}/chat.postMessage`, token: fake.token, body: message } },
       { name: 'plain MCP proxy', target: mcpTarget(`http://127.0.0.1:${proxyPort}/mcp`) },
-      { name: inProcess.name, target: mcpTarget(await configure(inProcess.apiUrl, fake)), pid: inProcess.pid! },
-      { name: split.name, target: mcpTarget(await configure(split.apiUrl, fake)) },
+      { name: inProcess.name, target: mcpTarget(await configureSlack(inProcess.apiUrl, fake)), pid: inProcess.pid! },
+      { name: split.name, target: mcpTarget(await configureSlack(split.apiUrl, fake)) },
     ];
     // Every target runs in each of `rounds` slices per concurrency, one after another, so a burst of
     // load from elsewhere on the machine lands on all of them rather than on one.
@@ -273,7 +246,7 @@ export async function runComparison(): Promise<void> {
     // The breakdown: the in-process shape again, exporting spans to a receiver here.
     const receiver = await startSpanReceiver();
     const traced = await startShape('in-process', common, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'switchboard-bench' });
-    const tracedUrl = await configure(traced.apiUrl, fake);
+    const tracedUrl = await configureSlack(traced.apiUrl, fake);
     await load.run({ target: { kind: 'mcp', url: tracedUrl, tool: 'execute_action', arguments: toolCall }, concurrency: 1, seconds: 5, warmupCalls: 30, maxCalls: 0 });
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     receiver.spans.length = 0;
