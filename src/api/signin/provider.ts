@@ -6,8 +6,10 @@ type OidcProviderModule = typeof OidcProvider;
 import { getServer } from '../../db/repositories/servers.js';
 import { ensureSigninKeys } from '../../db/repositories/signin.js';
 import { serverIdParam } from '../../servers/schemas.js';
-import type { ApiDependencies } from '../context.js';
 import { PostgresSigninAdapter } from './adapter.js';
+import type { Db } from '../../db/connect.js';
+import type { Logger } from '../../log/logger.js';
+import type { SecretBox } from '../../secrets/secretBox.js';
 
 /** The one scope: use this MCP server as the signed-in user. */
 export const MCP_SCOPE = 'mcp';
@@ -15,7 +17,14 @@ export const SIGNIN_PREFIX = '/oauth2';
 const ACCESS_TOKEN_TTL_SECONDS = 3600;
 const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
 
-type SigninDeps = Pick<ApiDependencies, 'db' | 'secretBox' | 'publicUrl' | 'logger'>;
+/** Named here rather than picked from ApiDependencies, which itself names SigninService. */
+interface SigninDeps {
+  db: Db;
+  secretBox: SecretBox;
+  /** PUBLIC_URL, or the address this process is bound to. */
+  publicUrl: string;
+  logger: Logger;
+}
 
 export interface SignedInToken {
   userId: string;
