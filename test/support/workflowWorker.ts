@@ -5,7 +5,7 @@ import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common'
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { Activities } from '../../src/activities/index.js';
+import type { Activities } from '../../src/durable/activities/index.js';
 
 /**
  * Stand-ins for the activities a workflow under test calls. Typed by the real `Activities`, so a
@@ -35,7 +35,7 @@ export interface WorkflowTestEnvironment {
  * One worker per test file (creating one costs about a second): it registers `activityNames`, each
  * calling the current test's mock, or failing the attempt when the test has none for it.
  */
-export async function connectWorkflowTests(activityNames: ReadonlyArray<keyof Activities>): Promise<WorkflowTestEnvironment> {
+export async function connectWorkflowTests(activityNames: ReadonlyArray<Extract<keyof Activities, string>>): Promise<WorkflowTestEnvironment> {
   // Runs failing on purpose log a warning each; the assertions say what a failing test needs.
   Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   const address = inject('temporalAddress');

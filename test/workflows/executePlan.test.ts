@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Activities } from '../../src/activities/index.js';
+import type { Activities } from '../../src/durable/activities/index.js';
 import type { Plan } from '../../src/plans/schemas.js';
-import { throttleChangedSignal, type AttemptOutcome } from '../../src/workflows/contracts.js';
-import { planProgressQuery, type executePlan, type ExecutePlanWorkflowInput, type PlanProgress } from '../../src/workflows/executePlan.js';
+import { throttleChangedSignal, type AttemptOutcome } from '../../src/durable/contracts.js';
+import { planProgressQuery, type executePlan, type ExecutePlanWorkflowInput, type PlanProgress } from '../../src/durable/workflows/executePlan.js';
 import { EventType, connectWorkflowTests, eventsOf, historyOf, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
 
 // The executePlan workflow with a mocked attempt activity: each action answers from a table, so
