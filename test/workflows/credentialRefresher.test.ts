@@ -129,6 +129,8 @@ describe('credential refresher', () => {
       await handle.executeUpdate(revokeUpdate);
       await handle.result();
     });
-    expect(refreshes).toEqual([{ credentialId: 'cred_oauth', reason: 'expiring', seenTokenHash: 'hash_a' }]);
+    // Either caller's request may be the one that runs (the updates arrive in any order); only one does.
+    expect(refreshes).toHaveLength(1);
+    expect(refreshes[0]).toMatchObject({ credentialId: 'cred_oauth', seenTokenHash: 'hash_a' });
   });
 });
