@@ -3,12 +3,18 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/durable/activities/index.js';
-import type { executeAction } from '../../src/durable/workflows/executeAction.js';
-import { throttleChangedSignal, type AttemptInput, type AttemptOutcome, type ExecuteActionInput } from '../../src/durable/contracts.js';
+import {
+  throttleChangedSignal,
+  workflowTypes,
+  type AttemptInput,
+  type AttemptOutcome,
+  type ExecuteActionInput,
+  type ExecuteActionWorkflow,
+} from '../../src/durable/contracts.js';
 import { EventType, connectWorkflowTests, eventsOf, historyOf, summaryOf, timerMs, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
 
-// Every wait of a connector call is a durable timer of the run (src/durable/workflows/connectorCall.ts). The
-// attempt activity is mocked: each test scripts the outcomes the attempts report and reads the
+// Every wait of a connector call is a durable timer of the run (src/durable/workflows/connectorCall.ts).
+// The attempt activity is mocked: each test scripts the outcomes the attempts report and reads the
 // waits back from the run's history. Timers fire at the dev server's second granularity, so the
 // durations here are short and each wait costs about a second of real time.
 
@@ -45,7 +51,7 @@ function scriptedAttempts(outcomes: AttemptOutcome[]) {
 }
 
 async function startAction(taskQueue: string, input: ExecuteActionInput = action) {
-  return env.client.workflow.start<typeof executeAction>('executeAction', {
+  return env.client.workflow.start<ExecuteActionWorkflow>(workflowTypes.executeAction, {
     workflowId: `workflow-test/connector-call/${randomUUID()}`,
     taskQueue,
     args: [input],

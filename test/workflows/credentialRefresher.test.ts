@@ -6,10 +6,11 @@ import {
   refreshUpdate,
   revokeUpdate,
   tokensChangedSignal,
-  type credentialRefresher,
+  workflowTypes,
   type CredentialRefresherInput,
+  type CredentialRefresherWorkflow,
   type RefreshResult,
-} from '../../src/durable/workflows/credentialRefresher.js';
+} from '../../src/durable/contracts.js';
 import { EventType, connectWorkflowTests, eventsOf, historyOf, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
 
 // The credential refresher with mocked activities. A refresh is due when refreshSchedule says
@@ -58,7 +59,7 @@ function refresherActivities({ dueInMs, refresh }: RefresherMocks) {
 }
 
 async function startRefresher(taskQueue: string) {
-  return env.client.workflow.start<typeof credentialRefresher>('credentialRefresher', {
+  return env.client.workflow.start<CredentialRefresherWorkflow>(workflowTypes.credentialRefresher, {
     workflowId: `workflow-test/refresher/${randomUUID()}`,
     taskQueue,
     args: [input],

@@ -3,8 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/durable/activities/index.js';
-import type { executeAction } from '../../src/durable/workflows/executeAction.js';
-import { credentialSettledSignal, type AttemptInput, type ExecuteActionInput } from '../../src/durable/contracts.js';
+import { credentialSettledSignal, workflowTypes, type AttemptInput, type ExecuteActionInput, type ExecuteActionWorkflow } from '../../src/durable/contracts.js';
 import { EventType, connectWorkflowTests, eventsOf, historyOf, timerMs, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
 
 // A run started with awaitCredential (URL elicitation: the user is sent to connect the account)
@@ -51,7 +50,7 @@ function credentialActivities(status: Awaited<ReturnType<Activities['watchCreden
 }
 
 async function startWaiting(taskQueue: string, timeoutSeconds: number) {
-  return env.client.workflow.start<typeof executeAction>('executeAction', {
+  return env.client.workflow.start<ExecuteActionWorkflow>(workflowTypes.executeAction, {
     workflowId: `workflow-test/credential-wait/${randomUUID()}`,
     taskQueue,
     args: [waitingAction(timeoutSeconds)],

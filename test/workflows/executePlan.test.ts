@@ -4,8 +4,15 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/durable/activities/index.js';
 import type { Plan } from '../../src/plans/schemas.js';
-import { throttleChangedSignal, type AttemptOutcome } from '../../src/durable/contracts.js';
-import { planProgressQuery, type executePlan, type ExecutePlanWorkflowInput, type PlanProgress } from '../../src/durable/workflows/executePlan.js';
+import {
+  planProgressQuery,
+  throttleChangedSignal,
+  workflowTypes,
+  type AttemptOutcome,
+  type ExecutePlanWorkflow,
+  type ExecutePlanWorkflowInput,
+  type PlanProgress,
+} from '../../src/durable/contracts.js';
 import { EventType, connectWorkflowTests, eventsOf, historyOf, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
 
 // The executePlan workflow with a mocked attempt activity: each action answers from a table, so
@@ -82,7 +89,7 @@ function actionTable(answers: Record<string, (tries: number) => AttemptOutcome>)
 }
 
 async function startPlan(taskQueue: string) {
-  return env.client.workflow.start<typeof executePlan>('executePlan', {
+  return env.client.workflow.start<ExecutePlanWorkflow>(workflowTypes.executePlan, {
     workflowId: `workflow-test/execute-plan/${randomUUID()}`,
     taskQueue,
     args: [planInput],
