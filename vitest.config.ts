@@ -27,6 +27,20 @@ export default defineConfig({
         },
       },
       {
+        // The workflows alone: the real bundle on the dev server, activities mocked (test/support/workflowWorker.ts).
+        test: {
+          name: 'workflows',
+          include: ['test/workflows/**/*.test.ts'],
+          // Runs beside the integration files (same group, so the same maxWorkers).
+          sequence: { groupOrder: 1 },
+          globalSetup: ['test/support/globalSetup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          maxWorkers: 2,
+        },
+      },
+      {
         // Measures send times to the millisecond: alone, so other files don't compete for the CPU.
         test: {
           name: 'timing',

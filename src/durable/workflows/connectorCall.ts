@@ -53,14 +53,18 @@ function failureOf(error: AttemptError): ApplicationFailure {
   return ApplicationFailure.create({ type: error.code, message: error.message, details: [error.details], nonRetryable: true });
 }
 
-/** An attempt that threw instead of returning an outcome (a bug, the database down): a retryable failure unless marked otherwise. */
+/**
+ * An attempt that threw instead of returning an outcome (a bug, the database down): a retryable
+ * INTERNAL_ERROR unless marked otherwise. The attempt returns every coded error as an outcome, so
+ * a thrown failure's type is only the JavaScript error's name ("Error", "TypeError"), not a code.
+ */
 function thrownAttemptError(error: unknown): AttemptError | ApplicationFailure {
   const cause = error instanceof ActivityFailure ? error.cause : error;
   if (cause instanceof ApplicationFailure && cause.nonRetryable) {
     return ApplicationFailure.create({ type: cause.type ?? 'INTERNAL_ERROR', message: cause.message, details: cause.details ?? [], nonRetryable: true });
   }
   const message = cause instanceof Error ? cause.message : 'The attempt failed unexpectedly';
-  return { code: (cause instanceof ApplicationFailure && cause.type) || 'INTERNAL_ERROR', message, details: {} };
+  return { code: 'INTERNAL_ERROR', message, details: {} };
 }
 
 /**

@@ -7,7 +7,6 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { isAsk, isReference, resolveReference } from '../../plans/references.js';
-import type { Plan } from '../../plans/schemas.js';
 import { callConnectorAction } from './connectorCall.js';
 import type { ActionResult } from '../contracts.js';
 import { searchAttributes, planProgressQuery, type StepError, type ExecutePlanWorkflowInput, type PlanProgress } from '../contracts.js';

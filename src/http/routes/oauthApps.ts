@@ -17,7 +17,7 @@ import type { ApiDependencies } from '../context.js';
 import { clientAddressRateLimit } from '../rateLimit.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
 import { callbackSignal, type HandshakeOutcome } from '../../durable/contracts.js';
-import { workflowTypes, type OAuthHandshakeWorkflow } from '../../durable/contracts.js';
+import type { OAuthHandshakeWorkflow } from '../../durable/contracts.js';
 
 /** How long the callback waits for the code exchange before answering with what it knows. */
 const OUTCOME_WAIT_MS = 10_000;
