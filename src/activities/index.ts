@@ -7,6 +7,7 @@ import { createRetentionActivities } from './retention/index.js';
 import { createExecutionActivities } from './execution/index.js';
 import { createOAuthActivities } from './oauth/index.js';
 import { createCredentialWaiterActivities } from './oauth/waiters.js';
+import { createRemoteDiscoveryActivities } from './oauth/remoteDiscovery.js';
 
 export type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
 
@@ -24,6 +25,7 @@ export function createActivities(dependencies: ActivityDependencies) {
   return {
     ...createExecutionActivities(dependencies),
     ...createOAuthActivities(dependencies),
+    ...createRemoteDiscoveryActivities(dependencies),
     ...createCredentialWaiterActivities(dependencies),
     ...createRetentionActivities(dependencies),
   };

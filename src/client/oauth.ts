@@ -1,7 +1,9 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/connect.js';
+import { hasRegisteredMcpOAuthClient } from '../db/repositories/mcpOAuthClients.js';
 import { insertAttempt } from '../db/repositories/oauth.js';
+import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from '../mcpConnectors/connector.js';
 import { ServiceUnavailableError, SwitchboardError } from '../errors.js';
 import { newId } from '../secrets/tokens.js';
 import {
@@ -65,12 +67,15 @@ export async function startHandshake(
 ): Promise<HandshakeStart> {
   const attemptId = newId('oauth');
   const timeoutSeconds = deps.config.oauth.handshakeTimeoutSeconds;
+  const discoverClient =
+    isRemoteMcpConnectorId(input.connectorId) &&
+    !(await hasRegisteredMcpOAuthClient(deps.db, input.accountId, input.connectorId.slice(REMOTE_MCP_PREFIX.length)));
   await insertAttempt(deps.db, { ...input, id: attemptId, expiresAt: new Date(Date.now() + timeoutSeconds * 1000) });
   try {
     const handle = await deps.temporal.client.workflow.start<typeof oauthHandshake>('oauthHandshake', {
       workflowId: handshakeWorkflowId(attemptId),
       taskQueue: deps.temporal.taskQueue,
-      args: [{ attemptId, accountId: input.accountId, userId: input.userId, connectorId: input.connectorId, credentialId: input.credentialId, timeoutSeconds }],
+      args: [{ attemptId, accountId: input.accountId, userId: input.userId, connectorId: input.connectorId, credentialId: input.credentialId, timeoutSeconds, ...(discoverClient ? { discoverClient } : {}) }],
       typedSearchAttributes: attributes(input, 'oauth-handshake'),
       requestEagerStart: true,
     });

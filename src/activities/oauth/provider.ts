@@ -6,15 +6,19 @@ import { getOAuthApp } from '../../db/repositories/oauth.js';
 import { InvalidRequestError } from '../../errors.js';
 import type { ActivityDependencies } from '../index.js';
 import { checkUrl } from '../execution/egress.js';
+import { isRemoteMcpConnectorId } from '../../mcpConnectors/connector.js';
+import { loadRemoteOAuthParty } from './remoteParty.js';
 
 /** An account's OAuth client for one connector, ready for oauth4webapi calls. Holds the client secret: never returned from an activity. */
 export interface OAuthParty {
-  settings: OAuthProviderSettings;
+  settings: Pick<OAuthProviderSettings, 'clientId' | 'authorizationUrl' | 'issuer' | 'scopes' | 'scopeSeparator' | 'extraAuthorizationParams'>;
   as: oauth.AuthorizationServer;
   client: oauth.Client;
   clientAuth: oauth.ClientAuth;
   /** Options every oauth4webapi request gets: the egress-guarded fetch, and http for loopback providers. */
   http: { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]?: true };
+  /** Remote MCP servers: the protected resource (RFC 8707) every token request names. */
+  resource?: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -37,6 +41,7 @@ export async function loadOAuthParty(
   accountId: string,
   connectorId: string,
 ): Promise<OAuthParty> {
+  if (isRemoteMcpConnectorId(connectorId)) return loadRemoteOAuthParty(deps, agent, accountId, connectorId);
   const connector = await resolveConnector(deps.db, accountId, connectorId);
   const method = oauthMethodOf(connector);
   const app = await getOAuthApp(deps.db, accountId, connectorId);
@@ -127,6 +132,8 @@ function classify(error: unknown, what: string): OAuthProviderError {
   return new OAuthProviderError('transient', 'network', `${what} failed: ${(error as Error).message ?? 'network error'}`);
 }
 
+const resourceParameter = (party: OAuthParty) => (party.resource ? { additionalParameters: { resource: party.resource } } : {});
+
 export async function exchangeCode(
   party: OAuthParty,
   input: { callbackQuery: string; callbackUrl: string; codeVerifier: string },
@@ -144,7 +151,7 @@ export async function exchangeCode(
       validated,
       input.callbackUrl,
       input.codeVerifier,
-      party.http,
+      { ...party.http, ...resourceParameter(party) },
     );
     return tokenSetOf(await oauth.processAuthorizationCodeResponse(party.as, party.client, response));
   } catch (error) {
@@ -154,7 +161,7 @@ export async function exchangeCode(
 
 export async function refreshTokens(party: OAuthParty, refreshToken: string): Promise<TokenSet> {
   try {
-    const response = await oauth.refreshTokenGrantRequest(party.as, party.client, party.clientAuth, refreshToken, party.http);
+    const response = await oauth.refreshTokenGrantRequest(party.as, party.client, party.clientAuth, refreshToken, { ...party.http, ...resourceParameter(party) });
     return tokenSetOf(await oauth.processRefreshTokenResponse(party.as, party.client, response));
   } catch (error) {
     throw classify(error, 'The token refresh');
