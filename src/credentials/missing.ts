@@ -1,8 +1,8 @@
-import { startHandshake } from '../client/oauth.js';
+import { startHandshake } from '../durable/starters/oauth.js';
 import type { Connector } from '../connectors/registry.js';
 import { listUserCredentials } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor } from '../db/repositories/oauth.js';
-import { isRemoteMcpConnectorId } from '../mcpConnectors/connector.js';
+import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
 import { createOAuthCredential, type OAuthDependencies } from './oauth.js';
 import { callbackUrlOf } from './oauthApps.js';
 

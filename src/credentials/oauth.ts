@@ -1,13 +1,13 @@
-import { requestRefresh, revokeThroughRefresher, startHandshake, type RefreshResult } from '../client/oauth.js';
-import type { TemporalHandle } from '../client/temporal.js';
-import type { Config } from '../config/index.js';
+import { requestRefresh, revokeThroughRefresher, startHandshake, type RefreshResult } from '../durable/starters/oauth.js';
+import type { TemporalHandle } from '../durable/starters/temporal.js';
+import type { Config } from '../app/config.js';
 import type { Connector } from '../connectors/registry.js';
 import type { Db } from '../db/connect.js';
 import { insertCredential } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor, listAccountOAuthCredentials } from '../db/repositories/oauth.js';
 import type { CredentialRow } from '../db/tables/credentials.js';
 import { CredentialNotFoundError, InvalidRequestError } from '../errors.js';
-import { isRemoteMcpConnectorId } from '../mcpConnectors/connector.js';
+import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
 import { newId } from '../secrets/tokens.js';
 import { callbackUrlOf, oauthMethodOf } from './oauthApps.js';
 
