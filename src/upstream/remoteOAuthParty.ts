@@ -4,7 +4,9 @@ import { getMcpConnectorBySlug } from '../db/repositories/mcpConnectors.js';
 import { getMcpOAuthClient } from '../db/repositories/mcpOAuthClients.js';
 import { InvalidRequestError } from '../errors.js';
 import { REMOTE_MCP_PREFIX } from '../connectors/sources/remoteMcp/connector.js';
-import type { ActivityDependencies } from '../durable/activities/index.js';
+import type { Config } from '../app/config.js';
+import type { Db } from '../db/connect.js';
+import type { SecretBox } from '../secrets/secretBox.js';
 import { discoveryHttp, mcpOAuthClientSecretContext } from './remoteOAuthDiscovery.js';
 import type { OAuthParty } from './oauthProvider.js';
 
@@ -14,7 +16,7 @@ import type { OAuthParty } from './oauthProvider.js';
  * request names the MCP server as its `resource` (RFC 8707), so tokens are bound to it.
  */
 export async function loadRemoteOAuthParty(
-  deps: Pick<ActivityDependencies, 'db' | 'secretBox' | 'config'>,
+  deps: { db: Db; secretBox: SecretBox; config: Pick<Config, 'egress' | 'upstream'> },
   agent: Agent,
   accountId: string,
   connectorId: string,
