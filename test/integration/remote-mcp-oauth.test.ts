@@ -159,7 +159,7 @@ describe('remote MCP connector with OAuth (Client ID Metadata Document)', () => 
     }
   });
 
-  it('a predefined entry whose remote server answers is a remote OAuth connector; an unreachable one keeps the catalogue fallback', async () => {
+  it('a predefined entry whose remote server does not answer keeps the catalogue fallback', async () => {
     // OAUTH_MCP_URLS points google-drive at a server that never answers: the probe gives up after REMOTE_MCP_PROBE_TIMEOUT_MS.
     expect((await call('POST', '/api/mcp-connectors', { name: 'My Drive', type: 'oauth', oauthMcp: 'google-drive' })).status).toBe(201);
     expect((await call('POST', `/api/servers/${serverId}/connectors`, { mcpConnectorId: 'mcp-my-drive' })).status).toBe(200);
