@@ -12,7 +12,7 @@ import { authorizeConnectorUse } from '../policy/use.js';
 import { resolveEndpoint } from '../connectors/sources/remoteMcp/variables.js';
 import type { ApiDependencies, AuthContext } from '../http/context.js';
 import type { ToolContext } from './tool.js';
-import { hasConnected, remoteOAuthDecision, signInRequired, userEndpoint } from './remoteOAuthConnectors.js';
+import { hasConnected, remoteOAuthDecision, signInFirst, signInRequired, userEndpoint } from './remoteOAuthConnectors.js';
 
 /**
  * Connects, lists the tools and caches them: on test, and the first time an agent needs them. An
@@ -71,8 +71,8 @@ export async function assignedConnector(context: ToolContext, connectorId: strin
   const connector = await resolveConnector(deps.db, auth.accountId, connectorId);
   if (connector.origin !== 'remote-mcp' || connector.remoteMcp?.cachedAt) return connector;
   const row = await findMcpConnector(deps.db, auth.accountId, connector.remoteMcp!.mcpConnectorId);
-  // An `oauth` server not yet listed and not connected: its tools are unknown until the user signs in.
-  if (row.type === 'oauth' && !(await hasConnected(deps, auth, row))) return connector;
+  // An `oauth` server never listed: its tools are unknown until someone signs in, so this user is sent to.
+  if (row.type === 'oauth' && !(await hasConnected(deps, auth, row))) throw await signInFirst(deps, auth, row);
   return remoteMcpConnector({ ...row, tools: await refreshRemoteTools(deps, row, auth), tools_cached_at: new Date() }, connector.settings);
 }
 

@@ -6,7 +6,7 @@ import { authorizeRequest } from '../credentials/authorize.js';
 import { authorizeMissingCredential } from '../credentials/missing.js';
 import { findNewestActiveCredential } from '../db/repositories/credentials.js';
 import type { McpConnectorRow } from '../db/tables/mcpConnectors.js';
-import { SwitchboardError } from '../errors.js';
+import { CredentialNotFoundError, SwitchboardError } from '../errors.js';
 import type { RemoteOAuthDecision } from '../connectors/sources/remoteMcp/assignments.js';
 import { connectorIdOfRow } from '../connectors/sources/remoteMcp/connector.js';
 import { oauthMcpEntry, signInHint } from '../connectors/sources/remoteMcp/oauthEntries.js';
@@ -93,4 +93,18 @@ export async function signInRequired(
     if (!(error instanceof SwitchboardError)) throw error;
     return { ok: false, error: `Sign-in required, but the sign-in could not start: ${error.message}`, needsConnection: true, connectorId, hint };
   }
+}
+
+/**
+ * For a call on an `oauth` server whose tools nobody has listed yet: nothing can run before a
+ * sign-in, so the caller gets CREDENTIAL_NOT_FOUND with the link (the same open attempt each time).
+ */
+export async function signInFirst(deps: ApiDependencies, owner: { accountId: string; userId: string }, row: McpConnectorRow): Promise<SwitchboardError> {
+  const connectorId = connectorIdOfRow(row);
+  const connector = await resolveConnector(deps.db, owner.accountId, connectorId);
+  const link = await authorizeMissingCredential(deps, owner, connector);
+  return new CredentialNotFoundError(
+    `Sign-in required: ${row.name}'s tools are listed once the user has connected it; ask the user to open authorizationUrl, then call again`,
+    { connectorId, authTypes: ['oauth2'], ...(link ? { credentialId: link.credentialId, authorizationUrl: link.authorizationUrl, expiresAt: link.expiresAt } : {}) },
+  );
 }

@@ -16,6 +16,13 @@ import { startHangingServer } from '../support/remoteMcpServer.js';
  */
 
 const structured = (result: unknown) => (result as { structuredContent?: any }).structuredContent;
+/** Payloads serialise as base64 `data`; decoded, so a secret in any of them would show up in the text. */
+function historyText(history: unknown): string {
+  const decoded = JSON.parse(JSON.stringify(history), (key, value: unknown) =>
+    key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value,
+  ) as unknown;
+  return JSON.stringify(decoded);
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function setUp(registration: 'cimd' | 'dcr', env: Record<string, string> = {}) {
@@ -106,6 +113,10 @@ describe('remote MCP connector with OAuth (Client ID Metadata Document)', () => 
     const result = await agent.callTool({ name: 'execute_action', arguments: { connectorId: 'mcp-tracker', actionId: 'whoami', parameters: {} } });
     expect(result.isError).toBeFalsy();
     expect(structured(result)).toMatchObject({ status: 200, result: { user: 'alice' }, credentialId: expect.stringMatching(/^cred_/) });
+    // The token stays inside the activity: never in the run's history.
+    const token = remote.acceptedTokens.at(-1)!;
+    const history = await app.temporal.client.workflow.getHandle(structured(result).workflowId).fetchHistory();
+    expect(historyText(history)).not.toContain(token);
   });
 
   it('refreshes the expired token through the refresher, naming the resource, and carries on', async () => {
@@ -195,11 +206,15 @@ describe('predefined entry reachable: the Gmail entry uses the remote OAuth path
     expect(remote.registeredClients[0]).toMatchObject({ redirect_uris: [`${app.apiUrl}/oauth/callback`], token_endpoint_auth_method: 'none' });
     expect(new URL(before.body.authorizationUrl).searchParams.get('client_id')).toBe(remote.registeredClients[0]!.client_id);
 
-    await signIn(remote, before.body.authorizationUrl, 'carol');
-    expect((await call('POST', '/api/mcp-connectors/test', { connectorId: 'mcp-gmail' })).body).toMatchObject({ ok: true, message: 'Connected · 3 tools' });
-
     const agent = await connectMcp(accessUrl);
     try {
+      // Nobody has listed its tools yet: a call is answered with the same sign-in link.
+      const early = await agent.callTool({ name: 'execute_action', arguments: { connectorId: 'mcp-gmail', actionId: 'whoami', parameters: {} } });
+      expect(toolError(early)).toMatchObject({ code: 'CREDENTIAL_NOT_FOUND', details: { connectorId: 'mcp-gmail', authorizationUrl: before.body.authorizationUrl } });
+
+      await signIn(remote, before.body.authorizationUrl, 'carol');
+      expect((await call('POST', '/api/mcp-connectors/test', { connectorId: 'mcp-gmail' })).body).toMatchObject({ ok: true, message: 'Connected · 3 tools' });
+
       const ids = (structured(await agent.callTool({ name: 'list_connectors', arguments: {} })).connectors as Array<{ id: string }>).map((c) => c.id);
       expect(ids).toEqual(['mcp-gmail']);
       const result = await agent.callTool({ name: 'execute_action', arguments: { connectorId: 'mcp-gmail', actionId: 'whoami', parameters: {} } });
