@@ -6,7 +6,7 @@ import { getCredentialById } from '../../src/db/repositories/oauth.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, connectMcp, toolError } from '../support/mcp.js';
 import { MCP_SCOPE, startProtectedMcpServer, type ProtectedMcpServer } from '../support/protectedMcpServer.js';
-import { startHangingServer } from '../support/remoteMcpServer.js';
+import { startHangingServer, startRemoteMcpServer } from '../support/remoteMcpServer.js';
 
 /**
  * Remote MCP servers behind OAuth, end to end: a real SDK MCP server that answers 401 with its
@@ -167,6 +167,17 @@ describe('remote MCP connector with OAuth (Client ID Metadata Document)', () => 
       expect(structured(await pending)).toMatchObject({ result: { user: 'bob' } });
     } finally {
       await client.close();
+    }
+  });
+
+  it('reports a server that does not ask for OAuth when the sign-in would start', async () => {
+    const open = await startRemoteMcpServer();
+    try {
+      expect((await call('POST', '/api/mcp-connectors', { name: 'Open', type: 'oauth', url: open.url })).status).toBe(201);
+      const tested = await call('POST', '/api/mcp-connectors/test', { connectorId: 'mcp-open' });
+      expect(tested.body).toMatchObject({ ok: false, needsConnection: true, error: expect.stringContaining('answered HTTP 200 without a token: it does not ask for OAuth') });
+    } finally {
+      await open.close();
     }
   });
 
