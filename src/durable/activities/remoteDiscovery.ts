@@ -41,6 +41,8 @@ function resourceCovers(resource: string, server: URL): boolean {
 }
 
 async function readJson(response: Response, what: string): Promise<Record<string, unknown>> {
+  // A 5xx may pass: that one the activity's retries wait out.
+  if (response.status >= 500) throw new Error(`${what} answered HTTP ${response.status}`);
   if (response.status !== 200) throw misconfigured(`${what} answered HTTP ${response.status}`);
   const text = await response.text();
   if (text.length > MAX_METADATA_BYTES) throw misconfigured(`${what} is larger than ${MAX_METADATA_BYTES / 1024} KiB`);
