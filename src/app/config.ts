@@ -73,6 +73,26 @@ const envSchema = z.object({
   UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   UPSTREAM_TOTAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  REMOTE_MCP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
+  OAUTH_MCP_URLS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter((pair) => pair.length > 0)
+        .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()] as const),
+    )
+    .pipe(
+      z.array(
+        z.tuple([
+          z.enum(['gmail', 'google-calendar', 'google-drive'], 'each entry must be <gmail|google-calendar|google-drive>=<url>'),
+          z.url({ protocol: /^https?$/ }),
+        ]),
+      ),
+    )
+    .transform((pairs) => Object.fromEntries(pairs) as Record<string, string>),
   OAUTH_HANDSHAKE_TIMEOUT: z.coerce.number().int().min(10).max(86_400).default(600),
   REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   MCP_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
@@ -133,7 +153,13 @@ export interface Config {
   egress: { allowPrivate: boolean; allowHosts: string[] };
   upstream: { connectTimeoutMs: number; totalTimeoutMs: number };
   /** Bound on connecting to a remote MCP server and listing its tools (tool calls use upstream.totalTimeoutMs). */
-  remoteMcp: { timeoutMs: number };
+  remoteMcp: {
+    timeoutMs: number;
+    /** How long deciding whether a predefined entry's remote server answers may take. */
+    probeTimeoutMs: number;
+    /** Predefined oauth entry id → the remote MCP URL to use instead of the provider's own. */
+    entryUrls: Record<string, string>;
+  };
   oauth: {
     /** How long an authorization link stays valid (the handshake workflow's wait for the callback). */
     handshakeTimeoutSeconds: number;
@@ -220,7 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     egress: { allowPrivate: e.EGRESS_ALLOW_PRIVATE, allowHosts: e.EGRESS_ALLOW_HOSTS },
     upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS },
-    remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS },
+    remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS, probeTimeoutMs: e.REMOTE_MCP_PROBE_TIMEOUT_MS, entryUrls: e.OAUTH_MCP_URLS },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS },

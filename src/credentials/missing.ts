@@ -2,6 +2,7 @@ import { startHandshake } from '../durable/starters/oauth.js';
 import type { Connector } from '../connectors/registry.js';
 import { listUserCredentials } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor } from '../db/repositories/oauth.js';
+import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
 import { createOAuthCredential, type OAuthDependencies } from './oauth.js';
 import { callbackUrlOf } from './oauthApps.js';
 
@@ -28,7 +29,7 @@ export async function authorizeMissingCredential(
   connector: Pick<Connector, 'id' | 'authMethods'>,
 ): Promise<CredentialAuthorization | undefined> {
   if (!connector.authMethods.some((method) => method.type === 'oauth2')) return undefined;
-  if (!(await getOAuthApp(deps.db, owner.accountId, connector.id))) return undefined;
+  if (!isRemoteMcpConnectorId(connector.id) && !(await getOAuthApp(deps.db, owner.accountId, connector.id))) return undefined;
   const waiting = (await listUserCredentials(deps.db, { ...owner, connectorId: connector.id })).filter(
     (row) => row.auth_type === 'oauth2' && (row.status === 'pending' || row.status === 'needs_reauth'),
   );

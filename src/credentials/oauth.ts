@@ -7,6 +7,7 @@ import { insertCredential } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor, listAccountOAuthCredentials } from '../db/repositories/oauth.js';
 import type { CredentialRow } from '../db/tables/credentials.js';
 import { CredentialNotFoundError, InvalidRequestError } from '../errors.js';
+import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
 import { newId } from '../secrets/tokens.js';
 import { callbackUrlOf, oauthMethodOf } from './oauthApps.js';
 
@@ -43,7 +44,8 @@ export async function createOAuthCredential(
   input: { redirectUri?: string; name?: string },
 ): Promise<PendingOAuthCredential> {
   oauthMethodOf(connector);
-  const app = await getOAuthApp(deps.db, owner.accountId, connector.id);
+  // Remote MCP servers register their own client during the handshake: no app to configure.
+  const app = isRemoteMcpConnectorId(connector.id) ? { redirect_uris: [] as string[] } : await getOAuthApp(deps.db, owner.accountId, connector.id);
   if (!app) {
     throw new InvalidRequestError(
       `No OAuth app is configured for "${connector.id}"; an administrator sets one with PUT /api/oauth-apps/${connector.id}`,

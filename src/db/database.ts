@@ -10,6 +10,7 @@ import type { ThrottleSlotsTable } from './tables/throttles.js';
 import type { UpstreamSendsTable } from './tables/upstreamSends.js';
 import type { AuditLogTable } from './tables/audit.js';
 import type { SigninKeysTable, SigninStoreTable } from './tables/signin.js';
+import type { McpOAuthClientsTable } from './tables/mcpOAuthClients.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -34,4 +35,5 @@ export interface Database {
   audit_log: AuditLogTable;
   signin_store: SigninStoreTable;
   signin_keys: SigninKeysTable;
+  mcp_oauth_clients: McpOAuthClientsTable;
 }

@@ -186,6 +186,8 @@ export interface OAuthHandshakeInput {
   credentialId: string;
   /** How long the authorization link stays valid. */
   timeoutSeconds: number;
+  /** An `oauth` remote MCP connector not yet registered: discover its authorization server and register first. */
+  discoverClient?: boolean;
 }
 
 export interface AuthorizationLink {

@@ -18,6 +18,7 @@ import { frontDoorRateLimit } from './rateLimit.js';
 import { signinRoutes } from './signin/routes.js';
 import type { ApiRouter } from './routing.js';
 import { auditRoutes } from './routes/audit.js';
+import { clientMetadataRoutes } from './routes/clientMetadata.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
@@ -51,7 +52,7 @@ export function createApp(options: AppOptions): Koa {
 }
 
 function mountApi(app: Koa, deps: ApiDependencies) {
-  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), mcpConnectorRoutes(deps), runRoutes(deps), auditRoutes(deps), consoleConfigRoutes(deps)];
+  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), clientMetadataRoutes(deps), mcpConnectorRoutes(deps), runRoutes(deps), auditRoutes(deps), consoleConfigRoutes(deps)];
   const openApiDocument = buildOpenApiDocument(
     routers.flatMap((router) => router.operations),
     deps.publicUrl,

@@ -4,18 +4,23 @@ import { cacheMcpTools } from '../db/repositories/mcpConnectors.js';
 import type { CachedTool, McpConnectorRow } from '../db/tables/mcpConnectors.js';
 import { SwitchboardError } from '../errors.js';
 import { serverScope } from '../connectors/sources/remoteMcp/assignments.js';
-import { remoteMcpConnector } from '../connectors/sources/remoteMcp/connector.js';
-import { connectionHint, oauthMcpEntry, type OAuthMcpEntry } from '../connectors/sources/remoteMcp/oauthEntries.js';
+import { connectorIdOfRow, remoteMcpConnector } from '../connectors/sources/remoteMcp/connector.js';
+import { connectionHint, oauthMcpEntry, signInHint, type OAuthMcpEntry } from '../connectors/sources/remoteMcp/oauthEntries.js';
 import type { TestMcpConnectorInput, TestMcpConnectorResponse } from '../connectors/sources/remoteMcp/schemas.js';
 import { findMcpConnector, oauthMcpStatus } from '../connectors/sources/remoteMcp/service.js';
 import { authorizeConnectorUse } from '../policy/use.js';
 import { resolveEndpoint } from '../connectors/sources/remoteMcp/variables.js';
 import type { ApiDependencies, AuthContext } from '../http/context.js';
 import type { ToolContext } from './tool.js';
+import { hasConnected, remoteOAuthDecision, signInFirst, signInRequired, userEndpoint } from './remoteOAuthConnectors.js';
 
-/** Connects, lists the tools and caches them: on test, and the first time an agent needs them. */
-export async function refreshRemoteTools(deps: ApiDependencies, row: McpConnectorRow): Promise<CachedTool[]> {
-  const tools = await listRemoteTools(deps.config, await resolveEndpoint(deps, row));
+/**
+ * Connects, lists the tools and caches them: on test, and the first time an agent needs them. An
+ * `oauth` server is listed as the user asking (`owner`), with their token.
+ */
+export async function refreshRemoteTools(deps: ApiDependencies, row: McpConnectorRow, owner?: { accountId: string; userId: string }): Promise<CachedTool[]> {
+  const endpoint = row.type === 'oauth' && owner ? await userEndpoint(deps, owner, row) : await resolveEndpoint(deps, row);
+  const tools = await listRemoteTools(deps.config, endpoint);
   await cacheMcpTools(deps.db, row.id, tools);
   return tools;
 }
@@ -41,10 +46,12 @@ export async function testMcpConnector(
 ): Promise<TestMcpConnectorResponse> {
   if (input.oauthMcp) return testOAuthEntry(deps, auth, oauthMcpEntry(input.oauthMcp)!);
   const row = await findMcpConnector(deps.db, auth.accountId, input.connectorId!);
-  const entry = row.type === 'oauth' ? oauthMcpEntry(row.oauth_mcp ?? '') : undefined;
+  const remote = row.type === 'simple' || (await remoteOAuthDecision(deps)(row));
+  const entry = row.type === 'oauth' && !remote ? oauthMcpEntry(row.oauth_mcp ?? '') : undefined;
   if (entry) return testOAuthEntry(deps, auth, entry);
+  if (row.type === 'oauth' && !(await hasConnected(deps, auth, row))) return signInRequired(deps, auth, row);
   try {
-    const tools = await refreshRemoteTools(deps, row);
+    const tools = await refreshRemoteTools(deps, row, auth);
     const names = tools.map((tool) => tool.name);
     return { ok: true, message: connectedMessage(names.length), toolsets: [{ name: row.name, count: names.length, tools: names }] };
   } catch (error) {
@@ -59,12 +66,14 @@ export async function testMcpConnector(
  */
 export async function assignedConnector(context: ToolContext, connectorId: string): Promise<Connector> {
   const { deps, auth } = context;
-  const scope = await serverScope(deps.db, auth, context.server.id);
+  const scope = await serverScope(deps.db, auth, context.server.id, remoteOAuthDecision(deps));
   authorizeConnectorUse({ server: context.server, userId: auth.userId, connectorId, assignedConnectorIds: scope?.connectorIds });
   const connector = await resolveConnector(deps.db, auth.accountId, connectorId);
   if (connector.origin !== 'remote-mcp' || connector.remoteMcp?.cachedAt) return connector;
   const row = await findMcpConnector(deps.db, auth.accountId, connector.remoteMcp!.mcpConnectorId);
-  return remoteMcpConnector({ ...row, tools: await refreshRemoteTools(deps, row), tools_cached_at: new Date() }, connector.settings);
+  // An `oauth` server never listed: its tools are unknown until someone signs in, so this user is sent to.
+  if (row.type === 'oauth' && !(await hasConnected(deps, auth, row))) throw await signInFirst(deps, auth, row);
+  return remoteMcpConnector({ ...row, tools: await refreshRemoteTools(deps, row, auth), tools_cached_at: new Date() }, connector.settings);
 }
 
 export interface AssignedListing extends ConnectorListing {
@@ -89,14 +98,20 @@ const recentListingFailures = new Map<string, { at: number; message: string }>()
  * REMOTE_MCP_TIMEOUT_MS, cached on success) waited on for LISTING_WAIT_MS only by the caller that
  * started it. A failure is remembered for a minute, so a dead server is not dialled on every call.
  */
-async function toolsForListing(deps: ApiDependencies, row: McpConnectorRow): Promise<{ tools: CachedTool[] } | { note: string }> {
+async function toolsForListing(
+  deps: ApiDependencies,
+  row: McpConnectorRow,
+  owner: { accountId: string; userId: string },
+  connected: boolean | undefined,
+): Promise<{ tools: CachedTool[] } | { note: string }> {
   if (row.tools_cached_at) return { tools: row.tools ?? [] };
+  if (connected === false) return { note: 'Its tools are listed once a user has signed in' };
   const key = `${row.id}@${row.updated_at.getTime()}`;
   const failure = recentListingFailures.get(key);
   if (failure && Date.now() - failure.at < LISTING_RETRY_AFTER_MS) return { note: `Its tools could not be listed: ${failure.message}` };
   const running = listingsInFlight.get(key);
   if (running) return { note: 'Its tools are being listed; call list_connectors again in a few seconds' };
-  const listing = refreshRemoteTools(deps, row).finally(() => listingsInFlight.delete(key));
+  const listing = refreshRemoteTools(deps, row, owner).finally(() => listingsInFlight.delete(key));
   listingsInFlight.set(key, listing);
   listing.then(
     () => recentListingFailures.delete(key),
@@ -120,17 +135,26 @@ async function toolsForListing(deps: ApiDependencies, row: McpConnectorRow): Pro
   }
 }
 
-async function remoteListing(deps: ApiDependencies, row: McpConnectorRow): Promise<AssignedListing> {
-  const found = await toolsForListing(deps, row);
+async function remoteListing(
+  deps: ApiDependencies,
+  row: McpConnectorRow,
+  owner: { accountId: string; userId: string },
+  status: { connected: boolean } | undefined,
+): Promise<AssignedListing> {
+  const found = await toolsForListing(deps, row, owner, status?.connected);
   const current = 'tools' in found ? { ...row, tools: found.tools } : row;
   const connector = remoteMcpConnector(current, { baseUrlVariables: {}, enabled: true });
-  return { ...summarize(connector), origin: 'remote-mcp', enabled: true, ...('note' in found ? { note: found.note } : {}) };
+  const signIn = status && !status.connected ? { needsConnection: true, hint: signInHint(row.name, connector.id) } : {};
+  return { ...summarize(connector), origin: 'remote-mcp', enabled: true, ...signIn, ...('note' in found ? { note: found.note } : {}) };
 }
 
 /** list_connectors for this server: everything, or with assignments only what is assigned. */
 export async function assignedListings(context: ToolContext, filter: { category?: string }): Promise<AssignedListing[]> {
   const { deps, auth } = context;
-  const [scope, all] = await Promise.all([serverScope(deps.db, auth, context.server.id), listConnectors(deps.db, auth.accountId, filter)]);
+  const [scope, all] = await Promise.all([
+    serverScope(deps.db, auth, context.server.id, remoteOAuthDecision(deps)),
+    listConnectors(deps.db, auth.accountId, filter),
+  ]);
   if (!scope) return all;
   const listed: AssignedListing[] = all
     .filter((listing) => scope.connectorIds.has(listing.id))
@@ -139,7 +163,7 @@ export async function assignedListings(context: ToolContext, filter: { category?
       if (!status || status.connected) return listing;
       return { ...listing, needsConnection: true, hint: connectionHint(status.entry) };
     });
-  const remote = (await Promise.all(scope.remote.map((row) => remoteListing(deps, row)))).filter(
+  const remote = (await Promise.all(scope.remote.map((row) => remoteListing(deps, row, auth, scope.remoteOAuth.get(connectorIdOfRow(row)))))).filter(
     (listing) => filter.category === undefined || listing.category === filter.category,
   );
   return [...listed, ...remote].sort((a, b) => a.id.localeCompare(b.id));

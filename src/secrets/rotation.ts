@@ -27,6 +27,14 @@ const sealedColumns = [
     id: ['account_id', 'name'],
     context: (row) => `variable:${row.account_id}:${row.name}`,
   },
+  // A client secret Dynamic Client Registration issued for a remote MCP connector (upstream/remoteOAuthDiscovery.ts).
+  {
+    table: 'mcp_oauth_clients',
+    column: 'client_secret_encrypted',
+    keyColumn: 'key_id',
+    id: ['mcp_connector_id'],
+    context: (row) => `mcp-oauth-client:${row.mcp_connector_id}`,
+  },
   // The sign-in server's state and keys (src/http/signin).
   { table: 'signin_store', column: 'payload_sealed', id: ['model', 'id_hash'], context: (row) => `signin:${row.model}:${row.id_hash}` },
   { table: 'signin_keys', column: 'keys_sealed', id: ['id'], context: () => 'signin:keys' },

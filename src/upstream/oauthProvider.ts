@@ -8,15 +8,19 @@ import type { Config } from '../app/config.js';
 import type { Db } from '../db/connect.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { checkUrl } from './egress.js';
+import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
+import { loadRemoteOAuthParty } from './remoteOAuthParty.js';
 
 /** An account's OAuth client for one connector, ready for oauth4webapi calls. Holds the client secret: never returned from an activity. */
 export interface OAuthParty {
-  settings: OAuthProviderSettings;
+  settings: Pick<OAuthProviderSettings, 'clientId' | 'authorizationUrl' | 'issuer' | 'scopes' | 'scopeSeparator' | 'extraAuthorizationParams'>;
   as: oauth.AuthorizationServer;
   client: oauth.Client;
   clientAuth: oauth.ClientAuth;
   /** Options every oauth4webapi request gets: the egress-guarded fetch, and http for loopback providers. */
   http: { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]?: true };
+  /** Remote MCP servers: the protected resource (RFC 8707) every token request names. */
+  resource?: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -34,11 +38,12 @@ export class OAuthProviderError extends Error {
 }
 
 export async function loadOAuthParty(
-  deps: { db: Db; secretBox: SecretBox; config: Pick<Config, 'egress'> },
+  deps: { db: Db; secretBox: SecretBox; config: Pick<Config, 'egress' | 'upstream'> },
   agent: Agent,
   accountId: string,
   connectorId: string,
 ): Promise<OAuthParty> {
+  if (isRemoteMcpConnectorId(connectorId)) return loadRemoteOAuthParty(deps, agent, accountId, connectorId);
   const connector = await resolveConnector(deps.db, accountId, connectorId);
   const method = oauthMethodOf(connector);
   const app = await getOAuthApp(deps.db, accountId, connectorId);
@@ -129,6 +134,8 @@ function classify(error: unknown, what: string): OAuthProviderError {
   return new OAuthProviderError('transient', 'network', `${what} failed: ${(error as Error).message ?? 'network error'}`);
 }
 
+const resourceParameter = (party: OAuthParty) => (party.resource ? { additionalParameters: { resource: party.resource } } : {});
+
 export async function exchangeCode(
   party: OAuthParty,
   input: { callbackQuery: string; callbackUrl: string; codeVerifier: string },
@@ -146,7 +153,7 @@ export async function exchangeCode(
       validated,
       input.callbackUrl,
       input.codeVerifier,
-      party.http,
+      { ...party.http, ...resourceParameter(party) },
     );
     return tokenSetOf(await oauth.processAuthorizationCodeResponse(party.as, party.client, response));
   } catch (error) {
@@ -156,7 +163,7 @@ export async function exchangeCode(
 
 export async function refreshTokens(party: OAuthParty, refreshToken: string): Promise<TokenSet> {
   try {
-    const response = await oauth.refreshTokenGrantRequest(party.as, party.client, party.clientAuth, refreshToken, party.http);
+    const response = await oauth.refreshTokenGrantRequest(party.as, party.client, party.clientAuth, refreshToken, { ...party.http, ...resourceParameter(party) });
     return tokenSetOf(await oauth.processRefreshTokenResponse(party.as, party.client, response));
   } catch (error) {
     throw classify(error, 'The token refresh');

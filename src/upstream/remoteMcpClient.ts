@@ -9,10 +9,12 @@ import { getMcpConnector } from '../db/repositories/mcpConnectors.js';
 import type { CachedTool } from '../db/tables/mcpConnectors.js';
 import { ConnectorNotFoundError, ForbiddenError, nonRetryableCodes, SwitchboardError } from '../errors.js';
 import { resolveEndpoint, type RemoteEndpoint } from '../connectors/sources/remoteMcp/variables.js';
-import { Redactor, redactionScope } from '../secrets/redaction.js';
+import { authorizeRequest, type AuthorizedRequest } from '../credentials/authorize.js';
+import { Redactor, redactionScope, secretsOfAuth } from '../secrets/redaction.js';
 import type { Logger } from '../app/logger.js';
 import type { Db } from '../db/connect.js';
 import type { SecretBox } from '../secrets/secretBox.js';
+import type { TemporalHandle } from '../durable/starters/temporal.js';
 import type { AttemptInput, AttemptOutcome } from '../durable/contracts.js';
 import { checkUrl, createUpstreamAgent } from './egress.js';
 import { boundResult } from './shaping.js';
@@ -158,6 +160,10 @@ export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint):
   });
 }
 
+function withAuthorization(endpoint: RemoteEndpoint, auth: AuthorizedRequest): RemoteEndpoint {
+  return { ...endpoint, headers: { ...endpoint.headers, ...auth.headers }, secrets: [...endpoint.secrets, ...secretsOfAuth(auth)] };
+}
+
 function textOf(result: CallToolResult): string {
   return result.content
     .map((item) => (item.type === 'text' ? item.text : `[${item.type}${'mimeType' in item ? ` ${String(item.mimeType)}` : ''}]`))
@@ -176,7 +182,7 @@ function dataOf(result: CallToolResult): unknown {
  * here and never reach history.
  */
 export async function attemptRemoteMcpTool(
-  deps: { config: Config; db: Db; secretBox: SecretBox; logger: Logger },
+  deps: { config: Config; db: Db; secretBox: SecretBox; logger: Logger; temporal: TemporalHandle },
   input: AttemptInput,
   /** Takes a permit from the connector's throttle; an outcome when the slot is not due yet. */
   permit: (connector: Connector) => Promise<AttemptOutcome | undefined>,
@@ -191,14 +197,42 @@ export async function attemptRemoteMcpTool(
     const row = await getMcpConnector(deps.db, call.accountId, connector.remoteMcp!.mcpConnectorId);
     if (!row) throw new ConnectorNotFoundError(call.connectorId);
     const endpoint = await resolveEndpoint(deps, row);
-    const redactor = redactionScope()?.add(endpoint.secrets) ?? new Redactor(endpoint.secrets);
+    // An `oauth` server gets the user's token, refreshed through the credential's refresher like any OAuth connector's.
+    const authorize = (rejectedToken?: AuthorizedRequest) =>
+      authorizeRequest(deps, {
+        accountId: call.accountId,
+        userId: call.userId,
+        connector,
+        ...(call.credentialId ? { credentialId: call.credentialId } : {}),
+        ...(rejectedToken ? { credentialId: rejectedToken.credentialId, rejectedToken } : {}),
+      });
+    const auth = row.type === 'oauth' ? await authorize() : undefined;
+    const authorized = auth ? withAuthorization(endpoint, auth) : endpoint;
+    const redactor = redactionScope()?.add(authorized.secrets) ?? new Redactor(authorized.secrets);
     const wait = await permit(connector);
     if (wait) return wait;
     const started = Date.now();
-    const result = await withRemoteClient(deps.config, endpoint, deps.config.upstream.totalTimeoutMs, action.idempotent, (client, options) =>
-      client.callTool({ name: action.id, arguments: call.parameters }, undefined, options),
-    ) as CallToolResult;
-    deps.logger.debug({ connectorId: connector.id, actionId: action.id, host: endpoint.url.host, ms: Date.now() - started }, 'remote MCP call');
+    let result: CallToolResult;
+    try {
+      result = (await withRemoteClient(deps.config, authorized, deps.config.upstream.totalTimeoutMs, action.idempotent, (client, options) =>
+        client.callTool({ name: action.id, arguments: call.parameters }, undefined, options),
+      )) as CallToolResult;
+    } catch (error) {
+      // One refresh after a 401, then an immediate retry: the server may have dropped the token before its expiry.
+      if (auth?.refreshable && input.refreshOn401 && error instanceof RemoteMcpError && error.details.status === 401) {
+        const refreshed = await authorize(auth);
+        redactionScope()?.add(secretsOfAuth(refreshed));
+        return {
+          kind: 'retry',
+          error: { code: error.code, message: error.message, details: error.details },
+          reason: `401 from ${connector.id}; token refreshed`,
+          delayMs: 0,
+          tokenRefreshed: refreshed.credentialId ? { credentialId: refreshed.credentialId } : {},
+        };
+      }
+      throw error;
+    }
+    deps.logger.debug({ connectorId: connector.id, actionId: action.id, host: authorized.url.host, ms: Date.now() - started }, 'remote MCP call');
     if (result.isError) {
       const text = redactor.text(textOf(result)).slice(0, ERROR_TEXT_CHARS);
       throw new RemoteMcpError(`${connector.name} tool ${action.id} failed: ${text}`, false, {
@@ -210,7 +244,7 @@ export async function attemptRemoteMcpTool(
     }
     // Scrubbed before bounding, which could cut a secret short of being recognised.
     const bounded = boundResult(redactor.value(dataOf(result)), []);
-    return { kind: 'succeeded', result: { status: 200, data: bounded.data, ...(bounded.notes.length > 0 ? { notes: bounded.notes } : {}) } };
+    return { kind: 'succeeded', result: { status: 200, ...(auth?.credentialId ? { credentialId: auth.credentialId } : {}), data: bounded.data, ...(bounded.notes.length > 0 ? { notes: bounded.notes } : {}) } };
   } catch (error) {
     if (!(error instanceof SwitchboardError)) throw error;
     const retryable = error instanceof RemoteMcpError ? error.retryable : !nonRetryableCodes.includes(error.code);

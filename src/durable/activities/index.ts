@@ -3,6 +3,7 @@ import { createRetentionActivities } from './retention.js';
 import { createExecutionActivities } from './execution.js';
 import { createOAuthActivities } from './oauth.js';
 import { createCredentialWaiterActivities } from './credentialWaiters.js';
+import { createRemoteDiscoveryActivities } from './remoteDiscovery.js';
 
 export type { ActivityDependencies } from './dependencies.js';
 
@@ -10,6 +11,7 @@ export function createActivities(dependencies: ActivityDependencies) {
   return {
     ...createExecutionActivities(dependencies),
     ...createOAuthActivities(dependencies),
+    ...createRemoteDiscoveryActivities(dependencies),
     ...createCredentialWaiterActivities(dependencies),
     ...createRetentionActivities(dependencies),
   };

@@ -1,7 +1,9 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Config } from '../../app/config.js';
 import type { Db } from '../../db/connect.js';
+import { hasRegisteredMcpOAuthClient } from '../../db/repositories/mcpOAuthClients.js';
 import { insertAttempt } from '../../db/repositories/oauth.js';
+import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from '../../connectors/sources/remoteMcp/connector.js';
 import { ServiceUnavailableError, SwitchboardError } from '../../errors.js';
 import { newId } from '../../secrets/tokens.js';
 import type { TemporalHandle } from './temporal.js';
@@ -33,6 +35,8 @@ function updateError(error: unknown, what: string): SwitchboardError {
     if (cause?.type === 'INVALID_REQUEST' || cause?.type === 'CONNECTOR_NOT_FOUND') {
       return new SwitchboardError(cause.type, cause.message ?? what);
     }
+    // A remote MCP server (or its authorization server) not set up as the MCP authorization spec asks.
+    if (cause?.type === 'REMOTE_OAUTH_DISCOVERY') return new SwitchboardError('UPSTREAM_ERROR', `${what}: ${cause.message ?? 'discovery failed'}`);
     return new ServiceUnavailableError(`${what}: ${cause?.message ?? error.message}`);
   }
   return new ServiceUnavailableError(`${what}: ${(error as Error).message}`);
@@ -55,12 +59,15 @@ export async function startHandshake(
 ): Promise<HandshakeStart> {
   const attemptId = newId('oauth');
   const timeoutSeconds = deps.config.oauth.handshakeTimeoutSeconds;
+  const discoverClient =
+    isRemoteMcpConnectorId(input.connectorId) &&
+    !(await hasRegisteredMcpOAuthClient(deps.db, input.accountId, input.connectorId.slice(REMOTE_MCP_PREFIX.length)));
   await insertAttempt(deps.db, { ...input, id: attemptId, expiresAt: new Date(Date.now() + timeoutSeconds * 1000) });
   try {
     const handle = await deps.temporal.client.workflow.start<OAuthHandshakeWorkflow>(workflowTypes.oauthHandshake, {
       workflowId: handshakeWorkflowId(attemptId),
       taskQueue: deps.temporal.taskQueue,
-      args: [{ attemptId, accountId: input.accountId, userId: input.userId, connectorId: input.connectorId, credentialId: input.credentialId, timeoutSeconds }],
+      args: [{ attemptId, accountId: input.accountId, userId: input.userId, connectorId: input.connectorId, credentialId: input.credentialId, timeoutSeconds, ...(discoverClient ? { discoverClient } : {}) }],
       typedSearchAttributes: attributes(input, 'oauth-handshake'),
       requestEagerStart: true,
     });

@@ -10,10 +10,32 @@ import {
 import type { Activities } from '../activities/index.js';
 import { searchAttributes, authorizationLinkUpdate, callbackSignal, type OAuthHandshakeInput, type HandshakeOutcome, type AuthorizationLink, type CallbackNotice } from '../contracts.js';
 
-const { prepareAuthorization, finishAuthorization, ensureRefresher, notifyCredentialWaiters } = proxyActivities<Activities>({
+const {
+  prepareAuthorization,
+  finishAuthorization,
+  ensureRefresher,
+  notifyCredentialWaiters,
+  probeRemoteMcpServer,
+  fetchProtectedResourceMetadata,
+  fetchAuthorizationServerMetadata,
+  registerRemoteClient,
+} = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['INVALID_REQUEST', 'CONNECTOR_NOT_FOUND'] },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '10 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['INVALID_REQUEST', 'CONNECTOR_NOT_FOUND', 'FORBIDDEN'],
+  },
 });
+
+/** RFC 9728 then RFC 8414 then registration (remoteDiscovery.ts): each step records what it learned for the next. */
+async function discoverAndRegister(attempt: { attemptId: string }): Promise<void> {
+  await probeRemoteMcpServer(attempt);
+  await fetchProtectedResourceMetadata(attempt);
+  await fetchAuthorizationServerMetadata(attempt);
+  await registerRemoteClient(attempt);
+}
 
 // Authorization codes live about a minute, so retries must be quick and few.
 const { exchangeAuthorizationCode } = proxyActivities<Activities>({
@@ -61,6 +83,7 @@ export async function oauthHandshake(input: OAuthHandshakeInput): Promise<Handsh
   };
 
   try {
+    if (input.discoverClient) await discoverAndRegister({ attemptId: input.attemptId });
     link = await prepareAuthorization({ attemptId: input.attemptId });
   } catch (error) {
     const { error: code, errorDescription } = failureText(error);

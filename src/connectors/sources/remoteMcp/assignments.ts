@@ -3,7 +3,8 @@ import type { Db } from '../../../db/connect.js';
 import { deleteAssignment, insertAssignment, listAssignments, listMcpConnectors } from '../../../db/repositories/mcpConnectors.js';
 import type { AssignmentKind, AssignmentRow, McpConnectorRow } from '../../../db/tables/mcpConnectors.js';
 import { connectorIdOfRow, isRemoteMcpConnectorId } from './connector.js';
-import { connectionHint, oauthMcpEntry, type OAuthMcpEntry } from './oauthEntries.js';
+import { connectionHint, oauthMcpEntry, signInHint, type OAuthMcpEntry } from './oauthEntries.js';
+import { findNewestActiveCredential } from '../../../db/repositories/credentials.js';
 import type { AssignmentInput, AssignmentResponse } from './schemas.js';
 import { findMcpConnector, oauthMcpStatus } from './service.js';
 
@@ -44,26 +45,41 @@ export async function unassignConnector(db: Db, accountId: string, serverId: str
 export interface ServerScope {
   connectorIds: Set<string>;
   remote: McpConnectorRow[];
+  /** `oauth` rows reached as remote servers, by connector id: whether this user has connected. */
+  remoteOAuth: Map<string, { connected: boolean }>;
   oauth: Map<string, { entry: OAuthMcpEntry; connected: boolean }>;
   rows: AssignmentRow[];
   mcpRows: Map<string, McpConnectorRow>;
 }
 
+/**
+ * Whether an `oauth` row is reached as a remote MCP server: one with its own URL always; a
+ * predefined entry when its server answers (the API probes it; without a probe, never).
+ */
+export type RemoteOAuthDecision = (row: McpConnectorRow) => Promise<boolean>;
+const ownUrlOnly: RemoteOAuthDecision = async (row) => Boolean(row.url_encrypted ?? row.url);
+
 /** Undefined when the server has no assignments: then it offers every connector, as before. */
-export async function serverScope(db: Db, owner: Owner, serverId: string): Promise<ServerScope | undefined> {
+export async function serverScope(db: Db, owner: Owner, serverId: string, isRemoteOAuth: RemoteOAuthDecision = ownUrlOnly): Promise<ServerScope | undefined> {
   const rows = await listAssignments(db, serverId);
   if (rows.length === 0) return undefined;
   const mcpRows = new Map(
     (await listMcpConnectors(db, owner.accountId, rows.filter((row) => row.kind === 'mcp').map((row) => row.target_id))).map((row) => [row.id, row]),
   );
-  const scope: ServerScope = { connectorIds: new Set(), remote: [], oauth: new Map(), rows, mcpRows };
+  const scope: ServerScope = { connectorIds: new Set(), remote: [], remoteOAuth: new Map(), oauth: new Map(), rows, mcpRows };
   const entries: OAuthMcpEntry[] = [];
   for (const row of rows) {
     if (row.kind === 'connector') scope.connectorIds.add(row.target_id);
     const mcp = row.kind === 'mcp' ? mcpRows.get(row.target_id) : undefined;
-    if (mcp?.type === 'simple') {
-      scope.connectorIds.add(connectorIdOfRow(mcp));
+    if (mcp?.type === 'simple' || (mcp?.type === 'oauth' && (await isRemoteOAuth(mcp)))) {
+      const connectorId = connectorIdOfRow(mcp);
+      scope.connectorIds.add(connectorId);
       scope.remote.push(mcp);
+      if (mcp.type === 'oauth') {
+        const credential = await findNewestActiveCredential(db, { ...owner, connectorId });
+        scope.remoteOAuth.set(connectorId, { connected: credential !== undefined });
+      }
+      continue;
     }
     const entry = oauthMcpEntry(row.kind === 'oauth' ? row.target_id : (mcp?.oauth_mcp ?? ''));
     if (entry) entries.push(entry);
@@ -75,8 +91,8 @@ export async function serverScope(db: Db, owner: Owner, serverId: string): Promi
   return scope;
 }
 
-export async function listAssignmentViews(db: Db, owner: Owner, serverId: string): Promise<AssignmentResponse[]> {
-  const scope = await serverScope(db, owner, serverId);
+export async function listAssignmentViews(db: Db, owner: Owner, serverId: string, isRemoteOAuth?: RemoteOAuthDecision): Promise<AssignmentResponse[]> {
+  const scope = await serverScope(db, owner, serverId, isRemoteOAuth);
   if (!scope) return [];
   const views: AssignmentResponse[] = [];
   for (const row of scope.rows) {
@@ -90,6 +106,20 @@ export async function listAssignmentViews(db: Db, owner: Owner, serverId: string
       continue;
     }
     const mcp = row.kind === 'mcp' ? scope.mcpRows.get(row.target_id) : undefined;
+    const remote = mcp ? scope.remoteOAuth.get(connectorIdOfRow(mcp)) : undefined;
+    if (mcp && (mcp.type === 'simple' || remote)) {
+      views.push({
+        kind: row.kind,
+        connectorId: connectorIdOfRow(mcp),
+        name: mcp.name,
+        mcpConnectorId: mcp.id,
+        ...(mcp.oauth_mcp ? { oauthMcp: mcp.oauth_mcp } : {}),
+        ...(remote ? { needsConnection: !remote.connected } : {}),
+        ...(remote && !remote.connected ? { hint: signInHint(mcp.name, connectorIdOfRow(mcp)) } : {}),
+        assignedAt,
+      });
+      continue;
+    }
     const entry = oauthMcpEntry(row.kind === 'oauth' ? row.target_id : (mcp?.oauth_mcp ?? ''));
     const status = entry ? scope.oauth.get(entry.connectorId) : undefined;
     views.push({

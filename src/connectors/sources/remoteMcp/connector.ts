@@ -3,7 +3,8 @@ import { getMcpConnectorBySlug } from '../../../db/repositories/mcpConnectors.js
 import type { CachedTool, McpConnectorRow } from '../../../db/tables/mcpConnectors.js';
 import { ConnectorNotFoundError } from '../../../errors.js';
 import type { Connector, ConnectorSettings } from '../../registry.js';
-import { ACTION_ID_PATTERN, connectorCategorySchema, type ActionDefinition, type ActionParameter } from '../../schema.js';
+import { ACTION_ID_PATTERN, connectorCategorySchema, type ActionDefinition, type ActionParameter, type AuthMethod } from '../../schema.js';
+import { oauthMcpEntry } from './oauthEntries.js';
 
 /** Connector ids agents see for remote MCP servers; custom connectors may not use the prefix. */
 export const REMOTE_MCP_PREFIX = 'mcp-';
@@ -83,6 +84,20 @@ export function actionOfTool(tool: CachedTool): ActionDefinition {
 /** Tool names outside our action id alphabet cannot be addressed through execute_action. */
 export const addressableTools = (tools: CachedTool[]) => tools.filter((tool) => ACTION_ID_PATTERN.test(tool.name));
 
+/** The URL shown for a row: the masked one, or a predefined entry's. */
+export const shownUrlOf = (row: Pick<McpConnectorRow, 'url' | 'oauth_mcp'>) => row.url ?? oauthMcpEntry(row.oauth_mcp ?? '')?.url ?? '';
+
+/**
+ * An `oauth` server takes the user's OAuth credential, so credentials, URL elicitation and the
+ * refresher treat it like any OAuth connector. The endpoints are discovered at the first sign-in
+ * (mcpOAuthClients), so the method names the server itself; its client settings are unused.
+ */
+function authMethodsOf(row: McpConnectorRow): AuthMethod[] {
+  if (row.type !== 'oauth') return [{ type: 'none' }];
+  const url = shownUrlOf(row);
+  return [{ type: 'oauth2', authorizationUrl: url, tokenUrl: url, scopes: [], scopeSeparator: ' ', tokenEndpointAuthMethod: 'client_secret_basic', pkce: true }];
+}
+
 /** A remote MCP connector as a Connector, its tools (from the cached list) as actions. */
 export function remoteMcpConnector(row: McpConnectorRow, settings: ConnectorSettings): Connector {
   const tools = addressableTools(row.tools ?? []);
@@ -92,8 +107,8 @@ export function remoteMcpConnector(row: McpConnectorRow, settings: ConnectorSett
     name: row.name,
     category: category.success ? category.data : 'other',
     description: `Remote MCP server "${row.name}" (${tools.length} tools)`,
-    baseUrl: row.url ?? '',
-    authMethods: [{ type: 'none' }],
+    baseUrl: shownUrlOf(row),
+    authMethods: authMethodsOf(row),
     resources: [{ id: TOOLS_RESOURCE, name: 'Tools' }],
     actions: tools.map(actionOfTool),
     rateLimit: { requestsPerSecond: 10 },
@@ -107,7 +122,11 @@ export function remoteMcpConnector(row: McpConnectorRow, settings: ConnectorSett
   };
 }
 
-/** Only `simple` rows are servers of their own; `oauth` rows stand for their catalogue connector. */
+/**
+ * `simple` rows, and `oauth` rows reached as remote servers. A predefined entry's row is only
+ * offered under this id while its server is reachable (see api/remoteMcpOAuth.ts); otherwise agents
+ * use the catalogue connector backing it.
+ */
 export async function loadRemoteMcpConnector(
   db: Db,
   accountId: string,
@@ -115,6 +134,6 @@ export async function loadRemoteMcpConnector(
   settings: ConnectorSettings,
 ): Promise<Connector> {
   const row = await getMcpConnectorBySlug(db, accountId, connectorId.slice(REMOTE_MCP_PREFIX.length));
-  if (!row || row.type !== 'simple') throw new ConnectorNotFoundError(connectorId);
+  if (!row) throw new ConnectorNotFoundError(connectorId);
   return remoteMcpConnector(row, settings);
 }

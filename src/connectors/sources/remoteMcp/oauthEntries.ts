@@ -1,7 +1,8 @@
 /**
- * Predefined `oauth` remote MCP entries. No Google MCP server is reachable from here, so an entry's
- * tools are the actions of the catalogue connector whose OAuth credential backs it, and it is
- * "connected" when the user has an active credential for that connector.
+ * Predefined `oauth` remote MCP entries. A connector made from one is a remote MCP server behind
+ * OAuth while its server answers (OAUTH_MCP_URLS can point it elsewhere); when it does not, the
+ * entry's tools are the actions of the catalogue connector whose OAuth credential backs it, and it
+ * is "connected" when the user has an active credential for that connector.
  */
 export interface OAuthMcpEntry {
   id: string;
@@ -29,5 +30,13 @@ export function connectionHint(entry: OAuthMcpEntry): string {
   return (
     `${entry.name} is not connected for this user: create_credential with connectorId "${entry.connectorId}" ` +
     `and authenticationType "oauth2" (or POST /api/credentials), then open the authorization URL.`
+  );
+}
+
+/** What a user who has not signed in to an `oauth` remote MCP server must do. */
+export function signInHint(name: string, connectorId: string): string {
+  return (
+    `Sign-in required: ${name} is not connected for this user. Call one of its tools (a client with URL elicitation is sent ` +
+    `the sign-in link), or create_credential with connectorId "${connectorId}" and authenticationType "oauth2", then open the authorization URL.`
   );
 }

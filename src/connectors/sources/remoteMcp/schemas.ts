@@ -39,9 +39,12 @@ export const createMcpConnectorInput = z
   .superRefine((input, ctx) => {
     if (input.type === 'simple' && !input.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required for simple connectors' });
     if (input.type === 'simple' && input.oauthMcp) ctx.addIssue({ code: 'custom', path: ['oauthMcp'], message: 'only for oauth connectors' });
-    if (input.type === 'oauth' && !input.oauthMcp) ctx.addIssue({ code: 'custom', path: ['oauthMcp'], message: 'required for oauth connectors' });
-    if (input.type === 'oauth' && (input.url || Object.keys(input.headers).length > 0)) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'oauth connectors take no url or headers' });
+    if (input.type === 'oauth' && !input.oauthMcp && !input.url) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'oauth connectors need a url (a remote MCP server behind OAuth) or oauthMcp (a predefined entry)' });
+    }
+    if (input.type === 'oauth' && input.oauthMcp && input.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'give url or oauthMcp, not both' });
+    if (input.type === 'oauth' && Object.keys(input.headers).length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['headers'], message: 'oauth connectors take no headers: the user\'s token is sent' });
     }
   });
 export type CreateMcpConnectorInput = z.infer<typeof createMcpConnectorInput>;
@@ -105,6 +108,8 @@ export const testMcpConnectorResponse = z.object({
   needsConnection: z.boolean().optional(),
   connectorId: z.string().optional(),
   hint: z.string().optional(),
+  authorizationUrl: z.string().optional().describe('oauth servers before sign-in: the link that connects this user'),
+  credentialId: z.string().optional().describe('The pending credential the link completes'),
 });
 export type TestMcpConnectorResponse = z.infer<typeof testMcpConnectorResponse>;
 

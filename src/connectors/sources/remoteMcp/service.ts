@@ -15,6 +15,7 @@ import {
   updateMcpConnector as updateRow,
   type McpConnectorValues,
 } from '../../../db/repositories/mcpConnectors.js';
+import { deleteMcpOAuthClient } from '../../../db/repositories/mcpOAuthClients.js';
 import type { McpConnectorRow } from '../../../db/tables/mcpConnectors.js';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../../../errors.js';
 import type { SecretBox } from '../../../secrets/secretBox.js';
@@ -117,8 +118,8 @@ export async function createMcpConnector(deps: Deps, accountId: string, input: C
       name: input.name,
       slug: slugOfName(input.name),
       category: input.category,
-      ...(input.type === 'simple' ? sealUrl(deps.secretBox, id, input.url!) : { url: null, urlEncrypted: null }),
-      oauthMcp: input.type === 'oauth' ? input.oauthMcp! : null,
+      ...(input.url ? sealUrl(deps.secretBox, id, input.url) : { url: null, urlEncrypted: null }),
+      oauthMcp: input.type === 'oauth' ? (input.oauthMcp ?? null) : null,
       ...sealHeaders(deps.secretBox, id, input.headers),
     });
   } catch (error) {
@@ -140,8 +141,14 @@ export async function updateMcpConnector(
   if (row.type === 'simple' && input.oauthMcp !== undefined) {
     throw new InvalidRequestError('oauthMcp applies to oauth connectors only', { field: 'oauthMcp' });
   }
-  if (row.type === 'oauth' && (input.url !== undefined || input.headers !== undefined)) {
-    throw new InvalidRequestError('oauth connectors take no url or headers', { field: input.url !== undefined ? 'url' : 'headers' });
+  if (row.type === 'oauth' && (input.headers !== undefined || (input.url !== undefined && row.oauth_mcp !== null))) {
+    throw new InvalidRequestError(
+      input.headers !== undefined ? "oauth connectors take no headers: the user's token is sent" : 'A predefined entry takes no url',
+      { field: input.headers !== undefined ? 'headers' : 'url' },
+    );
+  }
+  if (row.type === 'oauth' && row.oauth_mcp === null && input.oauthMcp !== undefined) {
+    throw new InvalidRequestError('An oauth connector with its own url takes no oauthMcp', { field: 'oauthMcp' });
   }
   // The console sends back the masked URL it was shown when only other fields changed.
   const newUrl = input.url !== undefined && input.url !== row.url ? input.url : undefined;
@@ -160,6 +167,8 @@ export async function updateMcpConnector(
   try {
     const updated = await updateRow(deps.db, accountId, row.id, values);
     if (!updated) throw new NotFoundError(`No remote MCP connector "${id}"`, { mcpConnectorId: id });
+    // Another server may have another authorization server: discovery and registration start over.
+    if (newUrl !== undefined && row.type === 'oauth') await deleteMcpOAuthClient(deps.db, row.id);
     return updated;
   } catch (error) {
     if (error instanceof DuplicateMcpConnectorError) throw duplicate(error, name);

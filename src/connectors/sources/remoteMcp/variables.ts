@@ -5,6 +5,7 @@ import { maskSecret } from '../../../credentials/masking.js';
 import { InvalidRequestError, NotFoundError } from '../../../errors.js';
 import { secretsOfHeaderValue } from '../../../secrets/redaction.js';
 import type { SecretBox } from '../../../secrets/secretBox.js';
+import { oauthMcpEntry } from './oauthEntries.js';
 
 const REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}/g;
 
@@ -79,11 +80,13 @@ export interface RemoteEndpoint {
 }
 
 export async function resolveEndpoint(
-  deps: { db: Db; secretBox: SecretBox },
+  deps: { db: Db; secretBox: SecretBox; config: { remoteMcp: { entryUrls: Record<string, string> } } },
   row: McpConnectorRow,
 ): Promise<RemoteEndpoint> {
   const headers = openHeaders(row, deps.secretBox);
-  const template = openUrl(row, deps.secretBox);
+  // A predefined oauth entry has no URL of its own: the provider's, unless configured otherwise.
+  const entry = row.url_encrypted || row.url ? undefined : oauthMcpEntry(row.oauth_mcp ?? '');
+  const template = entry ? (deps.config.remoteMcp.entryUrls[entry.id] ?? entry.url) : openUrl(row, deps.secretBox);
   const names = [...new Set([template, ...Object.values(headers)].flatMap(referencedVariables))];
   const values = new Map(
     (await listVariables(deps.db, row.account_id, names)).map((variable) => [

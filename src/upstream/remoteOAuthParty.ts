@@ -1,0 +1,52 @@
+import * as oauth from 'oauth4webapi';
+import type { Agent } from 'undici';
+import { getMcpConnectorBySlug } from '../db/repositories/mcpConnectors.js';
+import { getMcpOAuthClient } from '../db/repositories/mcpOAuthClients.js';
+import { InvalidRequestError } from '../errors.js';
+import { REMOTE_MCP_PREFIX } from '../connectors/sources/remoteMcp/connector.js';
+import type { Config } from '../app/config.js';
+import type { Db } from '../db/connect.js';
+import type { SecretBox } from '../secrets/secretBox.js';
+import { discoveryHttp, mcpOAuthClientSecretContext } from './remoteOAuthDiscovery.js';
+import type { OAuthParty } from './oauthProvider.js';
+
+/**
+ * The OAuth client an `oauth` remote MCP connector registered (remoteDiscovery.ts), as the same
+ * party catalogue connectors use: code exchange, refresh and revocation need nothing else. Every
+ * request names the MCP server as its `resource` (RFC 8707), so tokens are bound to it.
+ */
+export async function loadRemoteOAuthParty(
+  deps: { db: Db; secretBox: SecretBox; config: Pick<Config, 'egress' | 'upstream'> },
+  agent: Agent,
+  accountId: string,
+  connectorId: string,
+): Promise<OAuthParty> {
+  const row = await getMcpConnectorBySlug(deps.db, accountId, connectorId.slice(REMOTE_MCP_PREFIX.length));
+  const client = row ? await getMcpOAuthClient(deps.db, row.id) : undefined;
+  if (!row || !client?.client_id || !client.server_metadata || !client.resource) {
+    throw new InvalidRequestError(`"${connectorId}" has not registered with its authorization server yet; connect it again`, { connectorId });
+  }
+  const as = client.server_metadata as unknown as oauth.AuthorizationServer;
+  const secret = client.client_secret_encrypted ? deps.secretBox.open(client.client_secret_encrypted, mcpOAuthClientSecretContext(row.id)) : undefined;
+  const clientAuth = !secret
+    ? oauth.None()
+    : client.token_endpoint_auth_method === 'client_secret_post'
+      ? oauth.ClientSecretPost(secret)
+      : oauth.ClientSecretBasic(secret);
+  const { signal: _perRequest, ...http } = discoveryHttp(deps.config, agent, new URL(as.token_endpoint!), deps.config.upstream.totalTimeoutMs);
+  return {
+    settings: {
+      clientId: client.client_id,
+      authorizationUrl: as.authorization_endpoint!,
+      issuer: as.issuer,
+      scopes: client.scopes ?? [],
+      scopeSeparator: ' ',
+      extraAuthorizationParams: { resource: client.resource },
+    },
+    as,
+    client: { client_id: client.client_id, token_endpoint_auth_method: client.token_endpoint_auth_method ?? 'none' },
+    clientAuth,
+    http,
+    resource: client.resource,
+  };
+}
