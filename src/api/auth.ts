@@ -4,7 +4,7 @@ import { findServerByToken, getServer } from '../db/repositories/servers.js';
 import type { Account } from '../db/tables/accounts.js';
 import type { ServerRow } from '../db/tables/servers.js';
 import { ForbiddenError, InvalidRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
-import { actingUser } from '../policy/roles.js';
+import { actingUser, mcpCallerRole, type Role } from '../policy/roles.js';
 import { userAllowed } from '../servers/restrictions.js';
 import { serverIdParam } from '../servers/schemas.js';
 import type { ApiDependencies, AuthContext } from './context.js';
@@ -98,7 +98,7 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
 
     let server: ServerRow;
     let userId: string;
-    let base: Pick<AuthContext, 'via' | 'apiKeyId' | 'role'>;
+    let base: Pick<AuthContext, 'via' | 'apiKeyId'> & { role: Role };
     if (params.accessToken) {
       const found = await findServerByToken(deps.db, serverId.data, params.accessToken);
       if (!found) throw new UnauthorizedError('The access token is invalid, expired or revoked');
@@ -147,6 +147,13 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
     ctx.state.server = server;
     ctx.state.auth = {
       ...base,
+      role: mcpCallerRole({
+        via: base.via,
+        keyRole: base.role,
+        server: { admin: server.admin, ownerUserId: server.owner_user_id },
+        userId,
+        userToken: tokenUser !== undefined,
+      }),
       accountId: server.account_id,
       userId,
       serverId: server.id,
