@@ -8,4 +8,4 @@ COPY src ./src
 COPY catalog ./catalog
 USER node
 # Run node directly (not npm) so SIGTERM from the orchestrator reaches the process.
-CMD ["node", "--import", "tsx", "src/main.ts", "api"]
+CMD ["node", "--import", "tsx", "src/app/main.ts", "api"]

@@ -28,7 +28,7 @@ export default tseslint.config(
   {
     // Workflow code is replayed: it must be deterministic, so no I/O, no environment, no Node built-ins,
     // and activities only by type.
-    files: ['src/workflows/**/*.ts'],
+    files: ['src/durable/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

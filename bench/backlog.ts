@@ -4,8 +4,8 @@
  * execute_action latency before and during the backlog, the process's RSS (API, worker and fake
  * API share it here), and the drain rate once the limit is raised to 200/s.
  */
-import type { RunningSwitchboard } from '../src/runtime/start.js';
-import { actionWorkflowOptions } from '../src/client/executeAction.js';
+import type { RunningSwitchboard } from '../src/app/start.js';
+import { actionWorkflowOptions } from '../src/durable/starters/executeAction.js';
 import type { FakeSaas } from '../test/support/fakeSaas.js';
 import { paymentsConnector } from '../test/support/faults.js';
 import { fmt, measure, summarize } from './stats.js';

@@ -53,7 +53,7 @@ async function startApp(dataDir: string): Promise<{ child: ChildProcess; url: st
   // The access URL must be a loopback one (dns-rebinding-protection checks that), and the app
   // self-contained: no PUBLIC_URL, external database or Temporal from the caller's environment.
   const { PUBLIC_URL: _publicUrl, DATABASE_URL: _databaseUrl, TEMPORAL_ADDRESS: _temporalAddress, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
     cwd: root,
     env: {
       ...inherited,

@@ -1,7 +1,7 @@
 /**
  * `npm run soak [-- --minutes 10 --rate 10 --max-rss-mb 512]`: a steady stream of MCP calls
  * (execute_action against a local fake API, list_connectors, tools/list) to a real Switchboard
- * process (`src/main.ts all`: embedded Temporal, PostgreSQL on 127.0.0.1), sampling that
+ * process (`src/app/main.ts all`: embedded Temporal, PostgreSQL on 127.0.0.1), sampling that
  * process's resident memory every 10 s. Every target is 127.0.0.1. Exits 1 on any failed call or
  * when RSS goes over the bound.
  */

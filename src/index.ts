@@ -3,11 +3,11 @@
  * their input and result types, and the search attributes runs carry. Types and constants only;
  * importing this starts nothing.
  */
-export type { ActionResult, ExecuteActionInput } from './workflows/contracts.js';
-export type { ExecutePlanWorkflowInput, PlanProgress, StepRecord } from './workflows/executePlan.js';
+export type { ActionResult, ExecuteActionInput } from './durable/contracts.js';
+export type { ExecutePlanWorkflowInput, PlanProgress, StepRecord } from './durable/workflows/executePlan.js';
 export type { Plan, PlanStep, ExecutePlanInput } from './plans/schemas.js';
-export type { ThrottleFeedback, ThrottleKey } from './activities/execution/throttle.js';
-export { searchAttributes } from './workflows/searchAttributes.js';
+export type { ThrottleFeedback, ThrottleKey } from './upstream/throttle.js';
+export { searchAttributes } from './durable/workflows/searchAttributes.js';
 
 /** Workflow type names, as registered by the worker (task queue: TEMPORAL_TASK_QUEUE, default "switchboard"). */
 export const workflowTypes = { executeAction: 'executeAction', executePlan: 'executePlan' } as const;

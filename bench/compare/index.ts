@@ -15,10 +15,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/log/logger.js';
-import { ensureTemporalCli } from '../../src/temporal/cli.js';
-import { startDevServer } from '../../src/temporal/devServer.js';
+import { loadConfig } from '../../src/app/config.js';
+import { createLogger } from '../../src/app/logger.js';
+import { ensureTemporalCli } from '../../src/durable/temporal/cli.js';
+import { startDevServer } from '../../src/durable/temporal/devServer.js';
 import { fmt, summarize, type LatencySummary } from '../stats.js';
 import type { LoadJob, LoadResult, LoadTarget } from './load.js';
 import { PHASES, phasesOf, startSpanReceiver, statementsOfOneCall, statementsPerCall } from './phases.js';
@@ -113,14 +113,14 @@ async function startShape(
   const apiPort = await freePort();
   if (shape === 'in-process') {
     const inspectorPort = await freePort();
-    const app = tsxProcess('src/main.ts', ['all'], { ...base, PORT: String(apiPort) }, [`--inspect=127.0.0.1:${inspectorPort}`]);
+    const app = tsxProcess('src/app/main.ts', ['all'], { ...base, PORT: String(apiPort) }, [`--inspect=127.0.0.1:${inspectorPort}`]);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitFor(`${apiUrl}/readyz`);
     return { name: 'Switchboard in-process', apiUrl, pid: app.pid!, inspectorPort, stop: () => stopProcess(app) };
   }
   // The worker migrates the schema first; the API then finds it ready.
-  const worker = tsxProcess('src/main.ts', ['worker'], { ...base, PORT: String(await freePort()) });
-  const api = tsxProcess('src/main.ts', ['api'], { ...base, PORT: String(apiPort) });
+  const worker = tsxProcess('src/app/main.ts', ['worker'], { ...base, PORT: String(await freePort()) });
+  const api = tsxProcess('src/app/main.ts', ['api'], { ...base, PORT: String(apiPort) });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await waitFor(`${apiUrl}/readyz`);
   return { name: 'Switchboard split', apiUrl, stop: async () => void (await Promise.all([stopProcess(api), stopProcess(worker)])) };

@@ -7,9 +7,9 @@ import {
   upsertConnectorSettings,
 } from '../db/repositories/connectors.js';
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from '../errors.js';
-import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from '../mcpConnectors/connector.js';
-import { hasCatalogConnector } from './catalog.js';
-import { CUSTOM_CONNECTOR_LIMITS, customConnectorSchema, type CustomConnectorDefinition } from './custom.js';
+import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from './sources/remoteMcp/connector.js';
+import { hasCatalogConnector } from './sources/catalog.js';
+import { CUSTOM_CONNECTOR_LIMITS, customConnectorSchema, type CustomConnectorDefinition } from './sources/custom.js';
 import { resolveConnector, settingsFromRow, type Connector, type ConnectorSettings } from './registry.js';
 import { baseUrlVariableSchema, rateLimitSchema } from './schema.js';
 

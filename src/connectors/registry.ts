@@ -7,9 +7,9 @@ import {
   listCustomConnectors,
 } from '../db/repositories/connectors.js';
 import type { ConnectorSettingsRow, CustomConnectorRow } from '../db/tables/connectors.js';
-import { isRemoteMcpConnectorId, loadRemoteMcpConnector, type RemoteMcpBinding } from '../mcpConnectors/connector.js';
-import { getCatalogConnector, listCatalogConnectors } from './catalog.js';
-import type { CustomConnectorDefinition } from './custom.js';
+import { isRemoteMcpConnectorId, loadRemoteMcpConnector, type RemoteMcpBinding } from './sources/remoteMcp/connector.js';
+import { getCatalogConnector, listCatalogConnectors } from './sources/catalog.js';
+import type { CustomConnectorDefinition } from './sources/custom.js';
 import type { ActionDefinition, ConnectorDefinition, ConnectorSummary, RateLimit } from './schema.js';
 
 export interface ConnectorSettings {

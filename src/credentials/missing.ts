@@ -1,4 +1,4 @@
-import { startHandshake } from '../client/oauth.js';
+import { startHandshake } from '../durable/starters/oauth.js';
 import type { Connector } from '../connectors/registry.js';
 import { listUserCredentials } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor } from '../db/repositories/oauth.js';

@@ -1,6 +1,6 @@
-import { requestRefresh, revokeThroughRefresher, startHandshake, type RefreshResult } from '../client/oauth.js';
-import type { TemporalHandle } from '../client/temporal.js';
-import type { Config } from '../config/index.js';
+import { requestRefresh, revokeThroughRefresher, startHandshake, type RefreshResult } from '../durable/starters/oauth.js';
+import type { TemporalHandle } from '../durable/starters/temporal.js';
+import type { Config } from '../app/config.js';
 import type { Connector } from '../connectors/registry.js';
 import type { Db } from '../db/connect.js';
 import { insertCredential } from '../db/repositories/credentials.js';

@@ -1,4 +1,4 @@
-import { startHandshake } from '../client/oauth.js';
+import { startHandshake } from '../durable/starters/oauth.js';
 import { getUserCredential } from '../db/repositories/credentials.js';
 import { findOpenAttempt } from '../db/repositories/oauth.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';

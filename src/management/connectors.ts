@@ -3,9 +3,9 @@ import { putConnectorSettings, type ConnectorSettingsInput } from '../connectors
 import { listConnectors, resolveConnector, type Connector } from '../connectors/registry.js';
 import { connectorCategorySchema } from '../connectors/schema.js';
 import { pageOf, searchConnectors } from '../connectors/search.js';
-import { applyRateLimitChange } from '../client/throttle.js';
+import { applyRateLimitChange } from '../durable/starters/throttle.js';
 import { revokeConnectorCredentials } from '../credentials/oauth.js';
-import type { ApiDependencies, AuthContext } from '../api/context.js';
+import type { ApiDependencies, AuthContext } from '../http/context.js';
 
 /**
  * Catalogue and custom connector use cases shared by the REST routes (/api/connectors) and the

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { listMcpConnectors } from '../db/repositories/mcpConnectors.js';
-import { assignConnector, listAssignmentViews, unassignConnector } from '../mcpConnectors/assignments.js';
-import type { AssignmentInput, UpdateMcpConnectorInput } from '../mcpConnectors/schemas.js';
-import { findMcpConnector, listOAuthMcpStatuses, mcpConnectorView, oauthMcpView, updateMcpConnector } from '../mcpConnectors/service.js';
-import type { ApiDependencies, AuthContext } from '../api/context.js';
-import { refreshRemoteTools } from '../api/remoteMcp.js';
+import { assignConnector, listAssignmentViews, unassignConnector } from '../connectors/sources/remoteMcp/assignments.js';
+import type { AssignmentInput, UpdateMcpConnectorInput } from '../connectors/sources/remoteMcp/schemas.js';
+import { findMcpConnector, listOAuthMcpStatuses, mcpConnectorView, oauthMcpView, updateMcpConnector } from '../connectors/sources/remoteMcp/service.js';
+import type { ApiDependencies, AuthContext } from '../http/context.js';
+import { refreshRemoteTools } from '../mcp/remoteConnectors.js';
 import { ownedServer } from './servers.js';
 
 /**

@@ -3,7 +3,7 @@ import type { ServerRow } from '../db/tables/servers.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { hasRestrictions } from '../servers/restrictions.js';
 import { serverIdParam, type ServerResponse } from '../servers/schemas.js';
-import type { ApiDependencies, AuthContext } from '../api/context.js';
+import type { ApiDependencies, AuthContext } from '../http/context.js';
 
 /**
  * Server use cases shared by the REST routes (/api/servers) and the admin MCP tools, so both

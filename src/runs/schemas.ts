@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { executeActionInput } from '../api/mcp/toolInputs.js';
+import { executeActionInput } from '../mcp/toolInputs.js';
 import { connectorIdSchema } from '../connectors/ids.js';
 import { ACTION_ID_PATTERN } from '../connectors/schema.js';
 import { executePlanInput } from '../plans/schemas.js';

@@ -27,7 +27,7 @@ const sealedColumns = [
     id: ['account_id', 'name'],
     context: (row) => `variable:${row.account_id}:${row.name}`,
   },
-  // The sign-in server's state and keys (src/api/signin).
+  // The sign-in server's state and keys (src/http/signin).
   { table: 'signin_store', column: 'payload_sealed', id: ['model', 'id_hash'], context: (row) => `signin:${row.model}:${row.id_hash}` },
   { table: 'signin_keys', column: 'keys_sealed', id: ['id'], context: () => 'signin:keys' },
 ] as const satisfies ReadonlyArray<{

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRetentionActivities } from '../../src/activities/retention/index.js';
-import { retentionSweepWorkflowId } from '../../src/client/retentionSweep.js';
+import { createRetentionActivities } from '../../src/durable/activities/retention.js';
+import { retentionSweepWorkflowId } from '../../src/durable/starters/retentionSweep.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas } from '../support/fakeSaas.js';
 import { api, connectMcp } from '../support/mcp.js';

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runExecuteAction, type ExecuteActionInput } from '../../src/client/executeAction.js';
+import { runExecuteAction, type ExecuteActionInput } from '../../src/durable/starters/executeAction.js';
 import { putConnectorSettings } from '../../src/connectors/accountConnectors.js';
 import { resolveConnector } from '../../src/connectors/registry.js';
 import { createKeyCredential } from '../../src/credentials/index.js';
 import { createAccount, createApiKey } from '../../src/db/repositories/accounts.js';
 import type { SwitchboardError } from '../../src/errors.js';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createExecutionActivities } from '../../src/activities/execution/index.js';
+import { createExecutionActivities } from '../../src/durable/activities/execution.js';
 import { markSending } from '../../src/db/repositories/upstreamSends.js';
-import { searchAttributes } from '../../src/workflows/searchAttributes.js';
+import { searchAttributes } from '../../src/durable/workflows/searchAttributes.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 

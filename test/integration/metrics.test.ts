@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { loadConfig } from '../../src/config/index.js';
+import { loadConfig } from '../../src/app/config.js';
 import { createApiKey } from '../../src/db/repositories/accounts.js';
-import { createLogger } from '../../src/log/logger.js';
-import { startSwitchboard } from '../../src/runtime/start.js';
+import { createLogger } from '../../src/app/logger.js';
+import { startSwitchboard } from '../../src/app/start.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';

@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey, createAccount } from '../../src/db/repositories/accounts.js';
-import { searchAttributes } from '../../src/workflows/searchAttributes.js';
+import { searchAttributes } from '../../src/durable/workflows/searchAttributes.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';

@@ -8,9 +8,9 @@ export interface SpawnedSwitchboard {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs `src/main.ts <role>` as a real separate process and waits until it reports ready. */
+/** Runs `src/app/main.ts <role>` as a real separate process and waits until it reports ready. */
 export async function spawnSwitchboard(role: 'api' | 'worker' | 'all', env: Record<string, string>): Promise<SpawnedSwitchboard> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts', role], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

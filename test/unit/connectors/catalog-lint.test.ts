@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { catalogDirectory } from '../../../src/connectors/catalog.js';
+import { catalogDirectory } from '../../../src/connectors/sources/catalog.js';
 import { connectorDefinitionSchema, type ConnectorDefinition, type ConnectorDefinitionInput } from '../../../src/connectors/schema.js';
 import { CATALOG_BUDGET, lintCatalog } from '../../../scripts/catalog/lint.js';
 

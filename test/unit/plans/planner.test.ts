@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getCatalogConnector } from '../../../src/connectors/catalog.js';
+import { getCatalogConnector } from '../../../src/connectors/sources/catalog.js';
 import { planGoal } from '../../../src/plans/planner.js';
 import { resolveReference } from '../../../src/plans/references.js';
 import { planSchema } from '../../../src/plans/schemas.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedbackOf } from '../../../src/activities/execution/throttle.js';
+import { feedbackOf } from '../../../src/upstream/throttle.js';
 
 describe('throttle feedback', () => {
   it('turns a 429 or an exhausted remaining count into a pause for every caller', () => {

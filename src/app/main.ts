@@ -1,0 +1,69 @@
+import { ConfigError, loadConfig, type Role } from './config.js';
+import { startSwitchboard } from './start.js';
+
+const roles: readonly Role[] = ['all', 'api', 'worker'];
+
+async function main() {
+  const role = (process.argv[2] ?? 'all') as Role;
+  if (!roles.includes(role)) {
+    console.error(`Unknown role "${role}". Use one of: ${roles.join(', ')}`);
+    process.exit(2);
+  }
+  const started = performance.now();
+  let config;
+  try {
+    config = loadConfig(process.env, role);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const starting = startSwitchboard(config);
+  // Listening from the start: a signal during start-up, or one racing the ready line, stops the
+  // app once it is up instead of killing the process with its embedded dev server still running.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    starting
+      .then(async (app) => {
+        app.logger.info({ signal }, 'stopping');
+        await app.stop();
+      })
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const app = await starting;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const lines = [`Switchboard (${role}) ready in ${seconds}s`];
+  if (app.apiUrl && role !== 'worker') {
+    lines.push(
+      `  API:          ${app.apiUrl}/api`,
+      `  Console:      ${app.apiUrl}/console`,
+      `  MCP endpoint: ${app.apiUrl}/mcp/<serverId>/<accessToken>`,
+    );
+  }
+  if (app.apiUrl) lines.push(`  Health:       ${app.apiUrl}/readyz`);
+  lines.push(`  Temporal UI:  ${app.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows`);
+  if (app.generatedApiKey) {
+    lines.push('', `  First start: created an account. Its API key (shown only this once): ${app.generatedApiKey}`);
+  }
+  console.log(lines.join('\n'));
+  // npm does not pass SIGTERM on to the script it runs; when it goes away, take the embedded
+  // dev server down with us instead of leaving it orphaned.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown('parent exited');
+  }, 1_000).unref();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

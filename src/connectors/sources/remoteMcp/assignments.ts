@@ -1,0 +1,107 @@
+import { resolveConnector } from '../../registry.js';
+import type { Db } from '../../../db/connect.js';
+import { deleteAssignment, insertAssignment, listAssignments, listMcpConnectors } from '../../../db/repositories/mcpConnectors.js';
+import type { AssignmentKind, AssignmentRow, McpConnectorRow } from '../../../db/tables/mcpConnectors.js';
+import { connectorIdOfRow, isRemoteMcpConnectorId } from './connector.js';
+import { connectionHint, oauthMcpEntry, type OAuthMcpEntry } from './oauthEntries.js';
+import type { AssignmentInput, AssignmentResponse } from './schemas.js';
+import { findMcpConnector, oauthMcpStatus } from './service.js';
+
+interface Owner {
+  accountId: string;
+  userId: string;
+}
+
+/** The row an assignment request names, checked to exist (assigning) or taken as given (removing). */
+async function targetOf(db: Db, accountId: string, input: AssignmentInput, mustExist: boolean): Promise<{ kind: AssignmentKind; targetId: string }> {
+  if (input.oauthMcp) return { kind: 'oauth', targetId: input.oauthMcp };
+  const remoteId = input.mcpConnectorId ?? (input.connectorId && isRemoteMcpConnectorId(input.connectorId) ? input.connectorId : undefined);
+  if (remoteId) {
+    if (!mustExist && !isRemoteMcpConnectorId(remoteId)) return { kind: 'mcp', targetId: remoteId };
+    return { kind: 'mcp', targetId: (await findMcpConnector(db, accountId, remoteId)).id };
+  }
+  const connectorId = input.connectorId!;
+  if (mustExist) await resolveConnector(db, accountId, connectorId);
+  return { kind: 'connector', targetId: connectorId };
+}
+
+export async function assignConnector(db: Db, accountId: string, serverId: string, input: AssignmentInput): Promise<void> {
+  const { kind, targetId } = await targetOf(db, accountId, input, true);
+  await insertAssignment(db, serverId, kind, targetId);
+}
+
+/** Idempotent: removing what is not assigned succeeds and says so. */
+export async function unassignConnector(db: Db, accountId: string, serverId: string, input: AssignmentInput): Promise<boolean> {
+  const { kind, targetId } = await targetOf(db, accountId, input, false);
+  return deleteAssignment(db, serverId, kind, targetId);
+}
+
+/**
+ * What a server with assignments offers. Catalogue and custom connectors by id; remote MCP
+ * servers as mcp-<slug>; oauth entries (and `oauth` rows) as their backing catalogue connector,
+ * flagged when the user has not connected it.
+ */
+export interface ServerScope {
+  connectorIds: Set<string>;
+  remote: McpConnectorRow[];
+  oauth: Map<string, { entry: OAuthMcpEntry; connected: boolean }>;
+  rows: AssignmentRow[];
+  mcpRows: Map<string, McpConnectorRow>;
+}
+
+/** Undefined when the server has no assignments: then it offers every connector, as before. */
+export async function serverScope(db: Db, owner: Owner, serverId: string): Promise<ServerScope | undefined> {
+  const rows = await listAssignments(db, serverId);
+  if (rows.length === 0) return undefined;
+  const mcpRows = new Map(
+    (await listMcpConnectors(db, owner.accountId, rows.filter((row) => row.kind === 'mcp').map((row) => row.target_id))).map((row) => [row.id, row]),
+  );
+  const scope: ServerScope = { connectorIds: new Set(), remote: [], oauth: new Map(), rows, mcpRows };
+  const entries: OAuthMcpEntry[] = [];
+  for (const row of rows) {
+    if (row.kind === 'connector') scope.connectorIds.add(row.target_id);
+    const mcp = row.kind === 'mcp' ? mcpRows.get(row.target_id) : undefined;
+    if (mcp?.type === 'simple') {
+      scope.connectorIds.add(connectorIdOfRow(mcp));
+      scope.remote.push(mcp);
+    }
+    const entry = oauthMcpEntry(row.kind === 'oauth' ? row.target_id : (mcp?.oauth_mcp ?? ''));
+    if (entry) entries.push(entry);
+  }
+  for (const status of await Promise.all(entries.map((entry) => oauthMcpStatus(db, owner, entry)))) {
+    scope.connectorIds.add(status.entry.connectorId);
+    scope.oauth.set(status.entry.connectorId, status);
+  }
+  return scope;
+}
+
+export async function listAssignmentViews(db: Db, owner: Owner, serverId: string): Promise<AssignmentResponse[]> {
+  const scope = await serverScope(db, owner, serverId);
+  if (!scope) return [];
+  const views: AssignmentResponse[] = [];
+  for (const row of scope.rows) {
+    const assignedAt = row.created_at.toISOString();
+    if (row.kind === 'connector') {
+      const name = await resolveConnector(db, owner.accountId, row.target_id).then(
+        (connector) => connector.name,
+        () => row.target_id,
+      );
+      views.push({ kind: 'connector', connectorId: row.target_id, name, assignedAt });
+      continue;
+    }
+    const mcp = row.kind === 'mcp' ? scope.mcpRows.get(row.target_id) : undefined;
+    const entry = oauthMcpEntry(row.kind === 'oauth' ? row.target_id : (mcp?.oauth_mcp ?? ''));
+    const status = entry ? scope.oauth.get(entry.connectorId) : undefined;
+    views.push({
+      kind: row.kind,
+      connectorId: entry ? entry.connectorId : mcp ? connectorIdOfRow(mcp) : row.target_id,
+      name: mcp?.name ?? entry?.name ?? row.target_id,
+      ...(mcp ? { mcpConnectorId: mcp.id } : {}),
+      ...(entry ? { oauthMcp: entry.id } : {}),
+      ...(status ? { needsConnection: !status.connected } : {}),
+      ...(status && !status.connected ? { hint: connectionHint(status.entry) } : {}),
+      assignedAt,
+    });
+  }
+  return views;
+}

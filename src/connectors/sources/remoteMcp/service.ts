@@ -1,0 +1,212 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { checkAddress, checkUrl, EgressRefusedError } from '../../../upstream/egress.js';
+import type { Config } from '../../../app/config.js';
+import type { Db } from '../../../db/connect.js';
+import { findNewestActiveCredential } from '../../../db/repositories/credentials.js';
+import {
+  deleteMcpConnector as deleteRow,
+  DuplicateMcpConnectorError,
+  getMcpConnector,
+  getMcpConnectorBySlug,
+  insertMcpConnector,
+  listConnectorsWithPlainUrls,
+  sealConnectorUrl,
+  updateMcpConnector as updateRow,
+  type McpConnectorValues,
+} from '../../../db/repositories/mcpConnectors.js';
+import type { McpConnectorRow } from '../../../db/tables/mcpConnectors.js';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../../../errors.js';
+import type { SecretBox } from '../../../secrets/secretBox.js';
+import { newId } from '../../../secrets/tokens.js';
+import { connectorIdOfRow, isRemoteMcpConnectorId, REMOTE_MCP_PREFIX, slugOfName } from './connector.js';
+import { connectionHint, oauthMcpEntries, type OAuthMcpEntry } from './oauthEntries.js';
+import type { CreateMcpConnectorInput, McpConnectorResponse, UpdateMcpConnectorInput } from './schemas.js';
+import { headersAad, maskHeaderValue, openHeaders, sealUrl } from './variables.js';
+
+interface Deps {
+  db: Db;
+  secretBox: SecretBox;
+  config: Pick<Config, 'egress'>;
+}
+
+export function mcpConnectorView(row: McpConnectorRow, secretBox: SecretBox): McpConnectorResponse {
+  const headers = openHeaders(row, secretBox);
+  return {
+    id: row.id,
+    connectorId: connectorIdOfRow(row),
+    name: row.name,
+    type: row.type,
+    category: row.category,
+    url: row.url,
+    headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, maskHeaderValue(value)])),
+    oauthMcp: row.oauth_mcp,
+    toolCount: row.tools ? row.tools.length : null,
+    toolsCachedAt: row.tools_cached_at ? row.tools_cached_at.toISOString() : null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** By row id (mcp_…) or by the connector id agents see (mcp-<slug>). */
+export async function findMcpConnector(db: Db, accountId: string, id: string): Promise<McpConnectorRow> {
+  const row = isRemoteMcpConnectorId(id)
+    ? await getMcpConnectorBySlug(db, accountId, id.slice(REMOTE_MCP_PREFIX.length))
+    : await getMcpConnector(db, accountId, id);
+  if (!row) throw new NotFoundError(`No remote MCP connector "${id}"`, { mcpConnectorId: id });
+  return row;
+}
+
+/**
+ * Refuses URLs whose host is (or resolves to) an address the egress policy forbids, so the mistake
+ * shows at registration; the guarded dispatcher checks again on every call. A host made of
+ * {{variables}} is only known at run time and is checked then.
+ */
+export async function checkConnectorUrl(config: Pick<Config, 'egress'>, template: string): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(template.replace(/\{\{[^}]*\}\}/g, 'variable'));
+  } catch {
+    throw new InvalidRequestError('The URL is not valid', { field: 'url' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidRequestError('Only http:// and https:// URLs are allowed', { field: 'url' });
+  }
+  const hostTemplate = /^https?:\/\/([^/?#]*)/i.exec(template)?.[1] ?? '';
+  if (hostTemplate.includes('{{')) return;
+  try {
+    checkUrl(config.egress, url);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!isIP(host)) {
+      const addresses = await lookup(host, { all: true }).catch(() => []);
+      for (const { address } of addresses) checkAddress(config.egress, host, address);
+    }
+  } catch (error) {
+    if (error instanceof EgressRefusedError) {
+      throw new InvalidRequestError(`${error.message}. Set EGRESS_ALLOW_HOSTS or EGRESS_ALLOW_PRIVATE to allow it.`, {
+        field: 'url',
+        ...error.details,
+      });
+    }
+    throw error;
+  }
+}
+
+function sealHeaders(secretBox: SecretBox, id: string, headers: Record<string, string>) {
+  if (Object.keys(headers).length === 0) return { headersEncrypted: null, keyId: null };
+  return { headersEncrypted: secretBox.seal(JSON.stringify(headers), headersAad(id)), keyId: secretBox.currentKeyId };
+}
+
+function duplicate(error: DuplicateMcpConnectorError, name: string): ConflictError {
+  return error.field === 'name'
+    ? new ConflictError(`A connector named "${name}" already exists`, { field: 'name', name })
+    : new ConflictError(
+        `The name "${name}" gives the connector id "${REMOTE_MCP_PREFIX}${slugOfName(name)}", which another connector already has; choose another name`,
+        { field: 'name', name },
+      );
+}
+
+export async function createMcpConnector(deps: Deps, accountId: string, input: CreateMcpConnectorInput): Promise<McpConnectorRow> {
+  if (input.url) await checkConnectorUrl(deps.config, input.url);
+  const id = newId('mcp');
+  try {
+    return await insertMcpConnector(deps.db, {
+      id,
+      accountId,
+      type: input.type,
+      name: input.name,
+      slug: slugOfName(input.name),
+      category: input.category,
+      ...(input.type === 'simple' ? sealUrl(deps.secretBox, id, input.url!) : { url: null, urlEncrypted: null }),
+      oauthMcp: input.type === 'oauth' ? input.oauthMcp! : null,
+      ...sealHeaders(deps.secretBox, id, input.headers),
+    });
+  } catch (error) {
+    if (error instanceof DuplicateMcpConnectorError) throw duplicate(error, input.name);
+    throw error;
+  }
+}
+
+export async function updateMcpConnector(
+  deps: Deps,
+  accountId: string,
+  id: string,
+  input: UpdateMcpConnectorInput,
+): Promise<McpConnectorRow> {
+  const row = await findMcpConnector(deps.db, accountId, id);
+  if (input.type !== undefined && input.type !== row.type) {
+    throw new InvalidRequestError('Type cannot be changed. Recreate the connector to switch type.', { field: 'type', type: row.type });
+  }
+  if (row.type === 'simple' && input.oauthMcp !== undefined) {
+    throw new InvalidRequestError('oauthMcp applies to oauth connectors only', { field: 'oauthMcp' });
+  }
+  if (row.type === 'oauth' && (input.url !== undefined || input.headers !== undefined)) {
+    throw new InvalidRequestError('oauth connectors take no url or headers', { field: input.url !== undefined ? 'url' : 'headers' });
+  }
+  // The console sends back the masked URL it was shown when only other fields changed.
+  const newUrl = input.url !== undefined && input.url !== row.url ? input.url : undefined;
+  if (newUrl !== undefined) await checkConnectorUrl(deps.config, newUrl);
+  const name = input.name ?? row.name;
+  const values: McpConnectorValues = {
+    name,
+    slug: slugOfName(name),
+    category: input.category ?? row.category,
+    ...(newUrl !== undefined ? sealUrl(deps.secretBox, row.id, newUrl) : { url: row.url, urlEncrypted: row.url_encrypted }),
+    oauthMcp: input.oauthMcp ?? row.oauth_mcp,
+    ...(input.headers !== undefined
+      ? sealHeaders(deps.secretBox, row.id, input.headers)
+      : { headersEncrypted: row.headers_encrypted, keyId: row.key_id }),
+  };
+  try {
+    const updated = await updateRow(deps.db, accountId, row.id, values);
+    if (!updated) throw new NotFoundError(`No remote MCP connector "${id}"`, { mcpConnectorId: id });
+    return updated;
+  } catch (error) {
+    if (error instanceof DuplicateMcpConnectorError) throw duplicate(error, name);
+    throw error;
+  }
+}
+
+export async function deleteMcpConnector(db: Db, accountId: string, id: string): Promise<McpConnectorRow> {
+  const row = await findMcpConnector(db, accountId, id);
+  await deleteRow(db, accountId, row.id);
+  return row;
+}
+
+export interface OAuthMcpStatus {
+  entry: OAuthMcpEntry;
+  connected: boolean;
+}
+
+/** Connected means the user has an active (or refreshing) credential for the backing connector. */
+export async function oauthMcpStatus(db: Db, owner: { accountId: string; userId: string }, entry: OAuthMcpEntry): Promise<OAuthMcpStatus> {
+  const credential = await findNewestActiveCredential(db, { ...owner, connectorId: entry.connectorId });
+  return { entry, connected: credential !== undefined };
+}
+
+export function oauthMcpView({ entry, connected }: OAuthMcpStatus) {
+  return {
+    id: entry.id,
+    name: entry.name,
+    type: 'oauth' as const,
+    connectorId: entry.connectorId,
+    url: entry.url,
+    connected,
+    needsConnection: !connected,
+    ...(connected ? {} : { hint: connectionHint(entry) }),
+  };
+}
+
+export async function listOAuthMcpStatuses(db: Db, owner: { accountId: string; userId: string }) {
+  return Promise.all(oauthMcpEntries.map((entry) => oauthMcpStatus(db, owner, entry)));
+}
+
+/**
+ * Seals URLs stored in clear before url_encrypted existed. Runs at start-up in every process;
+ * concurrent runs are harmless (each update lands only on a row still in clear).
+ */
+export async function sealPlainConnectorUrls(db: Db, secretBox: SecretBox): Promise<number> {
+  const rows = await listConnectorsWithPlainUrls(db);
+  for (const row of rows) await sealConnectorUrl(db, row.id, row.url, sealUrl(secretBox, row.id, row.url));
+  return rows.length;
+}

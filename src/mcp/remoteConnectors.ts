@@ -1,0 +1,146 @@
+import { listRemoteTools } from '../upstream/remoteMcpClient.js';
+import { listConnectors, resolveConnector, summarize, type Connector, type ConnectorListing } from '../connectors/registry.js';
+import { cacheMcpTools } from '../db/repositories/mcpConnectors.js';
+import type { CachedTool, McpConnectorRow } from '../db/tables/mcpConnectors.js';
+import { SwitchboardError } from '../errors.js';
+import { serverScope } from '../connectors/sources/remoteMcp/assignments.js';
+import { remoteMcpConnector } from '../connectors/sources/remoteMcp/connector.js';
+import { connectionHint, oauthMcpEntry, type OAuthMcpEntry } from '../connectors/sources/remoteMcp/oauthEntries.js';
+import type { TestMcpConnectorInput, TestMcpConnectorResponse } from '../connectors/sources/remoteMcp/schemas.js';
+import { findMcpConnector, oauthMcpStatus } from '../connectors/sources/remoteMcp/service.js';
+import { authorizeConnectorUse } from '../policy/use.js';
+import { resolveEndpoint } from '../connectors/sources/remoteMcp/variables.js';
+import type { ApiDependencies, AuthContext } from '../http/context.js';
+import type { ToolContext } from './tool.js';
+
+/** Connects, lists the tools and caches them: on test, and the first time an agent needs them. */
+export async function refreshRemoteTools(deps: ApiDependencies, row: McpConnectorRow): Promise<CachedTool[]> {
+  const tools = await listRemoteTools(deps.config, await resolveEndpoint(deps, row));
+  await cacheMcpTools(deps.db, row.id, tools);
+  return tools;
+}
+
+const connectedMessage = (count: number) => `Connected · ${count} ${count === 1 ? 'tool' : 'tools'}`;
+
+async function testOAuthEntry(deps: ApiDependencies, auth: AuthContext, entry: OAuthMcpEntry): Promise<TestMcpConnectorResponse> {
+  const status = await oauthMcpStatus(deps.db, auth, entry);
+  if (!status.connected) {
+    const hint = connectionHint(entry);
+    return { ok: false, error: hint, needsConnection: true, connectorId: entry.connectorId, hint };
+  }
+  const connector = await resolveConnector(deps.db, auth.accountId, entry.connectorId);
+  const tools = connector.actions.map((action) => action.id);
+  return { ok: true, message: connectedMessage(tools.length), toolsets: [{ name: entry.name, count: tools.length, tools }] };
+}
+
+/** POST /api/mcp-connectors/test: every failure is reported as text, never thrown. */
+export async function testMcpConnector(
+  deps: ApiDependencies,
+  auth: AuthContext,
+  input: TestMcpConnectorInput,
+): Promise<TestMcpConnectorResponse> {
+  if (input.oauthMcp) return testOAuthEntry(deps, auth, oauthMcpEntry(input.oauthMcp)!);
+  const row = await findMcpConnector(deps.db, auth.accountId, input.connectorId!);
+  const entry = row.type === 'oauth' ? oauthMcpEntry(row.oauth_mcp ?? '') : undefined;
+  if (entry) return testOAuthEntry(deps, auth, entry);
+  try {
+    const tools = await refreshRemoteTools(deps, row);
+    const names = tools.map((tool) => tool.name);
+    return { ok: true, message: connectedMessage(names.length), toolsets: [{ name: row.name, count: names.length, tools: names }] };
+  } catch (error) {
+    if (error instanceof SwitchboardError) return { ok: false, error: error.message };
+    throw error;
+  }
+}
+
+/**
+ * The connector an MCP tool call names, if this server offers it: with assignments only the
+ * assigned ones; without, every catalogue and custom connector (remote ones must be assigned).
+ */
+export async function assignedConnector(context: ToolContext, connectorId: string): Promise<Connector> {
+  const { deps, auth } = context;
+  const scope = await serverScope(deps.db, auth, context.server.id);
+  authorizeConnectorUse({ server: context.server, userId: auth.userId, connectorId, assignedConnectorIds: scope?.connectorIds });
+  const connector = await resolveConnector(deps.db, auth.accountId, connectorId);
+  if (connector.origin !== 'remote-mcp' || connector.remoteMcp?.cachedAt) return connector;
+  const row = await findMcpConnector(deps.db, auth.accountId, connector.remoteMcp!.mcpConnectorId);
+  return remoteMcpConnector({ ...row, tools: await refreshRemoteTools(deps, row), tools_cached_at: new Date() }, connector.settings);
+}
+
+export interface AssignedListing extends ConnectorListing {
+  needsConnection?: boolean;
+  hint?: string;
+  /** Why a remote server shows no tools (it could not be reached to list them). */
+  note?: string;
+}
+
+/** How long list_connectors waits for a remote server it has no tool list for yet. */
+const LISTING_WAIT_MS = 500;
+/** After a failed listing, list_connectors reports the failure for this long before trying again. */
+const LISTING_RETRY_AFTER_MS = 60_000;
+
+/** Per process, by connector row and version: listings in flight, and recent failures. */
+const listingsInFlight = new Map<string, Promise<CachedTool[]>>();
+const recentListingFailures = new Map<string, { at: number; message: string }>();
+
+/**
+ * A tool list for list_connectors without letting a slow or hanging server hold the answer: the
+ * cached list when there is one; else a listing (shared by concurrent callers, bounded by
+ * REMOTE_MCP_TIMEOUT_MS, cached on success) waited on for LISTING_WAIT_MS only by the caller that
+ * started it. A failure is remembered for a minute, so a dead server is not dialled on every call.
+ */
+async function toolsForListing(deps: ApiDependencies, row: McpConnectorRow): Promise<{ tools: CachedTool[] } | { note: string }> {
+  if (row.tools_cached_at) return { tools: row.tools ?? [] };
+  const key = `${row.id}@${row.updated_at.getTime()}`;
+  const failure = recentListingFailures.get(key);
+  if (failure && Date.now() - failure.at < LISTING_RETRY_AFTER_MS) return { note: `Its tools could not be listed: ${failure.message}` };
+  const running = listingsInFlight.get(key);
+  if (running) return { note: 'Its tools are being listed; call list_connectors again in a few seconds' };
+  const listing = refreshRemoteTools(deps, row).finally(() => listingsInFlight.delete(key));
+  listingsInFlight.set(key, listing);
+  listing.then(
+    () => recentListingFailures.delete(key),
+    (error: unknown) => {
+      // Entries of edited or deleted connectors would otherwise stay: drop every stale one.
+      for (const [stale, { at }] of recentListingFailures) if (Date.now() - at >= LISTING_RETRY_AFTER_MS) recentListingFailures.delete(stale);
+      recentListingFailures.set(key, { at: Date.now(), message: error instanceof SwitchboardError ? error.message : 'internal error' });
+      if (!(error instanceof SwitchboardError)) deps.logger.error({ err: error, mcpConnectorId: row.id }, 'listing remote MCP tools failed');
+    },
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), LISTING_WAIT_MS)));
+  try {
+    const tools = await Promise.race([listing, waited]);
+    return tools ? { tools } : { note: 'Its tools are being listed; call list_connectors again in a few seconds' };
+  } catch (error) {
+    if (!(error instanceof SwitchboardError)) throw error;
+    return { note: `Its tools could not be listed: ${error.message}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function remoteListing(deps: ApiDependencies, row: McpConnectorRow): Promise<AssignedListing> {
+  const found = await toolsForListing(deps, row);
+  const current = 'tools' in found ? { ...row, tools: found.tools } : row;
+  const connector = remoteMcpConnector(current, { baseUrlVariables: {}, enabled: true });
+  return { ...summarize(connector), origin: 'remote-mcp', enabled: true, ...('note' in found ? { note: found.note } : {}) };
+}
+
+/** list_connectors for this server: everything, or with assignments only what is assigned. */
+export async function assignedListings(context: ToolContext, filter: { category?: string }): Promise<AssignedListing[]> {
+  const { deps, auth } = context;
+  const [scope, all] = await Promise.all([serverScope(deps.db, auth, context.server.id), listConnectors(deps.db, auth.accountId, filter)]);
+  if (!scope) return all;
+  const listed: AssignedListing[] = all
+    .filter((listing) => scope.connectorIds.has(listing.id))
+    .map((listing) => {
+      const status = scope.oauth.get(listing.id);
+      if (!status || status.connected) return listing;
+      return { ...listing, needsConnection: true, hint: connectionHint(status.entry) };
+    });
+  const remote = (await Promise.all(scope.remote.map((row) => remoteListing(deps, row)))).filter(
+    (listing) => filter.category === undefined || listing.category === filter.category,
+  );
+  return [...listed, ...remote].sort((a, b) => a.id.localeCompare(b.id));
+}

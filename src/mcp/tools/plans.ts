@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { runExecutePlan } from '../../durable/starters/executePlan.js';
+import { executePlanInput } from '../../plans/schemas.js';
+import { recordCredentialUse } from '../../http/audit.js';
+import { defineTool } from '../tool.js';
+import { assertActionAllowed, usableConnector } from './catalog.js';
+
+const stepRecord = z.object({
+  step: z.number(),
+  actionId: z.string(),
+  status: z.string(),
+  result: z.unknown().optional(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  compensation: z.unknown().optional(),
+});
+
+export const executePlanTool = defineTool({
+  name: 'execute_plan',
+  title: 'Run a plan',
+  description:
+    'Runs a plan from discover_action_path: its steps in order, each like execute_action (durable, retried, rate limited), ' +
+    "feeding earlier steps' results into later ones ($ref). Give the values the plan asks for ($ask) in inputs, keyed " +
+    '"<step>.<parameter>". Stops at the first failing step, undoes finished steps that define a compensation, and ' +
+    'reports every step either way.',
+  input: executePlanInput,
+  output: z.object({
+    status: z.string(),
+    connectorId: z.string(),
+    steps: z.array(stepRecord),
+    workflowId: z.string().describe('The durable run, findable in the Temporal UI'),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  async run(input, context) {
+    const connector = await usableConnector(context, input.plan.connectorId);
+    for (const step of input.plan.steps) {
+      assertActionAllowed(context, connector.id, step.actionId);
+      if (step.compensation) assertActionAllowed(context, connector.id, step.compensation.actionId);
+    }
+    await recordCredentialUse(context.deps, context.auth, {
+      connectorId: connector.id,
+      actionIds: input.plan.steps.map((step) => step.actionId),
+      ...(context.auth.credentialId ? { credentialId: context.auth.credentialId } : {}),
+    });
+    const outcome = await runExecutePlan(
+      context.deps,
+      {
+        accountId: context.auth.accountId,
+        userId: context.auth.userId,
+        serverId: context.auth.serverId,
+        ...(context.auth.credentialId ? { credentialId: context.auth.credentialId } : {}),
+      },
+      { ...input, plan: { ...input.plan, connectorId: connector.id } },
+    );
+    return { status: outcome.status, connectorId: outcome.connectorId, steps: outcome.steps, workflowId: outcome.workflowId };
+  },
+});
