@@ -6,6 +6,7 @@
  */
 import type { RunningSwitchboard } from '../src/app/start.js';
 import { actionWorkflowOptions } from '../src/durable/starters/executeAction.js';
+import { workflowTypes } from '../src/durable/contracts.js';
 import type { FakeSaas } from '../test/support/fakeSaas.js';
 import { paymentsConnector } from '../test/support/faults.js';
 import { fmt, measure, summarize } from './stats.js';
@@ -45,7 +46,7 @@ export async function benchBacklog(options: {
     await measure(runs, 50, async (amount) => {
       const input = { accountId, userId: 'default', serverId: 'bench', connectorId: 'acme-pay', actionId: 'create_charge', parameters: { amount } };
       const started = actionWorkflowOptions(app.temporal, input);
-      await app.temporal.client.workflow.start('executeAction', started);
+      await app.temporal.client.workflow.start(workflowTypes.executeAction, started);
       last = started.workflowId;
     });
     const startedSeconds = (Date.now() - queuedAt) / 1000;

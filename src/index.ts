@@ -3,13 +3,14 @@
  * their input and result types, and the search attributes runs carry. Types and constants only;
  * importing this starts nothing.
  */
-export type { ActionResult, ExecuteActionInput } from './durable/contracts.js';
-export type { ExecutePlanWorkflowInput, PlanProgress, StepRecord } from './durable/workflows/executePlan.js';
+import { planProgressQuery } from './durable/contracts.js';
+
+export { searchAttributes } from './durable/contracts.js';
+export type { ActionResult, ExecuteActionInput, ExecutePlanWorkflowInput, PlanProgress, StepRecord } from './durable/contracts.js';
 export type { Plan, PlanStep, ExecutePlanInput } from './plans/schemas.js';
 export type { ThrottleFeedback, ThrottleKey } from './upstream/throttle.js';
-export { searchAttributes } from './durable/workflows/searchAttributes.js';
 
 /** Workflow type names, as registered by the worker (task queue: TEMPORAL_TASK_QUEUE, default "switchboard"). */
-export const workflowTypes = { executeAction: 'executeAction', executePlan: 'executePlan' } as const;
+export { workflowTypes } from './durable/contracts.js';
 /** Query an executePlan run answers at any time (also after it closed): its PlanProgress. */
-export const planProgressQueryName = 'planProgress';
+export const planProgressQueryName = planProgressQuery.name;

@@ -1,10 +1,40 @@
-import { defineSignal } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Plan } from '../plans/schemas.js';
 
 /**
- * What the executeAction and executePlan workflows exchange with their callers and activities:
- * inputs, results, attempt outcomes and signals. Workflows import only this module,
- * @temporalio/workflow and activity types.
+ * Everything our workflows exchange with their callers and activities: workflow type names,
+ * inputs, results, attempt outcomes, signals, updates, queries and search attributes. Workflows
+ * import only this module, @temporalio/workflow and activity types; starters, activities and
+ * backends import this, never a workflow file.
  */
+
+/** Workflow type names, as the worker registers them (the exported function names in workflows/index.ts). */
+export const workflowTypes = {
+  executeAction: 'executeAction',
+  executePlan: 'executePlan',
+  oauthHandshake: 'oauthHandshake',
+  credentialRefresher: 'credentialRefresher',
+  retentionSweep: 'retentionSweep',
+} as const;
+
+/**
+ * Search attributes every run carries, so operators can filter runs in the Temporal UI and with
+ * `temporal workflow list --query`. Registered on the embedded dev server at start; on a real
+ * cluster README gives the `temporal operator search-attribute create` command.
+ */
+export const searchAttributes = {
+  accountId: defineSearchAttributeKey('accountId', SearchAttributeType.KEYWORD),
+  serverId: defineSearchAttributeKey('serverId', SearchAttributeType.KEYWORD),
+  userId: defineSearchAttributeKey('userId', SearchAttributeType.KEYWORD),
+  connectorId: defineSearchAttributeKey('connectorId', SearchAttributeType.KEYWORD),
+  actionId: defineSearchAttributeKey('actionId', SearchAttributeType.KEYWORD),
+  runKind: defineSearchAttributeKey('runKind', SearchAttributeType.KEYWORD),
+  outcome: defineSearchAttributeKey('outcome', SearchAttributeType.KEYWORD),
+} as const;
+
+export const allSearchAttributeKeys = Object.values(searchAttributes);
+
 
 /** Input of the executeAction workflow: ids and parameters only, never a secret. */
 export interface ExecuteActionInput {
@@ -92,6 +122,8 @@ export type AttemptOutcome =
     }
   | { kind: 'failed'; error: AttemptError };
 
+export type CredentialWait = NonNullable<ExecuteActionInput['awaitCredential']>;
+
 /** Sent when the authorization a run waits for ends: the credential is active, or the user did not authorize. */
 export interface CredentialSettled {
   status: 'active' | 'failed';
@@ -102,3 +134,124 @@ export const credentialSettledSignal = defineSignal<[CredentialSettled]>('creden
 
 /** Sent to waiting runs of an (account, connector) when its rate limit changes: they reserve again. */
 export const throttleChangedSignal = defineSignal('throttleChanged');
+
+// executePlan
+
+/** Input of the executePlan workflow: ids, the plan and the user's answers; never a secret. */
+export interface ExecutePlanWorkflowInput {
+  accountId: string;
+  userId: string;
+  serverId: string;
+  plan: Plan;
+  /** Values for the plan's $ask entries, keyed "<step>.<parameter>"; all present (checked before start). */
+  inputs: Record<string, unknown>;
+  credentialId?: string;
+}
+
+export interface StepError {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export interface StepRecord {
+  step: number;
+  actionId: string;
+  status: 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  /** The shaped result, as execute_action would show it. */
+  result?: unknown;
+  error?: StepError;
+  startedAt?: string;
+  finishedAt?: string;
+  compensation?: { actionId: string; status: 'succeeded' | 'failed'; result?: unknown; error?: StepError };
+}
+
+export interface PlanProgress {
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  connectorId: string;
+  steps: StepRecord[];
+  failedStep?: number;
+}
+
+export const planProgressQuery = defineQuery<PlanProgress>('planProgress');
+
+// oauthHandshake
+
+/** Ids only: the verifier, state and code live sealed in the attempt's row. */
+export interface OAuthHandshakeInput {
+  attemptId: string;
+  accountId: string;
+  userId: string;
+  connectorId: string;
+  credentialId: string;
+  /** How long the authorization link stays valid. */
+  timeoutSeconds: number;
+}
+
+export interface AuthorizationLink {
+  authorizationUrl: string;
+  expiresAt: string;
+}
+
+/** What the callback route tells the run. A code is never in it: the route seals the callback into the attempt row. */
+export interface CallbackNotice {
+  error?: string;
+  errorDescription?: string;
+}
+
+export interface HandshakeOutcome {
+  attemptId: string;
+  credentialId: string;
+  status: 'completed' | 'failed' | 'expired';
+  error?: string;
+  errorDescription?: string;
+}
+
+export const authorizationLinkUpdate = defineUpdate<AuthorizationLink>('authorizationLink');
+export const callbackSignal = defineSignal<[CallbackNotice]>('callback');
+
+// credentialRefresher
+
+export interface CredentialRefresherInput {
+  credentialId: string;
+  accountId: string;
+  userId: string;
+  connectorId: string;
+}
+
+export interface RefreshRequest {
+  /** expiring: inside the margin before use; rejected: the upstream answered 401. */
+  reason: 'expiring' | 'rejected';
+  /** Fingerprint of the access token the caller holds: if it is no longer current, someone already refreshed. */
+  seenTokenHash?: string;
+}
+
+export interface RefreshResult {
+  status: 'active' | 'needs_reauth' | 'revoked' | 'missing';
+  refreshed: boolean;
+  expiresAt: string | null;
+}
+
+export interface RevokeResult {
+  revokedAtProvider: boolean;
+}
+
+export const refreshUpdate = defineUpdate<RefreshResult, [RefreshRequest]>('refresh');
+export const revokeUpdate = defineUpdate<RevokeResult>('revoke');
+/** New tokens arrived by another way (a re-authorization): reschedule. */
+export const tokensChangedSignal = defineSignal('tokensChanged');
+
+// retentionSweep
+
+export interface PruneResult {
+  deleted: number;
+  /** A full batch went: there may be more to delete. */
+  more: boolean;
+}
+
+/** Workflow signatures, so starters call workflows by type name with typed arguments and results. */
+export type ExecuteActionWorkflow = (input: ExecuteActionInput) => Promise<ActionResult>;
+export type ExecutePlanWorkflow = (input: ExecutePlanWorkflowInput) => Promise<PlanProgress>;
+export type OAuthHandshakeWorkflow = (input: OAuthHandshakeInput) => Promise<HandshakeOutcome>;
+export type CredentialRefresherWorkflow = (input: CredentialRefresherInput) => Promise<void>;
+export type RetentionSweepWorkflow = () => Promise<void>;

@@ -4,7 +4,9 @@ import { resolveConnector } from '../connectors/registry.js';
 import { oauthAppSecretContext, oauthMethodOf, providerSettings, type OAuthProviderSettings } from '../credentials/oauthApps.js';
 import { getOAuthApp } from '../db/repositories/oauth.js';
 import { InvalidRequestError } from '../errors.js';
-import type { ActivityDependencies } from '../durable/activities/index.js';
+import type { Config } from '../app/config.js';
+import type { Db } from '../db/connect.js';
+import type { SecretBox } from '../secrets/secretBox.js';
 import { checkUrl } from './egress.js';
 
 /** An account's OAuth client for one connector, ready for oauth4webapi calls. Holds the client secret: never returned from an activity. */
@@ -32,7 +34,7 @@ export class OAuthProviderError extends Error {
 }
 
 export async function loadOAuthParty(
-  deps: Pick<ActivityDependencies, 'db' | 'secretBox' | 'config'>,
+  deps: { db: Db; secretBox: SecretBox; config: Pick<Config, 'egress'> },
   agent: Agent,
   accountId: string,
   connectorId: string,

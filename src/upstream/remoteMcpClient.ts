@@ -10,7 +10,9 @@ import type { CachedTool } from '../db/tables/mcpConnectors.js';
 import { ConnectorNotFoundError, ForbiddenError, nonRetryableCodes, SwitchboardError } from '../errors.js';
 import { resolveEndpoint, type RemoteEndpoint } from '../connectors/sources/remoteMcp/variables.js';
 import { Redactor, redactionScope } from '../secrets/redaction.js';
-import type { ActivityDependencies } from '../durable/activities/index.js';
+import type { Logger } from '../app/logger.js';
+import type { Db } from '../db/connect.js';
+import type { SecretBox } from '../secrets/secretBox.js';
 import type { AttemptInput, AttemptOutcome } from '../durable/contracts.js';
 import { checkUrl, createUpstreamAgent } from './egress.js';
 import { boundResult } from './shaping.js';
@@ -174,7 +176,7 @@ function dataOf(result: CallToolResult): unknown {
  * here and never reach history.
  */
 export async function attemptRemoteMcpTool(
-  deps: ActivityDependencies,
+  deps: { config: Config; db: Db; secretBox: SecretBox; logger: Logger },
   input: AttemptInput,
   /** Takes a permit from the connector's throttle; an outcome when the slot is not due yet. */
   permit: (connector: Connector) => Promise<AttemptOutcome | undefined>,

@@ -2,6 +2,7 @@ import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { actionWorkflowOptions } from '../../src/durable/starters/executeAction.js';
+import { workflowTypes } from '../../src/durable/contracts.js';
 import { connectTemporal, type TemporalHandle } from '../../src/durable/starters/temporal.js';
 import { loadConfig } from '../../src/app/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
@@ -118,7 +119,7 @@ describe(`a backlog of ${BACKLOG} runs behind a 1/s throttle`, () => {
         Array.from({ length: Math.min(100, BACKLOG - start) }, (_, i) => {
           const input = { accountId: accountA, userId: 'default', serverId: 'api', connectorId: 'acme-pay', actionId: 'create_charge', parameters: { amount: start + i } };
           const options = actionWorkflowOptions(temporal, input);
-          return temporal.client.workflow.start('executeAction', options).then(() => options.workflowId);
+          return temporal.client.workflow.start(workflowTypes.executeAction, options).then(() => options.workflowId);
         }),
       );
       runIds.push(...batch);

@@ -8,9 +8,9 @@ import type { SwitchboardError } from '../../src/errors.js';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createExecutionActivities } from '../../src/durable/activities/execution.js';
 import { markSending } from '../../src/db/repositories/upstreamSends.js';
-import { searchAttributes } from '../../src/durable/workflows/searchAttributes.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
+import { searchAttributes } from '../../src/durable/contracts.js';
 
 let app: TestApp;
 let fake: FakeSaas;

@@ -1,11 +1,11 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey, createAccount } from '../../src/db/repositories/accounts.js';
-import { searchAttributes } from '../../src/durable/workflows/searchAttributes.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';
 import { api, connectMcp, toolError } from '../support/mcp.js';
+import { searchAttributes } from '../../src/durable/contracts.js';
 
 describe('execute_plan and /api/runs', () => {
   let app: TestApp;

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/app/config.js';
 import { ensureTemporalCli } from '../../src/durable/temporal/cli.js';
 import { devServerTuning } from '../../src/durable/temporal/devServer.js';
 import { workflowsPath } from '../../src/durable/worker.js';
-import { allSearchAttributeKeys } from '../../src/durable/workflows/searchAttributes.js';
+import { allSearchAttributeKeys } from '../../src/durable/contracts.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,9 +1,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { getCredentialById } from '../../db/repositories/oauth.js';
 import { addCredentialWaiter, takeCredentialWaiters } from '../../db/repositories/mcpSessions.js';
-import type { CredentialWait } from '../workflows/executeAction.js';
 import { credentialSettledSignal } from '../contracts.js';
-import type { ActivityDependencies } from './index.js';
+import type { ActivityDependencies } from './dependencies.js';
+import { type CredentialWait } from '../contracts.js';
 
 /** Runs that wait for a user to authorize (URL elicitation), and the end of the attempt that wakes them. */
 export function createCredentialWaiterActivities(deps: ActivityDependencies) {

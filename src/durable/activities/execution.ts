@@ -4,7 +4,7 @@ import { findAction, resolveBaseUrl, resolveConnector, type Connector } from '..
 import type { ActionDefinition, RateLimit } from '../../connectors/schema.js';
 import { authorizeRequest, type AuthorizedRequest } from '../../credentials/authorize.js';
 import { ForbiddenError, nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../../errors.js';
-import type { ActivityDependencies } from './index.js';
+import type { ActivityDependencies } from './dependencies.js';
 import { redactEachCall, redactionScope, scrubText, secretsOfAuth } from '../../secrets/redaction.js';
 import { isRemoteMcpConnectorId } from '../../connectors/sources/remoteMcp/connector.js';
 import type { ActionResult, AttemptError, AttemptInput, AttemptOutcome } from '../contracts.js';

@@ -1,24 +1,10 @@
-import type { TemporalHandle } from '../starters/temporal.js';
-import type { Config } from '../../app/config.js';
-import type { Db } from '../../db/connect.js';
-import type { Logger } from '../../app/logger.js';
-import type { SecretBox } from '../../secrets/secretBox.js';
+import type { ActivityDependencies } from './dependencies.js';
 import { createRetentionActivities } from './retention.js';
 import { createExecutionActivities } from './execution.js';
 import { createOAuthActivities } from './oauth.js';
 import { createCredentialWaiterActivities } from './credentialWaiters.js';
 
-export type { ActionResult, ExecuteActionInput } from '../contracts.js';
-
-/** What activities may touch. Workflows never see these: they only know activity names and types. */
-export interface ActivityDependencies {
-  config: Config;
-  db: Db;
-  secretBox: SecretBox;
-  logger: Logger;
-  /** For activities that must talk to another workflow (e.g. a credential's refresher). */
-  temporal: TemporalHandle;
-}
+export type { ActivityDependencies } from './dependencies.js';
 
 export function createActivities(dependencies: ActivityDependencies) {
   return {

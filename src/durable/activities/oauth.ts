@@ -20,12 +20,11 @@ import {
 } from '../../db/repositories/oauth.js';
 import type { CredentialRow } from '../../db/tables/credentials.js';
 import { SwitchboardError } from '../../errors.js';
-import type { CredentialRefresherInput, RefreshResult, RevokeResult } from '../workflows/credentialRefresher.js';
-import type { AuthorizationLink } from '../workflows/oauthHandshake.js';
 import { toFailure } from './execution.js';
 import { createUpstreamAgent } from '../../upstream/egress.js';
-import type { ActivityDependencies } from './index.js';
+import type { ActivityDependencies } from './dependencies.js';
 import { buildAuthorizationUrl, exchangeCode, loadOAuthParty, OAuthProviderError, refreshTokens, revokeToken, type TokenSet } from '../../upstream/oauthProvider.js';
+import { type CredentialRefresherInput, type RefreshResult, type RevokeResult, type AuthorizationLink } from '../contracts.js';
 
 function sealTokens(deps: ActivityDependencies, credentialId: string, tokens: TokenSet, previous?: OAuthSecrets) {
   // A refresh response without a refresh token means: keep using the one you have.

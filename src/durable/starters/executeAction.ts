@@ -7,9 +7,9 @@ import { findAction, resolveConnector, type Connector } from '../../connectors/r
 import type { Db } from '../../db/connect.js';
 import { validateToolArguments } from '../../connectors/sources/remoteMcp/toolArguments.js';
 import { ForbiddenError, InvalidRequestError, isErrorCode, isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../../errors.js';
-import type { executeAction } from '../workflows/executeAction.js';
-import { searchAttributes } from '../workflows/searchAttributes.js';
 import type { TemporalHandle } from './temporal.js';
+import { searchAttributes } from '../contracts.js';
+import { workflowTypes, type ExecuteActionWorkflow } from '../contracts.js';
 
 export type { ActionResult, ExecuteActionInput } from '../contracts.js';
 
@@ -90,8 +90,8 @@ export function checkRunInputSize<T>(input: T): T {
 export async function startExecuteAction(
   temporal: TemporalHandle,
   input: ExecuteActionInput,
-): Promise<WorkflowHandle<typeof executeAction>> {
-  return temporal.client.workflow.start<typeof executeAction>('executeAction', actionWorkflowOptions(temporal, input));
+): Promise<WorkflowHandle<ExecuteActionWorkflow>> {
+  return temporal.client.workflow.start<ExecuteActionWorkflow>(workflowTypes.executeAction, actionWorkflowOptions(temporal, input));
 }
 
 /** Maps a failed run to our coded error, as the activity raised it. */
@@ -122,7 +122,7 @@ export async function runExecuteAction(
 export async function runPreparedAction(temporal: TemporalHandle, prepared: ExecuteActionInput): Promise<ExecuteActionOutcome> {
   const options = actionWorkflowOptions(temporal, prepared);
   try {
-    const result = await temporal.client.workflow.execute<typeof executeAction>('executeAction', options);
+    const result = await temporal.client.workflow.execute<ExecuteActionWorkflow>(workflowTypes.executeAction, options);
     return { workflowId: options.workflowId, ...result };
   } catch (error) {
     throw errorFromWorkflowFailure(error);

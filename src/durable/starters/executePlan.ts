@@ -5,12 +5,12 @@ import type { Db } from '../../db/connect.js';
 import { ForbiddenError, InvalidRequestError } from '../../errors.js';
 import { isAsk } from '../../plans/references.js';
 import type { ExecutePlanInput } from '../../plans/schemas.js';
-import type { executePlan, ExecutePlanWorkflowInput, PlanProgress } from '../workflows/executePlan.js';
-import { searchAttributes } from '../workflows/searchAttributes.js';
 import { checkRunInputSize, errorFromWorkflowFailure } from './executeAction.js';
 import type { TemporalHandle } from './temporal.js';
+import { searchAttributes, type ExecutePlanWorkflowInput, type PlanProgress } from '../contracts.js';
+import { workflowTypes, type ExecutePlanWorkflow } from '../contracts.js';
+export { type ExecutePlanWorkflowInput, type PlanProgress, type StepRecord } from '../contracts.js';
 
-export type { ExecutePlanWorkflowInput, PlanProgress, StepRecord } from '../workflows/executePlan.js';
 
 export interface ExecutePlanOutcome extends PlanProgress {
   /** The run in the Temporal UI: execute-plan/<serverId>/<uuid>. */
@@ -84,8 +84,8 @@ export async function prepareExecutePlan(db: Db, caller: PlanCaller, input: Exec
 export async function startExecutePlan(
   temporal: TemporalHandle,
   input: ExecutePlanWorkflowInput,
-): Promise<WorkflowHandle<typeof executePlan>> {
-  return temporal.client.workflow.start<typeof executePlan>('executePlan', planWorkflowOptions(temporal, input));
+): Promise<WorkflowHandle<ExecutePlanWorkflow>> {
+  return temporal.client.workflow.start<ExecutePlanWorkflow>(workflowTypes.executePlan, planWorkflowOptions(temporal, input));
 }
 
 /**
@@ -100,7 +100,7 @@ export async function runExecutePlan(
   const prepared = await prepareExecutePlan(deps.db, caller, input);
   const options = planWorkflowOptions(deps.temporal, prepared);
   try {
-    const result = await deps.temporal.client.workflow.execute<typeof executePlan>('executePlan', options);
+    const result = await deps.temporal.client.workflow.execute<ExecutePlanWorkflow>(workflowTypes.executePlan, options);
     return { workflowId: options.workflowId, ...result };
   } catch (error) {
     const failure = errorFromWorkflowFailure(error);

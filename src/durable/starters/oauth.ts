@@ -4,21 +4,11 @@ import type { Db } from '../../db/connect.js';
 import { insertAttempt } from '../../db/repositories/oauth.js';
 import { ServiceUnavailableError, SwitchboardError } from '../../errors.js';
 import { newId } from '../../secrets/tokens.js';
-import {
-  refreshUpdate,
-  revokeUpdate,
-  tokensChangedSignal,
-  type credentialRefresher,
-  type CredentialRefresherInput,
-  type RefreshRequest,
-  type RefreshResult,
-  type RevokeResult,
-} from '../workflows/credentialRefresher.js';
-import { authorizationLinkUpdate, type oauthHandshake } from '../workflows/oauthHandshake.js';
-import { searchAttributes } from '../workflows/searchAttributes.js';
 import type { TemporalHandle } from './temporal.js';
+import { refreshUpdate, revokeUpdate, tokensChangedSignal, authorizationLinkUpdate, searchAttributes, type CredentialRefresherInput, type RefreshRequest, type RefreshResult, type RevokeResult } from '../contracts.js';
+import { workflowTypes, type CredentialRefresherWorkflow, type OAuthHandshakeWorkflow } from '../contracts.js';
+export { type RefreshResult } from '../contracts.js';
 
-export type { RefreshResult } from '../workflows/credentialRefresher.js';
 
 export interface HandshakeStart {
   attemptId: string;
@@ -67,7 +57,7 @@ export async function startHandshake(
   const timeoutSeconds = deps.config.oauth.handshakeTimeoutSeconds;
   await insertAttempt(deps.db, { ...input, id: attemptId, expiresAt: new Date(Date.now() + timeoutSeconds * 1000) });
   try {
-    const handle = await deps.temporal.client.workflow.start<typeof oauthHandshake>('oauthHandshake', {
+    const handle = await deps.temporal.client.workflow.start<OAuthHandshakeWorkflow>(workflowTypes.oauthHandshake, {
       workflowId: handshakeWorkflowId(attemptId),
       taskQueue: deps.temporal.taskQueue,
       args: [{ attemptId, accountId: input.accountId, userId: input.userId, connectorId: input.connectorId, credentialId: input.credentialId, timeoutSeconds }],
@@ -85,7 +75,7 @@ export const handshakeWorkflowId = (attemptId: string) => `oauth-handshake/${att
 export const refresherWorkflowId = (credentialId: string) => `credential-refresher/${credentialId}`;
 
 function refresherStart(temporal: TemporalHandle, input: CredentialRefresherInput) {
-  return new WithStartWorkflowOperation<typeof credentialRefresher>('credentialRefresher', {
+  return new WithStartWorkflowOperation<CredentialRefresherWorkflow>(workflowTypes.credentialRefresher, {
     workflowId: refresherWorkflowId(input.credentialId),
     taskQueue: temporal.taskQueue,
     args: [input],
@@ -129,7 +119,7 @@ export async function revokeThroughRefresher(temporal: TemporalHandle, input: Cr
 
 /** Starts the refresher, or tells a running one that the tokens changed. */
 export async function ensureRefresherRunning(temporal: TemporalHandle, input: CredentialRefresherInput): Promise<void> {
-  await temporal.client.workflow.signalWithStart<typeof credentialRefresher, []>('credentialRefresher', {
+  await temporal.client.workflow.signalWithStart<CredentialRefresherWorkflow, []>(workflowTypes.credentialRefresher, {
     workflowId: refresherWorkflowId(input.credentialId),
     taskQueue: temporal.taskQueue,
     args: [input],

@@ -1,11 +1,11 @@
-import type { retentionSweep } from '../workflows/retentionSweep.js';
 import type { TemporalHandle } from './temporal.js';
+import { workflowTypes, type RetentionSweepWorkflow } from '../contracts.js';
 
 export const retentionSweepWorkflowId = (taskQueue: string) => `retention-sweep/${taskQueue}`;
 
 /** Idempotent: every API process calls it at start; the running workflow is kept. */
 export async function ensureRetentionSweep(temporal: TemporalHandle): Promise<void> {
-  await temporal.client.workflow.start<typeof retentionSweep>('retentionSweep', {
+  await temporal.client.workflow.start<RetentionSweepWorkflow>(workflowTypes.retentionSweep, {
     workflowId: retentionSweepWorkflowId(temporal.taskQueue),
     taskQueue: temporal.taskQueue,
     workflowIdConflictPolicy: 'USE_EXISTING',

@@ -15,12 +15,11 @@ import type { Db } from '../../db/connect.js';
 import { getServer } from '../../db/repositories/servers.js';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../../errors.js';
 import type { ListRunsQuery, RunStatus, RunSummary, StartRunInput } from '../../runs/schemas.js';
-import { planProgressQuery } from '../workflows/executePlan.js';
-import { searchAttributes } from '../workflows/searchAttributes.js';
 import { actionWorkflowOptions, errorFromWorkflowFailure, prepareExecuteAction } from './executeAction.js';
 import { planWorkflowOptions, prepareExecutePlan } from './executePlan.js';
 import { runTimeline } from './runTimeline.js';
 import type { TemporalHandle } from './temporal.js';
+import { planProgressQuery, searchAttributes, workflowTypes } from '../contracts.js';
 
 interface RunDeps {
   db: Db;
@@ -35,7 +34,7 @@ export interface RunCaller {
   credentialId?: string;
 }
 
-const WORKFLOW_TYPES = { action: 'executeAction', plan: 'executePlan' } as const;
+const WORKFLOW_TYPES = { action: workflowTypes.executeAction, plan: workflowTypes.executePlan } as const;
 
 /** Run ids are the workflow id, made opaque and URL-safe (workflow ids contain slashes). */
 export function runIdOf(workflowId: string): string {

@@ -3,8 +3,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { allSearchAttributeKeys } from '../workflows/searchAttributes.js';
 import type { Logger } from '../../app/logger.js';
+import { allSearchAttributeKeys } from '../contracts.js';
 
 export interface DevServerOptions {
   cliPath: string;

@@ -2,42 +2,12 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineSignal,
-  defineUpdate,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-
-export interface CredentialRefresherInput {
-  credentialId: string;
-  accountId: string;
-  userId: string;
-  connectorId: string;
-}
-
-export interface RefreshRequest {
-  /** expiring: inside the margin before use; rejected: the upstream answered 401. */
-  reason: 'expiring' | 'rejected';
-  /** Fingerprint of the access token the caller holds: if it is no longer current, someone already refreshed. */
-  seenTokenHash?: string;
-}
-
-export interface RefreshResult {
-  status: 'active' | 'needs_reauth' | 'revoked' | 'missing';
-  refreshed: boolean;
-  expiresAt: string | null;
-}
-
-export interface RevokeResult {
-  revokedAtProvider: boolean;
-}
-
-export const refreshUpdate = defineUpdate<RefreshResult, [RefreshRequest]>('refresh');
-export const revokeUpdate = defineUpdate<RevokeResult>('revoke');
-/** New tokens arrived by another way (a re-authorization): reschedule. */
-export const tokensChangedSignal = defineSignal('tokensChanged');
+import { refreshUpdate, revokeUpdate, tokensChangedSignal, type CredentialRefresherInput, type RefreshRequest, type RefreshResult } from '../contracts.js';
 
 // Network errors and 5xx back off and retry; invalid_grant comes back as a status, not a failure.
 const { refreshCredentialTokens } = proxyActivities<Activities>({

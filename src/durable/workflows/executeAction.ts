@@ -10,10 +10,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { callConnectorAction } from './connectorCall.js';
-import { credentialSettledSignal, type ActionResult, type CredentialSettled, type ExecuteActionInput } from '../contracts.js';
-import { searchAttributes } from './searchAttributes.js';
-
-export type CredentialWait = NonNullable<ExecuteActionInput['awaitCredential']>;
+import { credentialSettledSignal, type ActionResult, type CredentialSettled, type ExecuteActionInput, type CredentialWait } from '../contracts.js';
+import { searchAttributes } from '../contracts.js';
 
 const { watchCredential } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',

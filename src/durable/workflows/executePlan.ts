@@ -2,7 +2,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  defineQuery,
   isCancellation,
   setHandler,
   upsertSearchAttributes,
@@ -11,45 +10,7 @@ import { isAsk, isReference, resolveReference } from '../../plans/references.js'
 import type { Plan } from '../../plans/schemas.js';
 import { callConnectorAction } from './connectorCall.js';
 import type { ActionResult } from '../contracts.js';
-import { searchAttributes } from './searchAttributes.js';
-
-/** Input of the executePlan workflow: ids, the plan and the user's answers; never a secret. */
-export interface ExecutePlanWorkflowInput {
-  accountId: string;
-  userId: string;
-  serverId: string;
-  plan: Plan;
-  /** Values for the plan's $ask entries, keyed "<step>.<parameter>"; all present (checked before start). */
-  inputs: Record<string, unknown>;
-  credentialId?: string;
-}
-
-export interface StepError {
-  code: string;
-  message: string;
-  details?: unknown;
-}
-
-export interface StepRecord {
-  step: number;
-  actionId: string;
-  status: 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-  /** The shaped result, as execute_action would show it. */
-  result?: unknown;
-  error?: StepError;
-  startedAt?: string;
-  finishedAt?: string;
-  compensation?: { actionId: string; status: 'succeeded' | 'failed'; result?: unknown; error?: StepError };
-}
-
-export interface PlanProgress {
-  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
-  connectorId: string;
-  steps: StepRecord[];
-  failedStep?: number;
-}
-
-export const planProgressQuery = defineQuery<PlanProgress>('planProgress');
+import { searchAttributes, planProgressQuery, type StepError, type ExecutePlanWorkflowInput, type PlanProgress } from '../contracts.js';
 
 function stepError(error: unknown): StepError {
   const cause = error instanceof ActivityFailure ? error.cause : error;

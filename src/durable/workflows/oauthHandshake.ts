@@ -2,48 +2,13 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
-  defineSignal,
-  defineUpdate,
   patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { searchAttributes } from './searchAttributes.js';
-
-/** Ids only: the verifier, state and code live sealed in the attempt's row. */
-export interface OAuthHandshakeInput {
-  attemptId: string;
-  accountId: string;
-  userId: string;
-  connectorId: string;
-  credentialId: string;
-  /** How long the authorization link stays valid. */
-  timeoutSeconds: number;
-}
-
-export interface AuthorizationLink {
-  authorizationUrl: string;
-  expiresAt: string;
-}
-
-/** What the callback route tells the run. A code is never in it: the route seals the callback into the attempt row. */
-export interface CallbackNotice {
-  error?: string;
-  errorDescription?: string;
-}
-
-export interface HandshakeOutcome {
-  attemptId: string;
-  credentialId: string;
-  status: 'completed' | 'failed' | 'expired';
-  error?: string;
-  errorDescription?: string;
-}
-
-export const authorizationLinkUpdate = defineUpdate<AuthorizationLink>('authorizationLink');
-export const callbackSignal = defineSignal<[CallbackNotice]>('callback');
+import { searchAttributes, authorizationLinkUpdate, callbackSignal, type OAuthHandshakeInput, type HandshakeOutcome, type AuthorizationLink, type CallbackNotice } from '../contracts.js';
 
 const { prepareAuthorization, finishAuthorization, ensureRefresher, notifyCredentialWaiters } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -1,12 +1,6 @@
 import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 
-export interface PruneResult {
-  deleted: number;
-  /** A full batch went: there may be more to delete. */
-  more: boolean;
-}
-
 const { pruneAuditLog, pruneExpiredSignins } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 10 },

@@ -13,10 +13,11 @@ import {
 import { callbackContext, stateHashOf } from '../../credentials/oauthTokens.js';
 import { claimCallback, findAttemptByStateHash, getAttempt } from '../../db/repositories/oauth.js';
 import type { OAuthAttemptRow } from '../../db/tables/oauth.js';
-import { callbackSignal, type oauthHandshake, type HandshakeOutcome } from '../../durable/workflows/oauthHandshake.js';
 import type { ApiDependencies } from '../context.js';
 import { clientAddressRateLimit } from '../rateLimit.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
+import { callbackSignal, type HandshakeOutcome } from '../../durable/contracts.js';
+import { workflowTypes, type OAuthHandshakeWorkflow } from '../../durable/contracts.js';
 
 /** How long the callback waits for the code exchange before answering with what it knows. */
 const OUTCOME_WAIT_MS = 10_000;
@@ -94,7 +95,7 @@ async function oauthCallback(deps: ApiDependencies, ctx: Context): Promise<void>
     return page(ctx, 400, 'Authorization refused', `${why} Start again from your application.`);
   }
 
-  const handle = deps.temporal.client.workflow.getHandle<typeof oauthHandshake>(handshakeWorkflowId(attempt.id));
+  const handle = deps.temporal.client.workflow.getHandle<OAuthHandshakeWorkflow>(handshakeWorkflowId(attempt.id));
   let outcome: HandshakeOutcome | undefined;
   try {
     await handle.signal(callbackSignal, {
