@@ -15,6 +15,7 @@ import * as throttleGeneration from './migrations/20261130000400_throttle_genera
 import * as mcpSessionLogLevel from './migrations/20261130200000_mcp_session_log_level.js';
 import * as auditLog from './migrations/20261130300000_audit_log.js';
 import * as signin from './migrations/20261130300100_signin.js';
+import * as serverAdmin from './migrations/20261130410000_server_admin.js';
 import * as mcpOAuthClients from './migrations/20261201000000_mcp_oauth_clients.js';
 
 /**
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '20261130200000_mcp_session_log_level': mcpSessionLogLevel,
   '20261130300000_audit_log': auditLog,
   '20261130300100_signin': signin,
+  '20261130410000_server_admin': serverAdmin,
   '20261201000000_mcp_oauth_clients': mcpOAuthClients,
 };
 

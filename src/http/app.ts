@@ -10,7 +10,7 @@ import { requestSpans } from '../observability/tracing.js';
 import { apiAuth } from './auth.js';
 import type { ApiDependencies } from './context.js';
 import { errorHandler } from './errorHandler.js';
-import { allTools } from '../mcp/tools/index.js';
+import { adminServerTools, allTools } from '../mcp/tools/index.js';
 import { mcpRoutes } from '../mcp/route.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { browserOriginGuard } from './origin.js';
@@ -67,7 +67,7 @@ function mountApi(app: Koa, deps: ApiDependencies) {
   app.use(consoleRoutes(deps.logger).routes());
 
   if (deps.signin) app.use(signinRoutes({ ...deps, signin: deps.signin }));
-  const mcp = mcpRoutes(deps, allTools.map(withToolMetrics));
+  const mcp = mcpRoutes(deps, { standard: allTools.map(withToolMetrics), admin: adminServerTools.map(withToolMetrics) });
   app.use(mcp.routes()).use(mcp.allowedMethods());
 
   const api = new Router();

@@ -93,25 +93,35 @@ function createdIdOf(result: unknown): Record<string, string> {
 
 /**
  * Records a change made outside the management routes (an MCP tool), with its outcome, in the
- * same shape: the entry names the created id when the work returns one.
+ * same shape: the entry names the created id when the work returns one (or puts it in the
+ * draft's result), and takes `before` and the validated `after` from the draft when the work
+ * fills them in.
  */
 export async function auditedCall<Result>(
   deps: Pick<ApiDependencies, 'db' | 'logger'>,
   auth: AuthContext,
   event: { action: string; target: Record<string, unknown>; after?: unknown; status: number },
-  work: () => Promise<Result>,
+  work: (draft: AuditDraft) => Promise<Result>,
 ): Promise<Result> {
+  const draft: AuditDraft = {};
   let status = 500;
   let result: Result | undefined;
   try {
-    result = await work();
+    result = await work(draft);
     status = event.status;
     return result;
   } catch (error) {
     status = toSwitchboardError(error).status;
     throw error;
   } finally {
-    await recordAudit(deps, auth, { ...event, target: { ...event.target, ...createdIdOf(result) }, status });
+    const after = draft.after ?? event.after;
+    await recordAudit(deps, auth, {
+      action: event.action,
+      target: { ...event.target, ...createdIdOf(draft.result ?? result) },
+      ...(draft.before === undefined ? {} : { before: draft.before }),
+      ...(after === undefined ? {} : { after }),
+      status,
+    });
   }
 }
 

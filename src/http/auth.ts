@@ -4,7 +4,7 @@ import { findServerByToken, getServer } from '../db/repositories/servers.js';
 import type { Account } from '../db/tables/accounts.js';
 import type { ServerRow } from '../db/tables/servers.js';
 import { ForbiddenError, InvalidRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
-import { actingUser } from '../policy/roles.js';
+import { actingUser, mcpCallerRole, type Role } from '../policy/roles.js';
 import { userAllowed } from '../servers/restrictions.js';
 import { serverIdParam } from '../servers/schemas.js';
 import type { ApiDependencies, AuthContext } from './context.js';
@@ -98,13 +98,13 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
 
     let server: ServerRow;
     let userId: string;
-    let base: Pick<AuthContext, 'via' | 'apiKeyId' | 'role'>;
+    let base: Pick<AuthContext, 'via' | 'apiKeyId'> & { keyRole?: Role };
     if (params.accessToken) {
       const found = await findServerByToken(deps.db, serverId.data, params.accessToken);
       if (!found) throw new UnauthorizedError('The access token is invalid, expired or revoked');
       server = found.server;
       userId = (server.is_public ? userIdHeader(ctx) : undefined) ?? server.owner_user_id;
-      base = { via: 'serverToken', role: 'user' };
+      base = { via: 'serverToken' };
       ctx.state.rateLimitKey = `token:${found.tokenId}`;
     } else {
       const bearer = bearerOf(ctx);
@@ -118,12 +118,12 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
       if (apiKey) {
         if (found.account_id !== apiKey.account_id) throw new ForbiddenError('This server belongs to another account');
         userId = actingUser({ role: apiKey.role, userId: apiKey.user_id }, userIdHeader(ctx));
-        base = { via: 'apiKey', apiKeyId: apiKey.id, role: apiKey.role };
+        base = { via: 'apiKey', apiKeyId: apiKey.id, keyRole: apiKey.role };
         ctx.state.rateLimitKey = `key:${apiKey.id}`;
       } else {
         // The token was issued for this server's URL, to the user who signed in: it acts as them only.
         userId = signedIn!.userId;
-        base = { via: 'signIn', role: 'user' };
+        base = { via: 'signIn' };
         ctx.state.rateLimitKey = `signin:${signedIn!.grantId}`;
       }
     }
@@ -137,7 +137,7 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
       }
       // Signed by the account, the token names the user on a server's access URL; a user-role key
       // may still act only as its own user.
-      userId = base.via === 'serverToken' ? tokenUser.userId : actingUser({ role: base.role, userId }, tokenUser.userId);
+      userId = base.via === 'serverToken' ? tokenUser.userId : actingUser({ role: base.keyRole ?? 'user', userId }, tokenUser.userId);
     }
     if (!userAllowed(server.restrictions, userId)) {
       throw new ForbiddenError('This user may not use this server', { userId });
@@ -145,8 +145,16 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
     const credentialId = ctx.get('x-credential-id') || undefined;
     const redirectUri = ctx.get('x-redirect-uri') || undefined;
     ctx.state.server = server;
+    const { keyRole, ...identity } = base;
     ctx.state.auth = {
-      ...base,
+      ...identity,
+      role: mcpCallerRole({
+        via: base.via,
+        ...(keyRole ? { keyRole } : {}),
+        server: { admin: server.admin, ownerUserId: server.owner_user_id },
+        userId,
+        userToken: tokenUser !== undefined,
+      }),
       accountId: server.account_id,
       userId,
       serverId: server.id,

@@ -17,12 +17,23 @@ import type { ToolDefinition } from './tool.js';
  * protocol revision 2026-07-28 go to the SDK v2 handler (modern.ts); 2025-era requests (2025-11-25,
  * 2025-06-18, …) to the v1 SDK server below, with capabilities kept under Mcp-Session-Id.
  */
-export function mcpRoutes(deps: ApiDependencies, tools: readonly ToolDefinition[]): Router {
+/** The tools of an ordinary server, and those of a server flagged admin. */
+export interface Toolsets {
+  standard: readonly ToolDefinition[];
+  admin: readonly ToolDefinition[];
+}
+
+function serving(tools: readonly ToolDefinition[]) {
   const described = describeTools(tools);
-  const modern = modernMcp(tools, described as ModernTool[]);
+  return { tools, described, modern: modernMcp(tools, described as ModernTool[]) };
+}
+
+export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
+  const served = { standard: serving(toolsets.standard), admin: serving(toolsets.admin) };
   const serve: Middleware = async (ctx) => {
     const body = ctx.method === 'POST' ? await readJsonBody(ctx) : undefined;
     const auth = { ...ctx.state.auth!, serverId: ctx.state.server!.id };
+    const { tools, described, modern } = ctx.state.server!.admin ? served.admin : served.standard;
     if (!(await modern.isLegacy(ctx, body))) {
       await modern.serve(ctx, body, { deps, auth, server: ctx.state.server! });
       return;

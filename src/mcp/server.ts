@@ -126,12 +126,16 @@ export async function callTool(
   if (!tool) {
     return errorResult(new SwitchboardError('NOT_FOUND', `Unknown tool "${params.name}"`, { tools: [...byName.keys()] }));
   }
-  const input = tool.input.safeParse(params.arguments ?? {});
-  if (!input.success) return errorResult(invalidRequestFromZod(input.error, `Invalid arguments for ${tool.name}`));
-  try {
-    if (asTask) return await asTask(tool, input.data);
-    const result = await tool.run(input.data, context);
+  const args = params.arguments ?? {};
+  const call = async (callContext: ToolContext): Promise<CallToolResult> => {
+    const input = tool.input.safeParse(args);
+    if (!input.success) throw invalidRequestFromZod(input.error, `Invalid arguments for ${tool.name}`);
+    if (asTask) return asTask(tool, input.data);
+    const result = await tool.run(input.data, callContext);
     return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
+  };
+  try {
+    return await (tool.guard ? tool.guard(args, context, call) : call(context));
   } catch (error) {
     if (error instanceof McpError || error instanceof ProtocolError || error instanceof UrlInputRequired) throw error;
     const failure = toSwitchboardError(error);

@@ -1,5 +1,5 @@
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ClientCapabilities, LoggingLevel, ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ClientCapabilities, LoggingLevel, ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerRow } from '../db/tables/servers.js';
 import type { ApiDependencies, AuthContext } from '../http/context.js';
@@ -41,6 +41,12 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   output?: z.ZodType;
   annotations: ToolAnnotations;
   run(input: z.infer<Input>, context: ToolContext): Promise<Record<string, unknown>>;
+  /**
+   * Wraps the whole call, before the arguments are validated: the admin tools check the caller's
+   * role there (so one without it learns nothing from validation errors) and audit every outcome,
+   * invalid arguments included, as the REST routes they mirror do. `call` validates and runs.
+   */
+  guard?(args: Record<string, unknown>, context: ToolContext, call: (context: ToolContext) => Promise<CallToolResult>): Promise<CallToolResult>;
   /** Present on tools whose work is one workflow run: clients may then call them as MCP tasks. */
   task?: {
     /** Validates and starts the run without waiting; returns its workflow id. */

@@ -46,3 +46,28 @@ export function actingUser(caller: Pick<Caller, 'role' | 'userId'>, requested: s
   }
   return requested;
 }
+
+/** How an MCP request authenticated, as far as its role goes (README: Roles, MCP callers). */
+export interface McpCaller {
+  via: 'apiKey' | 'serverToken' | 'signIn';
+  /** The API key's role, for via apiKey. */
+  keyRole?: Role;
+  server: { admin: boolean; ownerUserId: string };
+  /** The user the request acts as, after x-user-token and x-user-id. */
+  userId: string;
+  /** Whether an x-user-token named the user. */
+  userToken: boolean;
+}
+
+/**
+ * The one mapping from an MCP caller to a role. An API key keeps its own role. A server's access
+ * URL is the user role, except on an admin server, whose URL an administrator handed out to act
+ * for them: there it is the admin role, as long as it acts as the owner (no x-user-token, no
+ * x-user-id naming another user), since a URL shared with end users must not make them admins.
+ * A signed-in person is a user.
+ */
+export function mcpCallerRole(caller: McpCaller): Role {
+  if (caller.via === 'apiKey') return caller.keyRole ?? 'user';
+  const actsAsOwner = !caller.userToken && caller.userId === caller.server.ownerUserId;
+  return caller.via === 'serverToken' && caller.server.admin && actsAsOwner ? 'admin' : 'user';
+}

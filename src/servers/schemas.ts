@@ -24,12 +24,16 @@ export type RestrictionList = z.infer<typeof restrictionList>;
 
 const name = z.string().trim().min(1, 'must be 1–100 characters').max(100, 'must be 1–100 characters');
 const description = z.string().max(2000);
+const adminFlag = z
+  .boolean()
+  .describe('Also offers the management tools on MCP; its access URL then acts as its owner with the admin role');
 
 export const createServerInput = z
   .object({
     name,
     description: description.default(''),
     isPublic: z.boolean().default(false),
+    admin: adminFlag.default(false),
     tokenExpiresInDays: z.number().int().min(1).max(365).default(90),
     restrictions: restrictionsSchema.default({}),
   })
@@ -41,6 +45,7 @@ export const updateServerInput = z
     name: name.optional(),
     description: description.optional(),
     isPublic: z.boolean().optional(),
+    admin: adminFlag.optional(),
     tokenExpiresInDays: z.number().int().min(1).max(365).optional(),
     restrictions: restrictionsSchema.optional(),
   })
@@ -55,6 +60,7 @@ export const serverResponse = z.object({
   description: z.string(),
   mode: z.literal('connectivity'),
   isPublic: z.boolean(),
+  admin: adminFlag,
   tokenExpiresInDays: z.number(),
   url: z.string(),
   accessToken: z.string().optional().describe('Only on create and token rotation: it is stored hashed.'),

@@ -43,6 +43,7 @@ export async function createServer(
           name: input.name,
           description: input.description,
           is_public: input.isPublic,
+          admin: input.admin,
           token_expires_in_days: input.tokenExpiresInDays,
           restrictions: JSON.stringify(input.restrictions),
         })
@@ -108,6 +109,7 @@ export async function updateServer(db: Db, serverId: string, input: UpdateServer
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.isPublic !== undefined ? { is_public: input.isPublic } : {}),
+        ...(input.admin !== undefined ? { admin: input.admin } : {}),
         ...(input.tokenExpiresInDays !== undefined ? { token_expires_in_days: input.tokenExpiresInDays } : {}),
         ...(input.restrictions !== undefined ? { restrictions: JSON.stringify(input.restrictions) } : {}),
         updated_at: new Date(),

@@ -9,6 +9,8 @@ export interface ServersTable {
   name: string;
   description: string;
   is_public: boolean;
+  /** Offers the management tools on MCP; its access URL acts with the admin role (src/policy/roles.ts). */
+  admin: ColumnType<boolean, boolean | undefined, boolean>;
   token_expires_in_days: number;
   restrictions: ColumnType<Restrictions, string, string>;
   created_at: ColumnType<Date, Date | string | undefined, never>;

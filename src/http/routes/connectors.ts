@@ -5,26 +5,24 @@ import {
   connectorSettingsInputSchema,
   createCustomConnector,
   deleteCustomConnector,
-  putConnectorSettings,
   updateCustomConnector,
 } from '../../connectors/accountConnectors.js';
 import { customConnectorSchema } from '../../connectors/sources/custom.js';
 import { connectorFromOpenApi, importOpenApiInputSchema } from '../../connectors/sources/openapi/import.js';
-import { listConnectors, resolveConnector, type Connector } from '../../connectors/registry.js';
-import { pageOf, searchConnectors } from '../../connectors/search.js';
-import { connectorCategorySchema } from '../../connectors/schema.js';
-import { applyRateLimitChange } from '../../durable/starters/throttle.js';
-import { revokeConnectorCredentials } from '../../credentials/oauth.js';
+import { resolveConnector } from '../../connectors/registry.js';
+import {
+  connectorResponse,
+  connectorSettingsBefore,
+  getAccountConnector,
+  listAccountConnectors,
+  listConnectorsQuery,
+  setConnectorSettings,
+} from '../../management/connectors.js';
 import { InvalidRequestError } from '../../errors.js';
 import { MAX_BODY_BYTES, readJsonBody } from '../body.js';
 import type { ApiDependencies } from '../context.js';
 import { invalidRequestFromZod } from '../errorHandler.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
-
-export function connectorResponse(connector: Connector) {
-  const { settings, ...definition } = connector;
-  return { ...definition, settings };
-}
 
 const YAML_TYPES = /^(application|text)\/(x-)?yaml\b/i;
 
@@ -40,13 +38,6 @@ async function readImportBody(ctx: Context): Promise<unknown> {
   return { ...ctx.query, document: raw };
 }
 
-const listQuery = z.object({
-  category: connectorCategorySchema.optional(),
-  query: z.string().min(1).max(200).optional(),
-  /** Without limit the list is complete. */
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  offset: z.coerce.number().int().min(0).optional(),
-});
 const tag = 'Connectors';
 
 /** /api/connectors: the catalogue plus the account's custom connectors, and per-account settings. */
@@ -54,14 +45,11 @@ export function connectorRoutes(deps: ApiDependencies): ApiRouter {
   const { db } = deps;
   // What a change replaces, for the audit log; nothing when there was nothing.
   const connectorBefore = ({ auth, params }: BeforeInput) => resolveConnector(db, auth.accountId, params.id!).then(connectorResponse).catch(() => undefined);
-  const settingsBefore = ({ auth, params }: BeforeInput) => resolveConnector(db, auth.accountId, params.id!).then((connector) => connector.settings).catch(() => undefined);
+  const settingsBefore = ({ auth, params }: BeforeInput) => connectorSettingsBefore(deps, auth, params.id!);
   return new ApiRouter()
-    .add({ method: 'get', path: '/api/connectors', access: 'user', summary: 'List catalogue and custom connectors', tag, query: listQuery }, async ({ auth, query }) => {
-      const listed = await listConnectors(db, auth.accountId, query.category ? { category: query.category } : {});
-      const matches = query.query === undefined ? listed : searchConnectors(listed, query.query);
-      const { items, nextOffset } = pageOf(matches, query.offset ?? 0, query.limit ?? matches.length);
-      return { connectors: items, count: matches.length, ...(nextOffset !== undefined ? { nextOffset } : {}) };
-    })
+    .add({ method: 'get', path: '/api/connectors', access: 'user', summary: 'List catalogue and custom connectors', tag, query: listConnectorsQuery }, async ({ auth, query }) =>
+      listAccountConnectors(deps, auth, query),
+    )
     .add(
       { method: 'post', path: '/api/connectors', access: 'admin', summary: 'Create a custom REST connector', tag, body: customConnectorSchema, status: 201 },
       async ({ auth, body }) => connectorResponse(await createCustomConnector(db, auth.accountId, body)),
@@ -83,7 +71,7 @@ export function connectorRoutes(deps: ApiDependencies): ApiRouter {
       },
     )
     .add({ method: 'get', path: '/api/connectors/:id', access: 'user', summary: 'Get a connector with its actions', tag }, async ({ auth, params }) =>
-      connectorResponse(await resolveConnector(db, auth.accountId, params.id!)),
+      getAccountConnector(deps, auth, params.id!),
     )
     .add(
       { method: 'put', path: '/api/connectors/:id', access: 'admin', summary: 'Replace a custom connector', tag, body: z.unknown(), auditBefore: connectorBefore },
@@ -102,13 +90,6 @@ export function connectorRoutes(deps: ApiDependencies): ApiRouter {
         body: connectorSettingsInputSchema,
         auditBefore: settingsBefore,
       },
-      async ({ auth, params, body }) => {
-        const settings = await putConnectorSettings(db, auth.accountId, params.id!, body);
-        // Runs already waiting for a throttle slot move to the new limit's schedule.
-        if (body.rateLimit !== undefined) await applyRateLimitChange(deps, auth.accountId, params.id!);
-        // Disabling a connector for the account ends every user's access to it, at the provider too.
-        const revokedCredentials = body.enabled === false ? await revokeConnectorCredentials(deps, auth.accountId, params.id!) : 0;
-        return { connectorId: params.id, settings, ...(body.enabled === false ? { revokedCredentials } : {}) };
-      },
+      async ({ auth, params, body }) => setConnectorSettings(deps, auth, params.id!, body),
     );
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { listMcpConnectors, listVariables } from '../../db/repositories/mcpConnectors.js';
-import { assignConnector, listAssignmentViews, unassignConnector } from '../../connectors/sources/remoteMcp/assignments.js';
+import { listVariables } from '../../db/repositories/mcpConnectors.js';
 import {
   assignmentInput,
   assignmentResponse,
@@ -14,21 +13,22 @@ import {
   variableNameSchema,
   variableResponse,
 } from '../../connectors/sources/remoteMcp/schemas.js';
-import {
-  createMcpConnector,
-  deleteMcpConnector,
-  findMcpConnector,
-  listOAuthMcpStatuses,
-  mcpConnectorView,
-  oauthMcpView,
-  updateMcpConnector,
-} from '../../connectors/sources/remoteMcp/service.js';
+import { createMcpConnector, deleteMcpConnector, mcpConnectorView } from '../../connectors/sources/remoteMcp/service.js';
 import { putVariable, removeVariable, variableView } from '../../connectors/sources/remoteMcp/variables.js';
 import { InvalidRequestError } from '../../errors.js';
 import type { ApiDependencies } from '../context.js';
-import { refreshRemoteTools, testMcpConnector } from '../../mcp/remoteConnectors.js';
+import {
+  assignToServer,
+  getMcpConnectorView,
+  listMcpConnectorViews,
+  listOAuthMcpEntries,
+  mcpConnectorBefore,
+  serverAssignments,
+  unassignFromServer,
+  updateMcpConnectorView,
+} from '../../management/mcpConnectors.js';
+import { testMcpConnector } from '../../mcp/remoteConnectors.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
-import { ownedServer } from './servers.js';
 
 function variableName(raw: string | undefined): string {
   const parsed = variableNameSchema.safeParse(raw);
@@ -40,8 +40,7 @@ function variableName(raw: string | undefined): string {
 export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
   const tag = 'Remote MCP connectors';
   const { db, secretBox } = deps;
-  const remoteBefore = ({ auth, params }: BeforeInput) =>
-    findMcpConnector(db, auth.accountId, params.id!).then((row) => mcpConnectorView(row, secretBox)).catch(() => undefined);
+  const remoteBefore = ({ auth, params }: BeforeInput) => mcpConnectorBefore(deps, auth, params.id!);
   return new ApiRouter()
     .add(
       {
@@ -51,10 +50,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         tag,
         response: z.object({ connectors: z.array(mcpConnectorResponse), count: z.number() }),
       },
-      async ({ auth }) => {
-        const rows = await listMcpConnectors(db, auth.accountId);
-        return { connectors: rows.map((row) => mcpConnectorView(row, secretBox)), count: rows.length };
-      },
+      async ({ auth }) => listMcpConnectorViews(deps, auth),
     )
     .add(
       {
@@ -76,7 +72,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         tag,
         response: z.object({ entries: z.array(oauthMcpStatus) }),
       },
-      async ({ auth }) => ({ entries: (await listOAuthMcpStatuses(db, auth)).map(oauthMcpView) }),
+      async ({ auth }) => listOAuthMcpEntries(deps, auth),
     )
     .add(
       {
@@ -91,7 +87,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
     )
     .add(
       { method: 'get', path: '/api/mcp-connectors/:id', access: 'operator', summary: 'Get a remote MCP connector', tag, response: mcpConnectorResponse },
-      async ({ auth, params }) => mcpConnectorView(await findMcpConnector(db, auth.accountId, params.id!), secretBox),
+      async ({ auth, params }) => getMcpConnectorView(deps, auth, params.id!),
     )
     .add(
       {
@@ -103,12 +99,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         response: mcpConnectorResponse,
         auditBefore: remoteBefore,
       },
-      async ({ auth, params, body }) => {
-        const row = await updateMcpConnector(deps, auth.accountId, params.id!, body);
-        // Best effort: a server that is down now is listed again the first time an agent asks.
-        const tools = row.type === 'simple' ? await refreshRemoteTools(deps, row).catch(() => undefined) : undefined;
-        return mcpConnectorView(tools ? { ...row, tools, tools_cached_at: new Date() } : row, secretBox);
-      },
+      async ({ auth, params, body }) => updateMcpConnectorView(deps, auth, params.id!, body),
     )
     .add(
       {
@@ -167,11 +158,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         tag,
         response: z.object({ assignments: z.array(assignmentResponse), count: z.number() }),
       },
-      async ({ auth, params }) => {
-        const server = await ownedServer(deps, auth, params.serverId);
-        const assignments = await listAssignmentViews(db, auth, server.id);
-        return { assignments, count: assignments.length };
-      },
+      async ({ auth, params }) => serverAssignments(deps, auth, params.serverId!),
     )
     .add(
       {
@@ -182,12 +169,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         body: assignmentInput,
         response: z.object({ assignments: z.array(assignmentResponse), count: z.number() }),
       },
-      async ({ auth, params, body }) => {
-        const server = await ownedServer(deps, auth, params.serverId);
-        await assignConnector(db, auth.accountId, server.id, body);
-        const assignments = await listAssignmentViews(db, auth, server.id);
-        return { assignments, count: assignments.length };
-      },
+      async ({ auth, params, body }) => assignToServer(deps, auth, params.serverId!, body),
     )
     .add(
       {
@@ -198,11 +180,6 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         body: assignmentInput,
         response: z.object({ removed: z.boolean(), assignments: z.array(assignmentResponse), count: z.number() }),
       },
-      async ({ auth, params, body }) => {
-        const server = await ownedServer(deps, auth, params.serverId);
-        const removed = await unassignConnector(db, auth.accountId, server.id, body);
-        const assignments = await listAssignmentViews(db, auth, server.id);
-        return { removed, assignments, count: assignments.length };
-      },
+      async ({ auth, params, body }) => unassignFromServer(deps, auth, params.serverId!, body),
     );
 }

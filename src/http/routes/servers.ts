@@ -1,59 +1,10 @@
 import { z } from 'zod';
-import type { ServerRow } from '../../db/tables/servers.js';
-import {
-  createServer,
-  deleteServer,
-  DuplicateServerNameError,
-  getServer,
-  listServers,
-  rotateServerToken,
-  updateServer,
-  type IssuedToken,
-} from '../../db/repositories/servers.js';
-import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from '../../errors.js';
-import { hasRestrictions } from '../../servers/restrictions.js';
-import {
-  createServerInput,
-  serverIdParam,
-  serverResponse,
-  updateServerInput,
-  type ServerResponse,
-} from '../../servers/schemas.js';
-import type { ApiDependencies, AuthContext } from '../context.js';
+import { createServer, deleteServer, DuplicateServerNameError, rotateServerToken, updateServer } from '../../db/repositories/servers.js';
+import { ConflictError, InvalidRequestError } from '../../errors.js';
+import { listServerViews, ownedServer, toServerResponse } from '../../management/servers.js';
+import { createServerInput, serverResponse, updateServerInput } from '../../servers/schemas.js';
+import type { ApiDependencies } from '../context.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
-
-export function serverUrls(publicUrl: string, serverId: string, token?: string) {
-  const url = `${publicUrl}/mcp/${serverId}`;
-  return { url, ...(token ? { accessUrl: `${url}/${token}` } : {}) };
-}
-
-export function toServerResponse(publicUrl: string, server: ServerRow, token?: IssuedToken): ServerResponse {
-  return {
-    serverId: server.id,
-    name: server.name,
-    description: server.description,
-    mode: 'connectivity',
-    isPublic: server.is_public,
-    tokenExpiresInDays: server.token_expires_in_days,
-    ...serverUrls(publicUrl, server.id, token?.token),
-    ...(token ? { accessToken: token.token, accessTokenExpiresAt: token.row.expires_at.toISOString() } : {}),
-    restrictions: server.restrictions,
-    hasRestrictions: hasRestrictions(server.restrictions),
-    createdAt: server.created_at.toISOString(),
-    updatedAt: server.updated_at.toISOString(),
-  };
-}
-
-/** A server of the caller's: 404 when it doesn't exist, 403 when it is someone else's. */
-export async function ownedServer(deps: ApiDependencies, auth: AuthContext, rawId: string | undefined): Promise<ServerRow> {
-  const id = serverIdParam.safeParse(rawId);
-  const server = id.success ? await getServer(deps.db, id.data) : undefined;
-  if (!server) throw new NotFoundError('Server not found', { serverId: rawId });
-  if (server.account_id !== auth.accountId || server.owner_user_id !== auth.userId) {
-    throw new ForbiddenError('Not authorized for this server', { serverId: server.id });
-  }
-  return server;
-}
 
 function duplicateName(name: string) {
   return new ConflictError(`A server named "${name}" already exists for this user`, { field: 'name', name });
@@ -84,10 +35,7 @@ export function serverRoutes(deps: ApiDependencies): ApiRouter {
         tag: 'Servers',
         response: z.object({ servers: z.array(serverResponse), count: z.number() }),
       },
-      async ({ auth }) => {
-        const servers = await listServers(deps.db, auth.accountId, auth.userId);
-        return { servers: servers.map((server) => toServerResponse(publicUrl, server)), count: servers.length };
-      },
+      async ({ auth }) => listServerViews(deps, auth),
     )
     .add(
       { method: 'get', path: '/api/servers/:serverId', access: 'operator', summary: 'Get a server', tag: 'Servers', response: serverResponse },

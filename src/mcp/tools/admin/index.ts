@@ -1,0 +1,34 @@
+import { getAccountConnectorTool, listAccountConnectorsTool, setConnectorSettingsTool } from './connectors.js';
+import type { AdminToolDefinition } from './define.js';
+import {
+  createMcpConnectorTool,
+  getMcpConnectorTool,
+  listMcpConnectorsTool,
+  listOAuthMcpEntriesTool,
+  testMcpConnectorTool,
+  updateMcpConnectorTool,
+} from './mcpConnectors.js';
+import { getRunTool, listRunsTool } from './runs.js';
+import { assignConnectorTool, listServerConnectorsTool, listServersTool, unassignConnectorTool } from './servers.js';
+
+/**
+ * The management tools an admin server offers besides the usual ones. Deletions stay with people
+ * (REST and the console): none is offered here.
+ */
+export const adminTools: readonly AdminToolDefinition[] = [
+  listServersTool,
+  listServerConnectorsTool,
+  assignConnectorTool,
+  unassignConnectorTool,
+  listMcpConnectorsTool,
+  listOAuthMcpEntriesTool,
+  getMcpConnectorTool,
+  createMcpConnectorTool,
+  updateMcpConnectorTool,
+  testMcpConnectorTool,
+  listAccountConnectorsTool,
+  getAccountConnectorTool,
+  setConnectorSettingsTool,
+  listRunsTool,
+  getRunTool,
+];
