@@ -10,18 +10,9 @@ import type { SecretBox } from '../secrets/secretBox.js';
 import { checkUrl } from './egress.js';
 import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
 import { loadRemoteOAuthParty } from './remoteOAuthParty.js';
+import type { OAuthParty } from './oauthParty.js';
 
-/** An account's OAuth client for one connector, ready for oauth4webapi calls. Holds the client secret: never returned from an activity. */
-export interface OAuthParty {
-  settings: Pick<OAuthProviderSettings, 'clientId' | 'authorizationUrl' | 'issuer' | 'scopes' | 'scopeSeparator' | 'extraAuthorizationParams'>;
-  as: oauth.AuthorizationServer;
-  client: oauth.Client;
-  clientAuth: oauth.ClientAuth;
-  /** Options every oauth4webapi request gets: the egress-guarded fetch, and http for loopback providers. */
-  http: { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]?: true };
-  /** Remote MCP servers: the protected resource (RFC 8707) every token request names. */
-  resource?: string;
-}
+export type { OAuthParty } from './oauthParty.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

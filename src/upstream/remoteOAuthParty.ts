@@ -8,7 +8,7 @@ import type { Config } from '../app/config.js';
 import type { Db } from '../db/connect.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { discoveryHttp, mcpOAuthClientSecretContext } from './remoteOAuthDiscovery.js';
-import type { OAuthParty } from './oauthProvider.js';
+import type { OAuthParty } from './oauthParty.js';
 
 /**
  * The OAuth client an `oauth` remote MCP connector registered (remoteDiscovery.ts), as the same

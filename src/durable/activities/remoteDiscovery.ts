@@ -13,7 +13,7 @@ import { SwitchboardError } from '../../errors.js';
 import { createUpstreamAgent } from '../../upstream/egress.js';
 import { discoveryHttp, mcpOAuthClientSecretContext, probeChallenge, wellKnownResourceMetadataUrl } from '../../upstream/remoteOAuthDiscovery.js';
 import { toFailure } from './execution.js';
-import type { ActivityDependencies } from './index.js';
+import type { ActivityDependencies } from './dependencies.js';
 
 /**
  * Discovery and registration for `oauth` remote MCP connectors, as the MCP authorization spec
