@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import { resolveConnector } from '../connectors/registry.js';
-import { oauthAppSecretContext, oauthMethodOf, providerSettings, type OAuthProviderSettings } from '../credentials/oauthApps.js';
+import { oauthAppSecretContext, oauthMethodOf, providerSettings } from '../credentials/oauthApps.js';
 import { getOAuthApp } from '../db/repositories/oauth.js';
 import { InvalidRequestError } from '../errors.js';
 import type { Config } from '../app/config.js';
