@@ -18,6 +18,25 @@ export interface AuthorizedRequest {
 type AuthorizeDependencies = OAuthDependencies & { secretBox: SecretBox };
 
 /**
+ * The credential lookup for one call of a run: called first with no argument, then again with the
+ * token the upstream rejected, which makes the credential's refresher refresh it.
+ */
+export function callAuthorizer(
+  deps: AuthorizeDependencies,
+  call: { accountId: string; userId: string; credentialId?: string },
+  connector: Pick<Connector, 'id' | 'authMethods'>,
+): (rejectedToken?: AuthorizedRequest) => Promise<AuthorizedRequest> {
+  return (rejectedToken) =>
+    authorizeRequest(deps, {
+      accountId: call.accountId,
+      userId: call.userId,
+      connector,
+      ...(call.credentialId ? { credentialId: call.credentialId } : {}),
+      ...(rejectedToken ? { credentialId: rejectedToken.credentialId, rejectedToken } : {}),
+    });
+}
+
+/**
  * The headers and query parameters that authenticate one upstream call. Secrets live only in
  * the returned object, inside the activity that makes the call: never in workflow input or results.
  * OAuth tokens inside their expiry margin are refreshed first, through the credential's refresher

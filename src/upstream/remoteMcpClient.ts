@@ -9,7 +9,7 @@ import { getMcpConnector } from '../db/repositories/mcpConnectors.js';
 import type { CachedTool } from '../db/tables/mcpConnectors.js';
 import { ConnectorNotFoundError, ForbiddenError, nonRetryableCodes, SwitchboardError } from '../errors.js';
 import { resolveEndpoint, type RemoteEndpoint } from '../connectors/sources/remoteMcp/variables.js';
-import { authorizeRequest, type AuthorizedRequest } from '../credentials/authorize.js';
+import { callAuthorizer, type AuthorizedRequest } from '../credentials/authorize.js';
 import { Redactor, redactionScope, secretsOfAuth } from '../secrets/redaction.js';
 import type { Logger } from '../app/logger.js';
 import type { Db } from '../db/connect.js';
@@ -198,14 +198,7 @@ export async function attemptRemoteMcpTool(
     if (!row) throw new ConnectorNotFoundError(call.connectorId);
     const endpoint = await resolveEndpoint(deps, row);
     // An `oauth` server gets the user's token, refreshed through the credential's refresher like any OAuth connector's.
-    const authorize = (rejectedToken?: AuthorizedRequest) =>
-      authorizeRequest(deps, {
-        accountId: call.accountId,
-        userId: call.userId,
-        connector,
-        ...(call.credentialId ? { credentialId: call.credentialId } : {}),
-        ...(rejectedToken ? { credentialId: rejectedToken.credentialId, rejectedToken } : {}),
-      });
+    const authorize = callAuthorizer(deps, call, connector);
     const auth = row.type === 'oauth' ? await authorize() : undefined;
     const authorized = auth ? withAuthorization(endpoint, auth) : endpoint;
     const redactor = redactionScope()?.add(authorized.secrets) ?? new Redactor(authorized.secrets);

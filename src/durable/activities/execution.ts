@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { findAction, resolveBaseUrl, resolveConnector, type Connector } from '../../connectors/registry.js';
 import type { ActionDefinition, RateLimit } from '../../connectors/schema.js';
-import { authorizeRequest, type AuthorizedRequest } from '../../credentials/authorize.js';
+import { callAuthorizer, type AuthorizedRequest } from '../../credentials/authorize.js';
 import { ForbiddenError, nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../../errors.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { redactEachCall, redactionScope, scrubText, secretsOfAuth } from '../../secrets/redaction.js';
@@ -173,14 +173,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
       throw new ForbiddenError(`Connector "${connector.id}" is disabled for this account`, { connectorId: connector.id });
     }
     const action = findAction(connector, call.actionId);
-    const authorize = (rejectedToken?: AuthorizedRequest) =>
-      authorizeRequest(deps, {
-        accountId: call.accountId,
-        userId: call.userId,
-        connector,
-        ...(call.credentialId ? { credentialId: call.credentialId } : {}),
-        ...(rejectedToken ? { credentialId: rejectedToken.credentialId, rejectedToken } : {}),
-      });
+    const authorize = callAuthorizer(deps, call, connector);
     const auth = await authorize();
     redactionScope()?.add(secretsOfAuth(auth));
     const request = buildUpstreamRequest({
