@@ -8,7 +8,8 @@ import type { AuthMethod } from '../connectors/schema.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { newId } from '../secrets/tokens.js';
 import { maskSecret } from './masking.js';
-import { createOAuthCredential, revokeOAuthCredential, type OAuthDependencies, type PendingOAuthCredential } from './oauth.js';
+import { createOAuthCredential, revokeOAuthCredential, type PendingOAuthCredential } from './oauth.js';
+import type { OAuthDependencies } from './ports.js';
 
 export { maskSecret } from './masking.js';
 

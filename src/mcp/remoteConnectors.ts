@@ -10,7 +10,8 @@ import type { TestMcpConnectorInput, TestMcpConnectorResponse } from '../connect
 import { findMcpConnector, oauthMcpStatus } from '../connectors/sources/remoteMcp/service.js';
 import { authorizeConnectorUse } from '../policy/use.js';
 import { resolveEndpoint } from '../connectors/sources/remoteMcp/variables.js';
-import type { ApiDependencies, AuthContext } from '../http/context.js';
+import type { ApiDependencies } from '../http/context.js';
+import type { AuthContext } from '../policy/caller.js';
 import type { ToolContext } from './tool.js';
 import { hasConnected, remoteOAuthDecision, signInFirst, signInRequired, userEndpoint } from './remoteOAuthConnectors.js';
 

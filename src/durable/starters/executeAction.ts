@@ -5,7 +5,7 @@ import { MAX_RUN_INPUT_BYTES, type ActionResult, type ExecuteActionInput } from 
 import { validateActionParameters } from '../../connectors/parameters.js';
 import { findAction, resolveConnector, type Connector } from '../../connectors/registry.js';
 import type { Db } from '../../db/connect.js';
-import { validateToolArguments } from '../../connectors/sources/remoteMcp/toolArguments.js';
+import { validateToolArguments } from '../../upstream/remoteToolArguments.js';
 import { ForbiddenError, InvalidRequestError, isErrorCode, isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../../errors.js';
 import type { TemporalHandle } from './temporal.js';
 import { searchAttributes } from '../contracts.js';
