@@ -2,7 +2,7 @@ import type { Db } from '../../../db/connect.js';
 import { getMcpConnectorBySlug } from '../../../db/repositories/mcpConnectors.js';
 import type { CachedTool, McpConnectorRow } from '../../../db/tables/mcpConnectors.js';
 import { ConnectorNotFoundError } from '../../../errors.js';
-import type { Connector, ConnectorSettings } from '../../registry.js';
+import type { Connector, ConnectorSettings } from '../../types.js';
 import { ACTION_ID_PATTERN, connectorCategorySchema, type ActionDefinition, type ActionParameter, type AuthMethod } from '../../schema.js';
 import { oauthMcpEntry } from './oauthEntries.js';
 
@@ -26,13 +26,6 @@ export function slugOfName(name: string): string {
 }
 
 export const connectorIdOfRow = (row: Pick<McpConnectorRow, 'slug'>) => `${REMOTE_MCP_PREFIX}${row.slug}`;
-
-/** Where a remote connector's row and each tool's full input schema travel with the Connector. */
-export interface RemoteMcpBinding {
-  mcpConnectorId: string;
-  cachedAt: Date | null;
-  inputSchemas: Record<string, Record<string, unknown>>;
-}
 
 const parameterTypes = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object']);
 
