@@ -16,7 +16,7 @@ const MIN_KNOWN_SECRET_LENGTH = 6;
 const MAX_DEPTH = 32;
 const TOO_DEEP = '[too deep]';
 
-export function isSecretName(name: string): boolean {
+function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !REFERENCE_NAME.test(name);
 }
 

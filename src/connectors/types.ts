@@ -10,7 +10,7 @@ export interface ConnectorSettings {
 }
 
 /** Where a remote connector's row and each tool's full input schema travel with the Connector. */
-export interface RemoteMcpBinding {
+interface RemoteMcpBinding {
   mcpConnectorId: string;
   cachedAt: Date | null;
   inputSchemas: Record<string, Record<string, unknown>>;

@@ -11,8 +11,6 @@ import { maskSecret } from './masking.js';
 import { createOAuthCredential, revokeOAuthCredential, type PendingOAuthCredential } from './oauth.js';
 import type { OAuthDependencies } from './ports.js';
 
-export { maskSecret } from './masking.js';
-
 /** Input of create_credential (MCP tool) and POST /api/credentials. */
 export const createCredentialInputSchema = z.object({
   connectorId: z.string().min(1).max(64).describe('The connector, e.g. "slack" (see list_connectors)'),
@@ -60,7 +58,7 @@ export interface CredentialView {
   createdAt: string;
 }
 
-export function credentialView(row: CredentialRow): CredentialView {
+function credentialView(row: CredentialRow): CredentialView {
   return {
     credentialId: row.id,
     connectorId: row.connector_id,
@@ -75,7 +73,7 @@ export function credentialView(row: CredentialRow): CredentialView {
 }
 
 /** The field names a key-based auth method needs. */
-export function requiredFieldsOf(method: AuthMethod): string[] {
+function requiredFieldsOf(method: AuthMethod): string[] {
   switch (method.type) {
     case 'apiKey':
       return ['apiKey'];

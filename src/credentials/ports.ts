@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.js';
 import type { RefreshRequest, RefreshResult, RevokeResult } from '../durable/contracts.js';
 
 /** The credential an OAuth workflow works on, and whose it is. */
-export interface OAuthCredentialOwner {
+interface OAuthCredentialOwner {
   credentialId: string;
   accountId: string;
   userId: string;

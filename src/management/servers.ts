@@ -11,7 +11,7 @@ import type { ManagementDependencies } from './ports.js';
  * answer the same thing.
  */
 
-export function serverUrls(publicUrl: string, serverId: string, token?: string) {
+function serverUrls(publicUrl: string, serverId: string, token?: string) {
   const url = `${publicUrl}/mcp/${serverId}`;
   return { url, ...(token ? { accessUrl: `${url}/${token}` } : {}) };
 }

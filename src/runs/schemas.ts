@@ -67,7 +67,7 @@ export const runSummary = z.object({
 });
 export type RunSummary = z.infer<typeof runSummary>;
 
-export const runTimelineEntry = z.object({
+const runTimelineEntry = z.object({
   kind: z.enum(['attempt', 'wait']),
   at: z.string().optional(),
   summary: z.string().describe('"attempt 2: slack conversations_list", or why the run waited: "retry 2/6 in 1 s (backoff): 500 from slack"'),

@@ -53,14 +53,14 @@ function guardedFetch(config: RemoteConfig): FetchLike {
 /** The phase a failure happened in decides whether trying again could repeat a tool's effect. */
 type Phase = 'connect' | 'call';
 
-export class RemoteMcpError extends SwitchboardError {
+class RemoteMcpError extends SwitchboardError {
   constructor(message: string, readonly retryable: boolean, details: Record<string, unknown>) {
     super('UPSTREAM_ERROR', message, details);
   }
 }
 
 /** Our error for anything the SDK, the transport or the network threw; texts are scrubbed of secrets. */
-export function describeRemoteFailure(
+function describeRemoteFailure(
   error: unknown,
   context: { endpoint: RemoteEndpoint; phase: Phase; timedOut: boolean; timeoutMs: number; safeToRepeat: boolean },
 ): SwitchboardError {

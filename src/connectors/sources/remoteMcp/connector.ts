@@ -56,7 +56,7 @@ function parametersOf(tool: CachedTool): ActionParameter[] {
     });
 }
 
-export function actionOfTool(tool: CachedTool): ActionDefinition {
+function actionOfTool(tool: CachedTool): ActionDefinition {
   const annotations = tool.annotations ?? {};
   return {
     id: tool.name,
@@ -75,10 +75,10 @@ export function actionOfTool(tool: CachedTool): ActionDefinition {
 }
 
 /** Tool names outside our action id alphabet cannot be addressed through execute_action. */
-export const addressableTools = (tools: CachedTool[]) => tools.filter((tool) => ACTION_ID_PATTERN.test(tool.name));
+const addressableTools = (tools: CachedTool[]) => tools.filter((tool) => ACTION_ID_PATTERN.test(tool.name));
 
 /** The URL shown for a row: the masked one, or a predefined entry's. */
-export const shownUrlOf = (row: Pick<McpConnectorRow, 'url' | 'oauth_mcp'>) => row.url ?? oauthMcpEntry(row.oauth_mcp ?? '')?.url ?? '';
+const shownUrlOf = (row: Pick<McpConnectorRow, 'url' | 'oauth_mcp'>) => row.url ?? oauthMcpEntry(row.oauth_mcp ?? '')?.url ?? '';
 
 /**
  * An `oauth` server takes the user's OAuth credential, so credentials, URL elicitation and the
