@@ -2,6 +2,11 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Plan } from '../plans/schemas.js';
 
+import type { ErrorCode } from '../errors.js';
+
+export { nonRetryableCodes, type ErrorCode, type ErrorDetails } from '../errors.js';
+export { codedFailureIn, failureOf, toApplicationFailure } from './failures.js';
+
 /**
  * Everything our workflows exchange with their callers and activities: workflow type names,
  * inputs, results, attempt outcomes, signals, updates, queries and search attributes. Workflows
@@ -98,7 +103,7 @@ export interface AttemptInput {
 }
 
 export interface AttemptError {
-  code: string;
+  code: ErrorCode;
   message: string;
   details: Record<string, unknown>;
 }
@@ -149,7 +154,7 @@ export interface ExecutePlanWorkflowInput {
 }
 
 export interface StepError {
-  code: string;
+  code: ErrorCode;
   message: string;
   details?: unknown;
 }
