@@ -1,11 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Plan } from '../plans/schemas.js';
-
 import type { ErrorCode } from '../errors.js';
-
-export { nonRetryableCodes, type ErrorCode, type ErrorDetails } from '../errors.js';
-export { codedFailureIn, failureOf, toApplicationFailure } from './failures.js';
+import type { Plan } from '../plans/schemas.js';
 
 /**
  * Everything our workflows exchange with their callers and activities: workflow type names,
@@ -13,6 +9,10 @@ export { codedFailureIn, failureOf, toApplicationFailure } from './failures.js';
  * import only this module, @temporalio/workflow and activity types; starters, activities and
  * backends import this, never a workflow file.
  */
+
+/** Failures: their types are error codes, and which of them a retry cannot fix comes from errors.ts. */
+export { nonRetryableCodes, type ErrorCode, type ErrorDetails } from '../errors.js';
+export { codedFailureIn, failureOf, toApplicationFailure } from './failures.js';
 
 /** Workflow type names, as the worker registers them (the exported function names in workflows/index.ts). */
 export const workflowTypes = {
