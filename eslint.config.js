@@ -26,6 +26,21 @@ export default tseslint.config(
     },
   },
   {
+    // One converter makes every ApplicationFailure (src/durable/failures.ts), so each failure's type
+    // is an error code and its non-retryable flag comes from errors.ts.
+    files: ['src/**/*.ts'],
+    ignores: ['src/durable/failures.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...["CallExpression[callee.object.name='ApplicationFailure']", "NewExpression[callee.name='ApplicationFailure']"].map((selector) => ({
+          selector,
+          message: 'Build failures with failureOf or toApplicationFailure (src/durable/contracts.ts): their type must be an error code.',
+        })),
+      ],
+    },
+  },
+  {
     // Workflow code is replayed: it must be deterministic, so no I/O, no environment, no Node built-ins,
     // and activities only by type.
     files: ['src/durable/workflows/**/*.ts'],

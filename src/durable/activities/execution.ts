@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { findAction, resolveBaseUrl, resolveConnector, type Connector } from '../../connectors/registry.js';
 import type { ActionDefinition, RateLimit } from '../../connectors/schema.js';
 import { callAuthorizer, type AuthorizedRequest } from '../../credentials/authorize.js';
@@ -21,16 +20,6 @@ export type { ActionResult, ExecuteActionInput } from '../contracts.js';
 /** Longest Retry-After we wait out inside one run; beyond it the caller is told when to come back. */
 const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
 const ERROR_BODY_CHARS = 2000;
-
-/** For activities that throw: our coded error as a failure Temporal carries to the workflow. */
-export function toFailure(error: SwitchboardError, nonRetryable = nonRetryableCodes.includes(error.code)): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: error.code,
-    message: error.message,
-    details: [error.details],
-    nonRetryable,
-  });
-}
 
 /** Seconds to wait from Retry-After (seconds or an HTTP date) or the connector's reset header. */
 export function retryDelaySeconds(headers: Record<string, string>, rateLimit: RateLimit | undefined, now = Date.now()): number | undefined {
