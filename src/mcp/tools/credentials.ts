@@ -26,7 +26,7 @@ export const getCredentialMetadataTool = defineTool({
   input: credentialMetadataInputSchema,
   annotations: readOnly,
   async run({ connectorId }, context) {
-    const connector = await usableConnector(context, connectorId);
+    const { connector } = await usableConnector(context, connectorId);
     const metadata = getCredentialMetadata(connector);
     if (!connector.authMethods.some((method) => method.type === 'oauth2')) return { ...metadata };
     const app = await getOAuthApp(context.deps.db, context.auth.accountId, connector.id);
@@ -63,7 +63,7 @@ export const createCredentialTool = defineTool({
   input: createCredentialInputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
-    const connector = await usableConnector(context, input.connectorId);
+    const { connector } = await usableConnector(context, input.connectorId);
     const redirectUri = input.redirectUri ?? context.auth.redirectUri;
     const created = await auditedCall(
       context.deps,
