@@ -74,14 +74,19 @@ async function resolveForTools(context: ToolContext, connectorId: string): Promi
   return remoteMcpConnector({ ...row, tools: await refreshRemoteTools(deps, row, auth), tools_cached_at: new Date() }, connector.settings);
 }
 
-/** Who an MCP tool call acts as and what its server grants (src/policy/use.ts), for src/runs/prepare.ts. */
+/** What the server an MCP tool call came through grants (src/policy/use.ts). */
+export function toolServerGrant({ deps, auth, server }: ToolContext): Promise<ServerGrant> {
+  return serverGrant(deps.db, auth, server, remoteOAuthDecision(deps));
+}
+
+/** Who an MCP tool call acts as and what its server grants, for src/runs/prepare.ts. */
 export async function toolUseScope(context: ToolContext): Promise<UseScope> {
-  const { deps, auth, server } = context;
+  const { auth, server } = context;
   return {
     accountId: auth.accountId,
     userId: auth.userId,
     serverId: server.id,
-    grant: await serverGrant(deps.db, auth, server, remoteOAuthDecision(deps)),
+    grant: await toolServerGrant(context),
     resolve: (connectorId) => resolveForTools(context, connectorId),
   };
 }

@@ -23,9 +23,8 @@ export interface ServerGrant {
  * used). Returns the refusal instead of throwing it, for the tools that filter what they list.
  */
 export function refusalOfUse(caller: ServerUser, server: ServerGrant, connectorId: string, actionIds: readonly string[]): ForbiddenError | undefined {
-  if (!userAllowed(server.restrictions, caller.userId)) {
-    return new ForbiddenError('This user may not use this server', { userId: caller.userId });
-  }
+  const userRefused = refusalOfUser(caller, server);
+  if (userRefused) return userRefused;
   if (server.assignedConnectorIds ? !server.assignedConnectorIds.has(connectorId) : isRemoteMcpConnectorId(connectorId)) {
     return new ForbiddenError(`Connector "${connectorId}" is not assigned to this server`, { connectorId });
   }
@@ -37,6 +36,14 @@ export function refusalOfUse(caller: ServerUser, server: ServerGrant, connectorI
     return new ForbiddenError(`Action "${refused}" is not available on this server`, { connectorId, actionId: refused });
   }
   return undefined;
+}
+
+/**
+ * The part of refusalOfUse a door decides before any connector is named: the MCP front door on
+ * every request, the sign-in page before it grants a token.
+ */
+export function refusalOfUser(caller: ServerUser, server: Pick<ServerGrant, 'restrictions'>): ForbiddenError | undefined {
+  return userAllowed(server.restrictions, caller.userId) ? undefined : new ForbiddenError('This user may not use this server', { userId: caller.userId });
 }
 
 /** refusalOfUse, thrown: FORBIDDEN naming what the server does not allow. */

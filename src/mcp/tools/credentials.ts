@@ -9,7 +9,8 @@ import {
 } from '../../credentials/index.js';
 import { callbackUrlOf, oauthMethodOf, providerSettings } from '../../credentials/oauthApps.js';
 import { getOAuthApp } from '../../db/repositories/oauth.js';
-import { connectorAllowed } from '../../servers/restrictions.js';
+import { mayUse } from '../../policy/use.js';
+import { toolServerGrant } from '../remoteConnectors.js';
 import { auditedCall } from '../../http/audit.js';
 import { defineTool } from '../tool.js';
 import { usableConnector } from './catalog.js';
@@ -92,8 +93,12 @@ export const getCredentialsTool = defineTool({
   output: z.object({ credentials: z.array(z.record(z.string(), z.unknown())), count: z.number() }),
   annotations: readOnly,
   async run(input, context) {
-    const all = await listCredentials(context.deps.db, { accountId: context.auth.accountId, userId: context.auth.userId }, input);
-    const credentials = all.filter((credential) => connectorAllowed(context.server.restrictions, credential.connectorId));
+    const [all, grant] = await Promise.all([
+      listCredentials(context.deps.db, { accountId: context.auth.accountId, userId: context.auth.userId }, input),
+      toolServerGrant(context),
+    ]);
+    // Only what this server offers: the same rule as list_connectors.
+    const credentials = all.filter((credential) => mayUse(context.auth, grant, credential.connectorId));
     return { credentials, count: credentials.length };
   },
 });
