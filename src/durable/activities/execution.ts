@@ -1,8 +1,9 @@
 import { Context } from '@temporalio/activity';
-import { findAction, resolveBaseUrl, resolveConnector, type Connector } from '../../connectors/registry.js';
+import { validateCallParameters } from '../../connectors/parameters.js';
+import { findAction, resolveBaseUrl, resolveEnabledConnector, type Connector } from '../../connectors/registry.js';
 import type { ActionDefinition, RateLimit } from '../../connectors/schema.js';
 import { callAuthorizer, type AuthorizedRequest } from '../../credentials/authorize.js';
-import { ForbiddenError, nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../../errors.js';
+import { nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../../errors.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { redactEachCall, redactionScope, scrubText, secretsOfAuth } from '../../secrets/redaction.js';
 import { isRemoteMcpConnectorId } from '../../connectors/sources/remoteMcp/connector.js';
@@ -157,18 +158,17 @@ export function createExecutionActivities(deps: ActivityDependencies) {
   /** One REST attempt: throttle slot, then at most one send. */
   async function attemptRest(input: AttemptInput): Promise<AttemptOutcome> {
     const { action: call } = input;
-    const connector = await resolveConnector(deps.db, call.accountId, call.connectorId);
-    if (!connector.settings.enabled) {
-      throw new ForbiddenError(`Connector "${connector.id}" is disabled for this account`, { connectorId: connector.id });
-    }
+    const connector = await resolveEnabledConnector(deps.db, call.accountId, call.connectorId);
     const action = findAction(connector, call.actionId);
+    // What is sent is checked here, where it is sent: a plan step's values are known only now.
+    const parameters = validateCallParameters(connector, action, call.parameters);
     const authorize = callAuthorizer(deps, call, connector);
     const auth = await authorize();
     redactionScope()?.add(secretsOfAuth(auth));
     const request = buildUpstreamRequest({
       baseUrl: resolveBaseUrl(connector),
       action,
-      parameters: call.parameters,
+      parameters,
       auth,
       // Stable across attempts of this run, so the upstream can drop a repeated request.
       idempotencyKey: Context.current().info.workflowExecution?.workflowId,
