@@ -51,8 +51,8 @@ export default tseslint.config(
             {
               target: './src/durable/contracts.ts',
               from: './src',
-              except: ['./errors.ts', './plans/schemas.ts'],
-              message: 'src/durable/contracts.ts holds names and types: it imports only errors.ts and types.',
+              except: ['./errors.ts', './durable/failures.ts', './plans/schemas.ts'],
+              message: 'src/durable/contracts.ts holds names and types: it imports only errors.ts, failures.ts (the one failure converter it re-exports) and types.',
             },
           ],
         },
@@ -74,6 +74,21 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         { patterns: [{ group: ['../plans/*'], allowTypeImports: true, message: 'Contracts take types from the domain, nothing else.' }] },
+      ],
+    },
+  },
+  {
+    // One converter makes every ApplicationFailure (src/durable/failures.ts), so each failure's type
+    // is an error code and its non-retryable flag comes from errors.ts.
+    files: ['src/**/*.ts'],
+    ignores: ['src/durable/failures.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...["CallExpression[callee.object.name='ApplicationFailure']", "NewExpression[callee.name='ApplicationFailure']"].map((selector) => ({
+          selector,
+          message: 'Build failures with failureOf or toApplicationFailure (src/durable/contracts.ts): their type must be an error code.',
+        })),
       ],
     },
   },

@@ -12,6 +12,7 @@ export const errorCodes = [
   'CONNECTOR_NOT_FOUND',
   'ACTION_NOT_FOUND',
   'UPSTREAM_ERROR',
+  'UPSTREAM_REJECTED',
   'SERVICE_UNAVAILABLE',
   'PAYLOAD_TOO_LARGE',
   'NOT_ACCEPTABLE',
@@ -30,6 +31,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   CONNECTOR_NOT_FOUND: 404,
   ACTION_NOT_FOUND: 404,
   UPSTREAM_ERROR: 502,
+  UPSTREAM_REJECTED: 502,
   SERVICE_UNAVAILABLE: 503,
   PAYLOAD_TOO_LARGE: 413,
   NOT_ACCEPTABLE: 406,
@@ -37,7 +39,10 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   INTERNAL_ERROR: 500,
 };
 
-/** Codes a retry cannot fix: activities raise these as non-retryable ApplicationFailures. */
+/**
+ * Codes a retry cannot fix: activities raise these as non-retryable ApplicationFailures
+ * (durable/failures.ts) and workflows list them as their activities' nonRetryableErrorTypes.
+ */
 export const nonRetryableCodes: readonly ErrorCode[] = [
   'INVALID_REQUEST',
   'UNAUTHORIZED',
@@ -47,6 +52,7 @@ export const nonRetryableCodes: readonly ErrorCode[] = [
   'CONNECTOR_NOT_FOUND',
   'ACTION_NOT_FOUND',
   'CONFLICT',
+  'UPSTREAM_REJECTED',
 ];
 
 export type ErrorDetails = Record<string, unknown>;

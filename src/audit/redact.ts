@@ -1,17 +1,16 @@
+import { Redactor } from '../secrets/redaction.js';
+
 /**
  * What an audit entry may keep of a request body: its shape and non-secret values. Secret-looking
  * fields are masked whole (no hint: audit rows outlive rotations), and any other string that
- * contains one of those secret values has it cut out, so a secret pasted into a name or URL
- * does not survive either.
+ * contains one of those secret values has it cut out (in every form the call redactor knows,
+ * secrets/redaction.ts), so a secret pasted into a name or URL does not survive either.
  */
 const SECRET_NAME =
   /(secret|passw(or)?d|token|api[-_]?key|authorization|cookie|private[-_]?key|signature|hint$|^key$|^value$|^fields$|^headers$|^credentials?$)/i;
 /** Names that merely refer to a secret (tokenUrl, keyId, credentialId) stay readable. */
 const REFERENCE_NAME = /(id|ids|url|uri|type|method|expires(at|in)?|count)$/i;
 const MASK = '[masked]';
-const REDACTED = '[redacted]';
-/** Shorter values would cut ordinary words out of unrelated text. */
-const MIN_KNOWN_SECRET_LENGTH = 6;
 /** Request bodies may nest deeper than any real one does; an audit entry keeps this much of them. */
 const MAX_DEPTH = 32;
 const TOO_DEEP = '[too deep]';
@@ -21,9 +20,10 @@ function isSecretName(name: string): boolean {
 }
 
 export function maskForAudit(value: unknown, extraSecrets: readonly string[] = []): unknown {
-  const secrets = new Set(extraSecrets.filter((secret) => secret.length >= MIN_KNOWN_SECRET_LENGTH));
+  const secrets = new Set(extraSecrets);
   const masked = mask(value, secrets, 0);
-  return secrets.size === 0 ? masked : removeKnown(masked, [...secrets].sort((a, b) => b.length - a.length));
+  // Short values are left to the redactor to skip: they would cut ordinary words out of unrelated text.
+  return new Redactor(secrets).value(masked);
 }
 
 function mask(value: unknown, secrets: Set<string>, depth: number): unknown {
@@ -41,15 +41,8 @@ function mask(value: unknown, secrets: Set<string>, depth: number): unknown {
 
 function collectStrings(value: unknown, into: Set<string>, depth: number) {
   if (typeof value === 'string') {
-    if (value.length >= MIN_KNOWN_SECRET_LENGTH) into.add(value);
+    into.add(value);
   } else if (value !== null && typeof value === 'object' && depth < MAX_DEPTH) {
     for (const inner of Object.values(value)) collectStrings(inner, into, depth + 1);
   }
-}
-
-function removeKnown(value: unknown, secrets: string[]): unknown {
-  if (typeof value === 'string') return secrets.reduce((text, secret) => text.split(secret).join(REDACTED), value);
-  if (Array.isArray(value)) return value.map((item) => removeKnown(item, secrets));
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([name, inner]) => [removeKnown(name, secrets), removeKnown(inner, secrets)]));
 }

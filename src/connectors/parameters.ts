@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { InvalidRequestError } from '../errors.js';
+import type { Connector } from './registry.js';
 import type { ActionDefinition, ActionParameter } from './schema.js';
+import { validateToolArguments } from '../upstream/remoteToolArguments.js';
 
 function valueSchema(parameter: ActionParameter): z.ZodType {
   let schema: z.ZodType;
@@ -45,17 +47,24 @@ export const DOT_SEGMENT_MESSAGE = 'a path parameter cannot be "." or ".." (it w
  * The zod schema of an action's parameters, built from its definition. Strict: a misspelt
  * parameter name is an error naming it, not a silently ignored value.
  */
-export function actionParametersSchema(action: Pick<ActionDefinition, 'parameters'>) {
-  return z.strictObject(Object.fromEntries(action.parameters.map((parameter) => [parameter.name, valueSchema(parameter)])));
+export function actionParametersSchema(action: Pick<ActionDefinition, 'parameters'>, deferred: ReadonlySet<string> = new Set()) {
+  return z.strictObject(
+    Object.fromEntries(action.parameters.map((parameter) => [parameter.name, deferred.has(parameter.name) ? z.unknown() : valueSchema(parameter)])),
+  );
 }
 
-/** Checks parameters before any workflow starts; INVALID_REQUEST lists every problem at once. */
+/**
+ * Checks parameters against the action's definition; INVALID_REQUEST lists every problem at once.
+ * `deferred` names parameters whose value is not known yet (a plan step's reference to an earlier
+ * step's output): only their names are checked now, their values when the step runs.
+ */
 export function validateActionParameters(
   connectorId: string,
   action: Pick<ActionDefinition, 'id' | 'parameters'>,
   parameters: Record<string, unknown>,
+  deferred?: ReadonlySet<string>,
 ): Record<string, unknown> {
-  const parsed = actionParametersSchema(action).safeParse(parameters);
+  const parsed = actionParametersSchema(action, deferred).safeParse(parameters);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
@@ -69,4 +78,20 @@ export function validateActionParameters(
     `Invalid parameters for ${connectorId}/${action.id}: ${issues.map((issue) => `${issue.parameter} (${issue.message})`).join('; ')}`,
     { connectorId, actionId: action.id, issues },
   );
+}
+
+/**
+ * The one check of a call's parameters, made by the front doors before a run starts and by the
+ * attempt before it sends: a remote MCP tool's against its own JSON Schema, any other action's
+ * against its parameter list (defaults filled in). Returns the parameters to send.
+ */
+export function validateCallParameters(
+  connector: Connector,
+  action: Pick<ActionDefinition, 'id' | 'parameters'>,
+  parameters: Record<string, unknown>,
+  deferred: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
+  if (connector.origin !== 'remote-mcp') return validateActionParameters(connector.id, action, parameters, deferred);
+  // A tool's schema judges the arguments as a whole: with a value still unknown, the attempt judges them.
+  return deferred.size > 0 ? parameters : validateToolArguments(connector, action, parameters);
 }

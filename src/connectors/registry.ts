@@ -1,4 +1,4 @@
-import { ActionNotFoundError, ConnectorNotFoundError, InvalidRequestError } from '../errors.js';
+import { ActionNotFoundError, ConnectorNotFoundError, ForbiddenError, InvalidRequestError } from '../errors.js';
 import type { Db } from '../db/connect.js';
 import {
   getConnectorSettings,
@@ -59,6 +59,23 @@ export async function resolveConnector(db: Db, accountId: string, connectorId: s
   const custom = await getCustomConnector(db, accountId, connectorId);
   if (!custom) throw new ConnectorNotFoundError(connectorId);
   return applySettings(customDefinitionOf(custom), 'custom', settings);
+}
+
+/**
+ * The account's switch, checked wherever a connector is about to be used (a front door preparing a
+ * run, an attempt executing one): FORBIDDEN, since the connector exists but its use is refused.
+ */
+export function assertConnectorEnabled(connector: Pick<Connector, 'id' | 'settings'>): void {
+  if (!connector.settings.enabled) {
+    throw new ForbiddenError(`Connector "${connector.id}" is disabled for this account`, { connectorId: connector.id });
+  }
+}
+
+/** resolveConnector for a use: refused when the account has disabled the connector. */
+export async function resolveEnabledConnector(db: Db, accountId: string, connectorId: string): Promise<Connector> {
+  const connector = await resolveConnector(db, accountId, connectorId);
+  assertConnectorEnabled(connector);
+  return connector;
 }
 
 export function summarize(definition: Omit<ConnectorDefinition, 'source'>): ConnectorSummary {

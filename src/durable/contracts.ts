@@ -1,5 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ErrorCode } from '../errors.js';
 import type { Plan } from '../plans/schemas.js';
 
 /**
@@ -8,6 +9,10 @@ import type { Plan } from '../plans/schemas.js';
  * import only this module, @temporalio/workflow and activity types; starters, activities and
  * backends import this, never a workflow file.
  */
+
+/** Failures: their types are error codes, and which of them a retry cannot fix comes from errors.ts. */
+export { nonRetryableCodes, type ErrorCode } from '../errors.js';
+export { codedFailureIn, failureOf, toApplicationFailure } from './failures.js';
 
 /** Workflow type names, as the worker registers them (the exported function names in workflows/index.ts). */
 export const workflowTypes = {
@@ -98,7 +103,7 @@ export interface AttemptInput {
 }
 
 export interface AttemptError {
-  code: string;
+  code: ErrorCode;
   message: string;
   details: Record<string, unknown>;
 }
@@ -149,7 +154,7 @@ export interface ExecutePlanWorkflowInput {
 }
 
 export interface StepError {
-  code: string;
+  code: ErrorCode;
   message: string;
   details?: unknown;
 }

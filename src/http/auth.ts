@@ -5,7 +5,7 @@ import type { Account } from '../db/tables/accounts.js';
 import type { ServerRow } from '../db/tables/servers.js';
 import { ForbiddenError, InvalidRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
 import { actingUser, mcpCallerRole, type Role } from '../policy/roles.js';
-import { userAllowed } from '../servers/restrictions.js';
+import { refusalOfUser } from '../policy/use.js';
 import { serverIdParam } from '../servers/schemas.js';
 import type { ApiDependencies } from './context.js';
 import type { AuthContext } from '../policy/caller.js';
@@ -140,9 +140,8 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
       // may still act only as its own user.
       userId = base.via === 'serverToken' ? tokenUser.userId : actingUser({ role: base.keyRole ?? 'user', userId }, tokenUser.userId);
     }
-    if (!userAllowed(server.restrictions, userId)) {
-      throw new ForbiddenError('This user may not use this server', { userId });
-    }
+    const refusal = refusalOfUser({ userId }, server);
+    if (refusal) throw refusal;
     const credentialId = ctx.get('x-credential-id') || undefined;
     const redirectUri = ctx.get('x-redirect-uri') || undefined;
     ctx.state.server = server;

@@ -3,12 +3,13 @@ import { listConnectors, resolveConnector, summarize, type Connector, type Conne
 import { cacheMcpTools } from '../db/repositories/mcpConnectors.js';
 import type { CachedTool, McpConnectorRow } from '../db/tables/mcpConnectors.js';
 import { SwitchboardError } from '../errors.js';
-import { serverScope } from '../connectors/sources/remoteMcp/assignments.js';
+import { serverGrant, serverScope } from '../connectors/sources/remoteMcp/assignments.js';
 import { connectorIdOfRow, remoteMcpConnector } from '../connectors/sources/remoteMcp/connector.js';
 import { connectionHint, oauthMcpEntry, signInHint, type OAuthMcpEntry } from '../connectors/sources/remoteMcp/oauthEntries.js';
 import type { TestMcpConnectorInput, TestMcpConnectorResponse } from '../connectors/sources/remoteMcp/schemas.js';
 import { findMcpConnector, oauthMcpStatus } from '../connectors/sources/remoteMcp/service.js';
-import { authorizeConnectorUse } from '../policy/use.js';
+import type { ServerGrant } from '../policy/use.js';
+import type { UseScope } from '../runs/prepare.js';
 import { resolveEndpoint } from '../connectors/sources/remoteMcp/variables.js';
 import type { ApiDependencies } from '../http/context.js';
 import type { AuthContext } from '../policy/caller.js';
@@ -62,19 +63,34 @@ export async function testMcpConnector(
 }
 
 /**
- * The connector an MCP tool call names, if this server offers it: with assignments only the
- * assigned ones; without, every catalogue and custom connector (remote ones must be assigned).
+ * A connector as an MCP caller finds it. A remote server whose tools were never listed is listed
+ * now, as this user; an `oauth` one the user has not connected sends them to sign in first.
  */
-export async function assignedConnector(context: ToolContext, connectorId: string): Promise<Connector> {
+async function resolveForTools(context: ToolContext, connectorId: string): Promise<Connector> {
   const { deps, auth } = context;
-  const scope = await serverScope(deps.db, auth, context.server.id, remoteOAuthDecision(deps));
-  authorizeConnectorUse({ server: context.server, userId: auth.userId, connectorId, assignedConnectorIds: scope?.connectorIds });
   const connector = await resolveConnector(deps.db, auth.accountId, connectorId);
   if (connector.origin !== 'remote-mcp' || connector.remoteMcp?.cachedAt) return connector;
   const row = await findMcpConnector(deps.db, auth.accountId, connector.remoteMcp!.mcpConnectorId);
   // An `oauth` server never listed: its tools are unknown until someone signs in, so this user is sent to.
   if (row.type === 'oauth' && !(await hasConnected(deps, auth, row))) throw await signInFirst(deps, auth, row);
   return remoteMcpConnector({ ...row, tools: await refreshRemoteTools(deps, row, auth), tools_cached_at: new Date() }, connector.settings);
+}
+
+/** What the server an MCP tool call came through grants (src/policy/use.ts). */
+export function toolServerGrant({ deps, auth, server }: ToolContext): Promise<ServerGrant> {
+  return serverGrant(deps.db, auth, server, remoteOAuthDecision(deps));
+}
+
+/** Who an MCP tool call acts as and what its server grants, for src/runs/prepare.ts. */
+export async function toolUseScope(context: ToolContext): Promise<UseScope> {
+  const { auth, server } = context;
+  return {
+    accountId: auth.accountId,
+    userId: auth.userId,
+    serverId: server.id,
+    grant: await toolServerGrant(context),
+    resolve: (connectorId) => resolveForTools(context, connectorId),
+  };
 }
 
 export interface AssignedListing extends ConnectorListing {
@@ -149,14 +165,18 @@ async function remoteListing(
   return { ...summarize(connector), origin: 'remote-mcp', enabled: true, ...signIn, ...('note' in found ? { note: found.note } : {}) };
 }
 
-/** list_connectors for this server: everything, or with assignments only what is assigned. */
-export async function assignedListings(context: ToolContext, filter: { category?: string }): Promise<AssignedListing[]> {
-  const { deps, auth } = context;
+/**
+ * list_connectors for this server: everything, or with assignments only what is assigned; with
+ * the server's grant, which list_connectors filters by (src/policy/use.ts).
+ */
+export async function assignedListings(context: ToolContext, filter: { category?: string }): Promise<{ listings: AssignedListing[]; grant: ServerGrant }> {
+  const { deps, auth, server } = context;
   const [scope, all] = await Promise.all([
-    serverScope(deps.db, auth, context.server.id, remoteOAuthDecision(deps)),
+    serverScope(deps.db, auth, server.id, remoteOAuthDecision(deps)),
     listConnectors(deps.db, auth.accountId, filter),
   ]);
-  if (!scope) return all;
+  const grant = { restrictions: server.restrictions, assignedConnectorIds: scope?.connectorIds };
+  if (!scope) return { listings: all, grant };
   const listed: AssignedListing[] = all
     .filter((listing) => scope.connectorIds.has(listing.id))
     .map((listing) => {
@@ -167,5 +187,5 @@ export async function assignedListings(context: ToolContext, filter: { category?
   const remote = (await Promise.all(scope.remote.map((row) => remoteListing(deps, row, auth, scope.remoteOAuth.get(connectorIdOfRow(row)))))).filter(
     (listing) => filter.category === undefined || listing.category === filter.category,
   );
-  return [...listed, ...remote].sort((a, b) => a.id.localeCompare(b.id));
+  return { listings: [...listed, ...remote].sort((a, b) => a.id.localeCompare(b.id)), grant };
 }

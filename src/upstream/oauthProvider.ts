@@ -3,7 +3,7 @@ import { fetch as undiciFetch, type Agent } from 'undici';
 import { resolveConnector } from '../connectors/registry.js';
 import { oauthAppSecretContext, oauthMethodOf, providerSettings } from '../credentials/oauthApps.js';
 import { getOAuthApp } from '../db/repositories/oauth.js';
-import { InvalidRequestError } from '../errors.js';
+import { InvalidRequestError, SwitchboardError } from '../errors.js';
 import type { Config } from '../app/config.js';
 import type { Db } from '../db/connect.js';
 import type { SecretBox } from '../secrets/secretBox.js';
@@ -16,15 +16,17 @@ export type { OAuthParty } from './oauthParty.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** What the token endpoint said, with no secret in it: safe for messages, logs and workflow histories. */
-export class OAuthProviderError extends Error {
+/**
+ * What the token endpoint said, with no secret in it: safe for messages, logs and workflow
+ * histories. A rejection is final (UPSTREAM_REJECTED); network errors and 5xx may pass (UPSTREAM_ERROR).
+ */
+export class OAuthProviderError extends SwitchboardError {
   constructor(
     readonly kind: 'invalid_grant' | 'rejected' | 'transient',
     readonly error: string,
     message: string,
   ) {
-    super(message);
-    this.name = 'OAuthProviderError';
+    super(kind === 'transient' ? 'UPSTREAM_ERROR' : 'UPSTREAM_REJECTED', message, { error });
   }
 }
 
@@ -135,7 +137,12 @@ export async function exchangeCode(
   // Unless an issuer is configured we can't check iss, and oauth4webapi would refuse a mismatch with our placeholder.
   if (!party.settings.issuer) parameters.delete('iss');
   // The callback route already matched state (by hash) and consumed it.
-  const validated = oauth.validateAuthResponse(party.as, party.client, parameters, oauth.skipStateCheck);
+  let validated: URLSearchParams;
+  try {
+    validated = oauth.validateAuthResponse(party.as, party.client, parameters, oauth.skipStateCheck);
+  } catch (error) {
+    throw new InvalidRequestError(`The authorization callback is not valid: ${(error as Error).message}`);
+  }
   try {
     const response = await oauth.authorizationCodeGrantRequest(
       party.as,

@@ -4,10 +4,11 @@ import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Config } from '../app/config.js';
-import { findAction, resolveConnector, type Connector } from '../connectors/registry.js';
+import { findAction, resolveEnabledConnector, type Connector } from '../connectors/registry.js';
+import { validateCallParameters } from '../connectors/parameters.js';
 import { getMcpConnector } from '../db/repositories/mcpConnectors.js';
 import type { CachedTool } from '../db/tables/mcpConnectors.js';
-import { ConnectorNotFoundError, ForbiddenError, nonRetryableCodes, SwitchboardError } from '../errors.js';
+import { ConnectorNotFoundError, nonRetryableCodes, SwitchboardError } from '../errors.js';
 import { resolveEndpoint, type RemoteEndpoint } from '../connectors/sources/remoteMcp/variables.js';
 import { callAuthorizer, type AuthorizedRequest } from '../credentials/authorize.js';
 import type { OAuthFlows } from '../credentials/ports.js';
@@ -189,11 +190,9 @@ export async function attemptRemoteMcpTool(
 ): Promise<AttemptOutcome> {
   const call = input.action;
   try {
-    const connector = await resolveConnector(deps.db, call.accountId, call.connectorId);
-    if (!connector.settings.enabled) {
-      throw new ForbiddenError(`Connector "${connector.id}" is disabled for this account`, { connectorId: connector.id });
-    }
+    const connector = await resolveEnabledConnector(deps.db, call.accountId, call.connectorId);
     const action = findAction(connector, call.actionId);
+    const toolArguments = validateCallParameters(connector, action, call.parameters);
     const row = await getMcpConnector(deps.db, call.accountId, connector.remoteMcp!.mcpConnectorId);
     if (!row) throw new ConnectorNotFoundError(call.connectorId);
     const endpoint = await resolveEndpoint(deps, row);
@@ -208,7 +207,7 @@ export async function attemptRemoteMcpTool(
     let result: CallToolResult;
     try {
       result = (await withRemoteClient(deps.config, authorized, deps.config.upstream.totalTimeoutMs, action.idempotent, (client, options) =>
-        client.callTool({ name: action.id, arguments: call.parameters }, undefined, options),
+        client.callTool({ name: action.id, arguments: toolArguments }, undefined, options),
       )) as CallToolResult;
     } catch (error) {
       // One refresh after a 401, then an immediate retry: the server may have dropped the token before its expiry.

@@ -149,4 +149,136 @@ describe('execute_plan and /api/runs', () => {
     expect((await asOther('GET', '/api/runs')).body.runs).toEqual([]);
     expect((await call('GET', '/api/runs/run_bm9wZQ')).status).toBe(404);
   });
+  it('refuses a plan whose step has a bad literal parameter before any step runs, over MCP and /api/runs alike, naming the step', async () => {
+    const plan = {
+      connectorId: 'slack',
+      steps: [
+        { actionId: 'conversations_list', parameters: { limit: 5 } },
+        { actionId: 'chat_postMessage', parameters: { channel: { $ref: { fromStep: 1, itemsPath: 'channels', select: 'id' } }, text: 42, chanel: 'C1' } },
+      ],
+    };
+    const expected = {
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('step 2 (chat_postMessage)'),
+      details: {
+        issues: expect.arrayContaining([
+          expect.objectContaining({ step: 2, actionId: 'chat_postMessage', parameter: 'text' }),
+          expect.objectContaining({ step: 2, actionId: 'chat_postMessage', parameter: 'chanel', message: 'unknown parameter' }),
+        ]),
+      },
+    };
+    expect(toolError(await client.callTool({ name: 'execute_plan', arguments: { plan } }))).toMatchObject(expected);
+    const refused = await postRun({ kind: 'plan', plan });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject(expected);
+    // The referenced channel is only known when the step runs: its name was checked, its value is not refused early.
+    expect(JSON.stringify(refused.body.error.details.issues)).not.toContain('"channel"');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("checks a step's resolved parameters in the activity, before it sends", async () => {
+    // is_private resolves to a boolean, and chat_postMessage's channel is a string.
+    const plan = {
+      connectorId: 'slack',
+      steps: [
+        { actionId: 'conversations_list', parameters: { limit: 5 } },
+        { actionId: 'chat_postMessage', parameters: { channel: { $ref: { fromStep: 1, itemsPath: 'channels', select: 'is_private' } }, text: 'hi' } },
+      ],
+    };
+    const failed = toolError(await client.callTool({ name: 'execute_plan', arguments: { plan } }));
+    expect(failed).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringMatching(/^Step 2 \(chat_postMessage\) failed: .*channel/),
+      details: { failedStep: 2, steps: [{ status: 'succeeded' }, { status: 'failed', error: { code: 'INVALID_REQUEST' } }] },
+    });
+    expect(fake.requests.map((request) => request.path)).toEqual(['/conversations.list']);
+  });
+});
+
+describe('one policy at every door: MCP and POST /api/runs with a serverId refuse the same calls with the same code', () => {
+  let app: TestApp;
+  let fake: FakeSaas;
+  let client: Client;
+  let serverId: string;
+  let accessUrl: string;
+  const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    api(app.apiUrl, app.apiKey, method, path, body, headers);
+
+  beforeAll(async () => {
+    [app, fake] = await Promise.all([startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '10000' } }), startFakeSaas()]);
+    await connectToFakeSaas(app, fake, ['slack', 'github']);
+    const server = await call('POST', '/api/servers', {
+      name: 'guarded',
+      isPublic: true,
+      restrictions: { users: { mode: 'blocklist', ids: ['mallory'] }, actions: { mode: 'blocklist', ids: ['slack:chat_postMessage'] } },
+    });
+    ({ serverId, accessUrl } = server.body);
+    // With assignments the server offers only what is assigned: slack and hubspot, not github.
+    for (const connectorId of ['slack', 'hubspot']) expect((await call('POST', `/api/servers/${serverId}/connectors`, { connectorId })).status).toBe(200);
+    client = await connectMcp(accessUrl);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await fake?.close();
+    await app?.close();
+  });
+
+  /** The code each door answers with: the MCP tool's error result, and /api/runs' HTTP error. */
+  async function bothDoors(action: { connectorId: string; actionId: string; parameters: Record<string, unknown> }) {
+    const plan = { connectorId: action.connectorId, steps: [{ actionId: action.actionId, parameters: action.parameters }] };
+    const [mcpAction, mcpPlan, restAction, restPlan] = await Promise.all([
+      client.callTool({ name: 'execute_action', arguments: action }),
+      client.callTool({ name: 'execute_plan', arguments: { plan } }),
+      call('POST', '/api/runs', { kind: 'action', serverId, ...action }),
+      call('POST', '/api/runs', { kind: 'plan', serverId, plan }),
+    ]);
+    return {
+      mcp: [toolError(mcpAction)?.code, toolError(mcpPlan)?.code],
+      rest: [restAction.body.error?.code, restPlan.body.error?.code],
+      statuses: [restAction.status, restPlan.status],
+    };
+  }
+
+  it('an unassigned connector', async () => {
+    const answers = await bothDoors({ connectorId: 'github', actionId: 'issues_create', parameters: { owner: 'o', repo: 'r', title: 't' } });
+    expect(answers).toEqual({ mcp: ['FORBIDDEN', 'FORBIDDEN'], rest: ['FORBIDDEN', 'FORBIDDEN'], statuses: [403, 403] });
+    // Without a server the run is the account's own ("api"): no server's assignments apply.
+    expect((await call('POST', '/api/runs', { kind: 'action', connectorId: 'github', actionId: 'issues_list_for_repo', parameters: { owner: 'o', repo: 'r' } })).status).toBe(202);
+  });
+
+  it('a restricted action', async () => {
+    const answers = await bothDoors({ connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'hi' } });
+    expect(answers).toEqual({ mcp: ['FORBIDDEN', 'FORBIDDEN'], rest: ['FORBIDDEN', 'FORBIDDEN'], statuses: [403, 403] });
+  });
+
+  it('a connector the account disabled', async () => {
+    expect((await call('PUT', '/api/connectors/hubspot/settings', { enabled: false })).status).toBe(200);
+    try {
+      const answers = await bothDoors({ connectorId: 'hubspot', actionId: 'contacts_list', parameters: {} });
+      expect(answers).toEqual({ mcp: ['FORBIDDEN', 'FORBIDDEN'], rest: ['FORBIDDEN', 'FORBIDDEN'], statuses: [403, 403] });
+    } finally {
+      await call('PUT', '/api/connectors/hubspot/settings', { enabled: true });
+    }
+  });
+
+  it('a user the server does not allow', async () => {
+    const mallory = (await call('POST', '/api/user-tokens', { userId: 'mallory' })).body.token as string;
+    const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+    const mcp = await fetch(accessUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-user-token': mallory },
+      body: JSON.stringify(initialize),
+    });
+    expect(mcp.status).toBe(403);
+    expect(((await mcp.json()) as any).error.data.code).toBe('FORBIDDEN');
+    const rest = await call('POST', '/api/runs', { kind: 'action', serverId, connectorId: 'slack', actionId: 'conversations_list', parameters: {} }, { 'x-user-token': mallory });
+    expect(rest.status).toBe(403);
+    expect(rest.body.error).toMatchObject({ code: 'FORBIDDEN', details: { userId: 'mallory' } });
+  });
+
+  it('and both run what the server allows', async () => {
+    const action = { connectorId: 'slack', actionId: 'conversations_list', parameters: { limit: 5 } };
+    expect((await client.callTool({ name: 'execute_action', arguments: action })).isError).toBeFalsy();
+    expect((await call('POST', '/api/runs', { kind: 'action', serverId, ...action })).status).toBe(202);
+  });
 });

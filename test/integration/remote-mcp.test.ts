@@ -117,6 +117,10 @@ describe('remote MCP connectors, variables and per-server assignment', () => {
     expect(await listedIds()).not.toContain('mcp-remote-tools');
     const unassigned = await tool('get_connector_resources', { connectorId: 'mcp-remote-tools' });
     expect(toolError(unassigned)?.code).toBe('FORBIDDEN');
+    // POST /api/runs through the server applies the same policy: a remote connector needs an assignment.
+    const echoRun = { kind: 'action', serverId, connectorId: 'mcp-remote-tools', actionId: 'echo', parameters: { text: 'run' } };
+    const refusedRun = await call('POST', '/api/runs', echoRun);
+    expect([refusedRun.status, refusedRun.body.error?.code]).toEqual([403, 'FORBIDDEN']);
 
     for (let i = 0; i < 2; i++) {
       const assigned = await call('POST', `/api/servers/${serverId}/connectors`, { mcpConnectorId: connectorRowId });
@@ -146,6 +150,9 @@ describe('remote MCP connectors, variables and per-server assignment', () => {
 
     const invalid = await tool('execute_action', { connectorId: 'mcp-remote-tools', actionId: 'add', parameters: { a: 'two' } });
     expect(toolError(invalid)?.code).toBe('INVALID_REQUEST');
+    const invalidRun = await call('POST', '/api/runs', { ...echoRun, actionId: 'add', parameters: { a: 'two' } });
+    expect([invalidRun.status, invalidRun.body.error?.code]).toEqual([400, 'INVALID_REQUEST']);
+    expect((await call('POST', '/api/runs', echoRun)).status).toBe(202);
 
     const history = await app.temporal.client.workflow.getHandle(structured(whoami).workflowId).fetchHistory();
     const text = historyText(history);
@@ -190,6 +197,8 @@ describe('remote MCP connectors, variables and per-server assignment', () => {
     expect(ids).toContain('slack');
     const hidden = await tool('execute_action', { connectorId: 'mcp-remote-tools', actionId: 'echo', parameters: { text: 'x' } });
     expect(toolError(hidden)?.code).toBe('FORBIDDEN');
+    const hiddenRun = await call('POST', '/api/runs', { kind: 'action', serverId, connectorId: 'mcp-remote-tools', actionId: 'echo', parameters: { text: 'x' } });
+    expect([hiddenRun.status, hiddenRun.body.error?.code]).toEqual([403, 'FORBIDDEN']);
 
     await call('POST', `/api/servers/${serverId}/connectors`, { mcpConnectorId: connectorRowId });
     expect((await call('DELETE', `/api/mcp-connectors/${connectorRowId}`)).status).toBe(200);

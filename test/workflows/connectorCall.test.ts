@@ -6,8 +6,10 @@ import type { Activities } from '../../src/durable/activities/index.js';
 import {
   throttleChangedSignal,
   workflowTypes,
+  type AttemptError,
   type AttemptInput,
   type AttemptOutcome,
+  type ErrorCode,
   type ExecuteActionInput,
   type ExecuteActionWorkflow,
 } from '../../src/durable/contracts.js';
@@ -36,7 +38,7 @@ const action: ExecuteActionInput = {
   credentialId: 'cred_1',
 };
 const succeeded: AttemptOutcome = { kind: 'succeeded', result: { status: 200, data: { ok: true } } };
-const serverError = { code: 'UPSTREAM_ERROR', message: 'slack answered 500', details: { status: 500 } };
+const serverError: AttemptError = { code: 'UPSTREAM_ERROR', message: 'slack answered 500', details: { status: 500 } };
 
 /** An attemptConnectorAction that reports these outcomes in turn and keeps what it was asked. */
 function scriptedAttempts(outcomes: AttemptOutcome[]) {
@@ -161,7 +163,7 @@ describe('connector call waits', () => {
   });
 
   it('retries at once after a token refresh, with the new credential, and gives up after the last attempt', async () => {
-    const retryNow = (code: string): Extract<AttemptOutcome, { kind: 'retry' }> => ({
+    const retryNow = (code: ErrorCode): Extract<AttemptOutcome, { kind: 'retry' }> => ({
       kind: 'retry',
       error: { code, message: `${code} from slack`, details: {} },
       reason: `${code} from slack`,

@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import { findAction, resolveBaseUrl, resolveConnector, type Connector } from '../../connectors/registry.js';
+import { validateCallParameters } from '../../connectors/parameters.js';
+import { findAction, resolveBaseUrl, resolveEnabledConnector, type Connector } from '../../connectors/registry.js';
 import type { ActionDefinition, RateLimit } from '../../connectors/schema.js';
 import { callAuthorizer, type AuthorizedRequest } from '../../credentials/authorize.js';
-import { ForbiddenError, nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../../errors.js';
+import { nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../../errors.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { redactEachCall, redactionScope, scrubText, secretsOfAuth } from '../../secrets/redaction.js';
 import { isRemoteMcpConnectorId } from '../../connectors/sources/remoteMcp/connector.js';
@@ -21,16 +21,6 @@ export type { ActionResult, ExecuteActionInput } from '../contracts.js';
 /** Longest Retry-After we wait out inside one run; beyond it the caller is told when to come back. */
 const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
 const ERROR_BODY_CHARS = 2000;
-
-/** For activities that throw: our coded error as a failure Temporal carries to the workflow. */
-export function toFailure(error: SwitchboardError, nonRetryable = nonRetryableCodes.includes(error.code)): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: error.code,
-    message: error.message,
-    details: [error.details],
-    nonRetryable,
-  });
-}
 
 /** Seconds to wait from Retry-After (seconds or an HTTP date) or the connector's reset header. */
 export function retryDelaySeconds(headers: Record<string, string>, rateLimit: RateLimit | undefined, now = Date.now()): number | undefined {
@@ -168,18 +158,17 @@ export function createExecutionActivities(deps: ActivityDependencies) {
   /** One REST attempt: throttle slot, then at most one send. */
   async function attemptRest(input: AttemptInput): Promise<AttemptOutcome> {
     const { action: call } = input;
-    const connector = await resolveConnector(deps.db, call.accountId, call.connectorId);
-    if (!connector.settings.enabled) {
-      throw new ForbiddenError(`Connector "${connector.id}" is disabled for this account`, { connectorId: connector.id });
-    }
+    const connector = await resolveEnabledConnector(deps.db, call.accountId, call.connectorId);
     const action = findAction(connector, call.actionId);
+    // What is sent is checked here, where it is sent: a plan step's values are known only now.
+    const parameters = validateCallParameters(connector, action, call.parameters);
     const authorize = callAuthorizer(deps, call, connector);
     const auth = await authorize();
     redactionScope()?.add(secretsOfAuth(auth));
     const request = buildUpstreamRequest({
       baseUrl: resolveBaseUrl(connector),
       action,
-      parameters: call.parameters,
+      parameters,
       auth,
       // Stable across attempts of this run, so the upstream can drop a repeated request.
       idempotencyKey: Context.current().info.workflowExecution?.workflowId,

@@ -1,4 +1,5 @@
 import type { ActivityDependencies } from './dependencies.js';
+import { failingWithCodes } from '../failures.js';
 import { createRetentionActivities } from './retention.js';
 import { createExecutionActivities } from './execution.js';
 import { createOAuthActivities } from './oauth.js';
@@ -7,14 +8,15 @@ import { createRemoteDiscoveryActivities } from './remoteDiscovery.js';
 
 export type { ActivityDependencies } from './dependencies.js';
 
+/** Every activity's failure type is an error code (durable/failures.ts), whatever it threw. */
 export function createActivities(dependencies: ActivityDependencies) {
-  return {
+  return failingWithCodes({
     ...createExecutionActivities(dependencies),
     ...createOAuthActivities(dependencies),
     ...createRemoteDiscoveryActivities(dependencies),
     ...createCredentialWaiterActivities(dependencies),
     ...createRetentionActivities(dependencies),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

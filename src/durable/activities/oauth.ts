@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
 import * as oauth from 'oauth4webapi';
 import { ensureRefresherRunning } from '../starters/oauth.js';
 import {
@@ -19,8 +18,7 @@ import {
   storeTokens,
 } from '../../db/repositories/oauth.js';
 import type { CredentialRow } from '../../db/tables/credentials.js';
-import { SwitchboardError } from '../../errors.js';
-import { toFailure } from './execution.js';
+import { CredentialNotFoundError, InvalidRequestError, SwitchboardError } from '../../errors.js';
 import { createUpstreamAgent } from '../../upstream/egress.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { buildAuthorizationUrl, exchangeCode, loadOAuthParty, OAuthProviderError, refreshTokens, revokeToken, type TokenSet } from '../../upstream/oauthProvider.js';
@@ -50,25 +48,6 @@ function sealTokens(deps: ActivityDependencies, credentialId: string, tokens: To
   };
 }
 
-/** Provider errors as activity failures: rejections are final, the rest retry with the workflow's backoff. */
-function providerFailure(error: OAuthProviderError): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: error.kind === 'transient' ? 'UPSTREAM_ERROR' : 'UPSTREAM_REJECTED',
-    message: error.message,
-    details: [{ error: error.error }],
-    nonRetryable: error.kind !== 'transient',
-  });
-}
-
-function coded(error: unknown): unknown {
-  if (error instanceof OAuthProviderError) return providerFailure(error);
-  if (error instanceof SwitchboardError) return toFailure(error);
-  if (error instanceof oauth.AuthorizationResponseError || error instanceof oauth.OperationProcessingError) {
-    return ApplicationFailure.create({ type: 'invalid_callback', message: error.message, nonRetryable: true });
-  }
-  return error;
-}
-
 function inactive(row: CredentialRow | undefined): RefreshResult | undefined {
   if (!row) return { status: 'missing', refreshed: false, expiresAt: null };
   if (row.status === 'revoked') return { status: 'revoked', refreshed: false, expiresAt: null };
@@ -91,54 +70,46 @@ export function createOAuthActivities(deps: ActivityDependencies) {
   return {
     /** Generates state and PKCE verifier, seals the verifier into the attempt row and returns the link. */
     async prepareAuthorization(input: { attemptId: string }): Promise<AuthorizationLink> {
-      try {
-        const attempt = await getAttempt(deps.db, input.attemptId);
-        if (!attempt) throw new SwitchboardError('NOT_FOUND', `OAuth attempt ${input.attemptId} does not exist`);
-        const party = await loadOAuthParty(deps, agent, attempt.account_id, attempt.connector_id);
-        // The attempt id in the state is only a readable label; the random part is what binds it.
-        const state = `${attempt.id}.${randomBytes(24).toString('base64url')}`;
-        const verifier = oauth.generateRandomCodeVerifier();
-        const authorizationUrl = buildAuthorizationUrl(party, {
-          callbackUrl: attempt.callback_url,
-          state,
-          codeChallenge: await oauth.calculatePKCECodeChallenge(verifier),
-        });
-        await setAttemptPrepared(deps.db, attempt.id, {
-          stateHash: stateHashOf(state),
-          codeVerifierEncrypted: deps.secretBox.seal(verifier, verifierContext(attempt.id)),
-          authorizationUrl,
-        });
-        return { authorizationUrl, expiresAt: attempt.expires_at.toISOString() };
-      } catch (error) {
-        throw coded(error);
-      }
+      const attempt = await getAttempt(deps.db, input.attemptId);
+      if (!attempt) throw new SwitchboardError('NOT_FOUND', `OAuth attempt ${input.attemptId} does not exist`);
+      const party = await loadOAuthParty(deps, agent, attempt.account_id, attempt.connector_id);
+      // The attempt id in the state is only a readable label; the random part is what binds it.
+      const state = `${attempt.id}.${randomBytes(24).toString('base64url')}`;
+      const verifier = oauth.generateRandomCodeVerifier();
+      const authorizationUrl = buildAuthorizationUrl(party, {
+        callbackUrl: attempt.callback_url,
+        state,
+        codeChallenge: await oauth.calculatePKCECodeChallenge(verifier),
+      });
+      await setAttemptPrepared(deps.db, attempt.id, {
+        stateHash: stateHashOf(state),
+        codeVerifierEncrypted: deps.secretBox.seal(verifier, verifierContext(attempt.id)),
+        authorizationUrl,
+      });
+      return { authorizationUrl, expiresAt: attempt.expires_at.toISOString() };
     },
 
     /** Redeems the code sealed by the callback route and stores the tokens on the credential. */
     async exchangeAuthorizationCode(input: { attemptId: string }): Promise<{ hasRefreshToken: boolean }> {
-      try {
-        const attempt = await getAttempt(deps.db, input.attemptId);
-        if (!attempt?.callback_encrypted || !attempt.code_verifier_encrypted) {
-          throw ApplicationFailure.create({ type: 'invalid_callback', message: 'The attempt has no callback to redeem', nonRetryable: true });
-        }
-        const party = await loadOAuthParty(deps, agent, attempt.account_id, attempt.connector_id);
-        const tokens = await exchangeCode(party, {
-          callbackQuery: deps.secretBox.open(attempt.callback_encrypted, callbackContext(attempt.id)),
-          callbackUrl: attempt.callback_url,
-          codeVerifier: deps.secretBox.open(attempt.code_verifier_encrypted, verifierContext(attempt.id)),
-        });
-        const { secrets, values } = sealTokens(deps, attempt.credential_id, tokens);
-        // A credential deleted meanwhile stays deleted: only pending (new) or needs_reauth (re-auth) rows take tokens.
-        const stored = await storeTokens(deps.db, attempt.credential_id, {
-          ...values,
-          fromStatuses: ['pending', 'needs_reauth', 'failed', 'active'],
-        });
-        if (!stored) throw ApplicationFailure.create({ type: 'credential_gone', message: 'The credential was deleted during the handshake', nonRetryable: true });
-        await finishAttempt(deps.db, attempt.id, { status: 'completed' });
-        return { hasRefreshToken: secrets.refreshToken !== undefined };
-      } catch (error) {
-        throw coded(error);
+      const attempt = await getAttempt(deps.db, input.attemptId);
+      if (!attempt?.callback_encrypted || !attempt.code_verifier_encrypted) {
+        throw new InvalidRequestError('The attempt has no callback to redeem', { attemptId: input.attemptId });
       }
+      const party = await loadOAuthParty(deps, agent, attempt.account_id, attempt.connector_id);
+      const tokens = await exchangeCode(party, {
+        callbackQuery: deps.secretBox.open(attempt.callback_encrypted, callbackContext(attempt.id)),
+        callbackUrl: attempt.callback_url,
+        codeVerifier: deps.secretBox.open(attempt.code_verifier_encrypted, verifierContext(attempt.id)),
+      });
+      const { secrets, values } = sealTokens(deps, attempt.credential_id, tokens);
+      // A credential deleted meanwhile stays deleted: only pending (new) or needs_reauth (re-auth) rows take tokens.
+      const stored = await storeTokens(deps.db, attempt.credential_id, {
+        ...values,
+        fromStatuses: ['pending', 'needs_reauth', 'failed', 'active'],
+      });
+      if (!stored) throw new CredentialNotFoundError('The credential was deleted during the handshake', { credentialId: attempt.credential_id });
+      await finishAttempt(deps.db, attempt.id, { status: 'completed' });
+      return { hasRefreshToken: secrets.refreshToken !== undefined };
     },
 
     /** Ends a failed or expired attempt; a credential that never got tokens records why. */
@@ -209,7 +180,7 @@ export function createOAuthActivities(deps: ActivityDependencies) {
           return { status: 'needs_reauth', refreshed: false, expiresAt: null };
         }
         await setCredentialStatus(deps.db, row.id, { status: 'active', fromStatuses: ['refreshing'] });
-        throw coded(error);
+        throw error;
       }
     },
 

@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import * as oauth from 'oauth4webapi';
 import { clientMetadataDocument, clientMetadataUrlOf } from '../../connectors/sources/remoteMcp/clientMetadata.js';
 import { REMOTE_MCP_PREFIX } from '../../connectors/sources/remoteMcp/connector.js';
@@ -12,7 +11,6 @@ import type { McpOAuthClientRow } from '../../db/tables/mcpOAuthClients.js';
 import { SwitchboardError } from '../../errors.js';
 import { createUpstreamAgent } from '../../upstream/egress.js';
 import { discoveryHttp, mcpOAuthClientSecretContext, probeChallenge, wellKnownResourceMetadataUrl } from '../../upstream/remoteOAuthDiscovery.js';
-import { toFailure } from './execution.js';
 import type { ActivityDependencies } from './dependencies.js';
 
 /**
@@ -27,8 +25,8 @@ import type { ActivityDependencies } from './dependencies.js';
 const MAX_METADATA_BYTES = 64 * 1024;
 
 /** A discovery failure no retry fixes: the server is not set up the way the spec asks. */
-function misconfigured(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'REMOTE_OAUTH_DISCOVERY', message, nonRetryable: true });
+function misconfigured(message: string): SwitchboardError {
+  return new SwitchboardError('UPSTREAM_REJECTED', message);
 }
 
 /** The resource must be the server itself or a prefix of it on the same origin, or tokens could be minted for another. */
@@ -42,7 +40,7 @@ function resourceCovers(resource: string, server: URL): boolean {
 
 async function readJson(response: Response, what: string): Promise<Record<string, unknown>> {
   // A 5xx may pass: that one the activity's retries wait out.
-  if (response.status >= 500) throw new Error(`${what} answered HTTP ${response.status}`);
+  if (response.status >= 500) throw new SwitchboardError('UPSTREAM_ERROR', `${what} answered HTTP ${response.status}`);
   if (response.status !== 200) throw misconfigured(`${what} answered HTTP ${response.status}`);
   const text = await response.text();
   if (text.length > MAX_METADATA_BYTES) throw misconfigured(`${what} is larger than ${MAX_METADATA_BYTES / 1024} KiB`);
@@ -70,22 +68,11 @@ async function clientRow(deps: ActivityDependencies, row: McpConnectorRow): Prom
   return client;
 }
 
-/** Our coded errors (egress refusals, missing variables) cross to the workflow with their code; network errors retry. */
-function coded<A extends unknown[], R>(activity: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  return async (...args) => {
-    try {
-      return await activity(...args);
-    } catch (error) {
-      throw error instanceof SwitchboardError ? toFailure(error) : error;
-    }
-  };
-}
-
 export function createRemoteDiscoveryActivities(deps: ActivityDependencies) {
   const agent = createUpstreamAgent(deps.config);
   const timeoutMs = deps.config.remoteMcp.timeoutMs;
 
-  const activities = {
+  return {
     /** The server's answer without a token: its Bearer challenge names the resource metadata, or the well-known location is used. */
     async probeRemoteMcpServer(input: { attemptId: string }): Promise<{ resourceMetadataUrl: string }> {
       const { row } = await connectorOfAttempt(deps, input.attemptId);
@@ -181,11 +168,5 @@ export function createRemoteDiscoveryActivities(deps: ActivityDependencies) {
       });
       return { registration: 'dcr' };
     },
-  };
-  return {
-    probeRemoteMcpServer: coded(activities.probeRemoteMcpServer),
-    fetchProtectedResourceMetadata: coded(activities.fetchProtectedResourceMetadata),
-    fetchAuthorizationServerMetadata: coded(activities.fetchAuthorizationServerMetadata),
-    registerRemoteClient: coded(activities.registerRemoteClient),
   };
 }

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { MAX_RUN_INPUT_BYTES, type ActionResult, type ExecuteActionInput } from '../contracts.js';
-import { validateActionParameters } from '../../connectors/parameters.js';
-import { findAction, resolveConnector, type Connector } from '../../connectors/registry.js';
+import type { ActionResult, ExecuteActionInput } from '../contracts.js';
 import type { Db } from '../../db/connect.js';
-import { validateToolArguments } from '../../upstream/remoteToolArguments.js';
-import { ForbiddenError, InvalidRequestError, isErrorCode, isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../../errors.js';
+import { isErrorCode, isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../../errors.js';
+import { prepareActionRun } from '../../runs/prepare.js';
 import type { TemporalHandle } from './temporal.js';
 import { searchAttributes } from '../contracts.js';
 import { workflowTypes, type ExecuteActionWorkflow } from '../contracts.js';
@@ -48,44 +46,6 @@ export function actionWorkflowOptions(
   };
 }
 
-/**
- * Checks the connector, action and parameters before anything starts, so a bad call costs no
- * workflow and the caller hears every problem at once. Returns the parameters as validated.
- */
-export async function prepareExecuteAction(
-  db: Db,
-  input: ExecuteActionInput,
-  /** The caller's already-resolved connector, to spare a second lookup on the hot path. */
-  resolved?: Connector,
-): Promise<ExecuteActionInput> {
-  const connector = resolved ?? (await resolveConnector(db, input.accountId, input.connectorId));
-  if (!connector.settings.enabled) {
-    throw new ForbiddenError(`Connector "${connector.id}" is disabled for this account`, { connectorId: connector.id });
-  }
-  const action = findAction(connector, input.actionId);
-  const parameters =
-    connector.origin === 'remote-mcp'
-      ? validateToolArguments(connector, action, input.parameters)
-      : validateActionParameters(connector.id, action, input.parameters);
-  return checkRunInputSize({ ...input, parameters });
-}
-
-/**
- * A run's input travels through Temporal as one payload (and its parameters again in the memo):
- * refuse what would not fit before anything starts, naming the limit, instead of failing later.
- */
-export function checkRunInputSize<T>(input: T): T {
-  const bytes = Buffer.byteLength(JSON.stringify(input));
-  if (bytes > MAX_RUN_INPUT_BYTES) {
-    const kb = (n: number) => `${Math.ceil(n / 1024)} KB`;
-    throw new InvalidRequestError(
-      `The input is too large to run: ${kb(bytes)} as JSON, over the limit of ${kb(MAX_RUN_INPUT_BYTES)} for parameters and inputs (a run's input is one Temporal payload)`,
-      { sizeBytes: bytes, limitBytes: MAX_RUN_INPUT_BYTES },
-    );
-  }
-  return input;
-}
-
 /** Starts the workflow without waiting for it (input already prepared). */
 export async function startExecuteAction(
   temporal: TemporalHandle,
@@ -108,21 +68,17 @@ export function errorFromWorkflowFailure(error: unknown): SwitchboardError {
 }
 
 /**
- * execute_action: validate, run the workflow and wait for its shaped result. The MCP tool and any
- * REST route call this; failures come back as SwitchboardErrors with the activity's code.
+ * execute_action with no server's policy to apply (a trusted caller): prepare, run the workflow
+ * and wait for its shaped result; failures come back as SwitchboardErrors with the activity's code.
  */
 export async function runExecuteAction(
   deps: { db: Db; temporal: TemporalHandle },
-  input: ExecuteActionInput,
+  { accountId, userId, serverId, ...request }: ExecuteActionInput,
 ): Promise<ExecuteActionOutcome> {
-  return runPreparedAction(deps.temporal, await prepareExecuteAction(deps.db, input));
-}
-
-/** Runs an input prepareExecuteAction has already checked, and waits for its result. */
-export async function runPreparedAction(temporal: TemporalHandle, prepared: ExecuteActionInput): Promise<ExecuteActionOutcome> {
-  const options = actionWorkflowOptions(temporal, prepared);
+  const { input: prepared } = await prepareActionRun(deps.db, { accountId, userId, serverId }, request);
+  const options = actionWorkflowOptions(deps.temporal, prepared);
   try {
-    const result = await temporal.client.workflow.execute<ExecuteActionWorkflow>(workflowTypes.executeAction, options);
+    const result = await deps.temporal.client.workflow.execute<ExecuteActionWorkflow>(workflowTypes.executeAction, options);
     return { workflowId: options.workflowId, ...result };
   } catch (error) {
     throw errorFromWorkflowFailure(error);

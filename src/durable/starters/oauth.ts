@@ -39,8 +39,9 @@ function updateError(error: unknown, what: string): SwitchboardError {
     if (cause?.type === 'INVALID_REQUEST' || cause?.type === 'CONNECTOR_NOT_FOUND') {
       return new SwitchboardError(cause.type, cause.message ?? what);
     }
-    // A remote MCP server (or its authorization server) not set up as the MCP authorization spec asks.
-    if (cause?.type === 'REMOTE_OAUTH_DISCOVERY') return new SwitchboardError('UPSTREAM_ERROR', `${what}: ${cause.message ?? 'discovery failed'}`);
+    // The provider refused us, or a remote MCP server (or its authorization server) is not set up
+    // as the MCP authorization spec asks: no retry helps, the upstream must change.
+    if (cause?.type === 'UPSTREAM_REJECTED') return new SwitchboardError('UPSTREAM_ERROR', `${what}: ${cause.message ?? 'the upstream refused'}`);
     return new ServiceUnavailableError(`${what}: ${cause?.message ?? error.message}`);
   }
   return new ServiceUnavailableError(`${what}: ${(error as Error).message}`);

@@ -1,6 +1,5 @@
 import { actingUser, mayActForAnyUser, type Role } from '../../policy/roles.js';
-import { authorizeServerUse } from '../../policy/use.js';
-import { serverScope } from '../../connectors/sources/remoteMcp/assignments.js';
+import { serverGrant, type RemoteOAuthDecision } from '../../connectors/sources/remoteMcp/assignments.js';
 import { createHash } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -15,8 +14,9 @@ import type { Db } from '../../db/connect.js';
 import { getServer } from '../../db/repositories/servers.js';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../../errors.js';
 import type { ListRunsQuery, RunStatus, RunSummary, StartRunInput } from '../../runs/schemas.js';
-import { actionWorkflowOptions, errorFromWorkflowFailure, prepareExecuteAction } from './executeAction.js';
-import { planWorkflowOptions, prepareExecutePlan } from './executePlan.js';
+import { prepareActionRun, preparePlanRun, type UseScope } from '../../runs/prepare.js';
+import { actionWorkflowOptions, errorFromWorkflowFailure } from './executeAction.js';
+import { planWorkflowOptions } from './executePlan.js';
 import { runTimeline } from './runTimeline.js';
 import type { TemporalHandle } from './temporal.js';
 import { planProgressQuery, searchAttributes, workflowTypes } from '../contracts.js';
@@ -24,6 +24,11 @@ import { planProgressQuery, searchAttributes, workflowTypes } from '../contracts
 interface RunDeps {
   db: Db;
   temporal: TemporalHandle;
+}
+
+/** What starting a run needs besides: how the MCP door decides which `oauth` rows are remote servers, so a server grants the same here. */
+interface StartRunDeps extends RunDeps {
+  isRemoteOAuth?: RemoteOAuthDecision;
 }
 
 /** Who is asking (the API's auth context fits). Operators and admins see every user's runs; a user its own. */
@@ -70,22 +75,13 @@ function seesUser(auth: RunCaller, userId: string | undefined): boolean {
   return mayActForAnyUser(auth) || userId === auth.userId;
 }
 
-async function serverFor(deps: RunDeps, auth: RunCaller, input: StartRunInput): Promise<string> {
-  if (!input.serverId) return 'api';
+/** The run's scope: with a serverId, that server's grant applies exactly as on its MCP door; without, the run is labelled "api". */
+async function scopeOf(deps: StartRunDeps, auth: RunCaller, input: StartRunInput): Promise<UseScope> {
+  const owner = { accountId: auth.accountId, userId: auth.userId };
+  if (!input.serverId) return { ...owner, serverId: 'api' };
   const server = await getServer(deps.db, input.serverId);
   if (!server || server.account_id !== auth.accountId) throw new NotFoundError('Unknown server', { serverId: input.serverId });
-  const scope = await serverScope(deps.db, auth, server.id);
-  authorizeServerUse({
-    server,
-    userId: auth.userId,
-    connectorId: input.kind === 'action' ? input.connectorId : input.plan.connectorId,
-    actionIds:
-      input.kind === 'action'
-        ? [input.actionId]
-        : input.plan.steps.flatMap((step) => [step.actionId, ...(step.compensation ? [step.compensation.actionId] : [])]),
-    assignedConnectorIds: scope?.connectorIds,
-  });
-  return server.id;
+  return { ...owner, serverId: server.id, grant: await serverGrant(deps.db, owner, server, deps.isRemoteOAuth) };
 }
 
 /**
@@ -93,9 +89,9 @@ async function serverFor(deps: RunDeps, auth: RunCaller, input: StartRunInput): 
  * and started with USE_EXISTING / REJECT_DUPLICATE, so a retry finds the same run, running or
  * finished (for as long as Temporal retains it); the same key with another body is a CONFLICT.
  */
-export async function startRun(deps: RunDeps, auth: RunCaller, input: StartRunInput, idempotencyKey?: string) {
-  const serverId = await serverFor(deps, auth, input);
-  const caller = { accountId: auth.accountId, userId: auth.userId, serverId };
+export async function startRun(deps: StartRunDeps, auth: RunCaller, input: StartRunInput, idempotencyKey?: string) {
+  const scope = await scopeOf(deps, auth, input);
+  const { serverId } = scope;
   const requestHash = sha256(JSON.stringify(input));
   const prefix = input.kind === 'action' ? 'execute-action' : 'execute-plan';
   const workflowId = idempotencyKey
@@ -103,14 +99,14 @@ export async function startRun(deps: RunDeps, auth: RunCaller, input: StartRunIn
     : undefined;
 
   let options;
+  const credentialId = input.credentialId ?? auth.credentialId;
+  const pinned = credentialId ? { credentialId } : {};
   if (input.kind === 'action') {
-    const { kind: _kind, serverId: _server, ...action } = input;
-    const credentialId = action.credentialId ?? auth.credentialId;
-    const prepared = await prepareExecuteAction(deps.db, { ...caller, ...action, ...(credentialId ? { credentialId } : {}) });
+    const { input: prepared } = await prepareActionRun(deps.db, scope, { ...input, ...pinned });
     options = actionWorkflowOptions(deps.temporal, prepared, workflowId);
   } else {
-    const { kind: _kind, serverId: _server, ...plan } = input;
-    options = planWorkflowOptions(deps.temporal, await prepareExecutePlan(deps.db, { ...caller, ...(auth.credentialId ? { credentialId: auth.credentialId } : {}) }, plan), workflowId);
+    const { input: prepared } = await preparePlanRun(deps.db, scope, { ...input, ...pinned });
+    options = planWorkflowOptions(deps.temporal, prepared, workflowId);
   }
   const memo = { ...options.memo, requestHash };
   let handle: WorkflowHandle;

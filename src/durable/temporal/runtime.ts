@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import type { Logger } from '../../app/logger.js';
@@ -43,14 +44,29 @@ async function install(logger: Logger, bindAddress: string | undefined): Promise
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/metrics`;
 }
 
-/** The exporter is bound by Temporal's core, which can't report an ephemeral port back: pick one first. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The exporter is bound by Temporal's core, which can't report an ephemeral port back: pick one
+ * first. The SDK shuts an idle Runtime down (a test process closing its last worker) and re-creates
+ * it later with the same options, so the port must stay ours while unbound: it comes from below the
+ * kernel's ephemeral range, which `listen(0)` and outgoing connections never hand out.
+ */
+async function freePort(): Promise<number> {
+  const ephemeralLow = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+    .then((range) => Number(range.trim().split(/\s+/)[0]))
+    .catch(() => 32768);
+  const low = 10_000;
+  const high = Math.max(low + 1_000, ephemeralLow) - 1;
+  for (let tries = 0; tries < 50; tries++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`No free port for the Temporal metrics exporter in ${low}–${high}`);
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }

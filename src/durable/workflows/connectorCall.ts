@@ -11,7 +11,9 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
+  failureOf,
   THROTTLE_TIMER_LEAD_MS,
+  toApplicationFailure,
   throttleChangedSignal,
   type ActionResult,
   type AttemptError,
@@ -49,10 +51,6 @@ function oneLine(text: string): string {
   return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
 
-function failureOf(error: AttemptError): ApplicationFailure {
-  return ApplicationFailure.create({ type: error.code, message: error.message, details: [error.details], nonRetryable: true });
-}
-
 /**
  * An attempt that threw instead of returning an outcome (a bug, the database down): a retryable
  * INTERNAL_ERROR unless marked otherwise. The attempt returns every coded error as an outcome, so
@@ -60,9 +58,7 @@ function failureOf(error: AttemptError): ApplicationFailure {
  */
 function thrownAttemptError(error: unknown): AttemptError | ApplicationFailure {
   const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure && cause.nonRetryable) {
-    return ApplicationFailure.create({ type: cause.type ?? 'INTERNAL_ERROR', message: cause.message, details: cause.details ?? [], nonRetryable: true });
-  }
+  if (cause instanceof ApplicationFailure && cause.nonRetryable) return toApplicationFailure(cause);
   const message = cause instanceof Error ? cause.message : 'The attempt failed unexpectedly';
   return { code: 'INTERNAL_ERROR', message, details: {} };
 }
@@ -103,7 +99,7 @@ export async function callConnectorAction(action: ExecuteActionInput): Promise<A
       case 'succeeded':
         return outcome.result;
       case 'failed':
-        throw failureOf(outcome.error);
+        throw failureOf(outcome.error.code, outcome.error.message, outcome.error.details);
       case 'throttled': {
         const changed = await condition(() => throttleChanged, Math.max(1, outcome.waitMs - THROTTLE_TIMER_LEAD_MS), {
           summary: oneLine(`${outcome.reason} (attempt ${attempt}, ${seconds(outcome.waitMs)})`),
@@ -113,7 +109,7 @@ export async function callConnectorAction(action: ExecuteActionInput): Promise<A
         break;
       }
       case 'retry': {
-        if (attempt >= MAX_ATTEMPTS) throw failureOf(outcome.error);
+        if (attempt >= MAX_ATTEMPTS) throw failureOf(outcome.error.code, outcome.error.message, outcome.error.details);
         if (outcome.tokenRefreshed) {
           refreshOn401 = false;
           if (outcome.tokenRefreshed.credentialId) call = { ...call, credentialId: outcome.tokenRefreshed.credentialId };

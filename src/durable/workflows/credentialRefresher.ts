@@ -7,7 +7,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { refreshUpdate, revokeUpdate, tokensChangedSignal, type CredentialRefresherInput, type RefreshRequest, type RefreshResult } from '../contracts.js';
+import { nonRetryableCodes, refreshUpdate, revokeUpdate, tokensChangedSignal, type CredentialRefresherInput, type RefreshRequest, type RefreshResult } from '../contracts.js';
 
 // Network errors and 5xx back off and retry; invalid_grant comes back as a status, not a failure.
 const { refreshCredentialTokens } = proxyActivities<Activities>({
@@ -17,7 +17,7 @@ const { refreshCredentialTokens } = proxyActivities<Activities>({
     backoffCoefficient: 2,
     maximumInterval: '30 seconds',
     maximumAttempts: 6,
-    nonRetryableErrorTypes: ['UPSTREAM_REJECTED', 'INVALID_REQUEST', 'CONNECTOR_NOT_FOUND'],
+    nonRetryableErrorTypes: [...nonRetryableCodes],
   },
 });
 const { refreshSchedule, revokeCredentialTokens } = proxyActivities<Activities>({

@@ -11,7 +11,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import { callConnectorAction } from './connectorCall.js';
 import { credentialSettledSignal, type ActionResult, type CredentialSettled, type ExecuteActionInput, type CredentialWait } from '../contracts.js';
-import { searchAttributes } from '../contracts.js';
+import { failureOf, searchAttributes, toApplicationFailure } from '../contracts.js';
 
 const { watchCredential } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -19,11 +19,9 @@ const { watchCredential } = proxyLocalActivities<Activities>({
 });
 
 function credentialNotReady(input: ExecuteActionInput, wait: CredentialWait, why: string): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: 'CREDENTIAL_NOT_FOUND',
-    message: `Credential "${wait.credentialId}" for "${input.connectorId}" was not authorized: ${why}`,
-    details: [{ connectorId: input.connectorId, credentialId: wait.credentialId }],
-    nonRetryable: true,
+  return failureOf('CREDENTIAL_NOT_FOUND', `Credential "${wait.credentialId}" for "${input.connectorId}" was not authorized: ${why}`, {
+    connectorId: input.connectorId,
+    credentialId: wait.credentialId,
   });
 }
 
@@ -55,14 +53,7 @@ export async function executeAction(input: ExecuteActionInput): Promise<ActionRe
   } catch (error) {
     upsertSearchAttributes([{ key: searchAttributes.outcome, value: isCancellation(error) ? 'cancelled' : 'failed' }]);
     // Surface an activity's coded failure itself, so callers map it without unwrapping layers.
-    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
-      throw ApplicationFailure.create({
-        type: error.cause.type ?? 'INTERNAL_ERROR',
-        message: error.cause.message,
-        details: error.cause.details ?? [],
-        nonRetryable: true,
-      });
-    }
+    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) throw toApplicationFailure(error);
     throw error;
   }
 }

@@ -1,6 +1,5 @@
 import {
   ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   isCancellation,
   setHandler,
@@ -9,13 +8,12 @@ import {
 import { isAsk, isReference, resolveReference } from '../../plans/references.js';
 import { callConnectorAction } from './connectorCall.js';
 import type { ActionResult } from '../contracts.js';
-import { searchAttributes, planProgressQuery, type StepError, type ExecutePlanWorkflowInput, type PlanProgress } from '../contracts.js';
+import { codedFailureIn, failureOf, searchAttributes, planProgressQuery, type StepError, type ExecutePlanWorkflowInput, type PlanProgress } from '../contracts.js';
 
 function stepError(error: unknown): StepError {
+  const coded = codedFailureIn(error);
+  if (coded) return coded;
   const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure) {
-    return { code: cause.type ?? 'INTERNAL_ERROR', message: cause.message, ...(cause.details?.[0] ? { details: cause.details[0] } : {}) };
-  }
   return { code: 'INTERNAL_ERROR', message: cause instanceof Error ? cause.message : 'The step failed unexpectedly' };
 }
 
@@ -32,17 +30,12 @@ function resolveParameters(
       try {
         resolved[name] = resolveReference(rawResults, value.$ref);
       } catch (error) {
-        throw ApplicationFailure.create({
-          type: 'INVALID_REQUEST',
-          message: `Parameter "${name}" of step ${step} could not be resolved: ${(error as Error).message}`,
-          details: [{ step, parameter: name }],
-          nonRetryable: true,
-        });
+        throw failureOf('INVALID_REQUEST', `Parameter "${name}" of step ${step} could not be resolved: ${(error as Error).message}`, { step, parameter: name });
       }
     } else if (isAsk(value)) {
       const key = `${step}.${name}`;
       if (!(key in inputs)) {
-        throw ApplicationFailure.create({ type: 'INVALID_REQUEST', message: `No input for ${key}`, details: [{ step, parameter: name }], nonRetryable: true });
+        throw failureOf('INVALID_REQUEST', `No input for ${key}`, { step, parameter: name });
       }
       resolved[name] = inputs[key];
     } else {
@@ -124,10 +117,5 @@ export async function executePlan(input: ExecutePlanWorkflowInput): Promise<Plan
   const failed = progress.steps[progress.failedStep! - 1]!;
   // Rethrown as is, so Temporal records the run as cancelled rather than failed.
   if (cancellation) throw cancellation;
-  throw ApplicationFailure.create({
-    type: failed.error!.code,
-    message: `Step ${failed.step} (${failed.actionId}) failed: ${failed.error!.message}`,
-    details: [progress],
-    nonRetryable: true,
-  });
+  throw failureOf(failed.error!.code, `Step ${failed.step} (${failed.actionId}) failed: ${failed.error!.message}`, { ...progress });
 }

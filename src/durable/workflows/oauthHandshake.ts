@@ -1,6 +1,6 @@
 import {
   ActivityFailure,
-  ApplicationFailure,
+  type ApplicationFailure,
   condition,
   patched,
   proxyActivities,
@@ -8,7 +8,18 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { searchAttributes, authorizationLinkUpdate, callbackSignal, type OAuthHandshakeInput, type HandshakeOutcome, type AuthorizationLink, type CallbackNotice } from '../contracts.js';
+import {
+  codedFailureIn,
+  nonRetryableCodes,
+  searchAttributes,
+  authorizationLinkUpdate,
+  callbackSignal,
+  toApplicationFailure,
+  type OAuthHandshakeInput,
+  type HandshakeOutcome,
+  type AuthorizationLink,
+  type CallbackNotice,
+} from '../contracts.js';
 
 const {
   prepareAuthorization,
@@ -25,7 +36,7 @@ const {
     initialInterval: '1 second',
     maximumInterval: '10 seconds',
     maximumAttempts: 5,
-    nonRetryableErrorTypes: ['INVALID_REQUEST', 'CONNECTOR_NOT_FOUND', 'FORBIDDEN'],
+    nonRetryableErrorTypes: [...nonRetryableCodes],
   },
 });
 
@@ -43,9 +54,11 @@ const { exchangeAuthorizationCode } = proxyActivities<Activities>({
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 4 },
 });
 
+/** What the attempt records: an activity's error code, or (a time-out) token_exchange_failed, and why. */
 function failureText(error: unknown): { error: string; errorDescription: string } {
+  const coded = codedFailureIn(error);
+  if (coded) return { error: coded.code, errorDescription: coded.message };
   const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure) return { error: cause.type ?? 'token_exchange_failed', errorDescription: cause.message };
   return { error: 'token_exchange_failed', errorDescription: cause instanceof Error ? cause.message : 'unknown error' };
 }
 
@@ -86,9 +99,8 @@ export async function oauthHandshake(input: OAuthHandshakeInput): Promise<Handsh
     if (input.discoverClient) await discoverAndRegister({ attemptId: input.attemptId });
     link = await prepareAuthorization({ attemptId: input.attemptId });
   } catch (error) {
-    const { error: code, errorDescription } = failureText(error);
-    prepareFailure = ApplicationFailure.create({ type: code, message: errorDescription, nonRetryable: true });
-    return finish({ status: 'failed', error: code, errorDescription });
+    prepareFailure = toApplicationFailure(error);
+    return finish({ status: 'failed', ...failureText(error) });
   }
 
   const arrived = await condition(() => notice !== undefined, input.timeoutSeconds * 1000);

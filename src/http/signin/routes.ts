@@ -5,7 +5,7 @@ import { getServer } from '../../db/repositories/servers.js';
 import type { ServerRow } from '../../db/tables/servers.js';
 import { InvalidRequestError, NotFoundError } from '../../errors.js';
 import { serverIdParam } from '../../servers/schemas.js';
-import { userAllowed } from '../../servers/restrictions.js';
+import { refusalOfUser } from '../../policy/use.js';
 import { recordAudit } from '../audit.js';
 import type { ApiDependencies } from '../context.js';
 import { userIdSchema } from '../userTokens.js';
@@ -140,7 +140,7 @@ async function signInResult(
 ): Promise<InteractionResults> {
   const actor = { accountId: server.account_id, userId, role: 'user' as const, via: 'signIn' as const, clientAddress: ctx.ip };
   const target = { serverId: server.id, clientId };
-  if (!userAllowed(server.restrictions, userId)) {
+  if (refusalOfUser({ userId }, server)) {
     await recordAudit(deps, actor, { action: 'sign-in', target, status: 403 });
     return { error: 'access_denied', error_description: 'This user may not use this server' };
   }

@@ -2,24 +2,24 @@ import { z } from 'zod';
 import { findAction, type Connector } from '../../connectors/registry.js';
 import type { ActionParameter } from '../../connectors/schema.js';
 import { pageOf, searchConnectors } from '../../connectors/search.js';
-import { ConnectorNotFoundError } from '../../errors.js';
-import { authorizeActions } from '../../policy/use.js';
-import { actionAllowed, connectorAllowed } from '../../servers/restrictions.js';
-import { assignedConnector, assignedListings } from '../remoteConnectors.js';
+import { mayUse } from '../../policy/use.js';
+import { connectorForUse, type UseScope } from '../../runs/prepare.js';
+import { assignedListings, toolUseScope } from '../remoteConnectors.js';
 import { getActionDetailsInput, getConnectorResourcesInput, listConnectorsInput } from '../toolInputs.js';
 import { defineTool, type ToolContext } from '../tool.js';
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
-/** A connector this server may use (src/policy/use.ts), and the account's enabled switch. */
-export async function usableConnector(context: ToolContext, connectorId: string): Promise<Connector> {
-  const connector = await assignedConnector(context, connectorId);
-  if (!connector.settings.enabled) throw new ConnectorNotFoundError(connectorId);
-  return connector;
+/** A connector (and actions) this server lets the caller use, resolved once (src/runs/prepare.ts); with the scope, to filter actions by. */
+export async function usableConnector(context: ToolContext, connectorId: string, actionIds: readonly string[] = []): Promise<{ connector: Connector; scope: UseScope }> {
+  const scope = await toolUseScope(context);
+  return { connector: await connectorForUse(context.deps.db, scope, connectorId, actionIds), scope };
 }
 
-export function assertActionAllowed(context: ToolContext, connectorId: string, actionId: string): void {
-  authorizeActions(context.server, connectorId, [actionId]);
+/** The connector's actions the server lets the caller use (every one on a REST scope, which has no grant). */
+export function usableActions(scope: UseScope, connector: Connector): Connector['actions'] {
+  const { grant } = scope;
+  return grant ? connector.actions.filter((action) => mayUse(scope, grant, connector.id, [action.id])) : connector.actions;
 }
 
 const connectorListing = z.object({
@@ -58,8 +58,8 @@ export const listConnectorsTool = defineTool({
   }),
   annotations: readOnly,
   async run(input, context) {
-    const all = await assignedListings(context, input.category === undefined ? {} : { category: input.category });
-    const usable = all.filter((connector) => connector.enabled && connectorAllowed(context.server.restrictions, connector.id));
+    const { listings, grant } = await assignedListings(context, input.category === undefined ? {} : { category: input.category });
+    const usable = listings.filter((connector) => connector.enabled && mayUse(context.auth, grant, connector.id));
     const matches = input.query === undefined ? usable : searchConnectors(usable, input.query);
     const filtered = input.query !== undefined || input.category !== undefined;
     if (!filtered && input.offset === undefined && input.limit === undefined && matches.length > SUMMARY_ABOVE) {
@@ -115,14 +115,14 @@ export const getConnectorResourcesTool = defineTool({
   }),
   annotations: readOnly,
   async run({ connectorId }, context) {
-    const connector = await usableConnector(context, connectorId);
+    const { connector, scope } = await usableConnector(context, connectorId);
+    const actions = usableActions(scope, connector);
     const resources = connector.resources
       .map((resource) => ({
         id: resource.id,
         name: resource.name,
-        actions: connector.actions
+        actions: actions
           .filter((action) => action.resource === resource.id)
-          .filter((action) => actionAllowed(context.server.restrictions, connector.id, action.id))
           .map((action) => ({ id: action.id, title: action.title, description: action.description, method: action.method })),
       }))
       .filter((resource) => resource.actions.length > 0);
@@ -174,9 +174,8 @@ export const getActionDetailsTool = defineTool({
   }),
   annotations: readOnly,
   async run({ connectorId, actionId }, context) {
-    const connector = await usableConnector(context, connectorId);
+    const { connector } = await usableConnector(context, connectorId, [actionId]);
     const action = findAction(connector, actionId);
-    assertActionAllowed(context, connector.id, action.id);
     return {
       connectorId: connector.id,
       actionId: action.id,

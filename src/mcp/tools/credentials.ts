@@ -9,7 +9,8 @@ import {
 } from '../../credentials/index.js';
 import { callbackUrlOf, oauthMethodOf, providerSettings } from '../../credentials/oauthApps.js';
 import { getOAuthApp } from '../../db/repositories/oauth.js';
-import { connectorAllowed } from '../../servers/restrictions.js';
+import { mayUse } from '../../policy/use.js';
+import { toolServerGrant } from '../remoteConnectors.js';
 import { auditedCall } from '../../http/audit.js';
 import { defineTool } from '../tool.js';
 import { usableConnector } from './catalog.js';
@@ -26,7 +27,7 @@ export const getCredentialMetadataTool = defineTool({
   input: credentialMetadataInputSchema,
   annotations: readOnly,
   async run({ connectorId }, context) {
-    const connector = await usableConnector(context, connectorId);
+    const { connector } = await usableConnector(context, connectorId);
     const metadata = getCredentialMetadata(connector);
     if (!connector.authMethods.some((method) => method.type === 'oauth2')) return { ...metadata };
     const app = await getOAuthApp(context.deps.db, context.auth.accountId, connector.id);
@@ -63,7 +64,7 @@ export const createCredentialTool = defineTool({
   input: createCredentialInputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
-    const connector = await usableConnector(context, input.connectorId);
+    const { connector } = await usableConnector(context, input.connectorId);
     const redirectUri = input.redirectUri ?? context.auth.redirectUri;
     const created = await auditedCall(
       context.deps,
@@ -92,8 +93,12 @@ export const getCredentialsTool = defineTool({
   output: z.object({ credentials: z.array(z.record(z.string(), z.unknown())), count: z.number() }),
   annotations: readOnly,
   async run(input, context) {
-    const all = await listCredentials(context.deps.db, { accountId: context.auth.accountId, userId: context.auth.userId }, input);
-    const credentials = all.filter((credential) => connectorAllowed(context.server.restrictions, credential.connectorId));
+    const [all, grant] = await Promise.all([
+      listCredentials(context.deps.db, { accountId: context.auth.accountId, userId: context.auth.userId }, input),
+      toolServerGrant(context),
+    ]);
+    // Only what this server offers: the same rule as list_connectors.
+    const credentials = all.filter((credential) => mayUse(context.auth, grant, credential.connectorId));
     return { credentials, count: credentials.length };
   },
 });

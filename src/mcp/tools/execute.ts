@@ -1,43 +1,28 @@
 import { z } from 'zod';
-import {
-  prepareExecuteAction,
-  startExecuteAction,
-  type ActionResult,
-  type ExecuteActionInput,
-} from '../../durable/starters/executeAction.js';
-import { findAction } from '../../connectors/registry.js';
+import { startExecuteAction, type ActionResult, type ExecuteActionInput } from '../../durable/starters/executeAction.js';
 import { recordCredentialUse } from '../../http/audit.js';
 import { planGoal } from '../../plans/planner.js';
+import { prepareActionRun } from '../../runs/prepare.js';
 import { completeElicitation, credentialElicitation, type CredentialElicitation } from '../elicitation.js';
 import { awaitRun } from '../tasks.js';
 import { discoverActionPathInput, executeActionInput, type ExecuteActionToolInput } from '../toolInputs.js';
 import { defineTool, type ToolContext } from '../tool.js';
-import { assertActionAllowed, usableConnector } from './catalog.js';
+import { usableActions, usableConnector } from './catalog.js';
+import { toolUseScope } from '../remoteConnectors.js';
 
 /**
- * Checks restrictions and parameters and builds the workflow input: the same for a plain call and
- * a task. Only a valid call may then elicit a missing credential, and the run waits for it.
+ * The run prepared as POST /api/runs prepares it (src/runs/prepare.ts): the same for a plain call
+ * and a task. Only a valid call may then elicit a missing credential, and the run waits for it.
  */
 async function actionInput(
   input: ExecuteActionToolInput,
   context: ToolContext,
 ): Promise<{ input: ExecuteActionInput; elicitation?: CredentialElicitation }> {
-  const connector = await usableConnector(context, input.connectorId);
-  assertActionAllowed(context, connector.id, findAction(connector, input.actionId).id);
   const pinned = input.credentialId ?? context.auth.credentialId;
-  const prepared = await prepareExecuteAction(
-    context.deps.db,
-    {
-      accountId: context.auth.accountId,
-      userId: context.auth.userId,
-      serverId: context.auth.serverId,
-      connectorId: connector.id,
-      actionId: input.actionId,
-      parameters: input.parameters,
-      ...(pinned ? { credentialId: pinned } : {}),
-    },
-    connector,
-  );
+  const { connector, input: prepared } = await prepareActionRun(context.deps.db, await toolUseScope(context), {
+    ...input,
+    ...(pinned ? { credentialId: pinned } : {}),
+  });
   const elicitation = pinned ? undefined : await credentialElicitation(context, connector);
   const credentialId = elicitation?.awaitCredential.credentialId ?? pinned;
   await recordCredentialUse(context.deps, context.auth, { connectorId: connector.id, actionIds: [prepared.actionId], ...(credentialId ? { credentialId } : {}) });
@@ -106,15 +91,7 @@ export const discoverActionPathTool = defineTool({
   input: discoverActionPathInput,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run({ connectorId, goal }, context) {
-    const connector = await usableConnector(context, connectorId);
-    const allowed = connector.actions.filter((action) => {
-      try {
-        assertActionAllowed(context, connector.id, action.id);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    return planGoal({ id: connector.id, actions: allowed }, goal);
+    const { connector, scope } = await usableConnector(context, connectorId);
+    return planGoal({ id: connector.id, actions: usableActions(scope, connector) }, goal);
   },
 });

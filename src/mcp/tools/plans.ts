@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { runExecutePlan } from '../../durable/starters/executePlan.js';
+import { runPreparedPlan } from '../../durable/starters/executePlan.js';
 import { executePlanInput } from '../../plans/schemas.js';
 import { recordCredentialUse } from '../../http/audit.js';
+import { preparePlanRun } from '../../runs/prepare.js';
+import { toolUseScope } from '../remoteConnectors.js';
 import { defineTool } from '../tool.js';
-import { assertActionAllowed, usableConnector } from './catalog.js';
 
 const stepRecord = z.object({
   step: z.number(),
@@ -33,26 +34,17 @@ export const executePlanTool = defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
-    const connector = await usableConnector(context, input.plan.connectorId);
-    for (const step of input.plan.steps) {
-      assertActionAllowed(context, connector.id, step.actionId);
-      if (step.compensation) assertActionAllowed(context, connector.id, step.compensation.actionId);
-    }
+    const credentialId = input.credentialId ?? context.auth.credentialId;
+    const { connector, input: prepared } = await preparePlanRun(context.deps.db, await toolUseScope(context), {
+      ...input,
+      ...(credentialId ? { credentialId } : {}),
+    });
     await recordCredentialUse(context.deps, context.auth, {
       connectorId: connector.id,
       actionIds: input.plan.steps.map((step) => step.actionId),
       ...(context.auth.credentialId ? { credentialId: context.auth.credentialId } : {}),
     });
-    const outcome = await runExecutePlan(
-      context.deps,
-      {
-        accountId: context.auth.accountId,
-        userId: context.auth.userId,
-        serverId: context.auth.serverId,
-        ...(context.auth.credentialId ? { credentialId: context.auth.credentialId } : {}),
-      },
-      { ...input, plan: { ...input.plan, connectorId: connector.id } },
-    );
+    const outcome = await runPreparedPlan(context.deps.temporal, prepared);
     return { status: outcome.status, connectorId: outcome.connectorId, steps: outcome.steps, workflowId: outcome.workflowId };
   },
 });

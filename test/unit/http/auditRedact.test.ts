@@ -32,6 +32,15 @@ describe('maskForAudit', () => {
     expect(maskForAudit({ note: 'uses tok_123456' }, ['tok_123456'])).toEqual({ note: 'uses [redacted]' });
   });
 
+  it('cuts a known secret out in the forms a URL or header carries it, as the call redactor does', () => {
+    const secret = 'p@ss w0rd/+';
+    expect(maskForAudit({ password: secret, url: `https://x/?p=${encodeURIComponent(secret)}`, note: Buffer.from(secret).toString('base64') })).toEqual({
+      password: '[masked]',
+      url: 'https://x/?p=[redacted]',
+      note: '[redacted]',
+    });
+  });
+
   it('leaves short values alone where they would cut ordinary words', () => {
     expect(maskForAudit({ password: 'a', description: 'a cat' })).toEqual({ password: '[masked]', description: 'a cat' });
   });

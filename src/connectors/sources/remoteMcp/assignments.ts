@@ -6,6 +6,8 @@ import { connectorIdOfRow, isRemoteMcpConnectorId } from './connector.js';
 import { connectionHint, oauthMcpEntry, signInHint, type OAuthMcpEntry } from './oauthEntries.js';
 import { findNewestActiveCredential } from '../../../db/repositories/credentials.js';
 import type { AssignmentInput, AssignmentResponse } from './schemas.js';
+import type { ServerGrant } from '../../../policy/use.js';
+import type { Restrictions } from '../../../servers/schemas.js';
 import { findMcpConnector, oauthMcpStatus } from './service.js';
 
 interface Owner {
@@ -89,6 +91,17 @@ export async function serverScope(db: Db, owner: Owner, serverId: string, isRemo
     scope.oauth.set(status.entry.connectorId, status);
   }
   return scope;
+}
+
+/** What a server grants, for the policy (src/policy/use.ts): its restrictions and its assignments' connectors. */
+export async function serverGrant(
+  db: Db,
+  owner: Owner,
+  server: { id: string; restrictions: Restrictions },
+  isRemoteOAuth?: RemoteOAuthDecision,
+): Promise<ServerGrant> {
+  const scope = await serverScope(db, owner, server.id, isRemoteOAuth);
+  return { restrictions: server.restrictions, assignedConnectorIds: scope?.connectorIds };
 }
 
 export async function listAssignmentViews(db: Db, owner: Owner, serverId: string, isRemoteOAuth?: RemoteOAuthDecision): Promise<AssignmentResponse[]> {
