@@ -1,4 +1,4 @@
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
@@ -7,6 +7,9 @@ const nodeBuiltins = [
 ];
 const ioLibraries = ['pg', 'kysely', 'kysely-*', '@electric-sql/*', 'undici', 'koa', '@koa/*', 'pino', 'oauth4webapi',
   '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@modelcontextprotocol/*'];
+
+const domainFolders = ['./src/connectors', './src/credentials', './src/servers', './src/plans', './src/runs', './src/management', './src/policy'];
+const domainBannedPackages = ['koa', '@koa/*', '@modelcontextprotocol/*', '@temporalio/client'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.data/**', 'catalog/**', 'coverage/**', 'test-results/**'] },
@@ -17,12 +20,61 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { 'import-x': importX },
+    // Resolves our `.js` specifiers to the `.ts` files, so path zones see the real file.
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'], extensionAlias: { '.js': ['.ts', '.js'] } })] },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    // The layering (ARCHITECTURE.md). Workflow files get their own zones below.
+    files: ['**/*.ts'],
+    ignores: ['src/durable/workflows/**'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: '.',
+              from: './src/durable/workflows',
+              message: 'Nothing imports a workflow file: the worker bundles them by path, everyone else uses src/durable/contracts.ts.',
+            },
+            {
+              target: domainFolders,
+              from: ['./src/http', './src/mcp', './src/durable/starters', './src/durable/workflows'],
+              message: 'Domain code does not reach into the front doors or the Temporal client: take a port (see ports.ts) wired in src/app/start.ts.',
+            },
+            {
+              target: './src/durable/contracts.ts',
+              from: './src',
+              except: ['./errors.ts', './durable/failures.ts', './plans/schemas.ts'],
+              message: 'src/durable/contracts.ts holds names and types: it imports only errors.ts, failures.ts (the one failure converter it re-exports) and types.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: domainFolders.map((folder) => `${folder.slice(2)}/**/*.ts`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: domainBannedPackages, message: 'Domain code imports no Koa, MCP SDK or Temporal client: take a port wired in src/app/start.ts.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/durable/contracts.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../plans/*'], allowTypeImports: true, message: 'Contracts take types from the domain, nothing else.' }] },
+      ],
     },
   },
   {
@@ -51,6 +103,7 @@ export default tseslint.config(
           patterns: [
             { group: nodeBuiltins, message: 'Workflows are deterministic: no Node built-ins. Do I/O in an activity.' },
             { group: ioLibraries, message: 'Workflows are deterministic: no I/O libraries. Do I/O in an activity.' },
+            { regex: '^(?![.]|@temporalio/workflow$)', message: 'Workflows import no package but @temporalio/workflow.' },
             {
               group: ['../activities/*', '!../activities/index.js'],
               message: 'Workflows import activity types only, through ../activities/index.js.',
@@ -63,6 +116,20 @@ export default tseslint.config(
         { patterns: [{ group: ['../activities/*'], allowTypeImports: true, message: 'Import activity types only.' }] },
       ],
       'no-restricted-globals': ['error', 'process', 'fetch', 'setTimeout', 'setInterval', 'Buffer'],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './src/durable/workflows',
+              from: './src',
+              // plans/references.ts: the pure step-reference resolution executePlan replays; to move behind the contracts.
+              except: ['./durable/workflows', './durable/contracts.ts', './durable/activities/index.ts', './plans/references.ts'],
+              message: 'Workflows import only src/durable/contracts.ts, @temporalio/workflow and activity types.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

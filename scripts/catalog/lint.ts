@@ -24,7 +24,7 @@ export const CATALOG_BUDGET = {
  * 'none': the vendor's credential for API access is a key or token (Shopify's OAuth tokens go in a
  * header the oauth2 method does not fill; Trello offers OAuth 1.0a only).
  */
-export const FAMILIES: Record<string, { oauth: 'scoped' | 'unscoped' | 'none' }> = {
+const FAMILIES: Record<string, { oauth: 'scoped' | 'unscoped' | 'none' }> = {
   slack: { oauth: 'scoped' },
   github: { oauth: 'scoped' },
   gitlab: { oauth: 'scoped' },

@@ -7,7 +7,7 @@ export type { Logger };
  * Paths pino censors before a line is written. Redaction is on from day one so that no later
  * feature can leak a secret by logging a request, a credential row or an upstream error.
  */
-export const redactedPaths = [
+const redactedPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-user-token"]',

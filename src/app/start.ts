@@ -4,9 +4,13 @@ import type { Duplex } from 'node:stream';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../http/app.js';
+import type { ApiDependencies } from '../http/context.js';
+import { refreshRemoteTools } from '../mcp/remoteConnectors.js';
 import { SigninService } from '../http/signin/provider.js';
 import type { ReadinessCheck } from '../http/routes/health.js';
+import { temporalOAuthFlows } from '../durable/starters/oauth.js';
 import { ensureRetentionSweep } from '../durable/starters/retentionSweep.js';
+import { applyRateLimitChange } from '../durable/starters/throttle.js';
 import { connectTemporal, workerIsPolling, type TemporalHandle } from '../durable/starters/temporal.js';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from '../db/connect.js';
@@ -75,6 +79,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       config.role === 'worker' ? undefined : await ensureBootstrapAccount(database.db, secretBox, config.bootstrapApiKey);
     const temporal = await connectTemporal(devServer?.address ?? config.temporal.address!, config.temporal, tracing?.client);
     stack.push(() => temporal.connection.close());
+    const oauthFlows = temporalOAuthFlows({ db: database.db, temporal, config });
 
     let worker: Worker | undefined;
     if (config.role !== 'api') {
@@ -82,7 +87,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
         connection: temporal.connection,
         namespace: temporal.namespace,
         taskQueue: temporal.taskQueue,
-        dependencies: { config, db: database.db, secretBox, logger, temporal },
+        dependencies: { config, db: database.db, secretBox, logger, temporal, oauthFlows },
         // The OpenTelemetry workflow interceptors must be inside the bundle: with tracing on, the worker builds its own.
         ...(tracing ? { tracing: tracing.worker } : { workflowBundle: options.workflowBundle }),
       });
@@ -117,7 +122,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       ...(tracing ? { tracer: tracing.tracer } : {}),
       ...(config.role === 'worker'
         ? {}
-        : { api: { config, publicUrl, db: database.db, secretBox, temporal, logger, signin: new SigninService({ db: database.db, secretBox, publicUrl, logger }) } }),
+        : { api: apiDependencies({ config, publicUrl, db: database.db, secretBox, temporal, logger, oauthFlows }) }),
     });
     server.on('request', app.callback());
 
@@ -136,6 +141,20 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     await stop();
     throw error;
   }
+}
+
+/** The API's dependencies, with the ports its domain code reaches durable and MCP-side work through. */
+function apiDependencies(parts: Omit<ApiDependencies, 'management' | 'signin'>): ApiDependencies {
+  const { db, secretBox, publicUrl, logger, temporal } = parts;
+  const api: ApiDependencies = {
+    ...parts,
+    signin: new SigninService({ db, secretBox, publicUrl, logger }),
+    management: {
+      rateLimitChanged: (accountId, connectorId) => applyRateLimitChange({ db, temporal, logger }, accountId, connectorId),
+      refreshRemoteTools: (row) => refreshRemoteTools(api, row),
+    },
+  };
+  return api;
 }
 
 async function startEmbeddedTemporal(config: Config, logger: Logger): Promise<RunningDevServer> {

@@ -15,7 +15,7 @@ const MASK = '[masked]';
 const MAX_DEPTH = 32;
 const TOO_DEEP = '[too deep]';
 
-export function isSecretName(name: string): boolean {
+function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !REFERENCE_NAME.test(name);
 }
 

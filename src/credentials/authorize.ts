@@ -4,7 +4,8 @@ import type { CredentialRow } from '../db/tables/credentials.js';
 import { CredentialNotFoundError, ServiceUnavailableError } from '../errors.js';
 import type { Connector } from '../connectors/registry.js';
 import type { SecretBox } from '../secrets/secretBox.js';
-import { reauthorizationError, refreshThroughWorkflow, type OAuthDependencies } from './oauth.js';
+import { reauthorizationError, refreshOAuthCredential } from './oauth.js';
+import type { OAuthDependencies } from './ports.js';
 import { openOAuthSecrets, refreshDueAt, tokenFingerprint } from './oauthTokens.js';
 
 export interface AuthorizedRequest {
@@ -108,7 +109,7 @@ async function freshOAuthRow(
   const dueAt = refreshDueAt(row, deps.config.oauth.refreshMarginSeconds);
   const due = row.status === 'refreshing' || (dueAt !== undefined && dueAt <= Date.now());
   if (!rejectedHere && !due) return row;
-  const result = await refreshThroughWorkflow(deps, row, {
+  const result = await refreshOAuthCredential(deps, row, {
     reason: rejectedHere ? 'rejected' : 'expiring',
     seenTokenHash: tokenFingerprint(secrets.accessToken),
   });

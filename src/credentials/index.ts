@@ -8,9 +8,8 @@ import type { AuthMethod } from '../connectors/schema.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { newId } from '../secrets/tokens.js';
 import { maskSecret } from './masking.js';
-import { createOAuthCredential, revokeOAuthCredential, type OAuthDependencies, type PendingOAuthCredential } from './oauth.js';
-
-export { maskSecret } from './masking.js';
+import { createOAuthCredential, revokeOAuthCredential, type PendingOAuthCredential } from './oauth.js';
+import type { OAuthDependencies } from './ports.js';
 
 /** Input of create_credential (MCP tool) and POST /api/credentials. */
 export const createCredentialInputSchema = z.object({
@@ -59,7 +58,7 @@ export interface CredentialView {
   createdAt: string;
 }
 
-export function credentialView(row: CredentialRow): CredentialView {
+function credentialView(row: CredentialRow): CredentialView {
   return {
     credentialId: row.id,
     connectorId: row.connector_id,
@@ -74,7 +73,7 @@ export function credentialView(row: CredentialRow): CredentialView {
 }
 
 /** The field names a key-based auth method needs. */
-export function requiredFieldsOf(method: AuthMethod): string[] {
+function requiredFieldsOf(method: AuthMethod): string[] {
   switch (method.type) {
     case 'apiKey':
       return ['apiKey'];

@@ -1,9 +1,9 @@
-import { startHandshake } from '../durable/starters/oauth.js';
 import type { Connector } from '../connectors/registry.js';
 import { listUserCredentials } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor } from '../db/repositories/oauth.js';
 import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
-import { createOAuthCredential, type OAuthDependencies } from './oauth.js';
+import { createOAuthCredential } from './oauth.js';
+import type { OAuthDependencies } from './ports.js';
 import { callbackUrlOf } from './oauthApps.js';
 
 /** A link that makes a user's missing (or lapsed) OAuth credential usable, and the attempt behind it. */
@@ -42,7 +42,7 @@ export async function authorizeMissingCredential(
   }
   const lapsed = waiting.find((row) => row.status === 'needs_reauth');
   if (lapsed) {
-    const started = await startHandshake(deps, {
+    const started = await deps.oauthFlows.startHandshake({
       ...owner,
       connectorId: connector.id,
       credentialId: lapsed.id,

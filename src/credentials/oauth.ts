@@ -1,21 +1,13 @@
-import { requestRefresh, revokeThroughRefresher, startHandshake, type RefreshResult } from '../durable/starters/oauth.js';
-import type { TemporalHandle } from '../durable/starters/temporal.js';
-import type { Config } from '../app/config.js';
 import type { Connector } from '../connectors/registry.js';
-import type { Db } from '../db/connect.js';
 import { insertCredential } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor, listAccountOAuthCredentials } from '../db/repositories/oauth.js';
 import type { CredentialRow } from '../db/tables/credentials.js';
+import type { RefreshResult } from '../durable/contracts.js';
 import { CredentialNotFoundError, InvalidRequestError } from '../errors.js';
 import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
 import { newId } from '../secrets/tokens.js';
 import { callbackUrlOf, oauthMethodOf } from './oauthApps.js';
-
-export interface OAuthDependencies {
-  db: Db;
-  temporal: TemporalHandle;
-  config: Pick<Config, 'oauth'>;
-}
+import type { OAuthDependencies } from './ports.js';
 
 /** create_credential's answer for oauth2: where to send the user, and the id the credential will have. */
 export interface PendingOAuthCredential {
@@ -72,7 +64,7 @@ export async function createOAuthCredential(
     keyId: null,
     hints: {},
   });
-  const started = await startHandshake(deps, {
+  const started = await deps.oauthFlows.startHandshake({
     ...owner,
     connectorId: connector.id,
     credentialId,
@@ -101,7 +93,7 @@ export async function reauthorizationError(deps: OAuthDependencies, row: Credent
   }
   const previous = await latestAttemptFor(deps.db, row.id);
   if (!previous) return new CredentialNotFoundError(message, details);
-  const started = await startHandshake(deps, {
+  const started = await deps.oauthFlows.startHandshake({
     accountId: row.account_id,
     userId: row.user_id,
     connectorId: row.connector_id,
@@ -112,16 +104,16 @@ export async function reauthorizationError(deps: OAuthDependencies, row: Credent
   return new CredentialNotFoundError(message, { ...details, authorizationUrl: started.authorizationUrl, expiresAt: started.expiresAt });
 }
 
-export function refreshThroughWorkflow(
+export function refreshOAuthCredential(
   deps: OAuthDependencies,
   row: CredentialRow,
   request: { reason: 'expiring' | 'rejected'; seenTokenHash: string },
 ): Promise<RefreshResult> {
-  return requestRefresh(deps.temporal, ownerOf(row), request);
+  return deps.oauthFlows.refresh(ownerOf(row), request);
 }
 
 export async function revokeOAuthCredential(deps: OAuthDependencies, row: CredentialRow): Promise<{ revokedAtProvider: boolean }> {
-  return revokeThroughRefresher(deps.temporal, ownerOf(row));
+  return deps.oauthFlows.revoke(ownerOf(row));
 }
 
 /** Disabling a connector for an account revokes every OAuth credential its users hold for it. */

@@ -90,7 +90,7 @@ export function providerSettings(method: OAuth2AuthMethod, app: OAuthAppRow): OA
   };
 }
 
-export function oauthAppView(method: OAuth2AuthMethod, row: OAuthAppRow, publicUrl: string): OAuthAppView {
+function oauthAppView(method: OAuth2AuthMethod, row: OAuthAppRow, publicUrl: string): OAuthAppView {
   const settings = providerSettings(method, row);
   return {
     connectorId: row.connector_id,

@@ -1,9 +1,8 @@
-import { startHandshake } from '../durable/starters/oauth.js';
 import { getUserCredential } from '../db/repositories/credentials.js';
 import { findOpenAttempt } from '../db/repositories/oauth.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import type { CredentialOwner } from './index.js';
-import type { OAuthDependencies } from './oauth.js';
+import type { OAuthDependencies } from './ports.js';
 import { callbackUrlOf } from './oauthApps.js';
 
 export interface Reauthorization {
@@ -32,7 +31,7 @@ export async function reauthorizeCredential(
   }
   const open = await findOpenAttempt(deps.db, row.id, new Date(Date.now() + 60_000));
   if (open?.authorization_url) return { credentialId, authorizationUrl: open.authorization_url, expiresAt: open.expires_at.toISOString() };
-  const started = await startHandshake(deps, {
+  const started = await deps.oauthFlows.startHandshake({
     ...owner,
     connectorId: row.connector_id,
     credentialId,

@@ -10,11 +10,11 @@ import type { Logger } from '../app/logger.js';
  * A send mark outlives any retry of its attempt by far (six attempts of at most a few minutes
  * each); one this old was left by a worker that died and can only take up space.
  */
-export const SEND_MARK_TTL_MS = 24 * 3_600_000;
+const SEND_MARK_TTL_MS = 24 * 3_600_000;
 /** A bucket refills completely within a minute; one idle this long is full and may go. */
-export const IDLE_BUCKET_TTL_MS = 10 * 60_000;
+const IDLE_BUCKET_TTL_MS = 10 * 60_000;
 
-export interface CleanupResult {
+interface CleanupResult {
   sessions: number;
   tasks: number;
   sendMarks: number;
@@ -22,7 +22,7 @@ export interface CleanupResult {
 }
 
 /** One pass: deletes expired MCP sessions and tasks, stale send marks and idle rate buckets. */
-export async function cleanUpState(db: Db, config: Pick<Config, 'cleanup'>, now = Date.now()): Promise<CleanupResult> {
+async function cleanUpState(db: Db, config: Pick<Config, 'cleanup'>, now = Date.now()): Promise<CleanupResult> {
   const [sessions, tasks, sendMarks, rateBuckets] = await Promise.all([
     deleteSessionsCreatedBefore(db, new Date(now - config.cleanup.mcpSessionTtlSeconds * 1000)),
     deleteExpiredTasks(db),

@@ -11,7 +11,7 @@ import type { Plan } from '../plans/schemas.js';
  */
 
 /** Failures: their types are error codes, and which of them a retry cannot fix comes from errors.ts. */
-export { nonRetryableCodes, type ErrorCode, type ErrorDetails } from '../errors.js';
+export { nonRetryableCodes, type ErrorCode } from '../errors.js';
 export { codedFailureIn, failureOf, toApplicationFailure } from './failures.js';
 
 /** Workflow type names, as the worker registers them (the exported function names in workflows/index.ts). */

@@ -1,7 +1,8 @@
 import type { Context, Middleware } from 'koa';
 import { maskForAudit } from '../audit/redact.js';
 import { insertAuditEntry, type AuditEntryInput } from '../db/repositories/audit.js';
-import type { ApiDependencies, AuthContext } from './context.js';
+import type { ApiDependencies } from './context.js';
+import type { AuthContext } from '../policy/caller.js';
 import { toSwitchboardError } from './errorHandler.js';
 
 export interface AuditEvent {

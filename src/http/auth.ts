@@ -7,7 +7,8 @@ import { ForbiddenError, InvalidRequestError, NotFoundError, UnauthorizedError }
 import { actingUser, mcpCallerRole, type Role } from '../policy/roles.js';
 import { refusalOfUser } from '../policy/use.js';
 import { serverIdParam } from '../servers/schemas.js';
-import type { ApiDependencies, AuthContext } from './context.js';
+import type { ApiDependencies } from './context.js';
+import type { AuthContext } from '../policy/caller.js';
 import { bearerChallenge, signedInCaller } from './signin/bearer.js';
 import { userIdSchema, verifyUserToken } from './userTokens.js';
 

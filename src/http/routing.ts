@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import { requireRole, type Role } from '../policy/roles.js';
-import type { AuthContext } from './context.js';
+import type { AuthContext } from '../policy/caller.js';
 import { audited, type AuditDraft } from './audit.js';
 import { readJsonBody } from './body.js';
 import { invalidRequestFromZod } from './errorHandler.js';

@@ -3,9 +3,9 @@ import { putConnectorSettings, type ConnectorSettingsInput } from '../connectors
 import { listConnectors, resolveConnector, type Connector } from '../connectors/registry.js';
 import { connectorCategorySchema } from '../connectors/schema.js';
 import { pageOf, searchConnectors } from '../connectors/search.js';
-import { applyRateLimitChange } from '../durable/starters/throttle.js';
 import { revokeConnectorCredentials } from '../credentials/oauth.js';
-import type { ApiDependencies, AuthContext } from '../http/context.js';
+import type { AuthContext } from '../policy/caller.js';
+import type { ManagementDependencies } from './ports.js';
 
 /**
  * Catalogue and custom connector use cases shared by the REST routes (/api/connectors) and the
@@ -27,7 +27,7 @@ export function connectorResponse(connector: Connector) {
 }
 
 /** GET /api/connectors. */
-export async function listAccountConnectors(deps: Pick<ApiDependencies, 'db'>, auth: AuthContext, query: ListConnectorsQuery) {
+export async function listAccountConnectors(deps: Pick<ManagementDependencies, 'db'>, auth: AuthContext, query: ListConnectorsQuery) {
   const listed = await listConnectors(deps.db, auth.accountId, query.category ? { category: query.category } : {});
   const matches = query.query === undefined ? listed : searchConnectors(listed, query.query);
   const { items, nextOffset } = pageOf(matches, query.offset ?? 0, query.limit ?? matches.length);
@@ -35,22 +35,22 @@ export async function listAccountConnectors(deps: Pick<ApiDependencies, 'db'>, a
 }
 
 /** GET /api/connectors/:id: the definition with the account's settings. */
-export async function getAccountConnector(deps: Pick<ApiDependencies, 'db'>, auth: AuthContext, id: string) {
+export async function getAccountConnector(deps: Pick<ManagementDependencies, 'db'>, auth: AuthContext, id: string) {
   return connectorResponse(await resolveConnector(deps.db, auth.accountId, id));
 }
 
 /** What a settings change replaces, for the audit entry; nothing when there is no such connector. */
-export function connectorSettingsBefore(deps: Pick<ApiDependencies, 'db'>, auth: AuthContext, id: string) {
+export function connectorSettingsBefore(deps: Pick<ManagementDependencies, 'db'>, auth: AuthContext, id: string) {
   return resolveConnector(deps.db, auth.accountId, id)
     .then((connector) => connector.settings)
     .catch(() => undefined);
 }
 
 /** PUT /api/connectors/:id/settings. */
-export async function setConnectorSettings(deps: ApiDependencies, auth: AuthContext, id: string, input: ConnectorSettingsInput) {
+export async function setConnectorSettings(deps: ManagementDependencies, auth: AuthContext, id: string, input: ConnectorSettingsInput) {
   const settings = await putConnectorSettings(deps.db, auth.accountId, id, input);
   // Runs already waiting for a throttle slot move to the new limit's schedule.
-  if (input.rateLimit !== undefined) await applyRateLimitChange(deps, auth.accountId, id);
+  if (input.rateLimit !== undefined) await deps.management.rateLimitChanged(auth.accountId, id);
   // Disabling a connector for the account ends every user's access to it, at the provider too.
   const revokedCredentials = input.enabled === false ? await revokeConnectorCredentials(deps, auth.accountId, id) : 0;
   return { connectorId: id, settings, ...(input.enabled === false ? { revokedCredentials } : {}) };

@@ -3,14 +3,15 @@ import type { ServerRow } from '../db/tables/servers.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { hasRestrictions } from '../servers/restrictions.js';
 import { serverIdParam, type ServerResponse } from '../servers/schemas.js';
-import type { ApiDependencies, AuthContext } from '../http/context.js';
+import type { AuthContext } from '../policy/caller.js';
+import type { ManagementDependencies } from './ports.js';
 
 /**
  * Server use cases shared by the REST routes (/api/servers) and the admin MCP tools, so both
  * answer the same thing.
  */
 
-export function serverUrls(publicUrl: string, serverId: string, token?: string) {
+function serverUrls(publicUrl: string, serverId: string, token?: string) {
   const url = `${publicUrl}/mcp/${serverId}`;
   return { url, ...(token ? { accessUrl: `${url}/${token}` } : {}) };
 }
@@ -34,7 +35,7 @@ export function toServerResponse(publicUrl: string, server: ServerRow, token?: I
 }
 
 /** A server of the caller's: 404 when it doesn't exist, 403 when it is someone else's. */
-export async function ownedServer(deps: Pick<ApiDependencies, 'db'>, auth: AuthContext, rawId: string | undefined): Promise<ServerRow> {
+export async function ownedServer(deps: Pick<ManagementDependencies, 'db'>, auth: AuthContext, rawId: string | undefined): Promise<ServerRow> {
   const id = serverIdParam.safeParse(rawId);
   const server = id.success ? await getServer(deps.db, id.data) : undefined;
   if (!server) throw new NotFoundError('Server not found', { serverId: rawId });
@@ -45,7 +46,7 @@ export async function ownedServer(deps: Pick<ApiDependencies, 'db'>, auth: AuthC
 }
 
 /** GET /api/servers, list_servers. */
-export async function listServerViews(deps: Pick<ApiDependencies, 'db' | 'publicUrl'>, auth: AuthContext) {
+export async function listServerViews(deps: Pick<ManagementDependencies, 'db' | 'publicUrl'>, auth: AuthContext) {
   const servers = await listServers(deps.db, auth.accountId, auth.userId);
   return { servers: servers.map((server) => toServerResponse(deps.publicUrl, server)), count: servers.length };
 }

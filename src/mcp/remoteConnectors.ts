@@ -11,7 +11,8 @@ import { findMcpConnector, oauthMcpStatus } from '../connectors/sources/remoteMc
 import type { ServerGrant } from '../policy/use.js';
 import type { UseScope } from '../runs/prepare.js';
 import { resolveEndpoint } from '../connectors/sources/remoteMcp/variables.js';
-import type { ApiDependencies, AuthContext } from '../http/context.js';
+import type { ApiDependencies } from '../http/context.js';
+import type { AuthContext } from '../policy/caller.js';
 import type { ToolContext } from './tool.js';
 import { hasConnected, remoteOAuthDecision, signInFirst, signInRequired, userEndpoint } from './remoteOAuthConnectors.js';
 

@@ -27,7 +27,7 @@ const decisions = new Map<string, { at: number; reachable: Promise<boolean> }>()
  * for five minutes per URL (and shared while in flight), so an unreachable provider costs one
  * short wait, after which the catalogue fallback answers at once.
  */
-export function entryReachable(deps: Pick<ApiDependencies, 'config'>, entryId: string): Promise<boolean> {
+function entryReachable(deps: Pick<ApiDependencies, 'config'>, entryId: string): Promise<boolean> {
   const entry = oauthMcpEntry(entryId);
   if (!entry) return Promise.resolve(false);
   const url = deps.config.remoteMcp.entryUrls[entry.id] ?? entry.url;

@@ -46,7 +46,7 @@ export function describeTools(tools: readonly ToolDefinition[]): Tool[] {
  * (1.x, also inside MCP Inspector) validates any structuredContent against it, error or not, and
  * would throw -32602 instead of showing the error, while v2 and the spec skip error results.
  */
-export function errorResult(error: SwitchboardError): CallToolResult {
+function errorResult(error: SwitchboardError): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: JSON.stringify(error.toBody()) }] };
 }
 

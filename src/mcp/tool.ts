@@ -2,7 +2,8 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { CallToolResult, ClientCapabilities, LoggingLevel, ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ServerRow } from '../db/tables/servers.js';
-import type { ApiDependencies, AuthContext } from '../http/context.js';
+import type { ApiDependencies } from '../http/context.js';
+import type { AuthContext } from '../policy/caller.js';
 
 export interface ToolContext {
   deps: ApiDependencies;

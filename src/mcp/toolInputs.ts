@@ -3,10 +3,9 @@ import { actionIdSchema, connectorIdSchema } from '../connectors/ids.js';
 import { connectorCategorySchema } from '../connectors/schema.js';
 
 /**
- * Inputs of the MCP tools that are not owned by a domain module. Each is the one schema for that
- * input: the tool, the matching REST route (e.g. POST /api/runs) and the tests import it from here.
+ * Inputs of the catalogue and discovery MCP tools, one schema each. execute_action's input is
+ * src/runs/schemas.ts's, shared with POST /api/runs; execute_plan's is src/plans/schemas.ts's.
  */
-
 export const listConnectorsInput = z
   .object({
     category: connectorCategorySchema.optional().describe('Only connectors of this category'),
@@ -20,22 +19,7 @@ export const getConnectorResourcesInput = z.object({ connectorId: connectorIdSch
 
 export const getActionDetailsInput = z.object({ connectorId: connectorIdSchema, actionId: actionIdSchema }).strict();
 
-export const executeActionInput = z
-  .object({
-    connectorId: connectorIdSchema,
-    actionId: actionIdSchema,
-    parameters: z
-      .record(z.string(), z.unknown())
-      .default({})
-      .describe('Input values by parameter name, as listed by get_action_details'),
-    credentialId: z
-      .string()
-      .max(100)
-      .optional()
-      .describe('Which credential to use when the user has several (else the x-credential-id header, else the newest)'),
-  })
-  .strict();
-export type ExecuteActionToolInput = z.infer<typeof executeActionInput>;
+export { executeActionInput, type ExecuteActionToolInput } from '../runs/schemas.js';
 
 export const discoverActionPathInput = z
   .object({

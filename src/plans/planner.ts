@@ -8,7 +8,7 @@ export interface PlannableConnector {
   actions: readonly ActionDefinition[];
 }
 
-export interface Candidate {
+interface Candidate {
   actionId: string;
   title: string;
   score: number;

@@ -12,7 +12,7 @@ export function isAsk(value: unknown): value is { $ask: { ask: string } } {
   return typeof value === 'object' && value !== null && '$ask' in value;
 }
 
-export function valueAtPath(root: unknown, path: string | undefined): unknown {
+function valueAtPath(root: unknown, path: string | undefined): unknown {
   if (!path) return root;
   let current = root;
   for (const key of path.split('.')) {
@@ -32,7 +32,7 @@ function matches(item: unknown, where: Record<string, string | number | boolean>
   });
 }
 
-export class UnresolvedReferenceError extends Error {}
+class UnresolvedReferenceError extends Error {}
 
 /** The value a reference points at in earlier steps' results (index 0 is step 1). */
 export function resolveReference(results: readonly unknown[], ref: StepReference): unknown {

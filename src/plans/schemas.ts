@@ -6,7 +6,7 @@ import { actionIdSchema, connectorIdSchema } from '../connectors/ids.js';
  * output, or values the user still has to give. discover_action_path produces it, execute_plan
  * and POST /api/runs run it, and the executePlan workflow resolves the references.
  */
-export const stepReferenceSchema = z
+const stepReferenceSchema = z
   .object({
     fromStep: z.number().int().min(1).describe('1-based number of an earlier step'),
     itemsPath: z.string().max(200).optional().describe('Dot path to a list in that step\'s result, e.g. "channels"'),
@@ -19,9 +19,9 @@ export const stepReferenceSchema = z
   .strict();
 export type StepReference = z.infer<typeof stepReferenceSchema>;
 
-export const askSchema = z.object({ ask: z.string().min(1).max(500) }).strict();
+const askSchema = z.object({ ask: z.string().min(1).max(500) }).strict();
 
-export const planValueSchema = z.union([
+const planValueSchema = z.union([
   z.object({ $ref: stepReferenceSchema }).strict(),
   z.object({ $ask: askSchema }).strict(),
   z.unknown(),
@@ -31,14 +31,14 @@ export const planValueSchema = z.union([
  * What undoes a step if a later one fails (e.g. delete the message a step posted). Its $ref
  * values may point at the step's own result: fromStep is that step's number.
  */
-export const compensationSchema = z
+const compensationSchema = z
   .object({
     actionId: actionIdSchema,
     parameters: z.record(z.string(), planValueSchema).default({}),
   })
   .strict();
 
-export const planStepSchema = z
+const planStepSchema = z
   .object({
     actionId: actionIdSchema,
     parameters: z.record(z.string(), planValueSchema).default({}),

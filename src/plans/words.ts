@@ -6,8 +6,7 @@ const stopWords = new Set(
   'a an the to in on at for of with our us please and or from into all some any that this it its by as be is are i we you new about'.split(' '),
 );
 
-/** Words that mean "the caller" in goals and in API ids (GET /user/repos is repos_list_for_authenticated_user). */
-export const selfWords = ['my', 'mine', 'me'];
+/** Words that mean "the caller" in API ids (GET /user/repos is repos_list_for_authenticated_user). */
 export const selfIdWords = ['authenticated', 'me', 'self', 'mine', 'current'];
 
 export type Intent = 'create' | 'read' | 'update' | 'delete';

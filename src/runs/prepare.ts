@@ -36,7 +36,7 @@ export async function connectorForUse(db: Db, scope: UseScope, connectorId: stri
  * A run's input travels through Temporal as one payload (and its parameters again in the memo):
  * refuse what would not fit before anything starts, naming the limit, instead of failing later.
  */
-export function checkRunInputSize<T>(input: T): T {
+function checkRunInputSize<T>(input: T): T {
   const bytes = Buffer.byteLength(JSON.stringify(input));
   if (bytes > MAX_RUN_INPUT_BYTES) {
     const kb = (n: number) => `${Math.ceil(n / 1024)} KB`;

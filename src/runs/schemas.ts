@@ -1,8 +1,26 @@
 import { z } from 'zod';
-import { executeActionInput } from '../mcp/toolInputs.js';
-import { connectorIdSchema } from '../connectors/ids.js';
+import { actionIdSchema, connectorIdSchema } from '../connectors/ids.js';
 import { ACTION_ID_PATTERN } from '../connectors/schema.js';
 import { executePlanInput } from '../plans/schemas.js';
+
+/** execute_action's input: the MCP tool and POST /api/runs (kind "action") both take it. */
+export const executeActionInput = z
+  .object({
+    connectorId: connectorIdSchema,
+    actionId: actionIdSchema,
+    parameters: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Input values by parameter name, as listed by get_action_details'),
+    credentialId: z
+      .string()
+      .max(100)
+      .optional()
+      .describe('Which credential to use when the user has several (else the x-credential-id header, else the newest)'),
+  })
+  .strict();
+export type ExecuteActionToolInput = z.infer<typeof executeActionInput>;
+
 
 /**
  * POST /api/runs: an action or a plan, as execute_action / execute_plan take them, started
@@ -49,7 +67,7 @@ export const runSummary = z.object({
 });
 export type RunSummary = z.infer<typeof runSummary>;
 
-export const runTimelineEntry = z.object({
+const runTimelineEntry = z.object({
   kind: z.enum(['attempt', 'wait']),
   at: z.string().optional(),
   summary: z.string().describe('"attempt 2: slack conversations_list", or why the run waited: "retry 2/6 in 1 s (backoff): 500 from slack"'),

@@ -7,10 +7,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * second net for secrets this process holds but a call did not use.
  */
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /** Shorter values occur by chance in ordinary text, and scrubbing them would garble answers. */
-export const MIN_SECRET_LENGTH = 6;
+const MIN_SECRET_LENGTH = 6;
 const MAX_WALK_DEPTH = 64;
 
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');

@@ -9,7 +9,7 @@ const restrictionList = z
   })
   .strict();
 
-export const restrictionsSchema = z
+const restrictionsSchema = z
   .object({
     /** Connector ids. */
     connectors: restrictionList.optional(),

@@ -3,7 +3,7 @@ import { request as undiciRequest, type Dispatcher } from 'undici';
 import type { UpstreamRequest } from './request.js';
 
 /** Reading stops here: a runaway upstream body must not exhaust the worker's memory. */
-export const MAX_UPSTREAM_BODY_BYTES = 5 * 1024 * 1024;
+const MAX_UPSTREAM_BODY_BYTES = 5 * 1024 * 1024;
 
 export interface UpstreamResponse {
   status: number;

@@ -11,11 +11,11 @@ import type { CachedTool } from '../db/tables/mcpConnectors.js';
 import { ConnectorNotFoundError, nonRetryableCodes, SwitchboardError } from '../errors.js';
 import { resolveEndpoint, type RemoteEndpoint } from '../connectors/sources/remoteMcp/variables.js';
 import { callAuthorizer, type AuthorizedRequest } from '../credentials/authorize.js';
+import type { OAuthFlows } from '../credentials/ports.js';
 import { Redactor, redactionScope, secretsOfAuth } from '../secrets/redaction.js';
 import type { Logger } from '../app/logger.js';
 import type { Db } from '../db/connect.js';
 import type { SecretBox } from '../secrets/secretBox.js';
-import type { TemporalHandle } from '../durable/starters/temporal.js';
 import type { AttemptInput, AttemptOutcome } from '../durable/contracts.js';
 import { checkUrl, createUpstreamAgent } from './egress.js';
 import { boundResult } from './shaping.js';
@@ -54,14 +54,14 @@ function guardedFetch(config: RemoteConfig): FetchLike {
 /** The phase a failure happened in decides whether trying again could repeat a tool's effect. */
 type Phase = 'connect' | 'call';
 
-export class RemoteMcpError extends SwitchboardError {
+class RemoteMcpError extends SwitchboardError {
   constructor(message: string, readonly retryable: boolean, details: Record<string, unknown>) {
     super('UPSTREAM_ERROR', message, details);
   }
 }
 
 /** Our error for anything the SDK, the transport or the network threw; texts are scrubbed of secrets. */
-export function describeRemoteFailure(
+function describeRemoteFailure(
   error: unknown,
   context: { endpoint: RemoteEndpoint; phase: Phase; timedOut: boolean; timeoutMs: number; safeToRepeat: boolean },
 ): SwitchboardError {
@@ -183,7 +183,7 @@ function dataOf(result: CallToolResult): unknown {
  * here and never reach history.
  */
 export async function attemptRemoteMcpTool(
-  deps: { config: Config; db: Db; secretBox: SecretBox; logger: Logger; temporal: TemporalHandle },
+  deps: { config: Config; db: Db; secretBox: SecretBox; logger: Logger; oauthFlows: OAuthFlows },
   input: AttemptInput,
   /** Takes a permit from the connector's throttle; an outcome when the slot is not due yet. */
   permit: (connector: Connector) => Promise<AttemptOutcome | undefined>,

@@ -14,7 +14,7 @@ export const SHAPING = {
   maxResultBytes: 256 * 1024,
 } as const;
 
-export interface RefinementResult {
+interface RefinementResult {
   needsRefinement: true;
   message: string;
   guidance: string;
@@ -23,7 +23,7 @@ export interface RefinementResult {
   samples: unknown[];
 }
 
-export interface TruncatedResult {
+interface TruncatedResult {
   data: unknown;
   metadata: { originalCount: number; displayedCount: number; truncated: true; paginationHint: string };
 }
@@ -79,7 +79,7 @@ function setPath(value: unknown, path: string, replacement: unknown): unknown {
   return { ...value, [head]: setPath(value[head], rest.join('.'), replacement) };
 }
 
-export interface LocatedItems {
+interface LocatedItems {
   path: string;
   items: unknown[];
   /** True when the action declares no list location (or a wrong one) and the list was found by looking. */
@@ -91,7 +91,7 @@ export interface LocatedItems {
  * else its one top-level field holding an array of objects (two or more such fields are ambiguous,
  * so nothing is shaped).
  */
-export function locateItems(body: unknown, action: Pick<ActionDefinition, 'response'>): LocatedItems | undefined {
+function locateItems(body: unknown, action: Pick<ActionDefinition, 'response'>): LocatedItems | undefined {
   const declared = action.response.itemsPath;
   if (declared !== undefined) {
     const items = getPath(body, declared);

@@ -33,12 +33,12 @@ export interface ThrottleFeedback {
  * 96 % (~40 ms) was too little on a loaded two-core CI machine, where the fake API saw 6 requests
  * inside one second at 5/s.
  */
-export const RATE_HEADROOM = 0.9;
+const RATE_HEADROOM = 0.9;
 /**
  * A caller that wakes this much after its slot gives the slot up and reserves again: sent late
  * next to an on-time neighbour, it would use up the headroom above.
  */
-export const LATE_TOLERANCE_MS = 15;
+const LATE_TOLERANCE_MS = 15;
 /** How long before its slot a caller checks whether the key was paused (or its limit changed) meanwhile. */
 const PAUSE_CHECK_LEAD_MS = 30;
 

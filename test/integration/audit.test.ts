@@ -5,6 +5,7 @@ import { retentionSweepWorkflowId } from '../../src/durable/starters/retentionSw
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas } from '../support/fakeSaas.js';
 import { api, connectMcp } from '../support/mcp.js';
+import { temporalOAuthFlows } from '../../src/durable/starters/oauth.js';
 
 /**
  * The audit log through the real path: every non-GET route of GET /api/openapi.json, called by an
@@ -206,7 +207,7 @@ describe('retention', () => {
     await sql`insert into audit_log (at, account_id, actor_user_id, actor_role, actor_via, action, target, status)
               values (now() - interval '400 days', 'acct_old', 'old', 'admin', 'apiKey', 'DELETE /api/keys/:keyId', '{}', 200)`.execute(app.database.db);
     const before = await sql<{ count: string }>`select count(*) from audit_log`.execute(app.database.db);
-    const { pruneAuditLog, pruneExpiredSignins } = createRetentionActivities({ config: app.config, db: app.database.db, secretBox: app.secretBox, logger: app.logger, temporal: app.temporal });
+    const { pruneAuditLog, pruneExpiredSignins } = createRetentionActivities({ config: app.config, db: app.database.db, secretBox: app.secretBox, logger: app.logger, temporal: app.temporal, oauthFlows: temporalOAuthFlows({ db: app.database.db, temporal: app.temporal, config: app.config }) });
     expect(await pruneAuditLog()).toEqual({ deleted: 1, more: false });
     // The same daily sweep drops sign-in codes, tokens and sessions past their expiry.
     await sql`insert into signin_store (model, id_hash, payload_sealed, expires_at) values

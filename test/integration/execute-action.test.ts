@@ -11,6 +11,7 @@ import { markSending } from '../../src/db/repositories/upstreamSends.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { searchAttributes } from '../../src/durable/contracts.js';
+import { temporalOAuthFlows } from '../../src/durable/starters/oauth.js';
 
 let app: TestApp;
 let fake: FakeSaas;
@@ -227,6 +228,7 @@ describe('a worker that dies mid-call', () => {
       secretBox: app.secretBox,
       logger: app.logger,
       temporal: app.temporal,
+      oauthFlows: temporalOAuthFlows({ db: app.database.db, temporal: app.temporal, config: app.config }),
     });
     const info = { workflowExecution: { workflowId: 'execute-action/srv_test/crashed', runId: 'run-1' }, activityId: '1', isLocal: true };
     const action = { accountId, userId, serverId: 'srv_test', connectorId: 'github', actionId: 'issues_create', parameters: { owner: 'octo', repo: 'hello', title: 'once' } };

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium package: the tests never download a browser. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'console');
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'console');
 
 export interface TestBrowser {
   context: BrowserContext;

@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Config } from '../../src/app/config.js';
 
 /** The PostgreSQL server this machine runs (trust auth); each test file gets a database of its own. */
-export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 

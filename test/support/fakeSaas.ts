@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
@@ -11,7 +11,7 @@ export interface RecordedRequest {
 }
 
 /** A fault for the next `times` matching requests (or all, when times is omitted). */
-export interface Fault {
+interface Fault {
   /** Request path (without query) the fault applies to; any path when omitted. */
   path?: string;
   status?: number;

@@ -98,12 +98,12 @@ const keys = [
 ];
 
 /** `[[[[…]]]]` or `{"a":{"a":…}}` nested `depth` levels: stack depth for every recursive walker. */
-export function deepNesting(random: Random, depth: number): string {
+function deepNesting(random: Random, depth: number): string {
   return random() < 0.5 ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
 /** Bytes that are not UTF-8 inside otherwise valid JSON. */
-export function invalidUtf8(): Buffer {
+function invalidUtf8(): Buffer {
   return Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]), Buffer.from('"}')]);
 }
 

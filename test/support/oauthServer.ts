@@ -13,16 +13,6 @@ import type { OAuthServerStats, TokenFault } from './oauth/probe.js';
 import { runAuthorization } from './oauth/testBrowser.js';
 import type { AuthorizeOptions } from './oauth/testBrowser.js';
 
-export type { AuthorizeOptions } from './oauth/testBrowser.js';
-export type {
-  ClientAuthUsed,
-  IntrospectionRecord,
-  OAuthServerStats,
-  RevocationRecord,
-  TokenFault,
-  TokenRequestRecord,
-} from './oauth/probe.js';
-
 export interface OAuthTestClient {
   client_id: string;
   client_secret: string;
@@ -52,7 +42,7 @@ export interface OAuthServerOptions {
   strictClientAuth?: boolean;
 }
 
-export interface AccessTokenInfo {
+interface AccessTokenInfo {
   sub: string;
   /** Space-separated granted scopes, as in the token response. */
   scope: string;
@@ -61,7 +51,7 @@ export interface AccessTokenInfo {
   expiresAt: number;
 }
 
-export interface OAuthServerEndpoints {
+interface OAuthServerEndpoints {
   authorization: string;
   token: string;
   revocation: string;
@@ -97,7 +87,7 @@ export interface OAuthServerHandle {
   close(): Promise<void>;
 }
 
-export const DEFAULT_CLIENT: OAuthTestClient = {
+const DEFAULT_CLIENT: OAuthTestClient = {
   client_id: 'test-client',
   client_secret: 'test-secret',
   redirect_uris: ['http://127.0.0.1/callback'],

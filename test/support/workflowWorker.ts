@@ -11,7 +11,7 @@ import type { Activities } from '../../src/durable/activities/index.js';
  * Stand-ins for the activities a workflow under test calls. Typed by the real `Activities`, so a
  * change to an activity's input or result breaks the mock at compile time instead of drifting.
  */
-export type MockActivities = Partial<Activities>;
+type MockActivities = Partial<Activities>;
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 export const EventType = temporal.api.enums.v1.EventType;

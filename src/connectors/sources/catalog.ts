@@ -69,10 +69,3 @@ export function getCatalogConnector(id: string): Promise<ConnectorDefinition | u
   }
   return pending;
 }
-
-/** Drop cached index and definitions (tests, or after regenerating the catalogue). */
-export function clearCatalogCache(): void {
-  index = undefined;
-  indexById = undefined;
-  definitions.clear();
-}

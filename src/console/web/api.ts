@@ -8,7 +8,7 @@ export const getApiKey = () => sessionStorage.getItem(KEY);
 export const setApiKey = (key: string) => sessionStorage.setItem(KEY, key);
 export const clearApiKey = () => sessionStorage.removeItem(KEY);
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
@@ -164,7 +164,7 @@ export interface OAuthStart {
   expiresAt: string;
 }
 
-export interface ActionParameter {
+interface ActionParameter {
   name: string;
   in: 'path' | 'query' | 'header' | 'body';
   type: string;

@@ -1,5 +1,6 @@
 import { api, clearApiKey, errorText, getApiKey, setApiKey, SIGNED_OUT_EVENT, type ConsoleConfig } from './api.js';
 import { field, h, replace } from './dom.js';
+import type { Page } from './page.js';
 import { renderAudit } from './pages/audit.js';
 import { renderCatalogue } from './pages/catalogue.js';
 import { renderConnectorDetail } from './pages/connectorDetail.js';
@@ -9,9 +10,6 @@ import { renderCredentials } from './pages/credentials.js';
 import { renderRunDetail } from './pages/runDetail.js';
 import { renderRuns } from './pages/runs.js';
 import { renderServer, renderServers } from './pages/servers.js';
-
-/** A page draws itself into main and may return a function that stops its timers when it is left. */
-export type Page = (main: HTMLElement, config: ConsoleConfig, params: string[]) => Promise<(() => void) | void>;
 
 const NAV: Array<{ path: string; label: string }> = [
   { path: 'connectors', label: 'Connectors' },

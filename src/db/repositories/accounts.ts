@@ -6,7 +6,7 @@ import type { Role } from '../../policy/roles.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
 import { hashToken, hintOf, newId, newSecretToken } from '../../secrets/tokens.js';
 
-export const DEFAULT_USER_ID = 'default';
+const DEFAULT_USER_ID = 'default';
 
 export async function createAccount(
   db: Db,

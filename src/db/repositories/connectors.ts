@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { ConnectorSettingsRow, CustomConnectorRow } from '../tables/connectors.js';
 
-export async function countCustomConnectors(db: Db, accountId: string): Promise<number> {
+async function countCustomConnectors(db: Db, accountId: string): Promise<number> {
   const row = await db
     .selectFrom('custom_connectors')
     .select((eb) => eb.fn.countAll<number>().as('n'))

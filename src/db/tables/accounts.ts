@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 import type { Role } from '../../policy/roles.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -37,5 +37,4 @@ export interface RateBucketsTable {
 
 
 export type Account = Selectable<AccountsTable>;
-export type NewAccount = Insertable<AccountsTable>;
 export type ApiKey = Selectable<ApiKeysTable>;

@@ -6,8 +6,7 @@ type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 export const credentialAuthTypes = ['apiKey', 'bearer', 'basic', 'customHeaders', 'oauth2'] as const;
 export type CredentialAuthType = (typeof credentialAuthTypes)[number];
 /** pending: an OAuth handshake has not completed yet; failed: it ended without tokens (status_reason says why). */
-export const credentialStatuses = ['pending', 'active', 'refreshing', 'needs_reauth', 'failed', 'revoked'] as const;
-export type CredentialStatus = (typeof credentialStatuses)[number];
+export type CredentialStatus = 'pending' | 'active' | 'refreshing' | 'needs_reauth' | 'failed' | 'revoked';
 
 export interface CredentialsTable {
   id: string;

@@ -49,8 +49,7 @@ export interface AccountVariablesTable {
   updated_at: UpdatedAt;
 }
 
-export const assignmentKinds = ['connector', 'mcp', 'oauth'] as const;
-export type AssignmentKind = (typeof assignmentKinds)[number];
+export type AssignmentKind = 'connector' | 'mcp' | 'oauth';
 
 /** One connector assigned to a server: a catalogue/custom connector, a remote MCP connector or a predefined oauth entry. */
 export interface ServerConnectorAssignmentsTable {

@@ -26,8 +26,7 @@ export interface OAuthAppsTable {
   updated_at: UpdatedAt;
 }
 
-export const oauthAttemptStatuses = ['pending', 'completed', 'failed', 'expired'] as const;
-export type OAuthAttemptStatus = (typeof oauthAttemptStatuses)[number];
+export type OAuthAttemptStatus = 'pending' | 'completed' | 'failed' | 'expired';
 
 /** One authorization attempt, the row behind one oauthHandshake workflow. */
 export interface OAuthAttemptsTable {

@@ -1,5 +1,6 @@
 import type { TemporalHandle } from '../starters/temporal.js';
 import type { Config } from '../../app/config.js';
+import type { OAuthFlows } from '../../credentials/ports.js';
 import type { Db } from '../../db/connect.js';
 import type { Logger } from '../../app/logger.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
@@ -12,4 +13,5 @@ export interface ActivityDependencies {
   logger: Logger;
   /** For activities that must talk to another workflow (e.g. a credential's refresher). */
   temporal: TemporalHandle;
+  oauthFlows: OAuthFlows;
 }

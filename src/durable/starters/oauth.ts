@@ -9,13 +9,17 @@ import { newId } from '../../secrets/tokens.js';
 import type { TemporalHandle } from './temporal.js';
 import { refreshUpdate, revokeUpdate, tokensChangedSignal, authorizationLinkUpdate, searchAttributes, type CredentialRefresherInput, type RefreshRequest, type RefreshResult, type RevokeResult } from '../contracts.js';
 import { workflowTypes, type CredentialRefresherWorkflow, type OAuthHandshakeWorkflow } from '../contracts.js';
-export { type RefreshResult } from '../contracts.js';
+import type { HandshakeStart, OAuthFlows } from '../../credentials/ports.js';
 
+type StarterDependencies = { db: Db; temporal: TemporalHandle; config: Pick<Config, 'oauth'> };
 
-export interface HandshakeStart {
-  attemptId: string;
-  authorizationUrl: string;
-  expiresAt: string;
+/** The credentials' OAuthFlows port, over the oauthHandshake and credentialRefresher workflows. */
+export function temporalOAuthFlows(deps: StarterDependencies): OAuthFlows {
+  return {
+    startHandshake: (input) => startHandshake(deps, input),
+    refresh: (owner, request) => requestRefresh(deps.temporal, owner, request),
+    revoke: (owner) => revokeThroughRefresher(deps.temporal, owner),
+  };
 }
 
 function attributes(input: { accountId: string; userId: string; connectorId: string }, runKind: string) {
@@ -47,8 +51,8 @@ function updateError(error: unknown, what: string): SwitchboardError {
  * Starts one oauthHandshake run (oauth-handshake/<attemptId>) and waits for the authorization
  * link its first activity builds.
  */
-export async function startHandshake(
-  deps: { db: Db; temporal: TemporalHandle; config: Pick<Config, 'oauth'> },
+async function startHandshake(
+  deps: StarterDependencies,
   input: {
     accountId: string;
     userId: string;
@@ -96,7 +100,7 @@ function refresherStart(temporal: TemporalHandle, input: CredentialRefresherInpu
  * Asks the credential's refresher to refresh, starting it if it isn't running. All replicas go
  * through this one workflow, which is what makes a refresh single-flight.
  */
-export function requestRefresh(temporal: TemporalHandle, input: CredentialRefresherInput, request: RefreshRequest): Promise<RefreshResult> {
+function requestRefresh(temporal: TemporalHandle, input: CredentialRefresherInput, request: RefreshRequest): Promise<RefreshResult> {
   // Identical requests from this process share one update. Only load shedding (servers cap
   // in-flight updates per workflow): the single flight itself is the workflow's, across replicas.
   const key = `${input.credentialId}:${request.reason}:${request.seenTokenHash ?? ''}`;
@@ -115,7 +119,7 @@ export function requestRefresh(temporal: TemporalHandle, input: CredentialRefres
 const pendingRefreshes = new Map<string, Promise<RefreshResult>>();
 
 /** Revokes at the provider and drops the tokens, in line behind any refresh in flight; the refresher then ends. */
-export async function revokeThroughRefresher(temporal: TemporalHandle, input: CredentialRefresherInput): Promise<RevokeResult> {
+async function revokeThroughRefresher(temporal: TemporalHandle, input: CredentialRefresherInput): Promise<RevokeResult> {
   try {
     return await temporal.client.workflow.executeUpdateWithStart(revokeUpdate, {
       startWorkflowOperation: refresherStart(temporal, input),

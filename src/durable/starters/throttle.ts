@@ -37,7 +37,7 @@ export async function applyRateLimitChange(
 }
 
 /** Signals every running run of the connector, SIGNAL_CONCURRENCY in flight at once; returns how many were signalled. */
-export async function wakeWaitingRuns(temporal: TemporalHandle, accountId: string, connectorId: string): Promise<number> {
+async function wakeWaitingRuns(temporal: TemporalHandle, accountId: string, connectorId: string): Promise<number> {
   const query = `accountId = ${quoted(accountId)} AND connectorId = ${quoted(connectorId)} AND ExecutionStatus = 'Running'`;
   // An async generator queues concurrent next() calls, so the senders share one listing.
   const runs = temporal.client.workflow.list({ query })[Symbol.asyncIterator]();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * so we build it from the Go module proxy once and keep it in a per-user cache keyed by version.
  * v1.5.1 is the newest tag `go install` can build: later tags carry a `replace` directive.
  */
-export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 
 export interface TemporalCliOptions {
@@ -18,7 +18,7 @@ export interface TemporalCliOptions {
   onProgress?: (line: string) => void;
 }
 
-export function cachedTemporalCliPath(cacheDir: string): string {
+function cachedTemporalCliPath(cacheDir: string): string {
   return join(cacheDir, TEMPORAL_CLI_VERSION, 'temporal');
 }
 

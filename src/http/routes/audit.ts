@@ -6,7 +6,7 @@ import type { ApiDependencies } from '../context.js';
 import { ApiRouter } from '../routing.js';
 import { userIdSchema } from '../userTokens.js';
 
-export const listAuditQuery = z
+const listAuditQuery = z
   .object({
     actor: userIdSchema.optional().describe('Only entries made as this user'),
     actorKeyId: z.string().min(1).max(64).optional().describe('Only entries made with this API key'),
@@ -19,7 +19,7 @@ export const listAuditQuery = z
   })
   .strict();
 
-export const auditEntry = z.object({
+const auditEntry = z.object({
   id: z.string(),
   at: z.string(),
   actor: z.object({ userId: z.string(), role: z.string(), via: z.string(), keyId: z.string().optional() }),

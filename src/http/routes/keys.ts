@@ -7,7 +7,7 @@ import type { ApiDependencies } from '../context.js';
 import { ApiRouter } from '../routing.js';
 import { issueUserToken, issueUserTokenInput, userIdSchema } from '../userTokens.js';
 
-export const createApiKeyInput = z
+const createApiKeyInput = z
   .object({
     name: z.string().trim().min(1).max(100),
     userId: userIdSchema.optional().describe("The user the key acts as; defaults to the caller's"),

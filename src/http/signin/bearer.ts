@@ -3,7 +3,7 @@ import { UnauthorizedError } from '../../errors.js';
 import type { ApiDependencies } from '../context.js';
 import { MCP_SCOPE, resourceUrlOf, type SignedInToken } from './provider.js';
 
-export const resourceMetadataUrlOf = (publicUrl: string, serverId: string) => `${publicUrl}/.well-known/oauth-protected-resource/mcp/${serverId}`;
+const resourceMetadataUrlOf = (publicUrl: string, serverId: string) => `${publicUrl}/.well-known/oauth-protected-resource/mcp/${serverId}`;
 
 /** A signed-in user's access token for this server, or undefined (unknown, expired, revoked, another server's). */
 export async function signedInCaller(deps: Pick<ApiDependencies, 'signin' | 'publicUrl'>, bearer: string, serverId: string): Promise<SignedInToken | undefined> {

@@ -4,7 +4,7 @@ import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 
-export const INTERACTION_PREFIX = '/interaction/';
+const INTERACTION_PREFIX = '/interaction/';
 
 /** Reads a small request body ourselves: the provider's own parser only runs on its routes. */
 export async function readBody(req: IncomingMessage): Promise<string> {

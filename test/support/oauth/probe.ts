@@ -5,7 +5,7 @@ import { readBody } from './interactions.js';
 
 export type TokenFault = 'invalid_grant' | 'server_error' | 'network';
 
-export type ClientAuthUsed = 'client_secret_basic' | 'client_secret_post' | 'none';
+type ClientAuthUsed = 'client_secret_basic' | 'client_secret_post' | 'none';
 
 export interface TokenRequestRecord {
   /** grant_type as sent; "unknown" when the body had none. */
@@ -21,7 +21,7 @@ export interface TokenRequestRecord {
   fault: TokenFault | undefined;
 }
 
-export interface RevocationRecord {
+interface RevocationRecord {
   /** The token value the client sent. */
   token: string;
   tokenTypeHint: string | undefined;
@@ -32,7 +32,7 @@ export interface RevocationRecord {
   status: number;
 }
 
-export interface IntrospectionRecord {
+interface IntrospectionRecord {
   token: string;
   tokenTypeHint: string | undefined;
   clientId: string | undefined;
@@ -48,7 +48,7 @@ export interface OAuthServerStats {
   introspections: IntrospectionRecord[];
 }
 
-export function emptyStats(): OAuthServerStats {
+function emptyStats(): OAuthServerStats {
   return {
     tokenRequests: { authorization_code: 0, refresh_token: 0 },
     tokenRequestLog: [],

@@ -2,7 +2,7 @@ import type { Db } from '../../../db/connect.js';
 import { getMcpConnectorBySlug } from '../../../db/repositories/mcpConnectors.js';
 import type { CachedTool, McpConnectorRow } from '../../../db/tables/mcpConnectors.js';
 import { ConnectorNotFoundError } from '../../../errors.js';
-import type { Connector, ConnectorSettings } from '../../registry.js';
+import type { Connector, ConnectorSettings } from '../../types.js';
 import { ACTION_ID_PATTERN, connectorCategorySchema, type ActionDefinition, type ActionParameter, type AuthMethod } from '../../schema.js';
 import { oauthMcpEntry } from './oauthEntries.js';
 
@@ -26,13 +26,6 @@ export function slugOfName(name: string): string {
 }
 
 export const connectorIdOfRow = (row: Pick<McpConnectorRow, 'slug'>) => `${REMOTE_MCP_PREFIX}${row.slug}`;
-
-/** Where a remote connector's row and each tool's full input schema travel with the Connector. */
-export interface RemoteMcpBinding {
-  mcpConnectorId: string;
-  cachedAt: Date | null;
-  inputSchemas: Record<string, Record<string, unknown>>;
-}
 
 const parameterTypes = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object']);
 
@@ -63,7 +56,7 @@ function parametersOf(tool: CachedTool): ActionParameter[] {
     });
 }
 
-export function actionOfTool(tool: CachedTool): ActionDefinition {
+function actionOfTool(tool: CachedTool): ActionDefinition {
   const annotations = tool.annotations ?? {};
   return {
     id: tool.name,
@@ -82,10 +75,10 @@ export function actionOfTool(tool: CachedTool): ActionDefinition {
 }
 
 /** Tool names outside our action id alphabet cannot be addressed through execute_action. */
-export const addressableTools = (tools: CachedTool[]) => tools.filter((tool) => ACTION_ID_PATTERN.test(tool.name));
+const addressableTools = (tools: CachedTool[]) => tools.filter((tool) => ACTION_ID_PATTERN.test(tool.name));
 
 /** The URL shown for a row: the masked one, or a predefined entry's. */
-export const shownUrlOf = (row: Pick<McpConnectorRow, 'url' | 'oauth_mcp'>) => row.url ?? oauthMcpEntry(row.oauth_mcp ?? '')?.url ?? '';
+const shownUrlOf = (row: Pick<McpConnectorRow, 'url' | 'oauth_mcp'>) => row.url ?? oauthMcpEntry(row.oauth_mcp ?? '')?.url ?? '';
 
 /**
  * An `oauth` server takes the user's OAuth credential, so credentials, URL elicitation and the

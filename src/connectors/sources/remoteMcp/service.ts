@@ -63,7 +63,7 @@ export async function findMcpConnector(db: Db, accountId: string, id: string): P
  * shows at registration; the guarded dispatcher checks again on every call. A host made of
  * {{variables}} is only known at run time and is checked then.
  */
-export async function checkConnectorUrl(config: Pick<Config, 'egress'>, template: string): Promise<void> {
+async function checkConnectorUrl(config: Pick<Config, 'egress'>, template: string): Promise<void> {
   let url: URL;
   try {
     url = new URL(template.replace(/\{\{[^}]*\}\}/g, 'variable'));

@@ -11,13 +11,13 @@ const REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}/g;
 
 const variableAad = (accountId: string, name: string) => `variable:${accountId}:${name}`;
 export const headersAad = (mcpConnectorId: string) => `mcp-connector:${mcpConnectorId}`;
-export const urlAad = (mcpConnectorId: string) => `mcp-connector-url:${mcpConnectorId}`;
+const urlAad = (mcpConnectorId: string) => `mcp-connector-url:${mcpConnectorId}`;
 
 /**
  * What answers show of a connector URL: scheme and host. The path and query (where services put
  * keys: …/mcp/sk-…/sse, ?api_key=…) and any user:password@ are hidden.
  */
-export function maskUrl(template: string): string {
+function maskUrl(template: string): string {
   const match = /^(https?:\/\/)([^/?#]*)/i.exec(template);
   if (!match) return '…';
   const host = match[2]!.slice(match[2]!.lastIndexOf('@') + 1);
@@ -29,11 +29,11 @@ export function sealUrl(secretBox: SecretBox, mcpConnectorId: string, template: 
 }
 
 /** The URL template as registered; a row not yet sealed at start-up still has it in clear. */
-export function openUrl(row: McpConnectorRow, secretBox: SecretBox): string {
+function openUrl(row: McpConnectorRow, secretBox: SecretBox): string {
   return row.url_encrypted ? secretBox.open(row.url_encrypted, urlAad(row.id)) : (row.url ?? '');
 }
 
-export function referencedVariables(text: string): string[] {
+function referencedVariables(text: string): string[] {
   return [...text.matchAll(REFERENCE)].map((match) => match[1]!);
 }
 

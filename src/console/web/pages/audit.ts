@@ -1,6 +1,6 @@
 import { api, errorText } from '../api.js';
 import { announce, badge, button, field, formatDate, h, pageHeader, replace } from '../dom.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 
 interface AuditEntry {
   id: string;

@@ -1,6 +1,6 @@
 import { api, errorText, type ConnectorListing } from '../api.js';
 import { announce, badge, button, field, h, pageHeader, replace } from '../dom.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 import { connectorTabs } from './connectorTabs.js';
 import { openCustomConnectorEditor, openImportDialog } from './customConnectorDialogs.js';
 

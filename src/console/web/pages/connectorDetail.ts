@@ -1,6 +1,6 @@
 import { api, errorText, type ConnectorAction, type ConnectorDetail } from '../api.js';
 import { announce, badge, button, confirmDialog, field, h, replace } from '../dom.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 import { connectorTabs } from './connectorTabs.js';
 import { settingsForm } from './connectorSettings.js';
 import { openCustomConnectorEditor } from './customConnectorDialogs.js';

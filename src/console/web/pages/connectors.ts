@@ -1,6 +1,6 @@
 import { api, errorText, type McpConnector, type OAuthEntry } from '../api.js';
 import { announce, badge, button, confirmDialog, formatDate, h, pageHeader, replace } from '../dom.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 import { openConnectorForm, openTestDialog } from './connectorDialogs.js';
 import { connectorTabs } from './connectorTabs.js';
 

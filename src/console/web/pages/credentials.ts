@@ -1,6 +1,6 @@
 import { api, errorText, type Credential, type OAuthStart } from '../api.js';
 import { announce, badge, button, confirmDialog, fillDialog, formatDate, h, openDialog, pageHeader, replace } from '../dom.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 import { awaitAuthorization, openConnectDialog } from './credentialConnect.js';
 
 const STATUS_TONE: Record<string, 'success' | 'warning' | 'danger' | 'neutral'> = {

@@ -1,6 +1,6 @@
 import { api, errorText, type ConnectorListing, type CredentialMetadata, type OAuthApp } from '../api.js';
 import { announce, button, confirmDialog, copyText, field, fillDialog, formatDate, h, openDialog, pageHeader, replace, uniqueId } from '../dom.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 import { connectorTabs } from './connectorTabs.js';
 
 const lines = (text: string) => text.split(/[\s,]+/).map((line) => line.trim()).filter(Boolean);

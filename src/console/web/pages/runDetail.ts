@@ -1,6 +1,6 @@
 import { api, errorText, type ConsoleConfig, type RunDetail, type RunTimelineEntry } from '../api.js';
 import { announce, badge, button, formatDate, h, replace } from '../dom.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 import { duration, STATUS_TONE, temporalLink } from './runs.js';
 
 const REFRESH_MS = 3000;

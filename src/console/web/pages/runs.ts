@@ -1,6 +1,6 @@
 import { api, errorText, type ConsoleConfig, type Run, type Server } from '../api.js';
 import { announce, badge, button, field, formatDate, h, pageHeader, replace } from '../dom.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 
 export const STATUS_TONE: Record<string, 'success' | 'warning' | 'danger' | 'info' | 'neutral'> = {
   running: 'info',

@@ -1,6 +1,6 @@
 import { api, errorText, type Assignment, type McpConnector, type OAuthEntry, type RestrictionList, type Server } from '../api.js';
 import { announce, badge, button, confirmDialog, formatDate, h, pageHeader, replace } from '../dom.js';
-import type { Page } from '../main.js';
+import type { Page } from '../page.js';
 import { openAccessDialog, openServerForm } from './serverDialogs.js';
 
 const serverPath = (server: Server) => `#/servers/${encodeURIComponent(server.serverId)}`;

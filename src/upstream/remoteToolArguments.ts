@@ -1,8 +1,8 @@
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { JsonSchemaType } from '@modelcontextprotocol/sdk/validation/types.js';
-import type { Connector } from '../../registry.js';
-import type { ActionDefinition } from '../../schema.js';
-import { InvalidRequestError } from '../../../errors.js';
+import type { Connector } from '../connectors/registry.js';
+import type { ActionDefinition } from '../connectors/schema.js';
+import { InvalidRequestError } from '../errors.js';
 
 const validator = new AjvJsonSchemaValidator();
 

@@ -1,0 +1,31 @@
+import type { ConnectorDefinition, ConnectorSummary, RateLimit } from './schema.js';
+
+/** Connector types, in a leaf module: the registry and every source that builds a Connector import them. */
+
+export interface ConnectorSettings {
+  baseUrl?: string;
+  baseUrlVariables: Record<string, string>;
+  enabled: boolean;
+  rateLimit?: RateLimit;
+}
+
+/** Where a remote connector's row and each tool's full input schema travel with the Connector. */
+interface RemoteMcpBinding {
+  mcpConnectorId: string;
+  cachedAt: Date | null;
+  inputSchemas: Record<string, Record<string, unknown>>;
+}
+
+/** A connector as one account sees it: its definition with the account's settings applied. */
+export interface Connector extends Omit<ConnectorDefinition, 'source'> {
+  origin: 'catalog' | 'custom' | 'remote-mcp';
+  source?: ConnectorDefinition['source'];
+  settings: ConnectorSettings;
+  /** Remote MCP connectors only: which row, and each tool's full input schema. */
+  remoteMcp?: RemoteMcpBinding;
+}
+
+export interface ConnectorListing extends ConnectorSummary {
+  origin: Connector['origin'];
+  enabled: boolean;
+}
