@@ -10,7 +10,8 @@ import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } fro
 import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from './sources/remoteMcp/connector.js';
 import { hasCatalogConnector } from './sources/catalog.js';
 import { CUSTOM_CONNECTOR_LIMITS, customConnectorSchema, type CustomConnectorDefinition } from './sources/custom.js';
-import { resolveConnector, settingsFromRow, type Connector, type ConnectorSettings } from './registry.js';
+import { resolveConnector, settingsFromRow } from './registry.js';
+import type { Connector, ConnectorSettings } from './types.js';
 import { baseUrlVariableSchema, rateLimitSchema } from './schema.js';
 
 /** Body of PUT /api/connectors/:id/settings. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidRequestError } from '../errors.js';
-import type { Connector } from './registry.js';
+import type { Connector } from './types.js';
 import type { ActionDefinition, ActionParameter } from './schema.js';
 import { validateToolArguments } from '../upstream/remoteToolArguments.js';
 

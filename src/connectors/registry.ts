@@ -13,7 +13,6 @@ import type { CustomConnectorDefinition } from './sources/custom.js';
 import type { ActionDefinition, ConnectorDefinition, ConnectorSummary, RateLimit } from './schema.js';
 import type { Connector, ConnectorListing, ConnectorSettings } from './types.js';
 
-export type { Connector, ConnectorListing, ConnectorSettings } from './types.js';
 
 const defaultSettings: ConnectorSettings = { baseUrlVariables: {}, enabled: true };
 

@@ -2,7 +2,7 @@ import { findNewestActiveCredential, getUserCredential, listUserCredentials } fr
 import { getCredentialById } from '../db/repositories/oauth.js';
 import type { CredentialRow } from '../db/tables/credentials.js';
 import { CredentialNotFoundError, ServiceUnavailableError } from '../errors.js';
-import type { Connector } from '../connectors/registry.js';
+import type { Connector } from '../connectors/types.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { reauthorizationError, refreshOAuthCredential } from './oauth.js';
 import type { OAuthDependencies } from './ports.js';

@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.js';
 import { getUserCredential, insertCredential, listUserCredentials, revokeCredential } from '../db/repositories/credentials.js';
 import { credentialAuthTypes, type CredentialAuthType, type CredentialRow } from '../db/tables/credentials.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
-import type { Connector } from '../connectors/registry.js';
+import type { Connector } from '../connectors/types.js';
 import type { AuthMethod } from '../connectors/schema.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { newId } from '../secrets/tokens.js';

@@ -1,4 +1,4 @@
-import type { Connector } from '../connectors/registry.js';
+import type { Connector } from '../connectors/types.js';
 import { listUserCredentials } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor } from '../db/repositories/oauth.js';
 import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';

@@ -1,4 +1,4 @@
-import type { Connector } from '../connectors/registry.js';
+import type { Connector } from '../connectors/types.js';
 import { insertCredential } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor, listAccountOAuthCredentials } from '../db/repositories/oauth.js';
 import type { CredentialRow } from '../db/tables/credentials.js';

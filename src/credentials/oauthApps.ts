@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { resolveConnector, type Connector } from '../connectors/registry.js';
+import { resolveConnector } from '../connectors/registry.js';
+import type { Connector } from '../connectors/types.js';
 import type { OAuth2AuthMethod } from '../connectors/schema.js';
 import type { Db } from '../db/connect.js';
 import { deleteOAuthApp, getOAuthApp, listOAuthApps, upsertOAuthApp } from '../db/repositories/oauth.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { putConnectorSettings, type ConnectorSettingsInput } from '../connectors/accountConnectors.js';
-import { listConnectors, resolveConnector, type Connector } from '../connectors/registry.js';
+import { listConnectors, resolveConnector } from '../connectors/registry.js';
+import type { Connector } from '../connectors/types.js';
 import { connectorCategorySchema } from '../connectors/schema.js';
 import { pageOf, searchConnectors } from '../connectors/search.js';
 import { revokeConnectorCredentials } from '../credentials/oauth.js';

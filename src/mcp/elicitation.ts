@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ElicitResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ExecuteActionInput } from '../durable/starters/executeAction.js';
-import type { Connector } from '../connectors/registry.js';
+import type { Connector } from '../connectors/types.js';
 import { authorizeMissingCredential } from '../credentials/missing.js';
 import { findNewestActiveCredential } from '../db/repositories/credentials.js';
 import { CredentialNotFoundError } from '../errors.js';

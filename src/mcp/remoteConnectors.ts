@@ -1,5 +1,6 @@
 import { listRemoteTools } from '../upstream/remoteMcpClient.js';
-import { listConnectors, resolveConnector, summarize, type Connector, type ConnectorListing } from '../connectors/registry.js';
+import { listConnectors, resolveConnector, summarize } from '../connectors/registry.js';
+import type { Connector, ConnectorListing } from '../connectors/types.js';
 import { cacheMcpTools } from '../db/repositories/mcpConnectors.js';
 import type { CachedTool, McpConnectorRow } from '../db/tables/mcpConnectors.js';
 import { SwitchboardError } from '../errors.js';

@@ -19,8 +19,6 @@ export const getConnectorResourcesInput = z.object({ connectorId: connectorIdSch
 
 export const getActionDetailsInput = z.object({ connectorId: connectorIdSchema, actionId: actionIdSchema }).strict();
 
-export { executeActionInput, type ExecuteActionToolInput } from '../runs/schemas.js';
-
 export const discoverActionPathInput = z
   .object({
     connectorId: connectorIdSchema,

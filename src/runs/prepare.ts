@@ -1,5 +1,6 @@
 import { validateCallParameters } from '../connectors/parameters.js';
-import { assertConnectorEnabled, findAction, resolveConnector, type Connector } from '../connectors/registry.js';
+import { assertConnectorEnabled, findAction, resolveConnector } from '../connectors/registry.js';
+import type { Connector } from '../connectors/types.js';
 import type { Db } from '../db/connect.js';
 import { MAX_RUN_INPUT_BYTES, type ExecuteActionInput, type ExecutePlanWorkflowInput } from '../durable/contracts.js';
 import { InvalidRequestError } from '../errors.js';

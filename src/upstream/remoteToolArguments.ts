@@ -1,6 +1,6 @@
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { JsonSchemaType } from '@modelcontextprotocol/sdk/validation/types.js';
-import type { Connector } from '../connectors/registry.js';
+import type { Connector } from '../connectors/types.js';
 import type { ActionDefinition } from '../connectors/schema.js';
 import { InvalidRequestError } from '../errors.js';
 

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { validateCallParameters } from '../../connectors/parameters.js';
-import { findAction, resolveBaseUrl, resolveEnabledConnector, type Connector } from '../../connectors/registry.js';
+import { findAction, resolveBaseUrl, resolveEnabledConnector } from '../../connectors/registry.js';
+import type { Connector } from '../../connectors/types.js';
 import type { ActionDefinition, RateLimit } from '../../connectors/schema.js';
 import { callAuthorizer, type AuthorizedRequest } from '../../credentials/authorize.js';
 import { nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../../errors.js';
@@ -15,8 +16,6 @@ import { boundResult, capArrays, shapeResponse } from '../../upstream/shaping.js
 import { clearSending, markSending } from '../../db/repositories/upstreamSends.js';
 import { createThrottleClient, feedbackOf, type Permit, type ThrottleKey } from '../../upstream/throttle.js';
 import { callUpstream, errorCodeOf, switchboardErrorIn, wasNotSent, type UpstreamResponse } from '../../upstream/http.js';
-
-export type { ActionResult, ExecuteActionInput } from '../contracts.js';
 
 /** Longest Retry-After we wait out inside one run; beyond it the caller is told when to come back. */
 const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
@@ -67,7 +66,7 @@ function safeToResend(action: ActionDefinition): boolean {
 }
 
 /** How an attempt ends on one of our coded errors: retried unless a retry cannot fix it. */
-export function outcomeOfError(error: SwitchboardError, retryable = !nonRetryableCodes.includes(error.code)): AttemptOutcome {
+function outcomeOfError(error: SwitchboardError, retryable = !nonRetryableCodes.includes(error.code)): AttemptOutcome {
   const attemptError: AttemptError = { code: error.code, message: error.message, details: error.details };
   return retryable ? { kind: 'retry', error: attemptError, reason: `${error.code}: ${error.message}` } : { kind: 'failed', error: attemptError };
 }

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
 import { errorFromWorkflowFailure } from './executeAction.js';
 import type { TemporalHandle } from './temporal.js';
 import { searchAttributes, type ExecutePlanWorkflowInput, type PlanProgress } from '../contracts.js';
 import { workflowTypes, type ExecutePlanWorkflow } from '../contracts.js';
-export { type ExecutePlanWorkflowInput, type PlanProgress, type StepRecord } from '../contracts.js';
-
 
 export interface ExecutePlanOutcome extends PlanProgress {
   /** The run in the Temporal UI: execute-plan/<serverId>/<uuid>. */
@@ -36,14 +33,6 @@ export function planWorkflowOptions(temporal: TemporalHandle, input: ExecutePlan
       ...(input.credentialId ? { credentialId: input.credentialId } : {}),
     },
   };
-}
-
-/** Starts the plan without waiting (input already prepared). */
-export async function startExecutePlan(
-  temporal: TemporalHandle,
-  input: ExecutePlanWorkflowInput,
-): Promise<WorkflowHandle<ExecutePlanWorkflow>> {
-  return temporal.client.workflow.start<ExecutePlanWorkflow>(workflowTypes.executePlan, planWorkflowOptions(temporal, input));
 }
 
 /**

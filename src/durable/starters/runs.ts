@@ -42,7 +42,7 @@ export interface RunCaller {
 const WORKFLOW_TYPES = { action: workflowTypes.executeAction, plan: workflowTypes.executePlan } as const;
 
 /** Run ids are the workflow id, made opaque and URL-safe (workflow ids contain slashes). */
-export function runIdOf(workflowId: string): string {
+function runIdOf(workflowId: string): string {
   return `run_${Buffer.from(workflowId).toString('base64url')}`;
 }
 

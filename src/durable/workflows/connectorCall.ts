@@ -23,7 +23,7 @@ import {
 } from '../contracts.js';
 
 /** Sends per call, retries included (waits for a throttle slot are not attempts). */
-export const MAX_ATTEMPTS = 6;
+const MAX_ATTEMPTS = 6;
 const BACKOFF_INITIAL_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { findAction, type Connector } from '../../connectors/registry.js';
+import { findAction } from '../../connectors/registry.js';
+import type { Connector } from '../../connectors/types.js';
 import type { ActionParameter } from '../../connectors/schema.js';
 import { pageOf, searchConnectors } from '../../connectors/search.js';
 import { mayUse } from '../../policy/use.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Connector } from '../../../src/connectors/registry.js';
+import type { Connector } from '../../../src/connectors/types.js';
 import { validatePlan } from '../../../src/runs/prepare.js';
 
 const connector = {

@@ -26,7 +26,7 @@ export const noArguments = z.object({}).strict();
 export const readOnlyTool: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
 /** The audit action of a change made through an admin tool: `MCP <tool>`, beside REST's `<METHOD> <route>`. */
-export const auditActionOf = (toolName: string) => `MCP ${toolName}`;
+const auditActionOf = (toolName: string) => `MCP ${toolName}`;
 
 /**
  * A management tool. Its guard does what the REST router does around a route: the role check
