@@ -51,8 +51,9 @@ export default tseslint.config(
             {
               target: './src/durable/contracts.ts',
               from: './src',
-              except: ['./errors.ts', './durable/failures.ts', './plans/schemas.ts'],
-              message: 'src/durable/contracts.ts holds names and types: it imports only errors.ts, failures.ts (the one failure converter it re-exports) and types.',
+              except: ['./errors.ts', './durable/failures.ts', './plans/schemas.ts', './plans/references.ts'],
+              message:
+                'src/durable/contracts.ts holds names and types: it imports only errors.ts, failures.ts (the one failure converter it re-exports), plans/references.ts (pure step-reference resolution) and types.',
             },
           ],
         },
@@ -73,7 +74,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../plans/*'], allowTypeImports: true, message: 'Contracts take types from the domain, nothing else.' }] },
+        { patterns: [{ group: ['../plans/*', '!../plans/references.js'], allowTypeImports: true, message: 'Contracts take types from the domain, nothing else.' }] },
       ],
     },
   },
@@ -123,8 +124,7 @@ export default tseslint.config(
             {
               target: './src/durable/workflows',
               from: './src',
-              // plans/references.ts: the pure step-reference resolution executePlan replays; to move behind the contracts.
-              except: ['./durable/workflows', './durable/contracts.ts', './durable/activities/index.ts', './plans/references.ts'],
+              except: ['./durable/workflows', './durable/contracts.ts', './durable/activities/index.ts'],
               message: 'Workflows import only src/durable/contracts.ts, @temporalio/workflow and activity types.',
             },
           ],

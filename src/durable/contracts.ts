@@ -13,6 +13,8 @@ import type { Plan } from '../plans/schemas.js';
 /** Failures: their types are error codes, and which of them a retry cannot fix comes from errors.ts. */
 export { nonRetryableCodes, type ErrorCode } from '../errors.js';
 export { codedFailureIn, failureOf, toApplicationFailure } from './failures.js';
+/** A plan's step references (`$ref`, `$ask`) are part of its input; the plan workflow resolves them as it replays. */
+export { isAsk, isReference, resolveReference } from '../plans/references.js';
 
 /** Workflow type names, as the worker registers them (the exported function names in workflows/index.ts). */
 export const workflowTypes = {

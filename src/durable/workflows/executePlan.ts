@@ -5,10 +5,9 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { isAsk, isReference, resolveReference } from '../../plans/references.js';
 import { callConnectorAction } from './connectorCall.js';
 import type { ActionResult } from '../contracts.js';
-import { codedFailureIn, failureOf, searchAttributes, planProgressQuery, type StepError, type ExecutePlanWorkflowInput, type PlanProgress } from '../contracts.js';
+import { codedFailureIn, failureOf, isAsk, isReference, resolveReference, searchAttributes, planProgressQuery, type StepError, type ExecutePlanWorkflowInput, type PlanProgress } from '../contracts.js';
 
 function stepError(error: unknown): StepError {
   const coded = codedFailureIn(error);
