@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { ActionResult, ExecuteActionInput } from '../contracts.js';
 import type { Db } from '../../db/connect.js';
-import { isErrorCode, isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../../errors.js';
+import { isTemporalUnavailable, ServiceUnavailableError, SwitchboardError } from '../../errors.js';
 import { prepareActionRun } from '../../runs/prepare.js';
 import type { TemporalHandle } from './temporal.js';
-import { searchAttributes } from '../contracts.js';
+import { codedFailureIn, searchAttributes } from '../contracts.js';
 import { workflowTypes, type ExecuteActionWorkflow } from '../contracts.js';
 
 export type { ActionResult, ExecuteActionInput } from '../contracts.js';
@@ -57,10 +56,8 @@ export async function startExecuteAction(
 /** Maps a failed run to our coded error, as the activity raised it. */
 export function errorFromWorkflowFailure(error: unknown): SwitchboardError {
   if (error instanceof WorkflowFailedError) {
-    const cause = error.cause;
-    if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) {
-      return new SwitchboardError(cause.type, cause.message, (cause.details?.[0] ?? {}) as ErrorDetails);
-    }
+    const coded = codedFailureIn(error.cause);
+    if (coded) return new SwitchboardError(coded.code, coded.message, coded.details);
   }
   if (error instanceof SwitchboardError) return error;
   if (isTemporalUnavailable(error)) return new ServiceUnavailableError('The workflow service is unavailable; try again shortly');

@@ -8,7 +8,7 @@ import { ServiceUnavailableError, SwitchboardError } from '../../errors.js';
 import { newId } from '../../secrets/tokens.js';
 import type { TemporalHandle } from './temporal.js';
 import { refreshUpdate, revokeUpdate, tokensChangedSignal, authorizationLinkUpdate, searchAttributes, type CredentialRefresherInput, type RefreshRequest, type RefreshResult, type RevokeResult } from '../contracts.js';
-import { workflowTypes, type CredentialRefresherWorkflow, type OAuthHandshakeWorkflow } from '../contracts.js';
+import { codedFailureIn, workflowTypes, type CredentialRefresherWorkflow, type OAuthHandshakeWorkflow } from '../contracts.js';
 import type { HandshakeStart, OAuthFlows } from '../../credentials/ports.js';
 
 type StarterDependencies = { db: Db; temporal: TemporalHandle; config: Pick<Config, 'oauth'> };
@@ -35,14 +35,12 @@ function attributes(input: { accountId: string; userId: string; connectorId: str
 function updateError(error: unknown, what: string): SwitchboardError {
   if (error instanceof SwitchboardError) return error;
   if (error instanceof WorkflowUpdateFailedError) {
-    const cause = error.cause as { type?: string; message?: string } | undefined;
-    if (cause?.type === 'INVALID_REQUEST' || cause?.type === 'CONNECTOR_NOT_FOUND') {
-      return new SwitchboardError(cause.type, cause.message ?? what);
-    }
+    const coded = codedFailureIn(error.cause);
+    if (coded?.code === 'INVALID_REQUEST' || coded?.code === 'CONNECTOR_NOT_FOUND') return new SwitchboardError(coded.code, coded.message);
     // The provider refused us, or a remote MCP server (or its authorization server) is not set up
     // as the MCP authorization spec asks: no retry helps, the upstream must change.
-    if (cause?.type === 'UPSTREAM_REJECTED') return new SwitchboardError('UPSTREAM_ERROR', `${what}: ${cause.message ?? 'the upstream refused'}`);
-    return new ServiceUnavailableError(`${what}: ${cause?.message ?? error.message}`);
+    if (coded?.code === 'UPSTREAM_REJECTED') return new SwitchboardError('UPSTREAM_ERROR', `${what}: ${coded.message}`);
+    return new ServiceUnavailableError(`${what}: ${coded?.message ?? error.cause?.message ?? error.message}`);
   }
   return new ServiceUnavailableError(`${what}: ${(error as Error).message}`);
 }
