@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ActionResult, ExecuteActionInput } from '../contracts.js';
 import type { Db } from '../../db/connect.js';
-import { isTemporalUnavailable, ServiceUnavailableError, SwitchboardError } from '../../errors.js';
+import { isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../../errors.js';
 import { prepareActionRun } from '../../runs/prepare.js';
 import type { TemporalHandle } from './temporal.js';
 import { codedFailureIn, searchAttributes } from '../contracts.js';
@@ -53,16 +53,24 @@ export async function startExecuteAction(
   return temporal.client.workflow.start<ExecuteActionWorkflow>(workflowTypes.executeAction, actionWorkflowOptions(temporal, input));
 }
 
-/** Maps a failed run to our coded error, as the activity raised it. */
+/**
+ * Maps a failed run to our coded error, as the activity raised it. An INTERNAL_ERROR's message is
+ * whatever a bug or a library threw, written for operators: they read it in the run's history, the
+ * caller gets a plain sentence.
+ */
 export function errorFromWorkflowFailure(error: unknown): SwitchboardError {
   if (error instanceof WorkflowFailedError) {
     const coded = codedFailureIn(error.cause);
+    if (coded?.code === 'INTERNAL_ERROR') return unexpectedFailure(coded.details);
     if (coded) return new SwitchboardError(coded.code, coded.message, coded.details);
   }
   if (error instanceof SwitchboardError) return error;
   if (isTemporalUnavailable(error)) return new ServiceUnavailableError('The workflow service is unavailable; try again shortly');
-  return new SwitchboardError('INTERNAL_ERROR', 'The action failed unexpectedly');
+  return unexpectedFailure();
 }
+
+const unexpectedFailure = (details: ErrorDetails = {}) =>
+  new SwitchboardError('INTERNAL_ERROR', "The action failed unexpectedly; the run's history in the Temporal UI has the cause", details);
 
 /**
  * execute_action with no server's policy to apply (a trusted caller): prepare, run the workflow
