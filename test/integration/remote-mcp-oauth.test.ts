@@ -119,6 +119,18 @@ describe('remote MCP connector with OAuth (Client ID Metadata Document)', () => 
     expect(historyText(history)).not.toContain(token);
   });
 
+  it('keeps its connector id when renamed, so the users who signed in keep their credentials', async () => {
+    const renamed = await call('PUT', '/api/mcp-connectors/mcp-tracker', { name: 'Tracker (renamed)' });
+    try {
+      expect(renamed.status).toBe(200);
+      expect(renamed.body).toMatchObject({ name: 'Tracker (renamed)', connectorId: 'mcp-tracker' });
+      const result = await agent.callTool({ name: 'execute_action', arguments: { connectorId: 'mcp-tracker', actionId: 'whoami', parameters: {} } });
+      expect(structured(result)).toMatchObject({ status: 200, result: { user: 'alice' } });
+    } finally {
+      await call('PUT', '/api/mcp-connectors/mcp-tracker', { name: 'Tracker' });
+    }
+  });
+
   it('refreshes the expired token through the refresher, naming the resource, and carries on', async () => {
     remote.setAccessTokenTtl(3600);
     const used = remote.acceptedTokens.at(-1);

@@ -156,7 +156,9 @@ export async function updateMcpConnector(
   const name = input.name ?? row.name;
   const values: McpConnectorValues = {
     name,
-    slug: slugOfName(name),
+    // Users' credentials for an oauth connector are filed under its connector id: a rename that
+    // moved the id would strand them, so such a connector keeps the id of its first name.
+    slug: row.type === 'oauth' ? row.slug : slugOfName(name),
     category: input.category ?? row.category,
     ...(newUrl !== undefined ? sealUrl(deps.secretBox, row.id, newUrl) : { url: row.url, urlEncrypted: row.url_encrypted }),
     oauthMcp: input.oauthMcp ?? row.oauth_mcp,
