@@ -9,6 +9,7 @@ import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-pro
 import { interactionRoutes } from './oauth/interactions.js';
 import { MemoryStore } from './oauth/memoryStore.js';
 import { Probe } from './oauth/probe.js';
+import { strictProviderConfiguration } from './oauth/strictProvider.js';
 import type { OAuthServerStats, TokenFault } from './oauth/probe.js';
 import { runAuthorization } from './oauth/testBrowser.js';
 import type { AuthorizeOptions } from './oauth/testBrowser.js';
@@ -129,18 +130,7 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
     ),
     clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
     scopes,
-    // v9 only mandates PKCE for public clients; ours are confidential and must still use it.
-    pkce: { required: () => true },
-    // Default is "only with offline_access (and consent)"; providers like Slack/Google
-    // issue one for any code grant, which is what our connectors expect.
-    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-    rotateRefreshToken: true,
-    // Tokens must outlive the throwaway browser session that authorize() creates.
-    expiresWithSession: () => false,
-    // Default 15s tolerance would keep "expired" tokens valid in short-TTL tests.
-    clockTolerance: 0,
-    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    ...strictProviderConfiguration,
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true, allowedPolicy: sameClientOnly },

@@ -8,6 +8,7 @@ import type { AdapterFactory, AdapterPayload, Configuration } from 'oidc-provide
 import { z } from 'zod';
 import { interactionRoutes } from './oauth/interactions.js';
 import { MemoryStore } from './oauth/memoryStore.js';
+import { strictProviderConfiguration } from './oauth/strictProvider.js';
 import { runAuthorization, type AuthorizeOptions } from './oauth/testBrowser.js';
 
 /**
@@ -121,13 +122,7 @@ export async function startProtectedMcpServer(options: { registration: 'cimd' | 
     adapter: clientsFromMetadataDocuments(store, fetchedClientMetadata),
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
     scopes: ['openid', 'offline_access'],
-    pkce: { required: () => true },
-    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-    rotateRefreshToken: true,
-    expiresWithSession: () => false,
-    clockTolerance: 0,
-    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    ...strictProviderConfiguration,
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
