@@ -5,8 +5,8 @@
  * API share it here), and the drain rate once the limit is raised to 200/s.
  */
 import type { RunningSwitchboard } from '../src/app/start.js';
-import { actionWorkflowOptions } from '../src/durable/starters/executeAction.js';
-import { workflowTypes } from '../src/durable/contracts.js';
+import { actionWorkflowOptions } from '../src/starters/executeAction.js';
+import { workflowTypes } from '../src/workflows/contracts.js';
 import type { FakeSaas } from '../test/support/fakeSaas.js';
 import { paymentsConnector } from '../test/support/faults.js';
 import { fmt, measure, summarize } from './stats.js';

@@ -1,5 +1,5 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { buildConsoleAssets } from '../src/http/consoleAssets.js';
+import { buildConsoleAssets } from '../src/api/consoleAssets.js';
 
 /**
  * `npm run build`: writes the console bundle the API serves to dist/console, to inspect it or to

@@ -3,7 +3,7 @@
  * ENCRYPTION_KEYS_PREVIOUS until this has finished (running API and worker processes need it
  * too), then drop it.
  */
-import { loadConfig } from '../src/app/config.js';
+import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { loadSecretBox } from '../src/secrets/keyring.js';

@@ -1,6 +1,6 @@
 // Makes sure the pinned Temporal CLI is built and cached; prints its path. Used by .ci/run.
-import { loadConfig } from '../src/app/config.js';
-import { ensureTemporalCli } from '../src/durable/temporal/cli.js';
+import { loadConfig } from '../src/config.js';
+import { ensureTemporalCli } from '../src/temporal/cli.js';
 
 const config = loadConfig();
 const path = await ensureTemporalCli({

@@ -41,7 +41,7 @@ const httpStatusOf: Record<ErrorCode, number> = {
 
 /**
  * Codes a retry cannot fix: activities raise these as non-retryable ApplicationFailures
- * (durable/failures.ts) and workflows list them as their activities' nonRetryableErrorTypes.
+ * (workflows/failures.ts) and workflows list them as their activities' nonRetryableErrorTypes.
  */
 export const nonRetryableCodes: readonly ErrorCode[] = [
   'INVALID_REQUEST',

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Role } from './config.js';
+import { ConfigError, loadConfig, type Role } from '../config.js';
 import { startSwitchboard } from './start.js';
 
 const roles: readonly Role[] = ['all', 'api', 'worker'];

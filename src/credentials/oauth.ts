@@ -2,7 +2,7 @@ import type { Connector } from '../connectors/types.js';
 import { insertCredential } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor, listAccountOAuthCredentials } from '../db/repositories/oauth.js';
 import type { CredentialRow } from '../db/tables/credentials.js';
-import type { RefreshResult } from '../durable/contracts.js';
+import type { RefreshResult } from '../workflows/contracts.js';
 import { CredentialNotFoundError, InvalidRequestError } from '../errors.js';
 import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
 import { newId } from '../secrets/tokens.js';

@@ -1,6 +1,6 @@
-import type { Config } from '../app/config.js';
+import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
-import type { RefreshRequest, RefreshResult, RevokeResult } from '../durable/contracts.js';
+import type { RefreshRequest, RefreshResult, RevokeResult } from '../workflows/contracts.js';
 
 /** The credential an OAuth workflow works on, and whose it is. */
 interface OAuthCredentialOwner {
@@ -18,7 +18,7 @@ export interface HandshakeStart {
 
 /**
  * The durable work credentials need. Credentials only say what should happen; the workflows that
- * do it are started by src/durable/starters/oauth.ts, wired in src/app/start.ts.
+ * do it are started by src/starters/oauth.ts, wired in src/app/start.ts.
  */
 export interface OAuthFlows {
   /** Records a new attempt and starts its handshake; answers once the authorization link exists. */

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
-import type { Config } from '../app/config.js';
+import type { Config } from '../config.js';
 import type { Database } from './database.js';
 
 export type Db = Kysely<Database>;

@@ -1,4 +1,4 @@
-import type { Config } from '../app/config.js';
+import type { Config } from '../config.js';
 import type { OAuthDependencies } from '../credentials/ports.js';
 import type { Db } from '../db/connect.js';
 import type { CachedTool, McpConnectorRow } from '../db/tables/mcpConnectors.js';
@@ -6,7 +6,7 @@ import type { SecretBox } from '../secrets/secretBox.js';
 
 /**
  * What management's use cases set off outside the domain: durable work and the remote MCP
- * listing. Implemented in src/durable/starters/throttle.ts and src/mcp/remoteConnectors.ts,
+ * listing. Implemented in src/starters/throttle.ts and src/api/mcp/remoteConnectors.ts,
  * wired in src/app/start.ts.
  */
 export interface ManagementPorts {

@@ -1,6 +1,6 @@
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AttemptInput, AttemptOutcome } from '../durable/contracts.js';
+import type { AttemptInput, AttemptOutcome } from '../workflows/contracts.js';
 import { connectorActivityDuration, tokenRefreshes, upstreamResponses } from './metrics.js';
 
 /**

@@ -1,6 +1,6 @@
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { toSwitchboardError } from '../http/errorHandler.js';
-import type { ToolDefinition } from '../mcp/tool.js';
+import { toSwitchboardError } from '../api/errorHandler.js';
+import type { ToolDefinition } from '../api/mcp/tool.js';
 import { executeActionDuration, toolCalls } from './metrics.js';
 
 /** Codes that mean the connector id itself may be made up: it then stays out of the labels. */

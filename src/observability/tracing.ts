@@ -16,7 +16,7 @@ import type { ClientInterceptors } from '@temporalio/client';
 import type { InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
 import type { LogEvent } from 'kysely';
 import type { Middleware } from 'koa';
-import type { Config } from '../app/config.js';
+import type { Config } from '../config.js';
 
 /**
  * OpenTelemetry traces, off unless configured (Config.tracing): API request → Temporal client

@@ -9,7 +9,7 @@ export interface AuthContext {
   userId: string;
   /** What the caller may do; checked by every route through src/policy/roles.ts. */
   role: Role;
-  /** signIn: an access token from our authorization server (src/http/signin). */
+  /** signIn: an access token from our authorization server (src/api/signin). */
   via: 'apiKey' | 'serverToken' | 'signIn';
   apiKeyId?: string;
   /** Set on MCP requests: the server (our unit of "agent") the call came through. */

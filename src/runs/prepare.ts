@@ -2,7 +2,7 @@ import { validateCallParameters } from '../connectors/parameters.js';
 import { assertConnectorEnabled, findAction, resolveConnector } from '../connectors/registry.js';
 import type { Connector } from '../connectors/types.js';
 import type { Db } from '../db/connect.js';
-import { MAX_RUN_INPUT_BYTES, type ExecuteActionInput, type ExecutePlanWorkflowInput } from '../durable/contracts.js';
+import { MAX_RUN_INPUT_BYTES, type ExecuteActionInput, type ExecutePlanWorkflowInput } from '../workflows/contracts.js';
 import { InvalidRequestError } from '../errors.js';
 import { isAsk, isReference } from '../plans/references.js';
 import type { ExecutePlanInput, PlanStep } from '../plans/schemas.js';

@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Config } from '../app/config.js';
+import type { Config } from '../config.js';
 import { generateKeyBase64, SecretBox } from './secretBox.js';
 
 const KEY_FILE = 'encryption.key';

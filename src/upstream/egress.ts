@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent } from 'undici';
-import type { Config } from '../app/config.js';
+import type { Config } from '../config.js';
 import { ForbiddenError } from '../errors.js';
 
 /** Instance-metadata endpoints hand out cloud credentials: only EGRESS_ALLOW_PRIVATE opens them. */

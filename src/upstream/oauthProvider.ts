@@ -4,7 +4,7 @@ import { resolveConnector } from '../connectors/registry.js';
 import { oauthAppSecretContext, oauthMethodOf, providerSettings } from '../credentials/oauthApps.js';
 import { getOAuthApp } from '../db/repositories/oauth.js';
 import { InvalidRequestError, SwitchboardError } from '../errors.js';
-import type { Config } from '../app/config.js';
+import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { checkUrl } from './egress.js';

@@ -3,7 +3,7 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { fetch as undiciFetch, type Agent } from 'undici';
-import type { Config } from '../app/config.js';
+import type { Config } from '../config.js';
 import { findAction, resolveEnabledConnector } from '../connectors/registry.js';
 import type { Connector } from '../connectors/types.js';
 import { validateCallParameters } from '../connectors/parameters.js';
@@ -14,10 +14,10 @@ import { resolveEndpoint, type RemoteEndpoint } from '../connectors/sources/remo
 import { callAuthorizer, type AuthorizedRequest } from '../credentials/authorize.js';
 import type { OAuthFlows } from '../credentials/ports.js';
 import { Redactor, redactionScope, secretsOfAuth } from '../secrets/redaction.js';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../observability/logger.js';
 import type { Db } from '../db/connect.js';
 import type { SecretBox } from '../secrets/secretBox.js';
-import type { AttemptInput, AttemptOutcome } from '../durable/contracts.js';
+import type { AttemptInput, AttemptOutcome } from '../workflows/contracts.js';
 import { checkUrl, createUpstreamAgent } from './egress.js';
 import { boundResult } from './shaping.js';
 import { errorCodeOf, switchboardErrorIn } from './http.js';

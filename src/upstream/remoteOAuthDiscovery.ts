@@ -1,11 +1,11 @@
 import * as oauth from 'oauth4webapi';
 import { fetch as undiciFetch, type Agent } from 'undici';
-import type { Config } from '../app/config.js';
+import type { Config } from '../config.js';
 import { checkUrl } from './egress.js';
 
 /**
  * The requests discovery of a remote MCP server's authorization makes, all through the
- * egress-guarded dispatcher (durable/activities/remoteDiscovery.ts runs them as activities; the
+ * egress-guarded dispatcher (activities/remoteDiscovery.ts runs them as activities; the
  * MCP front door probes predefined entries with probeChallenge).
  */
 

@@ -4,7 +4,7 @@ import { getMcpConnectorBySlug } from '../db/repositories/mcpConnectors.js';
 import { getMcpOAuthClient } from '../db/repositories/mcpOAuthClients.js';
 import { InvalidRequestError } from '../errors.js';
 import { REMOTE_MCP_PREFIX } from '../connectors/sources/remoteMcp/connector.js';
-import type { Config } from '../app/config.js';
+import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { discoveryHttp, mcpOAuthClientSecretContext } from './remoteOAuthDiscovery.js';

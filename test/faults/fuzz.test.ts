@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes } from '../../src/errors.js';
-import { allTools } from '../../src/mcp/tools/index.js';
+import { allTools } from '../../src/api/mcp/tools/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { forgedJwt, hostileBody, hostileIds, int, jsonValue, pick, seededRandom, type Random } from '../support/fuzz.js';
 import { api, toolError } from '../support/mcp.js';

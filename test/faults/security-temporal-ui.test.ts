@@ -3,10 +3,10 @@ import { connect, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/app/config.js';
-import { createLogger } from '../../src/app/logger.js';
-import { ensureTemporalCli } from '../../src/durable/temporal/cli.js';
-import { startDevServer, type RunningDevServer } from '../../src/durable/temporal/devServer.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { ensureTemporalCli } from '../../src/temporal/cli.js';
+import { startDevServer, type RunningDevServer } from '../../src/temporal/devServer.js';
 
 /**
  * The embedded dev server's Web UI has no authentication and shows every run's inputs, results

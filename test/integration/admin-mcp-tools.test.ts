@@ -1,8 +1,8 @@
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminTools } from '../../src/mcp/tools/admin/index.js';
-import { allTools } from '../../src/mcp/tools/index.js';
+import { adminTools } from '../../src/api/mcp/tools/admin/index.js';
+import { allTools } from '../../src/api/mcp/tools/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, connectMcp, toolError } from '../support/mcp.js';
 import { startRemoteMcpServer, type RemoteMcpServer } from '../support/remoteMcpServer.js';

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRetentionActivities } from '../../src/durable/activities/retention.js';
-import { retentionSweepWorkflowId } from '../../src/durable/starters/retentionSweep.js';
+import { createRetentionActivities } from '../../src/activities/retention.js';
+import { retentionSweepWorkflowId } from '../../src/starters/retentionSweep.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas } from '../support/fakeSaas.js';
 import { api, connectMcp } from '../support/mcp.js';
-import { temporalOAuthFlows } from '../../src/durable/starters/oauth.js';
+import { temporalOAuthFlows } from '../../src/starters/oauth.js';
 
 /**
  * The audit log through the real path: every non-GET route of GET /api/openapi.json, called by an

@@ -1,10 +1,10 @@
 import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { actionWorkflowOptions } from '../../src/durable/starters/executeAction.js';
-import { workflowTypes } from '../../src/durable/contracts.js';
-import { connectTemporal, type TemporalHandle } from '../../src/durable/starters/temporal.js';
-import { loadConfig } from '../../src/app/config.js';
+import { actionWorkflowOptions } from '../../src/starters/executeAction.js';
+import { workflowTypes } from '../../src/workflows/contracts.js';
+import { connectTemporal, type TemporalHandle } from '../../src/starters/temporal.js';
+import { loadConfig } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
 import { createAccount, createApiKey } from '../../src/db/repositories/accounts.js';
 import { loadSecretBox } from '../../src/secrets/keyring.js';

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runExecuteAction, type ExecuteActionInput } from '../../src/durable/starters/executeAction.js';
+import { runExecuteAction, type ExecuteActionInput } from '../../src/starters/executeAction.js';
 import { putConnectorSettings } from '../../src/connectors/accountConnectors.js';
 import { resolveConnector } from '../../src/connectors/registry.js';
 import { createKeyCredential } from '../../src/credentials/index.js';
 import { createAccount, createApiKey } from '../../src/db/repositories/accounts.js';
 import type { SwitchboardError } from '../../src/errors.js';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createExecutionActivities } from '../../src/durable/activities/execution.js';
+import { createExecutionActivities } from '../../src/activities/execution.js';
 import { markSending } from '../../src/db/repositories/upstreamSends.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
-import { searchAttributes } from '../../src/durable/contracts.js';
-import { temporalOAuthFlows } from '../../src/durable/starters/oauth.js';
+import { searchAttributes } from '../../src/workflows/contracts.js';
+import { temporalOAuthFlows } from '../../src/starters/oauth.js';
 
 let app: TestApp;
 let fake: FakeSaas;

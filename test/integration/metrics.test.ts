@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { loadConfig } from '../../src/app/config.js';
+import { loadConfig } from '../../src/config.js';
 import { createApiKey } from '../../src/db/repositories/accounts.js';
-import { createLogger } from '../../src/app/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { startSwitchboard } from '../../src/app/start.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';

@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExecuteAction } from '../../src/durable/starters/executeAction.js';
-import { refresherWorkflowId } from '../../src/durable/starters/oauth.js';
+import { runExecuteAction } from '../../src/starters/executeAction.js';
+import { refresherWorkflowId } from '../../src/starters/oauth.js';
 import { openOAuthSecrets, type OAuthSecrets } from '../../src/credentials/oauthTokens.js';
 import { getCredentialById } from '../../src/db/repositories/oauth.js';
 import { startTestApp, type TestApp } from '../support/app.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExecuteAction } from '../../src/durable/starters/executeAction.js';
+import { runExecuteAction } from '../../src/starters/executeAction.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { getCredentialById } from '../../src/db/repositories/oauth.js';
 import { generateKeyBase64, SecretBox } from '../../src/secrets/secretBox.js';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { inject } from 'vitest';
-import { loadConfig } from '../../src/app/config.js';
-import { createLogger } from '../../src/app/logger.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { startSwitchboard, type RunningSwitchboard } from '../../src/app/start.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './database.js';
 import { captureLogs, type CapturedLogs } from './logs.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Config } from '../../src/app/config.js';
+import type { Config } from '../../src/config.js';
 
 /** The PostgreSQL server this machine runs (trust auth); each test file gets a database of its own. */
 const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { loadConfig } from '../../src/app/config.js';
-import { ensureTemporalCli } from '../../src/durable/temporal/cli.js';
-import { devServerTuning } from '../../src/durable/temporal/devServer.js';
-import { workflowsPath } from '../../src/durable/worker.js';
-import { allSearchAttributeKeys } from '../../src/durable/contracts.js';
+import { loadConfig } from '../../src/config.js';
+import { ensureTemporalCli } from '../../src/temporal/cli.js';
+import { devServerTuning } from '../../src/temporal/devServer.js';
+import { workflowsPath } from '../../src/worker/worker.js';
+import { allSearchAttributeKeys } from '../../src/workflows/contracts.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

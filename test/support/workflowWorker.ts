@@ -5,7 +5,7 @@ import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common'
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { Activities } from '../../src/durable/activities/index.js';
+import type { Activities } from '../../src/activities/index.js';
 
 /**
  * Stand-ins for the activities a workflow under test calls. Typed by the real `Activities`, so a

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Activities } from '../../src/durable/activities/index.js';
+import type { Activities } from '../../src/activities/index.js';
 import {
   throttleChangedSignal,
   workflowTypes,
@@ -12,10 +12,10 @@ import {
   type ErrorCode,
   type ExecuteActionInput,
   type ExecuteActionWorkflow,
-} from '../../src/durable/contracts.js';
+} from '../../src/workflows/contracts.js';
 import { EventType, connectWorkflowTests, eventsOf, historyOf, summaryOf, timerMs, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
 
-// Every wait of a connector call is a durable timer of the run (src/durable/workflows/connectorCall.ts).
+// Every wait of a connector call is a durable timer of the run (src/workflows/connectorCall.ts).
 // The attempt activity is mocked: each test scripts the outcomes the attempts report and reads the
 // waits back from the run's history. Timers fire at the dev server's second granularity, so the
 // durations here are short and each wait costs about a second of real time.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Activities } from '../../src/durable/activities/index.js';
+import type { Activities } from '../../src/activities/index.js';
 import {
   refreshUpdate,
   revokeUpdate,
@@ -10,7 +10,7 @@ import {
   type CredentialRefresherInput,
   type CredentialRefresherWorkflow,
   type RefreshResult,
-} from '../../src/durable/contracts.js';
+} from '../../src/workflows/contracts.js';
 import { EventType, connectWorkflowTests, eventsOf, historyOf, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
 
 // The credential refresher with mocked activities. A refresh is due when refreshSchedule says

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Activities } from '../../src/durable/activities/index.js';
-import { credentialSettledSignal, workflowTypes, type AttemptInput, type ExecuteActionInput, type ExecuteActionWorkflow } from '../../src/durable/contracts.js';
+import type { Activities } from '../../src/activities/index.js';
+import { credentialSettledSignal, workflowTypes, type AttemptInput, type ExecuteActionInput, type ExecuteActionWorkflow } from '../../src/workflows/contracts.js';
 import { EventType, connectWorkflowTests, eventsOf, historyOf, timerMs, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
 
 // A run started with awaitCredential (URL elicitation: the user is sent to connect the account)

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Activities } from '../../src/durable/activities/index.js';
+import type { Activities } from '../../src/activities/index.js';
 import type { Plan } from '../../src/plans/schemas.js';
 import {
   planProgressQuery,
@@ -12,7 +12,7 @@ import {
   type ExecutePlanWorkflow,
   type ExecutePlanWorkflowInput,
   type PlanProgress,
-} from '../../src/durable/contracts.js';
+} from '../../src/workflows/contracts.js';
 import { EventType, connectWorkflowTests, eventsOf, historyOf, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
 
 // The executePlan workflow with a mocked attempt activity: each action answers from a table, so

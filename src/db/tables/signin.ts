@@ -1,6 +1,6 @@
 import type { ColumnType } from 'kysely';
 
-/** One oidc-provider model instance (src/http/signin/adapter.ts), payload sealed. */
+/** One oidc-provider model instance (src/api/signin/adapter.ts), payload sealed. */
 export interface SigninStoreTable {
   model: string;
   /** SHA-256 of the model id: an opaque access or refresh token's id is the token itself. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/app/config.js';
+import { ConfigError, loadConfig } from '../../../src/config.js';
 
 describe('ALLOWED_ORIGINS', () => {
   it('is a comma-separated list of origins, trailing slashes dropped', () => {

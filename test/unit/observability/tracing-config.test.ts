@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/app/config.js';
+import { ConfigError, loadConfig } from '../../../src/config.js';
 
 describe('tracing configuration (the standard OTEL_* variables)', () => {
   it('is off by default', () => {

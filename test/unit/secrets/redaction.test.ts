@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/app/logger.js';
+import { createLogger } from '../../../src/observability/logger.js';
 import {
   formsOf,
   redactEachCall,

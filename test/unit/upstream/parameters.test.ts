@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelaySeconds } from '../../../src/durable/activities/execution.js';
+import { retryDelaySeconds } from '../../../src/activities/execution.js';
 import { buildUpstreamRequest } from '../../../src/upstream/request.js';
 import { actionParametersSchema, validateActionParameters } from '../../../src/connectors/parameters.js';
 import type { ActionParameter } from '../../../src/connectors/schema.js';

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { checkAddress, checkUrl, EgressRefusedError } from '../../../upstream/egress.js';
-import type { Config } from '../../../app/config.js';
+import type { Config } from '../../../config.js';
 import type { Db } from '../../../db/connect.js';
 import { findNewestActiveCredential } from '../../../db/repositories/credentials.js';
 import {

@@ -1,0 +1,40 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { getCredentialById } from '../db/repositories/oauth.js';
+import { addCredentialWaiter, takeCredentialWaiters } from '../db/repositories/mcpSessions.js';
+import { credentialSettledSignal } from '../workflows/contracts.js';
+import type { ActivityDependencies } from './dependencies.js';
+import { type CredentialWait } from '../workflows/contracts.js';
+
+/** Runs that wait for a user to authorize (URL elicitation), and the end of the attempt that wakes them. */
+export function createCredentialWaiterActivities(deps: ActivityDependencies) {
+  return {
+    /**
+     * Registers the run as a waiter, then reads the credential: registering first means a handshake
+     * that finishes meanwhile either sees the waiter and signals it, or stored its tokens before the read.
+     */
+    async watchCredential(input: CredentialWait & { workflowId: string }): Promise<'active' | 'waiting' | 'unusable'> {
+      await addCredentialWaiter(deps.db, input);
+      const row = await getCredentialById(deps.db, input.credentialId);
+      if (row?.status === 'active' || row?.status === 'refreshing') return 'active';
+      return row?.status === 'pending' || row?.status === 'needs_reauth' ? 'waiting' : 'unusable';
+    },
+
+    async notifyCredentialWaiters(input: { credentialId: string; attemptId: string; status: 'completed' | 'failed' | 'expired'; error?: string }) {
+      const completed = input.status === 'completed';
+      const waiters = await takeCredentialWaiters(deps.db, { ...input, completed });
+      await Promise.all(
+        waiters.map(async (waiter) => {
+          try {
+            await deps.temporal.client.workflow.getHandle(waiter.workflow_id).signal(credentialSettledSignal, {
+              status: completed ? 'active' : 'failed',
+              ...(input.error ? { reason: input.error } : {}),
+            });
+          } catch (error) {
+            // The run already ended (cancelled, timed out): nobody is left to wake.
+            if (!(error instanceof WorkflowNotFoundError)) throw error;
+          }
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,284 @@
+import { Context } from '@temporalio/activity';
+import { validateCallParameters } from '../connectors/parameters.js';
+import { findAction, resolveBaseUrl, resolveEnabledConnector } from '../connectors/registry.js';
+import type { Connector } from '../connectors/types.js';
+import type { ActionDefinition, RateLimit } from '../connectors/schema.js';
+import { callAuthorizer, type AuthorizedRequest } from '../credentials/authorize.js';
+import { nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../errors.js';
+import type { ActivityDependencies } from './dependencies.js';
+import { redactEachCall, redactionScope, scrubText, secretsOfAuth } from '../secrets/redaction.js';
+import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
+import type { ActionResult, AttemptError, AttemptInput, AttemptOutcome } from '../workflows/contracts.js';
+import { checkUrl, createUpstreamAgent } from '../upstream/egress.js';
+import { attemptRemoteMcpTool } from '../upstream/remoteMcpClient.js';
+import { buildUpstreamRequest } from '../upstream/request.js';
+import { boundResult, capArrays, shapeResponse } from '../upstream/shaping.js';
+import { clearSending, markSending } from '../db/repositories/upstreamSends.js';
+import { createThrottleClient, feedbackOf, type Permit, type ThrottleKey } from '../upstream/throttle.js';
+import { callUpstream, errorCodeOf, switchboardErrorIn, wasNotSent, type UpstreamResponse } from '../upstream/http.js';
+
+/** Longest Retry-After we wait out inside one run; beyond it the caller is told when to come back. */
+const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
+const ERROR_BODY_CHARS = 2000;
+
+/** Seconds to wait from Retry-After (seconds or an HTTP date) or the connector's reset header. */
+export function retryDelaySeconds(headers: Record<string, string>, rateLimit: RateLimit | undefined, now = Date.now()): number | undefined {
+  const retryAfter = headers[(rateLimit?.headers?.retryAfter ?? 'retry-after').toLowerCase()];
+  if (retryAfter !== undefined) {
+    if (/^\s*\d+(\.\d+)?\s*$/.test(retryAfter)) return Math.max(0, Number(retryAfter));
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, (date - now) / 1000);
+  }
+  const resetName = rateLimit?.headers?.reset;
+  const reset = resetName ? headers[resetName.toLowerCase()] : undefined;
+  if (reset !== undefined && /^\d+(\.\d+)?$/.test(reset.trim())) {
+    const value = Number(reset);
+    switch (rateLimit?.headers?.resetUnit) {
+      case 'epoch-seconds':
+        return Math.max(0, value - now / 1000);
+      case 'epoch-ms':
+        return Math.max(0, (value - now) / 1000);
+      default:
+        return value;
+    }
+  }
+  return undefined;
+}
+
+function parseBody(response: UpstreamResponse): unknown {
+  if (response.text.length === 0) return null;
+  try {
+    return JSON.parse(response.text) as unknown;
+  } catch {
+    return response.text;
+  }
+}
+
+/** The attempt's identity, the same when a crashed workflow task is run again on another worker. */
+function inFlightKey(): string {
+  const { workflowExecution, activityId } = Context.current().info;
+  return `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`;
+}
+
+/** May this request be sent again after the upstream might already have acted on it? */
+function safeToResend(action: ActionDefinition): boolean {
+  return action.idempotent || action.idempotencyKeyHeader !== undefined;
+}
+
+/** How an attempt ends on one of our coded errors: retried unless a retry cannot fix it. */
+function outcomeOfError(error: SwitchboardError, retryable = !nonRetryableCodes.includes(error.code)): AttemptOutcome {
+  const attemptError: AttemptError = { code: error.code, message: error.message, details: error.details };
+  return retryable ? { kind: 'retry', error: attemptError, reason: `${error.code}: ${error.message}` } : { kind: 'failed', error: attemptError };
+}
+
+/** The in-flight mark of this attempt was already there: an earlier run of it may have sent. */
+class SentBeforeError extends Error {}
+
+function upstreamError(message: string, details: ErrorDetails): AttemptError {
+  return { code: 'UPSTREAM_ERROR', message, details };
+}
+
+function throttled(connector: Connector, permit: Extract<Permit, { go: false }>): AttemptOutcome {
+  return { kind: 'throttled', slot: permit.slot, waitMs: Math.ceil(permit.waitMs), reason: `throttle slot for ${connector.id}` };
+}
+
+export function createExecutionActivities(deps: ActivityDependencies) {
+  const agent = createUpstreamAgent(deps.config);
+  const { egress, upstream } = deps.config;
+  const throttle = createThrottleClient(deps.db);
+  const permitFor = (key: ThrottleKey, rateLimit: RateLimit | undefined, held: AttemptInput['slot']): Promise<Permit> =>
+    rateLimit ? throttle.permit(key, rateLimit, held) : Promise.resolve({ go: true, waitedMs: 0 });
+
+  /** Classifies an upstream answer: a result, a retry (with the upstream's own delay, if any) or a failure. */
+  function outcomeOfResponse(
+    input: AttemptInput,
+    connector: Connector,
+    action: ActionDefinition,
+    auth: AuthorizedRequest,
+    response: UpstreamResponse,
+  ): AttemptOutcome {
+    const text = scrubText(response.text);
+    const credential = auth.credentialId ? { credentialId: auth.credentialId } : {};
+    if (response.status >= 200 && response.status < 300) {
+      if (response.cut) {
+        const cut = boundResult({ truncatedText: text }, [`The upstream body was larger than 5 MB; reading stopped there and it was not parsed.`]);
+        return { kind: 'succeeded', result: { status: response.status, ...credential, ...cut } };
+      }
+      const body = parseBody({ ...response, text });
+      const shaped = shapeResponse(body, action);
+      const bounded = boundResult(shaped.data, shaped.notes);
+      const result: ActionResult = {
+        status: response.status,
+        ...credential,
+        data: bounded.data,
+        ...(bounded.notes.length > 0 ? { notes: bounded.notes } : {}),
+        ...(input.action.includeRaw ? { raw: boundResult(capArrays(body).value, []).data } : {}),
+      };
+      return { kind: 'succeeded', result };
+    }
+    const details = {
+      connectorId: connector.id,
+      actionId: action.id,
+      status: response.status,
+      body: text.length > ERROR_BODY_CHARS ? `${text.slice(0, ERROR_BODY_CHARS)}… (truncated)` : text,
+    };
+    const answered = `${connector.name} answered ${response.status}`;
+    const wait = retryDelaySeconds(response.headers, connector.rateLimit);
+    if (response.status === 429 && wait !== undefined && wait > MAX_RATE_LIMIT_WAIT_SECONDS) {
+      const error = new SwitchboardError('RATE_LIMITED', `${connector.name} is rate limiting; try again in ${Math.ceil(wait)} s`, {
+        ...details,
+        retryAfterSeconds: Math.ceil(wait),
+      });
+      return outcomeOfError(error, false);
+    }
+    // 503 means the upstream did not take the request on, so even a POST may be sent again.
+    if (response.status === 429 || response.status === 503) {
+      const hinted = wait !== undefined && wait <= MAX_RATE_LIMIT_WAIT_SECONDS;
+      const hint = hinted ? `, ${response.headers['retry-after'] !== undefined ? 'Retry-After' : 'rate-limit reset in'} ${Math.ceil(wait)} s` : '';
+      return {
+        kind: 'retry',
+        error: upstreamError(`${answered}${response.status === 429 ? ' (rate limited)' : ''}`, details),
+        reason: `${response.status} from ${connector.id}${hint}`,
+        ...(hinted ? { delayMs: Math.ceil(wait * 1000) } : {}),
+      };
+    }
+    if (response.status >= 500 && safeToResend(action)) {
+      return { kind: 'retry', error: upstreamError(answered, details), reason: `${response.status} from ${connector.id}` };
+    }
+    if (response.status >= 500) {
+      return {
+        kind: 'failed',
+        error: upstreamError(`${answered}; not retried because ${action.id} is not idempotent and may have taken effect`, details),
+      };
+    }
+    return { kind: 'failed', error: upstreamError(answered, details) };
+  }
+
+  /** One REST attempt: throttle slot, then at most one send. */
+  async function attemptRest(input: AttemptInput): Promise<AttemptOutcome> {
+    const { action: call } = input;
+    const connector = await resolveEnabledConnector(deps.db, call.accountId, call.connectorId);
+    const action = findAction(connector, call.actionId);
+    // What is sent is checked here, where it is sent: a plan step's values are known only now.
+    const parameters = validateCallParameters(connector, action, call.parameters);
+    const authorize = callAuthorizer(deps, call, connector);
+    const auth = await authorize();
+    redactionScope()?.add(secretsOfAuth(auth));
+    const request = buildUpstreamRequest({
+      baseUrl: resolveBaseUrl(connector),
+      action,
+      parameters,
+      auth,
+      // Stable across attempts of this run, so the upstream can drop a repeated request.
+      idempotencyKey: Context.current().info.workflowExecution?.workflowId,
+    });
+    checkUrl(egress, request.url);
+    // Every attempt, retries included, takes a slot from the (account, connector, credential) throttle.
+    const throttleKey = { accountId: call.accountId, connectorId: connector.id, ...(auth.credentialId ? { credentialId: auth.credentialId } : {}) };
+    // A request we may not send twice is marked while in flight. Finding the mark means an
+    // earlier run of this very attempt died mid-call (a killed worker): it may have acted. The
+    // mark is made in the throttle's last stretch (30 ms) before the slot, so that nothing but
+    // the send itself stands between the slot and the request.
+    const sendKey = safeToResend(action) ? undefined : inFlightKey();
+    let marked: boolean | undefined;
+    const markSend = async () => {
+      if (sendKey && marked === undefined) marked = await markSending(deps.db, sendKey);
+      if (marked === false) throw new SentBeforeError();
+    };
+    let permit: Permit;
+    try {
+      if (connector.rateLimit) {
+        permit = await throttle.permit(throttleKey, connector.rateLimit, input.slot, markSend);
+      } else {
+        await markSend();
+        permit = { go: true, waitedMs: 0 };
+      }
+    } catch (error) {
+      if (error instanceof SentBeforeError) {
+        return {
+          kind: 'failed',
+          error: upstreamError(
+            `A previous attempt may already have sent this request (its worker stopped before the answer); not sent again because ${action.id} is not idempotent`,
+            { connectorId: connector.id, actionId: action.id, sent: 'unknown' },
+          ),
+        };
+      }
+      if (sendKey && marked) await clearSending(deps.db, sendKey).catch(() => undefined);
+      throw error;
+    }
+    if (!permit.go) {
+      if (sendKey && marked) await clearSending(deps.db, sendKey);
+      return throttled(connector, permit);
+    }
+    const started = Date.now();
+    let response: UpstreamResponse;
+    try {
+      response = await callUpstream(agent, request, upstream.totalTimeoutMs);
+    } catch (error) {
+      const refused = switchboardErrorIn(error);
+      if (refused) throw refused;
+      const code = errorCodeOf(error) ?? 'UNKNOWN';
+      const notSent = wasNotSent(error);
+      const details = { connectorId: connector.id, actionId: action.id, networkError: code, sent: !notSent };
+      if (notSent || safeToResend(action)) {
+        return { kind: 'retry', error: upstreamError(`Calling ${request.url.host} failed (${code})`, details), reason: `${code} calling ${connector.id}` };
+      }
+      return {
+        kind: 'failed',
+        error: upstreamError(`Calling ${request.url.host} failed (${code}) after the request was sent; not retried because ${action.id} is not idempotent`, details),
+      };
+    } finally {
+      // The outcome is known (and handled by the rules above): a retry may decide afresh.
+      if (sendKey) await clearSending(deps.db, sendKey).catch(() => undefined);
+    }
+    deps.logger.debug(
+      { connectorId: connector.id, actionId: action.id, host: request.url.host, status: response.status, attempt: input.attempt, ms: Date.now() - started },
+      'upstream call',
+    );
+    if (connector.rateLimit) {
+      const feedback = feedbackOf(response.status, response.headers, connector.rateLimit, retryDelaySeconds(response.headers, connector.rateLimit));
+      if (feedback) await throttle.report(throttleKey, connector.rateLimit, feedback);
+    }
+    // One refresh after a 401: the provider may have dropped the token before its expiry. The
+    // retry comes at once, as the next attempt, with the refreshed token.
+    if (response.status === 401 && auth.refreshable && input.refreshOn401) {
+      const refreshed = await authorize(auth);
+      redactionScope()?.add(secretsOfAuth(refreshed));
+      return {
+        kind: 'retry',
+        error: upstreamError(`${connector.name} answered 401`, { connectorId: connector.id, actionId: action.id, status: 401 }),
+        reason: `401 from ${connector.id}; token refreshed`,
+        delayMs: 0,
+        tokenRefreshed: refreshed.credentialId ? { credentialId: refreshed.credentialId } : {},
+      };
+    }
+    return outcomeOfResponse(input, connector, action, auth, response);
+  }
+
+  // Every secret a call uses is scrubbed from its outcome, its error and its log lines (secrets/redaction.ts).
+  return redactEachCall({
+    /**
+     * One attempt of a connector call, as a local activity with no retries of its own: it
+     * reserves a throttle slot and, when the slot is due (within the final approach), sends once
+     * and classifies the answer. It never waits longer: later slots, backoff and Retry-After are
+     * the workflow's durable timers. The credential is opened here and never leaves, so no secret
+     * reaches history.
+     */
+    async attemptConnectorAction(input: AttemptInput): Promise<AttemptOutcome> {
+      try {
+        // Remote MCP tools share this workflow and activity (and so its retries and throttling).
+        if (isRemoteMcpConnectorId(input.action.connectorId)) {
+          return await attemptRemoteMcpTool(deps, input, (connector) =>
+            permitFor({ accountId: input.action.accountId, connectorId: connector.id }, connector.rateLimit, input.slot).then((permit) =>
+              permit.go ? undefined : throttled(connector, permit),
+            ),
+          );
+        }
+        return await attemptRest(input);
+      } catch (error) {
+        if (error instanceof SwitchboardError) return outcomeOfError(error);
+        throw error;
+      }
+    },
+  });
+}

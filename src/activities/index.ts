@@ -1,0 +1,22 @@
+import type { ActivityDependencies } from './dependencies.js';
+import { failingWithCodes } from '../workflows/failures.js';
+import { createRetentionActivities } from './retention.js';
+import { createExecutionActivities } from './execution.js';
+import { createOAuthActivities } from './oauth.js';
+import { createCredentialWaiterActivities } from './credentialWaiters.js';
+import { createRemoteDiscoveryActivities } from './remoteDiscovery.js';
+
+export type { ActivityDependencies } from './dependencies.js';
+
+/** Every activity's failure type is an error code (workflows/failures.ts), whatever it threw. */
+export function createActivities(dependencies: ActivityDependencies) {
+  return failingWithCodes({
+    ...createExecutionActivities(dependencies),
+    ...createOAuthActivities(dependencies),
+    ...createRemoteDiscoveryActivities(dependencies),
+    ...createCredentialWaiterActivities(dependencies),
+    ...createRetentionActivities(dependencies),
+  });
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,110 @@
+import type { Agent } from 'undici';
+import { createUpstreamAgent } from '../../upstream/egress.js';
+import { discoveryHttp, probeChallenge } from '../../upstream/remoteOAuthDiscovery.js';
+import { resolveConnector } from '../../connectors/registry.js';
+import { authorizeRequest } from '../../credentials/authorize.js';
+import { authorizeMissingCredential } from '../../credentials/missing.js';
+import { findNewestActiveCredential } from '../../db/repositories/credentials.js';
+import type { McpConnectorRow } from '../../db/tables/mcpConnectors.js';
+import { CredentialNotFoundError, SwitchboardError } from '../../errors.js';
+import type { RemoteOAuthDecision } from '../../connectors/sources/remoteMcp/assignments.js';
+import { connectorIdOfRow } from '../../connectors/sources/remoteMcp/connector.js';
+import { oauthMcpEntry, signInHint } from '../../connectors/sources/remoteMcp/oauthEntries.js';
+import type { TestMcpConnectorResponse } from '../../connectors/sources/remoteMcp/schemas.js';
+import { resolveEndpoint, type RemoteEndpoint } from '../../connectors/sources/remoteMcp/variables.js';
+import { secretsOfAuth } from '../../secrets/redaction.js';
+import type { ApiDependencies } from '../context.js';
+
+/** How long a reachability decision about a predefined entry's server holds. */
+const DECISION_TTL_MS = 5 * 60_000;
+
+const agents = new WeakMap<object, Agent>();
+const decisions = new Map<string, { at: number; reachable: Promise<boolean> }>();
+
+/**
+ * Whether a predefined entry's remote MCP server is there and asks for OAuth: one unauthenticated
+ * initialize, bounded by REMOTE_MCP_PROBE_TIMEOUT_MS, answered 401 with a Bearer challenge. Kept
+ * for five minutes per URL (and shared while in flight), so an unreachable provider costs one
+ * short wait, after which the catalogue fallback answers at once.
+ */
+function entryReachable(deps: Pick<ApiDependencies, 'config'>, entryId: string): Promise<boolean> {
+  const entry = oauthMcpEntry(entryId);
+  if (!entry) return Promise.resolve(false);
+  const url = deps.config.remoteMcp.entryUrls[entry.id] ?? entry.url;
+  const known = decisions.get(url);
+  if (known && Date.now() - known.at < DECISION_TTL_MS) return known.reachable;
+  let agent = agents.get(deps.config.egress);
+  if (!agent) agents.set(deps.config.egress, (agent = createUpstreamAgent(deps.config)));
+  const target = new URL(url);
+  const reachable = (async () => {
+    try {
+      const { status, challenge } = await probeChallenge(discoveryHttp(deps.config, agent, target, deps.config.remoteMcp.probeTimeoutMs), target);
+      return status === 401 && challenge !== undefined;
+    } catch {
+      return false;
+    }
+  })();
+  decisions.set(url, { at: Date.now(), reachable });
+  return reachable;
+}
+
+/** Rows with their own URL are remote servers; predefined entries while their server answers. */
+export function remoteOAuthDecision(deps: Pick<ApiDependencies, 'config'>): RemoteOAuthDecision {
+  return async (row) => Boolean(row.url_encrypted ?? row.url) || (row.oauth_mcp !== null && (await entryReachable(deps, row.oauth_mcp)));
+}
+
+/** Where to reach an `oauth` server as this user: their newest active token (refreshed if due) in the Authorization header. */
+export async function userEndpoint(deps: ApiDependencies, owner: { accountId: string; userId: string }, row: McpConnectorRow): Promise<RemoteEndpoint> {
+  const endpoint = await resolveEndpoint(deps, row);
+  const connector = await resolveConnector(deps.db, owner.accountId, connectorIdOfRow(row));
+  const auth = await authorizeRequest(deps, { ...owner, connector });
+  return { ...endpoint, headers: { ...endpoint.headers, ...auth.headers }, secrets: [...endpoint.secrets, ...secretsOfAuth(auth)] };
+}
+
+export async function hasConnected(deps: ApiDependencies, owner: { accountId: string; userId: string }, row: McpConnectorRow): Promise<boolean> {
+  return (await findNewestActiveCredential(deps.db, { ...owner, connectorId: connectorIdOfRow(row) })) !== undefined;
+}
+
+/**
+ * The test of an `oauth` server before the user connected: "Sign-in required", with the link
+ * that connects it (the handshake discovers and registers with the server's authorization server
+ * first, so a server that does not follow the spec is reported here).
+ */
+export async function signInRequired(
+  deps: ApiDependencies,
+  owner: { accountId: string; userId: string },
+  row: McpConnectorRow,
+): Promise<TestMcpConnectorResponse> {
+  const connectorId = connectorIdOfRow(row);
+  const hint = signInHint(row.name, connectorId);
+  try {
+    const connector = await resolveConnector(deps.db, owner.accountId, connectorId);
+    const link = await authorizeMissingCredential(deps, owner, connector);
+    return {
+      ok: false,
+      message: 'Sign-in required',
+      error: 'Sign-in required',
+      needsConnection: true,
+      connectorId,
+      hint,
+      ...(link ? { authorizationUrl: link.authorizationUrl, credentialId: link.credentialId } : {}),
+    };
+  } catch (error) {
+    if (!(error instanceof SwitchboardError)) throw error;
+    return { ok: false, error: `Sign-in required, but the sign-in could not start: ${error.message}`, needsConnection: true, connectorId, hint };
+  }
+}
+
+/**
+ * For a call on an `oauth` server whose tools nobody has listed yet: nothing can run before a
+ * sign-in, so the caller gets CREDENTIAL_NOT_FOUND with the link (the same open attempt each time).
+ */
+export async function signInFirst(deps: ApiDependencies, owner: { accountId: string; userId: string }, row: McpConnectorRow): Promise<SwitchboardError> {
+  const connectorId = connectorIdOfRow(row);
+  const connector = await resolveConnector(deps.db, owner.accountId, connectorId);
+  const link = await authorizeMissingCredential(deps, owner, connector);
+  return new CredentialNotFoundError(
+    `Sign-in required: ${row.name}'s tools are listed once the user has connected it; ask the user to open authorizationUrl, then call again`,
+    { connectorId, authTypes: ['oauth2'], ...(link ? { credentialId: link.credentialId, authorizationUrl: link.authorizationUrl, expiresAt: link.expiresAt } : {}) },
+  );
+}

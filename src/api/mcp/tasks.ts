@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CancelTaskRequestSchema,
+  ErrorCode,
+  GetTaskPayloadRequestSchema,
+  GetTaskRequestSchema,
+  ListTasksRequestSchema,
+  McpError,
+  RELATED_TASK_META_KEY,
+  type CallToolResult,
+  type CreateTaskResult,
+  type Task,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { WorkflowExecutionDescription } from '@temporalio/client';
+import { errorFromWorkflowFailure } from '../../starters/executeAction.js';
+import { getOwnTask, insertTask, listOwnTasks } from '../../db/repositories/mcpTasks.js';
+import type { McpTaskRow } from '../../db/tables/mcpTasks.js';
+import type { ToolContext, ToolDefinition } from './tool.js';
+
+/**
+ * MCP tasks (protocol 2025-11-25) as our own adapter rather than the SDK's experimental task
+ * store, because the spec is moving tasks into an extension. A task is a row naming a workflow
+ * run and its owner; its state is the run's state in Temporal. Nothing lives in this process, so
+ * any API replica, or one restarted mid-run, answers for any task.
+ */
+export const taskCapabilities = { list: {}, cancel: {}, requests: { tools: { call: {} } } };
+
+const DEFAULT_TTL_MS = 24 * 3_600_000;
+const MAX_TTL_MS = 7 * 24 * 3_600_000;
+const POLL_INTERVAL_MS = 1_000;
+const PAGE_SIZE = 20;
+
+type Owner = Pick<ToolContext['auth'], 'accountId' | 'userId'>;
+
+function taskNotFound(): McpError {
+  return new McpError(ErrorCode.InvalidParams, 'Task not found');
+}
+
+export async function createTask(
+  tool: ToolDefinition,
+  input: unknown,
+  context: ToolContext,
+  requestedTtl: number | null | undefined,
+): Promise<CreateTaskResult> {
+  if (!tool.task) throw new McpError(ErrorCode.MethodNotFound, `${tool.name} cannot run as a task`);
+  const workflowId = await tool.task.start(input, context);
+  const ttl = Math.min(MAX_TTL_MS, Math.max(60_000, requestedTtl ?? DEFAULT_TTL_MS));
+  const row = await insertTask(context.deps.db, {
+    task_id: randomUUID(),
+    account_id: context.auth.accountId,
+    user_id: context.auth.userId,
+    server_id: context.auth.serverId,
+    workflow_id: workflowId,
+    tool_name: tool.name,
+    ttl_ms: ttl,
+  });
+  const created = row.created_at.toISOString();
+  return {
+    task: { taskId: row.task_id, status: 'working', ttl, createdAt: created, lastUpdatedAt: created, pollInterval: POLL_INTERVAL_MS },
+  };
+}
+
+function statusOf(description: WorkflowExecutionDescription): Pick<Task, 'status' | 'statusMessage'> {
+  switch (description.status.name) {
+    case 'RUNNING': {
+      const pending = description.raw.pendingActivities?.[0];
+      const failure = pending?.lastFailure?.message;
+      return {
+        status: 'working',
+        ...(pending && (pending.attempt ?? 1) > 1
+          ? { statusMessage: `attempt ${pending.attempt}${failure ? `; last failure: ${failure}` : ''}` }
+          : {}),
+      };
+    }
+    case 'COMPLETED':
+      return { status: 'completed' };
+    case 'CANCELLED':
+      return { status: 'cancelled' };
+    default:
+      return { status: 'failed', statusMessage: `The run ended ${description.status.name.toLowerCase()}; tasks/result has the error` };
+  }
+}
+
+function expired(row: McpTaskRow): boolean {
+  return row.created_at.getTime() + Number(row.ttl_ms) < Date.now();
+}
+
+async function taskOf(context: ToolContext, row: McpTaskRow): Promise<Task> {
+  const description = await context.deps.temporal.client.workflow.getHandle(row.workflow_id).describe();
+  return {
+    taskId: row.task_id,
+    ...statusOf(description),
+    ttl: Number(row.ttl_ms),
+    createdAt: row.created_at.toISOString(),
+    lastUpdatedAt: (description.closeTime ?? description.startTime).toISOString(),
+    pollInterval: POLL_INTERVAL_MS,
+  };
+}
+
+async function ownTask(context: ToolContext, owner: Owner, taskId: string): Promise<McpTaskRow> {
+  const row = await getOwnTask(context.deps.db, owner, taskId);
+  if (!row || expired(row)) throw taskNotFound();
+  return row;
+}
+
+/**
+ * A plain tools/call waiting for its run. When the client asked to hear about it (a progressToken,
+ * or a level set with logging/setLevel), the run is polled once a second: progress each time,
+ * a log message when what it is doing changes (a retry, its last failure) and when it ends.
+ */
+export async function awaitRun(context: ToolContext, workflowId: string): Promise<unknown> {
+  const handle = context.deps.temporal.client.workflow.getHandle(workflowId);
+  const report = context.report;
+  if (!report) return handle.result().catch((error: unknown) => Promise.reject(errorFromWorkflowFailure(error)));
+  const result = handle.result().then(
+    (value) => ({ done: true as const, value }),
+    (error: unknown) => ({ done: true as const, error }),
+  );
+  let said: string | undefined;
+  for (let tick = 1; ; tick += 1) {
+    let timer: NodeJS.Timeout | undefined;
+    const next = await Promise.race([result, new Promise<{ done: false }>((resolve) => (timer = setTimeout(() => resolve({ done: false }), POLL_INTERVAL_MS)))]);
+    clearTimeout(timer);
+    if (next.done) {
+      if ('error' in next) {
+        const failure = errorFromWorkflowFailure(next.error);
+        await report.log?.('error', { workflowId, message: failure.message, code: failure.code });
+        throw failure;
+      }
+      await report.log?.('info', { workflowId, message: 'The run finished' });
+      return next.value;
+    }
+    const { statusMessage } = statusOf(await handle.describe());
+    await report.progress?.(tick, statusMessage ?? `running (${tick} s)`);
+    if (statusMessage && statusMessage !== said) await report.log?.('warning', { workflowId, message: statusMessage });
+    said = statusMessage;
+  }
+}
+
+/** tasks/get, tasks/result, tasks/list and tasks/cancel, scoped to the caller's account and user. */
+export function registerTaskHandlers(
+  server: Server,
+  tools: readonly ToolDefinition[],
+  context: ToolContext,
+  errorResult: (error: ReturnType<typeof errorFromWorkflowFailure>) => CallToolResult,
+): void {
+  const owner: Owner = context.auth;
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+
+  server.setRequestHandler(GetTaskRequestSchema, async (request) =>
+    taskOf(context, await ownTask(context, owner, request.params.taskId)),
+  );
+
+  server.setRequestHandler(GetTaskPayloadRequestSchema, async (request): Promise<CallToolResult> => {
+    const row = await ownTask(context, owner, request.params.taskId);
+    const related = { _meta: { [RELATED_TASK_META_KEY]: { taskId: row.task_id } } };
+    try {
+      const result = await context.deps.temporal.client.workflow.getHandle(row.workflow_id).result();
+      const structured = byName.get(row.tool_name)!.task!.present(result, row.workflow_id);
+      return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured, ...related };
+    } catch (error) {
+      return { ...errorResult(errorFromWorkflowFailure(error)), ...related };
+    }
+  });
+
+  server.setRequestHandler(ListTasksRequestSchema, async (request) => {
+    const after = request.params?.cursor ? await getOwnTask(context.deps.db, owner, request.params.cursor) : undefined;
+    if (request.params?.cursor && !after) throw new McpError(ErrorCode.InvalidParams, 'Unknown cursor');
+    const rows = (await listOwnTasks(context.deps.db, owner, { limit: PAGE_SIZE, ...(after ? { after } : {}) })).filter(
+      (row) => !expired(row),
+    );
+    const tasks = await Promise.all(rows.map((row) => taskOf(context, row)));
+    return { tasks, ...(rows.length === PAGE_SIZE ? { nextCursor: rows.at(-1)!.task_id } : {}) };
+  });
+
+  server.setRequestHandler(CancelTaskRequestSchema, async (request) => {
+    const row = await ownTask(context, owner, request.params.taskId);
+    const current = await taskOf(context, row);
+    if (current.status !== 'working' && current.status !== 'input_required') {
+      throw new McpError(ErrorCode.InvalidParams, `Task is already ${current.status}`);
+    }
+    await context.deps.temporal.client.workflow.getHandle(row.workflow_id).cancel();
+    return { ...current, status: 'cancelled' as const, lastUpdatedAt: new Date().toISOString() };
+  });
+}

@@ -1,0 +1,78 @@
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { CallToolResult, ClientCapabilities, LoggingLevel, ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { ServerRow } from '../../db/tables/servers.js';
+import type { ApiDependencies } from '../context.js';
+import type { AuthContext } from '../../policy/caller.js';
+
+export interface ToolContext {
+  deps: ApiDependencies;
+  auth: AuthContext & { serverId: string };
+  server: ServerRow;
+  signal: AbortSignal;
+  /**
+   * What the client declared: on 2025-era requests at initialize, known when it sends back our
+   * Mcp-Session-Id; on 2026-07-28 in each request's _meta (no session).
+   */
+  client?: { capabilities: ClientCapabilities; protocolVersion: string; sessionId?: string; logLevel?: LoggingLevel };
+  /** Requests and notifications to the client on this tools/call's response stream. */
+  peer?: Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sendRequest' | 'sendNotification'>;
+  /**
+   * 2026-07-28 only: URL elicitation is a multi-round-trip. The first call is answered with an
+   * input request (UrlInputRequired); the client's retry carries its answer here.
+   */
+  urlElicitation?: { answer?: 'accept' | 'decline' | 'cancel' };
+  /** How a long run tells the client what it is doing; absent when the client asked for neither. */
+  report?: RunReporter;
+}
+
+export interface RunReporter {
+  /** notifications/progress, when the call carried a progressToken. */
+  progress?(progress: number, message: string): Promise<void>;
+  /** notifications/message at or above the level the client set with logging/setLevel. */
+  log?(level: LoggingLevel, data: Record<string, unknown>): Promise<void>;
+}
+
+/** One MCP tool: its zod input (the shared schema), what it returns, and what it does. */
+export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
+  name: string;
+  title: string;
+  description: string;
+  input: Input;
+  output?: z.ZodType;
+  annotations: ToolAnnotations;
+  run(input: z.infer<Input>, context: ToolContext): Promise<Record<string, unknown>>;
+  /**
+   * Wraps the whole call, before the arguments are validated: the admin tools check the caller's
+   * role there (so one without it learns nothing from validation errors) and audit every outcome,
+   * invalid arguments included, as the REST routes they mirror do. `call` validates and runs.
+   */
+  guard?(args: Record<string, unknown>, context: ToolContext, call: (context: ToolContext) => Promise<CallToolResult>): Promise<CallToolResult>;
+  /** Present on tools whose work is one workflow run: clients may then call them as MCP tasks. */
+  task?: {
+    /** Validates and starts the run without waiting; returns its workflow id. */
+    start(input: z.infer<Input>, context: ToolContext): Promise<string>;
+    /** The tool's result from the run's result, as `run` would have returned it. */
+    present(result: unknown, workflowId: string): Record<string, unknown>;
+  };
+}
+
+/**
+ * Thrown by a tool on 2026-07-28 when the user must open a URL first: the protocol layer answers
+ * with an input_required result, and the client retries the same call with the user's answer.
+ */
+export class UrlInputRequired extends Error {
+  constructor(readonly elicitation: { url: string; message: string }) {
+    super('The user must open a URL before this call can run');
+  }
+}
+
+export function defineTool<Input extends z.ZodType>(tool: ToolDefinition<Input>): ToolDefinition {
+  return tool as unknown as ToolDefinition;
+}
+
+/** JSON Schema for tools/list; zod 4 emits draft 2020-12, which MCP accepts. */
+export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { startExecuteAction, type ActionResult, type ExecuteActionInput } from '../../../starters/executeAction.js';
+import { recordCredentialUse } from '../../audit.js';
+import { planGoal } from '../../../plans/planner.js';
+import { prepareActionRun } from '../../../runs/prepare.js';
+import { completeElicitation, credentialElicitation, type CredentialElicitation } from '../elicitation.js';
+import { awaitRun } from '../tasks.js';
+import { executeActionInput, type ExecuteActionToolInput } from '../../../runs/schemas.js';
+import { discoverActionPathInput } from '../toolInputs.js';
+import { defineTool, type ToolContext } from '../tool.js';
+import { usableActions, usableConnector } from './catalog.js';
+import { toolUseScope } from '../remoteConnectors.js';
+
+/**
+ * The run prepared as POST /api/runs prepares it (src/runs/prepare.ts): the same for a plain call
+ * and a task. Only a valid call may then elicit a missing credential, and the run waits for it.
+ */
+async function actionInput(
+  input: ExecuteActionToolInput,
+  context: ToolContext,
+): Promise<{ input: ExecuteActionInput; elicitation?: CredentialElicitation }> {
+  const pinned = input.credentialId ?? context.auth.credentialId;
+  const { connector, input: prepared } = await prepareActionRun(context.deps.db, await toolUseScope(context), {
+    ...input,
+    ...(pinned ? { credentialId: pinned } : {}),
+  });
+  const elicitation = pinned ? undefined : await credentialElicitation(context, connector);
+  const credentialId = elicitation?.awaitCredential.credentialId ?? pinned;
+  await recordCredentialUse(context.deps, context.auth, { connectorId: connector.id, actionIds: [prepared.actionId], ...(credentialId ? { credentialId } : {}) });
+  if (!elicitation) return { input: prepared };
+  return {
+    input: { ...prepared, credentialId: elicitation.awaitCredential.credentialId, awaitCredential: elicitation.awaitCredential },
+    elicitation,
+  };
+}
+
+function presentAction(outcome: ActionResult, workflowId: string) {
+  return {
+    result: outcome.data,
+    status: outcome.status,
+    workflowId,
+    ...(outcome.credentialId ? { credentialId: outcome.credentialId } : {}),
+    ...(outcome.notes ? { notes: outcome.notes } : {}),
+  };
+}
+
+export const executeActionTool = defineTool({
+  name: 'execute_action',
+  title: 'Execute an action',
+  description:
+    'Runs one action on a platform (e.g. slack chat_postMessage) with the given parameters and returns its response. ' +
+    'Runs durably: network errors, 5xx and rate limits are retried or waited out. Large lists come back shaped: ' +
+    'more than 50 items returns guidance to narrow the query, 25–50 returns the first 25 with metadata. ' +
+    'When the user has not connected the platform, a client supporting URL elicitation is sent the authorization ' +
+    'link and the call completes once the user approves; other clients get CREDENTIAL_NOT_FOUND with an authorizationUrl to show the user.',
+  input: executeActionInput,
+  output: z.object({
+    result: z.unknown(),
+    status: z.number().describe("The platform's HTTP status"),
+    workflowId: z.string().describe('The durable run, findable in the Temporal UI'),
+    credentialId: z.string().optional(),
+    notes: z.array(z.string()).optional(),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  async run(input, context) {
+    const { input: workflowInput, elicitation } = await actionInput(input, context);
+    const { workflowId } = await startExecuteAction(context.deps.temporal, workflowInput);
+    if (elicitation) {
+      await context.report?.log?.('notice', { workflowId, message: 'Waiting for the user to connect their account at the link sent' });
+    }
+    const outcome = (await awaitRun(context, workflowId)) as ActionResult;
+    await completeElicitation(context, elicitation);
+    return presentAction(outcome, workflowId);
+  },
+  task: {
+    async start(input, context) {
+      const prepared = (await actionInput(input, context)).input;
+      return (await startExecuteAction(context.deps.temporal, prepared)).workflowId;
+    },
+    present: (result, workflowId) => presentAction(result as ActionResult, workflowId),
+  },
+});
+
+export const discoverActionPathTool = defineTool({
+  name: 'discover_action_path',
+  title: 'Plan the actions for a goal',
+  description:
+    'Turns a goal ("send a message to #general saying hi") into an ordered plan of actions on one connector, with each ' +
+    "step's parameters: literal values, references to an earlier step's output (e.g. the channel id found by " +
+    'conversations_list), or values still to ask the user ($ask). Deterministic and explained. If it cannot plan the ' +
+    'goal it returns the closest actions and why.',
+  input: discoverActionPathInput,
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async run({ connectorId, goal }, context) {
+    const { connector, scope } = await usableConnector(context, connectorId);
+    return planGoal({ id: connector.id, actions: usableActions(scope, connector) }, goal);
+  },
+});

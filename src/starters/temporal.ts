@@ -1,0 +1,35 @@
+import { Client, type ClientInterceptors } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import proto from '@temporalio/proto';
+import type { Config } from '../config.js';
+
+export interface TemporalHandle {
+  /**
+   * One NativeConnection serves both the client and an in-process worker: sharing it is what
+   * lets the server hand a new workflow's first task straight back to us (eager start).
+   */
+  connection: NativeConnection;
+  client: Client;
+  namespace: string;
+  taskQueue: string;
+}
+
+export async function connectTemporal(
+  address: string,
+  config: Config['temporal'],
+  interceptors?: ClientInterceptors,
+): Promise<TemporalHandle> {
+  const connection = await NativeConnection.connect({ address });
+  const client = new Client({ connection, namespace: config.namespace, ...(interceptors ? { interceptors } : {}) });
+  return { connection, client, namespace: config.namespace, taskQueue: config.taskQueue };
+}
+
+/** True when at least one worker polled our task queue recently: the server forgets pollers after a minute. */
+export async function workerIsPolling(handle: TemporalHandle): Promise<boolean> {
+  const response = await handle.client.workflowService.describeTaskQueue({
+    namespace: handle.namespace,
+    taskQueue: { name: handle.taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  return (response.pollers?.length ?? 0) > 0;
+}

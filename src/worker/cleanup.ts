@@ -1,0 +1,58 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/connect.js';
+import { deleteSessionsCreatedBefore } from '../db/repositories/mcpSessions.js';
+import { deleteExpiredTasks } from '../db/repositories/mcpTasks.js';
+import { deleteIdleBuckets } from '../db/repositories/rateBuckets.js';
+import { deleteSendMarksBefore } from '../db/repositories/upstreamSends.js';
+import type { Logger } from '../observability/logger.js';
+
+/**
+ * A send mark outlives any retry of its attempt by far (six attempts of at most a few minutes
+ * each); one this old was left by a worker that died and can only take up space.
+ */
+const SEND_MARK_TTL_MS = 24 * 3_600_000;
+/** A bucket refills completely within a minute; one idle this long is full and may go. */
+const IDLE_BUCKET_TTL_MS = 10 * 60_000;
+
+interface CleanupResult {
+  sessions: number;
+  tasks: number;
+  sendMarks: number;
+  rateBuckets: number;
+}
+
+/** One pass: deletes expired MCP sessions and tasks, stale send marks and idle rate buckets. */
+async function cleanUpState(db: Db, config: Pick<Config, 'cleanup'>, now = Date.now()): Promise<CleanupResult> {
+  const [sessions, tasks, sendMarks, rateBuckets] = await Promise.all([
+    deleteSessionsCreatedBefore(db, new Date(now - config.cleanup.mcpSessionTtlSeconds * 1000)),
+    deleteExpiredTasks(db),
+    deleteSendMarksBefore(db, new Date(now - SEND_MARK_TTL_MS)),
+    deleteIdleBuckets(db, new Date(now - IDLE_BUCKET_TTL_MS)),
+  ]);
+  return { sessions, tasks, sendMarks, rateBuckets };
+}
+
+/**
+ * Runs cleanUpState at start and every STATE_CLEANUP_INTERVAL_SECONDS in each worker process.
+ * Several workers may overlap: each pass only deletes what is expired, so that is harmless.
+ */
+export function startStateCleanup(deps: { db: Db; logger: Logger; config: Pick<Config, 'cleanup'> }): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const pass = () => {
+    running = cleanUpState(deps.db, deps.config).then(
+      (result) => {
+        if (Object.values(result).some((count) => count > 0)) deps.logger.info(result, 'expired state cleaned up');
+      },
+      (error: unknown) => deps.logger.warn({ err: error }, 'state cleanup failed; next pass will try again'),
+    );
+  };
+  pass();
+  const timer = setInterval(pass, deps.config.cleanup.intervalSeconds * 1000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
