@@ -1,6 +1,36 @@
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers of src (ARCHITECTURE.md), from the outside in. A file may import its own layer and
+ * the layers below it, never one above: `import-x/no-restricted-paths` zones are made from this
+ * table, and scripts/check-layers.ts checks that every file under src has a layer and counts the
+ * imports between them. A file belongs to the layer of the longest path that holds it.
+ * `typeOnly` lists what a layer may take types (and nothing else) from, above it, and why.
+ */
+export const layers = [
+  { name: 'entry points', paths: ['src/app', 'src/index.ts'] },
+  { name: 'front doors', paths: ['src/api', 'src/console/web'] },
+  { name: 'use cases', paths: ['src/management'] },
+  { name: 'worker', paths: ['src/worker', 'src/temporal'] },
+  { name: 'workflows', paths: ['src/workflows'] },
+  { name: 'activities', paths: ['src/activities'] },
+  { name: 'starters', paths: ['src/starters'] },
+  { name: 'outbound', paths: ['src/upstream'] },
+  { name: 'contracts', paths: ['src/workflows/contracts.ts', 'src/workflows/failures.ts'] },
+  { name: 'domain', paths: ['src/connectors', 'src/credentials', 'src/servers', 'src/plans', 'src/runs', 'src/policy', 'src/remoteMcp'] },
+  {
+    name: 'shared',
+    paths: ['src/config.ts', 'src/db', 'src/secrets', 'src/errors.ts', 'src/audit', 'src/observability'],
+    typeOnly: [
+      {
+        paths: ['src/policy/roles.ts', 'src/servers/schemas.ts'],
+        why: "a table's column holds what the domain's schema accepts (Role, Restrictions), and a repository writes the domain's input",
+      },
+    ],
+  },
+];
+
 const nodeBuiltins = [
   'node:*', 'fs', 'fs/*', 'path', 'http', 'https', 'net', 'dns', 'crypto', 'child_process', 'os', 'stream', 'url',
   'worker_threads', 'timers', 'timers/*', 'util', 'zlib', 'tls', 'dgram', 'events', 'process', 'buffer',
