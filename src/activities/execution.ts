@@ -7,10 +7,10 @@ import { callAuthorizer, type AuthorizedRequest } from '../credentials/authorize
 import { nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../errors.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { redactEachCall, redactionScope, scrubText, secretsOfAuth } from '../secrets/redaction.js';
-import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
+import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import type { ActionResult, AttemptError, AttemptInput, AttemptOutcome } from '../workflows/contracts.js';
 import { checkUrl, createUpstreamAgent } from '../upstream/egress.js';
-import { attemptRemoteMcpTool } from '../upstream/remoteMcpClient.js';
+import { attemptRemoteMcpTool } from '../upstream/remoteMcp/client.js';
 import { buildUpstreamRequest } from '../upstream/request.js';
 import { boundResult, capArrays, shapeResponse } from '../upstream/shaping.js';
 import { clearSending, markSending } from '../db/repositories/upstreamSends.js';

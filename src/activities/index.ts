@@ -4,7 +4,7 @@ import { createRetentionActivities } from './retention.js';
 import { createExecutionActivities } from './execution.js';
 import { createOAuthActivities } from './oauth.js';
 import { createCredentialWaiterActivities } from './credentialWaiters.js';
-import { createRemoteDiscoveryActivities } from './remoteDiscovery.js';
+import { createRemoteDiscoveryActivities } from './remoteMcpDiscovery.js';
 
 export type { ActivityDependencies } from './dependencies.js';
 

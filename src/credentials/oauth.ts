@@ -4,7 +4,7 @@ import { findOpenAttempt, getOAuthApp, latestAttemptFor, listAccountOAuthCredent
 import type { CredentialRow } from '../db/tables/credentials.js';
 import type { RefreshResult } from '../workflows/contracts.js';
 import { CredentialNotFoundError, InvalidRequestError } from '../errors.js';
-import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
+import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import { newId } from '../secrets/tokens.js';
 import { callbackUrlOf, oauthMethodOf } from './oauthApps.js';
 import type { OAuthDependencies } from './ports.js';

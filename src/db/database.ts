@@ -3,14 +3,14 @@ import type { ServersTable, ServerTokensTable } from './tables/servers.js';
 import type { ConnectorSettingsTable, CustomConnectorsTable } from './tables/connectors.js';
 import type { CredentialsTable } from './tables/credentials.js';
 import type { OAuthAppsTable, OAuthAttemptsTable } from './tables/oauth.js';
-import type { AccountVariablesTable, McpConnectorsTable, ServerConnectorAssignmentsTable } from './tables/mcpConnectors.js';
+import type { AccountVariablesTable, McpConnectorsTable, ServerConnectorAssignmentsTable } from './tables/remoteMcpConnectors.js';
 import type { McpTasksTable } from './tables/mcpTasks.js';
 import type { CredentialWaitersTable, McpSessionsTable } from './tables/mcpSessions.js';
 import type { ThrottleSlotsTable } from './tables/throttles.js';
 import type { UpstreamSendsTable } from './tables/upstreamSends.js';
 import type { AuditLogTable } from './tables/audit.js';
 import type { SigninKeysTable, SigninStoreTable } from './tables/signin.js';
-import type { McpOAuthClientsTable } from './tables/mcpOAuthClients.js';
+import type { McpOAuthClientsTable } from './tables/remoteMcpOAuthClients.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {

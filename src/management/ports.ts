@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { OAuthDependencies } from '../credentials/ports.js';
 import type { Db } from '../db/connect.js';
-import type { CachedTool, McpConnectorRow } from '../db/tables/mcpConnectors.js';
+import type { CachedTool, McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 
 /**

@@ -1,9 +1,9 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
-import { hasRegisteredMcpOAuthClient } from '../db/repositories/mcpOAuthClients.js';
+import { hasRegisteredMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
 import { insertAttempt } from '../db/repositories/oauth.js';
-import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from '../connectors/sources/remoteMcp/connector.js';
+import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from '../remoteMcp/connector.js';
 import { ServiceUnavailableError, SwitchboardError } from '../errors.js';
 import { newId } from '../secrets/tokens.js';
 import type { TemporalHandle } from './temporal.js';

@@ -1,5 +1,5 @@
 import { actingUser, mayActForAnyUser, type Role } from '../policy/roles.js';
-import { serverGrant, type RemoteOAuthDecision } from '../connectors/sources/remoteMcp/assignments.js';
+import { serverGrant, type RemoteOAuthDecision } from '../servers/assignments.js';
 import { createHash } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,

@@ -8,8 +8,8 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { checkUrl } from './egress.js';
-import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
-import { loadRemoteOAuthParty } from './remoteOAuthParty.js';
+import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
+import { loadRemoteOAuthParty } from './remoteMcp/oauthParty.js';
 import type { OAuthParty } from './oauthParty.js';
 
 export type { OAuthParty } from './oauthParty.js';

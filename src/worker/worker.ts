@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type InjectedSinks, type NativeConnection, type WorkerInterceptors, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
-import { ActivityMetricsInterceptor } from '../observability/activityMetrics.js';
+import { ActivityMetricsInterceptor } from './activityMetrics.js';
 
 export interface WorkerOptions {
   connection: NativeConnection;

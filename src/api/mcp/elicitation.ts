@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ElicitResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ExecuteActionInput } from '../../starters/executeAction.js';
 import type { Connector } from '../../connectors/types.js';
-import { authorizeMissingCredential } from '../../credentials/missing.js';
+import { authorizeMissingCredential } from '../../credentials/authorizationLinks.js';
 import { findNewestActiveCredential } from '../../db/repositories/credentials.js';
 import { CredentialNotFoundError } from '../../errors.js';
 import { UrlInputRequired, type ToolContext } from './tool.js';

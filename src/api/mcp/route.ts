@@ -6,7 +6,7 @@ import { readJsonBody } from '../body.js';
 import type { ApiDependencies } from '../context.js';
 import { frontDoorRateLimit, jsonRpcMessages } from '../rateLimit.js';
 import type { Tool as ModernTool } from '@modelcontextprotocol/server';
-import { modernMcp } from './modern.js';
+import { modernMcp } from './revision2026.js';
 import { createMcpServer, describeTools } from './server.js';
 import { clientSession } from './session.js';
 import type { ToolDefinition } from './tool.js';

@@ -3,7 +3,7 @@ import { cancelRun, getRun, listRuns, startRun } from '../../starters/runs.js';
 import { InvalidRequestError } from '../../errors.js';
 import { listRunsQuery, runDetails, runStatuses, runSummary, startRunInput } from '../../runs/schemas.js';
 import { auditEntryExists } from '../../db/repositories/audit.js';
-import { remoteOAuthDecision } from '../mcp/remoteOAuthConnectors.js';
+import { remoteOAuthDecision } from '../../remoteMcp/signIn.js';
 import { recordCredentialUse } from '../audit.js';
 import type { ApiDependencies } from '../context.js';
 import { ApiRouter } from '../routing.js';

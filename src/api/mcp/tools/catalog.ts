@@ -5,7 +5,7 @@ import type { ActionParameter } from '../../../connectors/schema.js';
 import { pageOf, searchConnectors } from '../../../connectors/search.js';
 import { mayUse } from '../../../policy/use.js';
 import { connectorForUse, type UseScope } from '../../../runs/prepare.js';
-import { assignedListings, toolUseScope } from '../remoteConnectors.js';
+import { assignedListings, toolUseScope } from '../../../remoteMcp/toolLists.js';
 import { getActionDetailsInput, getConnectorResourcesInput, listConnectorsInput } from '../toolInputs.js';
 import { defineTool, type ToolContext } from '../tool.js';
 

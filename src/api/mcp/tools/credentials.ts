@@ -10,7 +10,7 @@ import {
 import { callbackUrlOf, oauthMethodOf, providerSettings } from '../../../credentials/oauthApps.js';
 import { getOAuthApp } from '../../../db/repositories/oauth.js';
 import { mayUse } from '../../../policy/use.js';
-import { toolServerGrant } from '../remoteConnectors.js';
+import { toolServerGrant } from '../../../remoteMcp/toolLists.js';
 import { auditedCall } from '../../audit.js';
 import { defineTool } from '../tool.js';
 import { usableConnector } from './catalog.js';

@@ -9,7 +9,7 @@ import { executeActionInput, type ExecuteActionToolInput } from '../../../runs/s
 import { discoverActionPathInput } from '../toolInputs.js';
 import { defineTool, type ToolContext } from '../tool.js';
 import { usableActions, usableConnector } from './catalog.js';
-import { toolUseScope } from '../remoteConnectors.js';
+import { toolUseScope } from '../../../remoteMcp/toolLists.js';
 
 /**
  * The run prepared as POST /api/runs prepares it (src/runs/prepare.ts): the same for a plain call

@@ -3,7 +3,7 @@ import { runPreparedPlan } from '../../../starters/executePlan.js';
 import { executePlanInput } from '../../../plans/schemas.js';
 import { recordCredentialUse } from '../../audit.js';
 import { preparePlanRun } from '../../../runs/prepare.js';
-import { toolUseScope } from '../remoteConnectors.js';
+import { toolUseScope } from '../../../remoteMcp/toolLists.js';
 import { defineTool } from '../tool.js';
 
 const stepRecord = z.object({

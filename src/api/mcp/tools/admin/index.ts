@@ -7,7 +7,7 @@ import {
   listOAuthMcpEntriesTool,
   testMcpConnectorTool,
   updateMcpConnectorTool,
-} from './mcpConnectors.js';
+} from './remoteMcp.js';
 import { getRunTool, listRunsTool } from './runs.js';
 import { assignConnectorTool, listServerConnectorsTool, listServersTool, unassignConnectorTool } from './servers.js';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
-import type { McpOAuthClientRow } from '../tables/mcpOAuthClients.js';
+import type { McpOAuthClientRow } from '../tables/remoteMcpOAuthClients.js';
 
 export async function getMcpOAuthClient(db: Db, mcpConnectorId: string): Promise<McpOAuthClientRow | undefined> {
   return db.selectFrom('mcp_oauth_clients').selectAll().where('mcp_connector_id', '=', mcpConnectorId).executeTakeFirst();

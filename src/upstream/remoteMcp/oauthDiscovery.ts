@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { fetch as undiciFetch, type Agent } from 'undici';
-import type { Config } from '../config.js';
-import { checkUrl } from './egress.js';
+import type { Config } from '../../config.js';
+import { checkUrl } from '../egress.js';
 
 /**
  * The requests discovery of a remote MCP server's authorization makes, all through the

@@ -1,19 +1,19 @@
 import type { Agent } from 'undici';
-import { createUpstreamAgent } from '../../upstream/egress.js';
-import { discoveryHttp, probeChallenge } from '../../upstream/remoteOAuthDiscovery.js';
-import { resolveConnector } from '../../connectors/registry.js';
-import { authorizeRequest } from '../../credentials/authorize.js';
-import { authorizeMissingCredential } from '../../credentials/missing.js';
-import { findNewestActiveCredential } from '../../db/repositories/credentials.js';
-import type { McpConnectorRow } from '../../db/tables/mcpConnectors.js';
-import { CredentialNotFoundError, SwitchboardError } from '../../errors.js';
-import type { RemoteOAuthDecision } from '../../connectors/sources/remoteMcp/assignments.js';
-import { connectorIdOfRow } from '../../connectors/sources/remoteMcp/connector.js';
-import { oauthMcpEntry, signInHint } from '../../connectors/sources/remoteMcp/oauthEntries.js';
-import type { TestMcpConnectorResponse } from '../../connectors/sources/remoteMcp/schemas.js';
-import { resolveEndpoint, type RemoteEndpoint } from '../../connectors/sources/remoteMcp/variables.js';
-import { secretsOfAuth } from '../../secrets/redaction.js';
-import type { ApiDependencies } from '../context.js';
+import { createUpstreamAgent } from '../upstream/egress.js';
+import { discoveryHttp, probeChallenge } from '../upstream/remoteMcp/oauthDiscovery.js';
+import { resolveConnector } from '../connectors/registry.js';
+import { authorizeRequest } from '../credentials/authorize.js';
+import { authorizeMissingCredential } from '../credentials/authorizationLinks.js';
+import { findNewestActiveCredential } from '../db/repositories/credentials.js';
+import type { McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import { CredentialNotFoundError, SwitchboardError } from '../errors.js';
+import type { RemoteOAuthDecision } from '../servers/assignments.js';
+import { connectorIdOfRow } from './connector.js';
+import { oauthMcpEntry, signInHint } from './predefinedEntries.js';
+import type { TestMcpConnectorResponse } from './schemas.js';
+import { resolveEndpoint, type RemoteEndpoint } from './variables.js';
+import { secretsOfAuth } from '../secrets/redaction.js';
+import type { ApiDependencies } from '../api/context.js';
 
 /** How long a reachability decision about a predefined entry's server holds. */
 const DECISION_TTL_MS = 5 * 60_000;

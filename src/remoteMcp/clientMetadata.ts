@@ -1,4 +1,4 @@
-import { callbackUrlOf } from '../../../credentials/oauthApps.js';
+import { callbackUrlOf } from '../credentials/oauthApps.js';
 
 /** Where Switchboard serves its OAuth Client ID Metadata Document; the URL is also the client_id. */
 export const CLIENT_METADATA_PATH = '/oauth/client-metadata.json';

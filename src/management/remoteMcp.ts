@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { listMcpConnectors } from '../db/repositories/mcpConnectors.js';
-import { assignConnector, listAssignmentViews, unassignConnector } from '../connectors/sources/remoteMcp/assignments.js';
-import type { AssignmentInput, UpdateMcpConnectorInput } from '../connectors/sources/remoteMcp/schemas.js';
-import { findMcpConnector, listOAuthMcpStatuses, mcpConnectorView, oauthMcpView, updateMcpConnector } from '../connectors/sources/remoteMcp/service.js';
+import { listMcpConnectors } from '../db/repositories/remoteMcpConnectors.js';
+import { assignConnector, listAssignmentViews, unassignConnector } from '../servers/assignments.js';
+import type { AssignmentInput, UpdateMcpConnectorInput } from '../remoteMcp/schemas.js';
+import { findMcpConnector, listOAuthMcpStatuses, mcpConnectorView, oauthMcpView, updateMcpConnector } from '../remoteMcp/registry.js';
 import type { AuthContext } from '../policy/caller.js';
 import type { ManagementDependencies } from './ports.js';
 import { ownedServer } from './servers.js';

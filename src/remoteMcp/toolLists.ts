@@ -1,21 +1,21 @@
-import { listRemoteTools } from '../../upstream/remoteMcpClient.js';
-import { listConnectors, resolveConnector, summarize } from '../../connectors/registry.js';
-import type { Connector, ConnectorListing } from '../../connectors/types.js';
-import { cacheMcpTools } from '../../db/repositories/mcpConnectors.js';
-import type { CachedTool, McpConnectorRow } from '../../db/tables/mcpConnectors.js';
-import { SwitchboardError } from '../../errors.js';
-import { serverGrant, serverScope } from '../../connectors/sources/remoteMcp/assignments.js';
-import { connectorIdOfRow, remoteMcpConnector } from '../../connectors/sources/remoteMcp/connector.js';
-import { connectionHint, oauthMcpEntry, signInHint, type OAuthMcpEntry } from '../../connectors/sources/remoteMcp/oauthEntries.js';
-import type { TestMcpConnectorInput, TestMcpConnectorResponse } from '../../connectors/sources/remoteMcp/schemas.js';
-import { findMcpConnector, oauthMcpStatus } from '../../connectors/sources/remoteMcp/service.js';
-import type { ServerGrant } from '../../policy/use.js';
-import type { UseScope } from '../../runs/prepare.js';
-import { resolveEndpoint } from '../../connectors/sources/remoteMcp/variables.js';
-import type { ApiDependencies } from '../context.js';
-import type { AuthContext } from '../../policy/caller.js';
-import type { ToolContext } from './tool.js';
-import { hasConnected, remoteOAuthDecision, signInFirst, signInRequired, userEndpoint } from './remoteOAuthConnectors.js';
+import { listRemoteTools } from '../upstream/remoteMcp/client.js';
+import { listConnectors, resolveConnector, summarize } from '../connectors/registry.js';
+import type { Connector, ConnectorListing } from '../connectors/types.js';
+import { cacheMcpTools } from '../db/repositories/remoteMcpConnectors.js';
+import type { CachedTool, McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import { SwitchboardError } from '../errors.js';
+import { serverGrant, serverScope } from '../servers/assignments.js';
+import { connectorIdOfRow, remoteMcpConnector } from './connector.js';
+import { connectionHint, oauthMcpEntry, signInHint, type OAuthMcpEntry } from './predefinedEntries.js';
+import type { TestMcpConnectorInput, TestMcpConnectorResponse } from './schemas.js';
+import { findMcpConnector, oauthMcpStatus } from './registry.js';
+import type { ServerGrant } from '../policy/use.js';
+import type { UseScope } from '../runs/prepare.js';
+import { resolveEndpoint } from './variables.js';
+import type { ApiDependencies } from '../api/context.js';
+import type { AuthContext } from '../policy/caller.js';
+import type { ToolContext } from '../api/mcp/tool.js';
+import { hasConnected, remoteOAuthDecision, signInFirst, signInRequired, userEndpoint } from './signIn.js';
 
 /**
  * Connects, lists the tools and caches them: on test, and the first time an agent needs them. An

@@ -1,16 +1,16 @@
 import * as oauth from 'oauth4webapi';
-import { clientMetadataDocument, clientMetadataUrlOf } from '../connectors/sources/remoteMcp/clientMetadata.js';
-import { REMOTE_MCP_PREFIX } from '../connectors/sources/remoteMcp/connector.js';
-import { resolveEndpoint } from '../connectors/sources/remoteMcp/variables.js';
+import { clientMetadataDocument, clientMetadataUrlOf } from '../remoteMcp/clientMetadata.js';
+import { REMOTE_MCP_PREFIX } from '../remoteMcp/connector.js';
+import { resolveEndpoint } from '../remoteMcp/variables.js';
 import { callbackUrlOf } from '../credentials/oauthApps.js';
-import { getMcpConnectorBySlug } from '../db/repositories/mcpConnectors.js';
-import { getMcpOAuthClient, saveMcpOAuthClient } from '../db/repositories/mcpOAuthClients.js';
+import { getMcpConnectorBySlug } from '../db/repositories/remoteMcpConnectors.js';
+import { getMcpOAuthClient, saveMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
 import { getAttempt } from '../db/repositories/oauth.js';
-import type { McpConnectorRow } from '../db/tables/mcpConnectors.js';
-import type { McpOAuthClientRow } from '../db/tables/mcpOAuthClients.js';
+import type { McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import type { McpOAuthClientRow } from '../db/tables/remoteMcpOAuthClients.js';
 import { SwitchboardError } from '../errors.js';
 import { createUpstreamAgent } from '../upstream/egress.js';
-import { discoveryHttp, mcpOAuthClientSecretContext, probeChallenge, wellKnownResourceMetadataUrl } from '../upstream/remoteOAuthDiscovery.js';
+import { discoveryHttp, mcpOAuthClientSecretContext, probeChallenge, wellKnownResourceMetadataUrl } from '../upstream/remoteMcp/oauthDiscovery.js';
 import type { ActivityDependencies } from './dependencies.js';
 
 /**

@@ -1,14 +1,14 @@
-import { resolveConnector } from '../../registry.js';
-import type { Db } from '../../../db/connect.js';
-import { deleteAssignment, insertAssignment, listAssignments, listMcpConnectors } from '../../../db/repositories/mcpConnectors.js';
-import type { AssignmentKind, AssignmentRow, McpConnectorRow } from '../../../db/tables/mcpConnectors.js';
-import { connectorIdOfRow, isRemoteMcpConnectorId } from './connector.js';
-import { connectionHint, oauthMcpEntry, signInHint, type OAuthMcpEntry } from './oauthEntries.js';
-import { findNewestActiveCredential } from '../../../db/repositories/credentials.js';
-import type { AssignmentInput, AssignmentResponse } from './schemas.js';
-import type { ServerGrant } from '../../../policy/use.js';
-import type { Restrictions } from '../../../servers/schemas.js';
-import { findMcpConnector, oauthMcpStatus } from './service.js';
+import { resolveConnector } from '../connectors/registry.js';
+import type { Db } from '../db/connect.js';
+import { deleteAssignment, insertAssignment, listAssignments, listMcpConnectors } from '../db/repositories/remoteMcpConnectors.js';
+import type { AssignmentKind, AssignmentRow, McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import { connectorIdOfRow, isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
+import { connectionHint, oauthMcpEntry, signInHint, type OAuthMcpEntry } from '../remoteMcp/predefinedEntries.js';
+import { findNewestActiveCredential } from '../db/repositories/credentials.js';
+import type { AssignmentInput, AssignmentResponse } from '../remoteMcp/schemas.js';
+import type { ServerGrant } from '../policy/use.js';
+import type { Restrictions } from './schemas.js';
+import { findMcpConnector, oauthMcpStatus } from '../remoteMcp/registry.js';
 
 interface Owner {
   accountId: string;

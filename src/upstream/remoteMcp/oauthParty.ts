@@ -1,14 +1,14 @@
 import * as oauth from 'oauth4webapi';
 import type { Agent } from 'undici';
-import { getMcpConnectorBySlug } from '../db/repositories/mcpConnectors.js';
-import { getMcpOAuthClient } from '../db/repositories/mcpOAuthClients.js';
-import { InvalidRequestError } from '../errors.js';
-import { REMOTE_MCP_PREFIX } from '../connectors/sources/remoteMcp/connector.js';
-import type { Config } from '../config.js';
-import type { Db } from '../db/connect.js';
-import type { SecretBox } from '../secrets/secretBox.js';
-import { discoveryHttp, mcpOAuthClientSecretContext } from './remoteOAuthDiscovery.js';
-import type { OAuthParty } from './oauthParty.js';
+import { getMcpConnectorBySlug } from '../../db/repositories/remoteMcpConnectors.js';
+import { getMcpOAuthClient } from '../../db/repositories/remoteMcpOAuthClients.js';
+import { InvalidRequestError } from '../../errors.js';
+import { REMOTE_MCP_PREFIX } from '../../remoteMcp/connector.js';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/connect.js';
+import type { SecretBox } from '../../secrets/secretBox.js';
+import { discoveryHttp, mcpOAuthClientSecretContext } from './oauthDiscovery.js';
+import type { OAuthParty } from '../oauthParty.js';
 
 /**
  * The OAuth client an `oauth` remote MCP connector registered (remoteDiscovery.ts), as the same

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { connectorIdSchema } from '../../ids.js';
-import { connectorCategorySchema } from '../../schema.js';
-import { mcpConnectorTypes } from '../../../db/tables/mcpConnectors.js';
-import { oauthMcpIds } from './oauthEntries.js';
+import { connectorIdSchema } from '../connectors/ids.js';
+import { connectorCategorySchema } from '../connectors/schema.js';
+import { mcpConnectorTypes } from '../db/tables/remoteMcpConnectors.js';
+import { oauthMcpIds } from './predefinedEntries.js';
 
 /** Inputs and answers of the remote MCP connector, variable and assignment APIs. One schema per input. */
 

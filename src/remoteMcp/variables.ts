@@ -1,11 +1,11 @@
-import type { Db } from '../../../db/connect.js';
-import { deleteVariable, listVariables, upsertVariable } from '../../../db/repositories/mcpConnectors.js';
-import type { AccountVariableRow, McpConnectorRow } from '../../../db/tables/mcpConnectors.js';
-import { maskSecret } from '../../../credentials/masking.js';
-import { InvalidRequestError, NotFoundError } from '../../../errors.js';
-import { secretsOfHeaderValue } from '../../../secrets/redaction.js';
-import type { SecretBox } from '../../../secrets/secretBox.js';
-import { oauthMcpEntry } from './oauthEntries.js';
+import type { Db } from '../db/connect.js';
+import { deleteVariable, listVariables, upsertVariable } from '../db/repositories/remoteMcpConnectors.js';
+import type { AccountVariableRow, McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import { maskSecret } from '../credentials/masking.js';
+import { InvalidRequestError, NotFoundError } from '../errors.js';
+import { secretsOfHeaderValue } from '../secrets/redaction.js';
+import type { SecretBox } from '../secrets/secretBox.js';
+import { oauthMcpEntry } from './predefinedEntries.js';
 
 const REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}/g;
 

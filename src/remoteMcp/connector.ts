@@ -1,10 +1,10 @@
-import type { Db } from '../../../db/connect.js';
-import { getMcpConnectorBySlug } from '../../../db/repositories/mcpConnectors.js';
-import type { CachedTool, McpConnectorRow } from '../../../db/tables/mcpConnectors.js';
-import { ConnectorNotFoundError } from '../../../errors.js';
-import type { Connector, ConnectorSettings } from '../../types.js';
-import { ACTION_ID_PATTERN, connectorCategorySchema, type ActionDefinition, type ActionParameter, type AuthMethod } from '../../schema.js';
-import { oauthMcpEntry } from './oauthEntries.js';
+import type { Db } from '../db/connect.js';
+import { getMcpConnectorBySlug } from '../db/repositories/remoteMcpConnectors.js';
+import type { CachedTool, McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import { ConnectorNotFoundError } from '../errors.js';
+import type { Connector, ConnectorSettings } from '../connectors/types.js';
+import { ACTION_ID_PATTERN, connectorCategorySchema, type ActionDefinition, type ActionParameter, type AuthMethod } from '../connectors/schema.js';
+import { oauthMcpEntry } from './predefinedEntries.js';
 
 /** Connector ids agents see for remote MCP servers; custom connectors may not use the prefix. */
 export const REMOTE_MCP_PREFIX = 'mcp-';

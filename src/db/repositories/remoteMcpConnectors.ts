@@ -6,7 +6,7 @@ import type {
   CachedTool,
   McpConnectorRow,
   McpConnectorType,
-} from '../tables/mcpConnectors.js';
+} from '../tables/remoteMcpConnectors.js';
 
 export class DuplicateMcpConnectorError extends Error {
   constructor(readonly field: 'name' | 'slug') {

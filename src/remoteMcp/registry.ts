@@ -1,9 +1,9 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { checkAddress, checkUrl, EgressRefusedError } from '../../../upstream/egress.js';
-import type { Config } from '../../../config.js';
-import type { Db } from '../../../db/connect.js';
-import { findNewestActiveCredential } from '../../../db/repositories/credentials.js';
+import { checkAddress, checkUrl, EgressRefusedError } from '../upstream/egress.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/connect.js';
+import { findNewestActiveCredential } from '../db/repositories/credentials.js';
 import {
   deleteMcpConnector as deleteRow,
   DuplicateMcpConnectorError,
@@ -14,14 +14,14 @@ import {
   sealConnectorUrl,
   updateMcpConnector as updateRow,
   type McpConnectorValues,
-} from '../../../db/repositories/mcpConnectors.js';
-import { deleteMcpOAuthClient } from '../../../db/repositories/mcpOAuthClients.js';
-import type { McpConnectorRow } from '../../../db/tables/mcpConnectors.js';
-import { ConflictError, InvalidRequestError, NotFoundError } from '../../../errors.js';
-import type { SecretBox } from '../../../secrets/secretBox.js';
-import { newId } from '../../../secrets/tokens.js';
+} from '../db/repositories/remoteMcpConnectors.js';
+import { deleteMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
+import type { McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.js';
+import type { SecretBox } from '../secrets/secretBox.js';
+import { newId } from '../secrets/tokens.js';
 import { connectorIdOfRow, isRemoteMcpConnectorId, REMOTE_MCP_PREFIX, slugOfName } from './connector.js';
-import { connectionHint, oauthMcpEntries, type OAuthMcpEntry } from './oauthEntries.js';
+import { connectionHint, oauthMcpEntries, type OAuthMcpEntry } from './predefinedEntries.js';
 import type { CreateMcpConnectorInput, McpConnectorResponse, UpdateMcpConnectorInput } from './schemas.js';
 import { headersAad, maskHeaderValue, openHeaders, sealUrl } from './variables.js';
 

@@ -1,7 +1,7 @@
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { toSwitchboardError } from '../api/errorHandler.js';
-import type { ToolDefinition } from '../api/mcp/tool.js';
-import { executeActionDuration, toolCalls } from './metrics.js';
+import { toSwitchboardError } from '../errorHandler.js';
+import type { ToolDefinition } from './tool.js';
+import { executeActionDuration, toolCalls } from '../../observability/metrics.js';
 
 /** Codes that mean the connector id itself may be made up: it then stays out of the labels. */
 const UNTRUSTED_CONNECTOR_CODES = new Set(['NOT_FOUND', 'INVALID_REQUEST', 'FORBIDDEN']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listVariables } from '../../db/repositories/mcpConnectors.js';
+import { listVariables } from '../../db/repositories/remoteMcpConnectors.js';
 import {
   assignmentInput,
   assignmentResponse,
@@ -12,9 +12,9 @@ import {
   updateMcpConnectorInput,
   variableNameSchema,
   variableResponse,
-} from '../../connectors/sources/remoteMcp/schemas.js';
-import { createMcpConnector, deleteMcpConnector, mcpConnectorView } from '../../connectors/sources/remoteMcp/service.js';
-import { putVariable, removeVariable, variableView } from '../../connectors/sources/remoteMcp/variables.js';
+} from '../../remoteMcp/schemas.js';
+import { createMcpConnector, deleteMcpConnector, mcpConnectorView } from '../../remoteMcp/registry.js';
+import { putVariable, removeVariable, variableView } from '../../remoteMcp/variables.js';
 import { InvalidRequestError } from '../../errors.js';
 import type { ApiDependencies } from '../context.js';
 import {
@@ -26,8 +26,8 @@ import {
   serverAssignments,
   unassignFromServer,
   updateMcpConnectorView,
-} from '../../management/mcpConnectors.js';
-import { testMcpConnector } from '../mcp/remoteConnectors.js';
+} from '../../management/remoteMcp.js';
+import { testMcpConnector } from '../../remoteMcp/toolLists.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
 
 function variableName(raw: string | undefined): string {

@@ -1,7 +1,7 @@
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AttemptInput, AttemptOutcome } from '../workflows/contracts.js';
-import { connectorActivityDuration, tokenRefreshes, upstreamResponses } from './metrics.js';
+import { connectorActivityDuration, tokenRefreshes, upstreamResponses } from '../observability/metrics.js';
 
 /**
  * Reads outcomes off the activities' inputs and results, so the activities themselves stay free

@@ -6,10 +6,10 @@ import {
   mcpConnectorBefore,
   mcpConnectorIdParam,
   updateMcpConnectorView,
-} from '../../../../management/mcpConnectors.js';
-import { createMcpConnectorInput, testMcpConnectorInput, updateMcpConnectorInput } from '../../../../connectors/sources/remoteMcp/schemas.js';
-import { createMcpConnector, mcpConnectorView } from '../../../../connectors/sources/remoteMcp/service.js';
-import { testMcpConnector } from '../../remoteConnectors.js';
+} from '../../../../management/remoteMcp.js';
+import { createMcpConnectorInput, testMcpConnectorInput, updateMcpConnectorInput } from '../../../../remoteMcp/schemas.js';
+import { createMcpConnector, mcpConnectorView } from '../../../../remoteMcp/registry.js';
+import { testMcpConnector } from '../../../../remoteMcp/toolLists.js';
 import { adminTool, noArguments, readOnlyTool } from './define.js';
 
 export const listMcpConnectorsTool = adminTool({

@@ -1,7 +1,7 @@
 import type { Connector } from '../connectors/types.js';
 import { listUserCredentials } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor } from '../db/repositories/oauth.js';
-import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
+import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import { createOAuthCredential } from './oauth.js';
 import type { OAuthDependencies } from './ports.js';
 import { callbackUrlOf } from './oauthApps.js';
