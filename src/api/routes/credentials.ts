@@ -7,7 +7,7 @@ import {
   getCredentialMetadata,
   listCredentials,
   listCredentialsInputSchema,
-} from '../../credentials/index.js';
+} from '../../credentials/lifecycle.js';
 import { callbackUrlOf } from '../../credentials/oauthApps.js';
 import { reauthorizeCredential } from '../../credentials/reauthorize.js';
 import { getOAuthApp } from '../../db/repositories/oauth.js';

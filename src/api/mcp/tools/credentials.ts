@@ -6,7 +6,7 @@ import {
   getCredentialMetadata,
   listCredentials,
   listCredentialsInputSchema,
-} from '../../../credentials/index.js';
+} from '../../../credentials/lifecycle.js';
 import { callbackUrlOf, oauthMethodOf, providerSettings } from '../../../credentials/oauthApps.js';
 import { getOAuthApp } from '../../../db/repositories/oauth.js';
 import { mayUse } from '../../../policy/use.js';
