@@ -1,12 +1,8 @@
 import { z } from 'zod';
-import {
-  createCredential,
-  createCredentialInputSchema,
-  credentialMetadataInputSchema,
-  getCredentialMetadata,
-  listCredentials,
-  listCredentialsInputSchema,
-} from '../../../credentials/lifecycle.js';
+import { createCredential } from '../../../credentials/lifecycle.js';
+import { getCredentialMetadata } from '../../../credentials/metadata.js';
+import { createCredentialInputSchema, credentialMetadataInputSchema, listCredentialsInputSchema } from '../../../credentials/schemas.js';
+import { listCredentials } from '../../../credentials/views.js';
 import { callbackUrlOf, oauthMethodOf, providerSettings } from '../../../credentials/oauthApps.js';
 import { getOAuthApp } from '../../../db/repositories/oauth.js';
 import { mayUse } from '../../../policy/use.js';
