@@ -1,10 +1,13 @@
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import type { JsonSchemaType } from '@modelcontextprotocol/sdk/validation/types.js';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import type { Connector } from '../connectors/types.js';
 import type { ActionDefinition } from '../connectors/schema.js';
 import { InvalidRequestError } from '../errors.js';
 
-const validator = new AjvJsonSchemaValidator();
+/** The MCP SDK's own settings for tool schemas: lenient about unknown keywords, strict about formats, every error reported. */
+const ajv = new Ajv({ strict: false, validateFormats: true, validateSchema: false, allErrors: true });
+// A CommonJS module: its default import is module.exports, whose `default` is the plugin.
+addFormats.default(ajv);
 
 /**
  * A remote tool's arguments are checked against the tool's own JSON Schema (not the flattened
@@ -17,18 +20,18 @@ export function validateToolArguments(
 ): Record<string, unknown> {
   const schema = connector.remoteMcp?.inputSchemas[action.id];
   if (!schema) return parameters;
-  let check;
+  let check: ValidateFunction;
   try {
-    check = validator.getValidator<Record<string, unknown>>(schema as JsonSchemaType);
+    check = '$id' in schema && typeof schema.$id === 'string' ? (ajv.getSchema(schema.$id) ?? ajv.compile(schema)) : ajv.compile(schema);
   } catch {
     // A schema our validator cannot compile is the server's to judge.
     return parameters;
   }
-  const result = check(parameters);
-  if (result.valid) return parameters;
-  throw new InvalidRequestError(`Invalid parameters for ${connector.id}/${action.id}: ${result.errorMessage ?? 'does not match the tool schema'}`, {
+  if (check(parameters)) return parameters;
+  const message = ajv.errorsText(check.errors);
+  throw new InvalidRequestError(`Invalid parameters for ${connector.id}/${action.id}: ${message}`, {
     connectorId: connector.id,
     actionId: action.id,
-    issues: [{ parameter: '(parameters)', message: result.errorMessage ?? 'does not match the tool schema' }],
+    issues: [{ parameter: '(parameters)', message }],
   });
 }
