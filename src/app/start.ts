@@ -5,7 +5,6 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
 import type { ApiDependencies } from '../api/context.js';
-import { refreshRemoteTools } from '../remoteMcp/toolLists.js';
 import { SigninService } from '../api/signin/provider.js';
 import type { ReadinessCheck } from '../api/routes/health.js';
 import { temporalOAuthFlows } from '../starters/oauth.js';
@@ -24,6 +23,7 @@ import type { SecretBox } from '../secrets/secretBox.js';
 import { ensureTemporalCli } from '../temporal/cli.js';
 import { startDevServer, type RunningDevServer } from '../temporal/devServer.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
+import { remoteMcpPeers } from '../upstream/remoteMcp/peers.js';
 import { startStateCleanup } from '../worker/cleanup.js';
 import { createWorker } from '../worker/worker.js';
 
@@ -122,7 +122,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       ...(tracing ? { tracer: tracing.tracer } : {}),
       ...(config.role === 'worker'
         ? {}
-        : { api: apiDependencies({ config, publicUrl, db: database.db, secretBox, temporal, logger, oauthFlows }) }),
+        : { api: apiDependencies({ config, publicUrl, db: database.db, secretBox, temporal, logger, oauthFlows, remoteMcp: remoteMcpPeers(config) }) }),
     });
     server.on('request', app.callback());
 
@@ -143,18 +143,16 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
   }
 }
 
-/** The API's dependencies, with the ports its domain code reaches durable and MCP-side work through. */
+/** The API's dependencies, with the ports its domain code reaches durable work through. */
 function apiDependencies(parts: Omit<ApiDependencies, 'management' | 'signin'>): ApiDependencies {
   const { db, secretBox, publicUrl, logger, temporal } = parts;
-  const api: ApiDependencies = {
+  return {
     ...parts,
     signin: new SigninService({ db, secretBox, publicUrl, logger }),
     management: {
       rateLimitChanged: (accountId, connectorId) => applyRateLimitChange({ db, temporal, logger }, accountId, connectorId),
-      refreshRemoteTools: (row) => refreshRemoteTools(api, row),
     },
   };
-  return api;
 }
 
 async function startEmbeddedTemporal(config: Config, logger: Logger): Promise<RunningDevServer> {

@@ -1,9 +1,15 @@
 import { z } from 'zod';
+import { resolveConnector } from '../connectors/registry.js';
 import { listMcpConnectors } from '../db/repositories/remoteMcpConnectors.js';
-import { assignConnector, listAssignmentViews, unassignConnector } from '../servers/assignments.js';
-import type { AssignmentInput, UpdateMcpConnectorInput } from '../remoteMcp/schemas.js';
-import { findMcpConnector, listOAuthMcpStatuses, mcpConnectorView, oauthMcpView, updateMcpConnector } from '../remoteMcp/registry.js';
+import { SwitchboardError } from '../errors.js';
 import type { AuthContext } from '../policy/caller.js';
+import { connectionHint, oauthMcpEntry, type OAuthMcpEntry } from '../remoteMcp/predefinedEntries.js';
+import { remoteOAuthDecision } from '../remoteMcp/reachability.js';
+import { findMcpConnector, listOAuthMcpStatuses, mcpConnectorView, oauthMcpStatus, oauthMcpView, updateMcpConnector } from '../remoteMcp/registry.js';
+import type { AssignmentInput, TestMcpConnectorInput, TestMcpConnectorResponse, UpdateMcpConnectorInput } from '../remoteMcp/schemas.js';
+import { hasConnected, signInRequired } from '../remoteMcp/signIn.js';
+import { refreshRemoteTools } from '../remoteMcp/toolLists.js';
+import { assignConnector, listAssignmentViews, unassignConnector } from '../servers/assignments.js';
 import type { ManagementDependencies } from './ports.js';
 import { ownedServer } from './servers.js';
 
@@ -35,7 +41,7 @@ export function mcpConnectorBefore(deps: ManagementDependencies, auth: AuthConte
 export async function updateMcpConnectorView(deps: ManagementDependencies, auth: AuthContext, id: string, input: UpdateMcpConnectorInput) {
   const row = await updateMcpConnector(deps, auth.accountId, id, input);
   // Best effort: a server that is down now is listed again the first time an agent asks.
-  const tools = row.type === 'simple' ? await deps.management.refreshRemoteTools(row).catch(() => undefined) : undefined;
+  const tools = row.type === 'simple' ? await refreshRemoteTools(deps, row).catch(() => undefined) : undefined;
   return mcpConnectorView(tools ? { ...row, tools, tools_cached_at: new Date() } : row, deps.secretBox);
 }
 
@@ -63,4 +69,39 @@ export async function unassignFromServer(deps: ManagementDependencies, auth: Aut
   const server = await ownedServer(deps, auth, serverId);
   const removed = await unassignConnector(deps.db, auth.accountId, server.id, input);
   return { removed, ...(await serverAssignments(deps, auth, server.id)) };
+}
+
+const connectedMessage = (count: number) => `Connected · ${count} ${count === 1 ? 'tool' : 'tools'}`;
+
+async function testOAuthEntry(deps: ManagementDependencies, auth: AuthContext, entry: OAuthMcpEntry): Promise<TestMcpConnectorResponse> {
+  const status = await oauthMcpStatus(deps.db, auth, entry);
+  if (!status.connected) {
+    const hint = connectionHint(entry);
+    return { ok: false, error: hint, needsConnection: true, connectorId: entry.connectorId, hint };
+  }
+  const connector = await resolveConnector(deps.db, auth.accountId, entry.connectorId);
+  const tools = connector.actions.map((action) => action.id);
+  return { ok: true, message: connectedMessage(tools.length), toolsets: [{ name: entry.name, count: tools.length, tools }] };
+}
+
+/** POST /api/mcp-connectors/test: every failure is reported as text, never thrown. */
+export async function testMcpConnector(
+  deps: ManagementDependencies,
+  auth: AuthContext,
+  input: TestMcpConnectorInput,
+): Promise<TestMcpConnectorResponse> {
+  if (input.oauthMcp) return testOAuthEntry(deps, auth, oauthMcpEntry(input.oauthMcp)!);
+  const row = await findMcpConnector(deps.db, auth.accountId, input.connectorId!);
+  const remote = row.type === 'simple' || (await remoteOAuthDecision(deps)(row));
+  const entry = row.type === 'oauth' && !remote ? oauthMcpEntry(row.oauth_mcp ?? '') : undefined;
+  if (entry) return testOAuthEntry(deps, auth, entry);
+  if (row.type === 'oauth' && !(await hasConnected(deps, auth, row))) return signInRequired(deps, auth, row);
+  try {
+    const tools = await refreshRemoteTools(deps, row, auth);
+    const names = tools.map((tool) => tool.name);
+    return { ok: true, message: connectedMessage(names.length), toolsets: [{ name: row.name, count: names.length, tools: names }] };
+  } catch (error) {
+    if (error instanceof SwitchboardError) return { ok: false, error: error.message };
+    throw error;
+  }
 }

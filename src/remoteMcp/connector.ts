@@ -117,7 +117,7 @@ export function remoteMcpConnector(row: McpConnectorRow, settings: ConnectorSett
 
 /**
  * `simple` rows, and `oauth` rows reached as remote servers. A predefined entry's row is only
- * offered under this id while its server is reachable (see api/remoteMcpOAuth.ts); otherwise agents
+ * offered under this id while its server is reachable (see reachability.ts); otherwise agents
  * use the catalogue connector backing it.
  */
 export async function loadRemoteMcpConnector(

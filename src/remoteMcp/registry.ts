@@ -1,7 +1,3 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
-import { checkAddress, checkUrl, EgressRefusedError } from '../upstream/egress.js';
-import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import { findNewestActiveCredential } from '../db/repositories/credentials.js';
 import {
@@ -23,12 +19,13 @@ import { newId } from '../secrets/tokens.js';
 import { connectorIdOfRow, isRemoteMcpConnectorId, REMOTE_MCP_PREFIX, slugOfName } from './connector.js';
 import { connectionHint, oauthMcpEntries, type OAuthMcpEntry } from './predefinedEntries.js';
 import type { CreateMcpConnectorInput, McpConnectorResponse, UpdateMcpConnectorInput } from './schemas.js';
+import type { RemoteMcpPeers } from './ports.js';
 import { headersAad, maskHeaderValue, openHeaders, sealUrl } from './variables.js';
 
 interface Deps {
   db: Db;
   secretBox: SecretBox;
-  config: Pick<Config, 'egress'>;
+  remoteMcp: Pick<RemoteMcpPeers, 'checkEgress'>;
 }
 
 export function mcpConnectorView(row: McpConnectorRow, secretBox: SecretBox): McpConnectorResponse {
@@ -59,11 +56,11 @@ export async function findMcpConnector(db: Db, accountId: string, id: string): P
 }
 
 /**
- * Refuses URLs whose host is (or resolves to) an address the egress policy forbids, so the mistake
- * shows at registration; the guarded dispatcher checks again on every call. A host made of
- * {{variables}} is only known at run time and is checked then.
+ * A registered URL must parse and be http(s), and its host must pass the egress policy now, so a
+ * mistake shows at registration; the guarded dispatcher checks again on every call. A host made
+ * of {{variables}} is only known at run time and is checked then.
  */
-async function checkConnectorUrl(config: Pick<Config, 'egress'>, template: string): Promise<void> {
+async function checkConnectorUrl(deps: Pick<Deps, 'remoteMcp'>, template: string): Promise<void> {
   let url: URL;
   try {
     url = new URL(template.replace(/\{\{[^}]*\}\}/g, 'variable'));
@@ -75,22 +72,7 @@ async function checkConnectorUrl(config: Pick<Config, 'egress'>, template: strin
   }
   const hostTemplate = /^https?:\/\/([^/?#]*)/i.exec(template)?.[1] ?? '';
   if (hostTemplate.includes('{{')) return;
-  try {
-    checkUrl(config.egress, url);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!isIP(host)) {
-      const addresses = await lookup(host, { all: true }).catch(() => []);
-      for (const { address } of addresses) checkAddress(config.egress, host, address);
-    }
-  } catch (error) {
-    if (error instanceof EgressRefusedError) {
-      throw new InvalidRequestError(`${error.message}. Set EGRESS_ALLOW_HOSTS or EGRESS_ALLOW_PRIVATE to allow it.`, {
-        field: 'url',
-        ...error.details,
-      });
-    }
-    throw error;
-  }
+  await deps.remoteMcp.checkEgress(url);
 }
 
 function sealHeaders(secretBox: SecretBox, id: string, headers: Record<string, string>) {
@@ -108,7 +90,7 @@ function duplicate(error: DuplicateMcpConnectorError, name: string): ConflictErr
 }
 
 export async function createMcpConnector(deps: Deps, accountId: string, input: CreateMcpConnectorInput): Promise<McpConnectorRow> {
-  if (input.url) await checkConnectorUrl(deps.config, input.url);
+  if (input.url) await checkConnectorUrl(deps, input.url);
   const id = newId('mcp');
   try {
     return await insertMcpConnector(deps.db, {
@@ -152,7 +134,7 @@ export async function updateMcpConnector(
   }
   // The console sends back the masked URL it was shown when only other fields changed.
   const newUrl = input.url !== undefined && input.url !== row.url ? input.url : undefined;
-  if (newUrl !== undefined) await checkConnectorUrl(deps.config, newUrl);
+  if (newUrl !== undefined) await checkConnectorUrl(deps, newUrl);
   const name = input.name ?? row.name;
   const values: McpConnectorValues = {
     name,

@@ -1,67 +1,25 @@
-import type { Agent } from 'undici';
-import { createUpstreamAgent } from '../upstream/egress.js';
-import { discoveryHttp, probeChallenge } from '../upstream/remoteMcp/oauthDiscovery.js';
 import { resolveConnector } from '../connectors/registry.js';
 import { authorizeRequest } from '../credentials/authorize.js';
 import { authorizeMissingCredential } from '../credentials/authorizationLinks.js';
 import { findNewestActiveCredential } from '../db/repositories/credentials.js';
 import type { McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
 import { CredentialNotFoundError, SwitchboardError } from '../errors.js';
-import type { RemoteOAuthDecision } from '../servers/assignments.js';
 import { connectorIdOfRow } from './connector.js';
-import { oauthMcpEntry, signInHint } from './predefinedEntries.js';
+import { signInHint } from './predefinedEntries.js';
 import type { TestMcpConnectorResponse } from './schemas.js';
 import { resolveEndpoint, type RemoteEndpoint } from './variables.js';
 import { secretsOfAuth } from '../secrets/redaction.js';
-import type { ApiDependencies } from '../api/context.js';
-
-/** How long a reachability decision about a predefined entry's server holds. */
-const DECISION_TTL_MS = 5 * 60_000;
-
-const agents = new WeakMap<object, Agent>();
-const decisions = new Map<string, { at: number; reachable: Promise<boolean> }>();
-
-/**
- * Whether a predefined entry's remote MCP server is there and asks for OAuth: one unauthenticated
- * initialize, bounded by REMOTE_MCP_PROBE_TIMEOUT_MS, answered 401 with a Bearer challenge. Kept
- * for five minutes per URL (and shared while in flight), so an unreachable provider costs one
- * short wait, after which the catalogue fallback answers at once.
- */
-function entryReachable(deps: Pick<ApiDependencies, 'config'>, entryId: string): Promise<boolean> {
-  const entry = oauthMcpEntry(entryId);
-  if (!entry) return Promise.resolve(false);
-  const url = deps.config.remoteMcp.entryUrls[entry.id] ?? entry.url;
-  const known = decisions.get(url);
-  if (known && Date.now() - known.at < DECISION_TTL_MS) return known.reachable;
-  let agent = agents.get(deps.config.egress);
-  if (!agent) agents.set(deps.config.egress, (agent = createUpstreamAgent(deps.config)));
-  const target = new URL(url);
-  const reachable = (async () => {
-    try {
-      const { status, challenge } = await probeChallenge(discoveryHttp(deps.config, agent, target, deps.config.remoteMcp.probeTimeoutMs), target);
-      return status === 401 && challenge !== undefined;
-    } catch {
-      return false;
-    }
-  })();
-  decisions.set(url, { at: Date.now(), reachable });
-  return reachable;
-}
-
-/** Rows with their own URL are remote servers; predefined entries while their server answers. */
-export function remoteOAuthDecision(deps: Pick<ApiDependencies, 'config'>): RemoteOAuthDecision {
-  return async (row) => Boolean(row.url_encrypted ?? row.url) || (row.oauth_mcp !== null && (await entryReachable(deps, row.oauth_mcp)));
-}
+import type { RemoteMcpDependencies } from './ports.js';
 
 /** Where to reach an `oauth` server as this user: their newest active token (refreshed if due) in the Authorization header. */
-export async function userEndpoint(deps: ApiDependencies, owner: { accountId: string; userId: string }, row: McpConnectorRow): Promise<RemoteEndpoint> {
+export async function userEndpoint(deps: RemoteMcpDependencies, owner: { accountId: string; userId: string }, row: McpConnectorRow): Promise<RemoteEndpoint> {
   const endpoint = await resolveEndpoint(deps, row);
   const connector = await resolveConnector(deps.db, owner.accountId, connectorIdOfRow(row));
   const auth = await authorizeRequest(deps, { ...owner, connector });
   return { ...endpoint, headers: { ...endpoint.headers, ...auth.headers }, secrets: [...endpoint.secrets, ...secretsOfAuth(auth)] };
 }
 
-export async function hasConnected(deps: ApiDependencies, owner: { accountId: string; userId: string }, row: McpConnectorRow): Promise<boolean> {
+export async function hasConnected(deps: RemoteMcpDependencies, owner: { accountId: string; userId: string }, row: McpConnectorRow): Promise<boolean> {
   return (await findNewestActiveCredential(deps.db, { ...owner, connectorId: connectorIdOfRow(row) })) !== undefined;
 }
 
@@ -71,7 +29,7 @@ export async function hasConnected(deps: ApiDependencies, owner: { accountId: st
  * first, so a server that does not follow the spec is reported here).
  */
 export async function signInRequired(
-  deps: ApiDependencies,
+  deps: RemoteMcpDependencies,
   owner: { accountId: string; userId: string },
   row: McpConnectorRow,
 ): Promise<TestMcpConnectorResponse> {
@@ -99,7 +57,7 @@ export async function signInRequired(
  * For a call on an `oauth` server whose tools nobody has listed yet: nothing can run before a
  * sign-in, so the caller gets CREDENTIAL_NOT_FOUND with the link (the same open attempt each time).
  */
-export async function signInFirst(deps: ApiDependencies, owner: { accountId: string; userId: string }, row: McpConnectorRow): Promise<SwitchboardError> {
+export async function signInFirst(deps: RemoteMcpDependencies, owner: { accountId: string; userId: string }, row: McpConnectorRow): Promise<SwitchboardError> {
   const connectorId = connectorIdOfRow(row);
   const connector = await resolveConnector(deps.db, owner.accountId, connectorId);
   const link = await authorizeMissingCredential(deps, owner, connector);

@@ -1,19 +1,20 @@
 import { resolveConnector } from '../connectors/registry.js';
 import type { Db } from '../db/connect.js';
-import { deleteAssignment, insertAssignment, listAssignments, listMcpConnectors } from '../db/repositories/remoteMcpConnectors.js';
-import type { AssignmentKind, AssignmentRow, McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import { deleteAssignment, insertAssignment } from '../db/repositories/remoteMcpConnectors.js';
+import type { AssignmentKind } from '../db/tables/remoteMcpConnectors.js';
 import { connectorIdOfRow, isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
-import { connectionHint, oauthMcpEntry, signInHint, type OAuthMcpEntry } from '../remoteMcp/predefinedEntries.js';
-import { findNewestActiveCredential } from '../db/repositories/credentials.js';
+import { connectionHint, oauthMcpEntry, signInHint } from '../remoteMcp/predefinedEntries.js';
+import type { RemoteOAuthDecision } from '../remoteMcp/reachability.js';
 import type { AssignmentInput, AssignmentResponse } from '../remoteMcp/schemas.js';
-import type { ServerGrant } from '../policy/use.js';
-import type { Restrictions } from './schemas.js';
-import { findMcpConnector, oauthMcpStatus } from '../remoteMcp/registry.js';
+import { findMcpConnector } from '../remoteMcp/registry.js';
+import { serverScope } from './scope.js';
 
 interface Owner {
   accountId: string;
   userId: string;
 }
+
+/** Which connectors a server offers: assigning, removing and listing them (GET/POST/DELETE /api/servers/:id/connectors). */
 
 /** The row an assignment request names, checked to exist (assigning) or taken as given (removing). */
 async function targetOf(db: Db, accountId: string, input: AssignmentInput, mustExist: boolean): Promise<{ kind: AssignmentKind; targetId: string }> {
@@ -37,71 +38,6 @@ export async function assignConnector(db: Db, accountId: string, serverId: strin
 export async function unassignConnector(db: Db, accountId: string, serverId: string, input: AssignmentInput): Promise<boolean> {
   const { kind, targetId } = await targetOf(db, accountId, input, false);
   return deleteAssignment(db, serverId, kind, targetId);
-}
-
-/**
- * What a server with assignments offers. Catalogue and custom connectors by id; remote MCP
- * servers as mcp-<slug>; oauth entries (and `oauth` rows) as their backing catalogue connector,
- * flagged when the user has not connected it.
- */
-export interface ServerScope {
-  connectorIds: Set<string>;
-  remote: McpConnectorRow[];
-  /** `oauth` rows reached as remote servers, by connector id: whether this user has connected. */
-  remoteOAuth: Map<string, { connected: boolean }>;
-  oauth: Map<string, { entry: OAuthMcpEntry; connected: boolean }>;
-  rows: AssignmentRow[];
-  mcpRows: Map<string, McpConnectorRow>;
-}
-
-/**
- * Whether an `oauth` row is reached as a remote MCP server: one with its own URL always; a
- * predefined entry when its server answers (the API probes it; without a probe, never).
- */
-export type RemoteOAuthDecision = (row: McpConnectorRow) => Promise<boolean>;
-const ownUrlOnly: RemoteOAuthDecision = async (row) => Boolean(row.url_encrypted ?? row.url);
-
-/** Undefined when the server has no assignments: then it offers every connector, as before. */
-export async function serverScope(db: Db, owner: Owner, serverId: string, isRemoteOAuth: RemoteOAuthDecision = ownUrlOnly): Promise<ServerScope | undefined> {
-  const rows = await listAssignments(db, serverId);
-  if (rows.length === 0) return undefined;
-  const mcpRows = new Map(
-    (await listMcpConnectors(db, owner.accountId, rows.filter((row) => row.kind === 'mcp').map((row) => row.target_id))).map((row) => [row.id, row]),
-  );
-  const scope: ServerScope = { connectorIds: new Set(), remote: [], remoteOAuth: new Map(), oauth: new Map(), rows, mcpRows };
-  const entries: OAuthMcpEntry[] = [];
-  for (const row of rows) {
-    if (row.kind === 'connector') scope.connectorIds.add(row.target_id);
-    const mcp = row.kind === 'mcp' ? mcpRows.get(row.target_id) : undefined;
-    if (mcp?.type === 'simple' || (mcp?.type === 'oauth' && (await isRemoteOAuth(mcp)))) {
-      const connectorId = connectorIdOfRow(mcp);
-      scope.connectorIds.add(connectorId);
-      scope.remote.push(mcp);
-      if (mcp.type === 'oauth') {
-        const credential = await findNewestActiveCredential(db, { ...owner, connectorId });
-        scope.remoteOAuth.set(connectorId, { connected: credential !== undefined });
-      }
-      continue;
-    }
-    const entry = oauthMcpEntry(row.kind === 'oauth' ? row.target_id : (mcp?.oauth_mcp ?? ''));
-    if (entry) entries.push(entry);
-  }
-  for (const status of await Promise.all(entries.map((entry) => oauthMcpStatus(db, owner, entry)))) {
-    scope.connectorIds.add(status.entry.connectorId);
-    scope.oauth.set(status.entry.connectorId, status);
-  }
-  return scope;
-}
-
-/** What a server grants, for the policy (src/policy/use.ts): its restrictions and its assignments' connectors. */
-export async function serverGrant(
-  db: Db,
-  owner: Owner,
-  server: { id: string; restrictions: Restrictions },
-  isRemoteOAuth?: RemoteOAuthDecision,
-): Promise<ServerGrant> {
-  const scope = await serverScope(db, owner, server.id, isRemoteOAuth);
-  return { restrictions: server.restrictions, assignedConnectorIds: scope?.connectorIds };
 }
 
 export async function listAssignmentViews(db: Db, owner: Owner, serverId: string, isRemoteOAuth?: RemoteOAuthDecision): Promise<AssignmentResponse[]> {

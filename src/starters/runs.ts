@@ -1,5 +1,6 @@
 import { actingUser, mayActForAnyUser, type Role } from '../policy/roles.js';
-import { serverGrant, type RemoteOAuthDecision } from '../servers/assignments.js';
+import type { RemoteOAuthDecision } from '../remoteMcp/reachability.js';
+import { serverGrant } from '../servers/scope.js';
 import { createHash } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,

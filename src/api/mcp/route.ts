@@ -14,7 +14,7 @@ import type { ToolDefinition } from './tool.js';
 /**
  * Streamable HTTP at /mcp/:serverId/:accessToken, /mcp/:serverId and /mcp (x-mcp-server-id).
  * Stateless: no session lives in this process, so any replica serves any request. Requests of
- * protocol revision 2026-07-28 go to the SDK v2 handler (modern.ts); 2025-era requests (2025-11-25,
+ * protocol revision 2026-07-28 go to the SDK v2 handler (revision2026.ts); 2025-era requests (2025-11-25,
  * 2025-06-18, …) to the v1 SDK server below, with capabilities kept under Mcp-Session-Id.
  */
 /** The tools of an ordinary server, and those of a server flagged admin. */

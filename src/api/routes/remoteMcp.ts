@@ -24,10 +24,10 @@ import {
   listOAuthMcpEntries,
   mcpConnectorBefore,
   serverAssignments,
+  testMcpConnector,
   unassignFromServer,
   updateMcpConnectorView,
 } from '../../management/remoteMcp.js';
-import { testMcpConnector } from '../../remoteMcp/toolLists.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
 
 function variableName(raw: string | undefined): string {

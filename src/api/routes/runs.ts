@@ -3,7 +3,7 @@ import { cancelRun, getRun, listRuns, startRun } from '../../starters/runs.js';
 import { InvalidRequestError } from '../../errors.js';
 import { listRunsQuery, runDetails, runStatuses, runSummary, startRunInput } from '../../runs/schemas.js';
 import { auditEntryExists } from '../../db/repositories/audit.js';
-import { remoteOAuthDecision } from '../../remoteMcp/signIn.js';
+import { remoteOAuthDecision } from '../../remoteMcp/reachability.js';
 import { recordCredentialUse } from '../audit.js';
 import type { ApiDependencies } from '../context.js';
 import { ApiRouter } from '../routing.js';
@@ -12,7 +12,7 @@ const tag = 'Runs';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** /api/runs: backends start actions and plans without waiting, then read, list and cancel them. */
-export function runRoutes(deps: Pick<ApiDependencies, 'config' | 'db' | 'temporal' | 'logger'>): ApiRouter {
+export function runRoutes(deps: Pick<ApiDependencies, 'config' | 'db' | 'temporal' | 'logger' | 'remoteMcp'>): ApiRouter {
   const isRemoteOAuth = remoteOAuthDecision(deps);
   return new ApiRouter()
     .add(

@@ -31,7 +31,7 @@ export interface McpConnectorsTable {
   /** SecretBox.seal(JSON of the header map, 'mcp-connector:<id>'): values may be secrets. */
   headers_encrypted: string | null;
   key_id: string | null;
-  /** oauth only: the predefined entry id (src/connectors/sources/remoteMcp/oauthEntries.ts). */
+  /** oauth only: the predefined entry id (src/remoteMcp/predefinedEntries.ts). */
   oauth_mcp: string | null;
   tools: ColumnType<CachedTool[] | null, string | null | undefined, string | null>;
   tools_cached_at: ColumnType<Date | null, Date | null | undefined, Date | null>;

@@ -11,7 +11,7 @@ import { discoveryHttp, mcpOAuthClientSecretContext } from './oauthDiscovery.js'
 import type { OAuthParty } from '../oauthParty.js';
 
 /**
- * The OAuth client an `oauth` remote MCP connector registered (remoteDiscovery.ts), as the same
+ * The OAuth client an `oauth` remote MCP connector registered (activities/remoteMcpDiscovery.ts), as the same
  * party catalogue connectors use: code exchange, refresh and revocation need nothing else. Every
  * request names the MCP server as its `resource` (RFC 8707), so tokens are bound to it.
  */

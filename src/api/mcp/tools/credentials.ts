@@ -6,7 +6,7 @@ import { listCredentials } from '../../../credentials/views.js';
 import { callbackUrlOf, oauthMethodOf, providerSettings } from '../../../credentials/oauthApps.js';
 import { getOAuthApp } from '../../../db/repositories/oauth.js';
 import { mayUse } from '../../../policy/use.js';
-import { toolServerGrant } from '../../../remoteMcp/toolLists.js';
+import { callerGrant } from '../../../servers/scope.js';
 import { auditedCall } from '../../audit.js';
 import { defineTool } from '../tool.js';
 import { usableConnector } from './catalog.js';
@@ -91,7 +91,7 @@ export const getCredentialsTool = defineTool({
   async run(input, context) {
     const [all, grant] = await Promise.all([
       listCredentials(context.deps.db, { accountId: context.auth.accountId, userId: context.auth.userId }, input),
-      toolServerGrant(context),
+      callerGrant(context.deps, context.auth, context.server),
     ]);
     // Only what this server offers: the same rule as list_connectors.
     const credentials = all.filter((credential) => mayUse(context.auth, grant, credential.connectorId));

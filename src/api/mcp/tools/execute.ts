@@ -9,7 +9,7 @@ import { executeActionInput, type ExecuteActionToolInput } from '../../../runs/s
 import { discoverActionPathInput } from '../toolInputs.js';
 import { defineTool, type ToolContext } from '../tool.js';
 import { usableActions, usableConnector } from './catalog.js';
-import { toolUseScope } from '../../../remoteMcp/toolLists.js';
+import { serverUseScope } from '../../../servers/scope.js';
 
 /**
  * The run prepared as POST /api/runs prepares it (src/runs/prepare.ts): the same for a plain call
@@ -20,7 +20,7 @@ async function actionInput(
   context: ToolContext,
 ): Promise<{ input: ExecuteActionInput; elicitation?: CredentialElicitation }> {
   const pinned = input.credentialId ?? context.auth.credentialId;
-  const { connector, input: prepared } = await prepareActionRun(context.deps.db, await toolUseScope(context), {
+  const { connector, input: prepared } = await prepareActionRun(context.deps.db, await serverUseScope(context.deps, context.auth, context.server), {
     ...input,
     ...(pinned ? { credentialId: pinned } : {}),
   });

@@ -3,7 +3,7 @@ import { runPreparedPlan } from '../../../starters/executePlan.js';
 import { executePlanInput } from '../../../plans/schemas.js';
 import { recordCredentialUse } from '../../audit.js';
 import { preparePlanRun } from '../../../runs/prepare.js';
-import { toolUseScope } from '../../../remoteMcp/toolLists.js';
+import { serverUseScope } from '../../../servers/scope.js';
 import { defineTool } from '../tool.js';
 
 const stepRecord = z.object({
@@ -35,7 +35,7 @@ export const executePlanTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
     const credentialId = input.credentialId ?? context.auth.credentialId;
-    const { connector, input: prepared } = await preparePlanRun(context.deps.db, await toolUseScope(context), {
+    const { connector, input: prepared } = await preparePlanRun(context.deps.db, await serverUseScope(context.deps, context.auth, context.server), {
       ...input,
       ...(credentialId ? { credentialId } : {}),
     });

@@ -5,11 +5,11 @@ import {
   listOAuthMcpEntries,
   mcpConnectorBefore,
   mcpConnectorIdParam,
+  testMcpConnector,
   updateMcpConnectorView,
 } from '../../../../management/remoteMcp.js';
 import { createMcpConnectorInput, testMcpConnectorInput, updateMcpConnectorInput } from '../../../../remoteMcp/schemas.js';
 import { createMcpConnector, mcpConnectorView } from '../../../../remoteMcp/registry.js';
-import { testMcpConnector } from '../../../../remoteMcp/toolLists.js';
 import { adminTool, noArguments, readOnlyTool } from './define.js';
 
 export const listMcpConnectorsTool = adminTool({
