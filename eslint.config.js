@@ -41,7 +41,7 @@ const ioLibraries = ['pg', 'kysely', 'kysely-*', '@electric-sql/*', 'undici', 'k
 const domainFolders = ['./src/connectors', './src/credentials', './src/servers', './src/plans', './src/runs', './src/management', './src/policy'];
 // src/workflows holds the workflow files and, beside them, the contracts and the one failure converter
 // every caller shares: those two are not workflow code and have rules of their own.
-const workflowNeighbours = ['src/workflows/contracts.ts', 'src/workflows/failures.ts'];
+const workflowNeighbours = ['src/workflows/contracts.ts', 'src/workflows/failures.ts', 'src/workflows/planReferences.ts'];
 const workflowFiles = ['src/workflows/**'].concat(workflowNeighbours.map((file) => `!${file}`));
 const domainBannedPackages = ['koa', '@koa/*', '@modelcontextprotocol/*', '@temporalio/client'];
 
@@ -75,10 +75,10 @@ export default tseslint.config(
             {
               target: '.',
               from: './src/workflows',
-              except: ['./contracts.ts', './failures.ts'],
+              except: ['./contracts.ts', './failures.ts', './planReferences.ts'],
               message: 'Nothing imports a workflow file: the worker bundles them by path, everyone else uses src/workflows/contracts.ts.',
             },
-            ...[{ from: './src/api' }, { from: './src/starters' }, { from: './src/workflows', except: ['./contracts.ts', './failures.ts'] }].map((zone) => ({
+            ...[{ from: './src/api' }, { from: './src/starters' }, { from: './src/workflows', except: ['./contracts.ts', './failures.ts', './planReferences.ts'] }].map((zone) => ({
               target: domainFolders,
               ...zone,
               message: 'Domain code does not reach into the front doors or the Temporal client: take a port (see ports.ts) wired in src/app/start.ts.',
@@ -86,9 +86,9 @@ export default tseslint.config(
             {
               target: './src/workflows/contracts.ts',
               from: './src',
-              except: ['./errors.ts', './workflows/failures.ts', './plans/schemas.ts', './plans/references.ts'],
+              except: ['./errors.ts', './workflows/failures.ts', './plans/schemas.ts', './workflows/planReferences.ts'],
               message:
-                'src/workflows/contracts.ts holds names and types: it imports only errors.ts, failures.ts (the one failure converter it re-exports), plans/references.ts (pure step-reference resolution) and types.',
+                'src/workflows/contracts.ts holds names and types: it imports only errors.ts, failures.ts (the one failure converter it re-exports), planReferences.ts (pure step-reference resolution) and types.',
             },
           ],
         },
@@ -109,7 +109,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../plans/*', '!../plans/references.js'], allowTypeImports: true, message: 'Contracts take types from the domain, nothing else.' }] },
+        { patterns: [{ group: ['../plans/*'], allowTypeImports: true, message: 'Contracts take types from the domain, nothing else.' }] },
       ],
     },
   },
