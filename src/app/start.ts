@@ -10,7 +10,7 @@ import type { ReadinessCheck } from '../api/routes/health.js';
 import { temporalOAuthFlows } from '../starters/oauth.js';
 import { ensureRetentionSweep } from '../starters/retentionSweep.js';
 import { applyRateLimitChange } from '../starters/throttle.js';
-import { connectTemporal, workerIsPolling, type TemporalHandle } from '../starters/temporal.js';
+import { connectTemporal, temporalAnswers, workerIsPolling, type TemporalHandle } from '../starters/temporal.js';
 import type { Config } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -103,7 +103,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
 
     const readinessChecks: ReadinessCheck[] = [
       { name: 'database', check: async () => (await database.ping(), true) },
-      { name: 'temporal', check: async () => (await temporal.client.workflowService.getSystemInfo({}), true) },
+      { name: 'temporal', check: () => temporalAnswers(temporal) },
       {
         name: 'worker',
         check: async () => (worker ? worker.getState() === 'RUNNING' : workerIsPolling(temporal)),

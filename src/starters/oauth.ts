@@ -7,7 +7,7 @@ import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from '../remoteMcp/connecto
 import { ServiceUnavailableError, SwitchboardError } from '../errors.js';
 import { newId } from '../secrets/tokens.js';
 import type { TemporalHandle } from './temporal.js';
-import { refreshUpdate, revokeUpdate, tokensChangedSignal, authorizationLinkUpdate, searchAttributes, type CredentialRefresherInput, type RefreshRequest, type RefreshResult, type RevokeResult } from '../workflows/contracts.js';
+import { refreshUpdate, revokeUpdate, tokensChangedSignal, authorizationLinkUpdate, callbackSignal, searchAttributes, type CallbackNotice, type CredentialRefresherInput, type HandshakeOutcome, type RefreshRequest, type RefreshResult, type RevokeResult } from '../workflows/contracts.js';
 import { codedFailureIn, workflowTypes, type CredentialRefresherWorkflow, type OAuthHandshakeWorkflow } from '../workflows/contracts.js';
 import type { HandshakeStart, OAuthFlows } from '../credentials/ports.js';
 
@@ -81,7 +81,17 @@ async function startHandshake(
   }
 }
 
-export const handshakeWorkflowId = (attemptId: string) => `oauth-handshake/${attemptId}`;
+const handshakeWorkflowId = (attemptId: string) => `oauth-handshake/${attemptId}`;
+
+/**
+ * Tells an attempt's handshake that the provider called back, then waits up to waitMs for how it
+ * ended: undefined when the code exchange is not done by then (the attempt row says where it is).
+ */
+export async function deliverCallback(temporal: TemporalHandle, attemptId: string, notice: CallbackNotice, waitMs: number): Promise<HandshakeOutcome | undefined> {
+  const handle = temporal.client.workflow.getHandle<OAuthHandshakeWorkflow>(handshakeWorkflowId(attemptId));
+  await handle.signal(callbackSignal, notice);
+  return Promise.race([handle.result(), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), waitMs).unref())]);
+}
 export const refresherWorkflowId = (credentialId: string) => `credential-refresher/${credentialId}`;
 
 function refresherStart(temporal: TemporalHandle, input: CredentialRefresherInput) {
