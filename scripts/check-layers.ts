@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { layers } from '../eslint.config.js';
 
 /**
  * Checks the layer table in eslint.config.js against src: every file has a layer, and no import
@@ -14,12 +14,6 @@ import ts from 'typescript';
  * `import { type A }` still loads the module, so it counts as runtime.
  */
 
-interface Layer {
-  name: string;
-  paths: string[];
-  typeOnly?: Array<{ paths: string[]; why: string }>;
-}
-
 interface Crossing {
   from: string;
   to: string;
@@ -27,8 +21,6 @@ interface Crossing {
   upward: boolean;
   allowed: boolean;
 }
-
-const { layers } = (await import(pathToFileURL(resolve('eslint.config.js')).href)) as { layers: Layer[] };
 
 const holds = (path: string, file: string) => file === path || file.startsWith(`${path}/`);
 
@@ -70,6 +62,19 @@ function importsOf(file: string): Array<{ specifier: string; typeOnly: boolean }
   visit(source);
   return found;
 }
+
+// A path nested in another layer's path must belong to a lower layer: the outer layer's zones then
+// hold it too, which only forbids what it may not import anyway.
+layers.forEach((layer, index) => {
+  for (const path of layer.paths) {
+    for (const [outerIndex, outer] of layers.entries()) {
+      if (outer.paths.some((outerPath) => outerPath !== path && holds(outerPath, path)) && outerIndex > index) {
+        console.error(`${path} (${layer.name}) sits inside the ${outer.name} layer, below it: a nested path must be a lower layer`);
+        process.exitCode = 1;
+      }
+    }
+  }
+});
 
 const config = ts.readConfigFile(ts.findConfigFile(process.cwd(), ts.sys.fileExists) ?? 'tsconfig.json', ts.sys.readFile);
 const { options } = ts.parseJsonConfigFileContent(config.config ?? {}, ts.sys, process.cwd());
@@ -113,4 +118,4 @@ console.log(
   `${files.length} files in ${layers.length} layers; imports up a layer: ${count((c) => !c.typeOnly)} runtime, ` +
     `${count((c) => c.typeOnly)} type-only (${count((c) => c.typeOnly && c.allowed)} of them allowed by the table)`,
 );
-process.exitCode = problems.length ? 1 : 0;
+if (problems.length) process.exitCode = 1;
