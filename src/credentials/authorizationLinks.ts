@@ -1,8 +1,7 @@
 import type { Connector } from '../connectors/types.js';
 import { listUserCredentials } from '../db/repositories/credentials.js';
-import { findOpenAttempt, getOAuthApp, latestAttemptFor } from '../db/repositories/oauth.js';
-import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
-import { createOAuthCredential } from './oauth.js';
+import { findOpenAttempt, latestAttemptFor } from '../db/repositories/oauth.js';
+import { createOAuthCredential, handshakeAppFor } from './oauth.js';
 import type { OAuthDependencies } from './ports.js';
 import { callbackUrlOf } from './oauthApps.js';
 
@@ -29,7 +28,8 @@ export async function authorizeMissingCredential(
   connector: Pick<Connector, 'id' | 'authMethods'>,
 ): Promise<CredentialAuthorization | undefined> {
   if (!connector.authMethods.some((method) => method.type === 'oauth2')) return undefined;
-  if (!isRemoteMcpConnectorId(connector.id) && !(await getOAuthApp(deps.db, owner.accountId, connector.id))) return undefined;
+  const app = await handshakeAppFor(deps.db, owner.accountId, connector.id);
+  if (!app) return undefined;
   const waiting = (await listUserCredentials(deps.db, { ...owner, connectorId: connector.id })).filter(
     (row) => row.auth_type === 'oauth2' && (row.status === 'pending' || row.status === 'needs_reauth'),
   );
@@ -51,7 +51,7 @@ export async function authorizeMissingCredential(
     });
     return { credentialId: lapsed.id, ...started, validForSeconds: secondsUntil(started.expiresAt) };
   }
-  const created = await createOAuthCredential(deps, owner, connector, {});
+  const created = await createOAuthCredential(deps, owner, connector, {}, app);
   const attempt = await latestAttemptFor(deps.db, created.credentialId);
   return {
     credentialId: created.credentialId,
