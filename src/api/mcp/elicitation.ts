@@ -14,21 +14,34 @@ export interface CredentialElicitation {
 }
 
 /**
+ * The credential an action will use, as the front door finds it (for the credential.use audit
+ * entry), and how the user is asked to authorize one when there is none.
+ */
+export interface CallCredential {
+  /** The one the caller pinned, the user's newest active one, or the one the run will wait for. */
+  credentialId?: string;
+  elicitation?: CredentialElicitation;
+}
+
+/**
  * Before an action starts without a pinned credential: when the user has none usable for an OAuth
  * connector whose app is configured, a client that declared URL-mode elicitation is sent the
  * authorization link: on 2025-11-25 by elicitation/create while the run waits for it, on
  * 2026-07-28 as a -32042 answer it retries after. Any other client gets CREDENTIAL_NOT_FOUND
- * carrying the link. Undefined when there is nothing to authorize (or nothing we could do).
+ * carrying the link. No elicitation when there is nothing to authorize (or nothing we could do).
  */
-export async function credentialElicitation(
+export async function credentialForCall(
   context: ToolContext,
   connector: Pick<Connector, 'id' | 'name' | 'authMethods'>,
-): Promise<CredentialElicitation | undefined> {
-  if (connector.authMethods.some((method) => method.type === 'none')) return undefined;
+  pinned: string | undefined,
+): Promise<CallCredential> {
+  if (pinned) return { credentialId: pinned };
+  if (connector.authMethods.some((method) => method.type === 'none')) return {};
   const owner = { accountId: context.auth.accountId, userId: context.auth.userId };
-  if (await findNewestActiveCredential(context.deps.db, { ...owner, connectorId: connector.id })) return undefined;
+  const active = await findNewestActiveCredential(context.deps.db, { ...owner, connectorId: connector.id });
+  if (active) return { credentialId: active.id };
   const link = await authorizeMissingCredential(context.deps, owner, connector);
-  if (!link) return undefined;
+  if (!link) return {};
   const { credentialId, authorizationUrl, expiresAt, attemptId, validForSeconds } = link;
   const message = `Connect your ${connector.name} account so this action can run as you. The link is valid for ${Math.round(validForSeconds / 60)} minutes.`;
   const awaitCredential = { credentialId, attemptId, timeoutSeconds: validForSeconds };
@@ -36,7 +49,7 @@ export async function credentialElicitation(
   // 2026-07-28: no run starts until the client's retry says the user went to the link; the same
   // open attempt (and so the same link) comes back on every round.
   if (modern && !modern.answer) throw new UrlInputRequired({ url: authorizationUrl, message });
-  if (modern?.answer === 'accept') return { awaitCredential, elicitationId: `${credentialId}:${attemptId}` };
+  if (modern?.answer === 'accept') return { credentialId, elicitation: { awaitCredential, elicitationId: `${credentialId}:${attemptId}` } };
   if (!context.client?.capabilities.elicitation?.url || !context.peer || modern) {
     throw new CredentialNotFoundError(
       `No credential for connector "${connector.id}"; ask the user to open authorizationUrl to connect it, then call again`,
@@ -61,7 +74,7 @@ export async function credentialElicitation(
       { timeout: validForSeconds * 1000 },
     )
     .catch(() => undefined);
-  return { awaitCredential, elicitationId };
+  return { credentialId, elicitation: { awaitCredential, elicitationId } };
 }
 
 /** Tells the client the out-of-band step finished (notifications/elicitation/complete); best effort. */

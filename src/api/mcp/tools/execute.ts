@@ -3,7 +3,7 @@ import { startExecuteAction, type ActionResult, type ExecuteActionInput } from '
 import { recordCredentialUse } from '../../audit.js';
 import { planGoal } from '../../../plans/planner.js';
 import { prepareActionRun } from '../../../runs/prepare.js';
-import { completeElicitation, credentialElicitation, type CredentialElicitation } from '../elicitation.js';
+import { completeElicitation, credentialForCall, type CredentialElicitation } from '../elicitation.js';
 import { awaitRun } from '../tasks.js';
 import { executeActionInput, type ExecuteActionToolInput } from '../../../runs/schemas.js';
 import { discoverActionPathInput } from '../toolInputs.js';
@@ -24,8 +24,7 @@ async function actionInput(
     ...input,
     ...(pinned ? { credentialId: pinned } : {}),
   });
-  const elicitation = pinned ? undefined : await credentialElicitation(context, connector);
-  const credentialId = elicitation?.awaitCredential.credentialId ?? pinned;
+  const { credentialId, elicitation } = await credentialForCall(context, connector, pinned);
   await recordCredentialUse(context.deps, context.auth, { connectorId: connector.id, actionIds: [prepared.actionId], ...(credentialId ? { credentialId } : {}) });
   if (!elicitation) return { input: prepared };
   return {

@@ -42,7 +42,7 @@ export const executePlanTool = defineTool({
     await recordCredentialUse(context.deps, context.auth, {
       connectorId: connector.id,
       actionIds: input.plan.steps.map((step) => step.actionId),
-      ...(context.auth.credentialId ? { credentialId: context.auth.credentialId } : {}),
+      ...(credentialId ? { credentialId } : {}),
     });
     const outcome = await runPreparedPlan(context.deps.temporal, prepared);
     return { status: outcome.status, connectorId: outcome.connectorId, steps: outcome.steps, workflowId: outcome.workflowId };
