@@ -45,12 +45,12 @@ export async function credentialForCall(
   const { credentialId, authorizationUrl, expiresAt, attemptId, validForSeconds } = link;
   const message = `Connect your ${connector.name} account so this action can run as you. The link is valid for ${Math.round(validForSeconds / 60)} minutes.`;
   const awaitCredential = { credentialId, attemptId, timeoutSeconds: validForSeconds };
-  const modern = context.client?.capabilities.elicitation?.url ? context.urlElicitation : undefined;
+  const revision2026 = context.client?.capabilities.elicitation?.url ? context.urlElicitation : undefined;
   // 2026-07-28: no run starts until the client's retry says the user went to the link; the same
   // open attempt (and so the same link) comes back on every round.
-  if (modern && !modern.answer) throw new UrlInputRequired({ url: authorizationUrl, message });
-  if (modern?.answer === 'accept') return { credentialId, elicitation: { awaitCredential, elicitationId: `${credentialId}:${attemptId}` } };
-  if (!context.client?.capabilities.elicitation?.url || !context.peer || modern) {
+  if (revision2026 && !revision2026.answer) throw new UrlInputRequired({ url: authorizationUrl, message });
+  if (revision2026?.answer === 'accept') return { credentialId, elicitation: { awaitCredential, elicitationId: `${credentialId}:${attemptId}` } };
+  if (!context.client?.capabilities.elicitation?.url || !context.peer || revision2026) {
     throw new CredentialNotFoundError(
       `No credential for connector "${connector.id}"; ask the user to open authorizationUrl to connect it, then call again`,
       { connectorId: connector.id, authTypes: connector.authMethods.map((method) => method.type), credentialId, authorizationUrl, expiresAt },

@@ -28,10 +28,10 @@ type RequestContext = Omit<ToolContext, 'signal' | 'peer' | 'client'>;
  * a multi-round-trip: input_required, then the client's retry with the user's answer starts the
  * run, which waits durably for the OAuth callback as on 2025-11-25. 2025-era requests
  * (isLegacy) keep their session-backed path in route.ts, which URL elicitation by push and tasks
- * need. The SDK answers the modern validation ladder (unsupported revision, header/body
+ * need. The SDK answers the 2026-07-28 validation ladder (unsupported revision, header/body
  * mismatch, malformed envelope) itself.
  */
-export function modernMcp(tools: readonly ToolDefinition[], described: Tool[]) {
+export function revision2026Mcp(tools: readonly ToolDefinition[], described: Tool[]) {
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const outputSchemas = new Map(described.map((tool) => [tool.name, tool.outputSchema]));
 

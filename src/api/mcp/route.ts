@@ -5,8 +5,8 @@ import { mcpAuth } from '../auth.js';
 import { readJsonBody } from '../body.js';
 import type { ApiDependencies } from '../context.js';
 import { frontDoorRateLimit, jsonRpcMessages } from '../rateLimit.js';
-import type { Tool as ModernTool } from '@modelcontextprotocol/server';
-import { modernMcp } from './revision2026.js';
+import type { Tool as Revision2026Tool } from '@modelcontextprotocol/server';
+import { revision2026Mcp } from './revision2026.js';
 import { createMcpServer, describeTools } from './server.js';
 import { clientSession } from './session.js';
 import type { ToolDefinition } from './tool.js';
@@ -25,7 +25,7 @@ export interface Toolsets {
 
 function serving(tools: readonly ToolDefinition[]) {
   const described = describeTools(tools);
-  return { tools, described, modern: modernMcp(tools, described as ModernTool[]) };
+  return { tools, described, revision2026: revision2026Mcp(tools, described as Revision2026Tool[]) };
 }
 
 export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
@@ -33,9 +33,9 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
   const serve: Middleware = async (ctx) => {
     const body = ctx.method === 'POST' ? await readJsonBody(ctx) : undefined;
     const auth = { ...ctx.state.auth!, serverId: ctx.state.server!.id };
-    const { tools, described, modern } = ctx.state.server!.admin ? served.admin : served.standard;
-    if (!(await modern.isLegacy(ctx, body))) {
-      await modern.serve(ctx, body, { deps, auth, server: ctx.state.server! });
+    const { tools, described, revision2026 } = ctx.state.server!.admin ? served.admin : served.standard;
+    if (!(await revision2026.isLegacy(ctx, body))) {
+      await revision2026.serve(ctx, body, { deps, auth, server: ctx.state.server! });
       return;
     }
     const client = await clientSession(deps, ctx, body, auth);
