@@ -4,7 +4,7 @@ import { createRetentionActivities } from './retention.js';
 import { createExecutionActivities } from './execution.js';
 import { createOAuthActivities } from './oauth.js';
 import { createCredentialWaiterActivities } from './credentialWaiters.js';
-import { createRemoteDiscoveryActivities } from './remoteMcpDiscovery.js';
+import { createRemoteMcpDiscoveryActivities } from './remoteMcpDiscovery.js';
 
 export type { ActivityDependencies } from './dependencies.js';
 
@@ -13,7 +13,7 @@ export function createActivities(dependencies: ActivityDependencies) {
   return failingWithCodes({
     ...createExecutionActivities(dependencies),
     ...createOAuthActivities(dependencies),
-    ...createRemoteDiscoveryActivities(dependencies),
+    ...createRemoteMcpDiscoveryActivities(dependencies),
     ...createCredentialWaiterActivities(dependencies),
     ...createRetentionActivities(dependencies),
   });

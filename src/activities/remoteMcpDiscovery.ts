@@ -3,14 +3,14 @@ import { clientMetadataDocument, clientMetadataUrlOf } from '../remoteMcp/client
 import { REMOTE_MCP_PREFIX } from '../remoteMcp/connector.js';
 import { resolveEndpoint } from '../remoteMcp/variables.js';
 import { callbackUrlOf } from '../credentials/oauthApps.js';
-import { getMcpConnectorBySlug } from '../db/repositories/remoteMcpConnectors.js';
-import { getMcpOAuthClient, saveMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
+import { getRemoteMcpConnectorBySlug } from '../db/repositories/remoteMcpConnectors.js';
+import { getRemoteMcpOAuthClient, saveRemoteMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
 import { getAttempt } from '../db/repositories/oauth.js';
-import type { McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
-import type { McpOAuthClientRow } from '../db/tables/remoteMcpOAuthClients.js';
+import type { RemoteMcpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import type { RemoteMcpOAuthClientRow } from '../db/tables/remoteMcpOAuthClients.js';
 import { SwitchboardError } from '../errors.js';
 import { createUpstreamAgent } from '../upstream/egress.js';
-import { discoveryHttp, mcpOAuthClientSecretContext, probeChallenge, wellKnownResourceMetadataUrl } from '../upstream/remoteMcp/oauthDiscovery.js';
+import { discoveryHttp, remoteMcpOAuthClientSecretContext, probeChallenge, wellKnownResourceMetadataUrl } from '../upstream/remoteMcp/oauthDiscovery.js';
 import type { ActivityDependencies } from './dependencies.js';
 
 /**
@@ -57,18 +57,18 @@ async function readJson(response: Response, what: string): Promise<Record<string
 async function connectorOfAttempt(deps: ActivityDependencies, attemptId: string) {
   const attempt = await getAttempt(deps.db, attemptId);
   if (!attempt) throw misconfigured(`OAuth attempt ${attemptId} does not exist`);
-  const row = await getMcpConnectorBySlug(deps.db, attempt.account_id, attempt.connector_id.slice(REMOTE_MCP_PREFIX.length));
+  const row = await getRemoteMcpConnectorBySlug(deps.db, attempt.account_id, attempt.connector_id.slice(REMOTE_MCP_PREFIX.length));
   if (!row || row.type !== 'oauth') throw misconfigured(`"${attempt.connector_id}" is not an oauth remote MCP connector`);
   return { attempt, row };
 }
 
-async function clientRow(deps: ActivityDependencies, row: McpConnectorRow): Promise<McpOAuthClientRow> {
-  const client = await getMcpOAuthClient(deps.db, row.id);
+async function clientRow(deps: ActivityDependencies, row: RemoteMcpConnectorRow): Promise<RemoteMcpOAuthClientRow> {
+  const client = await getRemoteMcpOAuthClient(deps.db, row.id);
   if (!client) throw misconfigured(`Discovery for "${row.name}" has not started`);
   return client;
 }
 
-export function createRemoteDiscoveryActivities(deps: ActivityDependencies) {
+export function createRemoteMcpDiscoveryActivities(deps: ActivityDependencies) {
   const agent = createUpstreamAgent(deps.config);
   const timeoutMs = deps.config.remoteMcp.timeoutMs;
 
@@ -83,7 +83,7 @@ export function createRemoteDiscoveryActivities(deps: ActivityDependencies) {
       if (!URL.canParse(resourceMetadataUrl) || !/^https?:$/.test(new URL(resourceMetadataUrl).protocol)) {
         throw misconfigured(`${row.name} names resource metadata at an unusable URL`);
       }
-      await saveMcpOAuthClient(deps.db, row.id, { resourceMetadataUrl, ...(challenge?.scope ? { scopes: challenge.scope.split(' ') } : {}) });
+      await saveRemoteMcpOAuthClient(deps.db, row.id, { resourceMetadataUrl, ...(challenge?.scope ? { scopes: challenge.scope.split(' ') } : {}) });
       return { resourceMetadataUrl };
     },
 
@@ -102,7 +102,7 @@ export function createRemoteDiscoveryActivities(deps: ActivityDependencies) {
       if (!issuer) throw misconfigured(`The protected resource metadata of ${row.name} names no authorization server`);
       const supported = Array.isArray(metadata.scopes_supported) ? metadata.scopes_supported.filter((s): s is string => typeof s === 'string') : undefined;
       // The challenge's scope wins (MCP spec's scope selection); else what the resource supports.
-      await saveMcpOAuthClient(deps.db, row.id, { resource, issuer, ...(client.scopes ? {} : { scopes: supported ?? null }) });
+      await saveRemoteMcpOAuthClient(deps.db, row.id, { resource, issuer, ...(client.scopes ? {} : { scopes: supported ?? null }) });
       return { authorizationServer: issuer };
     },
 
@@ -125,7 +125,7 @@ export function createRemoteDiscoveryActivities(deps: ActivityDependencies) {
       }
       if (!as?.authorization_endpoint || !as.token_endpoint) throw misconfigured(`${issuer.host} publishes no authorization and token endpoints`);
       if (!as.code_challenge_methods_supported?.includes('S256')) throw misconfigured(`${issuer.host} does not support PKCE with S256`);
-      await saveMcpOAuthClient(deps.db, row.id, { serverMetadata: as as Record<string, unknown> });
+      await saveRemoteMcpOAuthClient(deps.db, row.id, { serverMetadata: as as Record<string, unknown> });
       return { clientIdMetadataDocument: as.client_id_metadata_document_supported === true, registration: typeof as.registration_endpoint === 'string' };
     },
 
@@ -136,7 +136,7 @@ export function createRemoteDiscoveryActivities(deps: ActivityDependencies) {
       const as = client.server_metadata as unknown as oauth.AuthorizationServer;
       const publicUrl = attempt.callback_url.slice(0, -callbackUrlOf('').length);
       if (as.client_id_metadata_document_supported === true) {
-        await saveMcpOAuthClient(deps.db, row.id, { registration: 'cimd', clientId: clientMetadataUrlOf(publicUrl), tokenEndpointAuthMethod: 'none', clientSecretEncrypted: null, keyId: null });
+        await saveRemoteMcpOAuthClient(deps.db, row.id, { registration: 'cimd', clientId: clientMetadataUrlOf(publicUrl), tokenEndpointAuthMethod: 'none', clientSecretEncrypted: null, keyId: null });
         return { registration: 'cimd' };
       }
       if (!as.registration_endpoint) {
@@ -158,8 +158,8 @@ export function createRemoteDiscoveryActivities(deps: ActivityDependencies) {
         throw error;
       }
       const secret = typeof registered.client_secret === 'string' ? registered.client_secret : undefined;
-      const sealed = secret ? deps.secretBox.seal(secret, mcpOAuthClientSecretContext(row.id)) : null;
-      await saveMcpOAuthClient(deps.db, row.id, {
+      const sealed = secret ? deps.secretBox.seal(secret, remoteMcpOAuthClientSecretContext(row.id)) : null;
+      await saveRemoteMcpOAuthClient(deps.db, row.id, {
         registration: 'dcr',
         clientId: registered.client_id,
         tokenEndpointAuthMethod: typeof registered.token_endpoint_auth_method === 'string' ? registered.token_endpoint_auth_method : secret ? 'client_secret_basic' : 'none',

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { resolveConnector } from '../connectors/registry.js';
-import { listMcpConnectors } from '../db/repositories/remoteMcpConnectors.js';
+import { listRemoteMcpConnectors } from '../db/repositories/remoteMcpConnectors.js';
 import { SwitchboardError } from '../errors.js';
 import type { AuthContext } from '../policy/caller.js';
-import { connectionHint, oauthMcpEntry, type OAuthMcpEntry } from '../remoteMcp/predefinedEntries.js';
-import { remoteOAuthDecision } from '../remoteMcp/reachability.js';
-import { findMcpConnector, listOAuthMcpStatuses, mcpConnectorView, oauthMcpStatus, oauthMcpView, updateMcpConnector } from '../remoteMcp/registry.js';
-import type { AssignmentInput, TestMcpConnectorInput, TestMcpConnectorResponse, UpdateMcpConnectorInput } from '../remoteMcp/schemas.js';
+import { connectionHint, predefinedEntry, type PredefinedEntry } from '../remoteMcp/predefinedEntries.js';
+import { reachesRemoteMcp } from '../remoteMcp/reachability.js';
+import { findRemoteMcpConnector, listPredefinedEntryStatuses, remoteMcpConnectorView, predefinedEntryStatus, predefinedEntryView, updateRemoteMcpConnector } from '../remoteMcp/registry.js';
+import type { AssignmentInput, TestRemoteMcpConnectorInput, TestRemoteMcpConnectorResponse, UpdateRemoteMcpConnectorInput } from '../remoteMcp/schemas.js';
 import { hasConnected, signInRequired } from '../remoteMcp/signIn.js';
 import { refreshRemoteTools } from '../remoteMcp/toolLists.js';
 import { assignConnector, listAssignmentViews, unassignConnector } from '../servers/assignments.js';
@@ -19,35 +19,35 @@ import { ownedServer } from './servers.js';
  */
 
 /** The :id of /api/mcp-connectors/:id: a row id (mcp_…) or the mcp-<slug> agents see. */
-export const mcpConnectorIdParam = z.string().min(1).max(100).describe('A remote MCP connector: row id (mcp_…) or mcp-<slug>');
+export const remoteMcpConnectorIdParam = z.string().min(1).max(100).describe('A remote MCP connector: row id (mcp_…) or mcp-<slug>');
 
 /** GET /api/mcp-connectors. */
-export async function listMcpConnectorViews(deps: ManagementDependencies, auth: AuthContext) {
-  const rows = await listMcpConnectors(deps.db, auth.accountId);
-  return { connectors: rows.map((row) => mcpConnectorView(row, deps.secretBox)), count: rows.length };
+export async function listRemoteMcpConnectorViews(deps: ManagementDependencies, auth: AuthContext) {
+  const rows = await listRemoteMcpConnectors(deps.db, auth.accountId);
+  return { connectors: rows.map((row) => remoteMcpConnectorView(row, deps.secretBox)), count: rows.length };
 }
 
 /** GET /api/mcp-connectors/:id. */
-export async function getMcpConnectorView(deps: ManagementDependencies, auth: AuthContext, id: string) {
-  return mcpConnectorView(await findMcpConnector(deps.db, auth.accountId, id), deps.secretBox);
+export async function getRemoteMcpConnectorView(deps: ManagementDependencies, auth: AuthContext, id: string) {
+  return remoteMcpConnectorView(await findRemoteMcpConnector(deps.db, auth.accountId, id), deps.secretBox);
 }
 
 /** What an update replaces, for the audit entry; nothing when there is no such connector. */
-export function mcpConnectorBefore(deps: ManagementDependencies, auth: AuthContext, id: string) {
-  return getMcpConnectorView(deps, auth, id).catch(() => undefined);
+export function remoteMcpConnectorBefore(deps: ManagementDependencies, auth: AuthContext, id: string) {
+  return getRemoteMcpConnectorView(deps, auth, id).catch(() => undefined);
 }
 
 /** PUT /api/mcp-connectors/:id: the change, then the tool list fetched again. */
-export async function updateMcpConnectorView(deps: ManagementDependencies, auth: AuthContext, id: string, input: UpdateMcpConnectorInput) {
-  const row = await updateMcpConnector(deps, auth.accountId, id, input);
+export async function updateRemoteMcpConnectorView(deps: ManagementDependencies, auth: AuthContext, id: string, input: UpdateRemoteMcpConnectorInput) {
+  const row = await updateRemoteMcpConnector(deps, auth.accountId, id, input);
   // Best effort: a server that is down now is listed again the first time an agent asks.
   const tools = row.type === 'simple' ? await refreshRemoteTools(deps, row).catch(() => undefined) : undefined;
-  return mcpConnectorView(tools ? { ...row, tools, tools_cached_at: new Date() } : row, deps.secretBox);
+  return remoteMcpConnectorView(tools ? { ...row, tools, tools_cached_at: new Date() } : row, deps.secretBox);
 }
 
 /** GET /api/mcp-connectors/oauth. */
-export async function listOAuthMcpEntries(deps: ManagementDependencies, auth: AuthContext) {
-  return { entries: (await listOAuthMcpStatuses(deps.db, auth)).map(oauthMcpView) };
+export async function listPredefinedEntries(deps: ManagementDependencies, auth: AuthContext) {
+  return { entries: (await listPredefinedEntryStatuses(deps.db, auth)).map(predefinedEntryView) };
 }
 
 /** GET /api/servers/:serverId/connectors. */
@@ -73,8 +73,8 @@ export async function unassignFromServer(deps: ManagementDependencies, auth: Aut
 
 const connectedMessage = (count: number) => `Connected · ${count} ${count === 1 ? 'tool' : 'tools'}`;
 
-async function testOAuthEntry(deps: ManagementDependencies, auth: AuthContext, entry: OAuthMcpEntry): Promise<TestMcpConnectorResponse> {
-  const status = await oauthMcpStatus(deps.db, auth, entry);
+async function testOAuthEntry(deps: ManagementDependencies, auth: AuthContext, entry: PredefinedEntry): Promise<TestRemoteMcpConnectorResponse> {
+  const status = await predefinedEntryStatus(deps.db, auth, entry);
   if (!status.connected) {
     const hint = connectionHint(entry);
     return { ok: false, error: hint, needsConnection: true, connectorId: entry.connectorId, hint };
@@ -85,15 +85,15 @@ async function testOAuthEntry(deps: ManagementDependencies, auth: AuthContext, e
 }
 
 /** POST /api/mcp-connectors/test: every failure is reported as text, never thrown. */
-export async function testMcpConnector(
+export async function testRemoteMcpConnector(
   deps: ManagementDependencies,
   auth: AuthContext,
-  input: TestMcpConnectorInput,
-): Promise<TestMcpConnectorResponse> {
-  if (input.oauthMcp) return testOAuthEntry(deps, auth, oauthMcpEntry(input.oauthMcp)!);
-  const row = await findMcpConnector(deps.db, auth.accountId, input.connectorId!);
-  const remote = row.type === 'simple' || (await remoteOAuthDecision(deps)(row));
-  const entry = row.type === 'oauth' && !remote ? oauthMcpEntry(row.oauth_mcp ?? '') : undefined;
+  input: TestRemoteMcpConnectorInput,
+): Promise<TestRemoteMcpConnectorResponse> {
+  if (input.oauthMcp) return testOAuthEntry(deps, auth, predefinedEntry(input.oauthMcp)!);
+  const row = await findRemoteMcpConnector(deps.db, auth.accountId, input.connectorId!);
+  const remote = row.type === 'simple' || (await reachesRemoteMcp(deps)(row));
+  const entry = row.type === 'oauth' && !remote ? predefinedEntry(row.oauth_mcp ?? '') : undefined;
   if (entry) return testOAuthEntry(deps, auth, entry);
   if (row.type === 'oauth' && !(await hasConnected(deps, auth, row))) return signInRequired(deps, auth, row);
   try {

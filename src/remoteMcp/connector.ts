@@ -1,10 +1,10 @@
 import type { Db } from '../db/connect.js';
-import { getMcpConnectorBySlug } from '../db/repositories/remoteMcpConnectors.js';
-import type { CachedTool, McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import { getRemoteMcpConnectorBySlug } from '../db/repositories/remoteMcpConnectors.js';
+import type { CachedTool, RemoteMcpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
 import { ConnectorNotFoundError } from '../errors.js';
 import type { Connector, ConnectorSettings } from '../connectors/types.js';
 import { ACTION_ID_PATTERN, connectorCategorySchema, type ActionDefinition, type ActionParameter, type AuthMethod } from '../connectors/schema.js';
-import { oauthMcpEntry } from './predefinedEntries.js';
+import { predefinedEntry } from './predefinedEntries.js';
 
 /** Connector ids agents see for remote MCP servers; custom connectors may not use the prefix. */
 export const REMOTE_MCP_PREFIX = 'mcp-';
@@ -25,7 +25,7 @@ export function slugOfName(name: string): string {
   return slug || 'server';
 }
 
-export const connectorIdOfRow = (row: Pick<McpConnectorRow, 'slug'>) => `${REMOTE_MCP_PREFIX}${row.slug}`;
+export const connectorIdOfRow = (row: Pick<RemoteMcpConnectorRow, 'slug'>) => `${REMOTE_MCP_PREFIX}${row.slug}`;
 
 const parameterTypes = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object']);
 
@@ -78,21 +78,21 @@ function actionOfTool(tool: CachedTool): ActionDefinition {
 const addressableTools = (tools: CachedTool[]) => tools.filter((tool) => ACTION_ID_PATTERN.test(tool.name));
 
 /** The URL shown for a row: the masked one, or a predefined entry's. */
-const shownUrlOf = (row: Pick<McpConnectorRow, 'url' | 'oauth_mcp'>) => row.url ?? oauthMcpEntry(row.oauth_mcp ?? '')?.url ?? '';
+const shownUrlOf = (row: Pick<RemoteMcpConnectorRow, 'url' | 'oauth_mcp'>) => row.url ?? predefinedEntry(row.oauth_mcp ?? '')?.url ?? '';
 
 /**
  * An `oauth` server takes the user's OAuth credential, so credentials, URL elicitation and the
  * refresher treat it like any OAuth connector. The endpoints are discovered at the first sign-in
  * (mcpOAuthClients), so the method names the server itself; its client settings are unused.
  */
-function authMethodsOf(row: McpConnectorRow): AuthMethod[] {
+function authMethodsOf(row: RemoteMcpConnectorRow): AuthMethod[] {
   if (row.type !== 'oauth') return [{ type: 'none' }];
   const url = shownUrlOf(row);
   return [{ type: 'oauth2', authorizationUrl: url, tokenUrl: url, scopes: [], scopeSeparator: ' ', tokenEndpointAuthMethod: 'client_secret_basic', pkce: true }];
 }
 
 /** A remote MCP connector as a Connector, its tools (from the cached list) as actions. */
-export function remoteMcpConnector(row: McpConnectorRow, settings: ConnectorSettings): Connector {
+export function remoteMcpConnector(row: RemoteMcpConnectorRow, settings: ConnectorSettings): Connector {
   const tools = addressableTools(row.tools ?? []);
   const category = connectorCategorySchema.safeParse(row.category);
   return {
@@ -126,7 +126,7 @@ export async function loadRemoteMcpConnector(
   connectorId: string,
   settings: ConnectorSettings,
 ): Promise<Connector> {
-  const row = await getMcpConnectorBySlug(db, accountId, connectorId.slice(REMOTE_MCP_PREFIX.length));
+  const row = await getRemoteMcpConnectorBySlug(db, accountId, connectorId.slice(REMOTE_MCP_PREFIX.length));
   if (!row) throw new ConnectorNotFoundError(connectorId);
   return remoteMcpConnector(row, settings);
 }

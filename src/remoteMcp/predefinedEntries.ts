@@ -4,7 +4,7 @@
  * entry's tools are the actions of the catalogue connector whose OAuth credential backs it, and it
  * is "connected" when the user has an active credential for that connector.
  */
-export interface OAuthMcpEntry {
+export interface PredefinedEntry {
   id: string;
   name: string;
   /** The catalogue connector whose OAuth credential the entry uses. */
@@ -13,20 +13,20 @@ export interface OAuthMcpEntry {
   url: string;
 }
 
-export const oauthMcpEntries: readonly OAuthMcpEntry[] = [
+export const predefinedEntries: readonly PredefinedEntry[] = [
   { id: 'gmail', name: 'Gmail', connectorId: 'gmail', url: 'https://gmailmcp.googleapis.com/mcp/v1' },
   { id: 'google-calendar', name: 'Google Calendar', connectorId: 'google-calendar', url: 'https://calendarmcp.googleapis.com/mcp/v1' },
   { id: 'google-drive', name: 'Google Drive', connectorId: 'google-drive', url: 'https://drivemcp.googleapis.com/mcp/v1' },
 ];
 
-export const oauthMcpIds = oauthMcpEntries.map((entry) => entry.id) as [string, ...string[]];
+export const predefinedEntryIds = predefinedEntries.map((entry) => entry.id) as [string, ...string[]];
 
-export function oauthMcpEntry(id: string): OAuthMcpEntry | undefined {
-  return oauthMcpEntries.find((entry) => entry.id === id);
+export function predefinedEntry(id: string): PredefinedEntry | undefined {
+  return predefinedEntries.find((entry) => entry.id === id);
 }
 
 /** What a user without a credential for the entry must do. */
-export function connectionHint(entry: OAuthMcpEntry): string {
+export function connectionHint(entry: PredefinedEntry): string {
   return (
     `${entry.name} is not connected for this user: create_credential with connectorId "${entry.connectorId}" ` +
     `and authenticationType "oauth2" (or POST /api/credentials), then open the authorization URL.`

@@ -1,24 +1,24 @@
 import type { Db } from '../db/connect.js';
 import { findNewestActiveCredential } from '../db/repositories/credentials.js';
 import {
-  deleteMcpConnector as deleteRow,
-  DuplicateMcpConnectorError,
-  getMcpConnector,
-  getMcpConnectorBySlug,
-  insertMcpConnector,
+  deleteRemoteMcpConnector as deleteRow,
+  DuplicateRemoteMcpConnectorError,
+  getRemoteMcpConnector,
+  getRemoteMcpConnectorBySlug,
+  insertRemoteMcpConnector,
   listConnectorsWithPlainUrls,
   sealConnectorUrl,
-  updateMcpConnector as updateRow,
-  type McpConnectorValues,
+  updateRemoteMcpConnector as updateRow,
+  type RemoteMcpConnectorValues,
 } from '../db/repositories/remoteMcpConnectors.js';
-import { deleteMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
-import type { McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import { deleteRemoteMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
+import type { RemoteMcpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { newId } from '../secrets/tokens.js';
 import { connectorIdOfRow, isRemoteMcpConnectorId, REMOTE_MCP_PREFIX, slugOfName } from './connector.js';
-import { connectionHint, oauthMcpEntries, type OAuthMcpEntry } from './predefinedEntries.js';
-import type { CreateMcpConnectorInput, McpConnectorResponse, UpdateMcpConnectorInput } from './schemas.js';
+import { connectionHint, predefinedEntries, type PredefinedEntry } from './predefinedEntries.js';
+import type { CreateRemoteMcpConnectorInput, RemoteMcpConnectorResponse, UpdateRemoteMcpConnectorInput } from './schemas.js';
 import type { RemoteMcpPeers } from './ports.js';
 import { headersAad, maskHeaderValue, openHeaders, sealUrl } from './variables.js';
 
@@ -28,7 +28,7 @@ interface Deps {
   remoteMcp: Pick<RemoteMcpPeers, 'checkEgress'>;
 }
 
-export function mcpConnectorView(row: McpConnectorRow, secretBox: SecretBox): McpConnectorResponse {
+export function remoteMcpConnectorView(row: RemoteMcpConnectorRow, secretBox: SecretBox): RemoteMcpConnectorResponse {
   const headers = openHeaders(row, secretBox);
   return {
     id: row.id,
@@ -47,10 +47,10 @@ export function mcpConnectorView(row: McpConnectorRow, secretBox: SecretBox): Mc
 }
 
 /** By row id (mcp_…) or by the connector id agents see (mcp-<slug>). */
-export async function findMcpConnector(db: Db, accountId: string, id: string): Promise<McpConnectorRow> {
+export async function findRemoteMcpConnector(db: Db, accountId: string, id: string): Promise<RemoteMcpConnectorRow> {
   const row = isRemoteMcpConnectorId(id)
-    ? await getMcpConnectorBySlug(db, accountId, id.slice(REMOTE_MCP_PREFIX.length))
-    : await getMcpConnector(db, accountId, id);
+    ? await getRemoteMcpConnectorBySlug(db, accountId, id.slice(REMOTE_MCP_PREFIX.length))
+    : await getRemoteMcpConnector(db, accountId, id);
   if (!row) throw new NotFoundError(`No remote MCP connector "${id}"`, { mcpConnectorId: id });
   return row;
 }
@@ -80,7 +80,7 @@ function sealHeaders(secretBox: SecretBox, id: string, headers: Record<string, s
   return { headersEncrypted: secretBox.seal(JSON.stringify(headers), headersAad(id)), keyId: secretBox.currentKeyId };
 }
 
-function duplicate(error: DuplicateMcpConnectorError, name: string): ConflictError {
+function duplicate(error: DuplicateRemoteMcpConnectorError, name: string): ConflictError {
   return error.field === 'name'
     ? new ConflictError(`A connector named "${name}" already exists`, { field: 'name', name })
     : new ConflictError(
@@ -89,11 +89,11 @@ function duplicate(error: DuplicateMcpConnectorError, name: string): ConflictErr
       );
 }
 
-export async function createMcpConnector(deps: Deps, accountId: string, input: CreateMcpConnectorInput): Promise<McpConnectorRow> {
+export async function createRemoteMcpConnector(deps: Deps, accountId: string, input: CreateRemoteMcpConnectorInput): Promise<RemoteMcpConnectorRow> {
   if (input.url) await checkConnectorUrl(deps, input.url);
   const id = newId('mcp');
   try {
-    return await insertMcpConnector(deps.db, {
+    return await insertRemoteMcpConnector(deps.db, {
       id,
       accountId,
       type: input.type,
@@ -105,18 +105,18 @@ export async function createMcpConnector(deps: Deps, accountId: string, input: C
       ...sealHeaders(deps.secretBox, id, input.headers),
     });
   } catch (error) {
-    if (error instanceof DuplicateMcpConnectorError) throw duplicate(error, input.name);
+    if (error instanceof DuplicateRemoteMcpConnectorError) throw duplicate(error, input.name);
     throw error;
   }
 }
 
-export async function updateMcpConnector(
+export async function updateRemoteMcpConnector(
   deps: Deps,
   accountId: string,
   id: string,
-  input: UpdateMcpConnectorInput,
-): Promise<McpConnectorRow> {
-  const row = await findMcpConnector(deps.db, accountId, id);
+  input: UpdateRemoteMcpConnectorInput,
+): Promise<RemoteMcpConnectorRow> {
+  const row = await findRemoteMcpConnector(deps.db, accountId, id);
   if (input.type !== undefined && input.type !== row.type) {
     throw new InvalidRequestError('Type cannot be changed. Recreate the connector to switch type.', { field: 'type', type: row.type });
   }
@@ -136,7 +136,7 @@ export async function updateMcpConnector(
   const newUrl = input.url !== undefined && input.url !== row.url ? input.url : undefined;
   if (newUrl !== undefined) await checkConnectorUrl(deps, newUrl);
   const name = input.name ?? row.name;
-  const values: McpConnectorValues = {
+  const values: RemoteMcpConnectorValues = {
     name,
     // Users' credentials for an oauth connector are filed under its connector id: a rename that
     // moved the id would strand them, so such a connector keeps the id of its first name.
@@ -152,32 +152,32 @@ export async function updateMcpConnector(
     const updated = await updateRow(deps.db, accountId, row.id, values);
     if (!updated) throw new NotFoundError(`No remote MCP connector "${id}"`, { mcpConnectorId: id });
     // Another server may have another authorization server: discovery and registration start over.
-    if (newUrl !== undefined && row.type === 'oauth') await deleteMcpOAuthClient(deps.db, row.id);
+    if (newUrl !== undefined && row.type === 'oauth') await deleteRemoteMcpOAuthClient(deps.db, row.id);
     return updated;
   } catch (error) {
-    if (error instanceof DuplicateMcpConnectorError) throw duplicate(error, name);
+    if (error instanceof DuplicateRemoteMcpConnectorError) throw duplicate(error, name);
     throw error;
   }
 }
 
-export async function deleteMcpConnector(db: Db, accountId: string, id: string): Promise<McpConnectorRow> {
-  const row = await findMcpConnector(db, accountId, id);
+export async function deleteRemoteMcpConnector(db: Db, accountId: string, id: string): Promise<RemoteMcpConnectorRow> {
+  const row = await findRemoteMcpConnector(db, accountId, id);
   await deleteRow(db, accountId, row.id);
   return row;
 }
 
-export interface OAuthMcpStatus {
-  entry: OAuthMcpEntry;
+export interface PredefinedEntryStatus {
+  entry: PredefinedEntry;
   connected: boolean;
 }
 
 /** Connected means the user has an active (or refreshing) credential for the backing connector. */
-export async function oauthMcpStatus(db: Db, owner: { accountId: string; userId: string }, entry: OAuthMcpEntry): Promise<OAuthMcpStatus> {
+export async function predefinedEntryStatus(db: Db, owner: { accountId: string; userId: string }, entry: PredefinedEntry): Promise<PredefinedEntryStatus> {
   const credential = await findNewestActiveCredential(db, { ...owner, connectorId: entry.connectorId });
   return { entry, connected: credential !== undefined };
 }
 
-export function oauthMcpView({ entry, connected }: OAuthMcpStatus) {
+export function predefinedEntryView({ entry, connected }: PredefinedEntryStatus) {
   return {
     id: entry.id,
     name: entry.name,
@@ -190,8 +190,8 @@ export function oauthMcpView({ entry, connected }: OAuthMcpStatus) {
   };
 }
 
-export async function listOAuthMcpStatuses(db: Db, owner: { accountId: string; userId: string }) {
-  return Promise.all(oauthMcpEntries.map((entry) => oauthMcpStatus(db, owner, entry)));
+export async function listPredefinedEntryStatuses(db: Db, owner: { accountId: string; userId: string }) {
+  return Promise.all(predefinedEntries.map((entry) => predefinedEntryStatus(db, owner, entry)));
 }
 
 /**

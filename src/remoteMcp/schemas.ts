@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { connectorIdSchema } from '../connectors/ids.js';
 import { connectorCategorySchema } from '../connectors/schema.js';
-import { mcpConnectorTypes } from '../db/tables/remoteMcpConnectors.js';
-import { oauthMcpIds } from './predefinedEntries.js';
+import { remoteMcpConnectorTypes } from '../db/tables/remoteMcpConnectors.js';
+import { predefinedEntryIds } from './predefinedEntries.js';
 
 /** Inputs and answers of the remote MCP connector, variable and assignment APIs. One schema per input. */
 
@@ -24,16 +24,16 @@ const headersSchema = z
   .describe('Header name → value; values may reference account variables as {{name}}');
 
 const name = z.string().trim().min(1, 'must be 1–100 characters').max(100, 'must be 1–100 characters');
-const oauthMcpSchema = z.enum(oauthMcpIds).describe('A predefined entry id (GET /api/mcp-connectors/oauth)');
+const predefinedEntryIdSchema = z.enum(predefinedEntryIds).describe('A predefined entry id (GET /api/mcp-connectors/oauth)');
 
-export const createMcpConnectorInput = z
+export const createRemoteMcpConnectorInput = z
   .object({
     name,
-    type: z.enum(mcpConnectorTypes).default('simple'),
+    type: z.enum(remoteMcpConnectorTypes).default('simple'),
     category: connectorCategorySchema.default('other'),
     url: httpUrlTemplate.optional(),
     headers: headersSchema.default({}),
-    oauthMcp: oauthMcpSchema.optional(),
+    oauthMcp: predefinedEntryIdSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => {
@@ -47,26 +47,26 @@ export const createMcpConnectorInput = z
       ctx.addIssue({ code: 'custom', path: ['headers'], message: 'oauth connectors take no headers: the user\'s token is sent' });
     }
   });
-export type CreateMcpConnectorInput = z.infer<typeof createMcpConnectorInput>;
+export type CreateRemoteMcpConnectorInput = z.infer<typeof createRemoteMcpConnectorInput>;
 
 /** `type` is accepted only to explain that it cannot change. */
-export const updateMcpConnectorInput = z
+export const updateRemoteMcpConnectorInput = z
   .object({
     name: name.optional(),
-    type: z.enum(mcpConnectorTypes).optional(),
+    type: z.enum(remoteMcpConnectorTypes).optional(),
     category: connectorCategorySchema.optional(),
     url: httpUrlTemplate.optional(),
     headers: headersSchema.optional().describe('Replaces every header when given'),
-    oauthMcp: oauthMcpSchema.optional(),
+    oauthMcp: predefinedEntryIdSchema.optional(),
   })
   .strict();
-export type UpdateMcpConnectorInput = z.infer<typeof updateMcpConnectorInput>;
+export type UpdateRemoteMcpConnectorInput = z.infer<typeof updateRemoteMcpConnectorInput>;
 
-export const mcpConnectorResponse = z.object({
+export const remoteMcpConnectorResponse = z.object({
   id: z.string().describe('The row id (mcp_…)'),
   connectorId: z.string().describe('The id agents see in list_connectors (mcp-<slug>)'),
   name: z.string(),
-  type: z.enum(mcpConnectorTypes),
+  type: z.enum(remoteMcpConnectorTypes),
   category: z.string(),
   url: z.string().nullable(),
   headers: z.record(z.string(), z.string()).describe('Values masked, except pure {{variable}} references'),
@@ -76,9 +76,9 @@ export const mcpConnectorResponse = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-export type McpConnectorResponse = z.infer<typeof mcpConnectorResponse>;
+export type RemoteMcpConnectorResponse = z.infer<typeof remoteMcpConnectorResponse>;
 
-export const oauthMcpStatus = z.object({
+export const predefinedEntryStatusResponse = z.object({
   id: z.string(),
   name: z.string(),
   type: z.literal('oauth'),
@@ -89,18 +89,18 @@ export const oauthMcpStatus = z.object({
   hint: z.string().optional(),
 });
 
-export const testMcpConnectorInput = z
+export const testRemoteMcpConnectorInput = z
   .object({
     connectorId: z.string().min(1).max(100).optional().describe('A remote connector: its row id (mcp_…) or mcp-<slug>'),
-    oauthMcp: oauthMcpSchema.optional(),
+    oauthMcp: predefinedEntryIdSchema.optional(),
   })
   .strict()
   .refine((input) => (input.connectorId === undefined) !== (input.oauthMcp === undefined), {
     message: 'send exactly one of connectorId and oauthMcp',
   });
-export type TestMcpConnectorInput = z.infer<typeof testMcpConnectorInput>;
+export type TestRemoteMcpConnectorInput = z.infer<typeof testRemoteMcpConnectorInput>;
 
-export const testMcpConnectorResponse = z.object({
+export const testRemoteMcpConnectorResponse = z.object({
   ok: z.boolean(),
   message: z.string().optional(),
   error: z.string().optional(),
@@ -111,7 +111,7 @@ export const testMcpConnectorResponse = z.object({
   authorizationUrl: z.string().optional().describe('oauth servers before sign-in: the link that connects this user'),
   credentialId: z.string().optional().describe('The pending credential the link completes'),
 });
-export type TestMcpConnectorResponse = z.infer<typeof testMcpConnectorResponse>;
+export type TestRemoteMcpConnectorResponse = z.infer<typeof testRemoteMcpConnectorResponse>;
 
 export const putVariableInput = z.object({ value: z.string().min(1).max(8192) }).strict();
 
@@ -126,7 +126,7 @@ export const assignmentInput = z
   .object({
     connectorId: connectorIdSchema.optional().describe('A catalogue or custom connector'),
     mcpConnectorId: z.string().min(1).max(100).optional().describe('A remote MCP connector: row id (mcp_…) or mcp-<slug>'),
-    oauthMcp: oauthMcpSchema.optional(),
+    oauthMcp: predefinedEntryIdSchema.optional(),
   })
   .strict()
   .refine((input) => [input.connectorId, input.mcpConnectorId, input.oauthMcp].filter((v) => v !== undefined).length === 1, {

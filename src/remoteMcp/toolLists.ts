@@ -1,12 +1,12 @@
 import { resolveConnector, summarize } from '../connectors/registry.js';
 import type { Connector, ConnectorListing } from '../connectors/types.js';
-import { cacheMcpTools } from '../db/repositories/remoteMcpConnectors.js';
-import type { CachedTool, McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import { cacheRemoteMcpTools } from '../db/repositories/remoteMcpConnectors.js';
+import type { CachedTool, RemoteMcpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
 import { SwitchboardError } from '../errors.js';
 import { remoteMcpConnector } from './connector.js';
 import type { RemoteMcpDependencies } from './ports.js';
 import { signInHint } from './predefinedEntries.js';
-import { findMcpConnector } from './registry.js';
+import { findRemoteMcpConnector } from './registry.js';
 import { hasConnected, signInFirst, userEndpoint } from './signIn.js';
 import { resolveEndpoint } from './variables.js';
 
@@ -20,10 +20,10 @@ interface Caller {
  * Connects, lists the tools and caches them: on test, and the first time an agent needs them. An
  * `oauth` server is listed as the user asking (`owner`), with their token.
  */
-export async function refreshRemoteTools(deps: RemoteMcpDependencies, row: McpConnectorRow, owner?: Caller): Promise<CachedTool[]> {
+export async function refreshRemoteTools(deps: RemoteMcpDependencies, row: RemoteMcpConnectorRow, owner?: Caller): Promise<CachedTool[]> {
   const endpoint = row.type === 'oauth' && owner ? await userEndpoint(deps, owner, row) : await resolveEndpoint(deps, row);
   const tools = await deps.remoteMcp.listTools(endpoint);
-  await cacheMcpTools(deps.db, row.id, tools);
+  await cacheRemoteMcpTools(deps.db, row.id, tools);
   return tools;
 }
 
@@ -34,7 +34,7 @@ export async function refreshRemoteTools(deps: RemoteMcpDependencies, row: McpCo
 export async function resolveForCaller(deps: RemoteMcpDependencies, auth: Caller, connectorId: string): Promise<Connector> {
   const connector = await resolveConnector(deps.db, auth.accountId, connectorId);
   if (connector.origin !== 'remote-mcp' || connector.remoteMcp?.cachedAt) return connector;
-  const row = await findMcpConnector(deps.db, auth.accountId, connector.remoteMcp!.mcpConnectorId);
+  const row = await findRemoteMcpConnector(deps.db, auth.accountId, connector.remoteMcp!.mcpConnectorId);
   // An `oauth` server never listed: its tools are unknown until someone signs in, so this user is sent to.
   if (row.type === 'oauth' && !(await hasConnected(deps, auth, row))) throw await signInFirst(deps, auth, row);
   return remoteMcpConnector({ ...row, tools: await refreshRemoteTools(deps, row, auth), tools_cached_at: new Date() }, connector.settings);
@@ -64,7 +64,7 @@ const recentListingFailures = new Map<string, { at: number; message: string }>()
  */
 async function toolsForListing(
   deps: RemoteMcpDependencies,
-  row: McpConnectorRow,
+  row: RemoteMcpConnectorRow,
   owner: Caller,
   connected: boolean | undefined,
 ): Promise<{ tools: CachedTool[] } | { note: string }> {
@@ -101,7 +101,7 @@ async function toolsForListing(
 
 export async function remoteListing(
   deps: RemoteMcpDependencies,
-  row: McpConnectorRow,
+  row: RemoteMcpConnectorRow,
   owner: Caller,
   status: { connected: boolean } | undefined,
 ): Promise<AssignedListing> {

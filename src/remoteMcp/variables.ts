@@ -1,11 +1,11 @@
 import type { Db } from '../db/connect.js';
 import { deleteVariable, listVariables, upsertVariable } from '../db/repositories/remoteMcpConnectors.js';
-import type { AccountVariableRow, McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import type { AccountVariableRow, RemoteMcpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
 import { maskSecret } from '../credentials/masking.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import { secretsOfHeaderValue } from '../secrets/redaction.js';
 import type { SecretBox } from '../secrets/secretBox.js';
-import { oauthMcpEntry } from './predefinedEntries.js';
+import { predefinedEntry } from './predefinedEntries.js';
 
 const REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}/g;
 
@@ -29,7 +29,7 @@ export function sealUrl(secretBox: SecretBox, mcpConnectorId: string, template: 
 }
 
 /** The URL template as registered; a row not yet sealed at start-up still has it in clear. */
-function openUrl(row: McpConnectorRow, secretBox: SecretBox): string {
+function openUrl(row: RemoteMcpConnectorRow, secretBox: SecretBox): string {
   return row.url_encrypted ? secretBox.open(row.url_encrypted, urlAad(row.id)) : (row.url ?? '');
 }
 
@@ -66,7 +66,7 @@ export async function removeVariable(db: Db, accountId: string, name: string): P
   if (!(await deleteVariable(db, accountId, name))) throw new NotFoundError(`No variable "${name}"`, { name });
 }
 
-export function openHeaders(row: McpConnectorRow, secretBox: SecretBox): Record<string, string> {
+export function openHeaders(row: RemoteMcpConnectorRow, secretBox: SecretBox): Record<string, string> {
   if (!row.headers_encrypted) return {};
   return JSON.parse(secretBox.open(row.headers_encrypted, headersAad(row.id))) as Record<string, string>;
 }
@@ -81,11 +81,11 @@ export interface RemoteEndpoint {
 
 export async function resolveEndpoint(
   deps: { db: Db; secretBox: SecretBox; config: { remoteMcp: { entryUrls: Record<string, string> } } },
-  row: McpConnectorRow,
+  row: RemoteMcpConnectorRow,
 ): Promise<RemoteEndpoint> {
   const headers = openHeaders(row, deps.secretBox);
   // A predefined oauth entry has no URL of its own: the provider's, unless configured otherwise.
-  const entry = row.url_encrypted || row.url ? undefined : oauthMcpEntry(row.oauth_mcp ?? '');
+  const entry = row.url_encrypted || row.url ? undefined : predefinedEntry(row.oauth_mcp ?? '');
   const template = entry ? (deps.config.remoteMcp.entryUrls[entry.id] ?? entry.url) : openUrl(row, deps.secretBox);
   const names = [...new Set([template, ...Object.values(headers)].flatMap(referencedVariables))];
   const values = new Map(

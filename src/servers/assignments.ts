@@ -3,10 +3,10 @@ import type { Db } from '../db/connect.js';
 import { deleteAssignment, insertAssignment } from '../db/repositories/remoteMcpConnectors.js';
 import type { AssignmentKind } from '../db/tables/remoteMcpConnectors.js';
 import { connectorIdOfRow, isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
-import { connectionHint, oauthMcpEntry, signInHint } from '../remoteMcp/predefinedEntries.js';
-import type { RemoteOAuthDecision } from '../remoteMcp/reachability.js';
+import { connectionHint, predefinedEntry, signInHint } from '../remoteMcp/predefinedEntries.js';
+import type { ReachesRemoteMcp } from '../remoteMcp/reachability.js';
 import type { AssignmentInput, AssignmentResponse } from '../remoteMcp/schemas.js';
-import { findMcpConnector } from '../remoteMcp/registry.js';
+import { findRemoteMcpConnector } from '../remoteMcp/registry.js';
 import { serverScope } from './scope.js';
 
 interface Owner {
@@ -22,7 +22,7 @@ async function targetOf(db: Db, accountId: string, input: AssignmentInput, mustE
   const remoteId = input.mcpConnectorId ?? (input.connectorId && isRemoteMcpConnectorId(input.connectorId) ? input.connectorId : undefined);
   if (remoteId) {
     if (!mustExist && !isRemoteMcpConnectorId(remoteId)) return { kind: 'mcp', targetId: remoteId };
-    return { kind: 'mcp', targetId: (await findMcpConnector(db, accountId, remoteId)).id };
+    return { kind: 'mcp', targetId: (await findRemoteMcpConnector(db, accountId, remoteId)).id };
   }
   const connectorId = input.connectorId!;
   if (mustExist) await resolveConnector(db, accountId, connectorId);
@@ -40,8 +40,8 @@ export async function unassignConnector(db: Db, accountId: string, serverId: str
   return deleteAssignment(db, serverId, kind, targetId);
 }
 
-export async function listAssignmentViews(db: Db, owner: Owner, serverId: string, isRemoteOAuth?: RemoteOAuthDecision): Promise<AssignmentResponse[]> {
-  const scope = await serverScope(db, owner, serverId, isRemoteOAuth);
+export async function listAssignmentViews(db: Db, owner: Owner, serverId: string, reachesRemote?: ReachesRemoteMcp): Promise<AssignmentResponse[]> {
+  const scope = await serverScope(db, owner, serverId, reachesRemote);
   if (!scope) return [];
   const views: AssignmentResponse[] = [];
   for (const row of scope.rows) {
@@ -54,28 +54,28 @@ export async function listAssignmentViews(db: Db, owner: Owner, serverId: string
       views.push({ kind: 'connector', connectorId: row.target_id, name, assignedAt });
       continue;
     }
-    const mcp = row.kind === 'mcp' ? scope.mcpRows.get(row.target_id) : undefined;
-    const remote = mcp ? scope.remoteOAuth.get(connectorIdOfRow(mcp)) : undefined;
-    if (mcp && (mcp.type === 'simple' || remote)) {
+    const remoteRow = row.kind === 'mcp' ? scope.remoteMcpRows.get(row.target_id) : undefined;
+    const remote = remoteRow ? scope.remoteConnected.get(connectorIdOfRow(remoteRow)) : undefined;
+    if (remoteRow && (remoteRow.type === 'simple' || remote)) {
       views.push({
         kind: row.kind,
-        connectorId: connectorIdOfRow(mcp),
-        name: mcp.name,
-        mcpConnectorId: mcp.id,
-        ...(mcp.oauth_mcp ? { oauthMcp: mcp.oauth_mcp } : {}),
+        connectorId: connectorIdOfRow(remoteRow),
+        name: remoteRow.name,
+        mcpConnectorId: remoteRow.id,
+        ...(remoteRow.oauth_mcp ? { oauthMcp: remoteRow.oauth_mcp } : {}),
         ...(remote ? { needsConnection: !remote.connected } : {}),
-        ...(remote && !remote.connected ? { hint: signInHint(mcp.name, connectorIdOfRow(mcp)) } : {}),
+        ...(remote && !remote.connected ? { hint: signInHint(remoteRow.name, connectorIdOfRow(remoteRow)) } : {}),
         assignedAt,
       });
       continue;
     }
-    const entry = oauthMcpEntry(row.kind === 'oauth' ? row.target_id : (mcp?.oauth_mcp ?? ''));
-    const status = entry ? scope.oauth.get(entry.connectorId) : undefined;
+    const entry = predefinedEntry(row.kind === 'oauth' ? row.target_id : (remoteRow?.oauth_mcp ?? ''));
+    const status = entry ? scope.predefined.get(entry.connectorId) : undefined;
     views.push({
       kind: row.kind,
-      connectorId: entry ? entry.connectorId : mcp ? connectorIdOfRow(mcp) : row.target_id,
-      name: mcp?.name ?? entry?.name ?? row.target_id,
-      ...(mcp ? { mcpConnectorId: mcp.id } : {}),
+      connectorId: entry ? entry.connectorId : remoteRow ? connectorIdOfRow(remoteRow) : row.target_id,
+      name: remoteRow?.name ?? entry?.name ?? row.target_id,
+      ...(remoteRow ? { mcpConnectorId: remoteRow.id } : {}),
       ...(entry ? { oauthMcp: entry.id } : {}),
       ...(status ? { needsConnection: !status.connected } : {}),
       ...(status && !status.connected ? { hint: connectionHint(status.entry) } : {}),

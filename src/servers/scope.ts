@@ -1,14 +1,14 @@
 import { listConnectors } from '../connectors/registry.js';
 import type { Db } from '../db/connect.js';
 import { findNewestActiveCredential } from '../db/repositories/credentials.js';
-import { listAssignments, listMcpConnectors } from '../db/repositories/remoteMcpConnectors.js';
-import type { AssignmentRow, McpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
+import { listAssignments, listRemoteMcpConnectors } from '../db/repositories/remoteMcpConnectors.js';
+import type { AssignmentRow, RemoteMcpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
 import type { ServerGrant } from '../policy/use.js';
 import { connectorIdOfRow } from '../remoteMcp/connector.js';
 import type { RemoteMcpDependencies } from '../remoteMcp/ports.js';
-import { connectionHint, oauthMcpEntry, type OAuthMcpEntry } from '../remoteMcp/predefinedEntries.js';
-import { remoteOAuthDecision, type RemoteOAuthDecision } from '../remoteMcp/reachability.js';
-import { oauthMcpStatus } from '../remoteMcp/registry.js';
+import { connectionHint, predefinedEntry, type PredefinedEntry } from '../remoteMcp/predefinedEntries.js';
+import { reachesRemoteMcp, type ReachesRemoteMcp } from '../remoteMcp/reachability.js';
+import { predefinedEntryStatus } from '../remoteMcp/registry.js';
 import { remoteListing, resolveForCaller, type AssignedListing } from '../remoteMcp/toolLists.js';
 import type { UseScope } from '../runs/prepare.js';
 import type { Restrictions } from './schemas.js';
@@ -36,44 +36,45 @@ interface Server {
  */
 export interface ServerScope {
   connectorIds: Set<string>;
-  remote: McpConnectorRow[];
+  remote: RemoteMcpConnectorRow[];
   /** `oauth` rows reached as remote servers, by connector id: whether this user has connected. */
-  remoteOAuth: Map<string, { connected: boolean }>;
-  oauth: Map<string, { entry: OAuthMcpEntry; connected: boolean }>;
+  remoteConnected: Map<string, { connected: boolean }>;
+  /** Predefined entries (and `oauth` rows standing for one) by their catalogue connector id: whether this user has connected. */
+  predefined: Map<string, { entry: PredefinedEntry; connected: boolean }>;
   rows: AssignmentRow[];
-  mcpRows: Map<string, McpConnectorRow>;
+  remoteMcpRows: Map<string, RemoteMcpConnectorRow>;
 }
 
-const ownUrlOnly: RemoteOAuthDecision = async (row) => Boolean(row.url_encrypted ?? row.url);
+const ownUrlOnly: ReachesRemoteMcp = async (row) => Boolean(row.url_encrypted ?? row.url);
 
 /** Undefined when the server has no assignments: then it offers every connector, as before. */
-export async function serverScope(db: Db, owner: Owner, serverId: string, isRemoteOAuth: RemoteOAuthDecision = ownUrlOnly): Promise<ServerScope | undefined> {
+export async function serverScope(db: Db, owner: Owner, serverId: string, reachesRemote: ReachesRemoteMcp = ownUrlOnly): Promise<ServerScope | undefined> {
   const rows = await listAssignments(db, serverId);
   if (rows.length === 0) return undefined;
-  const mcpRows = new Map(
-    (await listMcpConnectors(db, owner.accountId, rows.filter((row) => row.kind === 'mcp').map((row) => row.target_id))).map((row) => [row.id, row]),
+  const remoteMcpRows = new Map(
+    (await listRemoteMcpConnectors(db, owner.accountId, rows.filter((row) => row.kind === 'mcp').map((row) => row.target_id))).map((row) => [row.id, row]),
   );
-  const scope: ServerScope = { connectorIds: new Set(), remote: [], remoteOAuth: new Map(), oauth: new Map(), rows, mcpRows };
-  const entries: OAuthMcpEntry[] = [];
+  const scope: ServerScope = { connectorIds: new Set(), remote: [], remoteConnected: new Map(), predefined: new Map(), rows, remoteMcpRows };
+  const entries: PredefinedEntry[] = [];
   for (const row of rows) {
     if (row.kind === 'connector') scope.connectorIds.add(row.target_id);
-    const mcp = row.kind === 'mcp' ? mcpRows.get(row.target_id) : undefined;
-    if (mcp?.type === 'simple' || (mcp?.type === 'oauth' && (await isRemoteOAuth(mcp)))) {
-      const connectorId = connectorIdOfRow(mcp);
+    const remoteRow = row.kind === 'mcp' ? remoteMcpRows.get(row.target_id) : undefined;
+    if (remoteRow?.type === 'simple' || (remoteRow?.type === 'oauth' && (await reachesRemote(remoteRow)))) {
+      const connectorId = connectorIdOfRow(remoteRow);
       scope.connectorIds.add(connectorId);
-      scope.remote.push(mcp);
-      if (mcp.type === 'oauth') {
+      scope.remote.push(remoteRow);
+      if (remoteRow.type === 'oauth') {
         const credential = await findNewestActiveCredential(db, { ...owner, connectorId });
-        scope.remoteOAuth.set(connectorId, { connected: credential !== undefined });
+        scope.remoteConnected.set(connectorId, { connected: credential !== undefined });
       }
       continue;
     }
-    const entry = oauthMcpEntry(row.kind === 'oauth' ? row.target_id : (mcp?.oauth_mcp ?? ''));
+    const entry = predefinedEntry(row.kind === 'oauth' ? row.target_id : (remoteRow?.oauth_mcp ?? ''));
     if (entry) entries.push(entry);
   }
-  for (const status of await Promise.all(entries.map((entry) => oauthMcpStatus(db, owner, entry)))) {
+  for (const status of await Promise.all(entries.map((entry) => predefinedEntryStatus(db, owner, entry)))) {
     scope.connectorIds.add(status.entry.connectorId);
-    scope.oauth.set(status.entry.connectorId, status);
+    scope.predefined.set(status.entry.connectorId, status);
   }
   return scope;
 }
@@ -83,9 +84,9 @@ export async function serverGrant(
   db: Db,
   owner: Owner,
   server: Server,
-  isRemoteOAuth?: RemoteOAuthDecision,
+  reachesRemote?: ReachesRemoteMcp,
 ): Promise<ServerGrant> {
-  const scope = await serverScope(db, owner, server.id, isRemoteOAuth);
+  const scope = await serverScope(db, owner, server.id, reachesRemote);
   return { restrictions: server.restrictions, assignedConnectorIds: scope?.connectorIds };
 }
 
@@ -94,7 +95,7 @@ export async function serverGrant(
  * their server answers a probe (src/remoteMcp/reachability.ts).
  */
 export function callerGrant(deps: RemoteMcpDependencies, caller: Owner, server: Server): Promise<ServerGrant> {
-  return serverGrant(deps.db, caller, server, remoteOAuthDecision(deps));
+  return serverGrant(deps.db, caller, server, reachesRemoteMcp(deps));
 }
 
 /**
@@ -121,17 +122,17 @@ export async function serverListings(
   server: Server,
   filter: { category?: string },
 ): Promise<{ listings: AssignedListing[]; grant: ServerGrant }> {
-  const [scope, all] = await Promise.all([serverScope(deps.db, caller, server.id, remoteOAuthDecision(deps)), listConnectors(deps.db, caller.accountId, filter)]);
+  const [scope, all] = await Promise.all([serverScope(deps.db, caller, server.id, reachesRemoteMcp(deps)), listConnectors(deps.db, caller.accountId, filter)]);
   const grant = { restrictions: server.restrictions, assignedConnectorIds: scope?.connectorIds };
   if (!scope) return { listings: all, grant };
   const listed: AssignedListing[] = all
     .filter((listing) => scope.connectorIds.has(listing.id))
     .map((listing) => {
-      const status = scope.oauth.get(listing.id);
+      const status = scope.predefined.get(listing.id);
       if (!status || status.connected) return listing;
       return { ...listing, needsConnection: true, hint: connectionHint(status.entry) };
     });
-  const remote = (await Promise.all(scope.remote.map((row) => remoteListing(deps, row, caller, scope.remoteOAuth.get(connectorIdOfRow(row)))))).filter(
+  const remote = (await Promise.all(scope.remote.map((row) => remoteListing(deps, row, caller, scope.remoteConnected.get(connectorIdOfRow(row)))))).filter(
     (listing) => filter.category === undefined || listing.category === filter.category,
   );
   return { listings: [...listed, ...remote].sort((a, b) => a.id.localeCompare(b.id)), grant };

@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
-import { hasRegisteredMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
+import { hasRegisteredRemoteMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
 import { insertAttempt } from '../db/repositories/oauth.js';
 import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from '../remoteMcp/connector.js';
 import { ServiceUnavailableError, SwitchboardError } from '../errors.js';
@@ -64,7 +64,7 @@ async function startHandshake(
   const timeoutSeconds = deps.config.oauth.handshakeTimeoutSeconds;
   const discoverClient =
     isRemoteMcpConnectorId(input.connectorId) &&
-    !(await hasRegisteredMcpOAuthClient(deps.db, input.accountId, input.connectorId.slice(REMOTE_MCP_PREFIX.length)));
+    !(await hasRegisteredRemoteMcpOAuthClient(deps.db, input.accountId, input.connectorId.slice(REMOTE_MCP_PREFIX.length)));
   await insertAttempt(deps.db, { ...input, id: attemptId, expiresAt: new Date(Date.now() + timeoutSeconds * 1000) });
   try {
     const handle = await deps.temporal.client.workflow.start<OAuthHandshakeWorkflow>(workflowTypes.oauthHandshake, {

@@ -9,7 +9,7 @@ import type { Db } from '../db/connect.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { checkUrl } from './egress.js';
 import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
-import { loadRemoteOAuthParty } from './remoteMcp/oauthParty.js';
+import { loadRemoteMcpOAuthParty } from './remoteMcp/oauthParty.js';
 import type { OAuthParty } from './oauthParty.js';
 
 export type { OAuthParty } from './oauthParty.js';
@@ -36,7 +36,7 @@ export async function loadOAuthParty(
   accountId: string,
   connectorId: string,
 ): Promise<OAuthParty> {
-  if (isRemoteMcpConnectorId(connectorId)) return loadRemoteOAuthParty(deps, agent, accountId, connectorId);
+  if (isRemoteMcpConnectorId(connectorId)) return loadRemoteMcpOAuthParty(deps, agent, accountId, connectorId);
   const connector = await resolveConnector(deps.db, accountId, connectorId);
   const method = oauthMethodOf(connector);
   const app = await getOAuthApp(deps.db, accountId, connectorId);

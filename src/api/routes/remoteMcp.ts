@@ -3,30 +3,30 @@ import { listVariables } from '../../db/repositories/remoteMcpConnectors.js';
 import {
   assignmentInput,
   assignmentResponse,
-  createMcpConnectorInput,
-  mcpConnectorResponse,
-  oauthMcpStatus,
+  createRemoteMcpConnectorInput,
+  remoteMcpConnectorResponse,
+  predefinedEntryStatusResponse,
   putVariableInput,
-  testMcpConnectorInput,
-  testMcpConnectorResponse,
-  updateMcpConnectorInput,
+  testRemoteMcpConnectorInput,
+  testRemoteMcpConnectorResponse,
+  updateRemoteMcpConnectorInput,
   variableNameSchema,
   variableResponse,
 } from '../../remoteMcp/schemas.js';
-import { createMcpConnector, deleteMcpConnector, mcpConnectorView } from '../../remoteMcp/registry.js';
+import { createRemoteMcpConnector, deleteRemoteMcpConnector, remoteMcpConnectorView } from '../../remoteMcp/registry.js';
 import { putVariable, removeVariable, variableView } from '../../remoteMcp/variables.js';
 import { InvalidRequestError } from '../../errors.js';
 import type { ApiDependencies } from '../context.js';
 import {
   assignToServer,
-  getMcpConnectorView,
-  listMcpConnectorViews,
-  listOAuthMcpEntries,
-  mcpConnectorBefore,
+  getRemoteMcpConnectorView,
+  listRemoteMcpConnectorViews,
+  listPredefinedEntries,
+  remoteMcpConnectorBefore,
   serverAssignments,
-  testMcpConnector,
+  testRemoteMcpConnector,
   unassignFromServer,
-  updateMcpConnectorView,
+  updateRemoteMcpConnectorView,
 } from '../../management/remoteMcp.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
 
@@ -37,10 +37,10 @@ function variableName(raw: string | undefined): string {
 }
 
 /** Remote MCP connectors, account variables and per-server connector assignments. */
-export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
+export function remoteMcpRoutes(deps: ApiDependencies): ApiRouter {
   const tag = 'Remote MCP connectors';
   const { db, secretBox } = deps;
-  const remoteBefore = ({ auth, params }: BeforeInput) => mcpConnectorBefore(deps, auth, params.id!);
+  const remoteBefore = ({ auth, params }: BeforeInput) => remoteMcpConnectorBefore(deps, auth, params.id!);
   return new ApiRouter()
     .add(
       {
@@ -48,9 +48,9 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         path: '/api/mcp-connectors', access: 'operator',
         summary: "List the account's remote MCP connectors",
         tag,
-        response: z.object({ connectors: z.array(mcpConnectorResponse), count: z.number() }),
+        response: z.object({ connectors: z.array(remoteMcpConnectorResponse), count: z.number() }),
       },
-      async ({ auth }) => listMcpConnectorViews(deps, auth),
+      async ({ auth }) => listRemoteMcpConnectorViews(deps, auth),
     )
     .add(
       {
@@ -58,11 +58,11 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         path: '/api/mcp-connectors', access: 'admin',
         summary: 'Register a remote MCP server (simple) or a predefined oauth entry',
         tag,
-        body: createMcpConnectorInput,
-        response: mcpConnectorResponse,
+        body: createRemoteMcpConnectorInput,
+        response: remoteMcpConnectorResponse,
         status: 201,
       },
-      async ({ auth, body }) => mcpConnectorView(await createMcpConnector(deps, auth.accountId, body), secretBox),
+      async ({ auth, body }) => remoteMcpConnectorView(await createRemoteMcpConnector(deps, auth.accountId, body), secretBox),
     )
     .add(
       {
@@ -70,9 +70,9 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         path: '/api/mcp-connectors/oauth', access: 'operator',
         summary: 'Predefined oauth MCP entries, with whether the caller has connected each',
         tag,
-        response: z.object({ entries: z.array(oauthMcpStatus) }),
+        response: z.object({ entries: z.array(predefinedEntryStatusResponse) }),
       },
-      async ({ auth }) => listOAuthMcpEntries(deps, auth),
+      async ({ auth }) => listPredefinedEntries(deps, auth),
     )
     .add(
       {
@@ -80,14 +80,14 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         path: '/api/mcp-connectors/test', access: 'admin',
         summary: 'Connect to a remote connector (or check an oauth entry), list its tools and refresh the cached list',
         tag,
-        body: testMcpConnectorInput,
-        response: testMcpConnectorResponse,
+        body: testRemoteMcpConnectorInput,
+        response: testRemoteMcpConnectorResponse,
       },
-      async ({ auth, body }) => testMcpConnector(deps, auth, body),
+      async ({ auth, body }) => testRemoteMcpConnector(deps, auth, body),
     )
     .add(
-      { method: 'get', path: '/api/mcp-connectors/:id', access: 'operator', summary: 'Get a remote MCP connector', tag, response: mcpConnectorResponse },
-      async ({ auth, params }) => getMcpConnectorView(deps, auth, params.id!),
+      { method: 'get', path: '/api/mcp-connectors/:id', access: 'operator', summary: 'Get a remote MCP connector', tag, response: remoteMcpConnectorResponse },
+      async ({ auth, params }) => getRemoteMcpConnectorView(deps, auth, params.id!),
     )
     .add(
       {
@@ -95,11 +95,11 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         path: '/api/mcp-connectors/:id', access: 'admin',
         summary: 'Update a remote MCP connector (its type cannot change); the tool list is fetched again',
         tag,
-        body: updateMcpConnectorInput,
-        response: mcpConnectorResponse,
+        body: updateRemoteMcpConnectorInput,
+        response: remoteMcpConnectorResponse,
         auditBefore: remoteBefore,
       },
-      async ({ auth, params, body }) => updateMcpConnectorView(deps, auth, params.id!, body),
+      async ({ auth, params, body }) => updateRemoteMcpConnectorView(deps, auth, params.id!, body),
     )
     .add(
       {
@@ -111,7 +111,7 @@ export function mcpConnectorRoutes(deps: ApiDependencies): ApiRouter {
         response: z.object({ message: z.string(), id: z.string() }),
       },
       async ({ auth, params }) => {
-        const row = await deleteMcpConnector(db, auth.accountId, params.id!);
+        const row = await deleteRemoteMcpConnector(db, auth.accountId, params.id!);
         return { message: 'Connector deleted', id: row.id };
       },
     )

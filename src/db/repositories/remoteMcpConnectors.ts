@@ -4,11 +4,11 @@ import type {
   AssignmentKind,
   AssignmentRow,
   CachedTool,
-  McpConnectorRow,
-  McpConnectorType,
+  RemoteMcpConnectorRow,
+  RemoteMcpConnectorType,
 } from '../tables/remoteMcpConnectors.js';
 
-export class DuplicateMcpConnectorError extends Error {
+export class DuplicateRemoteMcpConnectorError extends Error {
   constructor(readonly field: 'name' | 'slug') {
     super(`duplicate ${field}`);
   }
@@ -17,11 +17,11 @@ export class DuplicateMcpConnectorError extends Error {
 /** Turns the database's unique-constraint error into one naming the clashing field. */
 function rethrowDuplicate(error: unknown): never {
   const { code, constraint } = error as { code?: string; constraint?: string };
-  if (code === '23505') throw new DuplicateMcpConnectorError(constraint?.includes('slug') ? 'slug' : 'name');
+  if (code === '23505') throw new DuplicateRemoteMcpConnectorError(constraint?.includes('slug') ? 'slug' : 'name');
   throw error;
 }
 
-export interface McpConnectorValues {
+export interface RemoteMcpConnectorValues {
   name: string;
   slug: string;
   category: string;
@@ -33,10 +33,10 @@ export interface McpConnectorValues {
   oauthMcp: string | null;
 }
 
-export async function insertMcpConnector(
+export async function insertRemoteMcpConnector(
   db: Db,
-  input: McpConnectorValues & { id: string; accountId: string; type: McpConnectorType },
-): Promise<McpConnectorRow> {
+  input: RemoteMcpConnectorValues & { id: string; accountId: string; type: RemoteMcpConnectorType },
+): Promise<RemoteMcpConnectorRow> {
   try {
     return await db
       .insertInto('mcp_connectors')
@@ -61,12 +61,12 @@ export async function insertMcpConnector(
 }
 
 /** A changed definition drops the cached tool list: it is fetched again from the new address. */
-export async function updateMcpConnector(
+export async function updateRemoteMcpConnector(
   db: Db,
   accountId: string,
   id: string,
-  values: McpConnectorValues,
-): Promise<McpConnectorRow | undefined> {
+  values: RemoteMcpConnectorValues,
+): Promise<RemoteMcpConnectorRow | undefined> {
   try {
     return await db
       .updateTable('mcp_connectors')
@@ -92,7 +92,7 @@ export async function updateMcpConnector(
   }
 }
 
-export async function cacheMcpTools(db: Db, id: string, tools: CachedTool[]): Promise<void> {
+export async function cacheRemoteMcpTools(db: Db, id: string, tools: CachedTool[]): Promise<void> {
   await db
     .updateTable('mcp_connectors')
     .set({ tools: JSON.stringify(tools), tools_cached_at: new Date() })
@@ -100,11 +100,11 @@ export async function cacheMcpTools(db: Db, id: string, tools: CachedTool[]): Pr
     .execute();
 }
 
-export async function getMcpConnector(db: Db, accountId: string, id: string): Promise<McpConnectorRow | undefined> {
+export async function getRemoteMcpConnector(db: Db, accountId: string, id: string): Promise<RemoteMcpConnectorRow | undefined> {
   return db.selectFrom('mcp_connectors').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function getMcpConnectorBySlug(db: Db, accountId: string, slug: string): Promise<McpConnectorRow | undefined> {
+export async function getRemoteMcpConnectorBySlug(db: Db, accountId: string, slug: string): Promise<RemoteMcpConnectorRow | undefined> {
   return db
     .selectFrom('mcp_connectors')
     .selectAll()
@@ -113,7 +113,7 @@ export async function getMcpConnectorBySlug(db: Db, accountId: string, slug: str
     .executeTakeFirst();
 }
 
-export async function listMcpConnectors(db: Db, accountId: string, ids?: string[]): Promise<McpConnectorRow[]> {
+export async function listRemoteMcpConnectors(db: Db, accountId: string, ids?: string[]): Promise<RemoteMcpConnectorRow[]> {
   if (ids && ids.length === 0) return [];
   let query = db.selectFrom('mcp_connectors').selectAll().where('account_id', '=', accountId);
   if (ids) query = query.where('id', 'in', ids);
@@ -121,7 +121,7 @@ export async function listMcpConnectors(db: Db, accountId: string, ids?: string[
 }
 
 /** Its assignments go with it (foreign key, on delete cascade). */
-export async function deleteMcpConnector(db: Db, accountId: string, id: string): Promise<boolean> {
+export async function deleteRemoteMcpConnector(db: Db, accountId: string, id: string): Promise<boolean> {
   const result = await db.deleteFrom('mcp_connectors').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
-import type { McpOAuthClientRow } from '../tables/remoteMcpOAuthClients.js';
+import type { RemoteMcpOAuthClientRow } from '../tables/remoteMcpOAuthClients.js';
 
-export async function getMcpOAuthClient(db: Db, mcpConnectorId: string): Promise<McpOAuthClientRow | undefined> {
+export async function getRemoteMcpOAuthClient(db: Db, mcpConnectorId: string): Promise<RemoteMcpOAuthClientRow | undefined> {
   return db.selectFrom('mcp_oauth_clients').selectAll().where('mcp_connector_id', '=', mcpConnectorId).executeTakeFirst();
 }
 
-export interface McpOAuthClientValues {
+export interface RemoteMcpOAuthClientValues {
   resourceMetadataUrl?: string;
   resource?: string;
   issuer?: string;
@@ -20,7 +20,7 @@ export interface McpOAuthClientValues {
 }
 
 /** Writes what one discovery step learned; the other columns keep their values. */
-export async function saveMcpOAuthClient(db: Db, mcpConnectorId: string, values: McpOAuthClientValues): Promise<void> {
+export async function saveRemoteMcpOAuthClient(db: Db, mcpConnectorId: string, values: RemoteMcpOAuthClientValues): Promise<void> {
   const columns = {
     ...(values.resourceMetadataUrl !== undefined ? { resource_metadata_url: values.resourceMetadataUrl } : {}),
     ...(values.resource !== undefined ? { resource: values.resource } : {}),
@@ -41,12 +41,12 @@ export async function saveMcpOAuthClient(db: Db, mcpConnectorId: string, values:
 }
 
 /** A changed URL means another server (or authorization server): discovery starts over. */
-export async function deleteMcpOAuthClient(db: Db, mcpConnectorId: string): Promise<void> {
+export async function deleteRemoteMcpOAuthClient(db: Db, mcpConnectorId: string): Promise<void> {
   await db.deleteFrom('mcp_oauth_clients').where('mcp_connector_id', '=', mcpConnectorId).execute();
 }
 
 /** Whether the connector (by account and slug) has a registered client: then a handshake skips discovery. */
-export async function hasRegisteredMcpOAuthClient(db: Db, accountId: string, slug: string): Promise<boolean> {
+export async function hasRegisteredRemoteMcpOAuthClient(db: Db, accountId: string, slug: string): Promise<boolean> {
   const row = await db
     .selectFrom('mcp_oauth_clients')
     .innerJoin('mcp_connectors', 'mcp_connectors.id', 'mcp_oauth_clients.mcp_connector_id')

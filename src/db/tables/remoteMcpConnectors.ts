@@ -3,8 +3,8 @@ import type { ColumnType, Selectable } from 'kysely';
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export const mcpConnectorTypes = ['simple', 'oauth'] as const;
-export type McpConnectorType = (typeof mcpConnectorTypes)[number];
+export const remoteMcpConnectorTypes = ['simple', 'oauth'] as const;
+export type RemoteMcpConnectorType = (typeof remoteMcpConnectorTypes)[number];
 
 /** A tool as the remote server listed it (MCP tools/list), kept so listings need no round trip. */
 export interface CachedTool {
@@ -16,13 +16,13 @@ export interface CachedTool {
 }
 
 /** An external MCP server an account registered. */
-export interface McpConnectorsTable {
+export interface RemoteMcpConnectorsTable {
   id: string;
   account_id: string;
   name: string;
   /** From the name; the connector id agents see is `mcp-<slug>`. */
   slug: string;
-  type: McpConnectorType;
+  type: RemoteMcpConnectorType;
   category: ColumnType<string, string | undefined, string>;
   /** simple only: the URL masked for display (scheme and host; path and query hidden). */
   url: string | null;
@@ -60,6 +60,6 @@ export interface ServerConnectorAssignmentsTable {
   created_at: CreatedAt;
 }
 
-export type McpConnectorRow = Selectable<McpConnectorsTable>;
+export type RemoteMcpConnectorRow = Selectable<RemoteMcpConnectorsTable>;
 export type AccountVariableRow = Selectable<AccountVariablesTable>;
 export type AssignmentRow = Selectable<ServerConnectorAssignmentsTable>;

@@ -1,7 +1,7 @@
 import type { ColumnType, Selectable } from 'kysely';
 
 /** Where an `oauth` remote MCP connector's tokens come from, learned by discovery (RFC 9728, RFC 8414) and registration. */
-export interface McpOAuthClientsTable {
+export interface RemoteMcpOAuthClientsTable {
   mcp_connector_id: string;
   /** From the server's 401 (WWW-Authenticate resource_metadata) or its well-known location. */
   resource_metadata_url: string | null;
@@ -22,4 +22,4 @@ export interface McpOAuthClientsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export type McpOAuthClientRow = Selectable<McpOAuthClientsTable>;
+export type RemoteMcpOAuthClientRow = Selectable<RemoteMcpOAuthClientsTable>;

@@ -7,7 +7,7 @@ import type { Config } from '../../config.js';
 import { findAction, resolveEnabledConnector } from '../../connectors/registry.js';
 import type { Connector } from '../../connectors/types.js';
 import { validateCallParameters } from '../../connectors/parameters.js';
-import { getMcpConnector } from '../../db/repositories/remoteMcpConnectors.js';
+import { getRemoteMcpConnector as getMcpConnector } from '../../db/repositories/remoteMcpConnectors.js';
 import type { CachedTool } from '../../db/tables/remoteMcpConnectors.js';
 import { ConnectorNotFoundError, nonRetryableCodes, SwitchboardError } from '../../errors.js';
 import { resolveEndpoint, type RemoteEndpoint } from '../../remoteMcp/variables.js';

@@ -66,4 +66,4 @@ export function wellKnownResourceMetadataUrl(resource: URL): string {
 
 
 /** AAD of a client secret Dynamic Client Registration issued for a remote MCP connector. */
-export const mcpOAuthClientSecretContext = (mcpConnectorId: string) => `mcp-oauth-client:${mcpConnectorId}`;
+export const remoteMcpOAuthClientSecretContext = (mcpConnectorId: string) => `mcp-oauth-client:${mcpConnectorId}`;

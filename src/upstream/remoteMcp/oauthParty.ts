@@ -1,13 +1,13 @@
 import * as oauth from 'oauth4webapi';
 import type { Agent } from 'undici';
-import { getMcpConnectorBySlug } from '../../db/repositories/remoteMcpConnectors.js';
-import { getMcpOAuthClient } from '../../db/repositories/remoteMcpOAuthClients.js';
+import { getRemoteMcpConnectorBySlug } from '../../db/repositories/remoteMcpConnectors.js';
+import { getRemoteMcpOAuthClient } from '../../db/repositories/remoteMcpOAuthClients.js';
 import { InvalidRequestError } from '../../errors.js';
 import { REMOTE_MCP_PREFIX } from '../../remoteMcp/connector.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connect.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
-import { discoveryHttp, mcpOAuthClientSecretContext } from './oauthDiscovery.js';
+import { discoveryHttp, remoteMcpOAuthClientSecretContext } from './oauthDiscovery.js';
 import type { OAuthParty } from '../oauthParty.js';
 
 /**
@@ -15,19 +15,19 @@ import type { OAuthParty } from '../oauthParty.js';
  * party catalogue connectors use: code exchange, refresh and revocation need nothing else. Every
  * request names the MCP server as its `resource` (RFC 8707), so tokens are bound to it.
  */
-export async function loadRemoteOAuthParty(
+export async function loadRemoteMcpOAuthParty(
   deps: { db: Db; secretBox: SecretBox; config: Pick<Config, 'egress' | 'upstream'> },
   agent: Agent,
   accountId: string,
   connectorId: string,
 ): Promise<OAuthParty> {
-  const row = await getMcpConnectorBySlug(deps.db, accountId, connectorId.slice(REMOTE_MCP_PREFIX.length));
-  const client = row ? await getMcpOAuthClient(deps.db, row.id) : undefined;
+  const row = await getRemoteMcpConnectorBySlug(deps.db, accountId, connectorId.slice(REMOTE_MCP_PREFIX.length));
+  const client = row ? await getRemoteMcpOAuthClient(deps.db, row.id) : undefined;
   if (!row || !client?.client_id || !client.server_metadata || !client.resource) {
     throw new InvalidRequestError(`"${connectorId}" has not registered with its authorization server yet; connect it again`, { connectorId });
   }
   const as = client.server_metadata as unknown as oauth.AuthorizationServer;
-  const secret = client.client_secret_encrypted ? deps.secretBox.open(client.client_secret_encrypted, mcpOAuthClientSecretContext(row.id)) : undefined;
+  const secret = client.client_secret_encrypted ? deps.secretBox.open(client.client_secret_encrypted, remoteMcpOAuthClientSecretContext(row.id)) : undefined;
   const clientAuth = !secret
     ? oauth.None()
     : client.token_endpoint_auth_method === 'client_secret_post'
