@@ -9,7 +9,7 @@ import type { Db } from '../db/connect.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { checkUrl } from './egress.js';
 import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
-import { loadRemoteMcpOAuthParty } from './remoteMcp/oauthParty.js';
+import { loadRemoteMcpOAuthParty } from './remoteMcp/registeredClient.js';
 import type { OAuthParty } from './oauthParty.js';
 
 export type { OAuthParty } from './oauthParty.js';
