@@ -171,7 +171,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: [...temporalClientUsers, ...workflowFiles.filter((file) => !file.startsWith('!'))],
+    ignores: [...temporalClientUsers, ...workflowFiles],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [temporalClientPattern] }] },
   },
   ...typeOnlyRules,

@@ -5,10 +5,10 @@ import { layers } from '../eslint.config.js';
 
 /**
  * Checks the layer table in eslint.config.js against src: every file has a layer, and no import
- * runs up a layer, except the type-only ones the table allows. Prints the imports that cross a
- * layer boundary, runtime and type-only counted apart, so the figures in ARCHITECTURE.md can be
- * checked. eslint's import-x zones, made from the same table, hold each import line to it; this
- * script also catches a folder the table forgot. Part of `npm run check`.
+ * runs up a layer, except the type-only ones the table allows. eslint's import-x zones, made from
+ * the same table, hold each import line to it; this script also catches a folder the table
+ * forgot, and counts. With --verbose it lists the imports that cross a layer boundary by pair of
+ * layers, runtime and type-only apart. Part of `npm run check`.
  *
  * A type-only import is `import type` or `export type`: under verbatimModuleSyntax,
  * `import { type A }` still loads the module, so it counts as runtime.
