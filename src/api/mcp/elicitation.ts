@@ -19,7 +19,8 @@ export interface CredentialElicitation {
  * Before an action starts without a pinned credential: when the user has none usable for an OAuth
  * connector whose app is configured, a client that declared URL-mode elicitation is sent the
  * authorization link: on 2025-11-25 by elicitation/create while the run waits for it, on
- * 2026-07-28 as a -32042 answer it retries after. Any other client gets CREDENTIAL_NOT_FOUND
+ * 2026-07-28 as an input_required result (mode "url", never -32042) it retries after, or, for a
+ * client that declared the Tasks extension, as its task's input request. Any other client gets CREDENTIAL_NOT_FOUND
  * carrying the link. Undefined when there is nothing to authorize (or nothing we could do).
  */
 export async function credentialElicitation(

@@ -37,8 +37,6 @@ const TTL_MS = 24 * 3_600_000;
 const POLL_INTERVAL_MS = 1_000;
 
 const taskIdParams = z.object({ taskId: z.string() }).passthrough();
-// inputResponses is checked by the handler, after the capability: a non-declaring client learns only that.
-const updateParams = z.object({ taskId: z.string(), inputResponses: z.record(z.string(), z.unknown()).default({}) }).passthrough();
 
 type RequestContext = Omit<ToolContext, 'signal' | 'peer' | 'client'>;
 type Owner = Pick<ToolContext['auth'], 'accountId' | 'userId'>;
@@ -108,6 +106,11 @@ function presented(tool: ToolDefinition, value: unknown, workflowId: string): Ca
   return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
 }
 
+/** A result inlined in a task is the 2026-07-28 CallToolResult, with its own resultType. */
+function inlined(result: CallToolResult): Record<string, unknown> {
+  return { ...result, resultType: 'complete' };
+}
+
 /** The task as tasks/get shows it: status and, by status, its input requests or final result. */
 async function detailedTask(context: RequestContext, tool: ToolDefinition | undefined, row: McpTaskRow): Promise<Record<string, unknown>> {
   const handle = context.deps.temporal.client.workflow.getHandle(row.workflow_id);
@@ -123,7 +126,7 @@ async function detailedTask(context: RequestContext, tool: ToolDefinition | unde
     case 'RUNNING':
       return { ...base, ...(await runningStatus(context, row)) };
     case 'COMPLETED':
-      return { ...base, status: 'completed', result: presented(tool!, await handle.result(), row.workflow_id) };
+      return { ...base, status: 'completed', result: inlined(presented(tool!, await handle.result(), row.workflow_id)) };
     case 'CANCELLED':
     case 'TERMINATED':
       return { ...base, status: 'cancelled', statusMessage: `The run was ${description.status.name.toLowerCase()}` };
@@ -135,7 +138,7 @@ async function detailedTask(context: RequestContext, tool: ToolDefinition | unde
         (error: unknown) => errorFromWorkflowFailure(error),
       );
       const result = errorResult(failure ?? errorFromWorkflowFailure(new Error(`The run ended ${description.status.name.toLowerCase()}`)));
-      return { ...base, status: 'completed', statusMessage: failure?.message, result };
+      return { ...base, status: 'completed', statusMessage: failure?.message, result: inlined(result) };
     }
   }
 }
@@ -182,10 +185,12 @@ export function attachTasksExtension(server: Server, tools: readonly ToolDefinit
     return detailedTask(context, byName.get(row.tool_name), row);
   });
 
-  server.setRequestHandler('tasks/update', { params: updateParams }, async (params, ctx) => {
+  server.setRequestHandler('tasks/update', { params: taskIdParams }, async (params, ctx) => {
     const row = await ownTask(params.taskId, clientCapabilitiesOf(ctx));
     const request = row.input_request;
-    const answer = request ? (params.inputResponses[request.key] as { action?: string } | undefined)?.action : undefined;
+    // The SDK lifts inputResponses off the params, as on any multi-round-trip retry.
+    const responses = (ctx.mcpReq.inputResponses ?? {}) as Record<string, { action?: string } | undefined>;
+    const answer = request ? responses[request.key]?.action : undefined;
     // Keys not outstanding are ignored, as the extension asks.
     if (answer && (await answerTaskInput(context.deps.db, row.task_id)) && answer !== 'accept') {
       await context.deps.temporal.client.workflow.getHandle(row.workflow_id).cancel();
