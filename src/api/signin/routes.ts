@@ -110,6 +110,13 @@ export function signinRoutes(deps: ApiDependencies & { signin: SigninService }):
     const provider = await signin.provider();
     // RFC 8414 metadata is the OpenID discovery document: same fields, one source.
     if (ctx.path === '/.well-known/oauth-authorization-server') ctx.req.url = '/.well-known/openid-configuration';
+    // RFC 6749 §3.3: a request naming no scope gets our default, the MCP scope; oidc-provider
+    // would otherwise let the person sign in and then refuse a grant with nothing in it.
+    if (ctx.method === 'GET' && ctx.path === `${SIGNIN_PREFIX}/authorize` && !ctx.query.scope) {
+      const url = new URL(ctx.req.url!, 'http://request.invalid');
+      url.searchParams.set('scope', MCP_SCOPE);
+      ctx.req.url = `${url.pathname}${url.search}`;
+    }
     ctx.respond = false;
     ctx.status = 200;
     await provider.callback()(ctx.req, ctx.res);
