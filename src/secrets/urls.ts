@@ -98,3 +98,21 @@ export function maskUrl(url: string): string {
 export function maskUrlsIn(text: string): string {
   return text.includes('://') ? text.replace(URL_IN_TEXT, maskUrl) : text;
 }
+
+const decoded = (part: string) => {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+};
+
+/**
+ * What maskUrl hides of a URL, decoded: the values a call through it scrubs from whatever comes
+ * back (a server echoing its own URL in an error or a result), as it scrubs its header values.
+ */
+export function secretsOfUrl(url: URL): string[] {
+  const query = [...url.searchParams].flatMap(([name, value]) => (looksLikeToken(name) ? [name, value] : [value]));
+  const segments = url.pathname.split('/').map(decoded).filter(looksLikeToken);
+  return [decoded(url.username), decoded(url.password), ...query, ...segments, decoded(url.hash.slice(1))].filter((part) => part !== '');
+}

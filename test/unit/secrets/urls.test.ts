@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskUrl, maskUrlsIn } from '../../../src/secrets/urls.js';
+import { maskUrl, maskUrlsIn, secretsOfUrl } from '../../../src/secrets/urls.js';
 
 describe('maskUrl', () => {
   it.each([
@@ -49,5 +49,13 @@ describe('maskUrlsIn', () => {
     expect(maskUrlsIn('use "https://a:SECRET@b.example/c?d=SECRET" or ftp://e.example/f?SECRET, then stop')).toBe(
       'use "https://[masked]@b.example/c?d=[masked]" or ftp://e.example/f?[masked] then stop',
     );
+  });
+});
+
+describe('secretsOfUrl', () => {
+  it('lists, decoded, what maskUrl hides', () => {
+    const url = new URL('https://bot:pa%2Fss@mcp.example.com/api/s/ODk4ZjQ2YjEtNDU3Zi00%3D/mcp?api_key=k%20ey&sk_live_0123456789abcdef=1#frag');
+    expect(secretsOfUrl(url)).toEqual(['bot', 'pa/ss', 'k ey', 'sk_live_0123456789abcdef', '1', 'ODk4ZjQ2YjEtNDU3Zi00=', 'frag']);
+    expect(secretsOfUrl(new URL('https://api.example.com/v1/repos'))).toEqual([]);
   });
 });
