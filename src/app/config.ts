@@ -76,6 +76,8 @@ const envSchema = z.object({
   OAUTH_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   REMOTE_MCP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
+  REMOTE_MCP_MAX_TOOL_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  REMOTE_MCP_MAX_TOOL_LIST_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   OAUTH_MCP_URLS: z
     .string()
     .default('')
@@ -166,6 +168,10 @@ export interface Config {
     timeoutMs: number;
     /** How long deciding whether a predefined entry's remote server answers may take. */
     probeTimeoutMs: number;
+    /** A listed tool (name, description, schemas) larger than this refuses the list. */
+    maxToolBytes: number;
+    /** A tool list larger than this in all is refused rather than cached. */
+    maxToolListBytes: number;
     /** Predefined oauth entry id → the remote MCP URL to use instead of the provider's own. */
     entryUrls: Record<string, string>;
   };
@@ -263,6 +269,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     remoteMcp: {
       timeoutMs: e.REMOTE_MCP_TIMEOUT_MS,
       probeTimeoutMs: e.REMOTE_MCP_PROBE_TIMEOUT_MS,
+      maxToolBytes: e.REMOTE_MCP_MAX_TOOL_BYTES,
+      maxToolListBytes: e.REMOTE_MCP_MAX_TOOL_LIST_BYTES,
       entryUrls: e.OAUTH_MCP_URLS,
     },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
