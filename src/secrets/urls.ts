@@ -9,9 +9,13 @@
 
 const MASK = '[masked]';
 
-/** An absolute URL inside any text, up to the first character a URL does not hold unescaped ({{variables}} kept whole). */
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s"'<>\\`{}|^]|\{\{[^{}\s]*\}\})*/gi;
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+/**
+ * An absolute URL inside any text, up to the first character a URL does not hold unescaped
+ * ({{variables}} kept whole). The scheme is bounded so that a long run like "a.a.a.…" costs a
+ * linear scan, not one to its end from every position.
+ */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]{0,31}:\/\/(?:[^\s"'<>\\`{}|^]|\{\{[^{}\s]*\}\})*/gi;
+const SCHEME = /^[a-z][a-z0-9+.-]{0,31}:\/\//i;
 /** {{name}}: a reference to an account variable, not a secret itself. */
 const VARIABLE = /^\{\{[^{}]*\}\}$/;
 

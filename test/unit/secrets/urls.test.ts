@@ -52,6 +52,13 @@ describe('maskUrlsIn', () => {
   });
 });
 
+describe('maskUrlsIn on hostile text', () => {
+  it('scans a megabyte of scheme-like characters once (a quadratic scan would outlast the test time-out)', () => {
+    const text = `${'a.'.repeat(500_000)} http://host/?k=SECRET`;
+    expect(maskUrlsIn(text).endsWith(' http://host/?k=[masked]')).toBe(true);
+  });
+});
+
 describe('secretsOfUrl', () => {
   it('lists, decoded, what maskUrl hides', () => {
     const url = new URL('https://bot:pa%2Fss@mcp.example.com/api/s/ODk4ZjQ2YjEtNDU3Zi00%3D/mcp?api_key=k%20ey&sk_live_0123456789abcdef=1#frag');
