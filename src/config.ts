@@ -72,8 +72,12 @@ const envSchema = z.object({
     ),
   UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   UPSTREAM_TOTAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  UPSTREAM_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+  OAUTH_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   REMOTE_MCP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
+  REMOTE_MCP_MAX_TOOL_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  REMOTE_MCP_MAX_TOOL_LIST_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   OAUTH_MCP_URLS: z
     .string()
     .default('')
@@ -151,12 +155,23 @@ export interface Config {
   bootstrapApiKey?: string;
   rateLimitPerMinute: number;
   egress: { allowPrivate: boolean; allowHosts: string[] };
-  upstream: { connectTimeoutMs: number; totalTimeoutMs: number };
+  upstream: {
+    connectTimeoutMs: number;
+    totalTimeoutMs: number;
+    /** Bytes read of one answer of a SaaS API or remote MCP server; reading stops there. */
+    maxResponseBytes: number;
+    /** Bytes read of one answer of an OAuth or OpenID endpoint (token, metadata, registration). */
+    maxOAuthResponseBytes: number;
+  };
   /** Bound on connecting to a remote MCP server and listing its tools (tool calls use upstream.totalTimeoutMs). */
   remoteMcp: {
     timeoutMs: number;
     /** How long deciding whether a predefined entry's remote server answers may take. */
     probeTimeoutMs: number;
+    /** A listed tool (name, description, schemas) larger than this refuses the list. */
+    maxToolBytes: number;
+    /** A tool list larger than this in all is refused rather than cached. */
+    maxToolListBytes: number;
     /** Predefined oauth entry id → the remote MCP URL to use instead of the provider's own. */
     entryUrls: Record<string, string>;
   };
@@ -245,8 +260,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     egress: { allowPrivate: e.EGRESS_ALLOW_PRIVATE, allowHosts: e.EGRESS_ALLOW_HOSTS },
-    upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS },
-    remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS, probeTimeoutMs: e.REMOTE_MCP_PROBE_TIMEOUT_MS, entryUrls: e.OAUTH_MCP_URLS },
+    upstream: {
+      connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
+      totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS,
+      maxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
+      maxOAuthResponseBytes: e.OAUTH_MAX_RESPONSE_BYTES,
+    },
+    remoteMcp: {
+      timeoutMs: e.REMOTE_MCP_TIMEOUT_MS,
+      probeTimeoutMs: e.REMOTE_MCP_PROBE_TIMEOUT_MS,
+      maxToolBytes: e.REMOTE_MCP_MAX_TOOL_BYTES,
+      maxToolListBytes: e.REMOTE_MCP_MAX_TOOL_LIST_BYTES,
+      entryUrls: e.OAUTH_MCP_URLS,
+    },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS },

@@ -12,9 +12,10 @@ import type { ActionResult, AttemptError, AttemptInput, AttemptOutcome } from '.
 import { checkUrl, createUpstreamAgent } from '../upstream/egress.js';
 import { attemptRemoteMcpTool } from '../upstream/remoteMcpClient.js';
 import { buildUpstreamRequest } from '../upstream/request.js';
-import { boundResult, capArrays, shapeResponse } from '../upstream/shaping.js';
+import { boundResult, capArrays, shapeResponse, SHAPING } from '../upstream/shaping.js';
 import { clearSending, markSending } from '../db/repositories/upstreamSends.js';
 import { createThrottleClient, feedbackOf, type Permit, type ThrottleKey } from '../upstream/throttle.js';
+import { responseLimits, sizeOf } from '../upstream/boundedBody.js';
 import { callUpstream, errorCodeOf, switchboardErrorIn, wasNotSent, type UpstreamResponse } from '../upstream/http.js';
 
 /** Longest Retry-After we wait out inside one run; beyond it the caller is told when to come back. */
@@ -101,7 +102,10 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     const credential = auth.credentialId ? { credentialId: auth.credentialId } : {};
     if (response.status >= 200 && response.status < 300) {
       if (response.cut) {
-        const cut = boundResult({ truncatedText: text }, [`The upstream body was larger than 5 MB; reading stopped there and it was not parsed.`]);
+        const { bytes, setting } = responseLimits(deps.config).upstream;
+        const limit = `${sizeOf(bytes)} (${setting})`;
+        // No more of it than a result keeps goes on to boundResult, which would copy the whole read twice.
+        const cut = boundResult({ truncatedText: text.slice(0, SHAPING.maxResultBytes) }, [`The upstream body was larger than ${limit}; reading stopped there and it was not parsed.`]);
         return { kind: 'succeeded', result: { status: response.status, ...credential, ...cut } };
       }
       const body = parseBody({ ...response, text });
@@ -213,7 +217,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     const started = Date.now();
     let response: UpstreamResponse;
     try {
-      response = await callUpstream(agent, request, upstream.totalTimeoutMs);
+      response = await callUpstream(agent, request, upstream);
     } catch (error) {
       const refused = switchboardErrorIn(error);
       if (refused) throw refused;

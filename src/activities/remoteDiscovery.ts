@@ -10,6 +10,7 @@ import type { McpConnectorRow } from '../db/tables/mcpConnectors.js';
 import type { McpOAuthClientRow } from '../db/tables/mcpOAuthClients.js';
 import { SwitchboardError } from '../errors.js';
 import { createUpstreamAgent } from '../upstream/egress.js';
+import { switchboardErrorIn } from '../upstream/http.js';
 import { discoveryHttp, mcpOAuthClientSecretContext, probeChallenge, wellKnownResourceMetadataUrl } from '../upstream/remoteOAuthDiscovery.js';
 import type { ActivityDependencies } from './dependencies.js';
 
@@ -21,8 +22,6 @@ import type { ActivityDependencies } from './dependencies.js';
  * Registration (RFC 7591). Each activity does one of these exchanges and records what it learned
  * in mcp_oauth_clients; histories carry only public metadata locations and booleans.
  */
-
-const MAX_METADATA_BYTES = 64 * 1024;
 
 /** A discovery failure no retry fixes: the server is not set up the way the spec asks. */
 function misconfigured(message: string): SwitchboardError {
@@ -38,12 +37,12 @@ function resourceCovers(resource: string, server: URL): boolean {
   return server.pathname === path || server.pathname.startsWith(`${path}/`) || path === '';
 }
 
+/** The body is read through discoveryHttp's fetch, which stops past OAUTH_MAX_RESPONSE_BYTES (ResponseTooLargeError). */
 async function readJson(response: Response, what: string): Promise<Record<string, unknown>> {
   // A 5xx may pass: that one the activity's retries wait out.
   if (response.status >= 500) throw new SwitchboardError('UPSTREAM_ERROR', `${what} answered HTTP ${response.status}`);
   if (response.status !== 200) throw misconfigured(`${what} answered HTTP ${response.status}`);
   const text = await response.text();
-  if (text.length > MAX_METADATA_BYTES) throw misconfigured(`${what} is larger than ${MAX_METADATA_BYTES / 1024} KiB`);
   try {
     const body = JSON.parse(text) as unknown;
     if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
@@ -119,7 +118,8 @@ export function createRemoteDiscoveryActivities(deps: ActivityDependencies) {
         try {
           as = await oauth.processDiscoveryResponse(issuer, response);
         } catch (error) {
-          throw misconfigured(`The authorization server metadata of ${issuer.host} is not usable: ${(error as Error).message}`);
+          // An answer over the limit says so (ResponseTooLargeError, wrapped by oauth4webapi as the cause).
+          throw switchboardErrorIn(error) ?? misconfigured(`The authorization server metadata of ${issuer.host} is not usable: ${(error as Error).message}`);
         }
         break;
       }
@@ -155,7 +155,7 @@ export function createRemoteDiscoveryActivities(deps: ActivityDependencies) {
         registered = await oauth.processDynamicClientRegistrationResponse(response);
       } catch (error) {
         if (error instanceof oauth.ResponseBodyError && error.status < 500) throw misconfigured(`Registering with ${new URL(as.issuer).host} failed: ${error.error}`);
-        throw error;
+        throw switchboardErrorIn(error) ?? error;
       }
       const secret = typeof registered.client_secret === 'string' ? registered.client_secret : undefined;
       const sealed = secret ? deps.secretBox.seal(secret, mcpOAuthClientSecretContext(row.id)) : null;

@@ -1,11 +1,12 @@
 import * as oauth from 'oauth4webapi';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Config } from '../config.js';
+import { cappedFetch, responseLimits } from './boundedBody.js';
 import { checkUrl } from './egress.js';
 
 /**
  * The requests discovery of a remote MCP server's authorization makes, all through the
- * egress-guarded dispatcher (activities/remoteDiscovery.ts runs them as activities; the
+ * egress-guarded dispatcher (durable/activities/remoteDiscovery.ts runs them as activities; the
  * MCP front door probes predefined entries with probeChallenge).
  */
 
@@ -13,13 +14,16 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export type DiscoveryHttp = { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]?: true; signal?: AbortSignal };
 
-/** oauth4webapi options for one URL: the egress-guarded fetch, and plain http only for this machine (tests, local dev). */
-export function discoveryHttp(config: Pick<Config, 'egress'>, agent: Agent, url: URL, timeoutMs: number): DiscoveryHttp {
+/**
+ * oauth4webapi options for one URL: the egress-guarded fetch, its answers read up to
+ * OAUTH_MAX_RESPONSE_BYTES, and plain http only for this machine (tests, local dev).
+ */
+export function discoveryHttp(config: Pick<Config, 'egress' | 'upstream'>, agent: Agent, url: URL, timeoutMs: number): DiscoveryHttp {
   checkUrl(config.egress, url);
-  const guardedFetch = ((target: string, init: RequestInit) => {
+  const guardedFetch = cappedFetch((target, init: RequestInit) => {
     checkUrl(config.egress, new URL(target));
-    return undiciFetch(target, { ...(init as object), dispatcher: agent, redirect: 'manual' });
-  }) as unknown as typeof fetch;
+    return undiciFetch(target, { ...(init as object), dispatcher: agent, redirect: 'manual' }) as unknown as Promise<Response>;
+  }, responseLimits(config).oauth) as typeof fetch;
   return {
     [oauth.customFetch]: guardedFetch,
     ...(url.protocol === 'http:' && LOOPBACK.has(url.hostname) ? { [oauth.allowInsecureRequests]: true as const } : {}),

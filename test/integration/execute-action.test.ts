@@ -182,10 +182,10 @@ describe('execute_action through runExecuteAction', () => {
     expect(Object.keys(large.samples[0])).toEqual(['id', 'name', 'is_private', 'is_archived', 'is_member', 'num_members', 'topic', 'purpose']);
   });
 
-  it('stops reading an oversize body at 5 MB and says so', async () => {
+  it('stops reading an oversize body at 5 MiB and says so', async () => {
     fake.fail({ path: '/conversations.list', oversizeBytes: 7 * 1024 * 1024, times: 1 });
     const result = await execute('slack', 'conversations_list', {});
-    expect(result.notes?.join(' ')).toMatch(/5 MB/);
+    expect(result.notes?.join(' ')).toMatch(/5 MiB \(UPSTREAM_MAX_RESPONSE_BYTES\)/);
     expect(JSON.stringify(result).length).toBeLessThan(300 * 1024);
   });
 

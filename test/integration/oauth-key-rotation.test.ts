@@ -104,6 +104,6 @@ describe('encryption key rotation', () => {
     // Opening the URL, the header and the variable works with the new key alone (port 9 is never fetched).
     const [connector] = (await api(after.apiUrl, after.apiKey, 'GET', '/api/mcp-connectors')).body.connectors;
     const tested = await api(after.apiUrl, after.apiKey, 'POST', '/api/mcp-connectors/test', { connectorId: connector.id });
-    expect(tested.body).toEqual({ ok: false, error: expect.stringContaining('127.0.0.1:9') });
+    expect(tested.body).toEqual({ ok: false, code: 'UPSTREAM_ERROR', error: expect.stringContaining('127.0.0.1:9') });
   });
 });

@@ -105,11 +105,11 @@ describe('remote MCP connectors, variables and per-server assignment', () => {
     const hung = await call('POST', '/api/mcp-connectors', { name: 'Hung', url: hanging.url });
 
     const first = await call('POST', '/api/mcp-connectors/test', { connectorId: unreachable.body.id });
-    expect(first.body).toEqual({ ok: false, error: expect.stringMatching(/Could not reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/) });
+    expect(first.body).toEqual({ ok: false, code: 'UPSTREAM_ERROR', error: expect.stringMatching(/Could not reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/) });
 
     const started = Date.now();
     const second = await call('POST', '/api/mcp-connectors/test', { connectorId: hung.body.id });
-    expect(second.body).toEqual({ ok: false, error: expect.stringMatching(/did not answer within 1\.5 s/) });
+    expect(second.body).toEqual({ ok: false, code: 'UPSTREAM_ERROR', error: expect.stringMatching(/did not answer within 1\.5 s/) });
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 

@@ -23,21 +23,42 @@ describe('maskForAudit', () => {
     expect(maskForAudit(value)).toEqual(value);
   });
 
+  it('masks the secrets of every URL by value, whatever the field or key is called and however deep', () => {
+    const body = {
+      url: 'https://example.com/mcp?api_key=SECRET-1&page=2',
+      baseUrl: 'https://user:SECRET-2@api.example.com:8443/v1',
+      tokenUrl: 'https://auth.example.com/token#access_token=SECRET-3',
+      name: 'pasted https://mcp.example.com/s/sk-live-4f5e6d7c8b9a0f1e/mcp here',
+      nested: [{ anything: 'wss://hooks.example.com/?SECRET-4' }],
+      'https://k.example.com/?k=hidden-5': 'a URL as a key',
+    };
+    const masked = maskForAudit(body);
+    expect(JSON.stringify(masked)).not.toMatch(/SECRET|sk-live|hidden/);
+    expect(masked).toEqual({
+      url: 'https://example.com/mcp?api_key=[masked]&page=[masked]',
+      baseUrl: 'https://[masked]@api.example.com:8443/v1',
+      tokenUrl: 'https://auth.example.com/token#[masked]',
+      name: 'pasted https://mcp.example.com/s/[masked]/mcp here',
+      nested: [{ anything: 'wss://hooks.example.com/?[masked]' }],
+      'https://k.example.com/?k=[masked]': 'a URL as a key',
+    });
+  });
+
   it('cuts known secret values out of every other string, keys included', () => {
-    expect(maskForAudit({ clientSecret: 'sekret-value-1', url: 'https://x/?s=sekret-value-1', list: ['a sekret-value-1 b'] })).toEqual({
+    expect(maskForAudit({ clientSecret: 'sekret-value-1', note: 'see sekret-value-1', list: ['a sekret-value-1 b'] })).toEqual({
       clientSecret: '[masked]',
-      url: 'https://x/?s=[redacted]',
+      note: 'see [redacted]',
       list: ['a [redacted] b'],
     });
     expect(maskForAudit({ note: 'uses tok_123456' }, ['tok_123456'])).toEqual({ note: 'uses [redacted]' });
   });
 
-  it('cuts a known secret out in the forms a URL or header carries it, as the call redactor does', () => {
+  it('cuts a known secret out in the forms a header or a text carries it, as the call redactor does', () => {
     const secret = 'p@ss w0rd/+';
-    expect(maskForAudit({ password: secret, url: `https://x/?p=${encodeURIComponent(secret)}`, note: Buffer.from(secret).toString('base64') })).toEqual({
+    expect(maskForAudit({ password: secret, note: `p=${encodeURIComponent(secret)}`, other: Buffer.from(secret).toString('base64') })).toEqual({
       password: '[masked]',
-      url: 'https://x/?p=[redacted]',
-      note: '[redacted]',
+      note: 'p=[redacted]',
+      other: '[redacted]',
     });
   });
 
