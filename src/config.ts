@@ -60,6 +60,9 @@ const envSchema = z.object({
     .regex(/^sk_[A-Za-z0-9_-]{24,}$/, 'must look like sk_ followed by at least 24 url-safe characters')
     .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(65_000),
   EGRESS_ALLOW_PRIVATE: booleanFromEnv.default(false),
   EGRESS_ALLOW_HOSTS: z
     .string()
@@ -150,6 +153,12 @@ export interface Config {
   previousEncryptionKeys: string[];
   bootstrapApiKey?: string;
   rateLimitPerMinute: number;
+  /**
+   * Bounds on how slowly a client may send (Node's HTTP server): the headers, the whole request
+   * with its body, and the wait for the next request on an idle keep-alive connection. A response
+   * (an SSE stream) may take as long as it likes once the request is in.
+   */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   egress: { allowPrivate: boolean; allowHosts: string[] };
   upstream: { connectTimeoutMs: number; totalTimeoutMs: number };
   /** Bound on connecting to a remote MCP server and listing its tools (tool calls use upstream.totalTimeoutMs). */
@@ -217,6 +226,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
   if (e.SIGNIN_OIDC_ISSUER && (!e.SIGNIN_OIDC_CLIENT_ID || !e.SIGNIN_OIDC_CLIENT_SECRET)) {
     problems.push('SIGNIN_OIDC_CLIENT_ID, SIGNIN_OIDC_CLIENT_SECRET: required with SIGNIN_OIDC_ISSUER');
   }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -244,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     previousEncryptionKeys: e.ENCRYPTION_KEYS_PREVIOUS,
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     egress: { allowPrivate: e.EGRESS_ALLOW_PRIVATE, allowHosts: e.EGRESS_ALLOW_HOSTS },
     upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS },
     remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS, probeTimeoutMs: e.REMOTE_MCP_PROBE_TIMEOUT_MS, entryUrls: e.OAUTH_MCP_URLS },
