@@ -106,6 +106,8 @@ const envSchema = z.object({
   SIGNIN_OIDC_CLIENT_ID: z.string().min(1).optional(),
   SIGNIN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   SIGNIN_OIDC_USER_CLAIM: z.string().min(1).default('sub'),
+  SIGNIN_REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  SIGNIN_UNUSED_CLIENT_TTL_SECONDS: z.coerce.number().int().min(1).max(90 * 86_400).default(86_400),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TEMPORAL_METRICS_BIND: z
     .string()
@@ -187,6 +189,10 @@ export interface Config {
     devLogin: boolean;
     /** An OpenID Connect provider people sign in with; the claim named here becomes the user id. */
     upstream?: { issuer: string; clientId: string; clientSecret: string; userClaim: string };
+    /** Dynamic Client Registrations accepted per minute from one client address. */
+    registrationsPerMinute: number;
+    /** A registered client that no sign-in has used is deleted after this long. */
+    unusedClientTtlSeconds: number;
   };
   metrics: {
     /** When set, GET /metrics wants `Authorization: Bearer <token>`; unset, it is open like most scrape targets. */
@@ -268,6 +274,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       ...(e.SIGNIN_OIDC_ISSUER
         ? { upstream: { issuer: e.SIGNIN_OIDC_ISSUER, clientId: e.SIGNIN_OIDC_CLIENT_ID!, clientSecret: e.SIGNIN_OIDC_CLIENT_SECRET!, userClaim: e.SIGNIN_OIDC_USER_CLAIM } }
         : {}),
+      registrationsPerMinute: e.SIGNIN_REGISTRATIONS_PER_MINUTE,
+      unusedClientTtlSeconds: e.SIGNIN_UNUSED_CLIENT_TTL_SECONDS,
     },
     metrics: {
       ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),

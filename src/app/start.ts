@@ -145,10 +145,10 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
 
 /** The API's dependencies, with the ports its domain code reaches durable and MCP-side work through. */
 function apiDependencies(parts: Omit<ApiDependencies, 'management' | 'signin'>): ApiDependencies {
-  const { db, secretBox, publicUrl, logger, temporal } = parts;
+  const { db, secretBox, publicUrl, logger, temporal, config } = parts;
   const api: ApiDependencies = {
     ...parts,
-    signin: new SigninService({ db, secretBox, publicUrl, logger }),
+    signin: new SigninService({ db, secretBox, publicUrl, logger, config }),
     management: {
       rateLimitChanged: (accountId, connectorId) => applyRateLimitChange({ db, temporal, logger }, accountId, connectorId),
       refreshRemoteTools: (row) => refreshRemoteTools(api, row),

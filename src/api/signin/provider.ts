@@ -1,12 +1,14 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type * as OidcProvider from 'oidc-provider';
-import type { Configuration, default as ProviderType } from 'oidc-provider';
+import type { Configuration, default as ProviderType, ResourceServer } from 'oidc-provider';
 
 type OidcProviderModule = typeof OidcProvider;
 import { getServer } from '../../db/repositories/servers.js';
 import { ensureSigninKeys } from '../../db/repositories/signin.js';
 import { serverIdParam } from '../../servers/schemas.js';
 import { PostgresSigninAdapter } from './adapter.js';
+import { SigninClientAdapter, SigninGrantAdapter } from './clients.js';
+import type { Config } from '../../config.js';
 import type { Db } from '../../db/connect.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
@@ -24,6 +26,7 @@ interface SigninDeps {
   /** PUBLIC_URL, or the address this process is bound to. */
   publicUrl: string;
   logger: Logger;
+  config: Pick<Config, 'signin'>;
 }
 
 export interface SignedInToken {
@@ -82,9 +85,19 @@ export class SigninService {
   private async build(): Promise<ProviderType> {
     const { default: Provider, errors } = await loadOidcProvider();
     const keys = await this.keys();
-    const { db, secretBox, publicUrl } = this.deps;
+    const { db, secretBox, publicUrl, config } = this.deps;
+    const resourceServerOf = async (resource: string): Promise<ResourceServer> => {
+      const serverId = serverIdOfResource(publicUrl, resource);
+      if (!serverId || !(await getServer(db, serverId))) throw new errors.InvalidTarget('unknown MCP server');
+      return { scope: MCP_SCOPE, audience: resource, accessTokenFormat: 'opaque', accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS };
+    };
     const configuration: Configuration = {
-      adapter: (model) => new PostgresSigninAdapter(model, db, secretBox),
+      adapter: (model) =>
+        model === 'Client'
+          ? new SigninClientAdapter(db, secretBox, errors, config.signin.unusedClientTtlSeconds)
+          : model === 'Grant'
+            ? new SigninGrantAdapter(db, secretBox)
+            : new PostgresSigninAdapter(model, db, secretBox),
       clients: [],
       clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
       responseTypes: ['code'],
@@ -93,6 +106,11 @@ export class SigninService {
       issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
       rotateRefreshToken: true,
       expiresWithSession: () => false,
+      // Pairwise subjects are not offered, so the document is never needed; fetching it from an
+      // unauthenticated registration would let anyone make us connect to internal addresses.
+      sectorIdentifierUriValidate: () => {
+        throw new errors.InvalidClientMetadata('sector_identifier_uri is not supported (subjects are public)');
+      },
       findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
       interactions: { url: (_ctx, interaction) => `${SIGNIN_PREFIX}/interaction/${interaction.uid}` },
       routes: {
@@ -119,11 +137,7 @@ export class SigninService {
           enabled: true,
           defaultResource: (_ctx, _client, oneOf) => oneOf ?? undefined,
           useGrantedResource: () => true,
-          getResourceServerInfo: async (_ctx, resource) => {
-            const serverId = serverIdOfResource(publicUrl, resource);
-            if (!serverId || !(await getServer(db, serverId))) throw new errors.InvalidTarget('unknown MCP server');
-            return { scope: MCP_SCOPE, audience: resource, accessTokenFormat: 'opaque', accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS };
-          },
+          getResourceServerInfo: (_ctx, resource) => resourceServerOf(resource),
         },
       },
       cookies: { keys: keys.cookieKeys },

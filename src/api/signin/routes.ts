@@ -7,6 +7,7 @@ import { InvalidRequestError, NotFoundError } from '../../errors.js';
 import { serverIdParam } from '../../servers/schemas.js';
 import { refusalOfUser } from '../../policy/use.js';
 import { recordAudit } from '../audit.js';
+import { clientAddressRateLimit } from '../rateLimit.js';
 import type { ApiDependencies } from '../context.js';
 import { userIdSchema } from '../userTokens.js';
 import { UpstreamSignin, type PendingUpstreamLogin } from './upstream.js';
@@ -115,14 +116,30 @@ export function signinRoutes(deps: ApiDependencies & { signin: SigninService }):
     await provider.callback()(ctx.req, ctx.res);
   };
   const routes = router.routes();
-  return async (ctx, next) => {
+  const serve: Middleware = async (ctx, next) => {
     const providerPath =
       (ctx.path.startsWith(`${SIGNIN_PREFIX}/`) && !ctx.path.startsWith(`${SIGNIN_PREFIX}/interaction/`)) ||
       ctx.path === '/.well-known/openid-configuration' ||
       ctx.path === '/.well-known/oauth-authorization-server';
     return providerPath ? delegate(ctx) : routes(ctx as Parameters<typeof routes>[0], next);
   };
+  // Nobody is known yet on these paths: their buckets are per client address.
+  const everyRequest = clientAddressRateLimit(deps, 'signin');
+  const registrations = clientAddressRateLimit(deps, 'signin-register', deps.config.signin.registrationsPerMinute);
+  return async (ctx, next) => {
+    if (!isSigninPath(ctx.path)) return next();
+    await everyRequest(ctx, async () => {
+      if (ctx.method === 'POST' && ctx.path === `${SIGNIN_PREFIX}/register`) await registrations(ctx, () => serve(ctx, next));
+      else await serve(ctx, next);
+    });
+  };
 }
+
+const isSigninPath = (path: string) =>
+  path.startsWith(`${SIGNIN_PREFIX}/`) ||
+  path.startsWith('/.well-known/oauth-protected-resource/') ||
+  path === '/.well-known/openid-configuration' ||
+  path === '/.well-known/oauth-authorization-server';
 
 /**
  * The outcome of a sign-in, whichever way the person proved who they are: refused when the

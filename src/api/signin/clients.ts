@@ -1,0 +1,58 @@
+import type { AdapterPayload, errors as OidcErrors } from 'oidc-provider';
+import type { Db } from '../../db/connect.js';
+import { keepSigninClientUntil } from '../../db/repositories/signin.js';
+import type { SecretBox } from '../../secrets/secretBox.js';
+import { hashToken } from '../../secrets/tokens.js';
+import { PostgresSigninAdapter } from './adapter.js';
+
+/** The consent page shows it; real clients' names are a few words. */
+export const MAX_CLIENT_NAME_LENGTH = 200;
+/** A real registration is well under 1 KiB; this is what one client may make us store. */
+export const MAX_CLIENT_METADATA_BYTES = 8 * 1024;
+
+type Errors = typeof OidcErrors;
+
+/** Why a client's metadata is refused, in RFC 7591 words, or undefined when it is acceptable. */
+export function clientMetadataProblem(metadata: Record<string, unknown>): string | undefined {
+  const name = metadata.client_name;
+  if (typeof name === 'string' && name.length > MAX_CLIENT_NAME_LENGTH) return `client_name must be at most ${MAX_CLIENT_NAME_LENGTH} characters`;
+  if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_CLIENT_METADATA_BYTES) return `client metadata must be at most ${MAX_CLIENT_METADATA_BYTES} bytes`;
+  return undefined;
+}
+
+/**
+ * Registered clients (Dynamic Client Registration, open to anyone): each is bounded in size, and
+ * one that no sign-in uses within SIGNIN_UNUSED_CLIENT_TTL_SECONDS expires (worker/cleanup.ts
+ * deletes it). A sign-in keeps its client as long as its grant (see SigninGrantAdapter).
+ */
+export class SigninClientAdapter extends PostgresSigninAdapter {
+  constructor(
+    db: Db,
+    secretBox: SecretBox,
+    private readonly errors: Errors,
+    private readonly unusedClientTtlSeconds: number,
+  ) {
+    super('Client', db, secretBox);
+  }
+
+  override async upsert(id: string, payload: AdapterPayload): Promise<void> {
+    // oidc-provider stores a client only when it registers; refusing here answers the registration.
+    const problem = clientMetadataProblem(payload);
+    if (problem) throw new this.errors.InvalidClientMetadata(problem);
+    await super.upsert(id, payload, this.unusedClientTtlSeconds);
+  }
+}
+
+/** Grants: saving one (a sign-in) keeps its registered client at least as long as the grant lives. */
+export class SigninGrantAdapter extends PostgresSigninAdapter {
+  constructor(db: Db, secretBox: SecretBox) {
+    super('Grant', db, secretBox);
+  }
+
+  override async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    await super.upsert(id, payload, expiresIn);
+    if (payload.clientId && typeof expiresIn === 'number') {
+      await keepSigninClientUntil(this.db, hashToken(payload.clientId), new Date(Date.now() + expiresIn * 1000));
+    }
+  }
+}
