@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { refreshAuthorization, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { AuthorizationServerMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/secrets/tokens.js';
@@ -12,9 +13,10 @@ import { api } from '../support/mcp.js';
 import { MemoryOAuthClient, signInAs } from '../support/signinClient.js';
 
 /**
- * Issue 25, findings 2 and 7, replayed against the sign-in server as an attacker sent them:
+ * Issue 25, findings 2, 7 and 8, replayed against the sign-in server as an attacker sent them:
  * unlimited unauthenticated registration with 55 KB names and clients that never expire, a
- * sector_identifier_uri that made us connect to internal addresses.
+ * sector_identifier_uri that made us connect to internal addresses, and a refused refresh that
+ * spent the refresh token.
  */
 const REGISTRATIONS_PER_MINUTE = 10;
 const RATE_LIMIT = 100;
@@ -22,6 +24,7 @@ const UNUSED_CLIENT_TTL_SECONDS = 10;
 
 let app: TestApp;
 let serverA: { serverId: string; url: string };
+let serverB: { serverId: string; url: string };
 /** A port on 127.0.0.1 that records every connection made to it. */
 let internal: Server;
 let internalConnections = 0;
@@ -60,6 +63,7 @@ beforeAll(async () => {
   });
   const admin = (body: unknown) => api(app.apiUrl, app.apiKey, 'POST', '/api/servers', body);
   serverA = (await admin({ name: 'Server A' })).body;
+  serverB = (await admin({ name: 'Server B' })).body;
   internal = createServer((_req, res) => res.end('[]'));
   internal.on('connection', () => (internalConnections += 1));
   await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
@@ -152,5 +156,33 @@ describe('sector_identifier_uri (finding 7)', () => {
       expect(await answer.json()).toMatchObject({ error: 'invalid_client_metadata' });
     }
     expect(internalConnections).toBe(0);
+  });
+});
+
+describe('refresh (finding 8)', () => {
+  it('a refresh refused for another resource leaves the refresh token usable', async () => {
+    const oauth = await signIn(serverA.url, 'bob');
+    const metadata = (await (await fetch(`${app.apiUrl}/.well-known/oauth-authorization-server`)).json()) as AuthorizationServerMetadata;
+    const refresh = (refreshToken: string, resource: string) =>
+      fetch(`${app.apiUrl}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: oauth.info!.client_id, resource }).toString(),
+      });
+    const original = oauth.saved!.refresh_token!;
+    for (const resource of [serverB.url, `${app.apiUrl}/mcp/srv_unknown`, 'https://elsewhere.example/mcp']) {
+      const refused = await refresh(original, resource);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: 'invalid_target' });
+    }
+    // The next correct refresh works, through the SDK as a client would make it.
+    const renewed = await refreshAuthorization(app.apiUrl, { metadata, clientInformation: oauth.info!, refreshToken: original, resource: new URL(serverA.url) });
+    expect(renewed.refresh_token).toBeDefined();
+    const tools = await fetch(serverA.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${renewed.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(tools.status).toBe(200);
   });
 });

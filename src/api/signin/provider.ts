@@ -104,7 +104,19 @@ export class SigninService {
       scopes: [MCP_SCOPE, 'offline_access'],
       pkce: { required: () => true },
       issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-      rotateRefreshToken: true,
+      // oidc-provider consumes the old refresh token (rotation) before it resolves the resource
+      // the new access token is for, so a refusal there (invalid_target) would spend the token
+      // and the client's next refresh would revoke the grant. RFC 6749 §6 and RFC 9700 §4.14.2
+      // want a refused request to leave the grant usable: this hook runs just before the
+      // rotation, so the same checks are made here first.
+      rotateRefreshToken: async (ctx) => {
+        const refreshToken = ctx.oidc.entities.RefreshToken;
+        const target = ctx.oidc.params?.resource ?? refreshToken?.resource;
+        if (target === undefined) return true;
+        if (typeof target !== 'string' || !refreshToken?.resourceIndicators.has(target)) throw new errors.InvalidTarget();
+        await resourceServerOf(target);
+        return true;
+      },
       expiresWithSession: () => false,
       // Pairwise subjects are not offered, so the document is never needed; fetching it from an
       // unauthenticated registration would let anyone make us connect to internal addresses.
