@@ -108,6 +108,7 @@ const envSchema = z.object({
   SIGNIN_OIDC_USER_CLAIM: z.string().min(1).default('sub'),
   SIGNIN_REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   SIGNIN_UNUSED_CLIENT_TTL_SECONDS: z.coerce.number().int().min(1).max(90 * 86_400).default(86_400),
+  SIGNIN_CLIENT_METADATA_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TEMPORAL_METRICS_BIND: z
     .string()
@@ -193,6 +194,8 @@ export interface Config {
     registrationsPerMinute: number;
     /** A registered client that no sign-in has used is deleted after this long. */
     unusedClientTtlSeconds: number;
+    /** Bound on fetching a Client ID Metadata Document (connect, headers and body). */
+    clientMetadataTimeoutMs: number;
   };
   metrics: {
     /** When set, GET /metrics wants `Authorization: Bearer <token>`; unset, it is open like most scrape targets. */
@@ -276,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
         : {}),
       registrationsPerMinute: e.SIGNIN_REGISTRATIONS_PER_MINUTE,
       unusedClientTtlSeconds: e.SIGNIN_UNUSED_CLIENT_TTL_SECONDS,
+      clientMetadataTimeoutMs: e.SIGNIN_CLIENT_METADATA_TIMEOUT_MS,
     },
     metrics: {
       ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),

@@ -4,6 +4,7 @@ import { keepSigninClientUntil } from '../../db/repositories/signin.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
 import { hashToken } from '../../secrets/tokens.js';
 import { PostgresSigninAdapter } from './adapter.js';
+import { isClientIdUrl, type ClientIdMetadataDocuments } from './clientIdDocuments.js';
 
 /** The consent page shows it; real clients' names are a few words. */
 export const MAX_CLIENT_NAME_LENGTH = 200;
@@ -21,8 +22,9 @@ export function clientMetadataProblem(metadata: Record<string, unknown>): string
 }
 
 /**
- * Registered clients (Dynamic Client Registration, open to anyone): each is bounded in size, and
- * one that no sign-in uses within SIGNIN_UNUSED_CLIENT_TTL_SECONDS expires (worker/cleanup.ts
+ * Clients: a client_id that is an https URL is a Client ID Metadata Document, fetched rather than
+ * stored. Registered clients (Dynamic Client Registration, open to anyone) are bounded in size,
+ * and one that no sign-in uses within SIGNIN_UNUSED_CLIENT_TTL_SECONDS expires (worker/cleanup.ts
  * deletes it). A sign-in keeps its client as long as its grant (see SigninGrantAdapter).
  */
 export class SigninClientAdapter extends PostgresSigninAdapter {
@@ -31,8 +33,13 @@ export class SigninClientAdapter extends PostgresSigninAdapter {
     secretBox: SecretBox,
     private readonly errors: Errors,
     private readonly unusedClientTtlSeconds: number,
+    private readonly documents: ClientIdMetadataDocuments,
   ) {
     super('Client', db, secretBox);
+  }
+
+  override async find(id: string): Promise<AdapterPayload | undefined> {
+    return isClientIdUrl(id) ? this.documents.resolve(id) : super.find(id);
   }
 
   override async upsert(id: string, payload: AdapterPayload): Promise<void> {

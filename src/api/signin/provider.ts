@@ -7,6 +7,7 @@ import { getServer } from '../../db/repositories/servers.js';
 import { ensureSigninKeys } from '../../db/repositories/signin.js';
 import { serverIdParam } from '../../servers/schemas.js';
 import { PostgresSigninAdapter } from './adapter.js';
+import { ClientIdMetadataDocuments } from './clientIdDocuments.js';
 import { SigninClientAdapter, SigninGrantAdapter } from './clients.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connect.js';
@@ -26,7 +27,7 @@ interface SigninDeps {
   /** PUBLIC_URL, or the address this process is bound to. */
   publicUrl: string;
   logger: Logger;
-  config: Pick<Config, 'signin'>;
+  config: Pick<Config, 'signin' | 'egress'>;
 }
 
 export interface SignedInToken {
@@ -48,7 +49,7 @@ export function serverIdOfResource(publicUrl: string, resource: string): string 
 
 /**
  * Switchboard's authorization server: oidc-provider with authorization code + PKCE (S256),
- * Dynamic Client Registration, resource indicators (audience = one server's MCP URL), rotating
+ * Client ID Metadata Documents, Dynamic Client Registration, resource indicators (audience = one server's MCP URL), rotating
  * refresh tokens and revocation. Built on first use, from keys kept sealed in Postgres.
  */
 export class SigninService {
@@ -91,10 +92,11 @@ export class SigninService {
       if (!serverId || !(await getServer(db, serverId))) throw new errors.InvalidTarget('unknown MCP server');
       return { scope: MCP_SCOPE, audience: resource, accessTokenFormat: 'opaque', accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS };
     };
+    const documents = new ClientIdMetadataDocuments(config, errors, this.deps.logger);
     const configuration: Configuration = {
       adapter: (model) =>
         model === 'Client'
-          ? new SigninClientAdapter(db, secretBox, errors, config.signin.unusedClientTtlSeconds)
+          ? new SigninClientAdapter(db, secretBox, errors, config.signin.unusedClientTtlSeconds, documents)
           : model === 'Grant'
             ? new SigninGrantAdapter(db, secretBox)
             : new PostgresSigninAdapter(model, db, secretBox),
@@ -152,6 +154,10 @@ export class SigninService {
           getResourceServerInfo: (_ctx, resource) => resourceServerOf(resource),
         },
       },
+      // Resolved by the Client adapter (clientIdDocuments.ts) rather than oidc-provider's own
+      // clientIdMetadataDocument feature, which takes no http client ids (development) and whose
+      // fetch we could bound less; so the metadata says it here.
+      discovery: { client_id_metadata_document_supported: true },
       cookies: { keys: keys.cookieKeys },
       jwks: { keys: [keys.signingKey] },
       ttl: {

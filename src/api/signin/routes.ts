@@ -12,6 +12,7 @@ import type { ApiDependencies } from '../context.js';
 import { userIdSchema } from '../userTokens.js';
 import { UpstreamSignin, type PendingUpstreamLogin } from './upstream.js';
 import { PostgresSigninAdapter } from './adapter.js';
+import { isClientIdUrl } from './clientIdDocuments.js';
 import { MCP_SCOPE, resourceUrlOf, serverIdOfResource, SIGNIN_PREFIX, type SigninService } from './provider.js';
 
 const MAX_FORM_BYTES = 16 * 1024;
@@ -65,11 +66,14 @@ export function signinRoutes(deps: ApiDependencies & { signin: SigninService }):
     const details = await currentInteraction(provider, ctx);
     if (details.uid !== ctx.params.uid) throw new InvalidRequestError('This sign-in is not the one in progress');
     const server = await serverOfInteraction(deps, details.params.resource);
-    const client = await provider.Client.find(String(details.params.client_id));
+    const clientId = String(details.params.client_id);
+    const client = await provider.Client.find(clientId);
     consentPage(ctx, {
       uid: details.uid,
       serverName: server.name,
-      clientName: client?.clientName ?? String(details.params.client_id),
+      clientName: client?.clientName ?? clientId,
+      // A client id document's name is the client's own claim: its host is what vouches for it.
+      ...(isClientIdUrl(clientId) ? { publisherHost: safeHost(clientId) } : {}),
       redirectHost: safeHost(String(details.params.redirect_uri ?? '')),
       devLogin: deps.config.signin.devLogin,
       ...(upstream ? { upstreamHost: safeHost(upstream.issuer) } : {}),
@@ -229,7 +233,7 @@ const escapeHtml = (text: string) =>
 
 function consentPage(
   ctx: Context,
-  view: { uid: string; serverName: string; clientName: string; redirectHost: string; devLogin: boolean; upstreamHost?: string; userId?: string },
+  view: { uid: string; serverName: string; clientName: string; publisherHost?: string; redirectHost: string; devLogin: boolean; upstreamHost?: string; userId?: string },
 ): void {
   const action = `${SIGNIN_PREFIX}/interaction/${encodeURIComponent(view.uid)}`;
   const upstream = view.upstreamHost
@@ -248,7 +252,7 @@ function consentPage(
   ctx.set('cache-control', 'no-store');
   ctx.body = `<!doctype html><html><head><meta charset="utf-8"><title>Sign in to ${escapeHtml(view.serverName)}</title></head><body>
 <h1>Sign in to ${escapeHtml(view.serverName)}</h1>
-<p><strong>${escapeHtml(view.clientName)}</strong> (returning to ${escapeHtml(view.redirectHost)}) asks to use the Switchboard MCP server
+<p><strong>${escapeHtml(view.clientName)}</strong> (${view.publisherHost ? `published by ${escapeHtml(view.publisherHost)}, ` : ''}returning to ${escapeHtml(view.redirectHost)}) asks to use the Switchboard MCP server
 <strong>${escapeHtml(view.serverName)}</strong> as you: list its tools, connect platforms for you, and run actions with your
 credentials. Runs and credentials it makes are yours; the server's restrictions still apply.</p>
 ${login}
