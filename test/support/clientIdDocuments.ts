@@ -2,7 +2,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** What a client id document server saw of one request, and how its answer ended. */
-export interface DocumentRequest {
+interface DocumentRequest {
   path: string;
   /** False when the reader hung up before the whole answer was sent. */
   finished: boolean;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../observability/logger.js';
 import { checkUrl, createUpstreamAgent, type EgressPolicy } from '../../upstream/egress.js';
-import { clientMetadataProblem } from './clients.js';
+import { clientMetadataProblem } from './clientMetadataLimits.js';
 
 /** The draft's advice: a client's document fits in 5 KB. Reading stops there. */
 const MAX_DOCUMENT_BYTES = 5 * 1024;

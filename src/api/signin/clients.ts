@@ -5,21 +5,7 @@ import type { SecretBox } from '../../secrets/secretBox.js';
 import { hashToken } from '../../secrets/tokens.js';
 import { PostgresSigninAdapter } from './adapter.js';
 import { isClientIdUrl, type ClientIdMetadataDocuments } from './clientIdDocuments.js';
-
-/** The consent page shows it; real clients' names are a few words. */
-export const MAX_CLIENT_NAME_LENGTH = 200;
-/** A real registration is well under 1 KiB; this is what one client may make us store. */
-export const MAX_CLIENT_METADATA_BYTES = 8 * 1024;
-
-type Errors = typeof OidcErrors;
-
-/** Why a client's metadata is refused, in RFC 7591 words, or undefined when it is acceptable. */
-export function clientMetadataProblem(metadata: Record<string, unknown>): string | undefined {
-  const name = metadata.client_name;
-  if (typeof name === 'string' && name.length > MAX_CLIENT_NAME_LENGTH) return `client_name must be at most ${MAX_CLIENT_NAME_LENGTH} characters`;
-  if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_CLIENT_METADATA_BYTES) return `client metadata must be at most ${MAX_CLIENT_METADATA_BYTES} bytes`;
-  return undefined;
-}
+import { clientMetadataProblem } from './clientMetadataLimits.js';
 
 /**
  * Clients: a client_id that is an https URL is a Client ID Metadata Document, fetched rather than
@@ -31,7 +17,7 @@ export class SigninClientAdapter extends PostgresSigninAdapter {
   constructor(
     db: Db,
     secretBox: SecretBox,
-    private readonly errors: Errors,
+    private readonly errors: typeof OidcErrors,
     private readonly unusedClientTtlSeconds: number,
     private readonly documents: ClientIdMetadataDocuments,
   ) {
