@@ -60,6 +60,9 @@ const envSchema = z.object({
     .regex(/^sk_[A-Za-z0-9_-]{24,}$/, 'must look like sk_ followed by at least 24 url-safe characters')
     .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(65_000),
   EGRESS_ALLOW_PRIVATE: booleanFromEnv.default(false),
   EGRESS_ALLOW_HOSTS: z
     .string()
@@ -107,6 +110,9 @@ const envSchema = z.object({
   SIGNIN_OIDC_CLIENT_ID: z.string().min(1).optional(),
   SIGNIN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   SIGNIN_OIDC_USER_CLAIM: z.string().min(1).default('sub'),
+  SIGNIN_REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  SIGNIN_UNUSED_CLIENT_TTL_SECONDS: z.coerce.number().int().min(1).max(90 * 86_400).default(86_400),
+  SIGNIN_CLIENT_METADATA_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TEMPORAL_METRICS_BIND: z
     .string()
@@ -154,6 +160,12 @@ export interface Config {
   previousEncryptionKeys: string[];
   bootstrapApiKey?: string;
   rateLimitPerMinute: number;
+  /**
+   * Bounds on how slowly a client may send (Node's HTTP server): the headers, the whole request
+   * with its body, and the wait for the next request on an idle keep-alive connection. A response
+   * (an SSE stream) may take as long as it likes once the request is in.
+   */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   egress: { allowPrivate: boolean; allowHosts: string[] };
   upstream: {
     connectTimeoutMs: number;
@@ -193,6 +205,12 @@ export interface Config {
     devLogin: boolean;
     /** An OpenID Connect provider people sign in with; the claim named here becomes the user id. */
     upstream?: { issuer: string; clientId: string; clientSecret: string; userClaim: string };
+    /** Dynamic Client Registrations accepted per minute from one client address. */
+    registrationsPerMinute: number;
+    /** A registered client that no sign-in has used is deleted after this long. */
+    unusedClientTtlSeconds: number;
+    /** Bound on fetching a Client ID Metadata Document (connect, headers and body). */
+    clientMetadataTimeoutMs: number;
   };
   metrics: {
     /** When set, GET /metrics wants `Authorization: Bearer <token>`; unset, it is open like most scrape targets. */
@@ -232,6 +250,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
   if (e.SIGNIN_OIDC_ISSUER && (!e.SIGNIN_OIDC_CLIENT_ID || !e.SIGNIN_OIDC_CLIENT_SECRET)) {
     problems.push('SIGNIN_OIDC_CLIENT_ID, SIGNIN_OIDC_CLIENT_SECRET: required with SIGNIN_OIDC_ISSUER');
   }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -259,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     previousEncryptionKeys: e.ENCRYPTION_KEYS_PREVIOUS,
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     egress: { allowPrivate: e.EGRESS_ALLOW_PRIVATE, allowHosts: e.EGRESS_ALLOW_HOSTS },
     upstream: {
       connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -281,6 +303,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       ...(e.SIGNIN_OIDC_ISSUER
         ? { upstream: { issuer: e.SIGNIN_OIDC_ISSUER, clientId: e.SIGNIN_OIDC_CLIENT_ID!, clientSecret: e.SIGNIN_OIDC_CLIENT_SECRET!, userClaim: e.SIGNIN_OIDC_USER_CLAIM } }
         : {}),
+      registrationsPerMinute: e.SIGNIN_REGISTRATIONS_PER_MINUTE,
+      unusedClientTtlSeconds: e.SIGNIN_UNUSED_CLIENT_TTL_SECONDS,
+      clientMetadataTimeoutMs: e.SIGNIN_CLIENT_METADATA_TIMEOUT_MS,
     },
     metrics: {
       ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),

@@ -11,7 +11,7 @@ import type { McpOAuthClientRow } from '../db/tables/mcpOAuthClients.js';
 import { SwitchboardError } from '../errors.js';
 import { createUpstreamAgent } from '../upstream/egress.js';
 import { switchboardErrorIn } from '../upstream/http.js';
-import { discoveryHttp, mcpOAuthClientSecretContext, probeChallenge, wellKnownResourceMetadataUrl } from '../upstream/remoteOAuthDiscovery.js';
+import { authorizationEndpointProblem, discoveryHttp, mcpOAuthClientSecretContext, probeChallenge, wellKnownResourceMetadataUrl } from '../upstream/remoteOAuthDiscovery.js';
 import type { ActivityDependencies } from './dependencies.js';
 
 /**
@@ -124,6 +124,8 @@ export function createRemoteDiscoveryActivities(deps: ActivityDependencies) {
         break;
       }
       if (!as?.authorization_endpoint || !as.token_endpoint) throw misconfigured(`${issuer.host} publishes no authorization and token endpoints`);
+      const unusable = authorizationEndpointProblem(as.authorization_endpoint, as.issuer);
+      if (unusable) throw misconfigured(`The authorization endpoint of ${issuer.host} ${unusable}`);
       if (!as.code_challenge_methods_supported?.includes('S256')) throw misconfigured(`${issuer.host} does not support PKCE with S256`);
       await saveMcpOAuthClient(deps.db, row.id, { serverMetadata: as as Record<string, unknown> });
       return { clientIdMetadataDocument: as.client_id_metadata_document_supported === true, registration: typeof as.registration_endpoint === 'string' };

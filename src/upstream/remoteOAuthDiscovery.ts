@@ -31,6 +31,22 @@ export function discoveryHttp(config: Pick<Config, 'egress' | 'upstream'>, agent
   };
 }
 
+/**
+ * Why a remote authorization server's authorization endpoint cannot be handed to a browser, or
+ * undefined when it can: https, or plain http on this machine when the authorization server itself
+ * is there (a development set-up; egress only reaches one when EGRESS_ALLOW_PRIVATE or
+ * EGRESS_ALLOW_HOSTS lets it). The link goes to the console and to MCP clients (URL elicitation,
+ * CREDENTIAL_NOT_FOUND details), where `javascript:` or `data:` would run as a page of theirs.
+ */
+export function authorizationEndpointProblem(endpoint: unknown, issuer: string): string | undefined {
+  if (typeof endpoint !== 'string' || !URL.canParse(endpoint)) return 'is not a URL';
+  const url = new URL(endpoint);
+  if (url.protocol === 'https:') return undefined;
+  const local = (candidate: URL) => candidate.protocol === 'http:' && LOOPBACK.has(candidate.hostname);
+  if (local(url) && URL.canParse(issuer) && local(new URL(issuer))) return undefined;
+  return `must be an https: URL, not ${url.protocol}`;
+}
+
 /** The Bearer challenge's parameters we use (RFC 6750 §3, RFC 9728 §5.1). */
 export function bearerChallenge(header: string | null): { resourceMetadata?: string; scope?: string } | undefined {
   if (!header || !/^\s*bearer\b/i.test(header)) return undefined;
