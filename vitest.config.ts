@@ -55,6 +55,16 @@ export default defineConfig({
         },
       },
       {
+        // Rebuilds the connector catalogue from its sources and compares it with catalog/ (about 25 s
+        // of CPU): `npm run test:catalog`, which CI runs beside `npm test`.
+        test: {
+          name: 'catalog',
+          include: ['test/catalog/**/*.test.ts'],
+          sequence: { groupOrder: 5 },
+          testTimeout: 180_000,
+        },
+      },
+      {
         // The admin console in headless Chromium against a running app.
         test: {
           name: 'e2e',

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { catalogDirectory, getCatalogConnector, hasCatalogConnector, listCatalogConnectors } from '../../../src/connectors/sources/catalog.js';
-import { validateActionParameters } from '../../../src/connectors/parameters.js';
-import { connectorDefinitionSchema, type ConnectorDefinition } from '../../../src/connectors/schema.js';
+import { catalogDirectory, getCatalogConnector, hasCatalogConnector, listCatalogConnectors } from '../../../../src/connectors/sources/catalog.js';
+import { validateActionParameters } from '../../../../src/connectors/parameters.js';
+import { connectorDefinitionSchema, type ConnectorDefinition } from '../../../../src/connectors/schema.js';
 
 const connectorsDir = new URL('./connectors/', catalogDirectory);
 
