@@ -18,11 +18,12 @@ import { api } from '../support/mcp.js';
  * one bash session per page, against a started app whose Slack and GitHub are the fake SaaS. A
  * curl answering non-2xx or a command that does not exist fails the page. A block right after
  * `<!-- not run: reason -->` is skipped; one after `<!-- file: name -->` is written to that file
- * in the page's working directory before the page runs. The links between the pages are checked
- * too, and configuration.md against src/config.ts.
+ * in the page's working directory before the page runs. The links between the pages (and
+ * ARCHITECTURE.md's) are checked too, the repository paths they name, and configuration.md
+ * against src/config.ts.
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const pages = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`)];
+const pages = ['README.md', 'ARCHITECTURE.md', ...fs.readdirSync(path.join(root, 'docs')).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`)];
 const shellLanguages = new Set(['sh', 'bash', 'shell']);
 /** Pages written on other branches (fair-execution, hostile-signin); drop each name once its page is here. */
 const pagesInFlight = new Set(['docs/fair-execution.md', 'docs/sign-in.md']);
@@ -175,6 +176,16 @@ describe('README.md and docs/*.md', () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  it('names only repository paths that exist', () => {
+    const missing = pages.flatMap((page) =>
+      [...fs.readFileSync(path.join(root, page), 'utf8').matchAll(/`((?:src|test|scripts|bench|catalog|conformance)\/[^`\s<>{}*…]+)`/g)]
+        .map(([, named]) => named!.replace(/[.,:;]$/, ''))
+        .filter((named) => !fs.existsSync(path.join(root, named)))
+        .map((named) => `${page}: ${named}`),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('names every variable src/config.ts reads in docs/configuration.md', () => {
