@@ -50,15 +50,17 @@ export default defineConfig({
         },
       },
       {
-        // The admin console in headless Chromium against a running app.
+        // The admin console in headless Chromium against a running app, beside the integration
+        // files (same group, so the same maxWorkers): most of their time is waiting, not CPU.
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/support/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          maxWorkers: 2,
         },
       },
       {

@@ -9,7 +9,7 @@ import { startBacklogStage, type BacklogStage } from '../support/backlog.js';
  * Nothing here is timed: test/faults/backlog.test.ts measures the bystanders' latency beside
  * 1,000 runs.
  */
-const BACKLOG = 200;
+const BACKLOG = 100;
 
 describe(`a backlog of ${BACKLOG} runs behind a 1/s throttle`, () => {
   let stage: BacklogStage;

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createAccount, createApiKey } from '../../src/db/repositories/accounts.js';
+import { errorCodes } from '../../src/errors.js';
 import { ensureTemporalCli } from '../../src/temporal/cli.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
@@ -186,6 +187,14 @@ describe('README.md and docs/*.md', () => {
         .map((named) => `${page}: ${named}`),
     );
     expect(missing).toEqual([]);
+  });
+
+  it('lists every error code in docs/errors.md', () => {
+    const rows = fs
+      .readFileSync(path.join(root, 'docs/errors.md'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('| '));
+    expect(errorCodes.filter((code) => !rows.some((row) => new RegExp(`\\b${code}\\b`).test(row.split('|')[1]!)))).toEqual([]);
   });
 
   it('names every variable src/config.ts reads in docs/configuration.md', () => {
