@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { catalogDirectory, getCatalogConnector, hasCatalogConnector, listCatalogConnectors } from '../../../src/connectors/sources/catalog.js';
-import { validateActionParameters } from '../../../src/connectors/parameters.js';
-import { connectorDefinitionSchema, type ConnectorDefinition } from '../../../src/connectors/schema.js';
+import { catalogDirectory, getCatalogConnector, hasCatalogConnector, listCatalogConnectors } from '../../../../src/connectors/sources/catalog.js';
+import { validateActionParameters } from '../../../../src/connectors/parameters.js';
+import { connectorDefinitionSchema, type ConnectorDefinition } from '../../../../src/connectors/schema.js';
 
 const connectorsDir = new URL('./connectors/', catalogDirectory);
 
@@ -160,16 +160,13 @@ describe('loader', () => {
     expect(listCatalogConnectors({ category: 'no-such-category' })).toEqual([]);
   });
 
-  it('serves cached reads fast', async () => {
-    await getCatalogConnector('github');
-    const times: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      const t = performance.now();
-      listCatalogConnectors();
-      await getCatalogConnector('github');
-      times.push(performance.now() - t);
-    }
-    times.sort((x, y) => x - y);
-    expect(times[25]).toBeLessThan(5);
+  it('reads the index and each definition once, then serves them from memory', async () => {
+    // Caching, not speed: speed is the bench's (npm run bench, catalogue reads).
+    const first = await getCatalogConnector('github');
+    expect(await getCatalogConnector('github')).toBe(first);
+    const [listedOnce, listedAgain] = [listCatalogConnectors(), listCatalogConnectors()];
+    expect(listedAgain).not.toBe(listedOnce);
+    expect(listedAgain.every((row, i) => row === listedOnce[i])).toBe(true);
+    expect(Object.isFrozen(listedOnce[0])).toBe(true);
   });
 });

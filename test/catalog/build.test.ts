@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-'));
 
 function filesUnder(dir: string, prefix = ''): string[] {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelaySeconds } from '../../../src/activities/execution.js';
-import { buildUpstreamRequest } from '../../../src/upstream/request.js';
-import { actionParametersSchema, validateActionParameters } from '../../../src/connectors/parameters.js';
+import { validateActionParameters } from '../../../src/connectors/parameters.js';
 import type { ActionParameter } from '../../../src/connectors/schema.js';
+import { buildUpstreamRequest } from '../../../src/upstream/request.js';
 
 const parameters: ActionParameter[] = [
   { name: 'id', in: 'path', type: 'string', required: true },
@@ -14,28 +13,7 @@ const parameters: ActionParameter[] = [
 ];
 const action = { id: 'update', method: 'PATCH' as const, path: '/items/{id}', parameters, bodyEncoding: 'json' as const };
 
-describe('action parameters', () => {
-  it('builds a zod schema from the definition', () => {
-    expect(actionParametersSchema(action).parse({ id: 'a', limit: 3, labels: ['x'] })).toEqual({ id: 'a', limit: 3, labels: ['x'] });
-  });
-
-  it('lists every problem at once', () => {
-    let details: Record<string, unknown> = {};
-    try {
-      validateActionParameters('acme', action, { limit: 2.5, state: 'merged', extra: 1 });
-    } catch (error) {
-      details = (error as { details: Record<string, unknown> }).details;
-    }
-    expect(details.issues).toEqual(
-      expect.arrayContaining([
-        { parameter: 'id', message: 'required parameter is missing' },
-        expect.objectContaining({ parameter: 'limit' }),
-        { parameter: 'state', message: 'must be one of: "open", "closed"' },
-        { parameter: 'extra', message: 'unknown parameter' },
-      ]),
-    );
-  });
-
+describe('building the upstream request', () => {
   it('maps parameters onto path, query, headers and a JSON body; auth wins over parameters', () => {
     const request = buildUpstreamRequest({
       baseUrl: 'https://api.example.com/v1/',
@@ -47,7 +25,6 @@ describe('action parameters', () => {
     expect(request.headers).toMatchObject({ 'x-trace': 't1', authorization: 'Bearer s3cret', 'content-type': 'application/json' });
     expect(JSON.parse(request.body!)).toEqual({ labels: ['bug'], draft: false });
   });
-
   it.each(['.', '..'])('refuses %j as a path value, which would step out of its segment', (value) => {
     expect(() => validateActionParameters('acme', action, { id: value })).toThrow(
       expect.objectContaining({ code: 'INVALID_REQUEST', details: expect.objectContaining({ issues: [expect.objectContaining({ parameter: 'id' })] }) }),
@@ -56,7 +33,6 @@ describe('action parameters', () => {
       expect.objectContaining({ code: 'INVALID_REQUEST', details: { parameter: 'id' } }),
     );
   });
-
   it.each([
     ['../x', '..%2Fx'],
     ['...', '...'],
@@ -68,7 +44,6 @@ describe('action parameters', () => {
     expect(request.url.pathname).toBe(`/v1/items/${encoded}`);
     expect(validateActionParameters('acme', action, { id: value })).toEqual({ id: value });
   });
-
   it('encodes form bodies and sends the idempotency key header', () => {
     const request = buildUpstreamRequest({
       baseUrl: 'https://api.example.com',
@@ -79,14 +54,5 @@ describe('action parameters', () => {
     });
     expect(request.body).toBe('labels=%5B%22a%22%5D&draft=true');
     expect(request.headers['idempotency-key']).toBe('execute-action/s/1');
-  });
-
-  it('reads Retry-After as seconds or a date, and a connector reset header', () => {
-    const now = Date.parse('2026-01-01T00:00:00Z');
-    expect(retryDelaySeconds({ 'retry-after': '7' }, undefined, now)).toBe(7);
-    expect(retryDelaySeconds({ 'retry-after': 'Thu, 01 Jan 2026 00:00:30 GMT' }, undefined, now)).toBe(30);
-    const github = { requestsPerSecond: 1, headers: { retryAfter: 'retry-after', reset: 'x-ratelimit-reset', resetUnit: 'epoch-seconds' as const } };
-    expect(retryDelaySeconds({ 'x-ratelimit-reset': String(now / 1000 + 12) }, github, now)).toBe(12);
-    expect(retryDelaySeconds({}, undefined, now)).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ const adminServer = { admin: true, ownerUserId: 'owner' };
 const plainServer = { admin: false, ownerUserId: 'owner' };
 const caller = (overrides: Partial<McpCaller>): McpCaller => ({ via: 'serverToken', server: adminServer, userId: 'owner', userToken: false, ...overrides });
 
-/** README, Roles → MCP callers: each row of the table. */
+/** docs/security.md, Roles → MCP callers: each row of the table. */
 describe('mcpCallerRole', () => {
   it('keeps an API key its own role, on any server and with a user token', () => {
     for (const keyRole of ['admin', 'operator', 'user'] as const) {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { catalogDirectory } from '../../../src/connectors/sources/catalog.js';
-import { connectorDefinitionSchema, type ConnectorDefinition, type ConnectorDefinitionInput } from '../../../src/connectors/schema.js';
-import { CATALOG_BUDGET, lintCatalog } from '../../../scripts/catalog/lint.js';
+import { catalogDirectory } from '../../../../src/connectors/sources/catalog.js';
+import { connectorDefinitionSchema, type ConnectorDefinition, type ConnectorDefinitionInput } from '../../../../src/connectors/schema.js';
+import { CATALOG_BUDGET, lintCatalog } from '../../../../scripts/catalog/lint.js';
 
 const connectorsDir = new URL('./connectors/', catalogDirectory);
-const authOverlay = JSON.parse(fs.readFileSync(new URL('../../../scripts/catalog/overlays/auth.json', import.meta.url), 'utf8')) as {
+const authOverlay = JSON.parse(fs.readFileSync(new URL('../../../../scripts/catalog/overlays/auth.json', import.meta.url), 'utf8')) as {
   public: Record<string, string>;
 };
 
