@@ -28,6 +28,7 @@ import {
 } from './openapi.js';
 import { parse as parseYaml } from 'yaml';
 import { lintCatalog } from './lint.js';
+import { searchWords } from '../../src/connectors/search.js';
 
 type Json = any;
 
@@ -469,6 +470,12 @@ async function main(): Promise<void> {
     bySource[def.source.kind] = (bySource[def.source.kind] ?? 0) + 1;
   }
   const indexText = `[\n${summaries.map((s) => JSON.stringify(s)).join(',\n')}\n]\n`;
+  // The search index's words for each connector's actions (ids and titles, each word once).
+  const searchText = `{\n${definitions
+    .map((def) => `${JSON.stringify(def.id)}:${JSON.stringify([...new Set(def.actions.flatMap((action) => searchWords(`${action.id} ${action.title}`)))].slice(0, 600).join(' '))}`)
+    .join(',\n')}\n}\n`;
+  fs.writeFileSync(path.join(outDir, 'search.json'), searchText);
+  bytes += Buffer.byteLength(searchText);
   fs.writeFileSync(path.join(outDir, 'index.json'), indexText);
   bytes += Buffer.byteLength(indexText);
 
