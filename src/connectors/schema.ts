@@ -106,7 +106,7 @@ export const authMethodSchema = z.discriminatedUnion('type', [
   apiKeysAuthSchema,
 ]);
 export type AuthMethod = z.infer<typeof authMethodSchema>;
-export const authTypes = ['none', 'apiKey', 'bearer', 'basic', 'oauth2', 'customHeaders', 'apiKeys'] as const;
+const authTypes = ['none', 'apiKey', 'bearer', 'basic', 'oauth2', 'customHeaders', 'apiKeys'] as const;
 
 /** Each method's variant id: its own `id`, else its type, numbered when the type repeats (apiKey, apiKey_2). */
 export function authVariantIds(methods: readonly AuthMethod[]): string[] {

@@ -9,7 +9,7 @@ import type { PrismHost } from './prismHost.js';
  * The SaaS users ask for first: the 41 well-known families the catalogue linter holds
  * (scripts/catalog/lint.ts), the five issue 31 adds, Webflow and DocuSign.
  */
-export const TOP_SAAS = [
+const TOP_SAAS = [
   'slack', 'github', 'gitlab', 'jira', 'asana', 'trello', 'notion', 'airtable', 'hubspot', 'salesforce', 'zendesk', 'stripe',
   'xero', 'mailchimp', 'sendgrid', 'twilio', 'zoom', 'dropbox', 'box', 'gmail', 'google-calendar', 'google-drive', 'google-sheets',
   'microsoft-graph', 'linear', 'confluence', 'pipedrive', 'intercom', 'freshdesk', 'quickbooks', 'shopify', 'discord', 'calendly',
@@ -18,7 +18,7 @@ export const TOP_SAAS = [
 ] as const;
 
 /** A small deterministic generator (mulberry32), so the sample and the picks are the same every run. */
-export function seededRandom(seed: string): () => number {
+function seededRandom(seed: string): () => number {
   let state = [...seed].reduce((hash, char) => Math.imul(hash ^ char.charCodeAt(0), 16777619), 2166136261) >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -87,7 +87,7 @@ function valueOfSchema(schema: Record<string, any> | undefined, depth = 0): unkn
 }
 
 /** A value the parameter's own description says is valid. */
-export function sampleValue(parameter: ActionParameter): unknown {
+function sampleValue(parameter: ActionParameter): unknown {
   if (parameter.enum && parameter.enum.length > 0) return parameter.type === 'array' ? [parameter.enum[0]] : parameter.enum[0];
   const example = parameter.sample;
   const fits =

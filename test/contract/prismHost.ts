@@ -11,7 +11,7 @@ import { pino } from 'pino';
 
 type Operations = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>;
 
-export interface Verdict {
+interface Verdict {
   connectorId: string;
   method: string;
   path: string;
