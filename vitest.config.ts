@@ -64,6 +64,20 @@ export default defineConfig({
         },
       },
       {
+        // The catalogue's requests against the vendors' OpenAPI documents (Prism on 127.0.0.1):
+        // `npm run test:contract`, its own project so it never slows `npm test`.
+        test: {
+          name: 'contract',
+          include: ['test/contract/**/*.test.ts'],
+          sequence: { groupOrder: 5 },
+          globalSetup: ['test/support/globalSetup.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+          maxWorkers: 1,
+        },
+      },
+      {
         // Crashes, outages, fuzzing, security and the wall-clock measurements `npm test` keeps out
         // (throttle timing, latency beside a backlog): `npm run test:faults`, never part of
         // `npm test` (it stops the shared PostgreSQL server for a few seconds).

@@ -4,6 +4,7 @@ import { findAction, resolveBaseUrl, resolveEnabledConnector } from '../connecto
 import type { Connector } from '../connectors/types.js';
 import type { ActionDefinition, RateLimit } from '../connectors/schema.js';
 import { callAuthorizer, type AuthorizedRequest } from '../credentials/authorize.js';
+import { connectorForActionAuth } from '../connectors/authVariants.js';
 import { nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../errors.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { redactEachCall, redactionScope, scrubText, secretsOfAuth } from '../secrets/redaction.js';
@@ -165,7 +166,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     const action = findAction(connector, call.actionId);
     // What is sent is checked here, where it is sent: a plan step's values are known only now.
     const parameters = validateCallParameters(connector, action, call.parameters);
-    const authorize = callAuthorizer(deps, call, connector);
+    const authorize = callAuthorizer(deps, call, connectorForActionAuth(connector, action));
     const auth = await authorize();
     redactionScope()?.add(secretsOfAuth(auth));
     const request = buildUpstreamRequest({

@@ -52,7 +52,8 @@ describe('building the upstream request', () => {
       auth: { headers: {}, query: {} },
       idempotencyKey: 'execute-action/s/1',
     });
-    expect(request.body).toBe('labels=%5B%22a%22%5D&draft=true');
+    // An array field repeats its name (form style), never JSON text.
+    expect(request.body).toBe('labels=a&draft=true');
     expect(request.headers['idempotency-key']).toBe('execute-action/s/1');
   });
 });
