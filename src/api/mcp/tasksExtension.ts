@@ -29,7 +29,7 @@ import type { ToolContext, ToolDefinition } from './tool.js';
  * A run that waits for the user to authorize a credential is an input_required task whose input
  * request is the authorization link; tasks/update records the user's answer (decline cancels).
  */
-export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 
 /** How long a call waits inline for its run before answering with a task instead. */
 const TASK_AFTER_MS = 1_000;
