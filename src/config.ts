@@ -60,6 +60,9 @@ const envSchema = z.object({
     .regex(/^sk_[A-Za-z0-9_-]{24,}$/, 'must look like sk_ followed by at least 24 url-safe characters')
     .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(65_000),
   EGRESS_ALLOW_PRIVATE: booleanFromEnv.default(false),
   EGRESS_ALLOW_HOSTS: z
     .string()
@@ -72,8 +75,12 @@ const envSchema = z.object({
     ),
   UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   UPSTREAM_TOTAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  UPSTREAM_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+  OAUTH_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   REMOTE_MCP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
+  REMOTE_MCP_MAX_TOOL_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  REMOTE_MCP_MAX_TOOL_LIST_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   OAUTH_MCP_URLS: z
     .string()
     .default('')
@@ -103,6 +110,9 @@ const envSchema = z.object({
   SIGNIN_OIDC_CLIENT_ID: z.string().min(1).optional(),
   SIGNIN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   SIGNIN_OIDC_USER_CLAIM: z.string().min(1).default('sub'),
+  SIGNIN_REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  SIGNIN_UNUSED_CLIENT_TTL_SECONDS: z.coerce.number().int().min(1).max(90 * 86_400).default(86_400),
+  SIGNIN_CLIENT_METADATA_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TEMPORAL_METRICS_BIND: z
     .string()
@@ -150,13 +160,30 @@ export interface Config {
   previousEncryptionKeys: string[];
   bootstrapApiKey?: string;
   rateLimitPerMinute: number;
+  /**
+   * Bounds on how slowly a client may send (Node's HTTP server): the headers, the whole request
+   * with its body, and the wait for the next request on an idle keep-alive connection. A response
+   * (an SSE stream) may take as long as it likes once the request is in.
+   */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   egress: { allowPrivate: boolean; allowHosts: string[] };
-  upstream: { connectTimeoutMs: number; totalTimeoutMs: number };
+  upstream: {
+    connectTimeoutMs: number;
+    totalTimeoutMs: number;
+    /** Bytes read of one answer of a SaaS API or remote MCP server; reading stops there. */
+    maxResponseBytes: number;
+    /** Bytes read of one answer of an OAuth or OpenID endpoint (token, metadata, registration). */
+    maxOAuthResponseBytes: number;
+  };
   /** Bound on connecting to a remote MCP server and listing its tools (tool calls use upstream.totalTimeoutMs). */
   remoteMcp: {
     timeoutMs: number;
     /** How long deciding whether a predefined entry's remote server answers may take. */
     probeTimeoutMs: number;
+    /** A listed tool (name, description, schemas) larger than this refuses the list. */
+    maxToolBytes: number;
+    /** A tool list larger than this in all is refused rather than cached. */
+    maxToolListBytes: number;
     /** Predefined oauth entry id → the remote MCP URL to use instead of the provider's own. */
     entryUrls: Record<string, string>;
   };
@@ -178,6 +205,12 @@ export interface Config {
     devLogin: boolean;
     /** An OpenID Connect provider people sign in with; the claim named here becomes the user id. */
     upstream?: { issuer: string; clientId: string; clientSecret: string; userClaim: string };
+    /** Dynamic Client Registrations accepted per minute from one client address. */
+    registrationsPerMinute: number;
+    /** A registered client that no sign-in has used is deleted after this long. */
+    unusedClientTtlSeconds: number;
+    /** Bound on fetching a Client ID Metadata Document (connect, headers and body). */
+    clientMetadataTimeoutMs: number;
   };
   metrics: {
     /** When set, GET /metrics wants `Authorization: Bearer <token>`; unset, it is open like most scrape targets. */
@@ -217,6 +250,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
   if (e.SIGNIN_OIDC_ISSUER && (!e.SIGNIN_OIDC_CLIENT_ID || !e.SIGNIN_OIDC_CLIENT_SECRET)) {
     problems.push('SIGNIN_OIDC_CLIENT_ID, SIGNIN_OIDC_CLIENT_SECRET: required with SIGNIN_OIDC_ISSUER');
   }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -244,9 +280,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     previousEncryptionKeys: e.ENCRYPTION_KEYS_PREVIOUS,
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     egress: { allowPrivate: e.EGRESS_ALLOW_PRIVATE, allowHosts: e.EGRESS_ALLOW_HOSTS },
-    upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS },
-    remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS, probeTimeoutMs: e.REMOTE_MCP_PROBE_TIMEOUT_MS, entryUrls: e.OAUTH_MCP_URLS },
+    upstream: {
+      connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
+      totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS,
+      maxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
+      maxOAuthResponseBytes: e.OAUTH_MAX_RESPONSE_BYTES,
+    },
+    remoteMcp: {
+      timeoutMs: e.REMOTE_MCP_TIMEOUT_MS,
+      probeTimeoutMs: e.REMOTE_MCP_PROBE_TIMEOUT_MS,
+      maxToolBytes: e.REMOTE_MCP_MAX_TOOL_BYTES,
+      maxToolListBytes: e.REMOTE_MCP_MAX_TOOL_LIST_BYTES,
+      entryUrls: e.OAUTH_MCP_URLS,
+    },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
@@ -255,6 +303,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       ...(e.SIGNIN_OIDC_ISSUER
         ? { upstream: { issuer: e.SIGNIN_OIDC_ISSUER, clientId: e.SIGNIN_OIDC_CLIENT_ID!, clientSecret: e.SIGNIN_OIDC_CLIENT_SECRET!, userClaim: e.SIGNIN_OIDC_USER_CLAIM } }
         : {}),
+      registrationsPerMinute: e.SIGNIN_REGISTRATIONS_PER_MINUTE,
+      unusedClientTtlSeconds: e.SIGNIN_UNUSED_CLIENT_TTL_SECONDS,
+      clientMetadataTimeoutMs: e.SIGNIN_CLIENT_METADATA_TIMEOUT_MS,
     },
     metrics: {
       ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),

@@ -28,6 +28,7 @@ import {
 } from './openapi.js';
 import { parse as parseYaml } from 'yaml';
 import { lintCatalog } from './lint.js';
+import { searchWords } from '../../src/connectors/search.js';
 
 type Json = any;
 
@@ -162,6 +163,7 @@ function credentialParamNames(fromSpec: Set<string>, authMethods: Json[]): Set<s
   for (const method of authMethods) {
     if (method.type === 'apiKey') names.add(method.name);
     if (method.type === 'customHeaders') for (const header of method.headers) names.add(header.name);
+    if (method.type === 'apiKeys') for (const key of method.keys) names.add(key.name);
   }
   return names;
 }
@@ -223,6 +225,8 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
   } else authMethods = fromSpec.methods;
   const named = authOverlay.auth[id];
   if (named?.authMethods) authMethods = named.authMethods;
+  // Per-operation requirements name the document's own methods; with methods from an overlay they don't apply.
+  const operationAuth = authMethods === fromSpec.methods ? fromSpec.operationAuth : undefined;
   if (provider.requireScopes && authMethods.some((method) => method.type === 'oauth2' && method.scopes.length === 0)) {
     dropped.push(`${id}: its document names no OAuth scope, and the provider refuses authorization without one (${specKey})`);
     return undefined;
@@ -267,6 +271,7 @@ function buildFromSpec(id: string, entry: OverlayEntry, spec: Json, specKey: str
       idempotencyKeyHeader: entry.idempotencyKeyHeader,
     },
     credentialParamNames(fromSpec.apiKeyParams, authMethods),
+    operationAuth,
   );
   const chosen = selectActions(actions, entry.preferOperations ?? [], entry.maxActions ?? overlay.defaults.maxActions);
   // unique ids
@@ -350,6 +355,12 @@ async function loadHandWritten(): Promise<Map<string, ConnectorDefinitionInput>>
     if (def) out.set(def.id, def);
   }
   return out;
+}
+
+/** One action per line, so a change to one action is a one-line diff in review. */
+function connectorFileText(def: ConnectorDefinition): string {
+  const actions = `[\n${def.actions.map((action) => JSON.stringify(action)).join(',\n')}\n]`;
+  return `${JSON.stringify({ ...def, actions: ['\u0000actions'] }).replace('["\\u0000actions"]', () => actions)}\n`;
 }
 
 async function main(): Promise<void> {
@@ -438,7 +449,7 @@ async function main(): Promise<void> {
       continue;
     }
     const def: ConnectorDefinition = parsed.data;
-    const text = `${JSON.stringify(def)}\n`;
+    const text = connectorFileText(def);
     fs.writeFileSync(path.join(outConnectors, `${id}.json`), text);
     bytes += Buffer.byteLength(text);
     definitions.push(def);
@@ -459,6 +470,12 @@ async function main(): Promise<void> {
     bySource[def.source.kind] = (bySource[def.source.kind] ?? 0) + 1;
   }
   const indexText = `[\n${summaries.map((s) => JSON.stringify(s)).join(',\n')}\n]\n`;
+  // The search index's words for each connector's actions (ids and titles, each word once).
+  const searchText = `{\n${definitions
+    .map((def) => `${JSON.stringify(def.id)}:${JSON.stringify([...new Set(def.actions.flatMap((action) => searchWords(`${action.id} ${action.title}`)))].slice(0, 600).join(' '))}`)
+    .join(',\n')}\n}\n`;
+  fs.writeFileSync(path.join(outDir, 'search.json'), searchText);
+  bytes += Buffer.byteLength(searchText);
   fs.writeFileSync(path.join(outDir, 'index.json'), indexText);
   bytes += Buffer.byteLength(indexText);
 

@@ -4,6 +4,7 @@ import { findAction, resolveBaseUrl, resolveEnabledConnector } from '../connecto
 import type { Connector } from '../connectors/types.js';
 import type { ActionDefinition, RateLimit } from '../connectors/schema.js';
 import { callAuthorizer, type AuthorizedRequest } from '../credentials/authorize.js';
+import { connectorForActionAuth } from '../connectors/authVariants.js';
 import { nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../errors.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { redactEachCall, redactionScope, scrubText, secretsOfAuth } from '../secrets/redaction.js';
@@ -12,9 +13,10 @@ import type { ActionResult, AttemptError, AttemptInput, AttemptOutcome } from '.
 import { checkUrl, createUpstreamAgent } from '../upstream/egress.js';
 import { attemptRemoteMcpTool } from '../upstream/remoteMcp/client.js';
 import { buildUpstreamRequest } from '../upstream/request.js';
-import { boundResult, capArrays, shapeResponse } from '../upstream/shaping.js';
+import { boundResult, capArrays, shapeResponse, SHAPING } from '../upstream/shaping.js';
 import { clearSending, markSending } from '../db/repositories/upstreamSends.js';
 import { createThrottleClient, feedbackOf, type Permit, type ThrottleKey } from '../upstream/throttle.js';
+import { responseLimits, sizeOf } from '../upstream/boundedBody.js';
 import { callUpstream, errorCodeOf, switchboardErrorIn, wasNotSent, type UpstreamResponse } from '../upstream/http.js';
 
 /** Longest Retry-After we wait out inside one run; beyond it the caller is told when to come back. */
@@ -101,7 +103,10 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     const credential = auth.credentialId ? { credentialId: auth.credentialId } : {};
     if (response.status >= 200 && response.status < 300) {
       if (response.cut) {
-        const cut = boundResult({ truncatedText: text }, [`The upstream body was larger than 5 MB; reading stopped there and it was not parsed.`]);
+        const { bytes, setting } = responseLimits(deps.config).upstream;
+        const limit = `${sizeOf(bytes)} (${setting})`;
+        // No more of it than a result keeps goes on to boundResult, which would copy the whole read twice.
+        const cut = boundResult({ truncatedText: text.slice(0, SHAPING.maxResultBytes) }, [`The upstream body was larger than ${limit}; reading stopped there and it was not parsed.`]);
         return { kind: 'succeeded', result: { status: response.status, ...credential, ...cut } };
       }
       const body = parseBody({ ...response, text });
@@ -161,7 +166,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     const action = findAction(connector, call.actionId);
     // What is sent is checked here, where it is sent: a plan step's values are known only now.
     const parameters = validateCallParameters(connector, action, call.parameters);
-    const authorize = callAuthorizer(deps, call, connector);
+    const authorize = callAuthorizer(deps, call, connectorForActionAuth(connector, action));
     const auth = await authorize();
     redactionScope()?.add(secretsOfAuth(auth));
     const request = buildUpstreamRequest({
@@ -213,7 +218,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     const started = Date.now();
     let response: UpstreamResponse;
     try {
-      response = await callUpstream(agent, request, upstream.totalTimeoutMs);
+      response = await callUpstream(agent, request, upstream);
     } catch (error) {
       const refused = switchboardErrorIn(error);
       if (refused) throw refused;

@@ -10,7 +10,8 @@ import type { RemoteMcpConnectorRow } from '../db/tables/remoteMcpConnectors.js'
 import type { RemoteMcpOAuthClientRow } from '../db/tables/remoteMcpOAuthClients.js';
 import { SwitchboardError } from '../errors.js';
 import { createUpstreamAgent } from '../upstream/egress.js';
-import { discoveryHttp, remoteMcpOAuthClientSecretContext, probeChallenge, wellKnownResourceMetadataUrl } from '../upstream/remoteMcp/oauthDiscovery.js';
+import { switchboardErrorIn } from '../upstream/http.js';
+import { authorizationEndpointProblem, discoveryHttp, remoteMcpOAuthClientSecretContext, probeChallenge, wellKnownResourceMetadataUrl } from '../upstream/remoteMcp/oauthDiscovery.js';
 import type { ActivityDependencies } from './dependencies.js';
 
 /**
@@ -21,8 +22,6 @@ import type { ActivityDependencies } from './dependencies.js';
  * Registration (RFC 7591). Each activity does one of these exchanges and records what it learned
  * in mcp_oauth_clients; histories carry only public metadata locations and booleans.
  */
-
-const MAX_METADATA_BYTES = 64 * 1024;
 
 /** A discovery failure no retry fixes: the server is not set up the way the spec asks. */
 function misconfigured(message: string): SwitchboardError {
@@ -38,12 +37,12 @@ function resourceCovers(resource: string, server: URL): boolean {
   return server.pathname === path || server.pathname.startsWith(`${path}/`) || path === '';
 }
 
+/** The body is read through discoveryHttp's fetch, which stops past OAUTH_MAX_RESPONSE_BYTES (ResponseTooLargeError). */
 async function readJson(response: Response, what: string): Promise<Record<string, unknown>> {
   // A 5xx may pass: that one the activity's retries wait out.
   if (response.status >= 500) throw new SwitchboardError('UPSTREAM_ERROR', `${what} answered HTTP ${response.status}`);
   if (response.status !== 200) throw misconfigured(`${what} answered HTTP ${response.status}`);
   const text = await response.text();
-  if (text.length > MAX_METADATA_BYTES) throw misconfigured(`${what} is larger than ${MAX_METADATA_BYTES / 1024} KiB`);
   try {
     const body = JSON.parse(text) as unknown;
     if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
@@ -119,11 +118,14 @@ export function createRemoteMcpDiscoveryActivities(deps: ActivityDependencies) {
         try {
           as = await oauth.processDiscoveryResponse(issuer, response);
         } catch (error) {
-          throw misconfigured(`The authorization server metadata of ${issuer.host} is not usable: ${(error as Error).message}`);
+          // An answer over the limit says so (ResponseTooLargeError, wrapped by oauth4webapi as the cause).
+          throw switchboardErrorIn(error) ?? misconfigured(`The authorization server metadata of ${issuer.host} is not usable: ${(error as Error).message}`);
         }
         break;
       }
       if (!as?.authorization_endpoint || !as.token_endpoint) throw misconfigured(`${issuer.host} publishes no authorization and token endpoints`);
+      const unusable = authorizationEndpointProblem(as.authorization_endpoint, as.issuer);
+      if (unusable) throw misconfigured(`The authorization endpoint of ${issuer.host} ${unusable}`);
       if (!as.code_challenge_methods_supported?.includes('S256')) throw misconfigured(`${issuer.host} does not support PKCE with S256`);
       await saveRemoteMcpOAuthClient(deps.db, row.id, { serverMetadata: as as Record<string, unknown> });
       return { clientIdMetadataDocument: as.client_id_metadata_document_supported === true, registration: typeof as.registration_endpoint === 'string' };
@@ -155,7 +157,7 @@ export function createRemoteMcpDiscoveryActivities(deps: ActivityDependencies) {
         registered = await oauth.processDynamicClientRegistrationResponse(response);
       } catch (error) {
         if (error instanceof oauth.ResponseBodyError && error.status < 500) throw misconfigured(`Registering with ${new URL(as.issuer).host} failed: ${error.error}`);
-        throw error;
+        throw switchboardErrorIn(error) ?? error;
       }
       const secret = typeof registered.client_secret === 'string' ? registered.client_secret : undefined;
       const sealed = secret ? deps.secretBox.seal(secret, remoteMcpOAuthClientSecretContext(row.id)) : null;

@@ -16,15 +16,14 @@ export const jsonRpcMessages: RequestCost = async (ctx) => {
 };
 
 /**
- * The front-door limit: RATE_LIMIT_PER_MINUTE per API key or access token, shared by replicas.
- * One token is taken before the body is read, so a caller over the limit costs us no parsing;
- * with costOf, the rest of the request's cost is taken once the body says what it is.
+ * The front-door limit: RATE_LIMIT_PER_MINUTE (or perMinute) per API key or access token, shared
+ * by replicas. One token is taken before the body is read, so a caller over the limit costs us no
+ * parsing; with costOf, the rest of the request's cost is taken once the body says what it is.
  */
-export function frontDoorRateLimit(deps: ApiDependencies, costOf?: RequestCost): Middleware {
+export function frontDoorRateLimit(deps: ApiDependencies, costOf?: RequestCost, perMinute = deps.config.rateLimitPerMinute): Middleware {
   return async (ctx, next) => {
     const key = ctx.state.rateLimitKey;
     if (key) {
-      const perMinute = deps.config.rateLimitPerMinute;
       const take = async (count: number) => {
         const decision = await takeToken(deps.db, key, perMinute, count);
         if (!decision.allowed) {
@@ -50,8 +49,8 @@ export function frontDoorRateLimit(deps: ApiDependencies, costOf?: RequestCost):
  * For public routes that have no key to count against: a bucket per client address (the TCP peer;
  * behind a reverse proxy every client shares the proxy's, so limit there as well).
  */
-export function clientAddressRateLimit(deps: ApiDependencies, scope: string): Middleware {
-  const limit = frontDoorRateLimit(deps);
+export function clientAddressRateLimit(deps: ApiDependencies, scope: string, perMinute = deps.config.rateLimitPerMinute): Middleware {
+  const limit = frontDoorRateLimit(deps, undefined, perMinute);
   return async (ctx, next) => {
     ctx.state.rateLimitKey = `${scope}:${ctx.ip}`;
     await limit(ctx, next);

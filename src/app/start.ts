@@ -110,7 +110,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       },
     ];
     if (config.role !== 'worker') await ensureRetentionSweep(temporal);
-    const server = await listen(config.port, config.host);
+    const server = await listen(config.port, config.host, config.http);
     stack.push(() => closeServer(server));
     const { port } = server.address() as AddressInfo;
     const apiUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -145,10 +145,10 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
 
 /** The API's dependencies, with the ports its domain code reaches durable work through. */
 function apiDependencies(parts: Omit<ApiDependencies, 'management' | 'signin'>): ApiDependencies {
-  const { db, secretBox, publicUrl, logger, temporal } = parts;
+  const { db, secretBox, publicUrl, logger, temporal, config } = parts;
   return {
     ...parts,
-    signin: new SigninService({ db, secretBox, publicUrl, logger }),
+    signin: new SigninService({ db, secretBox, publicUrl, logger, config }),
     management: {
       rateLimitChanged: (accountId, connectorId) => applyRateLimitChange({ db, temporal, logger }, accountId, connectorId),
     },
@@ -171,32 +171,47 @@ async function startEmbeddedTemporal(config: Config, logger: Logger): Promise<Ru
   });
 }
 
-/** Binds first and attaches the app afterwards, so URLs built by the app know the real port. */
-function listen(port: number, host: string): Promise<Server> {
+/** How often Node looks for requests past their time-out: a slow client is cut at most this late. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+/**
+ * Binds first and attaches the app afterwards, so URLs built by the app know the real port.
+ * A client sending its headers or body a byte at a time is cut at the headers or request
+ * time-out; those count until the request is in, so a long answer (an MCP SSE stream, a task
+ * poll) is never cut by them.
+ */
+function listen(port: number, host: string, timeouts: Config['http']): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
-    // SSE streams for MCP stay open for minutes; don't let the default request time-out cut them.
-    server.requestTimeout = 0;
-    server.keepAliveTimeout = 65_000;
+    const server = createServer({
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    });
     server.on('clientError', answerClientError);
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
   });
 }
 
+const CLIENT_ERRORS: Record<string, [status: number, reason: string, message: string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'The request headers are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request did not arrive in time'],
+};
+
 /**
  * Requests Node's HTTP parser refuses before the app sees them (headers over 16 KB, malformed
- * request lines) still get the documented error body instead of a bare status line.
+ * request lines, headers too slow to arrive) still get the documented error body instead of a
+ * bare status line. A request the app already has (its body too slow) is the app's to answer:
+ * its connection is just closed.
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex) {
-  if (!socket.writable || error.code === 'ECONNRESET') {
+  const inApp = (socket as Duplex & { _httpMessage?: unknown })._httpMessage !== undefined;
+  if (!socket.writable || error.code === 'ECONNRESET' || inApp) {
     socket.destroy();
     return;
   }
-  const [status, reason, message] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', 'The request headers are too large']
-      : [400, 'Bad Request', 'The request is not valid HTTP'];
+  const [status, reason, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'The request is not valid HTTP'];
   const body = JSON.stringify({ error: { code: 'INVALID_REQUEST', message, details: {} } });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

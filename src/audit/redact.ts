@@ -1,14 +1,17 @@
 import { Redactor } from '../secrets/redaction.js';
+import { maskUrlsIn } from '../secrets/urls.js';
 
 /**
  * What an audit entry may keep of a request body: its shape and non-secret values. Secret-looking
- * fields are masked whole (no hint: audit rows outlive rotations), and any other string that
- * contains one of those secret values has it cut out (in every form the call redactor knows,
- * secrets/redaction.ts), so a secret pasted into a name or URL does not survive either.
+ * fields are masked whole (no hint: audit rows outlive rotations); every URL in any other string,
+ * keys included, loses its userinfo, query values, fragment and token-like path segments
+ * (secrets/urls.ts: by value, since a URL carries keys whatever its field is called); and any
+ * string that contains one of the masked fields' values has it cut out (in every form the call
+ * redactor knows, secrets/redaction.ts), so a secret pasted into a name does not survive either.
  */
 const SECRET_NAME =
   /(secret|passw(or)?d|token|api[-_]?key|authorization|cookie|private[-_]?key|signature|hint$|^key$|^value$|^fields$|^headers$|^credentials?$)/i;
-/** Names that merely refer to a secret (tokenUrl, keyId, credentialId) stay readable. */
+/** Names that merely refer to a secret (tokenUrl, keyId, credentialId) are not masked whole: their URLs are masked as any other. */
 const REFERENCE_NAME = /(id|ids|url|uri|type|method|expires(at|in)?|count)$/i;
 const MASK = '[masked]';
 /** Request bodies may nest deeper than any real one does; an audit entry keeps this much of them. */
@@ -27,14 +30,15 @@ export function maskForAudit(value: unknown, extraSecrets: readonly string[] = [
 }
 
 function mask(value: unknown, secrets: Set<string>, depth: number): unknown {
+  if (typeof value === 'string') return maskUrlsIn(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) return value.map((item) => mask(item, secrets, depth + 1));
   return Object.fromEntries(
     Object.entries(value).map(([name, inner]) => {
-      if (!isSecretName(name)) return [name, mask(inner, secrets, depth + 1)];
+      if (!isSecretName(name)) return [maskUrlsIn(name), mask(inner, secrets, depth + 1)];
       collectStrings(inner, secrets, depth + 1);
-      return [name, inner === undefined || inner === null ? inner : MASK];
+      return [maskUrlsIn(name), inner === undefined || inner === null ? inner : MASK];
     }),
   );
 }

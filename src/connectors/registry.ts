@@ -101,7 +101,10 @@ export async function listConnectors(
   const enabled = new Map(settingsRows.map((row) => [row.connector_id, row.enabled]));
   const catalog = listCatalogConnectors(filter).map((summary) => ({ ...summary, origin: 'catalog' as const }));
   const custom = customRows
-    .map((row) => ({ ...summarize(customDefinitionOf(row)), origin: 'custom' as const }))
+    .map((row) => {
+      const definition = customDefinitionOf(row);
+      return { ...summarize(definition), origin: 'custom' as const, actionWords: definition.actions.map((action) => `${action.id} ${action.title}`).join(' ') };
+    })
     .filter((summary) => filter.category === undefined || summary.category === filter.category);
   return [...catalog, ...custom]
     .map((summary) => ({ ...summary, enabled: enabled.get(summary.id) ?? true }))

@@ -44,16 +44,25 @@ export const baseUrlVariableSchema = z.object({
 // Auth methods
 // ---------------------------------------------------------------------------
 
-const noneAuthSchema = z.object({ type: z.literal('none') });
+/**
+ * A method's variant id: what create_credential's `variant` names when a connector offers the same
+ * type more than once (Adafruit's key in a header or in the query), and what an action's `auth` lists.
+ * Without one, the variant id is the type (see authVariantIds).
+ */
+const variantId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional();
+
+const noneAuthSchema = z.object({ type: z.literal('none'), id: variantId });
 const apiKeyAuthSchema = z.object({
   type: z.literal('apiKey'),
+  id: variantId,
   in: z.enum(['header', 'query']),
   name: z.string().min(1).max(128),
 });
-const bearerAuthSchema = z.object({ type: z.literal('bearer') });
-const basicAuthSchema = z.object({ type: z.literal('basic') });
+const bearerAuthSchema = z.object({ type: z.literal('bearer'), id: variantId });
+const basicAuthSchema = z.object({ type: z.literal('basic'), id: variantId });
 const oauth2AuthSchema = z.object({
   type: z.literal('oauth2'),
+  id: variantId,
   authorizationUrl: httpUrl,
   tokenUrl: httpUrl,
   revocationUrl: httpUrl.optional(),
@@ -67,9 +76,23 @@ const oauth2AuthSchema = z.object({
 });
 const customHeadersAuthSchema = z.object({
   type: z.literal('customHeaders'),
+  id: variantId,
   headers: z
     .array(z.object({ name: z.string().min(1).max(128), description: z.string().max(500) }))
     .min(1)
+    .max(10),
+});
+
+/**
+ * Several keys a document requires together (one security requirement naming several apiKey schemes:
+ * Plaid's client id, secret and version headers): one credential with a field per key.
+ */
+const apiKeysAuthSchema = z.object({
+  type: z.literal('apiKeys'),
+  id: variantId,
+  keys: z
+    .array(z.object({ name: z.string().min(1).max(128), in: z.enum(['header', 'query']), description: z.string().max(500) }))
+    .min(2)
     .max(10),
 });
 
@@ -80,8 +103,21 @@ export const authMethodSchema = z.discriminatedUnion('type', [
   basicAuthSchema,
   oauth2AuthSchema,
   customHeadersAuthSchema,
+  apiKeysAuthSchema,
 ]);
 export type AuthMethod = z.infer<typeof authMethodSchema>;
+const authTypes = ['none', 'apiKey', 'bearer', 'basic', 'oauth2', 'customHeaders', 'apiKeys'] as const;
+
+/** Each method's variant id: its own `id`, else its type, numbered when the type repeats (apiKey, apiKey_2). */
+export function authVariantIds(methods: readonly AuthMethod[]): string[] {
+  const used = new Set<string>();
+  return methods.map((method) => {
+    let id = method.id ?? method.type;
+    for (let n = 2; used.has(id); n++) id = `${method.id ?? method.type}_${n}`;
+    used.add(id);
+    return id;
+  });
+}
 export type OAuth2AuthMethod = z.infer<typeof oauth2AuthSchema>;
 
 // ---------------------------------------------------------------------------
@@ -111,6 +147,18 @@ const actionParameterSchema = z.object({
   enum: z.array(z.unknown()).max(200).optional(),
   /** Small JSON schema for arrays/objects. */
   schema: z.record(z.string(), z.unknown()).optional(),
+  /** A string's format (date-time, email, uuid…), as the document gives it. */
+  format: z.string().max(64).optional(),
+  /**
+   * The name on the wire when it differs from `name`: a query parameter or body field named like a
+   * parameter elsewhere is renamed (`query_segment_id`) so both reach the request.
+   */
+  wireName: z.string().min(1).max(200).optional(),
+  /** OpenAPI serialization of an array or object (query, path, header, form field); the location's default when absent. */
+  style: z.enum(['form', 'simple', 'label', 'matrix', 'spaceDelimited', 'pipeDelimited', 'deepObject']).optional(),
+  explode: z.boolean().optional(),
+  /** Sent as JSON text (a parameter the document gives `content` instead of a schema). */
+  contentType: z.literal('application/json').optional(),
 });
 export type ActionParameter = z.infer<typeof actionParameterSchema>;
 
@@ -154,6 +202,11 @@ const actionObjectSchema = z.object({
   idempotent: z.boolean().optional(),
   idempotencyKeyHeader: z.string().max(128).optional(),
   destructive: z.boolean().optional(),
+  /**
+   * The auth variants (ids, see authVariantIds) this operation accepts when it differs from the
+   * connector's; [] means it needs no credential.
+   */
+  auth: z.array(z.string().max(64)).max(10).optional(),
 });
 
 /** Action schema; `idempotent` defaults to true for GET/PUT/DELETE, false for POST/PATCH. */
@@ -227,6 +280,12 @@ export function checkConnectorConsistency(def: ConnectorShape, ctx: z.Refinement
       }
     }
   });
+  const variants = new Set(authVariantIds(def.authMethods));
+  def.actions.forEach((a, i) => {
+    for (const id of a.auth ?? []) {
+      if (!variants.has(id)) ctx.addIssue({ code: 'custom', message: `unknown auth variant ${id}`, path: ['actions', i, 'auth'] });
+    }
+  });
   const vars = new Set((def.baseUrlVariables ?? []).map((v) => v.name));
   for (const m of def.baseUrl.matchAll(/\{([^}]+)\}/g)) {
     if (!vars.has(m[1] ?? '')) {
@@ -245,7 +304,7 @@ export const connectorSummarySchema = z.object({
   name: z.string(),
   category: connectorCategorySchema,
   description: z.string(),
-  authTypes: z.array(z.enum(['none', 'apiKey', 'bearer', 'basic', 'oauth2', 'customHeaders'])),
+  authTypes: z.array(z.enum(authTypes)),
   actionCount: z.number().int().nonnegative(),
   resourceCount: z.number().int().nonnegative(),
 });

@@ -28,4 +28,6 @@ export interface Connector extends Omit<ConnectorDefinition, 'source'> {
 export interface ConnectorListing extends ConnectorSummary {
   origin: Connector['origin'];
   enabled: boolean;
+  /** A custom connector's action ids and titles, for search (never part of an answer). */
+  actionWords?: string;
 }

@@ -56,6 +56,8 @@ export async function authorizeRequest(
   const { connector } = input;
   const owner = { accountId: input.accountId, userId: input.userId };
   const authTypes = connector.authMethods.map((method) => method.type);
+  // A public connector or operation: nothing to send, whatever credentials exist.
+  if (authTypes.every((type) => type === 'none')) return { headers: {}, query: {} };
   let row: CredentialRow | undefined;
   if (input.credentialId) {
     row = await getUserCredential(deps.db, owner, input.credentialId);
@@ -142,6 +144,11 @@ function applyCredential(
       };
     case 'customHeaders':
       return { headers: { ...fields }, query: {} };
+    case 'apiKeys':
+      return {
+        headers: Object.fromEntries(method.keys.filter((key) => key.in === 'header').map((key) => [key.name, fields[key.name] ?? ''])),
+        query: Object.fromEntries(method.keys.filter((key) => key.in === 'query').map((key) => [key.name, fields[key.name] ?? ''])),
+      };
     case 'bearer':
     case 'oauth2':
       return { headers: { authorization: `Bearer ${fields.token ?? fields.accessToken ?? ''}` }, query: {} };

@@ -16,7 +16,7 @@ import { credentialView, type CredentialOwner, type CredentialView } from './vie
  * handshake, and deleted (revoked, at the provider too for OAuth).
  */
 
-/** create_credential for apiKey, bearer, basic and customHeaders; OAuth has its own flow. */
+/** create_credential for apiKey, bearer, basic, customHeaders and apiKeys; OAuth has its own flow. */
 export async function createKeyCredential(
   deps: { db: Db; secretBox: SecretBox },
   owner: CredentialOwner,

@@ -12,6 +12,8 @@ export function requiredFieldsOf(method: AuthMethod): string[] {
       return ['username', 'password'];
     case 'customHeaders':
       return method.headers.map((header) => header.name);
+    case 'apiKeys':
+      return method.keys.map((key) => key.name);
     default:
       return [];
   }
@@ -22,7 +24,7 @@ export interface CredentialMetadata {
   requiresCredential: boolean;
   authenticationTypes: Array<
     | { type: 'none' }
-    | { type: 'apiKey' | 'bearer' | 'basic' | 'customHeaders'; requiredFields: Array<{ name: string; description: string }> }
+    | { type: 'apiKey' | 'bearer' | 'basic' | 'customHeaders' | 'apiKeys'; requiredFields: Array<{ name: string; description: string }> }
     | { type: 'oauth2'; authorizationUrl: string; scopes: string[]; availableScopes?: string[]; needsRedirectUri: true }
   >;
 }
@@ -31,6 +33,7 @@ function fieldDescription(method: AuthMethod, field: string): string {
   if (method.type === 'apiKey') return `API key, sent in the ${method.in === 'header' ? 'header' : 'query parameter'} "${method.name}"`;
   if (method.type === 'bearer') return 'Access token, sent as "Authorization: Bearer <token>"';
   if (method.type === 'customHeaders') return method.headers.find((header) => header.name === field)?.description ?? field;
+  if (method.type === 'apiKeys') return method.keys.find((key) => key.name === field)?.description ?? field;
   return field === 'username' ? 'User name for HTTP Basic auth' : 'Password for HTTP Basic auth';
 }
 

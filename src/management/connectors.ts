@@ -32,7 +32,7 @@ export async function listAccountConnectors(deps: Pick<ManagementDependencies, '
   const listed = await listConnectors(deps.db, auth.accountId, query.category ? { category: query.category } : {});
   const matches = query.query === undefined ? listed : searchConnectors(listed, query.query);
   const { items, nextOffset } = pageOf(matches, query.offset ?? 0, query.limit ?? matches.length);
-  return { connectors: items, count: matches.length, ...(nextOffset !== undefined ? { nextOffset } : {}) };
+  return { connectors: items.map(({ actionWords: _words, ...listing }) => listing), count: matches.length, ...(nextOffset !== undefined ? { nextOffset } : {}) };
 }
 
 /** GET /api/connectors/:id: the definition with the account's settings. */

@@ -101,7 +101,7 @@ export async function testRemoteMcpConnector(
     const names = tools.map((tool) => tool.name);
     return { ok: true, message: connectedMessage(names.length), toolsets: [{ name: row.name, count: names.length, tools: names }] };
   } catch (error) {
-    if (error instanceof SwitchboardError) return { ok: false, error: error.message };
+    if (error instanceof SwitchboardError) return { ok: false, error: error.message, code: error.code };
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { loggedError } from '../observability/loggedError.js';
 import { scrubLogLine } from '../secrets/redaction.js';
 
 export type { Logger };
@@ -47,6 +48,8 @@ export function createLogger(level: LoggerOptions['level'], destination?: pino.D
     level,
     base: { service: 'switchboard' },
     redact: { paths: redactedPaths, censor: '[redacted]' },
+    // Bounded: a library's error may carry what it was given (a 300 MB statement parameter).
+    serializers: { err: loggedError },
     // By value too: a line written during a call loses the secrets that call used, whatever the field.
     hooks: { streamWrite: scrubLogLine },
     timestamp: pino.stdTimeFunctions.isoTime,

@@ -17,6 +17,7 @@ import type { InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
 import type { LogEvent } from 'kysely';
 import type { Middleware } from 'koa';
 import type { Config } from '../config.js';
+import { maskUrl } from '../secrets/urls.js';
 
 /**
  * OpenTelemetry traces, off unless configured (Config.tracing): API request → Temporal client
@@ -49,10 +50,12 @@ export function startTracing(config: Config, spanProcessor?: SpanProcessor): Tra
       new UndiciInstrumentation({
         // Only calls made on behalf of a traced request: no spans for health probes or scrapes.
         requireParentforSpans: true,
-        // A connector may carry its API key in the query string: spans keep origin and path only.
+        // A connector may carry its API key in the query string or the path (a remote MCP URL's
+        // /s/<key>/mcp): spans keep the origin and the path with token-like segments masked.
         startSpanHook: (request) => {
           const url = new URL(request.path, request.origin);
-          return { 'url.full': `${url.origin}${url.pathname}`, 'url.query': url.search ? '[redacted]' : '' };
+          const path = maskUrl(`${url.origin}${url.pathname}`).slice(url.origin.length);
+          return { 'url.full': `${url.origin}${path}`, 'url.path': path, 'url.query': url.search ? '[redacted]' : '' };
         },
       }),
     ],

@@ -26,14 +26,22 @@ interface GoalFacts {
   channelNames: string[];
   quoted: string[];
   emails: string[];
+  /** "named Foo", "called 'Q3 plan'". */
+  named?: string;
+  numbers: number[];
+  /** Ids the goal gives ("id 42", "#123", "ABC-123"). */
+  ids: string[];
   ownerRepo?: { owner: string; repo: string };
 }
 
 function factsOf(goal: string): GoalFacts {
   const ownerRepo = /\b([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\b/.exec(goal);
+  const named = /\b(?:named|called|titled)\s+(?:["“']([^"”']{1,200})["”']|([\p{L}\p{N}_.-]+))/iu.exec(goal);
+  const ids = [...goal.matchAll(/\b(?:id|number|no\.?)\s+([A-Za-z0-9_-]*\d[A-Za-z0-9_-]*)\b|(?:^|\s)#(\d+)\b|\b([A-Z][A-Z0-9]+-\d+)\b/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
   // Literal values (quoted text, #channels, emails, owner/repo) say what to send, not which action.
   const words = wordsOf(
     goal
+      .replace(/\b(?:named|called|titled)\s+(?:["“'][^"”']*["”']|[\p{L}\p{N}_.-]+)/giu, ' ')
       .replace(/["“'][^"”']*["”']/g, ' ')
       .replace(/#[A-Za-z0-9_-]+/g, ' ')
       .replace(/[\w.+-]+@[\w-]+\.[\w.-]+/g, ' ')
@@ -44,8 +52,13 @@ function factsOf(goal: string): GoalFacts {
     mentionsSelf: /\b(my|mine|me)\b/i.test(goal),
     intent: intentOf(words),
     channelNames: [...goal.matchAll(/#([A-Za-z0-9_-]+)/g)].map((m) => m[1]!),
-    quoted: [...goal.matchAll(/["“']([^"”']{1,500})["”']/g)].map((m) => m[1]!),
+    quoted: [...goal.replace(/\b(?:named|called|titled)\s+["“'][^"”']*["”']/giu, ' ').matchAll(/["“']([^"”']{1,500})["”']/g)].map((m) => m[1]!),
     emails: [...goal.matchAll(/[\w.+-]+@[\w-]+\.[\w.-]+/g)].map((m) => m[0]),
+    ...(named ? { named: named[1] ?? named[2]! } : {}),
+    ids,
+    numbers: [...goal.replace(/["“'][^"”']*["”']/g, ' ').matchAll(/(?<![\w#.-])(\d+(?:\.\d+)?)(?![\w.-])/g)]
+      .map((m) => Number(m[1]))
+      .filter((n) => !ids.includes(String(n))),
     ...(ownerRepo ? { ownerRepo: { owner: ownerRepo[1]!, repo: ownerRepo[2]! } } : {}),
   };
 }
@@ -186,33 +199,84 @@ function findProvider(
 
 const textLike = /^(text|body|message|content|title|subject|summary|description|name|query|q)$/;
 
-export function planGoal(connector: PlannableConnector, goal: string): PlanOutcome {
-  const facts = factsOf(goal);
-  const namespace = namespaceOf(connector);
+/** What a step of the plan leaves for later steps: "it" in "…, then fetch it". */
+interface EarlierStep {
+  stepNumber: number;
+  action: ActionDefinition;
+}
+
+type PartOutcome =
+  | { ok: true; steps: PlanStep[]; explanation: string[]; alternatives: Candidate[] }
+  | { ok: false; closest: Candidate[] };
+
+const nameLike = /^(name|title|summary|subject|label|display_?name)$/i;
+const numberLike = /(limit|count|amount|quantity|size|number|price|total|max|per_?page|page_?size|age|year)$/i;
+
+/** A question a person can answer, never a sentence copied from the vendor's reference. */
+function questionFor(parameter: ActionParameter, action: ActionDefinition): string {
+  const words = wordsOf(parameter.name).join(' ') || parameter.name;
+  const thing = wordsOf(action.resource).join(' ') || 'it';
+  if (/^(text|body|message|content)$/i.test(parameter.name)) return `What should the ${thing === 'chat' ? 'message' : thing} say?`;
+  if (nameLike.test(parameter.name)) return `What should the ${thing} be called?`;
+  if (/email/i.test(parameter.name)) return `Which email address should be used for ${words}?`;
+  const noun = nounOf(parameter);
+  if (noun && /(^|_|[a-z])(id|Id|ID)$/.test(parameter.name)) return `Which ${noun}? Give its id.`;
+  if (parameter.enum?.length) return `Which ${words}: ${parameter.enum.slice(0, 8).map(String).join(', ')}?`;
+  return `What ${words} should be used?`;
+}
+
+/** One step of the goal ("create a widget named Foo"), with the steps it needs first. */
+function planPart(connector: PlannableConnector, part: string, namespace: ReadonlySet<string>, offset: number, earlier?: EarlierStep): PartOutcome {
+  const facts = factsOf(part);
+  const pointsBack = earlier !== undefined && /\b(it|them|that|this|those|these)\b/i.test(part);
+  // "fetch it": the thing is the earlier step's.
+  if (pointsBack && earlier && facts.words.every((word) => isIntentWord(word) || !word)) {
+    // One thing ("it"), so the action that reads one: get, not list.
+    facts.words = [...facts.words, ...wordsOf(earlier.action.resource), ...(/\b(it|that|this)\b/i.test(part) ? ['get'] : [])];
+  }
   const ranked = rank(connector, facts, namespace);
   const target = ranked[0];
-  if (!target || target.score < MIN_SCORE) {
-    return {
-      status: 'no_plan',
-      message: `No action of "${connector.id}" clearly reaches "${goal}". These come closest; rephrase the goal with words from their ids, or call get_action_details on one.`,
-      closest: ranked.slice(0, 5),
-    };
-  }
+  if (!target || target.score < MIN_SCORE) return { ok: false, closest: ranked.slice(0, 5) };
   const action = connector.actions.find((candidate) => candidate.id === target.actionId)!;
   const steps: PlanStep[] = [];
-  const finalParameters: Record<string, unknown> = {};
-  const missingInputs: Array<{ key: string; ask: string }> = [];
+  const parameters: Record<string, unknown> = {};
   const quoted = [...facts.quoted];
-  const explanation: string[] = [`Step ${'{final}'}: ${action.id} — ${target.why}.`];
+  const explanation: string[] = [];
+  const lowerWords = new Set((part.toLowerCase().match(/[\p{L}\p{N}_-]+/gu) ?? []).map((word) => word.replace(/^#/, '')));
 
-  for (const parameter of action.parameters.filter((p) => p.required || textLike.test(p.name))) {
+  // Enum values said in the goal (colours, statuses) fill the parameter that offers them, required or not.
+  for (const parameter of action.parameters) {
+    const said = parameter.enum?.find((value) => typeof value === 'string' && lowerWords.has(value.toLowerCase()));
+    if (said !== undefined) parameters[parameter.name] = parameter.type === 'array' ? [said] : said;
+  }
+  const numbers = [...facts.numbers];
+  for (const parameter of action.parameters.filter((p) => (p.required || textLike.test(p.name) || nameLike.test(p.name) || numberLike.test(p.name)) && !(p.name in parameters))) {
     const noun = nounOf(parameter);
     if (facts.ownerRepo && (parameter.name === 'owner' || parameter.name === 'repo')) {
-      finalParameters[parameter.name] = facts.ownerRepo[parameter.name];
+      parameters[parameter.name] = facts.ownerRepo[parameter.name];
       continue;
     }
     if (facts.emails[0] && /email/i.test(parameter.name)) {
-      finalParameters[parameter.name] = facts.emails[0];
+      parameters[parameter.name] = facts.emails[0];
+      continue;
+    }
+    if (facts.named && nameLike.test(parameter.name)) {
+      parameters[parameter.name] = facts.named;
+      continue;
+    }
+    if ((parameter.type === 'integer' || parameter.type === 'number') && numbers.length > 0 && (parameter.required || numberLike.test(parameter.name))) {
+      parameters[parameter.name] = numbers.shift();
+      continue;
+    }
+    const idLike = parameter.required && noun !== undefined && /(^|_|[a-z])(id|Id|ID)$/.test(parameter.name);
+    if (idLike && facts.ids[0]) {
+      parameters[parameter.name] = facts.ids.shift();
+      continue;
+    }
+    // "…, then fetch it": the id the earlier step's result carries.
+    if (pointsBack && earlier && (idLike || (parameter.required && parameter.in === 'path'))) {
+      parameters[parameter.name] = { $ref: { fromStep: earlier.stepNumber, select: 'id' } };
+      explanation.push(`"${parameter.name}" is the id step ${earlier.stepNumber} (${earlier.action.id}) returns.`);
       continue;
     }
     const provider = parameter.required && noun && parameter.type === 'string' && !textLike.test(parameter.name)
@@ -225,9 +289,9 @@ export function planGoal(connector: PlannableConnector, goal: string): PlanOutco
         parameters: {},
         why: `${action.id} needs "${parameter.name}"; ${provider.action.id} lists ${provider.itemsPath || 'items'} with their id${provider.nameField ? ` and ${provider.nameField}` : ''}.`,
       });
-      finalParameters[parameter.name] = {
+      parameters[parameter.name] = {
         $ref: {
-          fromStep: steps.length,
+          fromStep: offset + steps.length,
           ...(provider.itemsPath ? { itemsPath: provider.itemsPath } : {}),
           ...(name && provider.nameField ? { where: { [provider.nameField]: name } } : {}),
           select: 'id',
@@ -238,21 +302,56 @@ export function planGoal(connector: PlannableConnector, goal: string): PlanOutco
       }
       continue;
     }
-    if (textLike.test(parameter.name) && quoted.length > 0) {
-      finalParameters[parameter.name] = quoted.shift();
+    if ((textLike.test(parameter.name) || nameLike.test(parameter.name)) && quoted.length > 0) {
+      parameters[parameter.name] = quoted.shift();
       continue;
     }
-    if (parameter.required) {
-      const ask = parameter.description ? `${parameter.name}: ${parameter.description}` : `a value for ${parameter.name}`;
-      finalParameters[parameter.name] = { $ask: { ask } };
-    }
+    if (parameter.required) parameters[parameter.name] = { $ask: { ask: questionFor(parameter, action) } };
   }
   // Slack's text is optional only because blocks can replace it: a message still needs content.
   const content = action.parameters.find((p) => /^(text|body|message|content)$/.test(p.name));
-  if (facts.intent === 'create' && content && !(content.name in finalParameters)) {
-    finalParameters[content.name] = { $ask: { ask: `${content.name}: ${content.description ?? 'the content to send'}` } };
+  if (facts.intent === 'create' && content && !(content.name in parameters)) {
+    parameters[content.name] = { $ask: { ask: questionFor(content, action) } };
   }
-  steps.push({ actionId: action.id, parameters: finalParameters, why: target.why });
+  steps.push({ actionId: action.id, parameters, why: target.why });
+  return { ok: true, steps, explanation: [`Step ${offset + steps.length}: ${action.id} — ${target.why}.`, ...explanation], alternatives: ranked.slice(1, 4) };
+}
+
+/** A goal's parts: "create a widget named Foo, then fetch it" is two (quoted text is never split). */
+export function splitGoal(goal: string): string[] {
+  const quotes: string[] = [];
+  const masked = goal.replace(/["“][^"”]*["”]/g, (quote) => `\u0000${quotes.push(quote) - 1}\u0000`);
+  const verbs = 'send|post|create|add|get|fetch|list|update|delete|remove|show|read|find|invite|close|archive|assign|notify|reply';
+  return masked
+    .split(new RegExp(`\\s*(?:[,;]?\\s*(?:\\band\\s+)?\\bthen\\b|;|,?\\s*\\band\\b(?=\\s+(?:${verbs})\\b))\\s*`, 'i'))
+    .map((part) => part.replace(/\u0000(\d+)\u0000/g, (_match, index: string) => quotes[Number(index)]!).trim())
+    .filter((part) => part.length > 0);
+}
+
+export function planGoal(connector: PlannableConnector, goal: string): PlanOutcome {
+  const namespace = namespaceOf(connector);
+  const steps: PlanStep[] = [];
+  const explanation: string[] = [];
+  let alternatives: Candidate[] = [];
+  let earlier: EarlierStep | undefined;
+  for (const part of splitGoal(goal)) {
+    const outcome = planPart(connector, part, namespace, steps.length, earlier);
+    if (!outcome.ok) {
+      return {
+        status: 'no_plan',
+        message: `No action of "${connector.id}" clearly reaches "${part}". These come closest; rephrase the goal with words from their ids, or call get_action_details on one.`,
+        closest: outcome.closest,
+      };
+    }
+    explanation.push(
+      ...outcome.steps.slice(0, -1).map((step, index) => `Step ${steps.length + index + 1}: ${step.actionId} — ${step.why}`),
+      ...outcome.explanation,
+    );
+    steps.push(...outcome.steps);
+    alternatives = alternatives.length > 0 ? alternatives : outcome.alternatives;
+    earlier = { stepNumber: steps.length, action: connector.actions.find((action) => action.id === steps.at(-1)!.actionId)! };
+  }
+  const missingInputs: Array<{ key: string; ask: string }> = [];
   steps.forEach((step, index) => {
     for (const [name, value] of Object.entries(step.parameters)) {
       if (typeof value === 'object' && value !== null && '$ask' in value) {
@@ -260,12 +359,5 @@ export function planGoal(connector: PlannableConnector, goal: string): PlanOutco
       }
     }
   });
-  const lead = steps.slice(0, -1).map((step, index) => `Step ${index + 1}: ${step.actionId} — ${step.why}`);
-  return {
-    status: 'planned',
-    plan: { connectorId: connector.id, goal, steps },
-    explanation: [...lead, explanation[0]!.replace('{final}', String(steps.length)), ...explanation.slice(1)].join('\n'),
-    missingInputs,
-    alternatives: ranked.slice(1, 4),
-  };
+  return { status: 'planned', plan: { connectorId: connector.id, goal, steps }, explanation: explanation.join('\n'), missingInputs, alternatives };
 }

@@ -47,7 +47,7 @@ export function actingUser(caller: Pick<Caller, 'role' | 'userId'>, requested: s
   return requested;
 }
 
-/** How an MCP request authenticated, as far as its role goes (README: Roles, MCP callers). */
+/** How an MCP request authenticated, as far as its role goes (docs/security.md: Roles, MCP callers). */
 export interface McpCaller {
   via: 'apiKey' | 'serverToken' | 'signIn';
   /** The API key's role, for via apiKey. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorCodes } from '../errors.js';
 import { connectorIdSchema } from '../connectors/ids.js';
 import { connectorCategorySchema } from '../connectors/schema.js';
 import { remoteMcpConnectorTypes } from '../db/tables/remoteMcpConnectors.js';
@@ -104,6 +105,7 @@ export const testRemoteMcpConnectorResponse = z.object({
   ok: z.boolean(),
   message: z.string().optional(),
   error: z.string().optional(),
+  code: z.enum(errorCodes).optional().describe("With a failed listing: the error's code (UPSTREAM_REJECTED for an answer or tool list over its limit)"),
   toolsets: z.array(z.object({ name: z.string(), count: z.number(), tools: z.array(z.string()) })).optional(),
   needsConnection: z.boolean().optional(),
   connectorId: z.string().optional(),

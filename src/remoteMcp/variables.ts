@@ -5,6 +5,7 @@ import { maskSecret } from '../credentials/masking.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
 import { secretsOfHeaderValue } from '../secrets/redaction.js';
 import type { SecretBox } from '../secrets/secretBox.js';
+import { secretsOfUrl } from '../secrets/urls.js';
 import { predefinedEntry } from './predefinedEntries.js';
 
 const REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}/g;
@@ -75,7 +76,7 @@ export function openHeaders(row: RemoteMcpConnectorRow, secretBox: SecretBox): R
 export interface RemoteEndpoint {
   url: URL;
   headers: Record<string, string>;
-  /** Variable and header values, scrubbed from any error text before it leaves us. */
+  /** Variable and header values and the URL's secret parts, scrubbed from any error text before it leaves us. */
   secrets: string[];
 }
 
@@ -112,12 +113,7 @@ export async function resolveEndpoint(
     throw new InvalidRequestError(`Connector "${row.name}" must use an http:// or https:// URL`);
   }
   const filled = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, fill(value)]));
-  // The URL is sealed like the headers, so its password and query values count as secrets too.
-  const secrets = [
-    ...values.values(),
-    ...Object.values(filled).flatMap(secretsOfHeaderValue),
-    ...(url.password ? [decodeURIComponent(url.password)] : []),
-    ...url.searchParams.values(),
-  ];
+  // The URL is sealed like the headers, so what an audit entry masks of it (userinfo, query values, token-like path segments) counts as secrets too.
+  const secrets = [...values.values(), ...Object.values(filled).flatMap(secretsOfHeaderValue), ...secretsOfUrl(url)];
   return { url, headers: filled, secrets };
 }

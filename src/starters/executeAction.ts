@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
-import type { Db } from '../db/connect.js';
+import type { ExecuteActionInput } from '../workflows/contracts.js';
 import { isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../errors.js';
-import { prepareActionRun } from '../runs/prepare.js';
 import type { TemporalHandle } from './temporal.js';
 import { codedFailureIn, searchAttributes } from '../workflows/contracts.js';
 import { workflowTypes, type ExecuteActionWorkflow } from '../workflows/contracts.js';
 
 export type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
-
-export interface ExecuteActionOutcome extends ActionResult {
-  /** The run in the Temporal UI: execute-action/<serverId>/<uuid>. */
-  workflowId: string;
-}
 
 /** Options of an executeAction run; POST /api/runs passes a workflow id derived from its Idempotency-Key. */
 export function actionWorkflowOptions(
@@ -71,21 +64,3 @@ export function errorFromWorkflowFailure(error: unknown): SwitchboardError {
 
 const unexpectedFailure = (details: ErrorDetails = {}) =>
   new SwitchboardError('INTERNAL_ERROR', "The action failed unexpectedly; the run's history in the Temporal UI has the cause", details);
-
-/**
- * execute_action with no server's policy to apply (a trusted caller): prepare, run the workflow
- * and wait for its shaped result; failures come back as SwitchboardErrors with the activity's code.
- */
-export async function runExecuteAction(
-  deps: { db: Db; temporal: TemporalHandle },
-  { accountId, userId, serverId, ...request }: ExecuteActionInput,
-): Promise<ExecuteActionOutcome> {
-  const { input: prepared } = await prepareActionRun(deps.db, { accountId, userId, serverId }, request);
-  const options = actionWorkflowOptions(deps.temporal, prepared);
-  try {
-    const result = await deps.temporal.client.workflow.execute<ExecuteActionWorkflow>(workflowTypes.executeAction, options);
-    return { workflowId: options.workflowId, ...result };
-  } catch (error) {
-    throw errorFromWorkflowFailure(error);
-  }
-}

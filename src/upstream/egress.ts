@@ -134,7 +134,7 @@ export function guardedLookup(policy: EgressPolicy) {
 }
 
 /** One pooled dispatcher per worker: keep-alive connections are reused, and each was checked when opened. */
-export function createUpstreamAgent(config: Pick<Config, 'egress' | 'upstream'>): Agent {
+export function createUpstreamAgent(config: Pick<Config, 'egress'> & { upstream: Pick<Config['upstream'], 'connectTimeoutMs' | 'totalTimeoutMs'> }): Agent {
   return new Agent({
     connect: { lookup: guardedLookup(config.egress), timeout: config.upstream.connectTimeoutMs },
     headersTimeout: config.upstream.totalTimeoutMs,

@@ -1,15 +1,13 @@
 import { SwitchboardError } from '../errors.js';
 import { request as undiciRequest, type Dispatcher } from 'undici';
+import { readUpTo } from './boundedBody.js';
 import type { UpstreamRequest } from './request.js';
-
-/** Reading stops here: a runaway upstream body must not exhaust the worker's memory. */
-const MAX_UPSTREAM_BODY_BYTES = 5 * 1024 * 1024;
 
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string>;
   text: string;
-  /** True when the body was longer than MAX_UPSTREAM_BODY_BYTES and reading stopped. */
+  /** True when the body was longer than the limit (UPSTREAM_MAX_RESPONSE_BYTES) and reading stopped there. */
   cut: boolean;
 }
 
@@ -45,34 +43,22 @@ export function wasNotSent(error: unknown): boolean {
 export async function callUpstream(
   dispatcher: Dispatcher,
   request: UpstreamRequest,
-  totalTimeoutMs: number,
+  limits: { totalTimeoutMs: number; maxResponseBytes: number },
 ): Promise<UpstreamResponse> {
   const response = await undiciRequest(request.url, {
     dispatcher,
     method: request.method,
     headers: request.headers,
     ...(request.body !== undefined ? { body: request.body } : {}),
-    signal: AbortSignal.timeout(totalTimeoutMs),
+    signal: AbortSignal.timeout(limits.totalTimeoutMs),
   });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let cut = false;
-  for await (const chunk of response.body) {
-    const buffer = chunk as Buffer;
-    if (size + buffer.length > MAX_UPSTREAM_BODY_BYTES) {
-      chunks.push(buffer.subarray(0, MAX_UPSTREAM_BODY_BYTES - size));
-      cut = true;
-      break;
-    }
-    chunks.push(buffer);
-    size += buffer.length;
-  }
-  if (cut) response.body.destroy();
+  // A runaway body must not exhaust the worker's memory: the first maxResponseBytes are kept, shown cut.
+  const { bytes, cut } = await readUpTo(response.body, limits.maxResponseBytes);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return { status: response.statusCode, headers, text: Buffer.concat(chunks).toString('utf8'), cut };
+  return { status: response.statusCode, headers, text: bytes.toString('utf8'), cut };
 }
 
 /** Our own errors (an egress refusal from the guarded DNS lookup) may arrive wrapped by undici. */

@@ -7,7 +7,9 @@ import { InvalidRequestError, SwitchboardError } from '../errors.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { SecretBox } from '../secrets/secretBox.js';
+import { cappedFetch, responseLimits, ResponseTooLargeError } from './boundedBody.js';
 import { checkUrl } from './egress.js';
+import { switchboardErrorIn } from './http.js';
 import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import { loadRemoteMcpOAuthParty } from './remoteMcp/registeredClient.js';
 import type { OAuthParty } from './oauthParty.js';
@@ -51,8 +53,10 @@ export async function loadOAuthParty(
   for (const url of endpoints) checkUrl(deps.config.egress, new URL(url));
   // Real providers are https; plain http is only accepted for a provider on this machine (tests, local dev).
   const insecure = endpoints.every((url) => new URL(url).protocol === 'https:' || LOOPBACK.has(new URL(url).hostname));
-  const guardedFetch = ((url: string, init: RequestInit) =>
-    undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
+  const guardedFetch = cappedFetch(
+    (url, init: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>,
+    responseLimits(deps.config).oauth,
+  ) as typeof fetch;
   return {
     settings,
     as: {
@@ -110,6 +114,9 @@ function tokenSetOf(response: oauth.TokenEndpointResponse): TokenSet {
 /** invalid_grant is final; other OAuth errors are configuration problems; network and 5xx may pass. */
 function classify(error: unknown, what: string): OAuthProviderError {
   if (error instanceof OAuthProviderError) return error;
+  // oauth4webapi wraps the body's error (a JSON parse that could not finish) as its cause.
+  const tooLarge = switchboardErrorIn(error);
+  if (tooLarge instanceof ResponseTooLargeError) return new OAuthProviderError('rejected', 'response_too_large', `${what} failed: ${tooLarge.message}`);
   if (error instanceof oauth.ResponseBodyError) {
     const kind = error.error === 'invalid_grant' ? 'invalid_grant' : error.status >= 500 ? 'transient' : 'rejected';
     return new OAuthProviderError(kind, error.error, `${what} failed: ${error.error} (HTTP ${error.status})`);

@@ -1,7 +1,8 @@
 import type { AuthorizedRequest } from '../credentials/authorize.js';
 import { DOT_SEGMENT_MESSAGE, DOT_SEGMENTS } from '../connectors/parameters.js';
-import type { ActionDefinition } from '../connectors/schema.js';
+import type { ActionDefinition, ActionParameter } from '../connectors/schema.js';
 import { InvalidRequestError } from '../errors.js';
+import { serializePairs, serializeSimple } from './serialize.js';
 
 export interface UpstreamRequest {
   method: ActionDefinition['method'];
@@ -10,9 +11,10 @@ export interface UpstreamRequest {
   body?: string;
 }
 
-const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+/** The name a parameter has on the wire: its own, unless it was renamed to keep it apart from a namesake elsewhere. */
+const wireNameOf = (parameter: Pick<ActionParameter, 'name' | 'wireName'>): string => parameter.wireName ?? parameter.name;
 
-/** Maps validated parameters onto the HTTP request the action describes. */
+/** Maps validated parameters onto the HTTP request the action describes, serialized by each parameter's style. */
 export function buildUpstreamRequest(input: {
   baseUrl: string;
   action: Pick<ActionDefinition, 'method' | 'path' | 'parameters' | 'bodyEncoding' | 'idempotencyKeyHeader'>;
@@ -21,28 +23,36 @@ export function buildUpstreamRequest(input: {
   idempotencyKey?: string;
 }): UpstreamRequest {
   const { action, parameters } = input;
-  const locationOf = new Map(action.parameters.map((parameter) => [parameter.name, parameter.in]));
+  const byName = new Map(action.parameters.map((parameter) => [parameter.name, parameter]));
+  const pathParameters = new Map(action.parameters.filter((parameter) => parameter.in === 'path').map((parameter) => [wireNameOf(parameter), parameter]));
   const path = action.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
-    const value = asText(parameters[name] ?? '');
+    const parameter = pathParameters.get(name);
+    const value = parameters[parameter?.name ?? name] ?? '';
     // Checked before the call is built too; here for callers that skip validation (plans, replays).
-    if (DOT_SEGMENTS.has(value)) throw new InvalidRequestError(`Parameter ${name}: ${DOT_SEGMENT_MESSAGE}`, { parameter: name });
-    // Encoded, so a value can never add path segments or a query of its own.
-    return encodeURIComponent(value);
+    if (typeof value === 'string' && DOT_SEGMENTS.has(value)) {
+      throw new InvalidRequestError(`Parameter ${name}: ${DOT_SEGMENT_MESSAGE}`, { parameter: name });
+    }
+    // Each part encoded, so a value can never add path segments or a query of its own.
+    return serializeSimple(parameter ?? { in: 'path' }, name, value, encodeURIComponent);
   });
   const url = new URL(input.baseUrl.replace(/\/+$/, '') + path);
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'Switchboard/0.1' };
   const body: Record<string, unknown> = {};
+  const formPairs: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(parameters)) {
-    if (value === undefined) continue;
-    switch (locationOf.get(name)) {
+    const parameter = byName.get(name);
+    if (value === undefined || !parameter) continue;
+    const wireName = wireNameOf(parameter);
+    switch (parameter.in) {
       case 'query':
-        for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, asText(item));
+        for (const [key, text] of serializePairs(parameter, wireName, value)) url.searchParams.append(key, text);
         break;
       case 'header':
-        headers[name.toLowerCase()] = asText(value);
+        headers[wireName.toLowerCase()] = serializeSimple(parameter, wireName, value);
         break;
       case 'body':
-        body[name] = value;
+        body[wireName] = value;
+        formPairs.push(...serializePairs(parameter, wireName, value));
         break;
       default:
         break;
@@ -57,7 +67,7 @@ export function buildUpstreamRequest(input: {
   if (Object.keys(body).length > 0 || (action.method !== 'GET' && action.method !== 'DELETE' && hasBodyParameters(action))) {
     if (action.bodyEncoding === 'form') {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      request.body = new URLSearchParams(Object.entries(body).map(([name, value]): [string, string] => [name, asText(value)])).toString();
+      request.body = new URLSearchParams(formPairs).toString();
     } else {
       headers['content-type'] = 'application/json';
       request.body = JSON.stringify(body);

@@ -3,6 +3,7 @@ import type { Db } from '../db/connect.js';
 import { deleteSessionsCreatedBefore } from '../db/repositories/mcpSessions.js';
 import { deleteExpiredTasks } from '../db/repositories/mcpTasks.js';
 import { deleteIdleBuckets } from '../db/repositories/rateBuckets.js';
+import { deleteExpiredSigninClients } from '../db/repositories/signin.js';
 import { deleteSendMarksBefore } from '../db/repositories/upstreamSends.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -19,17 +20,23 @@ interface CleanupResult {
   tasks: number;
   sendMarks: number;
   rateBuckets: number;
+  signinClients: number;
 }
 
-/** One pass: deletes expired MCP sessions and tasks, stale send marks and idle rate buckets. */
+/**
+ * One pass: deletes expired MCP sessions and tasks, stale send marks, idle rate buckets and
+ * expired registered sign-in clients (anyone may register one, so they go here rather than in the
+ * daily retention sweep that takes the rest of the sign-in state).
+ */
 async function cleanUpState(db: Db, config: Pick<Config, 'cleanup'>, now = Date.now()): Promise<CleanupResult> {
-  const [sessions, tasks, sendMarks, rateBuckets] = await Promise.all([
+  const [sessions, tasks, sendMarks, rateBuckets, signinClients] = await Promise.all([
     deleteSessionsCreatedBefore(db, new Date(now - config.cleanup.mcpSessionTtlSeconds * 1000)),
     deleteExpiredTasks(db),
     deleteSendMarksBefore(db, new Date(now - SEND_MARK_TTL_MS)),
     deleteIdleBuckets(db, new Date(now - IDLE_BUCKET_TTL_MS)),
+    deleteExpiredSigninClients(db),
   ]);
-  return { sessions, tasks, sendMarks, rateBuckets };
+  return { sessions, tasks, sendMarks, rateBuckets, signinClients };
 }
 
 /**

@@ -47,7 +47,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     // Runs kept in memory between tasks (as many as may run at once; the SDK needs no more): a
     // woken run that is still cached needs no replay. Waiting runs beyond this are evicted and
     // replayed from their short history when their timer fires, so the cache, not the backlog,
-    // bounds what waiting runs cost the worker's memory (figures in README, Performance).
+    // bounds what waiting runs cost the worker's memory (figures in docs/performance.md).
     maxCachedWorkflows: 200,
   });
 }

@@ -28,7 +28,7 @@ export const workflowTypes = {
 /**
  * Search attributes every run carries, so operators can filter runs in the Temporal UI and with
  * `temporal workflow list --query`. Registered on the embedded dev server at start; on a real
- * cluster README gives the `temporal operator search-attribute create` command.
+ * cluster docs/operations.md gives the `temporal operator search-attribute create` command.
  */
 export const searchAttributes = {
   accountId: defineSearchAttributeKey('accountId', SearchAttributeType.KEYWORD),

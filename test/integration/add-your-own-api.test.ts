@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, connectMcp } from '../support/mcp.js';
 
-/** The inventory.yaml of README's "Add your own API", as printed there. */
-function readmeDocument(): string {
-  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('## Add your own API'));
+/** The inventory.yaml of docs/connectors.md's "Add your own API", as printed there. */
+function walkthroughDocument(): string {
+  const page = fs.readFileSync(new URL('../../docs/connectors.md', import.meta.url), 'utf8');
+  const section = page.slice(page.indexOf('## Add your own API'));
   const match = /```yaml\n([\s\S]*?)```/.exec(section);
-  if (!match?.[1]) throw new Error('README has no inventory.yaml in "Add your own API"');
+  if (!match?.[1]) throw new Error('docs/connectors.md has no inventory.yaml in "Add your own API"');
   return match[1];
 }
 
@@ -43,7 +43,7 @@ async function startInventory(key: string) {
   };
 }
 
-describe("README: add your own API (import, key credential, private upstream, MCP call)", () => {
+describe("docs/connectors.md: add your own API (import, key credential, private upstream, MCP call)", () => {
   const key = 'inv-secret-key';
   let app: TestApp;
   let inventory: Awaited<ReturnType<typeof startInventory>>;
@@ -52,7 +52,7 @@ describe("README: add your own API (import, key credential, private upstream, MC
     fetch(`${app.apiUrl}/api/connectors/import?${query}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${app.apiKey}`, 'content-type': 'application/yaml' },
-      body: readmeDocument(),
+      body: walkthroughDocument(),
     }).then(async (response) => ({ status: response.status, body: (await response.json()) as any }));
   const execute = async (actionId: string, parameters: Record<string, unknown>) => {
     const result = await client.callTool({ name: 'execute_action', arguments: { connectorId: 'inventory', actionId, parameters } });

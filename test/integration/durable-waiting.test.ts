@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_RUN_INPUT_BYTES } from '../../src/workflows/contracts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
+import { until } from '../support/faults.js';
 import { connectToFakeSaas } from '../support/fixtures.js';
 import { api, connectMcp, toolError } from '../support/mcp.js';
 
@@ -133,7 +134,9 @@ describe('durable waiting: attempts and waits in the run history', () => {
   });
 
   it('moves runs already waiting on a throttle to a raised limit', async () => {
-    expect((await call('PUT', '/api/connectors/github/settings', { rateLimit: { requestsPerSecond: 0.2, burst: 1 } })).status).toBe(200);
+    // One call per 1,000 s: after the first, each run's slot is a quarter of an hour or more away,
+    // so only the raise can finish them within the test's time-out, and each must have been woken.
+    expect((await call('PUT', '/api/connectors/github/settings', { rateLimit: { requestsPerSecond: 0.001, burst: 1 } })).status).toBe(200);
     try {
       const started = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
@@ -141,16 +144,27 @@ describe('durable waiting: attempts and waits in the run history', () => {
         ),
       );
       expect(started.every((run) => run.status === 202)).toBe(true);
-      // At 0.2/s these would take a minute; the raise reaches the waiting runs at once.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      expect(fake.issues.length).toBeLessThanOrEqual(2);
-      const raisedAt = Date.now();
+      const handles = started.map((run) => app.temporal.client.workflow.getHandle(run.body.workflowId));
+      const waitingOnThrottle = async (handle: (typeof handles)[number]) =>
+        ((await handle.fetchHistory()).events ?? []).some((event) => event.timerStartedEventAttributes);
+      // Every run has sent or is asleep on its throttle timer (all of them, when an earlier call
+      // already used the one slot within reach).
+      let waiting = 0;
+      await until(async () => {
+        waiting = (await Promise.all(handles.map(waitingOnThrottle))).filter(Boolean).length;
+        return waiting + fake.issues.length === 12;
+      }, 'the runs to send or wait on the throttle');
+      expect(waiting).toBeGreaterThanOrEqual(11);
       expect((await call('PUT', '/api/connectors/github/settings', { rateLimit: { requestsPerSecond: 20, burst: 1 } })).status).toBe(200);
-      await Promise.all(started.map((run) => app.temporal.client.workflow.getHandle(run.body.workflowId).result()));
-      const drainedIn = Date.now() - raisedAt;
-      console.log(`12 runs behind 0.2/s drained ${drainedIn} ms after raising the limit to 20/s`);
-      expect(drainedIn).toBeLessThan(8000);
+      await Promise.all(handles.map((handle) => handle.result()));
       expect(fake.issues).toHaveLength(12);
+      // Each waiting run was woken by the change: the signal, and its throttle timer cancelled.
+      for (const handle of handles) {
+        const events = (await handle.fetchHistory()).events ?? [];
+        if (!events.some((event) => event.timerStartedEventAttributes)) continue;
+        expect(events.some((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'throttleChanged')).toBe(true);
+        expect(events.some((event) => event.timerCanceledEventAttributes)).toBe(true);
+      }
     } finally {
       await call('PUT', '/api/connectors/github/settings', { rateLimit: null });
     }

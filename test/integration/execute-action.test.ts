@@ -1,22 +1,25 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runExecuteAction, type ExecuteActionInput } from '../../src/starters/executeAction.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { putConnectorSettings } from '../../src/connectors/accountConnectors.js';
 import { resolveConnector } from '../../src/connectors/registry.js';
 import { createKeyCredential } from '../../src/credentials/lifecycle.js';
 import { createAccount, createApiKey } from '../../src/db/repositories/accounts.js';
-import type { SwitchboardError } from '../../src/errors.js';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createExecutionActivities } from '../../src/activities/execution.js';
 import { markSending } from '../../src/db/repositories/upstreamSends.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { searchAttributes } from '../../src/workflows/contracts.js';
+import { connectMcp, executeAction, type ToolCallError } from '../support/mcp.js';
 import { temporalOAuthFlows } from '../../src/starters/oauth.js';
 
 let app: TestApp;
 let fake: FakeSaas;
 let accountId: string;
 const userId = 'default';
+/** The account's server and an MCP client on it: execute_action is driven as an agent drives it. */
+let serverId: string;
+let mcp: Client;
 /** Which account the REST calls act as: each has its own API key, through the real auth middleware. */
 const keys = new Map<string, string>();
 let currentKey = '';
@@ -41,24 +44,28 @@ async function call(method: string, path: string, body?: unknown, contentType = 
   return { status: response.status, body: (await response.json()) as any };
 }
 
-function execute(connectorId: string, actionId: string, parameters: Record<string, unknown>, extra: Partial<ExecuteActionInput> = {}) {
-  return runExecuteAction(
-    { db: app.database.db, temporal: app.temporal },
-    { accountId, userId, serverId: 'srv_test', connectorId, actionId, parameters, ...extra },
-  );
+function execute(connectorId: string, actionId: string, parameters: Record<string, unknown>, extra: { credentialId?: string } = {}) {
+  return executeAction(mcp, { connectorId, actionId, parameters, ...extra });
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<SwitchboardError> {
+async function failureOf(promise: Promise<unknown>): Promise<ToolCallError> {
   try {
     await promise;
   } catch (error) {
-    return error as SwitchboardError;
+    return error as ToolCallError;
   }
   throw new Error('expected a failure');
 }
 
+/** A server of the account whose API key is current, and an MCP client on its access URL. */
+async function serverOfCurrentAccount(): Promise<{ serverId: string; client: Client }> {
+  const server = await call('POST', '/api/servers', { name: 'execute_action tests' });
+  expect(server.status).toBe(201);
+  return { serverId: server.body.serverId, client: await connectMcp(server.body.accessUrl) };
+}
+
 beforeAll(async () => {
-  [app, fake] = await Promise.all([startTestApp(), startFakeSaas()]);
+  [app, fake] = await Promise.all([startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '10000' } }), startFakeSaas()]);
   accountId = (await app.database.db.selectFrom('accounts').select('id').executeTakeFirstOrThrow()).id;
   const deps = { db: app.database.db, secretBox: app.secretBox };
   for (const connectorId of ['slack', 'github']) {
@@ -70,9 +77,11 @@ beforeAll(async () => {
     });
   }
   await rest.as(accountId);
+  ({ serverId, client: mcp } = await serverOfCurrentAccount());
 });
 
 afterAll(async () => {
+  await mcp?.close();
   await fake?.close();
   await app?.close();
 });
@@ -83,19 +92,19 @@ beforeEach(async () => {
   await rest.as(accountId);
 });
 
-describe('execute_action through runExecuteAction', () => {
+describe('execute_action over MCP', () => {
   it('posts a Slack message with the stored bearer token, and the run carries its search attributes', async () => {
     const result = await execute('slack', 'chat_postMessage', { channel: 'C1', text: 'hello' });
     expect(result.status).toBe(200);
     expect(result.data).toMatchObject({ ok: true, channel: 'C1', message: { text: 'hello' } });
-    expect(result.workflowId).toMatch(/^execute-action\/srv_test\/[0-9a-f-]{36}$/);
+    expect(result.workflowId).toMatch(new RegExp(`^execute-action/${serverId}/[0-9a-f-]{36}$`));
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${fake.token}`);
 
     const description = await app.temporal.client.workflow.getHandle(result.workflowId).describe();
     const attributes = description.typedSearchAttributes;
     expect(attributes.get(searchAttributes.accountId)).toBe(accountId);
-    expect(attributes.get(searchAttributes.serverId)).toBe('srv_test');
+    expect(attributes.get(searchAttributes.serverId)).toBe(serverId);
     expect(attributes.get(searchAttributes.userId)).toBe(userId);
     expect(attributes.get(searchAttributes.connectorId)).toBe('slack');
     expect(attributes.get(searchAttributes.actionId)).toBe('chat_postMessage');
@@ -182,10 +191,10 @@ describe('execute_action through runExecuteAction', () => {
     expect(Object.keys(large.samples[0])).toEqual(['id', 'name', 'is_private', 'is_archived', 'is_member', 'num_members', 'topic', 'purpose']);
   });
 
-  it('stops reading an oversize body at 5 MB and says so', async () => {
+  it('stops reading an oversize body at 5 MiB and says so', async () => {
     fake.fail({ path: '/conversations.list', oversizeBytes: 7 * 1024 * 1024, times: 1 });
     const result = await execute('slack', 'conversations_list', {});
-    expect(result.notes?.join(' ')).toMatch(/5 MB/);
+    expect(result.notes?.join(' ')).toMatch(/5 MiB \(UPSTREAM_MAX_RESPONSE_BYTES\)/);
     expect(JSON.stringify(result).length).toBeLessThan(300 * 1024);
   });
 
@@ -209,12 +218,10 @@ describe('execute_action through runExecuteAction', () => {
 
   it('reports a missing credential with the connector and its auth types', async () => {
     const other = await createAccount(app.database.db, app.secretBox, { name: 'other' });
-    const error = await failureOf(
-      runExecuteAction(
-        { db: app.database.db, temporal: app.temporal },
-        { accountId: other.id, userId, serverId: 'srv_test', connectorId: 'slack', actionId: 'conversations_list', parameters: {} },
-      ),
-    );
+    await rest.as(other.id);
+    const { client } = await serverOfCurrentAccount();
+    const error = await failureOf(executeAction(client, { connectorId: 'slack', actionId: 'conversations_list', parameters: {} }));
+    await client.close();
     expect(error.code).toBe('CREDENTIAL_NOT_FOUND');
     expect(error.details).toMatchObject({ connectorId: 'slack', authTypes: ['oauth2', 'bearer'] });
   });

@@ -1,12 +1,11 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExecuteAction } from '../../src/starters/executeAction.js';
 import { refresherWorkflowId } from '../../src/starters/oauth.js';
 import { openOAuthSecrets, type OAuthSecrets } from '../../src/credentials/oauthTokens.js';
 import { getCredentialById } from '../../src/db/repositories/oauth.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startOAuthUpstream } from '../support/fixtures.js';
-import { api, connectMcp, toolError } from '../support/mcp.js';
+import { actionOutcome, api, connectMcp, toolError } from '../support/mcp.js';
 import type { OAuthServerHandle } from '../support/oauthServer.js';
 import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
 
@@ -19,7 +18,6 @@ describe('OAuth credentials', () => {
   let provider: OAuthServerHandle;
   let upstream: TokenCheckedApi;
   let mcp: Client;
-  let serverId: string;
   /** Every response body a client saw, searched for secrets at the end. */
   const responses: string[] = [];
   /** Every token value the credentials held, searched for in logs and histories at the end. */
@@ -48,7 +46,6 @@ describe('OAuth credentials', () => {
       .set({ expires_at: new Date(Date.now() - 1000) })
       .where('id', '=', credentialId)
       .execute();
-  let owner: { accountId: string; userId: string };
 
   /** create_credential over MCP, then the user's browser: login, consent, and back through /oauth/callback. */
   async function connect(options: { login?: string; deny?: boolean } = {}) {
@@ -79,10 +76,7 @@ describe('OAuth credentials', () => {
     const settings = { baseUrl: upstream.url, rateLimit: { requestsPerSecond: 1000, burst: 100 } };
     expect((await call('PUT', '/api/connectors/slack/settings', settings)).status).toBe(200);
     const server = await call('POST', '/api/servers', { name: 'oauth tests' });
-    serverId = server.body.serverId;
     mcp = await connectMcp(server.body.accessUrl);
-    const account = await app.database.db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
-    owner = { accountId: account.id, userId: account.default_user_id };
   });
 
   afterAll(async () => {
@@ -92,8 +86,15 @@ describe('OAuth credentials', () => {
     await app?.close();
   });
 
-  const runAs = (credentialId?: string) =>
-    runExecuteAction({ db: app.database.db, temporal: app.temporal }, { ...owner, serverId, connectorId: 'slack', actionId: 'conversations_list', parameters: {}, ...(credentialId ? { credentialId } : {}) });
+  /** execute_action over the server's MCP door, recorded with the other answers for the canary check. */
+  const runAs = async (credentialId?: string) => {
+    const result = await mcp.callTool({
+      name: 'execute_action',
+      arguments: { connectorId: 'slack', actionId: 'conversations_list', parameters: {}, ...(credentialId ? { credentialId } : {}) },
+    });
+    responses.push(JSON.stringify(result));
+    return actionOutcome(result);
+  };
 
   it('describes OAuth for a connector', async () => {
     const metadata = await tool('get_credential_metadata', { connectorId: 'slack' });

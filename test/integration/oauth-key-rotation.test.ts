@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExecuteAction } from '../../src/starters/executeAction.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { getCredentialById } from '../../src/db/repositories/oauth.js';
 import { generateKeyBase64, SecretBox } from '../../src/secrets/secretBox.js';
 import { rotateEncryptionKeys } from '../../src/secrets/rotation.js';
 import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/app.js';
-import { api } from '../support/mcp.js';
+import { api, connectMcp, executeAction } from '../support/mcp.js';
 import { startOAuthServer, type OAuthServerHandle } from '../support/oauthServer.js';
 import { startTokenCheckedApi, type TokenCheckedApi } from '../support/tokenCheckedApi.js';
 
@@ -87,23 +86,21 @@ describe('encryption key rotation', () => {
     after = await startTestApp({
       env: { TEMPORAL_TASK_QUEUE: taskQueue, ENCRYPTION_KEY: newKey, DATABASE_URL: before.testDatabase.env.DATABASE_URL! },
     });
-    const { id: accountId, default_user_id: userId } = await after.database.db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
     const server = await api(after.apiUrl, after.apiKey, 'POST', '/api/servers', { name: 'after rotation' });
     expect(server.status).toBe(201);
+    const mcp = await connectMcp(server.body.accessUrl);
     for (const credentialId of credentialIds) {
       // Expired on our side: the OAuth ones must also refresh with the re-sealed client secret and refresh token.
       await after.database.db.updateTable('credentials').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', credentialId).where('auth_type', '=', 'oauth2').execute();
-      const outcome = await runExecuteAction(
-        { db: after.database.db, temporal: after.temporal },
-        { accountId, userId, serverId: server.body.serverId, connectorId: 'slack', actionId: 'conversations_list', parameters: {}, credentialId },
-      );
+      const outcome = await executeAction(mcp, { connectorId: 'slack', actionId: 'conversations_list', parameters: {}, credentialId });
       expect(outcome.status).toBe(200);
       expect((await getCredentialById(after.database.db, credentialId))!.status).toBe('active');
     }
+    await mcp.close();
     expect(provider.stats.tokenRequests.refresh_token).toBe(2);
     // Opening the URL, the header and the variable works with the new key alone (port 9 is never fetched).
     const [connector] = (await api(after.apiUrl, after.apiKey, 'GET', '/api/mcp-connectors')).body.connectors;
     const tested = await api(after.apiUrl, after.apiKey, 'POST', '/api/mcp-connectors/test', { connectorId: connector.id });
-    expect(tested.body).toEqual({ ok: false, error: expect.stringContaining('127.0.0.1:9') });
+    expect(tested.body).toEqual({ ok: false, code: 'UPSTREAM_ERROR', error: expect.stringContaining('127.0.0.1:9') });
   });
 });

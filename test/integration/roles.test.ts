@@ -7,7 +7,7 @@ import { api } from '../support/mcp.js';
 /**
  * Every route of GET /api/openapi.json × every kind of caller → allowed or 403, from the role each
  * operation declares (x-switchboard-role). A new route can't ship unclassified: the router's
- * type needs a role, this test needs one in the document, and README's table must list it.
+ * type needs a role, this test needs one in the document, and the table in docs/security.md must list it.
  */
 type Operation = { method: string; path: string; role: Role | 'public' };
 
@@ -66,9 +66,9 @@ describe('route × role', () => {
     expect(seen.length).toBe(operations.filter(({ role }) => role !== 'public').length * 4);
   });
 
-  it('matches the roles table in README', async () => {
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-    const rows = [...readme.matchAll(/^\| `(GET|POST|PUT|DELETE) ([^`]+)` \| (\w+) \|/gm)].map(([, method, path, role]) => `${method} ${path} ${role}`);
+  it('matches the roles table in docs/security.md', async () => {
+    const page = await readFile(new URL('../../docs/security.md', import.meta.url), 'utf8');
+    const rows = [...page.matchAll(/^\| `(GET|POST|PUT|DELETE) ([^`]+)` \| (\w+) \|/gm)].map(([, method, path, role]) => `${method} ${path} ${role}`);
     const expected = operations.map(({ method, path, role }) => `${method} ${path} ${role}`);
     expect(rows.sort()).toEqual(expected.sort());
   });

@@ -50,3 +50,39 @@ export function toolError(result: unknown): ToolErrorBody | undefined {
     return undefined;
   }
 }
+
+/** A tool error result as a thrown error, so a test can await a call and catch its code. */
+export class ToolCallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: any = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface ExecutedAction {
+  status: number;
+  data: any;
+  notes?: string[];
+  credentialId?: string;
+  workflowId: string;
+}
+
+/** execute_action over MCP, as an agent calls it: the shaped result, or the tool error thrown as a ToolCallError. */
+export async function executeAction(
+  client: Client,
+  input: { connectorId: string; actionId: string; parameters?: Record<string, unknown>; credentialId?: string },
+): Promise<ExecutedAction> {
+  return actionOutcome(await client.callTool({ name: 'execute_action', arguments: input }));
+}
+
+/** An execute_action tool result read as executeAction returns it. */
+export function actionOutcome(result: Awaited<ReturnType<Client['callTool']>>): ExecutedAction {
+  const error = toolError(result);
+  if (error) throw new ToolCallError(error.code, error.message, error.details ?? {});
+  if (result.isError) throw new Error(`execute_action failed outside the error format: ${JSON.stringify(result.content)}`);
+  const { result: data, ...rest } = result.structuredContent as { result: unknown; status: number; workflowId: string; notes?: string[]; credentialId?: string };
+  return { data, ...rest };
+}

@@ -5,12 +5,14 @@ import type { Connector } from '../../connectors/types.js';
 import { authorizeMissingCredential } from '../../credentials/authorizationLinks.js';
 import { findNewestActiveCredential } from '../../db/repositories/credentials.js';
 import { CredentialNotFoundError } from '../../errors.js';
-import { UrlInputRequired, type ToolContext } from './tool.js';
+import { UrlInputRequired, type AuthorizationLink, type ToolContext } from './tool.js';
 
 /** A run that will wait for the user to authorize, and the elicitation that sent them the link. */
 export interface CredentialElicitation {
   awaitCredential: NonNullable<ExecuteActionInput['awaitCredential']>;
   elicitationId: string;
+  /** Set when the link goes to the client as a task's input request rather than now. */
+  taskInput?: AuthorizationLink;
 }
 
 /**
@@ -27,7 +29,8 @@ export interface CallCredential {
  * Before an action starts without a pinned credential: when the user has none usable for an OAuth
  * connector whose app is configured, a client that declared URL-mode elicitation is sent the
  * authorization link: on 2025-11-25 by elicitation/create while the run waits for it, on
- * 2026-07-28 as a -32042 answer it retries after. Any other client gets CREDENTIAL_NOT_FOUND
+ * 2026-07-28 as an input_required result (mode "url", never -32042) it retries after, or, for a
+ * client that declared the Tasks extension, as its task's input request. Any other client gets CREDENTIAL_NOT_FOUND
  * carrying the link. No elicitation when there is nothing to authorize (or nothing we could do).
  */
 export async function credentialForCall(
@@ -46,6 +49,9 @@ export async function credentialForCall(
   const message = `Connect your ${connector.name} account so this action can run as you. The link is valid for ${Math.round(validForSeconds / 60)} minutes.`;
   const awaitCredential = { credentialId, attemptId, timeoutSeconds: validForSeconds };
   const revision2026 = context.client?.capabilities.elicitation?.url ? context.urlElicitation : undefined;
+  if (revision2026?.asTaskInput && !revision2026.answer) {
+    return { credentialId, elicitation: { awaitCredential, elicitationId: `${credentialId}:${attemptId}`, taskInput: { credentialId, url: authorizationUrl, message } } };
+  }
   // 2026-07-28: no run starts until the client's retry says the user went to the link; the same
   // open attempt (and so the same link) comes back on every round.
   if (revision2026 && !revision2026.answer) throw new UrlInputRequired({ url: authorizationUrl, message });

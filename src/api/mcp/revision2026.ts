@@ -14,6 +14,7 @@ import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from 'koa';
 import { MAX_BODY_BYTES } from '../body.js';
 import { callTool, INSTRUCTIONS, runReporter, SERVER_INFO } from './server.js';
+import { attachTasksExtension, callAsTask, declaresTasks, isTaskHandle } from './tasksExtension.js';
 import { UrlInputRequired, type ToolContext, type ToolDefinition } from './tool.js';
 
 /** The key of our one kind of input request: the user opening an authorization link. */
@@ -53,20 +54,24 @@ export function revision2026Mcp(tools: readonly ToolDefinition[], described: Too
       };
       const report = runReporter(logLevel, request.params._meta?.progressToken, (notification) => ctx.mcpReq.notify(notification));
       const answer = (ctx.mcpReq.inputResponses?.[AUTHORIZE] as { action?: string } | undefined)?.action;
+      const callContext: ToolContext = {
+        ...context,
+        client,
+        signal: ctx.mcpReq.signal,
+        urlElicitation: answer === 'accept' || answer === 'decline' || answer === 'cancel' ? { answer } : {},
+        ...(report ? { report } : {}),
+      };
+      const asTask = declaresTasks(client.capabilities) ? (tool: ToolDefinition, input: unknown) => callAsTask(tool, input, callContext) : undefined;
       try {
-        const result = await callTool(byName, request.params, {
-          ...context,
-          client,
-          signal: ctx.mcpReq.signal,
-          urlElicitation: answer === 'accept' || answer === 'decline' || answer === 'cancel' ? { answer } : {},
-          ...(report ? { report } : {}),
-        });
+        const result = await callTool(byName, request.params, callContext, asTask);
+        if (isTaskHandle(result)) return result;
         return server.projectCallToolResult(result, outputSchemas.get(request.params.name));
       } catch (error) {
         if (!(error instanceof UrlInputRequired)) throw error;
         return inputRequired({ inputRequests: { [AUTHORIZE]: inputRequired.elicitUrl(error.elicitation) } });
       }
     });
+    attachTasksExtension(server, tools, context);
     return server;
   };
 

@@ -8,7 +8,7 @@ import { frontDoorRateLimit, jsonRpcMessages } from '../rateLimit.js';
 import type { Tool as Revision2026Tool } from '@modelcontextprotocol/server';
 import { revision2026Mcp } from './revision2026.js';
 import { createMcpServer, describeTools } from './server.js';
-import { clientSession } from './session.js';
+import { clientSession, endClientSession, SessionNotFound } from './session.js';
 import type { ToolDefinition } from './tool.js';
 
 /**
@@ -38,7 +38,19 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
       await revision2026.serve(ctx, body, { deps, auth, server: ctx.state.server! });
       return;
     }
-    const client = await clientSession(deps, ctx, body, auth);
+    if (ctx.method === 'DELETE') {
+      ctx.status = !ctx.get('mcp-session-id') ? 400 : (await endClientSession(deps, ctx, auth)) ? 200 : 404;
+      return;
+    }
+    let client: Awaited<ReturnType<typeof clientSession>>;
+    try {
+      client = await clientSession(deps, ctx, body, auth);
+    } catch (error) {
+      if (!(error instanceof SessionNotFound)) throw error;
+      ctx.status = 404;
+      ctx.body = { jsonrpc: '2.0', error: { code: -32001, message: error.message }, id: null };
+      return;
+    }
     const server = createMcpServer(tools, described, { deps, auth, server: ctx.state.server!, ...(client ? { client } : {}) });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await server.connect(transport);

@@ -46,7 +46,7 @@ export function describeTools(tools: readonly ToolDefinition[]): Tool[] {
  * (1.x, also inside MCP Inspector) validates any structuredContent against it, error or not, and
  * would throw -32602 instead of showing the error, while v2 and the spec skip error results.
  */
-function errorResult(error: SwitchboardError): CallToolResult {
+export function errorResult(error: SwitchboardError): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: JSON.stringify(error.toBody()) }] };
 }
 
@@ -130,7 +130,7 @@ export async function callTool(
   const call = async (callContext: ToolContext): Promise<CallToolResult> => {
     const input = tool.input.safeParse(args);
     if (!input.success) throw invalidRequestFromZod(input.error, `Invalid arguments for ${tool.name}`);
-    if (asTask) return asTask(tool, input.data);
+    if (asTask && tool.task) return asTask(tool, input.data);
     const result = await tool.run(input.data, callContext);
     return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
   };

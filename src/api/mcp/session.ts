@@ -1,16 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { InitializeRequestSchema, LoggingLevelSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from 'koa';
-import { getOwnSession, insertSession, type SessionOwner } from '../../db/repositories/mcpSessions.js';
+import { deleteOwnSession, getOwnSession, insertSession, type SessionOwner } from '../../db/repositories/mcpSessions.js';
 import type { ApiDependencies } from '../context.js';
 import { capabilitiesToStore, protocolVersionToStore } from './sessionCapabilities.js';
 import type { ToolContext } from './tool.js';
+
+export class SessionNotFound extends Error {
+  constructor() {
+    super('Session not found: initialize again');
+  }
+}
+
+/** DELETE with Mcp-Session-Id: ends the caller's session; false when it has none by that id. */
+export async function endClientSession(deps: ApiDependencies, ctx: Context, owner: SessionOwner): Promise<boolean> {
+  const sessionId = ctx.get('mcp-session-id');
+  return sessionId.length <= 64 && (await deleteOwnSession(deps.db, owner, sessionId));
+}
 
 /**
  * Client capabilities across stateless requests. On initialize we record what the client declared
  * and hand out an Mcp-Session-Id; a later request that sends it back gets those capabilities from
  * the database, on any replica. The SDK's stateless transport does not validate the header, so a
- * client that ignores it keeps working, with no capabilities known (and so no elicitation).
+ * client that ignores it keeps working, with no capabilities known (and so no elicitation). One
+ * that names a session we don't have (ended by its DELETE, or expired) gets 404, which tells a
+ * client to initialize again, as the transport spec requires.
  */
 export async function clientSession(
   deps: ApiDependencies,
@@ -29,9 +43,9 @@ export async function clientSession(
     return { capabilities, protocolVersion, sessionId };
   }
   const sessionId = ctx.get('mcp-session-id');
-  if (ctx.method !== 'POST' || !sessionId || sessionId.length > 64) return undefined;
-  const row = await getOwnSession(deps.db, owner, sessionId);
-  if (!row) return undefined;
+  if (!sessionId) return undefined;
+  const row = sessionId.length <= 64 ? await getOwnSession(deps.db, owner, sessionId) : undefined;
+  if (!row) throw new SessionNotFound();
   const logLevel = LoggingLevelSchema.safeParse(row.log_level);
   return {
     capabilities: row.capabilities as ClientCapabilities,

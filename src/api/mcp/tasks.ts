@@ -45,7 +45,7 @@ export async function createTask(
   requestedTtl: number | null | undefined,
 ): Promise<CreateTaskResult> {
   if (!tool.task) throw new McpError(ErrorCode.MethodNotFound, `${tool.name} cannot run as a task`);
-  const workflowId = await tool.task.start(input, context);
+  const { workflowId } = await tool.task.start(input, context);
   const ttl = Math.min(MAX_TTL_MS, Math.max(60_000, requestedTtl ?? DEFAULT_TTL_MS));
   const row = await insertTask(context.deps.db, {
     task_id: randomUUID(),

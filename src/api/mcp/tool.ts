@@ -19,9 +19,11 @@ export interface ToolContext {
   peer?: Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sendRequest' | 'sendNotification'>;
   /**
    * 2026-07-28 only: URL elicitation is a multi-round-trip. The first call is answered with an
-   * input request (UrlInputRequired); the client's retry carries its answer here.
+   * input request (UrlInputRequired); the client's retry carries its answer here. For a client
+   * that declared the Tasks extension the link instead becomes the task's input request
+   * (`asTaskInput`): the run starts at once and waits for the authorization.
    */
-  urlElicitation?: { answer?: 'accept' | 'decline' | 'cancel' };
+  urlElicitation?: { answer?: 'accept' | 'decline' | 'cancel'; asTaskInput?: boolean };
   /** How a long run tells the client what it is doing; absent when the client asked for neither. */
   report?: RunReporter;
 }
@@ -50,11 +52,21 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   guard?(args: Record<string, unknown>, context: ToolContext, call: (context: ToolContext) => Promise<CallToolResult>): Promise<CallToolResult>;
   /** Present on tools whose work is one workflow run: clients may then call them as MCP tasks. */
   task?: {
-    /** Validates and starts the run without waiting; returns its workflow id. */
-    start(input: z.infer<Input>, context: ToolContext): Promise<string>;
+    /**
+     * Validates and starts the run without waiting: its workflow id, and the authorization link
+     * the run waits on when the link is the task's input request (see urlElicitation).
+     */
+    start(input: z.infer<Input>, context: ToolContext): Promise<{ workflowId: string; awaitsInput?: AuthorizationLink }>;
     /** The tool's result from the run's result, as `run` would have returned it. */
     present(result: unknown, workflowId: string): Record<string, unknown>;
   };
+}
+
+/** A link the user must open so a run can go on: a credential's authorization. */
+export interface AuthorizationLink {
+  credentialId: string;
+  url: string;
+  message: string;
 }
 
 /**

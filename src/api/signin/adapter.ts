@@ -12,7 +12,7 @@ import { hashToken } from '../../secrets/tokens.js';
 export class PostgresSigninAdapter implements Adapter {
   constructor(
     private readonly model: string,
-    private readonly db: Db,
+    protected readonly db: Db,
     private readonly secretBox: SecretBox,
   ) {}
 

@@ -1,12 +1,15 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type * as OidcProvider from 'oidc-provider';
-import type { Configuration, default as ProviderType } from 'oidc-provider';
+import type { Configuration, default as ProviderType, ResourceServer } from 'oidc-provider';
 
 type OidcProviderModule = typeof OidcProvider;
 import { getServer } from '../../db/repositories/servers.js';
 import { ensureSigninKeys } from '../../db/repositories/signin.js';
 import { serverIdParam } from '../../servers/schemas.js';
 import { PostgresSigninAdapter } from './adapter.js';
+import { ClientIdMetadataDocuments } from './clientIdDocuments.js';
+import { SigninClientAdapter, SigninGrantAdapter } from './clients.js';
+import type { Config } from '../../config.js';
 import type { Db } from '../../db/connect.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
@@ -24,6 +27,7 @@ interface SigninDeps {
   /** PUBLIC_URL, or the address this process is bound to. */
   publicUrl: string;
   logger: Logger;
+  config: Pick<Config, 'signin' | 'egress'>;
 }
 
 export interface SignedInToken {
@@ -45,7 +49,7 @@ export function serverIdOfResource(publicUrl: string, resource: string): string 
 
 /**
  * Switchboard's authorization server: oidc-provider with authorization code + PKCE (S256),
- * Dynamic Client Registration, resource indicators (audience = one server's MCP URL), rotating
+ * Client ID Metadata Documents, Dynamic Client Registration, resource indicators (audience = one server's MCP URL), rotating
  * refresh tokens and revocation. Built on first use, from keys kept sealed in Postgres.
  */
 export class SigninService {
@@ -82,17 +86,45 @@ export class SigninService {
   private async build(): Promise<ProviderType> {
     const { default: Provider, errors } = await loadOidcProvider();
     const keys = await this.keys();
-    const { db, secretBox, publicUrl } = this.deps;
+    const { db, secretBox, publicUrl, config } = this.deps;
+    const resourceServerOf = async (resource: string): Promise<ResourceServer> => {
+      const serverId = serverIdOfResource(publicUrl, resource);
+      if (!serverId || !(await getServer(db, serverId))) throw new errors.InvalidTarget('unknown MCP server');
+      return { scope: MCP_SCOPE, audience: resource, accessTokenFormat: 'opaque', accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS };
+    };
+    const documents = new ClientIdMetadataDocuments(config, errors, this.deps.logger);
     const configuration: Configuration = {
-      adapter: (model) => new PostgresSigninAdapter(model, db, secretBox),
+      adapter: (model) =>
+        model === 'Client'
+          ? new SigninClientAdapter(db, secretBox, errors, config.signin.unusedClientTtlSeconds, documents)
+          : model === 'Grant'
+            ? new SigninGrantAdapter(db, secretBox)
+            : new PostgresSigninAdapter(model, db, secretBox),
       clients: [],
       clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
       responseTypes: ['code'],
       scopes: [MCP_SCOPE, 'offline_access'],
       pkce: { required: () => true },
       issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-      rotateRefreshToken: true,
+      // oidc-provider consumes the old refresh token (rotation) before it resolves the resource
+      // the new access token is for, so a refusal there (invalid_target) would spend the token
+      // and the client's next refresh would revoke the grant. RFC 6749 §6 and RFC 9700 §4.14.2
+      // want a refused request to leave the grant usable: this hook runs just before the
+      // rotation, so the same checks are made here first.
+      rotateRefreshToken: async (ctx) => {
+        const refreshToken = ctx.oidc.entities.RefreshToken;
+        const target = ctx.oidc.params?.resource ?? refreshToken?.resource;
+        if (target === undefined) return true;
+        if (typeof target !== 'string' || !refreshToken?.resourceIndicators.has(target)) throw new errors.InvalidTarget();
+        await resourceServerOf(target);
+        return true;
+      },
       expiresWithSession: () => false,
+      // Pairwise subjects are not offered, so the document is never needed; fetching it from an
+      // unauthenticated registration would let anyone make us connect to internal addresses.
+      sectorIdentifierUriValidate: () => {
+        throw new errors.InvalidClientMetadata('sector_identifier_uri is not supported (subjects are public)');
+      },
       findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
       interactions: { url: (_ctx, interaction) => `${SIGNIN_PREFIX}/interaction/${interaction.uid}` },
       routes: {
@@ -119,13 +151,13 @@ export class SigninService {
           enabled: true,
           defaultResource: (_ctx, _client, oneOf) => oneOf ?? undefined,
           useGrantedResource: () => true,
-          getResourceServerInfo: async (_ctx, resource) => {
-            const serverId = serverIdOfResource(publicUrl, resource);
-            if (!serverId || !(await getServer(db, serverId))) throw new errors.InvalidTarget('unknown MCP server');
-            return { scope: MCP_SCOPE, audience: resource, accessTokenFormat: 'opaque', accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS };
-          },
+          getResourceServerInfo: (_ctx, resource) => resourceServerOf(resource),
         },
       },
+      // Resolved by the Client adapter (clientIdDocuments.ts) rather than oidc-provider's own
+      // clientIdMetadataDocument feature, which takes no http client ids (development) and whose
+      // fetch we could bound less; so the metadata says it here.
+      discovery: { client_id_metadata_document_supported: true },
       cookies: { keys: keys.cookieKeys },
       jwks: { keys: [keys.signingKey] },
       ttl: {

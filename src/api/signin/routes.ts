@@ -7,10 +7,12 @@ import { InvalidRequestError, NotFoundError } from '../../errors.js';
 import { serverIdParam } from '../../servers/schemas.js';
 import { refusalOfUser } from '../../policy/use.js';
 import { recordAudit } from '../audit.js';
+import { clientAddressRateLimit } from '../rateLimit.js';
 import type { ApiDependencies } from '../context.js';
 import { userIdSchema } from '../userTokens.js';
 import { UpstreamSignin, type PendingUpstreamLogin } from './upstream.js';
 import { PostgresSigninAdapter } from './adapter.js';
+import { isClientIdUrl } from './clientIdDocuments.js';
 import { MCP_SCOPE, resourceUrlOf, serverIdOfResource, SIGNIN_PREFIX, type SigninService } from './provider.js';
 
 const MAX_FORM_BYTES = 16 * 1024;
@@ -64,11 +66,14 @@ export function signinRoutes(deps: ApiDependencies & { signin: SigninService }):
     const details = await currentInteraction(provider, ctx);
     if (details.uid !== ctx.params.uid) throw new InvalidRequestError('This sign-in is not the one in progress');
     const server = await serverOfInteraction(deps, details.params.resource);
-    const client = await provider.Client.find(String(details.params.client_id));
+    const clientId = String(details.params.client_id);
+    const client = await provider.Client.find(clientId);
     consentPage(ctx, {
       uid: details.uid,
       serverName: server.name,
-      clientName: client?.clientName ?? String(details.params.client_id),
+      clientName: client?.clientName ?? clientId,
+      // A client id document's name is the client's own claim: its host is what vouches for it.
+      ...(isClientIdUrl(clientId) ? { publisherHost: safeHost(clientId) } : {}),
       redirectHost: safeHost(String(details.params.redirect_uri ?? '')),
       devLogin: deps.config.signin.devLogin,
       ...(upstream ? { upstreamHost: safeHost(upstream.issuer) } : {}),
@@ -110,19 +115,42 @@ export function signinRoutes(deps: ApiDependencies & { signin: SigninService }):
     const provider = await signin.provider();
     // RFC 8414 metadata is the OpenID discovery document: same fields, one source.
     if (ctx.path === '/.well-known/oauth-authorization-server') ctx.req.url = '/.well-known/openid-configuration';
+    // RFC 6749 §3.3: a request naming no scope gets our default, the MCP scope; oidc-provider
+    // would otherwise let the person sign in and then refuse a grant with nothing in it.
+    if (ctx.method === 'GET' && ctx.path === `${SIGNIN_PREFIX}/authorize` && !ctx.query.scope) {
+      const url = new URL(ctx.req.url!, 'http://request.invalid');
+      url.searchParams.set('scope', MCP_SCOPE);
+      ctx.req.url = `${url.pathname}${url.search}`;
+    }
     ctx.respond = false;
     ctx.status = 200;
     await provider.callback()(ctx.req, ctx.res);
   };
   const routes = router.routes();
-  return async (ctx, next) => {
+  const serve: Middleware = async (ctx, next) => {
     const providerPath =
       (ctx.path.startsWith(`${SIGNIN_PREFIX}/`) && !ctx.path.startsWith(`${SIGNIN_PREFIX}/interaction/`)) ||
       ctx.path === '/.well-known/openid-configuration' ||
       ctx.path === '/.well-known/oauth-authorization-server';
     return providerPath ? delegate(ctx) : routes(ctx as Parameters<typeof routes>[0], next);
   };
+  // Nobody is known yet on these paths: their buckets are per client address.
+  const everyRequest = clientAddressRateLimit(deps, 'signin');
+  const registrations = clientAddressRateLimit(deps, 'signin-register', deps.config.signin.registrationsPerMinute);
+  return async (ctx, next) => {
+    if (!isSigninPath(ctx.path)) return next();
+    await everyRequest(ctx, async () => {
+      if (ctx.method === 'POST' && ctx.path === `${SIGNIN_PREFIX}/register`) await registrations(ctx, () => serve(ctx, next));
+      else await serve(ctx, next);
+    });
+  };
 }
+
+const isSigninPath = (path: string) =>
+  path.startsWith(`${SIGNIN_PREFIX}/`) ||
+  path.startsWith('/.well-known/oauth-protected-resource/') ||
+  path === '/.well-known/openid-configuration' ||
+  path === '/.well-known/oauth-authorization-server';
 
 /**
  * The outcome of a sign-in, whichever way the person proved who they are: refused when the
@@ -212,7 +240,7 @@ const escapeHtml = (text: string) =>
 
 function consentPage(
   ctx: Context,
-  view: { uid: string; serverName: string; clientName: string; redirectHost: string; devLogin: boolean; upstreamHost?: string; userId?: string },
+  view: { uid: string; serverName: string; clientName: string; publisherHost?: string; redirectHost: string; devLogin: boolean; upstreamHost?: string; userId?: string },
 ): void {
   const action = `${SIGNIN_PREFIX}/interaction/${encodeURIComponent(view.uid)}`;
   const upstream = view.upstreamHost
@@ -231,7 +259,7 @@ function consentPage(
   ctx.set('cache-control', 'no-store');
   ctx.body = `<!doctype html><html><head><meta charset="utf-8"><title>Sign in to ${escapeHtml(view.serverName)}</title></head><body>
 <h1>Sign in to ${escapeHtml(view.serverName)}</h1>
-<p><strong>${escapeHtml(view.clientName)}</strong> (returning to ${escapeHtml(view.redirectHost)}) asks to use the Switchboard MCP server
+<p><strong>${escapeHtml(view.clientName)}</strong> (${view.publisherHost ? `published by ${escapeHtml(view.publisherHost)}, ` : ''}returning to ${escapeHtml(view.redirectHost)}) asks to use the Switchboard MCP server
 <strong>${escapeHtml(view.serverName)}</strong> as you: list its tools, connect platforms for you, and run actions with your
 credentials. Runs and credentials it makes are yours; the server's restrictions still apply.</p>
 ${login}

@@ -41,6 +41,14 @@ export function listCatalogConnectors(filter?: { category?: string }): Connector
   return filter?.category === undefined ? [...rows] : rows.filter((r) => r.category === filter.category);
 }
 
+let actionWords: ReadonlyMap<string, string> | undefined;
+
+/** Each catalogue connector's action ids and titles as words (catalog/search.json), for the search index. */
+export function catalogActionWords(): ReadonlyMap<string, string> {
+  actionWords ??= new Map(Object.entries(JSON.parse(fs.readFileSync(new URL('search.json', catalogDirectory), 'utf8')) as Record<string, string>));
+  return actionWords;
+}
+
 /** True when `id` names a catalogue connector (no file-system access beyond the index). */
 export function hasCatalogConnector(id: string): boolean {
   return CONNECTOR_ID_PATTERN.test(id) && loadIndex().has(id);

@@ -37,6 +37,18 @@ export async function getOwnSession(db: Db, owner: SessionOwner, sessionId: stri
     .executeTakeFirst();
 }
 
+/** A client's DELETE: the session ends, and requests that still name it get 404. */
+export async function deleteOwnSession(db: Db, owner: SessionOwner, sessionId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('mcp_sessions')
+    .where('session_id', '=', sessionId)
+    .where('account_id', '=', owner.accountId)
+    .where('user_id', '=', owner.userId)
+    .where('server_id', '=', owner.serverId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
 export async function setSessionLogLevel(db: Db, owner: SessionOwner, sessionId: string, level: string): Promise<void> {
   await db
     .updateTable('mcp_sessions')

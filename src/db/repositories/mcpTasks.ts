@@ -9,7 +9,7 @@ export interface TaskOwner {
 
 export async function insertTask(
   db: Db,
-  task: Omit<McpTaskRow, 'created_at'>,
+  task: Omit<McpTaskRow, 'created_at' | 'input_request' | 'input_answered_at'> & { input_request?: string | null },
 ): Promise<McpTaskRow> {
   return db.insertInto('mcp_tasks').values(task).returningAll().executeTakeFirstOrThrow();
 }
@@ -52,4 +52,16 @@ export async function deleteExpiredTasks(db: Db): Promise<number> {
     .where(sql<Date>`created_at + ttl_ms * interval '1 millisecond'`, '<', sql<Date>`now()`)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** Records that the client answered the task's input request; false when there was none open. */
+export async function answerTaskInput(db: Db, taskId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('mcp_tasks')
+    .set({ input_answered_at: new Date() })
+    .where('task_id', '=', taskId)
+    .where('input_request', 'is not', null)
+    .where('input_answered_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

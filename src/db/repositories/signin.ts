@@ -46,6 +46,23 @@ export async function revokeSigninGrant(db: Db, model: string, grantId: string):
   await db.deleteFrom('signin_store').where('model', '=', model).where('grant_id', '=', grantId).execute();
 }
 
+/** A registered client lives at least until `until` (a grant made for it expires then); clients that never expire stay so. */
+export async function keepSigninClientUntil(db: Db, clientIdHash: string, until: Date): Promise<void> {
+  await db
+    .updateTable('signin_store')
+    .set({ expires_at: sql`greatest(expires_at, ${until})` })
+    .where('model', '=', 'Client')
+    .where('id_hash', '=', clientIdHash)
+    .where('expires_at', 'is not', null)
+    .execute();
+}
+
+/** Registered clients past their expiry: the ones no sign-in used, and those whose grants all ran out. */
+export async function deleteExpiredSigninClients(db: Db): Promise<number> {
+  const result = await db.deleteFrom('signin_store').where('model', '=', 'Client').where('expires_at', '<', sql<Date>`now()`).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function pruneExpiredSigninItems(db: Db, batch: number): Promise<number> {
   const result = await sql`
     delete from signin_store where (model, id_hash) in (

@@ -3,7 +3,7 @@ import type { ColumnType, Selectable } from 'kysely';
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export const credentialAuthTypes = ['apiKey', 'bearer', 'basic', 'customHeaders', 'oauth2'] as const;
+export const credentialAuthTypes = ['apiKey', 'bearer', 'basic', 'customHeaders', 'apiKeys', 'oauth2'] as const;
 export type CredentialAuthType = (typeof credentialAuthTypes)[number];
 /** pending: an OAuth handshake has not completed yet; failed: it ended without tokens (status_reason says why). */
 export type CredentialStatus = 'pending' | 'active' | 'refreshing' | 'needs_reauth' | 'failed' | 'revoked';

@@ -1,5 +1,14 @@
 import type { ColumnType, Selectable } from 'kysely';
 
+/** An authorization link a task's run waits on, surfaced to a 2026-07-28 client as an input request. */
+interface TaskInputRequest {
+  /** The inputRequests key: unique over the task's life. */
+  key: string;
+  credentialId: string;
+  url: string;
+  message: string;
+}
+
 /** An MCP task is a handle on a workflow run, owned by one (account, user). */
 export interface McpTasksTable {
   task_id: string;
@@ -10,6 +19,8 @@ export interface McpTasksTable {
   tool_name: string;
   ttl_ms: number;
   created_at: ColumnType<Date, Date | string | undefined, never>;
+  input_request: ColumnType<TaskInputRequest | null, string | null | undefined, never>;
+  input_answered_at: ColumnType<Date | null, never, Date>;
 }
 
 export type McpTaskRow = Selectable<McpTasksTable>;

@@ -18,6 +18,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Db } from '../../db/connect.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
 import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
+import { cappedFetch, responseLimits, sizeOf, type ResponseTooLargeError } from '../boundedBody.js';
 import { checkUrl, createUpstreamAgent } from '../egress.js';
 import { boundResult } from '../shaping.js';
 import { errorCodeOf, switchboardErrorIn } from '../http.js';
@@ -121,9 +122,16 @@ async function withRemoteClient<T>(
     controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
   });
   deadline.catch(() => undefined);
+  // Every answer is read up to UPSTREAM_MAX_RESPONSE_BYTES. Past it the SDK would only report a
+  // broken SSE stream and wait out the deadline, so the overflow aborts the call, and is its error
+  // (the SDK turns an abort's reason into a time-out).
+  let overflow: ResponseTooLargeError | undefined;
   const transport = new StreamableHTTPClientTransport(endpoint.url, {
     requestInit: { headers: endpoint.headers },
-    fetch: guardedFetch(config),
+    fetch: cappedFetch(guardedFetch(config), responseLimits(config).upstream, (error) => {
+      overflow = error;
+      controller.abort(error);
+    }),
   });
   const client = new Client(CLIENT_INFO, { capabilities: {} });
   const options = { signal: controller.signal, timeout: timeoutMs };
@@ -132,28 +140,53 @@ async function withRemoteClient<T>(
     phase = 'call';
     return await Promise.race([work(client, options), deadline]);
   } catch (error) {
-    throw describeRemoteFailure(error, { endpoint, phase, timedOut, timeoutMs, safeToRepeat });
+    throw overflow ?? describeRemoteFailure(error, { endpoint, phase, timedOut, timeoutMs, safeToRepeat });
   } finally {
     controller.abort();
     await client.close().catch(() => undefined);
   }
 }
 
-/** tools/list, every page, as we cache it. */
+/** A tool list we will not cache (one tool, or all of them, over its limit): no retry makes it smaller. */
+function toolListTooLarge(host: string, message: string, limit: number, setting: string): SwitchboardError {
+  return new SwitchboardError('UPSTREAM_REJECTED', `${host} ${message}, over ${sizeOf(limit)} (${setting}); the list was not kept`, {
+    host,
+    reason: 'too-large',
+    limitBytes: limit,
+    setting,
+  });
+}
+
+/**
+ * tools/list, every page, as we cache it: each tool at most REMOTE_MCP_MAX_TOOL_BYTES and all of
+ * them REMOTE_MCP_MAX_TOOL_LIST_BYTES, since the list is stored and read back on every call.
+ */
 export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint): Promise<CachedTool[]> {
+  const { maxToolBytes, maxToolListBytes } = config.remoteMcp;
+  const host = endpoint.url.host;
   return withRemoteClient(config, endpoint, config.remoteMcp.timeoutMs, true, async (client, options) => {
     const tools: CachedTool[] = [];
+    let listBytes = 0;
     let cursor: string | undefined;
     do {
       const page = await client.listTools(cursor ? { cursor } : {}, options);
       for (const tool of page.tools) {
-        tools.push({
+        const cached: CachedTool = {
           name: tool.name,
           ...(tool.title ? { title: tool.title } : {}),
           ...(tool.description ? { description: tool.description } : {}),
           inputSchema: tool.inputSchema as Record<string, unknown>,
           ...(tool.annotations ? { annotations: tool.annotations } : {}),
-        });
+        };
+        const bytes = Buffer.byteLength(JSON.stringify(cached));
+        if (bytes > maxToolBytes) {
+          throw toolListTooLarge(host, `listed a tool (${JSON.stringify(tool.name.slice(0, 64))}) of ${sizeOf(bytes)}`, maxToolBytes, 'REMOTE_MCP_MAX_TOOL_BYTES');
+        }
+        listBytes += bytes;
+        if (listBytes > maxToolListBytes) {
+          throw toolListTooLarge(host, `listed ${tools.length + 1} tools and more`, maxToolListBytes, 'REMOTE_MCP_MAX_TOOL_LIST_BYTES');
+        }
+        tools.push(cached);
       }
       cursor = page.nextCursor;
     } while (cursor && tools.length < MAX_TOOLS);

@@ -1,30 +1,50 @@
 import * as oauth from 'oauth4webapi';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Config } from '../../config.js';
+import { cappedFetch, responseLimits } from '../boundedBody.js';
 import { checkUrl } from '../egress.js';
 
 /**
  * The requests discovery of a remote MCP server's authorization makes, all through the
- * egress-guarded dispatcher (activities/remoteMcpDiscovery.ts runs them as activities; the
- * remote MCP peers probe predefined entries' servers with probeChallenge, peers.ts).
+ * egress-guarded dispatcher (durable/activities/remoteDiscovery.ts runs them as activities; the
+ * MCP front door probes predefined entries with probeChallenge).
  */
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export type DiscoveryHttp = { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]?: true; signal?: AbortSignal };
 
-/** oauth4webapi options for one URL: the egress-guarded fetch, and plain http only for this machine (tests, local dev). */
-export function discoveryHttp(config: Pick<Config, 'egress'>, agent: Agent, url: URL, timeoutMs: number): DiscoveryHttp {
+/**
+ * oauth4webapi options for one URL: the egress-guarded fetch, its answers read up to
+ * OAUTH_MAX_RESPONSE_BYTES, and plain http only for this machine (tests, local dev).
+ */
+export function discoveryHttp(config: Pick<Config, 'egress' | 'upstream'>, agent: Agent, url: URL, timeoutMs: number): DiscoveryHttp {
   checkUrl(config.egress, url);
-  const guardedFetch = ((target: string, init: RequestInit) => {
+  const guardedFetch = cappedFetch((target, init: RequestInit) => {
     checkUrl(config.egress, new URL(target));
-    return undiciFetch(target, { ...(init as object), dispatcher: agent, redirect: 'manual' });
-  }) as unknown as typeof fetch;
+    return undiciFetch(target, { ...(init as object), dispatcher: agent, redirect: 'manual' }) as unknown as Promise<Response>;
+  }, responseLimits(config).oauth) as typeof fetch;
   return {
     [oauth.customFetch]: guardedFetch,
     ...(url.protocol === 'http:' && LOOPBACK.has(url.hostname) ? { [oauth.allowInsecureRequests]: true as const } : {}),
     signal: AbortSignal.timeout(timeoutMs),
   };
+}
+
+/**
+ * Why a remote authorization server's authorization endpoint cannot be handed to a browser, or
+ * undefined when it can: https, or plain http on this machine when the authorization server itself
+ * is there (a development set-up; egress only reaches one when EGRESS_ALLOW_PRIVATE or
+ * EGRESS_ALLOW_HOSTS lets it). The link goes to the console and to MCP clients (URL elicitation,
+ * CREDENTIAL_NOT_FOUND details), where `javascript:` or `data:` would run as a page of theirs.
+ */
+export function authorizationEndpointProblem(endpoint: unknown, issuer: string): string | undefined {
+  if (typeof endpoint !== 'string' || !URL.canParse(endpoint)) return 'is not a URL';
+  const url = new URL(endpoint);
+  if (url.protocol === 'https:') return undefined;
+  const local = (candidate: URL) => candidate.protocol === 'http:' && LOOPBACK.has(candidate.hostname);
+  if (local(url) && URL.canParse(issuer) && local(new URL(issuer))) return undefined;
+  return `must be an https: URL, not ${url.protocol}`;
 }
 
 /** The Bearer challenge's parameters we use (RFC 6750 §3, RFC 9728 §5.1). */

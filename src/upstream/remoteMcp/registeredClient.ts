@@ -2,12 +2,12 @@ import * as oauth from 'oauth4webapi';
 import type { Agent } from 'undici';
 import { getRemoteMcpConnectorBySlug } from '../../db/repositories/remoteMcpConnectors.js';
 import { getRemoteMcpOAuthClient } from '../../db/repositories/remoteMcpOAuthClients.js';
-import { InvalidRequestError } from '../../errors.js';
+import { InvalidRequestError, SwitchboardError } from '../../errors.js';
 import { REMOTE_MCP_PREFIX } from '../../remoteMcp/connector.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connect.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
-import { discoveryHttp, remoteMcpOAuthClientSecretContext } from './oauthDiscovery.js';
+import { authorizationEndpointProblem, discoveryHttp, remoteMcpOAuthClientSecretContext } from './oauthDiscovery.js';
 import type { OAuthParty } from '../oauthParty.js';
 
 /**
@@ -27,6 +27,9 @@ export async function loadRemoteMcpOAuthParty(
     throw new InvalidRequestError(`"${connectorId}" has not registered with its authorization server yet; connect it again`, { connectorId });
   }
   const as = client.server_metadata as unknown as oauth.AuthorizationServer;
+  // Metadata kept before discovery checked the endpoint is checked again before a link is made of it.
+  const unusable = authorizationEndpointProblem(as.authorization_endpoint, as.issuer);
+  if (unusable) throw new SwitchboardError('UPSTREAM_REJECTED', `The authorization endpoint of ${new URL(as.issuer).host} ${unusable}`, { connectorId });
   const secret = client.client_secret_encrypted ? deps.secretBox.open(client.client_secret_encrypted, remoteMcpOAuthClientSecretContext(row.id)) : undefined;
   const clientAuth = !secret
     ? oauth.None()

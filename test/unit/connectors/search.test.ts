@@ -1,25 +1,62 @@
 import { describe, expect, it } from 'vitest';
-import { pageOf, searchConnectors, searchStems } from '../../../src/connectors/search.js';
+import { pageOf, searchConnectors, searchWords } from '../../../src/connectors/search.js';
+import { listCatalogConnectors } from '../../../src/connectors/sources/catalog.js';
 
-const row = (id: string, name: string, description: string, actionCount = 1) => ({ id, name, description, actionCount });
-const rows = [
-  row('chat', 'Chat', 'Send messages to channels.', 10),
-  row('mailer', 'Mailer', 'Transactional e-mail.', 5),
-  row('messaging-hub', 'Messaging Hub', 'SMS.', 2),
-  row('bigchat', 'Big Chat', 'Send messages to rooms.', 90),
-];
+/** The real catalogue, with an account's own custom connector beside it. */
+const own = {
+  id: 'acme-inventory',
+  name: 'Acme Inventory',
+  category: 'other',
+  description: 'Stock levels of our warehouse.',
+  actionCount: 3,
+  origin: 'custom',
+  actionWords: 'listWidgets List widgets createWidget Create a widget getStockLevel Get a stock level',
+};
+const rows = [...listCatalogConnectors().map((row) => ({ ...row, origin: 'catalog' })), own];
+const top = (query: string, n: number) => searchConnectors(rows, query).slice(0, n).map((row) => row.id);
 
-describe('searchConnectors', () => {
-  it('drops stop words and stems long words', () => {
-    expect(searchStems('Send a message to the team')).toEqual(['send', 'messag', 'team']);
-    expect(searchStems('  ')).toEqual([]);
+describe('searchConnectors: one index over connectors and their actions', () => {
+  it('splits ids into words and cuts plurals', () => {
+    expect(searchWords('listWidgets for the team_members')).toEqual(['list', 'widget', 'team', 'member']);
+    expect(searchWords('  the a ')).toEqual([]);
   });
 
-  it('ranks name hits over description hits, more words over fewer, broader APIs among equals', () => {
-    expect(searchConnectors(rows, 'send a message').map((r) => r.id)).toEqual(['messaging-hub', 'bigchat', 'chat']);
-    expect(searchConnectors(rows, 'chat').map((r) => r.id)).toEqual(['bigchat', 'chat']);
-    expect(searchConnectors(rows, 'nothing-like-it')).toEqual([]);
-    expect(searchConnectors(rows, 'the a')).toEqual(rows);
+  // [query, the connector expected first, or within the first n]
+  const table: Array<[string, string, number?]> = [
+    ['widgets', 'acme-inventory'],
+    ['list widgets', 'acme-inventory'],
+    ['create a widget', 'acme-inventory'],
+    ['inventory', 'acme-inventory'],
+    ['stock level', 'acme-inventory'],
+    ['slack', 'slack'],
+    ['github', 'github'],
+    ['send a message', 'slack', 10],
+    ['invoice', 'stripe', 3],
+    ['crm contacts', 'hubspot', 3],
+    ['issues', 'jira', 3],
+    ['calendar events', 'google-calendar'],
+    ['spreadsheet', 'google-sheets'],
+    ['pull request', 'github'],
+    ['sms', 'apideck-sms', 3],
+    ['helpdesk tickets', 'zendesk', 3],
+    ['incident', 'pagerduty', 3],
+    ['feature flags', 'launchdarkly', 3],
+    ['translate text', 'google-translate'],
+    ['stripe charge', 'stripe'],
+    ['notion page', 'notion'],
+    ['kanban board', 'trello', 3],
+    ['transactional email', 'sendgrid', 3],
+    ['file storage', 'apideck-file-storage', 3],
+  ];
+  it.each(table)('"%s" finds %s', (query, expected, within = 1) => {
+    expect(top(query, within)).toContain(expected);
+  });
+
+  it('own connectors win a tie, and a query with no words returns every row', () => {
+    const twin = { ...own, id: 'zz-catalogue-twin', origin: 'catalog' };
+    expect(searchConnectors([twin, own], 'widgets').map((row) => row.id)).toEqual(['acme-inventory', 'zz-catalogue-twin']);
+    expect(searchConnectors(rows, 'the a')).toHaveLength(rows.length);
+    expect(searchConnectors(rows, 'qqqzzzxxy')).toEqual([]);
   });
 });
 

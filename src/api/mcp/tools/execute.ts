@@ -73,8 +73,9 @@ export const executeActionTool = defineTool({
   },
   task: {
     async start(input, context) {
-      const prepared = (await actionInput(input, context)).input;
-      return (await startExecuteAction(context.deps.temporal, prepared)).workflowId;
+      const { input: prepared, elicitation } = await actionInput(input, context);
+      const { workflowId } = await startExecuteAction(context.deps.temporal, prepared);
+      return { workflowId, ...(elicitation?.taskInput ? { awaitsInput: elicitation.taskInput } : {}) };
     },
     present: (result, workflowId) => presentAction(result as ActionResult, workflowId),
   },

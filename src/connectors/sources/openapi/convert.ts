@@ -19,6 +19,8 @@ export function convertOperations(
   spec: Json,
   opts: ConvertOptions,
   apiKeyParamNames: Set<string>,
+  /** The variant ids an operation accepts when they differ from the connector's (authFromSpec). */
+  operationAuth?: (op: Json) => string[] | undefined,
 ): { actions: ConvertedAction[]; resources: Map<string, ConvertedResource>; skipped: number } {
   const r = new SpecResolver(spec);
   const actions: ConvertedAction[] = [];
@@ -65,6 +67,7 @@ export function convertOperations(
         const description = tagDescriptions.get(res.id);
         resources.set(res.id, { id: res.id, name: res.name, ...(description ? { description } : {}) });
       }
+      const auth = operationAuth?.(op);
       const title = trimText(op.summary, 200) || humanize(opKey).slice(0, 200) || `${method} ${path}`;
       const description = trimText(op.description ?? op.summary, 300) || title;
       const action: ConvertedAction = {
@@ -81,6 +84,7 @@ export function convertOperations(
         idempotent: method === 'GET' || method === 'PUT' || method === 'DELETE',
         ...(opts.idempotencyKeyHeader && method === 'POST' ? { idempotencyKeyHeader: opts.idempotencyKeyHeader } : {}),
         ...(method === 'DELETE' ? { destructive: true } : {}),
+        ...(auth ? { auth } : {}),
         opKey,
       };
       delete op.__method;

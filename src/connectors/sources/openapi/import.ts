@@ -103,6 +103,7 @@ export async function connectorFromOpenApi(input: ImportOpenApiInput): Promise<C
     spec,
     { specKey: 'upload', sourceKind: 'openapi-directory', maxActions: CUSTOM_CONNECTOR_LIMITS.operationsPerConnector, dropParams: new Set(), preferOperations: [], excludeOperations: [] },
     auth.apiKeyParams,
+    auth.operationAuth,
   );
   const wanted = input.operations ? new Set(input.operations) : undefined;
   const actions = converted.actions.filter((action) => !wanted || wanted.has(action.opKey) || wanted.has(action.id));

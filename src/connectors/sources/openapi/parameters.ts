@@ -26,7 +26,8 @@ function smallSchema(r: SpecResolver, raw: Json, depth: number): Json {
     out.items = smallSchema(r, s.items ?? {}, depth);
   } else if (type === 'object' && depth > 0 && s.properties && typeof s.properties === 'object') {
     const props: Json = {};
-    for (const key of Object.keys(s.properties).slice(0, 15)) props[key] = smallSchema(r, s.properties[key], depth - 1);
+    const writable = Object.keys(s.properties).filter((key) => r.schema(s.properties[key])?.readOnly !== true);
+    for (const key of writable.slice(0, 15)) props[key] = smallSchema(r, s.properties[key], depth - 1);
     out.properties = props;
     if (Array.isArray(s.required) && s.required.length > 0) {
       const req = s.required.filter((k: string) => k in props);
@@ -66,6 +67,7 @@ function buildParam(
   if (Array.isArray(en) && en.length > 0 && en.length <= 50 && en.every((e: unknown) => e !== null && typeof e !== 'object')) {
     param.enum = en;
   }
+  if (type === 'string' && typeof s.format === 'string' && s.format) param.format = s.format.slice(0, 64);
   if (type === 'array' || type === 'object') {
     const small = smallSchema(r, s, 1);
     if (type === 'object' && !small.properties) {
@@ -77,14 +79,33 @@ function buildParam(
   return param;
 }
 
-function pickBodyContent(content: Json): { encoding: 'json' | 'form'; schema: Json } | undefined {
+function pickBodyContent(content: Json): { encoding: 'json' | 'form'; schema: Json; fieldEncodings: Json } | undefined {
   if (!content || typeof content !== 'object') return undefined;
   const keys = Object.keys(content);
   const json = keys.find((k) => /^application\/(.+\+)?json/i.test(k)) ?? keys.find((k) => /json/i.test(k));
-  if (json) return { encoding: 'json', schema: content[json]?.schema ?? {} };
+  if (json) return { encoding: 'json', schema: content[json]?.schema ?? {}, fieldEncodings: {} };
   const form = keys.find((k) => /x-www-form-urlencoded/i.test(k));
-  if (form) return { encoding: 'form', schema: content[form]?.schema ?? {} };
+  if (form) return { encoding: 'form', schema: content[form]?.schema ?? {}, fieldEncodings: content[form]?.encoding ?? {} };
   return undefined;
+}
+
+const STYLES = new Set(['form', 'simple', 'label', 'matrix', 'spaceDelimited', 'pipeDelimited', 'deepObject']);
+const DEFAULT_STYLE: Record<string, string> = { query: 'form', path: 'simple', header: 'simple', body: 'form' };
+
+/**
+ * How the value goes on the wire (OpenAPI style/explode, or JSON text for a `content` parameter),
+ * written down only where it differs from the location's default.
+ */
+function serialization(location: string, source: Json): Json {
+  const out: Json = {};
+  const content = source?.content ?? (source?.contentType ? { [source.contentType]: {} } : undefined);
+  if (!source?.style && content && Object.keys(content).some((type) => /json/i.test(type))) return { contentType: 'application/json' };
+  const style = STYLES.has(source?.style) ? source.style : undefined;
+  const effective = style ?? DEFAULT_STYLE[location];
+  if (style && style !== DEFAULT_STYLE[location]) out.style = style;
+  if (location === 'body' && style) out.style = style;
+  if (typeof source?.explode === 'boolean' && source.explode !== (effective === 'form')) out.explode = source.explode;
+  return out;
 }
 
 /**
@@ -108,6 +129,12 @@ export function actionParameters(
     if (!opParamKeys.has(`${p?.in}:${p?.name}`)) allParams.push(p);
   }
   allParams.push(...opParams);
+  // Path parameters keep their names: a namesake elsewhere is the one renamed.
+  allParams.sort((a, b) => Number(b?.in === 'path') - Number(a?.in === 'path'));
+  /** A name already taken by a parameter elsewhere: this one is renamed after its location and sent under its own. */
+  const nameFor = (name: string, location: string): { name: string; wireName?: string } =>
+    seen.has(name) ? { name: `${location}_${name}`, wireName: name } : { name };
+  const taken = new Set<string>();
   for (const p of allParams) {
     if (!p || typeof p.name !== 'string' || !p.name) continue;
     // Some documents label query parameters as path parameters; the template decides.
@@ -115,12 +142,19 @@ export function actionParameters(
     if (loc !== 'path' && loc !== 'query' && loc !== 'header') continue;
     if (loc === 'header' && DROP_HEADERS.has(p.name.toLowerCase())) continue;
     if (loc !== 'path' && (opts.dropParams.has(p.name) || apiKeyParamNames.has(p.name))) continue;
-    if (seen.has(p.name)) continue;
+    if (taken.has(`${loc}:${p.name}`)) continue;
     // Django-style lookup variants (name__ic, id__gte, ...) bloat list operations; keep the base filter only
     if (loc === 'query' && /__(n|ic|nic|iew|niew|isw|nisw|ie|nie|gte|gt|lte|lt|empty|regex|iregex|isnull|in)$/.test(p.name)) continue;
-    seen.add(p.name);
+    taken.add(`${loc}:${p.name}`);
+    const named = nameFor(p.name, loc);
+    if (seen.has(named.name)) continue;
+    seen.add(named.name);
     const rawSchema = p.schema ?? (p.content ? (Object.values(p.content)[0] as Json)?.schema : undefined) ?? {};
-    params.push(buildParam(r, p.name, loc, rawSchema, loc === 'path' ? true : p.required === true, p.description, p));
+    params.push({
+      ...buildParam(r, named.name, loc, rawSchema, loc === 'path' ? true : p.required === true, p.description, p),
+      ...(named.wireName ? { wireName: named.wireName } : {}),
+      ...serialization(loc, p),
+    });
   }
   for (const mm of path.matchAll(/\{([^}]+)\}/g)) {
     const name = mm[1] ?? '';
@@ -144,10 +178,24 @@ export function actionParameters(
         let n = 0;
         for (const name of Object.keys(bs.properties)) {
           const ps = r.schema(bs.properties[name]);
-          if (ps?.readOnly === true || seen.has(name) || opts.dropParams.has(name)) continue;
+          if (ps?.readOnly === true || opts.dropParams.has(name)) continue;
+          const named = nameFor(name, 'body');
+          if (seen.has(named.name)) continue;
           if (n++ >= 50) break;
-          seen.add(name);
-          params.push(buildParam(r, name, 'body', ps, req.has(name), ps?.description, ps));
+          seen.add(named.name);
+          params.push({
+            ...buildParam(r, named.name, 'body', ps, req.has(name), ps?.description, ps),
+            ...(named.wireName ? { wireName: named.wireName } : {}),
+            ...(bodyEncoding === 'form' ? serialization('body', picked.fieldEncodings[name]) : {}),
+          });
+        }
+        // A required field the document never describes still has to be sent.
+        for (const name of req) {
+          if (name in bs.properties || opts.dropParams.has(name)) continue;
+          const named = nameFor(name, 'body');
+          if (seen.has(named.name)) continue;
+          seen.add(named.name);
+          params.push({ name: named.name, in: 'body', type: 'string', required: true, ...(named.wireName ? { wireName: named.wireName } : {}) });
         }
       } else if (jsonType(bs) !== 'object' && rb?.required) {
         // non-object bodies (arrays, strings) cannot be expressed as named parameters

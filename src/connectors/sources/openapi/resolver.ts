@@ -27,17 +27,12 @@ export class SpecResolver {
     const s = this.ref(obj);
     if (!s || typeof s !== 'object' || depth > 6) return s ?? {};
     if (Array.isArray(s.allOf)) {
-      const merged: Json = { type: 'object', properties: {}, required: [] as string[] };
-      for (const part of s.allOf) {
-        const p = this.schema(part, depth + 1);
-        if (p.properties) Object.assign(merged.properties, p.properties);
-        if (Array.isArray(p.required)) merged.required.push(...p.required);
-        if (p.type && p.type !== 'object' && !p.properties) merged.type = p.type;
-        if (p.items && !merged.items) merged.items = p.items;
-      }
-      if (s.properties) Object.assign(merged.properties, s.properties);
-      if (Array.isArray(s.required)) merged.required.push(...s.required);
-      if (s.description) merged.description = s.description;
+      // Every keyword of every part is kept (readOnly, enum, format, items…); properties named in
+      // several parts merge, so a part that adds readOnly to an inherited field still counts.
+      const { allOf, ...own } = s;
+      let merged: Json = {};
+      for (const part of [...(allOf as Json[]).map((x) => this.schema(x, depth + 1)), own]) merged = mergeSchemas(merged, part);
+      if (merged.properties && !merged.type) merged.type = 'object';
       return merged;
     }
     if (!s.properties && !s.type && (Array.isArray(s.oneOf) || Array.isArray(s.anyOf))) {
@@ -47,6 +42,27 @@ export class SpecResolver {
     }
     return s;
   }
+}
+
+/** Two schemas that must both hold, as one: later keywords win, properties and required accumulate. */
+function mergeSchemas(a: Json, b: Json): Json {
+  if (!b || typeof b !== 'object') return a;
+  const out: Json = { ...a, ...b };
+  if (a.properties || b.properties) {
+    const properties: Json = { ...a.properties };
+    for (const [name, schema] of Object.entries(b.properties ?? {})) {
+      const before = properties[name];
+      // Both hold: resolved (and flattened) when the property is read.
+      properties[name] = before && typeof before === 'object' && schema && typeof schema === 'object' ? { allOf: [before, schema] } : schema;
+    }
+    out.properties = properties;
+  }
+  const required = [...new Set([...(Array.isArray(a.required) ? a.required : []), ...(Array.isArray(b.required) ? b.required : [])])];
+  if (required.length > 0) out.required = required;
+  else delete out.required;
+  if (a.type && b.type === 'object' && a.type !== 'object' && !b.properties) out.type = a.type;
+  if (a.description && !b.description) out.description = a.description;
+  return out;
 }
 
 export function jsonType(s: Json): 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' {

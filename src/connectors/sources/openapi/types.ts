@@ -27,6 +27,7 @@ export interface ConvertedAction {
   idempotent: boolean;
   idempotencyKeyHeader?: string;
   destructive?: boolean;
+  auth?: string[];
   /** Internal: operationId used for preference ordering (removed before output). */
   opKey: string;
 }

@@ -7,10 +7,8 @@ import { openCustomConnectorEditor, openImportDialog } from './customConnectorDi
 /** How many matches the table draws; the rest are a search away. */
 const SHOWN = 100;
 
-const matches = (row: ConnectorListing, words: string[]) => {
-  const text = `${row.id} ${row.name} ${row.description}`.toLowerCase();
-  return words.every((word) => text.includes(word));
-};
+/** Wait this long after the last keystroke before asking the server's search index. */
+const SEARCH_DELAY_MS = 200;
 
 /** The catalogue and the account's custom connectors: filter by category and origin, search, open one. */
 export const renderCatalogue: Page = async (main, config) => {
@@ -26,10 +24,11 @@ export const renderCatalogue: Page = async (main, config) => {
   const count = h('p', { class: 'muted small', role: 'status' });
   const body = h('tbody');
 
+  /** The search's matches, best first, from GET /api/connectors?query= (the index list_connectors uses). */
+  let ranked: ConnectorListing[] | undefined;
   const draw = () => {
-    const words = search.input.value.toLowerCase().split(/\s+/).filter(Boolean);
-    const shown = connectors.filter(
-      (row) => (!category.input.value || row.category === category.input.value) && (!origin.input.value || row.origin === origin.input.value) && matches(row, words),
+    const shown = (ranked ?? connectors).filter(
+      (row) => (!category.input.value || row.category === category.input.value) && (!origin.input.value || row.origin === origin.input.value),
     );
     count.textContent = shown.length > SHOWN ? `Showing ${SHOWN} of ${shown.length} connectors: refine the search to see the rest` : `${shown.length} connectors`;
     replace(
@@ -54,7 +53,25 @@ export const renderCatalogue: Page = async (main, config) => {
       ),
     );
   };
-  search.input.addEventListener('input', draw);
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  search.input.addEventListener('input', () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      const query = search.input.value.trim();
+      if (!query) {
+        ranked = undefined;
+        draw();
+        return;
+      }
+      api<{ connectors: ConnectorListing[] }>('GET', `/api/connectors?query=${encodeURIComponent(query.slice(0, 200))}`)
+        .then((answer) => {
+          if (search.input.value.trim() !== query) return;
+          ranked = answer.connectors;
+          draw();
+        })
+        .catch((error: unknown) => announce(errorText(error), 'error'));
+    }, SEARCH_DELAY_MS);
+  });
   category.input.addEventListener('change', draw);
   origin.input.addEventListener('change', draw);
   draw();

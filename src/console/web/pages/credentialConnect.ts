@@ -1,12 +1,13 @@
 import { api, errorText, type ConnectorListing, type Credential, type CredentialMetadata, type OAuthStart } from '../api.js';
 import { announce, badge, button, field, fillDialog, h, openDialog, replace, uniqueId, type DialogHandle } from '../dom.js';
 
-const KEY_TYPES = new Set(['apiKey', 'bearer', 'basic', 'customHeaders']);
+const KEY_TYPES = new Set(['apiKey', 'bearer', 'basic', 'customHeaders', 'apiKeys']);
 const TYPE_LABELS: Record<string, string> = {
   apiKey: 'API key',
   bearer: 'Bearer token',
   basic: 'User name and password',
   customHeaders: 'Custom headers',
+  apiKeys: 'Several keys together',
   oauth2: 'OAuth 2.0',
 };
 const POLL_MS = 1000;

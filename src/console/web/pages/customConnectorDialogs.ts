@@ -81,7 +81,7 @@ export function openImportDialog() {
   );
 }
 
-/** Create or edit a custom connector as its JSON definition (the schema is in the README and the OpenAPI spec). */
+/** Create or edit a custom connector as its JSON definition (the schema is in the OpenAPI spec). */
 export function openCustomConnectorEditor(options: { existing?: ConnectorDetail; onSaved: () => void }) {
   const editing = options.existing;
   const handle = openDialog({

@@ -1,0 +1,216 @@
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createTaskSessionFromClient, resultFromTaskOutcome, type RawClientDispatch } from '@modelcontextprotocol/ext-tasks/client';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/app.js';
+import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
+import { startOAuthUpstream, useOAuthUpstreamForSlack } from '../support/fixtures.js';
+import { api } from '../support/mcp.js';
+import type { OAuthServerHandle } from '../support/oauthServer.js';
+import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
+import { spawnSwitchboard } from '../support/process.js';
+
+/**
+ * The Tasks extension (io.modelcontextprotocol/tasks) on protocol revision 2026-07-28, driven by
+ * the extension's own TypeScript client (@modelcontextprotocol/ext-tasks) over the SDK v2 client.
+ */
+const TASKS = 'io.modelcontextprotocol/tasks';
+const REVISION = '2026-07-28';
+const clientInfo = { name: 'switchboard-tasks-tests', version: '1.0.0' };
+const capabilities = { extensions: { [TASKS]: {} } };
+const postMessage = { connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'task' } };
+
+/** One JSON-RPC request over Streamable HTTP as the 2026-07-28 wire frames it, its answer read from JSON or SSE. */
+async function post(url: string, request: { method: string; params?: Record<string, unknown> }, headers: Record<string, string> = {}): Promise<Record<string, any>> {
+  const name = request.params?.name ?? request.params?.taskId;
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': REVISION,
+      'mcp-method': request.method,
+      ...(typeof name === 'string' ? { 'mcp-name': name } : {}),
+      ...headers,
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, ...request }),
+  });
+  const text = await response.text();
+  if (!response.headers.get('content-type')?.includes('text/event-stream')) return JSON.parse(text);
+  const messages = text
+    .split('\n')
+    .filter((line) => line.startsWith('data: ') && line.length > 6)
+    .map((line) => JSON.parse(line.slice(6)) as Record<string, any>);
+  return messages.find((message) => 'result' in message || 'error' in message)!;
+}
+
+/** The extension client needs the raw request path: the SDK's codecs reject its 2026-07-28 task traffic. */
+const rawDispatch =
+  (url: string): RawClientDispatch =>
+  async (request) => {
+    const answer = await post(url, request as { method: string; params?: Record<string, unknown> });
+    return 'error' in answer ? { kind: 'error', error: answer.error } : { kind: 'result', result: answer.result };
+  };
+
+async function taskSession(url: string) {
+  const client = new Client(clientInfo, { capabilities, versionNegotiation: { mode: 'auto' } });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  expect(client.getNegotiatedProtocolVersion()).toBe(REVISION);
+  const session = createTaskSessionFromClient(client, {
+    endpointId: 'switchboard-tests',
+    rawDispatch: rawDispatch(url),
+    v2RequestFraming: { protocolVersion: REVISION, clientInfo, clientCapabilities: capabilities },
+  });
+  return { session, close: () => session.close() };
+}
+
+const envelope = (clientCapabilities: object) => ({
+  'io.modelcontextprotocol/protocolVersion': REVISION,
+  'io.modelcontextprotocol/clientInfo': clientInfo,
+  'io.modelcontextprotocol/clientCapabilities': clientCapabilities,
+});
+
+describe('MCP Tasks extension on 2026-07-28', () => {
+  let app: TestApp;
+  let fake: FakeSaas;
+  let server: { accessUrl: string };
+
+  beforeAll(async () => {
+    [app, fake] = await Promise.all([startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } }), startFakeSaas()]);
+    const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
+    await call('PUT', '/api/connectors/slack/settings', { baseUrl: fake.url });
+    await call('POST', '/api/credentials', { connectorId: 'slack', authenticationType: 'bearer', fields: { token: fake.token } });
+    server = (await call('POST', '/api/servers', { name: 'tasks-extension' })).body;
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await app?.close();
+  });
+  beforeEach(() => fake.reset());
+
+  it('declares the extension in server/discover', async () => {
+    const answer = await post(server.accessUrl, { method: 'server/discover', params: { _meta: envelope(capabilities) } });
+    expect(answer.result.capabilities.extensions).toEqual({ [TASKS]: {} });
+  });
+
+  it('answers a quick call inline, even to a client that declared the extension', async () => {
+    const { session, close } = await taskSession(server.accessUrl);
+    const execution = await session.callTool('execute_action', postMessage);
+    expect(execution.kind).toBe('immediate');
+    const result = resultFromTaskOutcome((await execution.settle()).outcome) as { structuredContent: unknown };
+    expect(result.structuredContent).toMatchObject({ status: 200, result: { ok: true, channel: 'C1' } });
+    await close();
+  });
+
+  it('runs a long call as a task that survives a restart of Switchboard while it runs', async () => {
+    const env = {
+      ...app.testDatabase.env,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: app.temporal.taskQueue,
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      RATE_LIMIT_PER_MINUTE: '100000',
+    };
+    const first = await spawnSwitchboard('api', env);
+    fake.fail({ delayMs: 4_000, times: 1 });
+    const viaFirst = await taskSession(server.accessUrl.replace(app.apiUrl, first.url));
+    const execution = await viaFirst.session.callTool('execute_action', postMessage);
+    expect(execution.kind).toBe('task');
+    if (execution.kind !== 'task') return;
+    const reference = execution.serializeReference();
+    expect((await viaFirst.session.task(execution.handle.taskId).snapshot()).status).toBe('working');
+    await execution.detach();
+    await first.stop('SIGKILL');
+
+    const second = await spawnSwitchboard('api', env);
+    try {
+      const viaSecond = await taskSession(server.accessUrl.replace(app.apiUrl, second.url));
+      const resumed = await viaSecond.session.resumeTask(reference);
+      const { outcome } = await resumed.settle();
+      expect(outcome.status).toBe('completed');
+      const result = resultFromTaskOutcome(outcome) as { structuredContent: unknown };
+      expect(result.structuredContent).toMatchObject({ status: 200, result: { ok: true, channel: 'C1' } });
+      expect(fake.requests.filter((request) => request.path.endsWith('chat.postMessage'))).toHaveLength(1);
+      await viaSecond.close();
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('cancels a running task', async () => {
+    fake.fail({ delayMs: 20_000, times: 1 });
+    const { session, close } = await taskSession(server.accessUrl);
+    const execution = await session.callTool('execute_action', postMessage);
+    expect(execution.kind).toBe('task');
+    await execution.cancel();
+    const { outcome } = await execution.settle();
+    expect(outcome.status).toBe('cancelled');
+    await close();
+  });
+
+  it('refuses task methods to a request that does not declare the extension, and unknown tasks', async () => {
+    const undeclared = await post(server.accessUrl, { method: 'tasks/get', params: { taskId: 'nope', _meta: envelope({}) } });
+    expect(undeclared.error).toMatchObject({ code: -32021, data: { requiredCapabilities: { extensions: { [TASKS]: {} } } } });
+    const unknown = await post(server.accessUrl, { method: 'tasks/get', params: { taskId: 'nope', _meta: envelope(capabilities) } });
+    expect(unknown.error).toMatchObject({ code: -32602 });
+  });
+});
+
+describe('MCP Tasks extension: a run waiting for the user to authorize is an input_required task', () => {
+  let app: TestApp;
+  let provider: OAuthServerHandle;
+  let upstream: TokenCheckedApi;
+  let serverUrl: string;
+  const withUrlElicitation = { ...capabilities, elicitation: { url: {} } };
+  const asUser = (userId: string) => ({ authorization: `Bearer ${app.apiKey}`, 'x-user-id': userId });
+  const callAsUser = (userId: string) =>
+    post(
+      serverUrl,
+      { method: 'tools/call', params: { name: 'execute_action', arguments: { connectorId: 'slack', actionId: 'conversations_list' }, _meta: envelope(withUrlElicitation) } },
+      asUser(userId),
+    );
+  const taskMethod = (userId: string, method: string, params: Record<string, unknown>) =>
+    post(serverUrl, { method, params: { ...params, _meta: envelope(withUrlElicitation) } }, asUser(userId));
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    ({ provider, upstream } = await startOAuthUpstream(app, 'tasks-extension-secret-0123456789ab'));
+    await useOAuthUpstreamForSlack(app, { provider, upstream }, 'tasks-extension-secret-0123456789ab', { requestsPerSecond: 1000, burst: 100 });
+    serverUrl = (await api(app.apiUrl, app.apiKey, 'POST', '/api/servers', { name: 'tasks input' })).body.url;
+  });
+  afterAll(async () => {
+    await upstream?.close();
+    await provider?.close();
+    await app?.close();
+  });
+
+  it('surfaces the authorization link as the input request, then completes once the user authorized', async () => {
+    const created = (await callAsUser('alice')).result;
+    expect(created).toMatchObject({ resultType: 'task', status: 'input_required', taskId: expect.any(String) });
+    const waiting = (await taskMethod('alice', 'tasks/get', { taskId: created.taskId })).result;
+    expect(waiting).toMatchObject({ resultType: 'complete', status: 'input_required' });
+    const [key, request] = Object.entries(waiting.inputRequests as Record<string, { method: string; params: { mode: string; url: string } }>)[0]!;
+    expect(request).toMatchObject({ method: 'elicitation/create', params: { mode: 'url' } });
+    expect(request.params.url.startsWith(provider.endpoints.authorization)).toBe(true);
+
+    expect((await taskMethod('alice', 'tasks/update', { taskId: created.taskId, inputResponses: { [key]: { action: 'accept' } } })).result).toMatchObject({ resultType: 'complete' });
+    expect((await taskMethod('alice', 'tasks/get', { taskId: created.taskId })).result).toMatchObject({ status: 'working', statusMessage: expect.stringContaining('authorization') });
+
+    const landed = await fetch(await provider.authorize(request.params.url, { accountId: 'user-1' }), { redirect: 'manual' });
+    expect(landed.status).toBe(200);
+    await expect
+      .poll(async () => (await taskMethod('alice', 'tasks/get', { taskId: created.taskId })).result.status, { timeout: 30_000, interval: 250 })
+      .toBe('completed');
+    const done = (await taskMethod('alice', 'tasks/get', { taskId: created.taskId })).result;
+    expect(done.result).toMatchObject({ resultType: 'complete', structuredContent: { status: 200 } });
+    expect(upstream.seen.length).toBeGreaterThan(0);
+  });
+
+  it('cancels the run when the user declines', async () => {
+    const created = (await callAsUser('bob')).result;
+    expect(created.status).toBe('input_required');
+    const { inputRequests } = (await taskMethod('bob', 'tasks/get', { taskId: created.taskId })).result;
+    await taskMethod('bob', 'tasks/update', { taskId: created.taskId, inputResponses: { [Object.keys(inputRequests)[0]!]: { action: 'decline' } } });
+    await expect
+      .poll(async () => (await taskMethod('bob', 'tasks/get', { taskId: created.taskId })).result.status, { timeout: 30_000, interval: 250 })
+      .toBe('cancelled');
+  });
+});
