@@ -6,8 +6,8 @@ import { checkUrl } from '../egress.js';
 
 /**
  * The requests discovery of a remote MCP server's authorization makes, all through the
- * egress-guarded dispatcher (durable/activities/remoteDiscovery.ts runs them as activities; the
- * MCP front door probes predefined entries with probeChallenge).
+ * egress-guarded dispatcher (activities/remoteMcpDiscovery.ts runs them as activities; the
+ * remote MCP peers probe predefined entries' servers with probeChallenge, peers.ts).
  */
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
