@@ -51,17 +51,16 @@ const expected: Array<{ test: (line: ForwardedLine) => boolean; level: PinoLevel
     level: 'debug',
   },
   {
+    // Said again, with the failure's code, by src/workflows/interceptors.ts (sdkComponent workflow).
+    test: (line) => line.message === 'Workflow failed' && line.fields.sdkComponent === 'worker',
+    level: 'debug',
+  },
+  {
     // Webpack's multi-line bundle report.
     test: (line) => line.level === 'info' && line.message.includes('\n'),
     level: 'debug',
   },
 ];
-
-/** A coded failure of a run (an upstream's 500, a missing credential) is the caller's answer, not an operator's problem. */
-function isCodedRunFailure(line: ForwardedLine): boolean {
-  const error = line.fields.error as LoggedError | undefined;
-  return line.message === 'Workflow failed' && error?.code !== undefined && error.code !== 'INTERNAL_ERROR';
-}
 
 /**
  * One line from the Temporal SDK (its worker, workflow and activity loggers) or from its core
@@ -75,7 +74,5 @@ export function forwardedLine(level: LogLevel, message: string, meta: LogMetadat
   if (thrown !== undefined) fields.error = loggedError(thrown);
   const line: ForwardedLine = { level: level === 'TRACE' ? 'trace' : (level.toLowerCase() as PinoLevel), message, fields };
   const quieter = expected.find((rule) => rule.test(line));
-  if (quieter) return { ...line, level: quieter.level };
-  if (line.level === 'warn' && isCodedRunFailure(line)) return { ...line, level: 'info' };
-  return line;
+  return quieter ? { ...line, level: quieter.level } : line;
 }

@@ -15,6 +15,8 @@ export interface WorkerOptions {
 }
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** Every workflow bundle includes these (src/workflows/interceptors.ts: failed runs logged with their code). */
+export const workflowInterceptorModules = [fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url))];
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -25,6 +27,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     activities: createActivities(options.dependencies),
     interceptors: {
       ...options.tracing?.interceptors,
+      // Bundled with the workflows; a prebuilt bundle brings its own (bundleWorkflowCode's workflowInterceptorModules).
+      ...(options.workflowBundle ? {} : { workflowModules: [...workflowInterceptorModules, ...(options.tracing?.interceptors.workflowModules ?? [])] }),
       activity: [
         ...(options.tracing?.interceptors.activity ?? []),
         (ctx) => ({ inbound: new ActivityMetricsInterceptor(ctx.info.activityType) }),

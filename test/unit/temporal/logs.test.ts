@@ -11,7 +11,7 @@ describe('Temporal log lines in our JSON log', () => {
 
   it('writes an error as its message and code, never as {}', () => {
     const failure = ApplicationFailure.create({ type: 'INTERNAL_ERROR', message: 'boom', details: [{ body: 'upstream text' }] });
-    const line = forwardedLine('WARN', 'Workflow failed', { error: failure, sdkComponent: 'worker' });
+    const line = forwardedLine('WARN', 'Activity failed', { error: failure, sdkComponent: 'worker' });
     expect(line.fields.error).toEqual({ name: 'ApplicationFailure', message: 'boom', code: 'INTERNAL_ERROR' });
     expect(JSON.stringify(line)).not.toContain('upstream text');
     expect(loggedError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toEqual({ message: 'connect ECONNREFUSED', code: 'ECONNREFUSED' });
@@ -19,12 +19,10 @@ describe('Temporal log lines in our JSON log', () => {
     expect(loggedError('plain')).toEqual({ message: 'plain' });
   });
 
-  it("a run that failed with a coded error is info; an internal error still warns", () => {
-    const coded = ApplicationFailure.create({ type: 'UPSTREAM_ERROR', message: 'Inventory answered 500' });
-    expect(forwardedLine('WARN', 'Workflow failed', { error: coded }).level).toBe('info');
-    const internal = ApplicationFailure.create({ type: 'INTERNAL_ERROR', message: 'bug' });
-    expect(forwardedLine('WARN', 'Workflow failed', { error: internal }).level).toBe('warn');
-    expect(forwardedLine('WARN', 'Workflow failed', { error: new Error('thrown') }).level).toBe('warn');
+  it("the SDK's own 'Workflow failed' is debug: the run's line with its code comes from the workflow interceptor", () => {
+    expect(forwardedLine('WARN', 'Workflow failed', { error: new Error('thrown'), sdkComponent: 'worker' }).level).toBe('debug');
+    const ours = forwardedLine('INFO', 'Workflow failed', { error: { message: 'Inventory answered 500', code: 'UPSTREAM_ERROR' }, sdkComponent: 'workflow' });
+    expect(ours).toEqual({ level: 'info', message: 'Workflow failed', fields: { sdkComponent: 'workflow', error: { message: 'Inventory answered 500', code: 'UPSTREAM_ERROR' } } });
   });
 
   it("quiets core's expected lines only where they are expected", () => {
