@@ -46,13 +46,15 @@ export async function callUpstream(
   dispatcher: Dispatcher,
   request: UpstreamRequest,
   totalTimeoutMs: number,
+  /** The activity's cancellation (a worker stopping): the exchange is abandoned at once. */
+  cancelled?: AbortSignal,
 ): Promise<UpstreamResponse> {
   const response = await undiciRequest(request.url, {
     dispatcher,
     method: request.method,
     headers: request.headers,
     ...(request.body !== undefined ? { body: request.body } : {}),
-    signal: AbortSignal.timeout(totalTimeoutMs),
+    signal: cancelled ? AbortSignal.any([cancelled, AbortSignal.timeout(totalTimeoutMs)]) : AbortSignal.timeout(totalTimeoutMs),
   });
   const chunks: Buffer[] = [];
   let size = 0;
