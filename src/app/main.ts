@@ -25,7 +25,10 @@ async function main() {
   // app once it is up instead of killing the process with its embedded dev server still running.
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: stop now. The dev server goes too (its exit hook, src/temporal/devServer.ts).
+      process.exit(130);
+    }
     stopping = true;
     starting
       .then(async (app) => {

@@ -25,7 +25,7 @@ import { ensureTemporalCli } from '../temporal/cli.js';
 import { startDevServer, type RunningDevServer } from '../temporal/devServer.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
 import { startStateCleanup } from '../worker/cleanup.js';
-import { createWorker } from '../worker/worker.js';
+import { createWorker, SHUTDOWN_GRACE_MS } from '../worker/worker.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -83,11 +83,12 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
 
     let worker: Worker | undefined;
     if (config.role !== 'api') {
+      const workerStopping = new AbortController();
       worker = await createWorker({
         connection: temporal.connection,
         namespace: temporal.namespace,
         taskQueue: temporal.taskQueue,
-        dependencies: { config, db: database.db, secretBox, logger, temporal, oauthFlows },
+        dependencies: { config, db: database.db, secretBox, logger, temporal, oauthFlows, workerStopping: workerStopping.signal },
         // The OpenTelemetry workflow interceptors must be inside the bundle: with tracing on, the worker builds its own.
         ...(tracing ? { tracing: tracing.worker } : { workflowBundle: options.workflowBundle }),
       });
@@ -95,7 +96,9 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       stack.push(async () => {
         // Once: the process's signal handler (src/app/main.ts) is the one place that stops it.
         if (worker!.getState() === 'RUNNING') worker!.shutdown();
-        await running;
+        // Calls still in flight after the grace period are given up, so the worker drains now.
+        const giveUp = setTimeout(() => workerStopping.abort(), SHUTDOWN_GRACE_MS);
+        await running.finally(() => clearTimeout(giveUp));
       });
       const cleanup = startStateCleanup({ db: database.db, logger, config });
       stack.push(() => cleanup.stop());

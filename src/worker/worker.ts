@@ -14,6 +14,9 @@ export interface WorkerOptions {
   tracing?: { interceptors: WorkerInterceptors; sinks: InjectedSinks<never> };
 }
 
+/** A stop's whole budget is about 5 s (Ctrl-C should feel immediate); draining takes the first 2. */
+export const SHUTDOWN_GRACE_MS = 2_000;
+
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /** Every workflow bundle includes these (src/workflows/interceptors.ts: failed runs logged with their code). */
 export const workflowInterceptorModules = [fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url))];
@@ -35,10 +38,11 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
       ],
     },
     ...(options.tracing ? { sinks: options.tracing.sinks } : {}),
-    // On SIGTERM, in-flight calls get 10 s to finish; then they are cancelled, and their runs
-    // retry them on another worker (a request that may not be sent twice is refused, not resent).
-    shutdownGraceTime: '10 seconds',
-    shutdownForceTime: '20 seconds',
+    // On Ctrl-C or SIGTERM, in-flight calls get SHUTDOWN_GRACE_MS to finish; then they are
+    // cancelled (local ones through ActivityDependencies.workerStopping), and their runs retry them
+    // on the next worker (a request that may not be sent twice is failed, not resent).
+    shutdownGraceTime: SHUTDOWN_GRACE_MS,
+    shutdownForceTime: '10 seconds',
     // A run waiting for a throttle slot or a retry holds no slot here: it is a timer on the
     // server. Slots are held only by attempts, each one bounded piece of I/O (the send, or the
     // last 1.2 s before a throttle slot) inside its workflow task, which stays open meanwhile; so
