@@ -17,6 +17,7 @@ import { openDatabase, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { ensureBootstrapAccount } from '../db/repositories/accounts.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { ensureStartServer, type StartServer } from '../management/servers.js';
 import { sealPlainConnectorUrls } from '../connectors/sources/remoteMcp/service.js';
 import { startTracing } from '../observability/tracing.js';
 import { loadSecretBox } from '../secrets/keyring.js';
@@ -29,6 +30,8 @@ import { createWorker, SHUTDOWN_GRACE_MS } from '../worker/worker.js';
 
 export interface StartOptions {
   logger?: Logger;
+  /** Make or find the server whose access URL `npm start` prints (src/management/servers.ts). */
+  startServer?: boolean;
   workflowBundle?: WorkflowBundleOption;
   /** Receives every span (tests use an in-memory exporter); turns tracing on whatever the config says. */
   spanProcessor?: SpanProcessor;
@@ -45,6 +48,8 @@ export interface RunningSwitchboard {
   temporalUiUrl?: string;
   /** A key made on first start; shown once by the caller, never logged. */
   generatedApiKey?: string;
+  /** With StartOptions.startServer: the server to print, with its working access URL (never logged). */
+  startServer?: StartServer;
   stop(): Promise<void>;
 }
 
@@ -128,6 +133,10 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
         : { api: apiDependencies({ config, publicUrl, db: database.db, secretBox, temporal, logger, oauthFlows }) }),
     });
     server.on('request', app.callback());
+    const startServer =
+      options.startServer && bootstrap
+        ? await ensureStartServer({ db: database.db, secretBox, publicUrl }, { accountId: bootstrap.accountId, userId: bootstrap.userId })
+        : undefined;
 
     return {
       config,
@@ -138,6 +147,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       apiUrl,
       temporalUiUrl: devServer?.uiUrl ?? config.temporal.uiUrl,
       generatedApiKey: bootstrap?.generatedKey,
+      ...(startServer ? { startServer } : {}),
       stop,
     };
   } catch (error) {
