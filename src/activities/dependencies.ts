@@ -14,4 +14,9 @@ export interface ActivityDependencies {
   /** For activities that must talk to another workflow (e.g. a credential's refresher). */
   temporal: TemporalHandle;
   oauthFlows: OAuthFlows;
+  /**
+   * Aborted when the worker's shutdown grace period is over: calls still in flight are given up
+   * so the worker can finish draining (core does not cancel local activities on shutdown).
+   */
+  workerStopping?: AbortSignal;
 }

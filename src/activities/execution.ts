@@ -17,7 +17,8 @@ import { boundResult, capArrays, shapeResponse, SHAPING } from '../upstream/shap
 import { clearSending, markSending } from '../db/repositories/upstreamSends.js';
 import { createThrottleClient, feedbackOf, type Permit, type ThrottleKey } from '../upstream/throttle.js';
 import { responseLimits, sizeOf } from '../upstream/boundedBody.js';
-import { callUpstream, errorCodeOf, switchboardErrorIn, wasNotSent, type UpstreamResponse } from '../upstream/http.js';
+import { callUpstream, switchboardErrorIn, type UpstreamResponse } from '../upstream/http.js';
+import { transportFailure, type TransportFailure } from '../upstream/transportFailure.js';
 
 /** Longest Retry-After we wait out inside one run; beyond it the caller is told when to come back. */
 const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
@@ -159,6 +160,34 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     return { kind: 'failed', error: upstreamError(answered, details) };
   }
 
+  /** What ends a send early: the activity's cancellation, or the end of the worker's shutdown grace. */
+  function interruption(): AbortSignal {
+    const cancelled = Context.current().cancellationSignal;
+    return deps.workerStopping ? AbortSignal.any([cancelled, deps.workerStopping]) : cancelled;
+  }
+
+  /**
+   * A send that failed below HTTP. One the worker's stop interrupted is retried after its backoff
+   * (by the next worker, as the run resumes) when it may be sent again; a host that does not
+   * resolve or refuses the connection gets the few attempts transportFailure allows.
+   */
+  function outcomeOfTransportFailure(error: unknown, connector: Connector, action: ActionDefinition, host: string): AttemptOutcome {
+    const interrupted = deps.workerStopping?.aborted === true;
+    const failure: TransportFailure = interrupted
+      ? { code: 'WORKER_STOPPED', sent: true, message: `The call to ${host} was interrupted: the worker stopped` }
+      : transportFailure(error, host);
+    const details = { connectorId: connector.id, actionId: action.id, networkError: failure.code, sent: failure.sent };
+    const reason = interrupted ? `the worker stopped during the call to ${connector.id}` : `${failure.code} calling ${connector.id}`;
+    if (failure.maxAttempts === 1) return { kind: 'failed', error: upstreamError(failure.message, details) };
+    if (!failure.sent || safeToResend(action)) {
+      return { kind: 'retry', error: upstreamError(failure.message, details), reason, ...(failure.maxAttempts ? { maxAttempts: failure.maxAttempts } : {}) };
+    }
+    return {
+      kind: 'failed',
+      error: upstreamError(`${failure.message}, after the request was sent; not retried because ${action.id} is not idempotent`, details),
+    };
+  }
+
   /** One REST attempt: throttle slot, then at most one send. */
   async function attemptRest(input: AttemptInput): Promise<AttemptOutcome> {
     const { action: call } = input;
@@ -218,20 +247,11 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     const started = Date.now();
     let response: UpstreamResponse;
     try {
-      response = await callUpstream(agent, request, upstream);
+      response = await callUpstream(agent, request, upstream, interruption());
     } catch (error) {
       const refused = switchboardErrorIn(error);
       if (refused) throw refused;
-      const code = errorCodeOf(error) ?? 'UNKNOWN';
-      const notSent = wasNotSent(error);
-      const details = { connectorId: connector.id, actionId: action.id, networkError: code, sent: !notSent };
-      if (notSent || safeToResend(action)) {
-        return { kind: 'retry', error: upstreamError(`Calling ${request.url.host} failed (${code})`, details), reason: `${code} calling ${connector.id}` };
-      }
-      return {
-        kind: 'failed',
-        error: upstreamError(`Calling ${request.url.host} failed (${code}) after the request was sent; not retried because ${action.id} is not idempotent`, details),
-      };
+      return outcomeOfTransportFailure(error, connector, action, request.url.host);
     } finally {
       // The outcome is known (and handled by the rules above): a retry may decide afresh.
       if (sendKey) await clearSending(deps.db, sendKey).catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import { maskForAudit } from '../audit/redact.js';
 import { insertAuditEntry, type AuditEntryInput } from '../db/repositories/audit.js';
+import { findNewestActiveCredential } from '../db/repositories/credentials.js';
 import type { ApiDependencies } from './context.js';
 import type { AuthContext } from '../policy/caller.js';
 import { toSwitchboardError } from './errorHandler.js';
@@ -87,7 +88,7 @@ export async function audited(ctx: Context, action: string, target: Record<strin
 function createdIdOf(result: unknown): Record<string, string> {
   if (result === null || typeof result !== 'object') return {};
   const found = Object.entries(result).filter(
-    ([name, value]) => (name === 'id' || name === 'credentialId' || name === 'runId') && typeof value === 'string',
+    ([name, value]) => (name === 'id' || name === 'credentialId' || name === 'runId' || name === 'serverId') && typeof value === 'string',
   );
   return Object.fromEntries(found) as Record<string, string>;
 }
@@ -128,18 +129,29 @@ export async function auditedCall<Result>(
 
 /**
  * A run is about to use the caller's credential for a connector: one entry per run (the
- * workflow's retries are not new uses), written where the run starts.
+ * workflow's retries are not new uses), written where the run starts, naming the credential:
+ * the one the call pins, or the newest the caller has for the connector. A call with none (a
+ * connector that needs no credential, or a caller who has not connected one) uses none: no entry.
  */
-export function recordCredentialUse(
+export async function recordCredentialUse(
   deps: Pick<ApiDependencies, 'db' | 'logger'>,
   auth: AuthContext,
   use: { connectorId: string; actionIds: string[]; credentialId?: string; runId?: string },
 ): Promise<void> {
-  return recordAudit(deps, auth, {
+  let credentialId: string | undefined;
+  try {
+    credentialId = use.credentialId ?? (await findNewestActiveCredential(deps.db, { accountId: auth.accountId, userId: auth.userId, connectorId: use.connectorId }))?.id;
+  } catch (error) {
+    // As with a failed write (recordAudit): the run is already being started.
+    deps.logger.error({ err: error, action: 'credential.use', accountId: auth.accountId }, 'audit entry not written');
+    return;
+  }
+  if (!credentialId) return;
+  await recordAudit(deps, auth, {
     action: 'credential.use',
     target: {
       connectorId: use.connectorId,
-      ...(use.credentialId ? { credentialId: use.credentialId } : {}),
+      credentialId,
       ...(auth.serverId ? { serverId: auth.serverId } : {}),
       ...(use.runId ? { runId: use.runId } : {}),
     },

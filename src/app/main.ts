@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, type Role } from '../config.js';
+import { readyBanner } from './banner.js';
 import { startSwitchboard } from './start.js';
 
 const roles: readonly Role[] = ['all', 'api', 'worker'];
@@ -20,12 +21,15 @@ async function main() {
     }
     throw error;
   }
-  const starting = startSwitchboard(config);
+  const starting = startSwitchboard(config, { startServer: role === 'all' });
   // Listening from the start: a signal during start-up, or one racing the ready line, stops the
   // app once it is up instead of killing the process with its embedded dev server still running.
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: stop now. The dev server goes too (its exit hook, src/temporal/devServer.ts).
+      process.exit(130);
+    }
     stopping = true;
     starting
       .then(async (app) => {
@@ -41,20 +45,7 @@ async function main() {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   const app = await starting;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const lines = [`Switchboard (${role}) ready in ${seconds}s`];
-  if (app.apiUrl && role !== 'worker') {
-    lines.push(
-      `  API:          ${app.apiUrl}/api`,
-      `  Console:      ${app.apiUrl}/console`,
-      `  MCP endpoint: ${app.apiUrl}/mcp/<serverId>/<accessToken>`,
-    );
-  }
-  if (app.apiUrl) lines.push(`  Health:       ${app.apiUrl}/readyz`);
-  lines.push(`  Temporal UI:  ${app.temporalUiUrl}/namespaces/${config.temporal.namespace}/workflows`);
-  if (app.generatedApiKey) {
-    lines.push('', `  First start: created an account. Its API key (shown only this once): ${app.generatedApiKey}`);
-  }
-  console.log(lines.join('\n'));
+  console.log(readyBanner(role, seconds, app, config.temporal.namespace));
   // npm does not pass SIGTERM on to the script it runs; when it goes away, take the embedded
   // dev server down with us instead of leaving it orphaned.
   const parent = process.ppid;

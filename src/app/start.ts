@@ -16,6 +16,7 @@ import { openDatabase, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { ensureBootstrapAccount } from '../db/repositories/accounts.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { ensureStartServer, type StartServer } from '../management/servers.js';
 import { sealPlainConnectorUrls } from '../remoteMcp/registry.js';
 import { startTracing } from '../observability/tracing.js';
 import { loadSecretBox } from '../secrets/keyring.js';
@@ -25,10 +26,12 @@ import { startDevServer, type RunningDevServer } from '../temporal/devServer.js'
 import { installTemporalRuntime } from '../temporal/runtime.js';
 import { remoteMcpPeers } from '../upstream/remoteMcp/peers.js';
 import { startStateCleanup } from '../worker/cleanup.js';
-import { createWorker } from '../worker/worker.js';
+import { createWorker, SHUTDOWN_GRACE_MS } from '../worker/worker.js';
 
 export interface StartOptions {
   logger?: Logger;
+  /** Make or find the server whose access URL `npm start` prints (src/management/servers.ts). */
+  startServer?: boolean;
   workflowBundle?: WorkflowBundleOption;
   /** Receives every span (tests use an in-memory exporter); turns tracing on whatever the config says. */
   spanProcessor?: SpanProcessor;
@@ -45,6 +48,8 @@ export interface RunningSwitchboard {
   temporalUiUrl?: string;
   /** A key made on first start; shown once by the caller, never logged. */
   generatedApiKey?: string;
+  /** With StartOptions.startServer: the server to print, with its working access URL (never logged). */
+  startServer?: StartServer;
   stop(): Promise<void>;
 }
 
@@ -83,11 +88,12 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
 
     let worker: Worker | undefined;
     if (config.role !== 'api') {
+      const workerStopping = new AbortController();
       worker = await createWorker({
         connection: temporal.connection,
         namespace: temporal.namespace,
         taskQueue: temporal.taskQueue,
-        dependencies: { config, db: database.db, secretBox, logger, temporal, oauthFlows },
+        dependencies: { config, db: database.db, secretBox, logger, temporal, oauthFlows, workerStopping: workerStopping.signal },
         // The OpenTelemetry workflow interceptors must be inside the bundle: with tracing on, the worker builds its own.
         ...(tracing ? { tracing: tracing.worker } : { workflowBundle: options.workflowBundle }),
       });
@@ -95,7 +101,9 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       stack.push(async () => {
         // Once: the process's signal handler (src/app/main.ts) is the one place that stops it.
         if (worker!.getState() === 'RUNNING') worker!.shutdown();
-        await running;
+        // Calls still in flight after the grace period are given up, so the worker drains now.
+        const giveUp = setTimeout(() => workerStopping.abort(), SHUTDOWN_GRACE_MS);
+        await running.finally(() => clearTimeout(giveUp));
       });
       const cleanup = startStateCleanup({ db: database.db, logger, config });
       stack.push(() => cleanup.stop());
@@ -125,6 +133,10 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
         : { api: apiDependencies({ config, publicUrl, db: database.db, secretBox, temporal, logger, oauthFlows, remoteMcp: remoteMcpPeers(config) }) }),
     });
     server.on('request', app.callback());
+    const startServer =
+      options.startServer && bootstrap
+        ? await ensureStartServer({ db: database.db, secretBox, publicUrl }, { accountId: bootstrap.accountId, userId: bootstrap.userId })
+        : undefined;
 
     return {
       config,
@@ -135,6 +147,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       apiUrl,
       temporalUiUrl: devServer?.uiUrl ?? config.temporal.uiUrl,
       generatedApiKey: bootstrap?.generatedKey,
+      ...(startServer ? { startServer } : {}),
       stop,
     };
   } catch (error) {

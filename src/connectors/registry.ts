@@ -36,6 +36,7 @@ function applySettings(
     origin,
     baseUrl: settings.baseUrl ?? definition.baseUrl,
     rateLimit: settings.rateLimit ?? definition.rateLimit,
+    ...(settings.rateLimit ? { ownRateLimit: definition.rateLimit } : {}),
     settings,
   };
 }

@@ -21,6 +21,8 @@ export interface Connector extends Omit<ConnectorDefinition, 'source'> {
   origin: 'catalog' | 'custom' | 'remote-mcp';
   source?: ConnectorDefinition['source'];
   settings: ConnectorSettings;
+  /** The connector's own rate limit, when the account's (settings.rateLimit, then in rateLimit) replaces it. */
+  ownRateLimit?: RateLimit;
   /** Remote MCP connectors only: which row, and each tool's full input schema. */
   remoteMcp?: RemoteMcpBinding;
 }

@@ -1,8 +1,8 @@
-import { getServer, listServers, type IssuedToken } from '../db/repositories/servers.js';
+import { createServer, DuplicateServerNameError, findSealedToken, getServer, listServers, rotateServerToken, type IssuedToken, type SealToken } from '../db/repositories/servers.js';
 import type { ServerRow } from '../db/tables/servers.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { hasRestrictions } from '../servers/restrictions.js';
-import { serverIdParam, type ServerResponse } from '../servers/schemas.js';
+import { createServerInput, serverIdParam, type ServerResponse } from '../servers/schemas.js';
 import type { AuthContext } from '../policy/caller.js';
 import type { ManagementDependencies } from './ports.js';
 
@@ -49,4 +49,53 @@ export async function ownedServer(deps: Pick<ManagementDependencies, 'db'>, auth
 export async function listServerViews(deps: Pick<ManagementDependencies, 'db' | 'publicUrl'>, auth: AuthContext) {
   const servers = await listServers(deps.db, auth.accountId, auth.userId);
   return { servers: servers.map((server) => toServerResponse(deps.publicUrl, server)), count: servers.length };
+}
+
+/** The server `npm start` prints: made on the first start, its sealed token opened on every later one. */
+export interface StartServer {
+  serverId: string;
+  name: string;
+  accessUrl: string;
+  /** Made by this start (the account's user had no server). */
+  created: boolean;
+}
+
+const tokenContext = (tokenId: string) => `server-token:${tokenId}`;
+
+/**
+ * A working MCP URL at every start: the user's start-up server (the one whose token is kept
+ * sealed), a new token for it when its own has expired, or, when the user has no server at all
+ * (a first start, or every server deleted), a new unrestricted "Default server". Undefined when
+ * the user has servers but none whose token can be shown (its token was rotated: shown then).
+ */
+export async function ensureStartServer(
+  deps: Pick<ManagementDependencies, 'db' | 'secretBox' | 'publicUrl'>,
+  owner: { accountId: string; userId: string },
+): Promise<StartServer | undefined> {
+  const seal: SealToken = (tokenId, token) => deps.secretBox.seal(token, tokenContext(tokenId));
+  const shown = (server: ServerRow, token: string, created: boolean): StartServer => ({
+    serverId: server.id,
+    name: server.name,
+    accessUrl: serverUrls(deps.publicUrl, server.id, token).accessUrl!,
+    created,
+  });
+  const found = await findSealedToken(deps.db, owner);
+  if (found) {
+    const live = found.token.expires_at > new Date();
+    return shown(
+      found.server,
+      live ? deps.secretBox.open(found.token.token_sealed, tokenContext(found.token.id)) : (await rotateServerToken(deps.db, found.server, seal)).token,
+      false,
+    );
+  }
+  if ((await listServers(deps.db, owner.accountId, owner.userId)).length > 0) return undefined;
+  const input = createServerInput.parse({ name: 'Default server', description: 'Made by the first start; npm start prints its access URL.' });
+  try {
+    const { server, token } = await createServer(deps.db, { ...input, accountId: owner.accountId, ownerUserId: owner.userId }, seal);
+    return shown(server, token.token, true);
+  } catch (error) {
+    // Another process starting on the same database made it first: print that one.
+    if (error instanceof DuplicateServerNameError) return ensureStartServer(deps, owner);
+    throw error;
+  }
 }

@@ -92,6 +92,8 @@ function authMethodsOf(row: RemoteMcpConnectorRow): AuthMethod[] {
 }
 
 /** A remote MCP connector as a Connector, its tools (from the cached list) as actions. */
+const REMOTE_RATE_LIMIT = { requestsPerSecond: 10 };
+
 export function remoteMcpConnector(row: RemoteMcpConnectorRow, settings: ConnectorSettings): Connector {
   const tools = addressableTools(row.tools ?? []);
   const category = connectorCategorySchema.safeParse(row.category);
@@ -104,7 +106,9 @@ export function remoteMcpConnector(row: RemoteMcpConnectorRow, settings: Connect
     authMethods: authMethodsOf(row),
     resources: [{ id: TOOLS_RESOURCE, name: 'Tools' }],
     actions: tools.map(actionOfTool),
-    rateLimit: { requestsPerSecond: 10 },
+    // The account's limit applies here as to any connector (src/connectors/registry.ts).
+    rateLimit: settings.rateLimit ?? REMOTE_RATE_LIMIT,
+    ...(settings.rateLimit ? { ownRateLimit: REMOTE_RATE_LIMIT } : {}),
     origin: 'remote-mcp',
     settings,
     remoteMcp: {

@@ -35,6 +35,8 @@ const sealedColumns = [
     id: ['mcp_connector_id'],
     context: (row) => `mcp-oauth-client:${row.mcp_connector_id}`,
   },
+  // The start-up server's access token, printed by `npm start` (src/management/servers.ts).
+  { table: 'server_tokens', column: 'token_sealed', id: ['id'], context: (row) => `server-token:${row.id}` },
   // The sign-in server's state and keys (src/api/signin).
   { table: 'signin_store', column: 'payload_sealed', id: ['model', 'id_hash'], context: (row) => `signin:${row.model}:${row.id_hash}` },
   { table: 'signin_keys', column: 'keys_sealed', id: ['id'], context: () => 'signin:keys' },

@@ -20,7 +20,7 @@ import { actionWorkflowOptions, errorFromWorkflowFailure } from './executeAction
 import { planWorkflowOptions } from './executePlan.js';
 import { runTimeline } from './runTimeline.js';
 import type { TemporalHandle } from './temporal.js';
-import { planProgressQuery, searchAttributes, workflowTypes } from '../workflows/contracts.js';
+import { callProgressMemo, planProgressQuery, searchAttributes, workflowTypes } from '../workflows/contracts.js';
 
 interface RunDeps {
   db: Db;
@@ -170,7 +170,7 @@ async function visibleRun(deps: RunDeps, auth: RunCaller, runId: string): Promis
 export async function getRun(deps: RunDeps, auth: RunCaller, runId: string) {
   const { handle, description } = await visibleRun(deps, auth, runId);
   const summary = summaryOf(description);
-  const { requestHash: _hash, ...input } = description.memo ?? {};
+  const { requestHash: _hash, [callProgressMemo]: _progress, ...input } = description.memo ?? {};
   const details: Record<string, unknown> = { ...summary, input };
   if (summary.status === 'succeeded') {
     const result = (await handle.result()) as Record<string, unknown>;

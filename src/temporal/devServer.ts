@@ -69,7 +69,12 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     ...devServerTuning,
     ...allSearchAttributeKeys.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the dev
+  // server must outlive our worker's drain; stop() ends it last. A process that dies without
+  // stopping it leaves it to the pid file below (and to the exit hook, for a crash).
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   await writeFile(join(dataDir, PID_FILE), String(child.pid));
   const recentOutput: string[] = [];
   const remember = (chunk: Buffer) => {
@@ -83,6 +88,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   try {
     await waitUntilServing(address, options.namespace, child, recentOutput);
   } catch (error) {
+    process.off('exit', killOnExit);
     await stopChild(child);
     throw error;
   }
@@ -90,6 +96,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     address,
     uiUrl: `http://127.0.0.1:${options.uiPort}`,
     async stop() {
+      process.off('exit', killOnExit);
       await stopChild(child);
       await rm(join(dataDir, PID_FILE), { force: true });
     },

@@ -2,15 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import type { Logger } from '../observability/logger.js';
+import { forwardedLine } from './logs.js';
 
 let installed: Promise<string> | undefined;
 
 /**
- * Sends the Temporal SDK's own log lines (worker state, bundling) through our JSON logger, and has
- * its Prometheus exporter serve the SDK's metrics (task latencies, slots, sticky cache, polls) at
- * `bindAddress`, or at a free port on 127.0.0.1. Returns the metrics URL, which /metrics merges in.
- * The SDK allows one Runtime per process, so the first call wins; tests that start several apps
- * in one process share it.
+ * Sends every Temporal log line through our JSON logger, core's included (forwarded by the
+ * Runtime instead of printed to stderr in its own coloured format), so the process writes one
+ * JSON stream; and has its Prometheus exporter serve the SDK's metrics (task latencies, slots,
+ * sticky cache, polls) at `bindAddress`, or at a free port on 127.0.0.1. Returns the metrics URL,
+ * which /metrics merges in. The SDK allows one Runtime per process, so the first call wins; tests
+ * that start several apps in one process share it.
  */
 export function installTemporalRuntime(logger: Logger, bindAddress?: string): Promise<string> {
   installed ??= install(logger, bindAddress);
@@ -21,10 +23,8 @@ async function install(logger: Logger, bindAddress: string | undefined): Promise
   const address = bindAddress ?? `127.0.0.1:${await freePort()}`;
   const sdkLogger = logger.child({ component: 'temporal-sdk' });
   const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
-    const target = level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
-    // Webpack's multi-line bundle report is noise at info level.
-    const quiet = target === 'info' && message.includes('\n');
-    sdkLogger[quiet ? 'debug' : target](meta ?? {}, message);
+    const line = forwardedLine(level, message, meta);
+    sdkLogger[line.level](line.fields, line.message);
   };
   Runtime.install({
     // The SDK would stop every worker itself on SIGINT/SIGTERM, racing our shutdown (which then
@@ -38,7 +38,11 @@ async function install(logger: Logger, bindAddress: string | undefined): Promise
       warn: (message, meta) => write('WARN', message, meta),
       error: (message, meta) => write('ERROR', message, meta),
     },
-    telemetryOptions: { metrics: { prometheus: { bindAddress: address, countersTotalSuffix: true, useSecondsForDurations: true } } },
+    telemetryOptions: {
+      // Core's warnings and errors (its default filter), forwarded rather than written to stderr.
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      metrics: { prometheus: { bindAddress: address, countersTotalSuffix: true, useSecondsForDurations: true } },
+    },
   });
   const [host, port] = [address.slice(0, address.lastIndexOf(':')), address.slice(address.lastIndexOf(':') + 1)];
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/metrics`;

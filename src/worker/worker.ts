@@ -14,7 +14,12 @@ export interface WorkerOptions {
   tracing?: { interceptors: WorkerInterceptors; sinks: InjectedSinks<never> };
 }
 
+/** A stop's whole budget is about 5 s (Ctrl-C should feel immediate); draining takes the first 2. */
+export const SHUTDOWN_GRACE_MS = 2_000;
+
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** Every workflow bundle includes these (src/workflows/interceptors.ts: failed runs logged with their code). */
+export const workflowInterceptorModules = [fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url))];
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -25,16 +30,19 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     activities: createActivities(options.dependencies),
     interceptors: {
       ...options.tracing?.interceptors,
+      // Bundled with the workflows; a prebuilt bundle brings its own (bundleWorkflowCode's workflowInterceptorModules).
+      ...(options.workflowBundle ? {} : { workflowModules: [...workflowInterceptorModules, ...(options.tracing?.interceptors.workflowModules ?? [])] }),
       activity: [
         ...(options.tracing?.interceptors.activity ?? []),
         (ctx) => ({ inbound: new ActivityMetricsInterceptor(ctx.info.activityType) }),
       ],
     },
     ...(options.tracing ? { sinks: options.tracing.sinks } : {}),
-    // On SIGTERM, in-flight calls get 10 s to finish; then they are cancelled, and their runs
-    // retry them on another worker (a request that may not be sent twice is refused, not resent).
-    shutdownGraceTime: '10 seconds',
-    shutdownForceTime: '20 seconds',
+    // On Ctrl-C or SIGTERM, in-flight calls get SHUTDOWN_GRACE_MS to finish; then they are
+    // cancelled (local ones through ActivityDependencies.workerStopping), and their runs retry them
+    // on the next worker (a request that may not be sent twice is failed, not resent).
+    shutdownGraceTime: SHUTDOWN_GRACE_MS,
+    shutdownForceTime: '10 seconds',
     // A run waiting for a throttle slot or a retry holds no slot here: it is a timer on the
     // server. Slots are held only by attempts, each one bounded piece of I/O (the send, or the
     // last 1.2 s before a throttle slot) inside its workflow task, which stays open meanwhile; so

@@ -6,11 +6,14 @@ import {
   log,
   proxyLocalActivities,
   type LocalActivityOptions,
+  patched,
   setHandler,
   sleep,
+  upsertMemo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
+  callProgressMemo,
   failureOf,
   THROTTLE_TIMER_LEAD_MS,
   toApplicationFailure,
@@ -18,6 +21,7 @@ import {
   type ActionResult,
   type AttemptError,
   type AttemptInput,
+  type CallProgress,
   type ExecuteActionInput,
   type SlotReservation,
 } from './contracts.js';
@@ -109,7 +113,11 @@ export async function callConnectorAction(action: ExecuteActionInput): Promise<A
         break;
       }
       case 'retry': {
-        if (attempt >= MAX_ATTEMPTS) throw failureOf(outcome.error.code, outcome.error.message, outcome.error.details);
+        const maxAttempts = Math.min(MAX_ATTEMPTS, outcome.maxAttempts ?? MAX_ATTEMPTS);
+        if (attempt >= maxAttempts) {
+          const gaveUp = `${outcome.error.message}; gave up after attempt ${attempt}/${maxAttempts} (${outcome.reason})`;
+          throw failureOf(outcome.error.code, gaveUp, { ...outcome.error.details, attempts: attempt });
+        }
         if (outcome.tokenRefreshed) {
           refreshOn401 = false;
           if (outcome.tokenRefreshed.credentialId) call = { ...call, credentialId: outcome.tokenRefreshed.credentialId };
@@ -118,8 +126,11 @@ export async function callConnectorAction(action: ExecuteActionInput): Promise<A
           const delayMs = outcome.delayMs ?? backoffMs(attempt);
           const why = outcome.delayMs === undefined ? 'backoff' : 'as the upstream asked';
           log.info('attempt failed; retrying', { attempt, code: outcome.error.code, reason: outcome.reason, delayMs });
+          const progress: CallProgress = { attempt, maxAttempts, reason: outcome.reason, retryAt: new Date(Date.now() + delayMs).toISOString() };
+          // Runs started before the memo existed replay without it.
+          if (patched('call-progress-memo')) upsertMemo({ [callProgressMemo]: progress });
           await sleep(delayMs, {
-            summary: oneLine(`retry ${attempt + 1}/${MAX_ATTEMPTS} in ${seconds(delayMs)} (${why}): ${outcome.reason}`),
+            summary: oneLine(`retry ${attempt + 1}/${maxAttempts} in ${seconds(delayMs)} (${why}): ${outcome.reason}`),
           });
         }
         attempt += 1;

@@ -126,8 +126,27 @@ export type AttemptOutcome =
       delayMs?: number;
       /** After a 401 the token was refreshed (once per call): retry at once, with this credential. */
       tokenRefreshed?: { credentialId?: string };
+      /** Attempts in all this failure is worth, when fewer than the call's (a refused connection: two). */
+      maxAttempts?: number;
     }
   | { kind: 'failed'; error: AttemptError };
+
+/**
+ * What a connector call is doing, kept in its run's memo while it waits to retry, so a caller
+ * polling the run (describe, no worker round trip) can say "attempt 3/6 failed: 500 from
+ * inventory; retrying in 4 s". Absent until an attempt fails.
+ */
+export interface CallProgress {
+  /** The attempt that failed. */
+  attempt: number;
+  maxAttempts: number;
+  /** Its reason, one line ("500 from inventory"). */
+  reason: string;
+  /** When the next attempt starts (ISO 8601). */
+  retryAt: string;
+}
+
+export const callProgressMemo = 'callProgress';
 
 export type CredentialWait = NonNullable<ExecuteActionInput['awaitCredential']>;
 

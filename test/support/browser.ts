@@ -1,7 +1,7 @@
 import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /** Debian's chromium package: the tests never download a browser. */
 const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -10,7 +10,8 @@ const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'console');
 export interface TestBrowser {
   context: BrowserContext;
   page: Page;
-  screenshot(name: string): Promise<void>;
+  /** The full page, or only `of` (a long page's one part that matters). */
+  screenshot(name: string, of?: Locator): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,7 +47,10 @@ export async function launchBrowser(origin: string): Promise<TestBrowser> {
   return {
     context,
     page,
-    screenshot: async (name) => void (await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true })),
+    screenshot: async (name, of) => {
+      const path = join(SCREENSHOT_DIR, `${name}.png`);
+      await (of ? of.screenshot({ path }) : page.screenshot({ path, fullPage: true }));
+    },
     async close() {
       await context.close();
       await rm(userDataDir, { recursive: true, force: true });

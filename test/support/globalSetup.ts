@@ -7,7 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../src/config.js';
 import { ensureTemporalCli } from '../../src/temporal/cli.js';
 import { devServerTuning } from '../../src/temporal/devServer.js';
-import { workflowsPath } from '../../src/worker/worker.js';
+import { workflowInterceptorModules, workflowsPath } from '../../src/worker/worker.js';
 import { allSearchAttributeKeys } from '../../src/workflows/contracts.js';
 
 declare module 'vitest' {
@@ -39,7 +39,7 @@ export default async function setup(project: TestProject) {
         extraArgs: devServerTuning.slice(0, 2),
       },
     }),
-    bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+    bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quietLogger }),
   ]);
   const bundleDir = await mkdtemp(join(tmpdir(), 'switchboard-bundle-'));
   const workflowBundlePath = join(bundleDir, 'workflows.js');

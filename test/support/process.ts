@@ -6,19 +6,31 @@ export interface SpawnedSwitchboard {
   url: string;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Ctrl-C in a terminal: SIGINT to the whole foreground process group (spawned with processGroup). */
+  ctrlC(): Promise<void>;
 }
 
-/** Runs `src/app/main.ts <role>` as a real separate process and waits until it reports ready. */
-export async function spawnSwitchboard(role: 'api' | 'worker' | 'all', env: Record<string, string>): Promise<SpawnedSwitchboard> {
+/**
+ * Runs `src/app/main.ts <role>` as a real separate process and waits until it reports ready.
+ * With processGroup it leads a process group of its own, as `npm start` does in a terminal, so
+ * ctrlC() reaches it and every child it did not detach.
+ */
+export async function spawnSwitchboard(
+  role: 'api' | 'worker' | 'all',
+  env: Record<string, string>,
+  options: { processGroup?: boolean; readyTimeoutMs?: number } = {},
+): Promise<SpawnedSwitchboard> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts', role], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup === true,
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timeoutMs = options.readyTimeoutMs ?? 60_000;
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${role} did not start in time:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`${role} did not start in ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
     const check = () => {
       const match = /Health:\s+(http:\/\/[^/\s]+)\/readyz/.exec(output);
       if (match) {
@@ -32,14 +44,21 @@ export async function spawnSwitchboard(role: 'api' | 'worker' | 'all', env: Reco
       reject(new Error(`${role} exited with ${code}:\n${output}`));
     });
   });
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
   return {
     child,
     url,
     output: () => output,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (exited()) return;
       child.kill(signal);
       await once(child, 'exit');
+    },
+    async ctrlC() {
+      if (exited()) return;
+      const exit = once(child, 'exit');
+      process.kill(-child.pid!, 'SIGINT');
+      await exit;
     },
   };
 }

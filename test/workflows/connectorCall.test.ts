@@ -4,11 +4,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
 import {
+  callProgressMemo,
   throttleChangedSignal,
   workflowTypes,
   type AttemptError,
   type AttemptInput,
   type AttemptOutcome,
+  type CallProgress,
   type ErrorCode,
   type ExecuteActionInput,
   type ExecuteActionWorkflow,
@@ -187,5 +189,29 @@ describe('connector call waits', () => {
     // One refresh per call: later 401s are not refreshed again.
     expect(inputs.map((input) => input.refreshOn401)).toEqual([true, false, false, false, false, false]);
     expect(inputs.map((input) => input.action.credentialId)).toEqual(['cred_1', 'cred_2', 'cred_2', 'cred_2', 'cred_2', 'cred_2']);
+  });
+
+  it("gives up within a failure's own budget, naming the attempts and the last reason; the memo says what failed while it waits", async () => {
+    const refused: Extract<AttemptOutcome, { kind: 'retry' }> = {
+      kind: 'retry',
+      error: { code: 'UPSTREAM_ERROR', message: '127.0.0.1:9 refused the connection (ECONNREFUSED)', details: { networkError: 'ECONNREFUSED' } },
+      reason: 'ECONNREFUSED calling slack',
+      maxAttempts: 2,
+    };
+    const { inputs, activities } = scriptedAttempts([refused, refused]);
+    await env.withActivities(activities, async (taskQueue) => {
+      const handle = await startAction(taskQueue);
+      await expect.poll(async () => (await handle.describe()).memo?.[callProgressMemo], polling).toBeDefined();
+      const progress = (await handle.describe()).memo![callProgressMemo] as CallProgress;
+      expect(progress).toMatchObject({ attempt: 1, maxAttempts: 2, reason: 'ECONNREFUSED calling slack' });
+      expect(Date.parse(progress.retryAt)).toBeGreaterThan(0);
+      const failure = (await handle.result().catch((error: unknown) => error)) as WorkflowFailedError;
+      const cause = failure.cause as ApplicationFailure;
+      expect(cause.message).toBe('127.0.0.1:9 refused the connection (ECONNREFUSED); gave up after attempt 2/2 (ECONNREFUSED calling slack)');
+      expect(cause.details).toEqual([{ networkError: 'ECONNREFUSED', attempts: 2 }]);
+      const timers = eventsOf(await historyOf(handle), EventType.EVENT_TYPE_TIMER_STARTED);
+      expect(timers.map(summaryOf)).toEqual(['retry 2/2 in 1 s (backoff): ECONNREFUSED calling slack']);
+    });
+    expect(inputs.map((input) => input.attempt)).toEqual([1, 2]);
   });
 });

@@ -140,7 +140,10 @@ export async function callTool(
     if (error instanceof McpError || error instanceof ProtocolError || error instanceof UrlInputRequired) throw error;
     const failure = toSwitchboardError(error);
     if (failure.code === 'INTERNAL_ERROR') {
-      context.deps.logger.error({ err: error, tool: tool.name }, 'tool failed');
+      // A caller that went away (its client disconnected, or this process is stopping) left the
+      // call waiting on a connection that is closing: nobody to answer, and the run goes on.
+      if (context.signal.aborted) context.deps.logger.info({ err: error, tool: tool.name }, 'tool call abandoned by its caller');
+      else context.deps.logger.error({ err: error, tool: tool.name }, 'tool failed');
     }
     return errorResult(failure);
   }

@@ -15,6 +15,7 @@ import {
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { errorFromWorkflowFailure } from '../../starters/executeAction.js';
 import { runHandle } from '../../starters/runHandle.js';
+import { callProgressMemo, type CallProgress } from '../../workflows/contracts.js';
 import { getOwnTask, insertTask, listOwnTasks } from '../../db/repositories/mcpTasks.js';
 import type { McpTaskRow } from '../../db/tables/mcpTasks.js';
 import type { ToolContext, ToolDefinition } from './tool.js';
@@ -62,9 +63,20 @@ export async function createTask(
   };
 }
 
+/** "attempt 3/6 failed: 500 from inventory; retrying in 4 s", then "attempt 4/6 running; …" once it is due. */
+function callProgressMessage(progress: CallProgress, now = Date.now()): string {
+  const waitMs = Date.parse(progress.retryAt) - now;
+  const failed = `attempt ${progress.attempt}/${progress.maxAttempts} failed: ${progress.reason}`;
+  return waitMs > 0 ? `${failed}; retrying in ${Math.ceil(waitMs / 1000)} s` : `attempt ${progress.attempt + 1}/${progress.maxAttempts} running; ${failed}`;
+}
+
 function statusOf(description: WorkflowExecutionDescription): Pick<Task, 'status' | 'statusMessage'> {
   switch (description.status.name) {
     case 'RUNNING': {
+      // A connector call's attempts are local activities, which the description does not list:
+      // the call keeps its progress in the memo (src/workflows/connectorCall.ts).
+      const progress = description.memo?.[callProgressMemo] as CallProgress | undefined;
+      if (progress) return { status: 'working', statusMessage: callProgressMessage(progress) };
       const pending = description.raw.pendingActivities?.[0];
       const failure = pending?.lastFailure?.message;
       return {
@@ -134,8 +146,10 @@ export async function awaitRun(context: ToolContext, workflowId: string): Promis
     }
     const { statusMessage } = statusOf(await handle.describe());
     await report.progress?.(tick, statusMessage ?? `running (${tick} s)`);
-    if (statusMessage && statusMessage !== said) await report.log?.('warning', { workflowId, message: statusMessage });
-    said = statusMessage;
+    // Once per change of what the run is doing, not per tick of the retry countdown.
+    const doing = statusMessage?.replace(/; retrying in \d+ s$/, '');
+    if (statusMessage && doing !== said) await report.log?.('warning', { workflowId, message: statusMessage });
+    said = doing;
   }
 }
 

@@ -200,7 +200,10 @@ export interface ConnectorDetail {
   authMethods: Array<{ type: string }>;
   resources: Array<{ id: string; name: string }>;
   actions: ConnectorAction[];
+  /** In effect: the account's limit when it set one, else the connector's own. */
   rateLimit: RateLimit;
+  /** The connector's own, when the account's replaces it. */
+  ownRateLimit?: RateLimit;
   origin: 'catalog' | 'custom' | 'remote-mcp';
   settings: { baseUrl?: string; baseUrlVariables: Record<string, string>; enabled: boolean; rateLimit?: RateLimit };
 }

@@ -101,7 +101,7 @@ export async function revokeApiKey(db: Db, accountId: string, keyId: string): Pr
 }
 
 /**
- * First start: make an account and a key so the product is usable at once. With BOOTSTRAP_API_KEY
+ * First start: make an account and a key (acting as the account's user "default") so the product is usable at once. With BOOTSTRAP_API_KEY
  * the key is known in advance (scripts, tests); otherwise a generated key is returned to be shown once.
  * Serialised by an advisory lock so replicas starting together create one account, not several.
  */
@@ -109,7 +109,7 @@ export async function ensureBootstrapAccount(
   db: Db,
   secretBox: SecretBox,
   bootstrapKey: string | undefined,
-): Promise<{ accountId: string; generatedKey?: string }> {
+): Promise<{ accountId: string; userId: string; generatedKey?: string }> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(727001)`.execute(trx);
     const existing = await trx.selectFrom('accounts').select('id').orderBy('created_at').limit(1).executeTakeFirst();
@@ -119,10 +119,10 @@ export async function ensureBootstrapAccount(
       if (!known) {
         await createApiKey(trx, { accountId: account.id, userId: DEFAULT_USER_ID, name: 'bootstrap', key: bootstrapKey });
       }
-      return { accountId: account.id };
+      return { accountId: account.id, userId: DEFAULT_USER_ID };
     }
-    if (existing) return { accountId: account.id };
+    if (existing) return { accountId: account.id, userId: DEFAULT_USER_ID };
     const { key } = await createApiKey(trx, { accountId: account.id, userId: DEFAULT_USER_ID, name: 'bootstrap' });
-    return { accountId: account.id, generatedKey: key };
+    return { accountId: account.id, userId: DEFAULT_USER_ID, generatedKey: key };
   });
 }

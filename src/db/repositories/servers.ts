@@ -27,10 +27,14 @@ export interface IssuedToken {
   row: ServerTokenRow;
 }
 
+/** Seals a token under its row's id, for the one server whose URL is printed at start. */
+export type SealToken = (tokenId: string, token: string) => string;
+
 /** Creates the server and its first access token in one transaction: never a server without a token. */
 export async function createServer(
   db: Db,
   input: CreateServerInput & { accountId: string; ownerUserId: string },
+  sealToken?: SealToken,
 ): Promise<{ server: ServerRow; token: IssuedToken }> {
   try {
     return await db.transaction().execute(async (trx) => {
@@ -49,7 +53,7 @@ export async function createServer(
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      const token = await issueToken(trx, server);
+      const token = await issueToken(trx, server, sealToken);
       return { server, token };
     });
   } catch (error) {
@@ -58,15 +62,17 @@ export async function createServer(
   }
 }
 
-async function issueToken(db: Db, server: ServerRow): Promise<IssuedToken> {
+async function issueToken(db: Db, server: ServerRow, sealToken?: SealToken): Promise<IssuedToken> {
   const token = newSecretToken('mcp');
+  const id = newId('tok');
   const row = await db
     .insertInto('server_tokens')
     .values({
-      id: newId('tok'),
+      id,
       server_id: server.id,
       token_hash: hashToken(token),
       token_hint: hintOf(token),
+      token_sealed: sealToken ? sealToken(id, token) : null,
       expires_at: new Date(Date.now() + server.token_expires_in_days * DAY_MS),
     })
     .returningAll()
@@ -74,16 +80,19 @@ async function issueToken(db: Db, server: ServerRow): Promise<IssuedToken> {
   return { token, row };
 }
 
-/** Issues a new token and revokes every earlier one, atomically: old URLs stop working at once. */
-export async function rotateServerToken(db: Db, server: ServerRow): Promise<IssuedToken> {
+/**
+ * Issues a new token and revokes every earlier one, atomically: old URLs stop working at once.
+ * A revoked token's sealed copy goes with it.
+ */
+export async function rotateServerToken(db: Db, server: ServerRow, sealToken?: SealToken): Promise<IssuedToken> {
   return db.transaction().execute(async (trx) => {
     await trx
       .updateTable('server_tokens')
-      .set({ revoked_at: new Date() })
+      .set({ revoked_at: new Date(), token_sealed: null })
       .where('server_id', '=', server.id)
       .where('revoked_at', 'is', null)
       .execute();
-    return issueToken(trx, server);
+    return issueToken(trx, server, sealToken);
   });
 }
 
@@ -147,4 +156,23 @@ export async function findServerByToken(
   if (!row) return undefined;
   const { token_id, ...server } = row;
   return { server, tokenId: token_id };
+}
+
+/** The newest sealed, unrevoked token of a user's servers (expired or not): the start-up server's. */
+export async function findSealedToken(
+  db: Db,
+  owner: { accountId: string; userId: string },
+): Promise<{ server: ServerRow; token: ServerTokenRow & { token_sealed: string } } | undefined> {
+  const token = await db
+    .selectFrom('server_tokens')
+    .innerJoin('servers', 'servers.id', 'server_tokens.server_id')
+    .selectAll('server_tokens')
+    .where('servers.account_id', '=', owner.accountId)
+    .where('servers.owner_user_id', '=', owner.userId)
+    .where('server_tokens.token_sealed', 'is not', null)
+    .where('server_tokens.revoked_at', 'is', null)
+    .orderBy('server_tokens.created_at', 'desc')
+    .executeTakeFirst();
+  const server = token && (await getServer(db, token.server_id));
+  return server ? { server, token: token as ServerTokenRow & { token_sealed: string } } : undefined;
 }

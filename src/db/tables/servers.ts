@@ -22,6 +22,8 @@ export interface ServerTokensTable {
   server_id: string;
   token_hash: string;
   token_hint: string;
+  /** Only the start-up server's token, sealed so each start can print its access URL; null for every other. */
+  token_sealed: ColumnType<string | null, string | null | undefined, string | null>;
   expires_at: Date;
   revoked_at: Date | null;
   created_at: ColumnType<Date, Date | string | undefined, never>;

@@ -16,12 +16,16 @@ export function settingsForm(connector: ConnectorDetail, onSaved: () => void) {
       variable.description,
     ),
   );
+  // The connector's own limit: what an empty field goes back to (rateLimit is the account's when it set one).
+  const own = connector.ownRateLimit ?? connector.rateLimit;
   const rate = field(
     'Requests per second',
-    h('input', { type: 'number', name: 'requestsPerSecond', min: '0', step: 'any', value: settings.rateLimit?.requestsPerSecond ?? '', placeholder: String(connector.rateLimit.requestsPerSecond) }),
-    `Empty: the connector's ${connector.rateLimit.requestsPerSecond}/s`,
+    h('input', { type: 'number', name: 'requestsPerSecond', min: '0', step: 'any', value: settings.rateLimit?.requestsPerSecond ?? '', placeholder: String(own.requestsPerSecond) }),
+    settings.rateLimit
+      ? `This account's limit. Empty: the connector's own ${own.requestsPerSecond}/s`
+      : `Empty: the connector's own ${own.requestsPerSecond}/s`,
   );
-  const burst = field('Burst', h('input', { type: 'number', name: 'burst', min: '1', step: '1', value: settings.rateLimit?.burst ?? '', placeholder: String(connector.rateLimit.burst ?? '') }), 'Requests allowed at once before the rate applies');
+  const burst = field('Burst', h('input', { type: 'number', name: 'burst', min: '1', step: '1', value: settings.rateLimit?.burst ?? '', placeholder: String(own.burst ?? '') }), 'Requests allowed at once before the rate applies');
 
   const submit = async (event: Event) => {
     event.preventDefault();

@@ -11,10 +11,13 @@ const STATUS_TONE: Record<string, 'success' | 'warning' | 'danger' | 'neutral'> 
   revoked: 'neutral',
 };
 
-/** Hints are already masked by the API (last 6 characters at most); show only those. */
+/**
+ * Hints are already masked by the API: the last 6 characters, or a bare "…" for a value under
+ * 16 characters (src/credentials/masking.ts), which says only that the field is set.
+ */
 const hintText = (hints: Record<string, string>) =>
   Object.entries(hints)
-    .map(([name, hint]) => `${name} ${hint}`)
+    .map(([name, hint]) => (hint === '…' ? `${name}: set (too short to hint)` : `${name} ${hint}`))
     .join(', ') || '—';
 
 /** Re-authorizing keeps the credential's id: servers and runs that name it work again once the user is back. */

@@ -44,17 +44,22 @@ export const renderServers: Page = async (main, config) => {
         h('a', { href: serverPath(server), class: 'truncate-line', title: server.name }, server.name),
         server.description ? h('div', { class: 'muted small truncate-line', title: server.description }, server.description) : null,
       ),
-      h('td', { class: 'url-cell' }, h('code', { class: 'truncate-line', title: server.url }, server.url)),
-      h('td', {}, server.isPublic ? badge('Public', 'warning') : badge('Private')),
-      h('td', { class: 'small break' }, restrictionSummary(server)),
-      h('td', {}, formatDate(server.createdAt)),
+      // data-label: what a cell is once the table stacks into one block per server (narrow screens, styles.css).
+      h('td', { class: 'url-cell', 'data-label': 'URL' }, h('code', { class: 'truncate-line', title: server.url }, server.url)),
+      h('td', { 'data-label': 'Access' }, server.isPublic ? badge('Public', 'warning') : badge('Private')),
+      h('td', { class: 'small break', 'data-label': 'Restrictions' }, restrictionSummary(server)),
+      h('td', { 'data-label': 'Created' }, formatDate(server.createdAt)),
       h(
         'td',
         { class: 'row-actions' },
-        h('a', { class: 'button', href: `${serverPath(server)}/connectors`, 'aria-label': `Connectors of ${server.name}` }, 'Connectors'),
-        button('Edit', () => openServerForm({ existing: server, onSaved: (saved) => (announce(`${saved.name} saved`), reload()) }), { ariaLabel: `Edit ${server.name}` }),
-        button('Rotate token', () => void rotate(server, reload), { ariaLabel: `Rotate token of ${server.name}` }),
-        button('Delete', () => void remove(server), { tone: 'danger', ariaLabel: `Delete ${server.name}` }),
+        h(
+          'div',
+          { class: 'row-actions-list' },
+          h('a', { class: 'button', href: `${serverPath(server)}/connectors`, 'aria-label': `Connectors of ${server.name}` }, 'Connectors'),
+          button('Edit', () => openServerForm({ existing: server, onSaved: (saved) => (announce(`${saved.name} saved`), reload()) }), { ariaLabel: `Edit ${server.name}` }),
+          button('Rotate token', () => void rotate(server, reload), { ariaLabel: `Rotate token of ${server.name}` }),
+          button('Delete', () => void remove(server), { tone: 'danger', ariaLabel: `Delete ${server.name}` }),
+        ),
       ),
     ),
   );
@@ -74,8 +79,17 @@ export const renderServers: Page = async (main, config) => {
       servers.length
         ? h('div', { class: 'table-scroll' }, h(
             'table',
-            { class: 'table' },
-            h('thead', {}, h('tr', {}, ...['Name', 'URL', 'Access', 'Restrictions', 'Created'].map((title) => h('th', { scope: 'col' }, title)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+            { class: 'table servers-table' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...['Name', 'URL', 'Access', 'Restrictions', 'Created'].map((title) => h('th', { scope: 'col', class: `col-${title.toLowerCase()}` }, title)),
+                h('th', { scope: 'col', class: 'col-actions' }, h('span', { class: 'visually-hidden' }, 'Actions')),
+              ),
+            ),
             h('tbody', {}, rows),
           ))
         : h('p', { class: 'empty' }, 'No servers'),
