@@ -72,6 +72,9 @@ const envSchema = z.object({
     ),
   UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   UPSTREAM_TOTAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  FAST_ATTEMPT_BUDGET_MS: z.coerce.number().int().min(50).max(10_000).default(1000),
+  ACCOUNT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(250),
+  SERVER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(200),
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   REMOTE_MCP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
   OAUTH_MCP_URLS: z
@@ -152,6 +155,14 @@ export interface Config {
   rateLimitPerMinute: number;
   egress: { allowPrivate: boolean; allowHosts: string[] };
   upstream: { connectTimeoutMs: number; totalTimeoutMs: number };
+  /** How connector calls share the workers (docs/fair-execution.md). */
+  execution: {
+    /** A first attempt still running after this long leaves the workflow task for the slow lane. */
+    fastBudgetMs: number;
+    /** Slow attempts (on the slow lane) one account, or one of its servers, may have in flight; more queue. */
+    accountMaxInFlight: number;
+    serverMaxInFlight: number;
+  };
   /** Bound on connecting to a remote MCP server and listing its tools (tool calls use upstream.totalTimeoutMs). */
   remoteMcp: {
     timeoutMs: number;
@@ -246,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     egress: { allowPrivate: e.EGRESS_ALLOW_PRIVATE, allowHosts: e.EGRESS_ALLOW_HOSTS },
     upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, totalTimeoutMs: e.UPSTREAM_TOTAL_TIMEOUT_MS },
+    execution: { fastBudgetMs: e.FAST_ATTEMPT_BUDGET_MS, accountMaxInFlight: e.ACCOUNT_MAX_IN_FLIGHT, serverMaxInFlight: e.SERVER_MAX_IN_FLIGHT },
     remoteMcp: { timeoutMs: e.REMOTE_MCP_TIMEOUT_MS, probeTimeoutMs: e.REMOTE_MCP_PROBE_TIMEOUT_MS, entryUrls: e.OAUTH_MCP_URLS },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },

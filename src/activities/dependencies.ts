@@ -14,4 +14,6 @@ export interface ActivityDependencies {
   /** For activities that must talk to another workflow (e.g. a credential's refresher). */
   temporal: TemporalHandle;
   oauthFlows: OAuthFlows;
+  /** The task queue only this worker polls, where handed-off connector attempts are collected (activities/lanes.ts). */
+  handoffTaskQueue?: string;
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { Worker, WorkflowBundleOption } from '@temporalio/worker';
+import type { WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
 import type { ApiDependencies } from '../api/context.js';
 import { refreshRemoteTools } from '../api/mcp/remoteConnectors.js';
@@ -25,7 +25,7 @@ import { ensureTemporalCli } from '../temporal/cli.js';
 import { startDevServer, type RunningDevServer } from '../temporal/devServer.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
 import { startStateCleanup } from '../worker/cleanup.js';
-import { createWorker } from '../worker/worker.js';
+import { createWorker, type Workers } from '../worker/worker.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -81,7 +81,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     stack.push(() => temporal.connection.close());
     const oauthFlows = temporalOAuthFlows({ db: database.db, temporal, config });
 
-    let worker: Worker | undefined;
+    let worker: Workers | undefined;
     if (config.role !== 'api') {
       worker = await createWorker({
         connection: temporal.connection,

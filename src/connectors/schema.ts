@@ -154,6 +154,8 @@ const actionObjectSchema = z.object({
   idempotent: z.boolean().optional(),
   idempotencyKeyHeader: z.string().max(128).optional(),
   destructive: z.boolean().optional(),
+  /** Known to take seconds or more (a report, an export): every attempt runs on the slow lane (docs/fair-execution.md). */
+  longRunning: z.boolean().optional(),
 });
 
 /** Action schema; `idempotent` defaults to true for GET/PUT/DELETE, false for POST/PATCH. */

@@ -46,13 +46,15 @@ export async function callUpstream(
   dispatcher: Dispatcher,
   request: UpstreamRequest,
   totalTimeoutMs: number,
+  /** Aborts the exchange: the attempt was cancelled or given up. */
+  signal?: AbortSignal,
 ): Promise<UpstreamResponse> {
   const response = await undiciRequest(request.url, {
     dispatcher,
     method: request.method,
     headers: request.headers,
     ...(request.body !== undefined ? { body: request.body } : {}),
-    signal: AbortSignal.timeout(totalTimeoutMs),
+    signal: signal ? AbortSignal.any([AbortSignal.timeout(totalTimeoutMs), signal]) : AbortSignal.timeout(totalTimeoutMs),
   });
   const chunks: Buffer[] = [];
   let size = 0;
