@@ -19,6 +19,8 @@ import { ensureBootstrapAccount } from '../db/repositories/accounts.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { sealPlainConnectorUrls } from '../connectors/sources/remoteMcp/service.js';
 import { startTracing } from '../observability/tracing.js';
+import { reportSlowCalls } from '../observability/callCapacityMetrics.js';
+import { leaseCountsByAccount } from '../db/repositories/callLeases.js';
 import { loadSecretBox } from '../secrets/keyring.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { ensureTemporalCli } from '../temporal/cli.js';
@@ -72,6 +74,8 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     if (devServer) stack.push(() => devServer.stop());
     stack.push(() => database.close());
     await migrateToLatest(database);
+    const unreport = reportSlowCalls(() => leaseCountsByAccount(database.db));
+    stack.push(async () => unreport());
 
     const secretBox = await loadSecretBox(config);
     await sealPlainConnectorUrls(database.db, secretBox);
