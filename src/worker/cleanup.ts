@@ -4,6 +4,7 @@ import { deleteSessionsCreatedBefore } from '../db/repositories/mcpSessions.js';
 import { deleteExpiredTasks } from '../db/repositories/mcpTasks.js';
 import { deleteIdleBuckets } from '../db/repositories/rateBuckets.js';
 import { deleteSendMarksBefore } from '../db/repositories/upstreamSends.js';
+import { deleteLapsedLeases } from '../db/repositories/callLeases.js';
 import type { Logger } from '../observability/logger.js';
 
 /**
@@ -19,17 +20,20 @@ interface CleanupResult {
   tasks: number;
   sendMarks: number;
   rateBuckets: number;
+  lapsedLeases: number;
 }
 
-/** One pass: deletes expired MCP sessions and tasks, stale send marks and idle rate buckets. */
+/** One pass: deletes expired MCP sessions and tasks, stale send marks, idle rate buckets and lapsed in-flight leases. */
 async function cleanUpState(db: Db, config: Pick<Config, 'cleanup'>, now = Date.now()): Promise<CleanupResult> {
-  const [sessions, tasks, sendMarks, rateBuckets] = await Promise.all([
+  const [sessions, tasks, sendMarks, rateBuckets, lapsedLeases] = await Promise.all([
     deleteSessionsCreatedBefore(db, new Date(now - config.cleanup.mcpSessionTtlSeconds * 1000)),
     deleteExpiredTasks(db),
     deleteSendMarksBefore(db, new Date(now - SEND_MARK_TTL_MS)),
     deleteIdleBuckets(db, new Date(now - IDLE_BUCKET_TTL_MS)),
+    // They count for nothing already; this only keeps the table small.
+    deleteLapsedLeases(db),
   ]);
-  return { sessions, tasks, sendMarks, rateBuckets };
+  return { sessions, tasks, sendMarks, rateBuckets, lapsedLeases };
 }
 
 /**
