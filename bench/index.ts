@@ -3,7 +3,8 @@
  * same run: execute_action through the MCP endpoint (Koa → Temporal workflow → activity → fake
  * SaaS) versus the same request made directly to the fake SaaS, at concurrency 1 and 32, and the
  * catalogue reads. Targets from the issues are printed beside the figures; nothing here fails a build.
- * `npm run bench -- backlog [--runs N]` runs the backlog benchmark instead (bench/backlog.ts).
+ * `npm run bench -- backlog [--runs N]` runs the backlog benchmark instead (bench/backlog.ts),
+ * `npm run bench -- storm [--calls N]` the slow-call storm (bench/storm.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { startSwitchboard } from '../src/app/start.js';
 import { startFakeSaas } from '../test/support/fakeSaas.js';
 import { fmt, measure, summarize, type LatencySummary } from './stats.js';
 import { benchBacklog } from './backlog.js';
+import { benchStorm } from './storm.js';
 import { benchThrottle } from './throttle.js';
 import { runComparison } from './compare/index.js';
 import { API_KEY, apiCaller, configureSlack, DATABASE_URL, freePort } from './setup.js';
@@ -153,9 +155,11 @@ async function main() {
 }
 
 // `npm run bench` compares against a plain MCP proxy (bench/compare); `npm run bench -- single`
-// runs the figures above in one process (throttle ledger, end-to-end limit).
+// runs the figures above in one process (throttle ledger, end-to-end limit); `npm run bench --
+// storm` runs the slow-call storm with separate processes (bench/storm.ts).
 const mode = process.argv.slice(2).find((arg) => !arg.startsWith('--') && !/^\d/.test(arg)) ?? 'compare';
-(mode === 'single' ? main : runComparison)().then(
+const benches: Record<string, () => Promise<void>> = { single: main, storm: benchStorm };
+(benches[mode] ?? runComparison)().then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

@@ -77,6 +77,9 @@ const envSchema = z.object({
   UPSTREAM_TOTAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   UPSTREAM_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
   OAUTH_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  FAST_ATTEMPT_BUDGET_MS: z.coerce.number().int().min(50).max(10_000).default(1000),
+  ACCOUNT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(250),
+  SERVER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(200),
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   REMOTE_MCP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
   REMOTE_MCP_MAX_TOOL_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
@@ -174,6 +177,14 @@ export interface Config {
     maxResponseBytes: number;
     /** Bytes read of one answer of an OAuth or OpenID endpoint (token, metadata, registration). */
     maxOAuthResponseBytes: number;
+  };
+  /** How connector calls share the workers (docs/fair-execution.md). */
+  execution: {
+    /** A first attempt still running after this long leaves the workflow task for the slow lane. */
+    fastBudgetMs: number;
+    /** Slow attempts (on the slow lane) one account, or one of its servers, may have in flight; more queue. */
+    accountMaxInFlight: number;
+    serverMaxInFlight: number;
   };
   /** Bound on connecting to a remote MCP server and listing its tools (tool calls use upstream.totalTimeoutMs). */
   remoteMcp: {
@@ -295,6 +306,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       maxToolListBytes: e.REMOTE_MCP_MAX_TOOL_LIST_BYTES,
       entryUrls: e.OAUTH_MCP_URLS,
     },
+    execution: { fastBudgetMs: e.FAST_ATTEMPT_BUDGET_MS, accountMaxInFlight: e.ACCOUNT_MAX_IN_FLIGHT, serverMaxInFlight: e.SERVER_MAX_IN_FLIGHT },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS },

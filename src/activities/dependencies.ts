@@ -19,4 +19,6 @@ export interface ActivityDependencies {
    * so the worker can finish draining (core does not cancel local activities on shutdown).
    */
   workerStopping?: AbortSignal;
+  /** The task queue only this worker polls, where handed-off connector attempts are collected (activities/lanes.ts). */
+  handoffTaskQueue?: string;
 }

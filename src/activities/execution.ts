@@ -7,7 +7,7 @@ import { callAuthorizer, type AuthorizedRequest } from '../credentials/authorize
 import { connectorForActionAuth } from '../connectors/authVariants.js';
 import { nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../errors.js';
 import type { ActivityDependencies } from './dependencies.js';
-import { redactEachCall, redactionScope, scrubText, secretsOfAuth } from '../secrets/redaction.js';
+import { redactionScope, scrubText, secretsOfAuth, withRedaction } from '../secrets/redaction.js';
 import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import type { ActionResult, AttemptError, AttemptInput, AttemptOutcome } from '../workflows/contracts.js';
 import { checkUrl, createUpstreamAgent } from '../upstream/egress.js';
@@ -19,6 +19,8 @@ import { createThrottleClient, feedbackOf, type Permit, type ThrottleKey } from 
 import { responseLimits, sizeOf } from '../upstream/boundedBody.js';
 import { callUpstream, switchboardErrorIn, type UpstreamResponse } from '../upstream/http.js';
 import { transportFailure, type TransportFailure } from '../upstream/transportFailure.js';
+import type { Capacity } from './capacity.js';
+import { createAttemptLanes, type AttemptControl } from './lanes.js';
 
 /** Longest Retry-After we wait out inside one run; beyond it the caller is told when to come back. */
 const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
@@ -85,7 +87,7 @@ function throttled(connector: Connector, permit: Extract<Permit, { go: false }>)
   return { kind: 'throttled', slot: permit.slot, waitMs: Math.ceil(permit.waitMs), reason: `throttle slot for ${connector.id}` };
 }
 
-export function createExecutionActivities(deps: ActivityDependencies) {
+export function createExecutionActivities(deps: ActivityDependencies, capacity: Capacity) {
   const agent = createUpstreamAgent(deps.config);
   const { egress, upstream } = deps.config;
   const throttle = createThrottleClient(deps.db);
@@ -189,10 +191,11 @@ export function createExecutionActivities(deps: ActivityDependencies) {
   }
 
   /** One REST attempt: throttle slot, then at most one send. */
-  async function attemptRest(input: AttemptInput): Promise<AttemptOutcome> {
+  async function attemptRest(input: AttemptInput, control: AttemptControl): Promise<AttemptOutcome> {
     const { action: call } = input;
     const connector = await resolveEnabledConnector(deps.db, call.accountId, call.connectorId);
     const action = findAction(connector, call.actionId);
+    control.resolved({ longRunning: action.longRunning, resendable: safeToResend(action) });
     // What is sent is checked here, where it is sent: a plan step's values are known only now.
     const parameters = validateCallParameters(connector, action, call.parameters);
     const authorize = callAuthorizer(deps, call, connectorForActionAuth(connector, action));
@@ -247,10 +250,13 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     const started = Date.now();
     let response: UpstreamResponse;
     try {
-      response = await callUpstream(agent, request, upstream, interruption());
+      control.sending();
+      response = await callUpstream(agent, request, upstream, AbortSignal.any([control.signal, interruption()]));
     } catch (error) {
       const refused = switchboardErrorIn(error);
       if (refused) throw refused;
+      // Given up (cancelled, or moved to the slow lane from the queue): nobody wants its outcome.
+      if (control.signal.aborted) throw error;
       return outcomeOfTransportFailure(error, connector, action, request.url.host);
     } finally {
       // The outcome is known (and handled by the rules above): a retry may decide afresh.
@@ -280,30 +286,35 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     return outcomeOfResponse(input, connector, action, auth, response);
   }
 
-  // Every secret a call uses is scrubbed from its outcome, its error and its log lines (secrets/redaction.ts).
-  return redactEachCall({
-    /**
-     * One attempt of a connector call, as a local activity with no retries of its own: it
-     * reserves a throttle slot and, when the slot is due (within the final approach), sends once
-     * and classifies the answer. It never waits longer: later slots, backoff and Retry-After are
-     * the workflow's durable timers. The credential is opened here and never leaves, so no secret
-     * reaches history.
-     */
-    async attemptConnectorAction(input: AttemptInput): Promise<AttemptOutcome> {
+  /**
+   * One attempt of a connector call, with no retries of its own: it reserves a throttle slot and,
+   * when the slot is due (within the final approach), sends once and classifies the answer. It
+   * never waits longer: later slots, backoff and Retry-After are the workflow's durable timers.
+   * The credential is opened here and never leaves, so no secret reaches history: every secret it
+   * uses is scrubbed from its outcome, its error and its log lines (secrets/redaction.ts), also
+   * when the outcome is collected after a hand-off.
+   */
+  const attempt = (input: AttemptInput, control: AttemptControl): Promise<AttemptOutcome> =>
+    withRedaction(async () => {
       try {
         // Remote MCP tools share this workflow and activity (and so its retries and throttling).
         if (isRemoteMcpConnectorId(input.action.connectorId)) {
-          return await attemptRemoteMcpTool(deps, input, (connector) =>
-            permitFor({ accountId: input.action.accountId, connectorId: connector.id }, connector.rateLimit, input.slot).then((permit) =>
-              permit.go ? undefined : throttled(connector, permit),
-            ),
+          return await attemptRemoteMcpTool(
+            deps,
+            input,
+            (connector) =>
+              permitFor({ accountId: input.action.accountId, connectorId: connector.id }, connector.rateLimit, input.slot).then((permit) =>
+                permit.go ? undefined : throttled(connector, permit),
+              ),
+            control.signal,
           );
         }
-        return await attemptRest(input);
+        return await attemptRest(input, control);
       } catch (error) {
         if (error instanceof SwitchboardError) return outcomeOfError(error);
         throw error;
       }
-    },
-  });
+    });
+
+  return createAttemptLanes(deps, capacity, attempt);
 }

@@ -5,13 +5,16 @@ import { createExecutionActivities } from './execution.js';
 import { createOAuthActivities } from './oauth.js';
 import { createCredentialWaiterActivities } from './credentialWaiters.js';
 import { createRemoteMcpDiscoveryActivities } from './remoteMcpDiscovery.js';
+import { createCapacity, createCapacityActivities } from './capacity.js';
 
 export type { ActivityDependencies } from './dependencies.js';
 
 /** Every activity's failure type is an error code (workflows/failures.ts), whatever it threw. */
 export function createActivities(dependencies: ActivityDependencies) {
+  const capacity = createCapacity(dependencies);
   return failingWithCodes({
-    ...createExecutionActivities(dependencies),
+    ...createExecutionActivities(dependencies, capacity),
+    ...createCapacityActivities(capacity),
     ...createOAuthActivities(dependencies),
     ...createRemoteMcpDiscoveryActivities(dependencies),
     ...createCredentialWaiterActivities(dependencies),

@@ -85,6 +85,17 @@ export function apiAuth(deps: ApiDependencies): Middleware {
   };
 }
 
+const accessUrlForm = (publicUrl: string) => `${publicUrl}/mcp/<serverId>/<accessToken>`;
+
+/** The URLs the MCP endpoint answers at, said to a client that reached none of them. */
+export function mcpUrlForms(publicUrl: string): string {
+  return (
+    `Use a server's access URL, ${accessUrlForm(publicUrl)} (npm start prints one; the console shows a server's when it is made or its token rotated). ` +
+    `Clients that take only URLs ending in /mcp (the MCP Inspector) take the access URL with /mcp added: ${accessUrlForm(publicUrl)}/mcp. ` +
+    `With an API key or a signed-in user's token instead: ${publicUrl}/mcp/<serverId> (or its /mcp form).`
+  );
+}
+
 /**
  * MCP endpoint: /mcp/:serverId/:accessToken needs nothing else; /mcp/:serverId (or /mcp with
  * x-mcp-server-id) needs an API key of the server's account or a signed-in user's access token
@@ -94,8 +105,10 @@ export function apiAuth(deps: ApiDependencies): Middleware {
 export function mcpAuth(deps: ApiDependencies): Middleware {
   return async (ctx, next) => {
     const params = (ctx as Context & { params: Record<string, string | undefined> }).params;
-    const serverId = serverIdParam.safeParse(params.serverId ?? ctx.get('x-mcp-server-id'));
-    if (!serverId.success) throw new NotFoundError('Unknown MCP server');
+    const named = params.serverId ?? ctx.get('x-mcp-server-id');
+    if (!named) throw new NotFoundError(`This URL names no MCP server. ${mcpUrlForms(deps.publicUrl)}`, { accessUrl: accessUrlForm(deps.publicUrl) });
+    const serverId = serverIdParam.safeParse(named);
+    if (!serverId.success) throw new NotFoundError(`Unknown MCP server. ${mcpUrlForms(deps.publicUrl)}`, { accessUrl: accessUrlForm(deps.publicUrl) });
 
     let server: ServerRow;
     let userId: string;

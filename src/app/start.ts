@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { Worker, WorkflowBundleOption } from '@temporalio/worker';
+import type { WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
 import type { ApiDependencies } from '../api/context.js';
 import { SigninService } from '../api/signin/provider.js';
@@ -19,6 +19,8 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { ensureStartServer, type StartServer } from '../management/servers.js';
 import { sealPlainConnectorUrls } from '../remoteMcp/registry.js';
 import { startTracing } from '../observability/tracing.js';
+import { reportSlowCalls } from '../observability/callCapacityMetrics.js';
+import { leaseCountsByAccount } from '../db/repositories/callLeases.js';
 import { loadSecretBox } from '../secrets/keyring.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { ensureTemporalCli } from '../temporal/cli.js';
@@ -26,7 +28,7 @@ import { startDevServer, type RunningDevServer } from '../temporal/devServer.js'
 import { installTemporalRuntime } from '../temporal/runtime.js';
 import { remoteMcpPeers } from '../upstream/remoteMcp/peers.js';
 import { startStateCleanup } from '../worker/cleanup.js';
-import { createWorker, SHUTDOWN_GRACE_MS } from '../worker/worker.js';
+import { createWorker, SHUTDOWN_GRACE_MS, type Workers } from '../worker/worker.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -77,6 +79,8 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     if (devServer) stack.push(() => devServer.stop());
     stack.push(() => database.close());
     await migrateToLatest(database);
+    const unreport = reportSlowCalls(() => leaseCountsByAccount(database.db));
+    stack.push(async () => unreport());
 
     const secretBox = await loadSecretBox(config);
     await sealPlainConnectorUrls(database.db, secretBox);
@@ -86,7 +90,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     stack.push(() => temporal.connection.close());
     const oauthFlows = temporalOAuthFlows({ db: database.db, temporal, config });
 
-    let worker: Worker | undefined;
+    let worker: Workers | undefined;
     if (config.role !== 'api') {
       const workerStopping = new AbortController();
       worker = await createWorker({

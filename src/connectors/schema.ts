@@ -207,6 +207,8 @@ const actionObjectSchema = z.object({
    * connector's; [] means it needs no credential.
    */
   auth: z.array(z.string().max(64)).max(10).optional(),
+  /** Known to take seconds or more (a report, an export): every attempt runs on the slow lane (docs/fair-execution.md). */
+  longRunning: z.boolean().optional(),
 });
 
 /** Action schema; `idempotent` defaults to true for GET/PUT/DELETE, false for POST/PATCH. */

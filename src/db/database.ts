@@ -11,6 +11,7 @@ import type { UpstreamSendsTable } from './tables/upstreamSends.js';
 import type { AuditLogTable } from './tables/audit.js';
 import type { SigninKeysTable, SigninStoreTable } from './tables/signin.js';
 import type { RemoteMcpOAuthClientsTable } from './tables/remoteMcpOAuthClients.js';
+import type { CallLeasesTable } from './tables/callLeases.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -36,4 +37,5 @@ export interface Database {
   signin_store: SigninStoreTable;
   signin_keys: SigninKeysTable;
   mcp_oauth_clients: RemoteMcpOAuthClientsTable;
+  call_leases: CallLeasesTable;
 }

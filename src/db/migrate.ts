@@ -17,6 +17,7 @@ import * as auditLog from './migrations/20261130300000_audit_log.js';
 import * as signin from './migrations/20261130300100_signin.js';
 import * as serverAdmin from './migrations/20261130410000_server_admin.js';
 import * as mcpOAuthClients from './migrations/20261201000000_mcp_oauth_clients.js';
+import * as callLeases from './migrations/20261202000000_call_leases.js';
 import * as serverTokenSealed from './migrations/20261207000000_server_token_sealed.js';
 import * as mcpTaskInput from './migrations/20261207100000_mcp_task_input.js';
 
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '20261130300100_signin': signin,
   '20261130410000_server_admin': serverAdmin,
   '20261201000000_mcp_oauth_clients': mcpOAuthClients,
+  '20261202000000_call_leases': callLeases,
   '20261207000000_server_token_sealed': serverTokenSealed,
   '20261207100000_mcp_task_input': mcpTaskInput,
 };

@@ -2,7 +2,10 @@ import { createServer, DuplicateServerNameError, findSealedToken, getServer, lis
 import type { ServerRow } from '../db/tables/servers.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { hasRestrictions } from '../servers/restrictions.js';
-import { createServerInput, serverIdParam, type ServerResponse } from '../servers/schemas.js';
+import { createServerInput, serverIdParam, type Restrictions, type ServerResponse } from '../servers/schemas.js';
+import { listConnectors } from '../connectors/registry.js';
+import { connectorIdOfRow } from '../remoteMcp/connector.js';
+import { listRemoteMcpConnectors } from '../db/repositories/remoteMcpConnectors.js';
 import type { AuthContext } from '../policy/caller.js';
 import type { ManagementDependencies } from './ports.js';
 
@@ -43,6 +46,25 @@ export async function ownedServer(deps: Pick<ManagementDependencies, 'db'>, auth
     throw new ForbiddenError('Not authorized for this server', { serverId: server.id });
   }
   return server;
+}
+
+/**
+ * Restriction entries that name no connector of the account (catalogue, custom or remote MCP):
+ * accepted, since the connector may be added later, but said, because an allowlist with a typo
+ * silently lets nothing of that connector through. Action entries are checked by their
+ * `connectorId:` part.
+ */
+export async function restrictionWarnings(deps: Pick<ManagementDependencies, 'db'>, accountId: string, restrictions: Restrictions | undefined): Promise<string[]> {
+  const named = [
+    ...(restrictions?.connectors?.ids ?? []).map((id) => ({ list: 'connectors', entry: id, connectorId: id })),
+    ...(restrictions?.actions?.ids ?? []).filter((id) => id.includes(':')).map((id) => ({ list: 'actions', entry: id, connectorId: id.slice(0, id.indexOf(':')) })),
+  ];
+  if (named.length === 0) return [];
+  const [listed, remote] = await Promise.all([listConnectors(deps.db, accountId), listRemoteMcpConnectors(deps.db, accountId)]);
+  const known = new Set([...listed.map((connector) => connector.id), ...remote.map(connectorIdOfRow)]);
+  return named
+    .filter(({ connectorId }) => !known.has(connectorId))
+    .map(({ list, entry, connectorId }) => `restrictions.${list}: "${entry}" names no connector of this account ("${connectorId}" is not a catalogue, custom or remote MCP connector id), so it matches nothing`);
 }
 
 /** GET /api/servers, list_servers. */

@@ -71,11 +71,16 @@ const runTimelineEntry = z.object({
   kind: z.enum(['attempt', 'wait']),
   at: z.string().optional(),
   summary: z.string().describe('"attempt 2: slack conversations_list", or why the run waited: "retry 2/6 in 1 s (backoff): 500 from slack"'),
-  outcome: z.enum(['succeeded', 'throttled', 'retry', 'failed']).optional(),
+  outcome: z
+    .enum(['succeeded', 'throttled', 'retry', 'failed', 'slow', 'handedOff'])
+    .optional()
+    .describe('slow: moved to the slow lane before sending; handedOff: still in flight after the fast budget, collected by the next entry'),
+  lane: z.enum(['fast', 'slow']).optional().describe('fast: inside the workflow task (local activity); slow: the slow task queue, or a hand-off'),
   status: z.number().optional().describe("The upstream's HTTP status, when it answered"),
   code: z.string().optional(),
   reason: z.string().optional(),
-  waitMs: z.number().optional(),
+  waitMs: z.number().optional().describe("The wait's timer: the throttle slot's or retry's delay, or how long a queued run waits before it claims again"),
+  waitedMs: z.number().optional().describe('How long the run actually waited, once the wait is over (a queued run is woken when its account has room)'),
 });
 export type RunTimelineEntry = z.infer<typeof runTimelineEntry>;
 

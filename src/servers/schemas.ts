@@ -68,6 +68,10 @@ export const serverResponse = z.object({
   accessTokenExpiresAt: z.string().optional(),
   restrictions: restrictionsSchema,
   hasRestrictions: z.boolean(),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe('On create and update: restriction entries that name no connector of the account (accepted, but they match nothing)'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

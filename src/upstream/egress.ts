@@ -133,13 +133,18 @@ export function guardedLookup(policy: EgressPolicy) {
   };
 }
 
-/** One pooled dispatcher per worker: keep-alive connections are reused, and each was checked when opened. */
+/**
+ * One pooled dispatcher per worker: keep-alive connections are reused, and each was checked when
+ * opened. No cap on connections per origin: every tenant calling the same SaaS host shares this
+ * pool, and a cap would queue one tenant's quick call behind another's slow ones (with 64, a
+ * storm of 20 s calls held a bystander for 13 s). What is in flight is bounded per account
+ * instead (ACCOUNT_MAX_IN_FLIGHT, docs/fair-execution.md).
+ */
 export function createUpstreamAgent(config: Pick<Config, 'egress'> & { upstream: Pick<Config['upstream'], 'connectTimeoutMs' | 'totalTimeoutMs'> }): Agent {
   return new Agent({
     connect: { lookup: guardedLookup(config.egress), timeout: config.upstream.connectTimeoutMs },
     headersTimeout: config.upstream.totalTimeoutMs,
     bodyTimeout: config.upstream.totalTimeoutMs,
     keepAliveTimeout: 30_000,
-    connections: 64,
   });
 }

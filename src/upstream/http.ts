@@ -44,15 +44,15 @@ export async function callUpstream(
   dispatcher: Dispatcher,
   request: UpstreamRequest,
   limits: { totalTimeoutMs: number; maxResponseBytes: number },
-  /** The activity's cancellation (a worker stopping): the exchange is abandoned at once. */
-  cancelled?: AbortSignal,
+  /** Aborts the exchange: the attempt was cancelled or given up, or the worker is stopping. */
+  signal?: AbortSignal,
 ): Promise<UpstreamResponse> {
   const response = await undiciRequest(request.url, {
     dispatcher,
     method: request.method,
     headers: request.headers,
     ...(request.body !== undefined ? { body: request.body } : {}),
-    signal: cancelled ? AbortSignal.any([cancelled, AbortSignal.timeout(limits.totalTimeoutMs)]) : AbortSignal.timeout(limits.totalTimeoutMs),
+    signal: signal ? AbortSignal.any([AbortSignal.timeout(limits.totalTimeoutMs), signal]) : AbortSignal.timeout(limits.totalTimeoutMs),
   });
   // A runaway body must not exhaust the worker's memory: the first maxResponseBytes are kept, shown cut.
   const { bytes, cut } = await readUpTo(response.body, limits.maxResponseBytes);

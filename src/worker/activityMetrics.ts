@@ -1,6 +1,6 @@
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AttemptInput, AttemptOutcome } from '../workflows/contracts.js';
+import type { AttemptInput, AttemptOutcome, HandoffInput } from '../workflows/contracts.js';
 import { connectorActivityDuration, tokenRefreshes, upstreamResponses } from '../observability/metrics.js';
 
 /**
@@ -12,23 +12,30 @@ export class ActivityMetricsInterceptor implements ActivityInboundCallsIntercept
   constructor(private readonly activityType: string) {}
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
-    if (this.activityType === 'attemptConnectorAction') return this.connectorAction(input, next);
+    if (this.activityType === 'attemptConnectorAction' || this.activityType === 'awaitHandedOffAttempt') return this.connectorAction(input, next);
     if (this.activityType === 'refreshCredentialTokens') return this.refresh(input, next);
     return next(input);
   }
 
   /** One attempt returns its outcome (a failed send is data, not a thrown failure): the status is in it. */
   private async connectorAction(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>) {
-    const connector = String((input.args[0] as AttemptInput | undefined)?.action?.connectorId ?? 'unknown');
+    const args = input.args[0] as Partial<AttemptInput & HandoffInput> | undefined;
+    const connector = String(args?.action?.connectorId ?? args?.connectorId ?? 'unknown');
     const started = performance.now();
     let outcome = 'FAILED';
     try {
       const result = (await next(input)) as AttemptOutcome;
-      outcome = result.kind === 'succeeded' ? 'ok' : result.kind === 'throttled' ? 'throttled' : result.error.code;
-      const status = result.kind === 'succeeded' ? result.result.status : result.kind === 'throttled' ? undefined : result.error.details.status;
-      if (typeof status === 'number') upstreamResponses.inc({ connector, status: String(status) });
-      else if (result.kind !== 'succeeded' && result.kind !== 'throttled' && typeof result.error.details.networkError === 'string') {
-        upstreamResponses.inc({ connector, status: 'network' });
+      if (result.kind === 'succeeded') {
+        outcome = 'ok';
+        upstreamResponses.inc({ connector, status: String(result.result.status) });
+      } else if (result.kind === 'retry' || result.kind === 'failed') {
+        outcome = result.error.code;
+        const { status, networkError } = result.error.details;
+        if (typeof status === 'number') upstreamResponses.inc({ connector, status: String(status) });
+        else if (typeof networkError === 'string') upstreamResponses.inc({ connector, status: 'network' });
+      } else {
+        // throttled, slow (left the fast lane unsent), handedOff (its answer is counted when collected)
+        outcome = result.kind === 'handedOff' ? 'handed_off' : result.kind;
       }
       return result;
     } catch (error) {

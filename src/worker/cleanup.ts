@@ -5,6 +5,7 @@ import { deleteExpiredTasks } from '../db/repositories/mcpTasks.js';
 import { deleteIdleBuckets } from '../db/repositories/rateBuckets.js';
 import { deleteExpiredSigninClients } from '../db/repositories/signin.js';
 import { deleteSendMarksBefore } from '../db/repositories/upstreamSends.js';
+import { deleteLapsedLeases } from '../db/repositories/callLeases.js';
 import type { Logger } from '../observability/logger.js';
 
 /**
@@ -21,22 +22,25 @@ interface CleanupResult {
   sendMarks: number;
   rateBuckets: number;
   signinClients: number;
+  lapsedLeases: number;
 }
 
 /**
- * One pass: deletes expired MCP sessions and tasks, stale send marks, idle rate buckets and
- * expired registered sign-in clients (anyone may register one, so they go here rather than in the
- * daily retention sweep that takes the rest of the sign-in state).
+ * One pass: deletes expired MCP sessions and tasks, stale send marks, idle rate buckets, expired
+ * registered sign-in clients (anyone may register one, so they go here rather than in the daily
+ * retention sweep that takes the rest of the sign-in state) and lapsed in-flight leases.
  */
 async function cleanUpState(db: Db, config: Pick<Config, 'cleanup'>, now = Date.now()): Promise<CleanupResult> {
-  const [sessions, tasks, sendMarks, rateBuckets, signinClients] = await Promise.all([
+  const [sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases] = await Promise.all([
     deleteSessionsCreatedBefore(db, new Date(now - config.cleanup.mcpSessionTtlSeconds * 1000)),
     deleteExpiredTasks(db),
     deleteSendMarksBefore(db, new Date(now - SEND_MARK_TTL_MS)),
     deleteIdleBuckets(db, new Date(now - IDLE_BUCKET_TTL_MS)),
     deleteExpiredSigninClients(db),
+    // They count for nothing already; this only keeps the table small.
+    deleteLapsedLeases(db),
   ]);
-  return { sessions, tasks, sendMarks, rateBuckets, signinClients };
+  return { sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases };
 }
 
 /**

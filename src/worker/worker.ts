@@ -1,7 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Worker, type InjectedSinks, type NativeConnection, type WorkerInterceptors, type WorkflowBundleOption } from '@temporalio/worker';
+import {
+  Worker,
+  type InjectedSinks,
+  type NativeConnection,
+  type State,
+  type WorkerInterceptors,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
 import { ActivityMetricsInterceptor } from './activityMetrics.js';
+import { slowLaneOf } from '../workflows/contracts.js';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -17,38 +26,67 @@ export interface WorkerOptions {
 /** A stop's whole budget is about 5 s (Ctrl-C should feel immediate); draining takes the first 2. */
 export const SHUTDOWN_GRACE_MS = 2_000;
 
+/** The workers of one process, run and stopped together. */
+export interface Workers {
+  run(): Promise<void>;
+  shutdown(): void;
+  /** The main worker's state; the others follow it. */
+  getState(): State;
+}
+
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /** Every workflow bundle includes these (src/workflows/interceptors.ts: failed runs logged with their code). */
 export const workflowInterceptorModules = [fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url))];
 
-export async function createWorker(options: WorkerOptions): Promise<Worker> {
-  return Worker.create({
+/**
+ * Slow-lane attempts (and hand-offs) one worker process runs at once. Each waits on the network
+ * with one pooled socket and a bounded body (memory per call in docs/fair-execution.md), so
+ * hundreds cost little; beyond this, attempts wait in the slow task queue, and the accounts'
+ * in-flight caps decide whose attempts are there.
+ */
+const SLOW_LANE_SLOTS = 1000;
+
+/**
+ * Three workers share the process and its connection. The main one runs the workflows, their
+ * local activities (every fast attempt) and the other activities, on the main task queue. The
+ * slow-lane worker runs connector attempts that may take long, on the slow task queue, with slots
+ * of their own, so they can never hold the workflow-task and local-activity slots fast calls
+ * need. The hand-off worker polls a task queue only this process knows, where a fast attempt
+ * that outran its budget is collected without being sent again (activities/lanes.ts).
+ */
+export async function createWorker(options: WorkerOptions): Promise<Workers> {
+  const handoffTaskQueue = `${options.taskQueue}-handoff-${randomUUID()}`;
+  const activities = createActivities({ ...options.dependencies, handoffTaskQueue });
+  const interceptors = {
+    ...options.tracing?.interceptors,
+    // Bundled with the workflows; a prebuilt bundle brings its own (bundleWorkflowCode's workflowInterceptorModules).
+    ...(options.workflowBundle ? {} : { workflowModules: [...workflowInterceptorModules, ...(options.tracing?.interceptors.workflowModules ?? [])] }),
+    activity: [
+      ...(options.tracing?.interceptors.activity ?? []),
+      (ctx: { info: { activityType: string } }) => ({ inbound: new ActivityMetricsInterceptor(ctx.info.activityType) }),
+    ],
+  };
+  const common = {
     connection: options.connection,
     namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: createActivities(options.dependencies),
-    interceptors: {
-      ...options.tracing?.interceptors,
-      // Bundled with the workflows; a prebuilt bundle brings its own (bundleWorkflowCode's workflowInterceptorModules).
-      ...(options.workflowBundle ? {} : { workflowModules: [...workflowInterceptorModules, ...(options.tracing?.interceptors.workflowModules ?? [])] }),
-      activity: [
-        ...(options.tracing?.interceptors.activity ?? []),
-        (ctx) => ({ inbound: new ActivityMetricsInterceptor(ctx.info.activityType) }),
-      ],
-    },
-    ...(options.tracing ? { sinks: options.tracing.sinks } : {}),
+    interceptors,
     // On Ctrl-C or SIGTERM, in-flight calls get SHUTDOWN_GRACE_MS to finish; then they are
     // cancelled (local ones through ActivityDependencies.workerStopping), and their runs retry them
     // on the next worker (a request that may not be sent twice is failed, not resent).
     shutdownGraceTime: SHUTDOWN_GRACE_MS,
     shutdownForceTime: '10 seconds',
-    // A run waiting for a throttle slot or a retry holds no slot here: it is a timer on the
-    // server. Slots are held only by attempts, each one bounded piece of I/O (the send, or the
-    // last 1.2 s before a throttle slot) inside its workflow task, which stays open meanwhile; so
-    // workflow-task and local-activity slots come in pairs. They spend their time on the network,
-    // not the CPU, so many can run at once; a backlog on one connector occupies about its rate
-    // × 1.2 s of them (120 at 100/s).
+  } as const;
+  const main = await Worker.create({
+    ...common,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    activities,
+    ...(options.tracing ? { sinks: options.tracing.sinks } : {}),
+    // A run waiting for a throttle slot, its account's capacity or a retry holds no slot here:
+    // it is a timer on the server. Workflow-task and local-activity slots are held by fast
+    // attempts only, each within its budget (FAST_ATTEMPT_BUDGET_MS after the send) or the last
+    // 1.2 s before a throttle slot, inside its workflow task; so they come in pairs. They spend
+    // their time on the network, not the CPU, so many can run at once.
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 200,
     maxConcurrentWorkflowTaskExecutions: 200,
@@ -58,4 +96,36 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     // bounds what waiting runs cost the worker's memory (figures in docs/performance.md).
     maxCachedWorkflows: 200,
   });
+  // A storm puts hundreds of tasks on these queues at once: pollers scale with the backlog (the
+  // server says when more are waiting) instead of ten taking them one round trip at a time.
+  const slowLanePolling = { maxConcurrentActivityTaskExecutions: SLOW_LANE_SLOTS, activityTaskPollerBehavior: { type: 'autoscaling' } } as const;
+  const slowLane = await Worker.create({
+    ...common,
+    ...slowLanePolling,
+    taskQueue: slowLaneOf(options.taskQueue),
+    activities: { attemptConnectorAction: activities.attemptConnectorAction },
+  });
+  const handoffs = await Worker.create({
+    ...common,
+    ...slowLanePolling,
+    taskQueue: handoffTaskQueue,
+    activities: { awaitHandedOffAttempt: activities.awaitHandedOffAttempt },
+  });
+  const all = [main, slowLane, handoffs];
+  return {
+    async run() {
+      // One stopping (a fatal error) stops the others, so the process never runs half a worker.
+      await Promise.all(
+        all.map((worker) =>
+          worker.run().finally(() => {
+            for (const other of all) if (other.getState() === 'RUNNING') other.shutdown();
+          }),
+        ),
+      );
+    },
+    shutdown() {
+      for (const worker of all) if (worker.getState() === 'RUNNING') worker.shutdown();
+    },
+    getState: () => main.getState(),
+  };
 }

@@ -11,7 +11,7 @@ import type { Plan } from '../plans/schemas.js';
  */
 
 /** Failures: their types are error codes, and which of them a retry cannot fix comes from errors.ts. */
-export { nonRetryableCodes, type ErrorCode } from '../errors.js';
+export { errorCodes, nonRetryableCodes, type ErrorCode } from '../errors.js';
 export { codedFailureIn, failureOf, toApplicationFailure } from './failures.js';
 /** A plan's step references (`$ref`, `$ask`) are part of its input; the plan workflow resolves them as it replays. */
 export { isAsk, isReference, resolveReference } from './planReferences.js';
@@ -93,7 +93,19 @@ export interface SlotReservation {
   generation: number;
 }
 
-/** One attempt of a connector call: the attemptConnectorAction local activity's input. */
+/**
+ * The slow lane: connector attempts that may run long, as regular activities on a task queue of
+ * their own, with worker slots of their own (docs/fair-execution.md). Named after the main queue,
+ * so every deployment (and every test's queue) has its own.
+ */
+export function slowLaneOf(taskQueue: string): string {
+  return `${taskQueue}-slow`;
+}
+
+/**
+ * One attempt of a connector call: the attemptConnectorAction activity's input, whether it runs
+ * as a local activity in the workflow task (the fast lane) or on the slow lane.
+ */
 export interface AttemptInput {
   action: ExecuteActionInput;
   /** 1 for the first send, counting retries (throttle waits are not attempts). */
@@ -102,7 +114,29 @@ export interface AttemptInput {
   slot?: SlotReservation;
   /** After a 401, refresh the OAuth token once and ask for an immediate retry. */
   refreshOn401: boolean;
+  /** This attempt's claim on its account's in-flight capacity, taken if it leaves the fast lane. */
+  leaseId: string;
 }
+
+/** The handed-off attempt the awaitHandedOffAttempt activity collects, on the worker that holds it. */
+export interface HandoffInput {
+  handoffId: string;
+  connectorId: string;
+}
+
+/** A slow attempt's claim on its account's and server's in-flight capacity (ACCOUNT_MAX_IN_FLIGHT, SERVER_MAX_IN_FLIGHT). */
+export interface CapacityClaim {
+  leaseId: string;
+  accountId: string;
+  serverId: string;
+  workflowId: string;
+}
+
+/** Granted, or queued with the reason, worded for the wait's summary: "queued: account acc_1 at its in-flight cap (200)". */
+export type CapacityAnswer = { granted: true } | { granted: false; reason: string };
+
+/** Sent to a run whose queued claim (the lease id) was granted: its slow attempt may start. */
+export const capacityGrantedSignal = defineSignal<[string]>('capacityGranted');
 
 export interface AttemptError {
   code: ErrorCode;
@@ -111,11 +145,19 @@ export interface AttemptError {
 }
 
 /**
- * How one attempt ended. Recorded in history as the local activity's result (a marker), so
- * every attempt's status or error code and the wait it asks for are visible to operators.
+ * How one attempt ended. Recorded in history as the local activity's result (a marker) or the
+ * slow-lane activity's result, so every attempt's status or error code and the wait it asks for
+ * are visible to operators.
  */
 export type AttemptOutcome =
   | { kind: 'succeeded'; result: ActionResult }
+  /** Fast lane only: the attempt may run long, and nothing was sent; run it on the slow lane, with the capacity claimed for it. */
+  | { kind: 'slow'; reason: string; capacity: CapacityAnswer }
+  /**
+   * Fast lane only: still in flight when its budget ran out. It goes on in the worker that sent
+   * it, and the awaitHandedOffAttempt activity on that worker's own queue (taskQueue) collects it.
+   */
+  | { kind: 'handedOff'; taskQueue: string; handoffId: string; reason: string; /** The request may be sent again if that worker is lost. */ resendable: boolean }
   /** Nothing was sent: the slot is later than the final approach allows; wait for it in the workflow. */
   | { kind: 'throttled'; slot: SlotReservation; waitMs: number; reason: string }
   /** Worth another attempt; delayMs is the upstream's own hint (Retry-After, a reset header), if any. */

@@ -103,6 +103,19 @@ describe('admin console: what a first hour runs into', () => {
     }
   });
 
+  it('saves a restriction naming an unknown connector, and says it matches nothing', async () => {
+    await page.goto(`${session.app.apiUrl}/console/#/servers`);
+    await page.getByRole('button', { name: 'Create server' }).click();
+    const form = session.dialog('Create Server');
+    await form.getByRole('textbox', { name: 'Name', exact: true }).fill('Typo agent');
+    await form.getByLabel('Connectors: mode').selectOption('allowlist');
+    await form.getByLabel('Connectors: ids').fill('slack, slak');
+    await form.getByRole('button', { name: 'Create', exact: true }).click();
+    await session.dialog('Server created').getByRole('button', { name: 'Done' }).click();
+    await page.getByText('restrictions.connectors: "slak" names no connector of this account', { exact: false }).waitFor();
+    await shot('1440-restriction-warning');
+  });
+
   it("names the connector's own rate in the hint when the account has set its own", async () => {
     const own = (await session.call('GET', '/api/connectors/slack')).body.rateLimit.requestsPerSecond as number;
     expect((await session.call('PUT', '/api/connectors/slack/settings', { rateLimit: { requestsPerSecond: own / 2 } })).status).toBe(200);

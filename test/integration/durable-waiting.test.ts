@@ -13,18 +13,31 @@ interface AttemptMark {
   outcome?: { kind: string; reason?: string; delayMs?: number; error?: { code: string; details: { status?: number } } };
 }
 
-/** What an operator reads in the Temporal UI: each attempt (a local-activity marker) and each timer with its summary. */
+/**
+ * What an operator reads in the Temporal UI: each attempt (a local-activity marker on the fast
+ * lane, an activity with its result on the slow lane) and each timer with its summary.
+ */
 async function historyOf(app: TestApp, workflowId: string) {
   const history = await app.temporal.client.workflow.getHandle(workflowId).fetchHistory();
   const text = (payload: Payload | null | undefined) => (payload ? defaultPayloadConverter.fromPayload<string>(payload as Payload) : undefined);
   const attempts: AttemptMark[] = [];
+  const slowAttempts = new Map<number, AttemptMark>();
   const timers: string[] = [];
   for (const event of history.events ?? []) {
     const summary = text(event.userMetadata?.summary);
-    if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity') {
+    if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity' && summary?.startsWith('attempt ')) {
       const data = event.markerRecordedEventAttributes.details?.result?.payloads?.[0];
-      attempts.push({ ...(summary ? { summary } : {}), ...(data ? { outcome: defaultPayloadConverter.fromPayload(data as Payload) } : {}) });
+      attempts.push({ summary, ...(data ? { outcome: defaultPayloadConverter.fromPayload(data as Payload) } : {}) });
     }
+    if (event.activityTaskScheduledEventAttributes && summary?.startsWith('attempt ')) {
+      const attempt = { summary };
+      slowAttempts.set(Number(event.eventId), attempt);
+      attempts.push(attempt);
+    }
+    const completed = event.activityTaskCompletedEventAttributes;
+    const slowAttempt = completed ? slowAttempts.get(Number(completed.scheduledEventId)) : undefined;
+    const data = completed?.result?.payloads?.[0];
+    if (slowAttempt && data) slowAttempt.outcome = defaultPayloadConverter.fromPayload(data as Payload);
     if (event.timerStartedEventAttributes) timers.push(summary ?? '(no summary)');
   }
   return { attempts, timers };
@@ -59,10 +72,11 @@ describe('durable waiting: attempts and waits in the run history', () => {
 
     const { attempts, timers } = await historyOf(app, workflowIdOf(result));
     expect(attempts.map((attempt) => attempt.outcome?.kind)).toEqual(['retry', 'retry', 'succeeded']);
+    // The first attempt in the workflow task (the fast lane); retries on the slow lane.
     expect(attempts.map((attempt) => attempt.summary)).toEqual([
       'attempt 1: slack conversations_list',
-      'attempt 2: slack conversations_list',
-      'attempt 3: slack conversations_list',
+      'attempt 2 on the slow lane (a retry): slack conversations_list',
+      'attempt 3 on the slow lane (a retry): slack conversations_list',
     ]);
     expect(attempts[0]!.outcome).toMatchObject({ reason: '500 from slack', error: { code: 'UPSTREAM_ERROR', details: { status: 500 } } });
     expect(timers).toEqual(['retry 2/6 in 1 s (backoff): 500 from slack', 'retry 3/6 in 2 s (backoff): 500 from slack']);
@@ -79,9 +93,9 @@ describe('durable waiting: attempts and waits in the run history', () => {
     }
     expect(run.status).toBe('succeeded');
     expect(run.timeline).toEqual([
-      expect.objectContaining({ kind: 'attempt', summary: 'attempt 1: slack conversations_list', outcome: 'retry', status: 500, code: 'UPSTREAM_ERROR', reason: '500 from slack' }),
+      expect.objectContaining({ kind: 'attempt', lane: 'fast', summary: 'attempt 1: slack conversations_list', outcome: 'retry', status: 500, code: 'UPSTREAM_ERROR', reason: '500 from slack' }),
       expect.objectContaining({ kind: 'wait', summary: 'retry 2/6 in 1 s (backoff): 500 from slack', waitMs: 1000 }),
-      expect.objectContaining({ kind: 'attempt', summary: 'attempt 2: slack conversations_list', outcome: 'succeeded', status: 200 }),
+      expect.objectContaining({ kind: 'attempt', lane: 'slow', summary: 'attempt 2 on the slow lane (a retry): slack conversations_list', outcome: 'succeeded', status: 200 }),
     ]);
     expect(JSON.stringify(run.timeline)).not.toContain(fake.token);
   });
@@ -127,7 +141,8 @@ describe('durable waiting: attempts and waits in the run history', () => {
     const { attempts, timers } = await historyOf(app, (result.structuredContent as { workflowId: string }).workflowId);
     expect(attempts.map((attempt) => [attempt.summary, attempt.outcome?.kind])).toEqual([
       ['attempt 1: slack conversations_list', 'retry'],
-      ['attempt 2: slack conversations_list', 'succeeded'],
+      ['attempt 2 on the slow lane (a retry): slack conversations_list', 'succeeded'],
+      // Each step starts on the fast lane.
       ['attempt 1: slack chat_postMessage', 'succeeded'],
     ]);
     expect(timers).toEqual(['retry 2/6 in 1 s (as the upstream asked): 503 from slack, Retry-After 1 s']);

@@ -5,7 +5,7 @@ import { resolveConnector } from '../../src/connectors/registry.js';
 import { createKeyCredential } from '../../src/credentials/lifecycle.js';
 import { createAccount, createApiKey } from '../../src/db/repositories/accounts.js';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createExecutionActivities } from '../../src/activities/execution.js';
+import { createActivities } from '../../src/activities/index.js';
 import { markSending } from '../../src/db/repositories/upstreamSends.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
@@ -229,7 +229,7 @@ describe('execute_action over MCP', () => {
 
 describe('a worker that dies mid-call', () => {
   it('never sends a non-idempotent request again when an earlier run of the attempt may have sent it', async () => {
-    const { attemptConnectorAction } = createExecutionActivities({
+    const { attemptConnectorAction } = createActivities({
       config: app.config,
       db: app.database.db,
       secretBox: app.secretBox,
@@ -239,7 +239,7 @@ describe('a worker that dies mid-call', () => {
     });
     const info = { workflowExecution: { workflowId: 'execute-action/srv_test/crashed', runId: 'run-1' }, activityId: '1', isLocal: true };
     const action = { accountId, userId, serverId: 'srv_test', connectorId: 'github', actionId: 'issues_create', parameters: { owner: 'octo', repo: 'hello', title: 'once' } };
-    const input = { action, attempt: 1, refreshOn401: true };
+    const input = { action, attempt: 1, refreshOn401: true, leaseId: 'execute-action/srv_test/crashed/lease-1' };
 
     // The first worker marked the send and was killed before the answer came: its mark stays.
     await markSending(app.database.db, 'execute-action/srv_test/crashed/run-1/1');

@@ -157,6 +157,48 @@ describe('MCP front door', () => {
     expect((await api(app.apiUrl, key, 'DELETE', `/api/servers/${body.serverId}`)).status).toBe(403);
   });
 
+  it('answers a URL that names no server, or no endpoint, with the URLs there are', async () => {
+    const { body } = await call('POST', '/api/servers', { name: 'url forms' });
+    // MCP Inspector without the /mcp suffix: its CLI rewrites the access URL to <origin>/mcp.
+    const bare = await rawMcp(`${app.apiUrl}/mcp`, initialize);
+    expect(bare.status).toBe(404);
+    // JSON-RPC's error object, our code and details in its data (src/api/errorHandler.ts).
+    const { error } = (await bare.json()) as { error: { message: string; data: { code: string; details: { accessUrl: string } } } };
+    expect(error.data.code).toBe('NOT_FOUND');
+    expect(error.message).toContain(`This URL names no MCP server. Use a server's access URL, ${app.apiUrl}/mcp/<serverId>/<accessToken>`);
+    expect(error.message).toContain(`the access URL with /mcp added: ${app.apiUrl}/mcp/<serverId>/<accessToken>/mcp`);
+    expect(error.data.details.accessUrl).toBe(`${app.apiUrl}/mcp/<serverId>/<accessToken>`);
+
+    const tooDeep = await rawMcp(`${body.accessUrl}/mcp/extra`, initialize);
+    expect(tooDeep.status).toBe(404);
+    expect(((await tooDeep.json()) as { error: { message: string } }).error.message).toMatch(/^No MCP endpoint at this path\. Use a server's access URL/);
+
+    // Every form has its /mcp twin; the server URL's is not read as an access token named "mcp".
+    expect((await rawMcp(`${body.accessUrl}/mcp`, initialize)).status).toBe(200);
+    expect((await rawMcp(`${body.url}/mcp`, initialize, { ...MCP_HEADERS, authorization: `Bearer ${app.apiKey}` })).status).toBe(200);
+    expect((await rawMcp(`${body.url}/mcp`, initialize)).status).toBe(401);
+  });
+
+  it('accepts restrictions naming unknown connectors, with a warning for each', async () => {
+    const restrictions = {
+      connectors: { mode: 'allowlist', ids: ['slack', 'slak'] },
+      actions: { mode: 'blocklist', ids: ['githb:issues_create', 'github:issues_create', 'chat_postMessage'] },
+    };
+    const created = await call('POST', '/api/servers', { name: 'typos', restrictions });
+    expect(created.status).toBe(201);
+    expect(created.body.restrictions).toEqual(restrictions);
+    expect(created.body.warnings).toEqual([
+      'restrictions.connectors: "slak" names no connector of this account ("slak" is not a catalogue, custom or remote MCP connector id), so it matches nothing',
+      'restrictions.actions: "githb:issues_create" names no connector of this account ("githb" is not a catalogue, custom or remote MCP connector id), so it matches nothing',
+    ]);
+    const updated = await call('PUT', `/api/servers/${created.body.serverId}`, { restrictions: { connectors: { mode: 'allowlist', ids: ['slack'] } } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.warnings).toBeUndefined();
+    const remote = await call('PUT', `/api/servers/${created.body.serverId}`, { restrictions: { connectors: { mode: 'blocklist', ids: ['mcp-not-added-yet'] } } });
+    expect(remote.body.warnings).toHaveLength(1);
+    expect((await call('GET', `/api/servers/${created.body.serverId}`)).body.warnings).toBeUndefined();
+  });
+
   it('answers 404, 406 and 413 in the documented formats', async () => {
     const { body } = await call('POST', '/api/servers', { name: 'errors' });
     expect((await call('GET', '/api/servers/nope-00000000')).body).toMatchObject({ error: { code: 'NOT_FOUND' } });

@@ -3,7 +3,7 @@ import { TEST_ENCRYPTION_KEY } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { spawnSwitchboard } from '../support/process.js';
 
-/** Ctrl-C (SIGINT) or a process manager's SIGTERM: the worker stops once, then its connection closes, and nothing is logged as an error. */
+/** Ctrl-C (SIGINT) or a process manager's SIGTERM: each worker stops once, then the connection closes, and nothing is logged as an error. */
 describe('shutdown on a signal', () => {
   let database: TestDatabase;
   let env: Record<string, string>;
@@ -36,6 +36,12 @@ describe('shutdown on a signal', () => {
     const output = process.output();
     expect(output).not.toMatch(/"level":(50|60)/);
     expect(output).not.toContain('IllegalStateError');
-    if (role === 'worker') expect(output.match(/"state":"STOPPED"/g)).toHaveLength(1);
+    if (role === 'worker') {
+      // Each of the process's workers (main, slow lane, hand-offs: src/worker/worker.ts) stops once.
+      const stopped = output.split('\n').filter((line) => line.includes('"state":"STOPPED"'));
+      const queues = stopped.map((line) => (JSON.parse(line) as { taskQueue: string }).taskQueue);
+      expect(queues).toHaveLength(3);
+      expect(new Set(queues).size).toBe(3);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { spawnSwitchboard, type SpawnedSwitchboard } from './process.js';
 
 /** A port free right now: bound, then let go. */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const probe = createNetServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as AddressInfo;

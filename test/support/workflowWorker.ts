@@ -6,6 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
+import { slowLaneOf } from '../../src/workflows/contracts.js';
 
 /**
  * Stand-ins for the activities a workflow under test calls. Typed by the real `Activities`, so a
@@ -32,8 +33,9 @@ export interface WorkflowTestEnvironment {
  * server is a separate binary that cannot be fetched here), so the tests pass short durations and
  * signals; its timers fire at second granularity, so each timer costs about a second.
  *
- * One worker per test file (creating one costs about a second): it registers `activityNames`, each
- * calling the current test's mock, or failing the attempt when the test has none for it.
+ * One worker per test file (creating one costs about a second), and one for its slow lane: both
+ * register `activityNames`, each calling the current test's mock, or failing the attempt when the
+ * test has none for it.
  */
 export async function connectWorkflowTests(activityNames: ReadonlyArray<Extract<keyof Activities, string>>): Promise<WorkflowTestEnvironment> {
   // Runs failing on purpose log a warning each; the assertions say what a failing test needs.
@@ -57,7 +59,9 @@ export async function connectWorkflowTests(activityNames: ReadonlyArray<Extract<
   );
   const taskQueue = `workflow-test-${randomUUID()}`;
   const worker = await Worker.create({ connection: workerConnection, taskQueue, workflowBundle: { code }, activities });
-  const running = worker.run();
+  // The same mocks serve the slow lane (and hand-offs a test points there), as the real worker's slow-lane worker would.
+  const slowLane = await Worker.create({ connection: workerConnection, taskQueue: slowLaneOf(taskQueue), activities });
+  const running = Promise.all([worker.run(), slowLane.run()]).then(() => undefined);
   const stopped = running.then(() => {
     throw new Error('The workflow test worker stopped');
   });
@@ -74,6 +78,7 @@ export async function connectWorkflowTests(activityNames: ReadonlyArray<Extract<
     },
     async close() {
       worker.shutdown();
+      slowLane.shutdown();
       await running;
       await Promise.all([connection.close(), workerConnection.close()]);
     },

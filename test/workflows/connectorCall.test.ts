@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
 import {
   callProgressMemo,
+  capacityGrantedSignal,
+  slowLaneOf,
   throttleChangedSignal,
   workflowTypes,
+  type CapacityAnswer,
+  type HandoffInput,
   type AttemptError,
   type AttemptInput,
   type AttemptOutcome,
@@ -15,7 +20,17 @@ import {
   type ExecuteActionInput,
   type ExecuteActionWorkflow,
 } from '../../src/workflows/contracts.js';
-import { EventType, connectWorkflowTests, eventsOf, historyOf, summaryOf, timerMs, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
+import {
+  EventType,
+  connectWorkflowTests,
+  eventsOf,
+  historyOf,
+  summaryOf,
+  timerMs,
+  polling,
+  type HistoryEvent,
+  type WorkflowTestEnvironment,
+} from '../support/workflowWorker.js';
 
 // Every wait of a connector call is a durable timer of the run (src/workflows/connectorCall.ts).
 // The attempt activity is mocked: each test scripts the outcomes the attempts report and reads the
@@ -24,7 +39,7 @@ import { EventType, connectWorkflowTests, eventsOf, historyOf, summaryOf, timerM
 
 let env: WorkflowTestEnvironment;
 beforeAll(async () => {
-  env = await connectWorkflowTests(['attemptConnectorAction']);
+  env = await connectWorkflowTests(['attemptConnectorAction', 'awaitHandedOffAttempt', 'claimCallCapacity', 'releaseCallCapacity']);
 });
 afterAll(async () => {
   await env?.close();
@@ -42,16 +57,35 @@ const action: ExecuteActionInput = {
 const succeeded: AttemptOutcome = { kind: 'succeeded', result: { status: 200, data: { ok: true } } };
 const serverError: AttemptError = { code: 'UPSTREAM_ERROR', message: 'slack answered 500', details: { status: 500 } };
 
-/** An attemptConnectorAction that reports these outcomes in turn and keeps what it was asked. */
+/** Capacity always granted at once; the leases claimed and released, in order. */
+function roomyCapacity() {
+  const claimed: string[] = [];
+  const released: string[] = [];
+  const activities = {
+    claimCallCapacity: (async (claim) => {
+      claimed.push(claim.leaseId);
+      return { granted: true };
+    }) satisfies Activities['claimCallCapacity'],
+    releaseCallCapacity: (async (claim) => {
+      released.push(claim.leaseId);
+    }) satisfies Activities['releaseCallCapacity'],
+  };
+  return { claimed, released, activities };
+}
+
+/** An attemptConnectorAction that reports these outcomes in turn and keeps what it was asked (and on which lane). */
 function scriptedAttempts(outcomes: AttemptOutcome[]) {
   const inputs: AttemptInput[] = [];
+  const lanes: Array<'fast' | 'slow'> = [];
   const attemptConnectorAction: Activities['attemptConnectorAction'] = async (input) => {
     inputs.push(input);
+    lanes.push(Context.current().info.isLocal ? 'fast' : 'slow');
     const outcome = outcomes[inputs.length - 1];
     if (!outcome) throw ApplicationFailure.nonRetryable(`unscripted attempt ${inputs.length}`, 'TEST_SCRIPT');
     return outcome;
   };
-  return { inputs, activities: { attemptConnectorAction } };
+  const capacity = roomyCapacity();
+  return { inputs, lanes, capacity, activities: { attemptConnectorAction, ...capacity.activities } };
 }
 
 async function startAction(taskQueue: string, input: ExecuteActionInput = action) {
@@ -107,7 +141,7 @@ describe('connector call waits', () => {
   });
 
   it('honours the delay the upstream asked for (Retry-After) before the next attempt', async () => {
-    const { inputs, activities } = scriptedAttempts([
+    const { inputs, lanes, activities } = scriptedAttempts([
       {
         kind: 'retry',
         error: { code: 'RATE_LIMITED', message: 'slack answered 429', details: { status: 429 } },
@@ -125,6 +159,8 @@ describe('connector call waits', () => {
       expect(summaryOf(timer!)).toBe('retry 2/6 in 0.3 s (as the upstream asked): 429 from slack');
     });
     expect(inputs.map((input) => input.attempt)).toEqual([1, 2]);
+    // A retry keeps out of the workflow task.
+    expect(lanes).toEqual(['fast', 'slow']);
   });
 
   it('backs off on a retryable failure without a hint, and treats a thrown attempt as retryable', async () => {
@@ -133,7 +169,7 @@ describe('connector call waits', () => {
       if (input.attempt === 2) throw new Error('database connection lost');
       return succeeded;
     };
-    await env.withActivities({ attemptConnectorAction }, async (taskQueue) => {
+    await env.withActivities({ attemptConnectorAction, ...roomyCapacity().activities }, async (taskQueue) => {
       const handle = await startAction(taskQueue);
       expect(await handle.result()).toMatchObject({ status: 200 });
       const timers = eventsOf(await historyOf(handle), EventType.EVENT_TYPE_TIMER_STARTED);
@@ -171,7 +207,7 @@ describe('connector call waits', () => {
       reason: `${code} from slack`,
       delayMs: 0,
     });
-    const { inputs, activities } = scriptedAttempts([
+    const { inputs, lanes, activities } = scriptedAttempts([
       { ...retryNow('UNAUTHORIZED'), tokenRefreshed: { credentialId: 'cred_2' } },
       retryNow('UPSTREAM_ERROR'),
       retryNow('UPSTREAM_ERROR'),
@@ -189,6 +225,128 @@ describe('connector call waits', () => {
     // One refresh per call: later 401s are not refreshed again.
     expect(inputs.map((input) => input.refreshOn401)).toEqual([true, false, false, false, false, false]);
     expect(inputs.map((input) => input.action.credentialId)).toEqual(['cred_1', 'cred_2', 'cred_2', 'cred_2', 'cred_2', 'cred_2']);
+    // Immediate retries (no delay) stay on the lane they were on.
+    expect(lanes).toEqual(Array(6).fill('fast'));
+  });
+});
+
+describe('the fast and the slow lane', () => {
+  const slowAnswer = (capacity: CapacityAnswer): AttemptOutcome => ({ kind: 'slow', reason: 'its last call took 20.0 s', capacity });
+  const scheduled = (history: HistoryEvent[]) => eventsOf(history, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+
+  it('runs an attempt the fast lane turned away on the slow lane, with its account as fairness key, and gives its place back', async () => {
+    const { inputs, lanes, capacity, activities } = scriptedAttempts([slowAnswer({ granted: true }), succeeded]);
+    await env.withActivities(activities, async (taskQueue) => {
+      const handle = await startAction(taskQueue);
+      expect(await handle.result()).toEqual({ status: 200, data: { ok: true } });
+      const [activity, ...others] = scheduled(await historyOf(handle));
+      expect(others).toEqual([]);
+      const attributes = activity!.activityTaskScheduledEventAttributes!;
+      expect(attributes.taskQueue?.name).toBe(slowLaneOf(taskQueue));
+      expect(summaryOf(activity!)).toBe('attempt 1 on the slow lane (its last call took 20.0 s): slack chat_post_message');
+      // Server 1.29 keeps the fairness key in history without acting on it (docs/fair-execution.md).
+      if (attributes.priority?.fairnessKey) expect(attributes.priority.fairnessKey).toBe('acc_1');
+    });
+    expect(lanes).toEqual(['fast', 'slow']);
+    // The same attempt, under the claim the fast lane took for it, given back once it is over.
+    expect(inputs.map(({ attempt, leaseId }) => ({ attempt, leaseId }))).toEqual([
+      { attempt: 1, leaseId: inputs[0]!.leaseId },
+      { attempt: 1, leaseId: inputs[0]!.leaseId },
+    ]);
+    expect(capacity.claimed).toEqual([]);
+    expect(capacity.released).toEqual([inputs[0]!.leaseId]);
+  });
+
+  it('queues over its account cap on a timer named for the reason, and starts when its claim is granted', async () => {
+    const queued = { granted: false, reason: 'queued: account acc_1 at its in-flight cap (2), 3 ahead' } as const;
+    const { inputs, lanes, capacity, activities } = scriptedAttempts([slowAnswer(queued), succeeded]);
+    await env.withActivities(activities, async (taskQueue) => {
+      const handle = await startAction(taskQueue);
+      await expect.poll(async () => eventsOf(await historyOf(handle), EventType.EVENT_TYPE_TIMER_STARTED).length, polling).toBe(1);
+      expect(lanes).toEqual(['fast']);
+      await handle.signal(capacityGrantedSignal, inputs[0]!.leaseId);
+      expect(await handle.result()).toMatchObject({ status: 200 });
+      const history = await historyOf(handle);
+      expect(eventsOf(history, EventType.EVENT_TYPE_TIMER_STARTED).map(summaryOf)).toEqual([queued.reason]);
+      expect(eventsOf(history, EventType.EVENT_TYPE_TIMER_CANCELED)).toHaveLength(1);
+    });
+    expect(lanes).toEqual(['fast', 'slow']);
+    expect(capacity.released).toEqual([inputs[0]!.leaseId]);
+  });
+
+  it('leaves the queue when the run is cancelled while it waits', async () => {
+    const queued = { granted: false, reason: 'queued: server srv_1 at its in-flight cap (1)' } as const;
+    const { inputs, lanes, capacity, activities } = scriptedAttempts([slowAnswer(queued)]);
+    await env.withActivities(activities, async (taskQueue) => {
+      const handle = await startAction(taskQueue);
+      await expect.poll(async () => eventsOf(await historyOf(handle), EventType.EVENT_TYPE_TIMER_STARTED).length, polling).toBe(1);
+      await handle.cancel();
+      await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    });
+    expect(lanes).toEqual(['fast']);
+    expect(capacity.released).toEqual([inputs[0]!.leaseId]);
+  });
+
+  it('collects a handed-off attempt on the queue it names, without sending it again', async () => {
+    const collected: HandoffInput[] = [];
+    // The hand-off names a queue the test's slow-lane worker polls.
+    let handoffQueue = '';
+    const { inputs, lanes, capacity, activities } = scriptedAttempts([]);
+    await env.withActivities(
+      {
+        ...activities,
+        attemptConnectorAction: async (input) => {
+          await activities.attemptConnectorAction(input).catch(() => undefined);
+          return { kind: 'handedOff', taskQueue: handoffQueue, handoffId: 'h-1', reason: 'no answer within 1.0 s', resendable: false };
+        },
+        awaitHandedOffAttempt: async (input) => (collected.push(input), succeeded),
+      },
+      async (taskQueue) => {
+        handoffQueue = slowLaneOf(taskQueue);
+        const handle = await startAction(taskQueue);
+        expect(await handle.result()).toEqual({ status: 200, data: { ok: true } });
+        expect(scheduled(await historyOf(handle)).map(summaryOf)).toEqual(['attempt 1, handed off (no answer within 1.0 s): slack chat_post_message']);
+      },
+    );
+    expect(lanes).toEqual(['fast']);
+    expect(collected).toEqual([{ handoffId: 'h-1', connectorId: 'slack' }]);
+    expect(capacity.released).toEqual([inputs[0]!.leaseId]);
+  });
+
+  it('when the worker holding a hand-off is lost, retries a request that may be sent again and refuses any other', async () => {
+    for (const resendable of [false, true]) {
+      const { inputs, lanes, activities } = scriptedAttempts([]);
+      let handoffQueue = '';
+      await env.withActivities(
+        {
+          ...activities,
+          attemptConnectorAction: async (input) => {
+            await activities.attemptConnectorAction(input).catch(() => undefined);
+            return inputs.length === 1 ? { kind: 'handedOff', taskQueue: handoffQueue, handoffId: 'h-2', reason: 'no answer within 1.0 s', resendable } : succeeded;
+          },
+          awaitHandedOffAttempt: async () => {
+            throw new Error('the worker holding it is gone');
+          },
+        },
+        async (taskQueue) => {
+          handoffQueue = slowLaneOf(taskQueue);
+          const handle = await startAction(taskQueue);
+          if (!resendable) {
+            const failure = (await handle.result().catch((error: unknown) => error)) as WorkflowFailedError;
+            const cause = failure.cause as ApplicationFailure;
+            expect(cause.type).toBe('UPSTREAM_ERROR');
+            expect(cause.message).toMatch(/stopped before slack answered; not sent again because chat_post_message is not idempotent/);
+            expect(cause.details).toEqual([{ connectorId: 'slack', actionId: 'chat_post_message', sent: 'unknown' }]);
+            return;
+          }
+          expect(await handle.result()).toMatchObject({ status: 200 });
+          const [timer] = eventsOf(await historyOf(handle), EventType.EVENT_TYPE_TIMER_STARTED);
+          expect(summaryOf(timer!)).toBe('retry 2/6 in 1 s (backoff): the worker holding attempt 1 stopped before slack answered');
+        },
+      );
+      expect(lanes).toEqual(resendable ? ['fast', 'slow'] : ['fast']);
+      expect(inputs.map((input) => input.attempt)).toEqual(resendable ? [1, 2] : [1]);
+    }
   });
 
   it("gives up within a failure's own budget, naming the attempts and the last reason; the memo says what failed while it waits", async () => {

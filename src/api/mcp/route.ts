@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Middleware } from 'koa';
-import { mcpAuth } from '../auth.js';
+import { mcpAuth, mcpUrlForms } from '../auth.js';
+import { NotFoundError } from '../../errors.js';
 import { readJsonBody } from '../body.js';
 import type { ApiDependencies } from '../context.js';
 import { frontDoorRateLimit, jsonRpcMessages } from '../rateLimit.js';
@@ -62,10 +63,15 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
   };
   const chain = [mcpAuth(deps), frontDoorRateLimit(deps, jsonRpcMessages), serve];
   const router = new Router();
-  // The last path serves clients that insist the URL end in /mcp and send no headers
-  // (MCP Inspector 0.15's CLI rewrites any other path to <origin>/mcp): the access URL + "/mcp".
-  for (const path of ['/mcp/:serverId/:accessToken', '/mcp/:serverId', '/mcp', '/mcp/:serverId/:accessToken/mcp']) {
+  // Each URL form and its "/mcp" twin, for clients that insist the URL end in /mcp (the MCP
+  // Inspector's CLI rewrites any other path to <origin>/mcp). "/mcp/:serverId/mcp" comes before
+  // the access URL, which it would otherwise match with "mcp" as the token (tokens are mcp_…).
+  for (const path of ['/mcp/:serverId/mcp', '/mcp/:serverId/:accessToken', '/mcp/:serverId', '/mcp', '/mcp/:serverId/:accessToken/mcp']) {
     router.post(path, ...chain).get(path, ...chain).delete(path, ...chain);
   }
+  // Any other path under /mcp: say which URLs there are instead of a bare 404.
+  router.all('/mcp/*rest', () => {
+    throw new NotFoundError(`No MCP endpoint at this path. ${mcpUrlForms(deps.publicUrl)}`);
+  });
   return router;
 }

@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { createServer, deleteServer, DuplicateServerNameError, rotateServerToken, updateServer } from '../../db/repositories/servers.js';
 import { ConflictError, InvalidRequestError } from '../../errors.js';
-import { listServerViews, ownedServer, toServerResponse } from '../../management/servers.js';
-import { createServerInput, serverResponse, updateServerInput } from '../../servers/schemas.js';
+import { listServerViews, ownedServer, restrictionWarnings, toServerResponse } from '../../management/servers.js';
+import { createServerInput, serverResponse, updateServerInput, type ServerResponse } from '../../servers/schemas.js';
 import type { ApiDependencies } from '../context.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
 
 function duplicateName(name: string) {
   return new ConflictError(`A server named "${name}" already exists for this user`, { field: 'name', name });
 }
+
+const withWarnings = (server: ServerResponse, warnings: string[]): ServerResponse => (warnings.length > 0 ? { ...server, warnings } : server);
 
 export function serverRoutes(deps: ApiDependencies): ApiRouter {
   const publicUrl = deps.publicUrl;
@@ -20,7 +22,7 @@ export function serverRoutes(deps: ApiDependencies): ApiRouter {
       async ({ auth, body }) => {
         try {
           const { server, token } = await createServer(deps.db, { ...body, accountId: auth.accountId, ownerUserId: auth.userId });
-          return toServerResponse(publicUrl, server, token);
+          return withWarnings(toServerResponse(publicUrl, server, token), await restrictionWarnings(deps, auth.accountId, body.restrictions));
         } catch (error) {
           if (error instanceof DuplicateServerNameError) throw duplicateName(body.name);
           throw error;
@@ -47,7 +49,8 @@ export function serverRoutes(deps: ApiDependencies): ApiRouter {
         const server = await ownedServer(deps, auth, params.serverId);
         if (Object.keys(body).length === 0) throw new InvalidRequestError('Nothing to update', { fields: Object.keys(updateServerInput.shape) });
         try {
-          return toServerResponse(publicUrl, await updateServer(deps.db, server.id, body));
+          const updated = toServerResponse(publicUrl, await updateServer(deps.db, server.id, body));
+          return withWarnings(updated, await restrictionWarnings(deps, auth.accountId, body.restrictions));
         } catch (error) {
           if (error instanceof DuplicateServerNameError) throw duplicateName(body.name ?? '');
           throw error;

@@ -101,6 +101,8 @@ export interface Server {
   accessTokenExpiresAt?: string;
   restrictions: { connectors?: RestrictionList; actions?: RestrictionList; users?: RestrictionList };
   hasRestrictions: boolean;
+  /** On create and update: restriction entries that name no connector of the account. */
+  warnings?: string[];
   createdAt: string;
 }
 

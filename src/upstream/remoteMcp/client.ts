@@ -109,8 +109,10 @@ async function withRemoteClient<T>(
   timeoutMs: number,
   safeToRepeat: boolean,
   work: (client: Client, options: { signal: AbortSignal; timeout: number }) => Promise<T>,
+  cancelled?: AbortSignal,
 ): Promise<T> {
   const controller = new AbortController();
+  cancelled?.addEventListener('abort', () => controller.abort(), { once: true, signal: controller.signal });
   let timedOut = false;
   let phase: Phase = 'connect';
   const deadline = new Promise<never>((_resolve, reject) => {
@@ -221,6 +223,8 @@ export async function attemptRemoteMcpTool(
   input: AttemptInput,
   /** Takes a permit from the connector's throttle; an outcome when the slot is not due yet. */
   permit: (connector: Connector) => Promise<AttemptOutcome | undefined>,
+  /** Aborts the call: the attempt was cancelled. */
+  signal?: AbortSignal,
 ): Promise<AttemptOutcome> {
   const call = input.action;
   try {
@@ -240,8 +244,13 @@ export async function attemptRemoteMcpTool(
     const started = Date.now();
     let result: CallToolResult;
     try {
-      result = (await withRemoteClient(deps.config, authorized, deps.config.upstream.totalTimeoutMs, action.idempotent, (client, options) =>
-        client.callTool({ name: action.id, arguments: toolArguments }, undefined, options),
+      result = (await withRemoteClient(
+        deps.config,
+        authorized,
+        deps.config.upstream.totalTimeoutMs,
+        action.idempotent,
+        (client, options) => client.callTool({ name: action.id, arguments: toolArguments }, undefined, options),
+        signal,
       )) as CallToolResult;
     } catch (error) {
       // One refresh after a 401, then an immediate retry: the server may have dropped the token before its expiry.

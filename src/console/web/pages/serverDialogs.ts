@@ -1,5 +1,5 @@
 import { api, errorText, type RestrictionList, type Server } from '../api.js';
-import { button, copyText, field, fillDialog, h, lastSix, openDialog } from '../dom.js';
+import { announce, button, copyText, field, fillDialog, h, lastSix, openDialog } from '../dom.js';
 
 const SNIPPETS: Array<{ label: string; build: (url: string) => string }> = [
   { label: 'Claude Code command', build: (url) => `claude mcp add --transport http switchboard ${url}` },
@@ -117,6 +117,8 @@ export function openServerForm(options: { existing?: Server; onSaved: (server: S
         : await api<Server>('POST', '/api/servers', body);
       handle.close();
       options.onSaved(server);
+      // Saved as asked, but an entry that names no connector matches nothing: say so after the save.
+      if (server.warnings?.length) announce(server.warnings.join(' '), 'error');
     } catch (error) {
       formError.textContent = errorText(error);
       submit.disabled = false;

@@ -1,0 +1,99 @@
+/**
+ * `npm run bench -- storm [--calls N] [--slow-ms MS]`: account A starts N (default 1,000)
+ * concurrent execute_action calls to an upstream that answers after 20 s, through the MCP
+ * endpoint of a separate API process, run by a separate worker process. Meanwhile two bystanders
+ * (A's other server and account B) call a fast action on the same upstream host. Prints the
+ * bystanders' p50/p99 quiet and during the storm, both processes' RSS quiet and at peak, and how
+ * long the storm took to drain (every call answered), with the upstream's count of charges.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadConfig } from '../src/config.js';
+import { ensureTemporalCli } from '../src/temporal/cli.js';
+import { devServerTuning } from '../src/temporal/devServer.js';
+import { allSearchAttributeKeys } from '../src/workflows/contracts.js';
+import { bystanderLatencies, percentile, rssMb, startStormRig, stormCall, stormCharges } from '../test/support/storm.js';
+import { fmt } from './stats.js';
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+}
+
+const SAMPLES = 40;
+
+export async function benchStorm(): Promise<void> {
+  const calls = flag('--calls', 1000);
+  const slowMs = flag('--slow-ms', 20_000);
+  const config = loadConfig();
+  const cliPath = await ensureTemporalCli({ cliPath: config.temporal.cliPath, cacheDir: config.temporal.cliCacheDir, onProgress: console.error });
+  const temporal = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: cliPath }, searchAttributes: allSearchAttributeKeys, ip: '127.0.0.1', extraArgs: devServerTuning.slice(0, 2) },
+  });
+  const rig = await startStormRig({ temporalAddress: temporal.address, slowMs });
+  try {
+    await bystanderLatencies(rig, 10, 'warm-up');
+    const quiet = await bystanderLatencies(rig, SAMPLES, 'quiet');
+    const rssQuiet = { worker: rssMb(rig.worker.child.pid!), api: rssMb(rig.apiProcess.child.pid!) };
+    const rssPeak = { ...rssQuiet };
+    const sampler = setInterval(() => {
+      // NaN (an exited process) never wins.
+      rssPeak.worker = Math.max(rssPeak.worker, rssMb(rig.worker.child.pid!) || 0);
+      rssPeak.api = Math.max(rssPeak.api, rssMb(rig.apiProcess.child.pid!) || 0);
+    }, 250);
+
+    const started = performance.now();
+    let answered = 0;
+    let failed = 0;
+    let lastFailure = '';
+    const storm = Array.from({ length: calls }, (_, amount) =>
+      stormCall(rig, amount).then(
+        (result) => {
+          answered++;
+          if (result.isError) {
+            failed++;
+            lastFailure = JSON.stringify(result.content).slice(0, 300);
+          }
+        },
+        (error: unknown) => {
+          answered++;
+          failed++;
+          lastFailure = String(error);
+        },
+      ),
+    );
+    // The bystanders measure once the storm has reached the upstream.
+    while (rig.fake.requests.filter((request) => request.path === '/charges').length < Math.min(calls, 50)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const reachedMs = performance.now() - started;
+    const during = await bystanderLatencies(rig, SAMPLES, 'during');
+    const measuredUntilMs = performance.now() - started;
+    const inFlightAtEnd = calls - answered;
+    await Promise.all(storm);
+    const drainMs = performance.now() - started;
+    clearInterval(sampler);
+
+    const line = (label: string, samples: { otherServer: number[]; otherAccount: number[] }) =>
+      (['otherServer', 'otherAccount'] as const)
+        .map((who) => `${who === 'otherServer' ? "A's other server" : 'account B'} p50 ${fmt(percentile(samples[who], 0.5))} p99 ${fmt(percentile(samples[who], 0.99))}`)
+        .join(' | ');
+    console.log(`\nstorm: ${calls} concurrent execute_action calls from one server of account A, upstream answers after ${slowMs / 1000} s`);
+    console.log(`  (separate API and worker processes; bystanders call a fast action on the same upstream host, ${SAMPLES} sequential samples each)`);
+    console.log(`  quiet:  ${line('quiet', quiet)}`);
+    console.log(
+      `  during: ${line('during', during)}  (measured ${(reachedMs / 1000).toFixed(1)}–${(measuredUntilMs / 1000).toFixed(1)} s into the storm, ${inFlightAtEnd} storm calls still open at the end)`,
+    );
+    for (const who of ['otherServer', 'otherAccount'] as const) {
+      const q = percentile(quiet[who], 0.5);
+      console.log(`    ${who}: p50 during ÷ quiet ×${(percentile(during[who], 0.5) / q).toFixed(2)} (target ≤ 1.5× quiet + 100 ms = ${fmt(q * 1.5 + 100)}); p99 ${fmt(percentile(during[who], 0.99))} (target < 1 s)`);
+    }
+    console.log(`  RSS: worker quiet ${rssQuiet.worker.toFixed(0)} MB, peak ${rssPeak.worker.toFixed(0)} MB (+${(rssPeak.worker - rssQuiet.worker).toFixed(0)}; target ≤ +150 MB) | API quiet ${rssQuiet.api.toFixed(0)} MB, peak ${rssPeak.api.toFixed(0)} MB`);
+    console.log(
+      `  drain: all ${calls} answered in ${(drainMs / 1000).toFixed(1)} s (${failed} errors${failed ? `, e.g. ${lastFailure}` : ''}); ` +
+        `upstream took ${stormCharges(rig)} distinct charges from ${rig.fake.requests.filter((request) => request.path === '/charges').length} requests`,
+    );
+  } finally {
+    await rig.close();
+    await temporal.teardown();
+  }
+}
