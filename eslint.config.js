@@ -1,6 +1,40 @@
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers of src (ARCHITECTURE.md), from the outside in. A file may import its own layer and
+ * the layers below it, never one above: `import-x/no-restricted-paths` zones are made from this
+ * table, and scripts/check-layers.ts checks that every file under src has a layer and counts the
+ * imports between them. A file belongs to the layer of the longest path that holds it.
+ * `typeOnly` lists what a layer may take types (and nothing else) from, above it, and why.
+ */
+export const layers = [
+  { name: 'entry points', paths: ['src/app', 'src/index.ts'] },
+  { name: 'front doors', paths: ['src/api', 'src/console/web'] },
+  { name: 'use cases', paths: ['src/management'] },
+  { name: 'worker', paths: ['src/worker', 'src/temporal'] },
+  { name: 'workflows', paths: ['src/workflows'] },
+  { name: 'activities', paths: ['src/activities'] },
+  { name: 'starters', paths: ['src/starters'] },
+  { name: 'outbound', paths: ['src/upstream'] },
+  { name: 'domain', paths: ['src/connectors', 'src/credentials', 'src/servers', 'src/plans', 'src/runs', 'src/policy', 'src/remoteMcp'] },
+  {
+    name: 'contracts',
+    paths: ['src/workflows/contracts.ts', 'src/workflows/failures.ts', 'src/workflows/planReferences.ts'],
+    typeOnly: [{ paths: ['src/plans/schemas.ts'], why: "a plan run's input is the plan, typed by the domain's schema" }],
+  },
+  {
+    name: 'shared',
+    paths: ['src/config.ts', 'src/db', 'src/secrets', 'src/errors.ts', 'src/audit', 'src/observability'],
+    typeOnly: [
+      {
+        paths: ['src/policy/roles.ts', 'src/servers/schemas.ts'],
+        why: "a table's column holds what the domain's schema accepts (Role, Restrictions), and a repository writes the domain's input",
+      },
+    ],
+  },
+];
+
 const nodeBuiltins = [
   'node:*', 'fs', 'fs/*', 'path', 'http', 'https', 'net', 'dns', 'crypto', 'child_process', 'os', 'stream', 'url',
   'worker_threads', 'timers', 'timers/*', 'util', 'zlib', 'tls', 'dgram', 'events', 'process', 'buffer',
@@ -8,12 +42,75 @@ const nodeBuiltins = [
 const ioLibraries = ['pg', 'kysely', 'kysely-*', '@electric-sql/*', 'undici', 'koa', '@koa/*', 'pino', 'oauth4webapi',
   '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@modelcontextprotocol/*'];
 
-const domainFolders = ['./src/connectors', './src/credentials', './src/servers', './src/plans', './src/runs', './src/management', './src/policy'];
-// src/workflows holds the workflow files and, beside them, the contracts and the one failure converter
-// every caller shares: those two are not workflow code and have rules of their own.
-const workflowNeighbours = ['src/workflows/contracts.ts', 'src/workflows/failures.ts'];
+const layerOf = (name) => layers.find((layer) => layer.name === name);
+const domainFolders = layerOf('domain').paths.map((path) => `./${path}`);
+// src/workflows holds the workflow files and, beside them, the contracts layer's three files: the
+// contracts, the one failure converter every caller shares and pure step-reference resolution.
+const workflowNeighbours = layerOf('contracts').paths;
 const workflowFiles = ['src/workflows/**'].concat(workflowNeighbours.map((file) => `!${file}`));
 const domainBannedPackages = ['koa', '@koa/*', '@modelcontextprotocol/*', '@temporalio/client'];
+// Only starters touch the Temporal client (src/temporal's dev server registers search attributes with its own connection).
+const temporalClientUsers = ['src/starters/**', 'src/temporal/**'];
+
+const holds = (path, file) => file === path || file.startsWith(`${path}/`);
+const filesOf = (path) => (path.endsWith('.ts') ? path : `${path}/**`);
+
+/**
+ * One zone per layer and path above it: the layer's files may not import from there, except what
+ * is nested in that path but belongs to the layer or one below it (contracts.ts inside
+ * src/workflows), and what the layer may take types from (held to types by typeOnlyRules).
+ */
+const layerZones = layers.flatMap((layer, index) =>
+  layers.slice(0, index).flatMap((above) =>
+    above.paths.map((from) => {
+      const lower = layers.slice(index).flatMap((below) => below.paths);
+      const typeOnly = (layer.typeOnly ?? []).flatMap((allowance) => allowance.paths);
+      const except = [...lower, ...typeOnly].filter((path) => path !== from && holds(from, path)).map((path) => `./${path.slice(from.length + 1)}`);
+      return {
+        target: layer.paths.map((path) => `./${path}`),
+        from: `./${from}`,
+        ...(except.length ? { except } : {}),
+        message: `The ${layer.name} layer imports only the layers below it (ARCHITECTURE.md), not the ${above.name} layer.`,
+      };
+    }),
+  ),
+);
+
+const temporalClientPattern = {
+  group: ['@temporalio/client'],
+  allowTypeImports: true,
+  message: 'Only starters (src/starters) touch the Temporal client: call a starter, or take a port wired in src/app/start.ts.',
+};
+/** A layer's type-only allowances: its files may take types from these paths and nothing else. */
+const typeOnlyRules = layers
+  .filter((layer) => layer.typeOnly)
+  .map((layer) => ({
+    files: layer.paths.map(filesOf),
+    ignores: temporalClientUsers,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            temporalClientPattern,
+            ...layer.typeOnly.map(({ paths, why }) => ({
+              regex: `(^|/)(${paths.map((path) => path.replace(/^src\//, '').replace(/\.ts$/, '').replace(/[./]/g, (char) => `\\${char}`)).join('|')})\\.js$`,
+              allowTypeImports: true,
+              message: `The ${layer.name} layer takes only types from here: ${why}.`,
+            })),
+          ],
+        },
+      ],
+    },
+  }));
+
+const applicationFailureSelectors = ["CallExpression[callee.object.name='ApplicationFailure']", "NewExpression[callee.name='ApplicationFailure']"].map((selector) => ({
+  selector,
+  message: 'Build failures with failureOf or toApplicationFailure (src/workflows/contracts.ts): their type must be an error code.',
+}));
+const temporalClientSelectors = ["MemberExpression[property.name='client'][object.property.name='temporal']", "MemberExpression[property.name='client'][object.name='temporal']"].map(
+  (selector) => ({ selector, message: temporalClientPattern.message }),
+);
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.data/**', 'catalog/**', 'coverage/**', 'test-results/**'] },
@@ -30,11 +127,13 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // `import { type A }` still loads the module (verbatimModuleSyntax): an import of types only says `import type`.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {
-    // The layering (ARCHITECTURE.md). Workflow files get their own zones below.
+    // The layering (ARCHITECTURE.md). Workflow files get it below, with a zone of their own.
     files: ['**/*.ts'],
     ignores: workflowFiles,
     rules: {
@@ -45,20 +144,16 @@ export default tseslint.config(
             {
               target: '.',
               from: './src/workflows',
-              except: ['./contracts.ts', './failures.ts'],
+              except: workflowNeighbours.map((file) => `./${file.slice('src/workflows/'.length)}`),
               message: 'Nothing imports a workflow file: the worker bundles them by path, everyone else uses src/workflows/contracts.ts.',
             },
-            ...[{ from: './src/api' }, { from: './src/starters' }, { from: './src/workflows', except: ['./contracts.ts', './failures.ts'] }].map((zone) => ({
-              target: domainFolders,
-              ...zone,
-              message: 'Domain code does not reach into the front doors or the Temporal client: take a port (see ports.ts) wired in src/app/start.ts.',
-            })),
+            ...layerZones,
             {
               target: './src/workflows/contracts.ts',
               from: './src',
-              except: ['./errors.ts', './workflows/failures.ts', './plans/schemas.ts', './plans/references.ts'],
+              except: ['./errors.ts', './workflows/failures.ts', './plans/schemas.ts', './workflows/planReferences.ts'],
               message:
-                'src/workflows/contracts.ts holds names and types: it imports only errors.ts, failures.ts (the one failure converter it re-exports), plans/references.ts (pure step-reference resolution) and types.',
+                'src/workflows/contracts.ts holds names and types: it imports only errors.ts, failures.ts (the one failure converter it re-exports), planReferences.ts (pure step-reference resolution) and types.',
             },
           ],
         },
@@ -75,28 +170,21 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/contracts.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['../plans/*', '!../plans/references.js'], allowTypeImports: true, message: 'Contracts take types from the domain, nothing else.' }] },
-      ],
-    },
+    files: ['src/**/*.ts'],
+    ignores: [...temporalClientUsers, ...workflowFiles],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [temporalClientPattern] }] },
   },
+  ...typeOnlyRules,
   {
     // One converter makes every ApplicationFailure (src/workflows/failures.ts), so each failure's type
-    // is an error code and its non-retryable flag comes from errors.ts.
+    // is an error code and its non-retryable flag comes from errors.ts; only starters reach the client.
     files: ['src/**/*.ts'],
-    ignores: ['src/workflows/failures.ts'],
-    rules: {
-      'no-restricted-syntax': [
-        'error',
-        ...["CallExpression[callee.object.name='ApplicationFailure']", "NewExpression[callee.name='ApplicationFailure']"].map((selector) => ({
-          selector,
-          message: 'Build failures with failureOf or toApplicationFailure (src/workflows/contracts.ts): their type must be an error code.',
-        })),
-      ],
-    },
+    ignores: ['src/workflows/failures.ts', 'src/starters/**'],
+    rules: { 'no-restricted-syntax': ['error', ...applicationFailureSelectors, ...temporalClientSelectors] },
+  },
+  {
+    files: ['src/starters/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...applicationFailureSelectors] },
   },
   {
     // Workflow code is replayed: it must be deterministic, so no I/O, no environment, no Node built-ins,
@@ -133,6 +221,7 @@ export default tseslint.config(
               except: ['./workflows', './activities/index.ts'],
               message: 'Workflows import only src/workflows/contracts.ts, @temporalio/workflow and activity types.',
             },
+            ...layerZones,
           ],
         },
       ],

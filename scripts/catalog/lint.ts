@@ -3,7 +3,7 @@
  * (which refuses to write a catalogue that breaks them) and by the unit test
  * test/unit/connectors/catalog-lint.test.ts (so `npm test` fails on a hand edit that breaks them).
  */
-import { isRemoteMcpConnectorId } from '../../src/connectors/sources/remoteMcp/connector.js';
+import { isRemoteMcpConnectorId } from '../../src/remoteMcp/connector.js';
 import { actionParametersSchema } from '../../src/connectors/parameters.js';
 import type { ConnectorDefinition } from '../../src/connectors/schema.js';
 

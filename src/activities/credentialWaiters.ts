@@ -1,9 +1,8 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { getCredentialById } from '../db/repositories/oauth.js';
 import { addCredentialWaiter, takeCredentialWaiters } from '../db/repositories/mcpSessions.js';
-import { credentialSettledSignal } from '../workflows/contracts.js';
+import { settleCredentialWait } from '../starters/credentialWait.js';
 import type { ActivityDependencies } from './dependencies.js';
-import { type CredentialWait } from '../workflows/contracts.js';
+import type { CredentialWait } from '../workflows/contracts.js';
 
 /** Runs that wait for a user to authorize (URL elicitation), and the end of the attempt that wakes them. */
 export function createCredentialWaiterActivities(deps: ActivityDependencies) {
@@ -23,17 +22,9 @@ export function createCredentialWaiterActivities(deps: ActivityDependencies) {
       const completed = input.status === 'completed';
       const waiters = await takeCredentialWaiters(deps.db, { ...input, completed });
       await Promise.all(
-        waiters.map(async (waiter) => {
-          try {
-            await deps.temporal.client.workflow.getHandle(waiter.workflow_id).signal(credentialSettledSignal, {
-              status: completed ? 'active' : 'failed',
-              ...(input.error ? { reason: input.error } : {}),
-            });
-          } catch (error) {
-            // The run already ended (cancelled, timed out): nobody is left to wake.
-            if (!(error instanceof WorkflowNotFoundError)) throw error;
-          }
-        }),
+        waiters.map((waiter) =>
+          settleCredentialWait(deps.temporal, waiter.workflow_id, { status: completed ? 'active' : 'failed', ...(input.error ? { reason: input.error } : {}) }),
+        ),
       );
     },
   };

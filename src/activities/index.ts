@@ -4,7 +4,7 @@ import { createRetentionActivities } from './retention.js';
 import { createExecutionActivities } from './execution.js';
 import { createOAuthActivities } from './oauth.js';
 import { createCredentialWaiterActivities } from './credentialWaiters.js';
-import { createRemoteDiscoveryActivities } from './remoteDiscovery.js';
+import { createRemoteMcpDiscoveryActivities } from './remoteMcpDiscovery.js';
 import { createCapacity, createCapacityActivities } from './capacity.js';
 
 export type { ActivityDependencies } from './dependencies.js';
@@ -16,7 +16,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createExecutionActivities(dependencies, capacity),
     ...createCapacityActivities(capacity),
     ...createOAuthActivities(dependencies),
-    ...createRemoteDiscoveryActivities(dependencies),
+    ...createRemoteMcpDiscoveryActivities(dependencies),
     ...createCredentialWaiterActivities(dependencies),
     ...createRetentionActivities(dependencies),
   });

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
-import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
+import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import type { AttemptInput, AttemptOutcome, CapacityClaim, ExecuteActionInput, HandoffInput } from '../workflows/contracts.js';
 import type { Capacity } from './capacity.js';
 import type { ActivityDependencies } from './dependencies.js';

@@ -5,7 +5,7 @@ import { consoleConfigRoutes, consoleRoutes } from './routes/console.js';
 import type { Logger } from '../observability/logger.js';
 import { auditTrail } from './audit.js';
 import { metricsRoutes, type MetricsRouteOptions } from './routes/metrics.js';
-import { withToolMetrics } from '../observability/toolMetrics.js';
+import { withToolMetrics } from './mcp/toolMetrics.js';
 import { requestSpans } from '../observability/tracing.js';
 import { apiAuth } from './auth.js';
 import type { ApiDependencies } from './context.js';
@@ -24,7 +24,7 @@ import { credentialRoutes } from './routes/credentials.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { runRoutes } from './routes/runs.js';
-import { mcpConnectorRoutes } from './routes/mcpConnectors.js';
+import { remoteMcpRoutes } from './routes/remoteMcp.js';
 import { oauthAppRoutes } from './routes/oauthApps.js';
 import { serverRoutes } from './routes/servers.js';
 
@@ -52,7 +52,7 @@ export function createApp(options: AppOptions): Koa {
 }
 
 function mountApi(app: Koa, deps: ApiDependencies) {
-  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), clientMetadataRoutes(deps), mcpConnectorRoutes(deps), runRoutes(deps), auditRoutes(deps), consoleConfigRoutes(deps)];
+  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), clientMetadataRoutes(deps), remoteMcpRoutes(deps), runRoutes(deps), auditRoutes(deps), consoleConfigRoutes(deps)];
   const openApiDocument = buildOpenApiDocument(
     routers.flatMap((router) => router.operations),
     deps.publicUrl,

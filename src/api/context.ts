@@ -1,6 +1,7 @@
 import type { TemporalHandle } from '../starters/temporal.js';
 import type { OAuthFlows } from '../credentials/ports.js';
 import type { ManagementPorts } from '../management/ports.js';
+import type { RemoteMcpPeers } from '../remoteMcp/ports.js';
 import type { AuthContext } from '../policy/caller.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
@@ -19,6 +20,8 @@ export interface ApiDependencies {
   logger: Logger;
   oauthFlows: OAuthFlows;
   management: ManagementPorts;
+  /** Calls out to remote MCP servers: tool listings, OAuth probes, the egress check of a registered URL. */
+  remoteMcp: RemoteMcpPeers;
   /** The authorization server MCP clients sign in with (src/api/signin). */
   signin?: SigninService;
 }

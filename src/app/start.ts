@@ -5,20 +5,19 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
 import type { ApiDependencies } from '../api/context.js';
-import { refreshRemoteTools } from '../api/mcp/remoteConnectors.js';
 import { SigninService } from '../api/signin/provider.js';
 import type { ReadinessCheck } from '../api/routes/health.js';
 import { temporalOAuthFlows } from '../starters/oauth.js';
 import { ensureRetentionSweep } from '../starters/retentionSweep.js';
 import { applyRateLimitChange } from '../starters/throttle.js';
-import { connectTemporal, workerIsPolling, type TemporalHandle } from '../starters/temporal.js';
+import { connectTemporal, temporalAnswers, workerIsPolling, type TemporalHandle } from '../starters/temporal.js';
 import type { Config } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { ensureBootstrapAccount } from '../db/repositories/accounts.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { ensureStartServer, type StartServer } from '../management/servers.js';
-import { sealPlainConnectorUrls } from '../connectors/sources/remoteMcp/service.js';
+import { sealPlainConnectorUrls } from '../remoteMcp/registry.js';
 import { startTracing } from '../observability/tracing.js';
 import { reportSlowCalls } from '../observability/callCapacityMetrics.js';
 import { leaseCountsByAccount } from '../db/repositories/callLeases.js';
@@ -27,6 +26,7 @@ import type { SecretBox } from '../secrets/secretBox.js';
 import { ensureTemporalCli } from '../temporal/cli.js';
 import { startDevServer, type RunningDevServer } from '../temporal/devServer.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
+import { remoteMcpPeers } from '../upstream/remoteMcp/peers.js';
 import { startStateCleanup } from '../worker/cleanup.js';
 import { createWorker, SHUTDOWN_GRACE_MS, type Workers } from '../worker/worker.js';
 
@@ -115,7 +115,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
 
     const readinessChecks: ReadinessCheck[] = [
       { name: 'database', check: async () => (await database.ping(), true) },
-      { name: 'temporal', check: async () => (await temporal.client.workflowService.getSystemInfo({}), true) },
+      { name: 'temporal', check: () => temporalAnswers(temporal) },
       {
         name: 'worker',
         check: async () => (worker ? worker.getState() === 'RUNNING' : workerIsPolling(temporal)),
@@ -134,7 +134,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       ...(tracing ? { tracer: tracing.tracer } : {}),
       ...(config.role === 'worker'
         ? {}
-        : { api: apiDependencies({ config, publicUrl, db: database.db, secretBox, temporal, logger, oauthFlows }) }),
+        : { api: apiDependencies({ config, publicUrl, db: database.db, secretBox, temporal, logger, oauthFlows, remoteMcp: remoteMcpPeers(config) }) }),
     });
     server.on('request', app.callback());
     const startServer =
@@ -160,18 +160,16 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
   }
 }
 
-/** The API's dependencies, with the ports its domain code reaches durable and MCP-side work through. */
+/** The API's dependencies, with the ports its domain code reaches durable work through. */
 function apiDependencies(parts: Omit<ApiDependencies, 'management' | 'signin'>): ApiDependencies {
   const { db, secretBox, publicUrl, logger, temporal, config } = parts;
-  const api: ApiDependencies = {
+  return {
     ...parts,
     signin: new SigninService({ db, secretBox, publicUrl, logger, config }),
     management: {
       rateLimitChanged: (accountId, connectorId) => applyRateLimitChange({ db, temporal, logger }, accountId, connectorId),
-      refreshRemoteTools: (row) => refreshRemoteTools(api, row),
     },
   };
-  return api;
 }
 
 async function startEmbeddedTemporal(config: Config, logger: Logger): Promise<RunningDevServer> {

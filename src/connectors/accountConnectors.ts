@@ -7,7 +7,7 @@ import {
   upsertConnectorSettings,
 } from '../db/repositories/connectors.js';
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from '../errors.js';
-import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from './sources/remoteMcp/connector.js';
+import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from '../remoteMcp/connector.js';
 import { hasCatalogConnector } from './sources/catalog.js';
 import { CUSTOM_CONNECTOR_LIMITS, customConnectorSchema, type CustomConnectorDefinition } from './sources/custom.js';
 import { resolveConnector, settingsFromRow } from './registry.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InvalidRequestError } from '../errors.js';
 import type { Connector } from './types.js';
 import type { ActionDefinition, ActionParameter } from './schema.js';
-import { validateToolArguments } from '../upstream/remoteToolArguments.js';
+import { validateToolArguments } from '../remoteMcp/toolArguments.js';
 
 function valueSchema(parameter: ActionParameter): z.ZodType {
   let schema: z.ZodType;

@@ -7,7 +7,7 @@ import {
   listCustomConnectors,
 } from '../db/repositories/connectors.js';
 import type { ConnectorSettingsRow, CustomConnectorRow } from '../db/tables/connectors.js';
-import { isRemoteMcpConnectorId, loadRemoteMcpConnector } from './sources/remoteMcp/connector.js';
+import { isRemoteMcpConnectorId, loadRemoteMcpConnector } from '../remoteMcp/connector.js';
 import { getCatalogConnector, listCatalogConnectors } from './sources/catalog.js';
 import type { CustomConnectorDefinition } from './sources/custom.js';
 import type { ActionDefinition, ConnectorDefinition, ConnectorSummary, RateLimit } from './schema.js';

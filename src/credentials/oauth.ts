@@ -2,9 +2,10 @@ import type { Connector } from '../connectors/types.js';
 import { insertCredential } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor, listAccountOAuthCredentials } from '../db/repositories/oauth.js';
 import type { CredentialRow } from '../db/tables/credentials.js';
+import type { OAuthAppRow } from '../db/tables/oauth.js';
 import type { RefreshResult } from '../workflows/contracts.js';
 import { CredentialNotFoundError, InvalidRequestError } from '../errors.js';
-import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
+import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import { newId } from '../secrets/tokens.js';
 import { callbackUrlOf, oauthMethodOf } from './oauthApps.js';
 import type { OAuthDependencies } from './ports.js';
@@ -25,19 +26,31 @@ const ownerOf = (row: CredentialRow) => ({
   connectorId: row.connector_id,
 });
 
+/** What a new credential's handshake needs set up first: the redirect URIs its OAuth app allows. */
+export type HandshakeApp = Pick<OAuthAppRow, 'redirect_uris'>;
+
+/**
+ * The account's OAuth app for a connector, undefined when none is configured. Remote MCP servers
+ * register their own client during the handshake: they need no app, and allow no redirect URI.
+ */
+export async function handshakeAppFor(db: OAuthDependencies['db'], accountId: string, connectorId: string): Promise<HandshakeApp | undefined> {
+  return isRemoteMcpConnectorId(connectorId) ? { redirect_uris: [] } : getOAuthApp(db, accountId, connectorId);
+}
+
 /**
  * Starts the OAuth handshake for a new credential. The row exists (pending) from the start, so
- * the caller can hold on to its id while the user authorizes.
+ * the caller can hold on to its id while the user authorizes. A caller that already read the
+ * app (handshakeAppFor) passes it, so one call reads it once.
  */
 export async function createOAuthCredential(
   deps: OAuthDependencies & { publicUrl: string },
   owner: { accountId: string; userId: string },
   connector: Pick<Connector, 'id' | 'authMethods'>,
   input: { redirectUri?: string; name?: string },
+  knownApp?: HandshakeApp,
 ): Promise<PendingOAuthCredential> {
   oauthMethodOf(connector);
-  // Remote MCP servers register their own client during the handshake: no app to configure.
-  const app = isRemoteMcpConnectorId(connector.id) ? { redirect_uris: [] as string[] } : await getOAuthApp(deps.db, owner.accountId, connector.id);
+  const app = knownApp ?? (await handshakeAppFor(deps.db, owner.accountId, connector.id));
   if (!app) {
     throw new InvalidRequestError(
       `No OAuth app is configured for "${connector.id}"; an administrator sets one with PUT /api/oauth-apps/${connector.id}`,

@@ -1,7 +1,7 @@
 import { getUserCredential } from '../db/repositories/credentials.js';
 import { findOpenAttempt } from '../db/repositories/oauth.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
-import type { CredentialOwner } from './index.js';
+import type { CredentialOwner } from './views.js';
 import type { OAuthDependencies } from './ports.js';
 import { callbackUrlOf } from './oauthApps.js';
 

@@ -3,14 +3,14 @@ import type { ServersTable, ServerTokensTable } from './tables/servers.js';
 import type { ConnectorSettingsTable, CustomConnectorsTable } from './tables/connectors.js';
 import type { CredentialsTable } from './tables/credentials.js';
 import type { OAuthAppsTable, OAuthAttemptsTable } from './tables/oauth.js';
-import type { AccountVariablesTable, McpConnectorsTable, ServerConnectorAssignmentsTable } from './tables/mcpConnectors.js';
+import type { AccountVariablesTable, RemoteMcpConnectorsTable, ServerConnectorAssignmentsTable } from './tables/remoteMcpConnectors.js';
 import type { McpTasksTable } from './tables/mcpTasks.js';
 import type { CredentialWaitersTable, McpSessionsTable } from './tables/mcpSessions.js';
 import type { ThrottleSlotsTable } from './tables/throttles.js';
 import type { UpstreamSendsTable } from './tables/upstreamSends.js';
 import type { AuditLogTable } from './tables/audit.js';
 import type { SigninKeysTable, SigninStoreTable } from './tables/signin.js';
-import type { McpOAuthClientsTable } from './tables/mcpOAuthClients.js';
+import type { RemoteMcpOAuthClientsTable } from './tables/remoteMcpOAuthClients.js';
 import type { CallLeasesTable } from './tables/callLeases.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
@@ -25,7 +25,7 @@ export interface Database {
   credentials: CredentialsTable;
   oauth_apps: OAuthAppsTable;
   oauth_attempts: OAuthAttemptsTable;
-  mcp_connectors: McpConnectorsTable;
+  mcp_connectors: RemoteMcpConnectorsTable;
   account_variables: AccountVariablesTable;
   server_connector_assignments: ServerConnectorAssignmentsTable;
   mcp_tasks: McpTasksTable;
@@ -36,6 +36,6 @@ export interface Database {
   audit_log: AuditLogTable;
   signin_store: SigninStoreTable;
   signin_keys: SigninKeysTable;
-  mcp_oauth_clients: McpOAuthClientsTable;
+  mcp_oauth_clients: RemoteMcpOAuthClientsTable;
   call_leases: CallLeasesTable;
 }

@@ -4,8 +4,8 @@ import { ForbiddenError, NotFoundError } from '../errors.js';
 import { hasRestrictions } from '../servers/restrictions.js';
 import { createServerInput, serverIdParam, type Restrictions, type ServerResponse } from '../servers/schemas.js';
 import { listConnectors } from '../connectors/registry.js';
-import { connectorIdOfRow } from '../connectors/sources/remoteMcp/connector.js';
-import { listMcpConnectors } from '../db/repositories/mcpConnectors.js';
+import { connectorIdOfRow } from '../remoteMcp/connector.js';
+import { listRemoteMcpConnectors } from '../db/repositories/remoteMcpConnectors.js';
 import type { AuthContext } from '../policy/caller.js';
 import type { ManagementDependencies } from './ports.js';
 
@@ -60,7 +60,7 @@ export async function restrictionWarnings(deps: Pick<ManagementDependencies, 'db
     ...(restrictions?.actions?.ids ?? []).filter((id) => id.includes(':')).map((id) => ({ list: 'actions', entry: id, connectorId: id.slice(0, id.indexOf(':')) })),
   ];
   if (named.length === 0) return [];
-  const [listed, remote] = await Promise.all([listConnectors(deps.db, accountId), listMcpConnectors(deps.db, accountId)]);
+  const [listed, remote] = await Promise.all([listConnectors(deps.db, accountId), listRemoteMcpConnectors(deps.db, accountId)]);
   const known = new Set([...listed.map((connector) => connector.id), ...remote.map(connectorIdOfRow)]);
   return named
     .filter(({ connectorId }) => !known.has(connectorId))

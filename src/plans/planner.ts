@@ -1,6 +1,6 @@
 import type { ActionDefinition, ActionParameter } from '../connectors/schema.js';
 import type { Plan, PlanStep } from './schemas.js';
-import { intentMethods, intentOf, isIntentWord, selfIdWords, stem, synonyms, wordsOf, type Intent } from './words.js';
+import { intentMethods, intentOf, isIntentWord, selfIdWords, stem, synonyms, wordsOf, type Intent } from './vocabulary.js';
 
 /** What the planner needs of a connector: works for catalogue, custom and remote MCP connectors. */
 export interface PlannableConnector {

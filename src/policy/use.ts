@@ -1,5 +1,5 @@
 import { ForbiddenError } from '../errors.js';
-import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
+import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import { actionAllowed, connectorAllowed, userAllowed } from '../servers/restrictions.js';
 import type { Restrictions } from '../servers/schemas.js';
 

@@ -4,7 +4,7 @@ import type { Connector } from '../connectors/types.js';
 import type { Db } from '../db/connect.js';
 import { MAX_RUN_INPUT_BYTES, type ExecuteActionInput, type ExecutePlanWorkflowInput } from '../workflows/contracts.js';
 import { InvalidRequestError } from '../errors.js';
-import { isAsk, isReference } from '../plans/references.js';
+import { isAsk, isReference } from '../workflows/planReferences.js';
 import type { ExecutePlanInput, PlanStep } from '../plans/schemas.js';
 import { authorizeUse, type ServerGrant } from '../policy/use.js';
 

@@ -27,7 +27,7 @@ const sealedColumns = [
     id: ['account_id', 'name'],
     context: (row) => `variable:${row.account_id}:${row.name}`,
   },
-  // A client secret Dynamic Client Registration issued for a remote MCP connector (upstream/remoteOAuthDiscovery.ts).
+  // A client secret Dynamic Client Registration issued for a remote MCP connector (upstream/remoteMcp/oauthDiscovery.ts).
   {
     table: 'mcp_oauth_clients',
     column: 'client_secret_encrypted',

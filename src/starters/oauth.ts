@@ -1,13 +1,13 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
-import { hasRegisteredMcpOAuthClient } from '../db/repositories/mcpOAuthClients.js';
+import { hasRegisteredRemoteMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
 import { insertAttempt } from '../db/repositories/oauth.js';
-import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from '../connectors/sources/remoteMcp/connector.js';
+import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from '../remoteMcp/connector.js';
 import { ServiceUnavailableError, SwitchboardError } from '../errors.js';
 import { newId } from '../secrets/tokens.js';
 import type { TemporalHandle } from './temporal.js';
-import { refreshUpdate, revokeUpdate, tokensChangedSignal, authorizationLinkUpdate, searchAttributes, type CredentialRefresherInput, type RefreshRequest, type RefreshResult, type RevokeResult } from '../workflows/contracts.js';
+import { refreshUpdate, revokeUpdate, tokensChangedSignal, authorizationLinkUpdate, callbackSignal, searchAttributes, type CallbackNotice, type CredentialRefresherInput, type HandshakeOutcome, type RefreshRequest, type RefreshResult, type RevokeResult } from '../workflows/contracts.js';
 import { codedFailureIn, workflowTypes, type CredentialRefresherWorkflow, type OAuthHandshakeWorkflow } from '../workflows/contracts.js';
 import type { HandshakeStart, OAuthFlows } from '../credentials/ports.js';
 
@@ -64,7 +64,7 @@ async function startHandshake(
   const timeoutSeconds = deps.config.oauth.handshakeTimeoutSeconds;
   const discoverClient =
     isRemoteMcpConnectorId(input.connectorId) &&
-    !(await hasRegisteredMcpOAuthClient(deps.db, input.accountId, input.connectorId.slice(REMOTE_MCP_PREFIX.length)));
+    !(await hasRegisteredRemoteMcpOAuthClient(deps.db, input.accountId, input.connectorId.slice(REMOTE_MCP_PREFIX.length)));
   await insertAttempt(deps.db, { ...input, id: attemptId, expiresAt: new Date(Date.now() + timeoutSeconds * 1000) });
   try {
     const handle = await deps.temporal.client.workflow.start<OAuthHandshakeWorkflow>(workflowTypes.oauthHandshake, {
@@ -81,7 +81,17 @@ async function startHandshake(
   }
 }
 
-export const handshakeWorkflowId = (attemptId: string) => `oauth-handshake/${attemptId}`;
+const handshakeWorkflowId = (attemptId: string) => `oauth-handshake/${attemptId}`;
+
+/**
+ * Tells an attempt's handshake that the provider called back, then waits up to waitMs for how it
+ * ended: undefined when the code exchange is not done by then (the attempt row says where it is).
+ */
+export async function deliverCallback(temporal: TemporalHandle, attemptId: string, notice: CallbackNotice, waitMs: number): Promise<HandshakeOutcome | undefined> {
+  const handle = temporal.client.workflow.getHandle<OAuthHandshakeWorkflow>(handshakeWorkflowId(attemptId));
+  await handle.signal(callbackSignal, notice);
+  return Promise.race([handle.result(), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), waitMs).unref())]);
+}
 export const refresherWorkflowId = (credentialId: string) => `credential-refresher/${credentialId}`;
 
 function refresherStart(temporal: TemporalHandle, input: CredentialRefresherInput) {

@@ -1,5 +1,6 @@
 import { actingUser, mayActForAnyUser, type Role } from '../policy/roles.js';
-import { serverGrant, type RemoteOAuthDecision } from '../connectors/sources/remoteMcp/assignments.js';
+import type { ReachesRemoteMcp } from '../remoteMcp/reachability.js';
+import { serverGrant } from '../servers/scope.js';
 import { createHash } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -28,7 +29,7 @@ interface RunDeps {
 
 /** What starting a run needs besides: how the MCP door decides which `oauth` rows are remote servers, so a server grants the same here. */
 interface StartRunDeps extends RunDeps {
-  isRemoteOAuth?: RemoteOAuthDecision;
+  reachesRemote?: ReachesRemoteMcp;
 }
 
 /** Who is asking (the API's auth context fits). Operators and admins see every user's runs; a user its own. */
@@ -81,7 +82,7 @@ async function scopeOf(deps: StartRunDeps, auth: RunCaller, input: StartRunInput
   if (!input.serverId) return { ...owner, serverId: 'api' };
   const server = await getServer(deps.db, input.serverId);
   if (!server || server.account_id !== auth.accountId) throw new NotFoundError('Unknown server', { serverId: input.serverId });
-  return { ...owner, serverId: server.id, grant: await serverGrant(deps.db, owner, server, deps.isRemoteOAuth) };
+  return { ...owner, serverId: server.id, grant: await serverGrant(deps.db, owner, server, deps.reachesRemote) };
 }
 
 /**

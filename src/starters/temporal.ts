@@ -24,6 +24,12 @@ export async function connectTemporal(
   return { connection, client, namespace: config.namespace, taskQueue: config.taskQueue };
 }
 
+/** Resolves when the Temporal server answers, for the readiness check; throws when it does not. */
+export async function temporalAnswers(handle: TemporalHandle): Promise<true> {
+  await handle.client.workflowService.getSystemInfo({});
+  return true;
+}
+
 /** True when at least one worker polled our task queue recently: the server forgets pollers after a minute. */
 export async function workerIsPolling(handle: TemporalHandle): Promise<boolean> {
   const response = await handle.client.workflowService.describeTaskQueue({

@@ -10,8 +10,8 @@ import type { SecretBox } from '../secrets/secretBox.js';
 import { cappedFetch, responseLimits, ResponseTooLargeError } from './boundedBody.js';
 import { checkUrl } from './egress.js';
 import { switchboardErrorIn } from './http.js';
-import { isRemoteMcpConnectorId } from '../connectors/sources/remoteMcp/connector.js';
-import { loadRemoteOAuthParty } from './remoteOAuthParty.js';
+import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
+import { loadRemoteMcpOAuthParty } from './remoteMcp/registeredClient.js';
 import type { OAuthParty } from './oauthParty.js';
 
 export type { OAuthParty } from './oauthParty.js';
@@ -38,7 +38,7 @@ export async function loadOAuthParty(
   accountId: string,
   connectorId: string,
 ): Promise<OAuthParty> {
-  if (isRemoteMcpConnectorId(connectorId)) return loadRemoteOAuthParty(deps, agent, accountId, connectorId);
+  if (isRemoteMcpConnectorId(connectorId)) return loadRemoteMcpOAuthParty(deps, agent, accountId, connectorId);
   const connector = await resolveConnector(deps.db, accountId, connectorId);
   const method = oauthMethodOf(connector);
   const app = await getOAuthApp(deps.db, accountId, connectorId);

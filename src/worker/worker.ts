@@ -9,7 +9,7 @@ import {
   type WorkflowBundleOption,
 } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
-import { ActivityMetricsInterceptor } from '../observability/activityMetrics.js';
+import { ActivityMetricsInterceptor } from './activityMetrics.js';
 import { slowLaneOf } from '../workflows/contracts.js';
 
 export interface WorkerOptions {

@@ -14,7 +14,7 @@ import type { Plan } from '../plans/schemas.js';
 export { errorCodes, nonRetryableCodes, type ErrorCode } from '../errors.js';
 export { codedFailureIn, failureOf, toApplicationFailure } from './failures.js';
 /** A plan's step references (`$ref`, `$ask`) are part of its input; the plan workflow resolves them as it replays. */
-export { isAsk, isReference, resolveReference } from '../plans/references.js';
+export { isAsk, isReference, resolveReference } from './planReferences.js';
 
 /** Workflow type names, as the worker registers them (the exported function names in workflows/index.ts). */
 export const workflowTypes = {

@@ -40,7 +40,7 @@ const {
   },
 });
 
-/** RFC 9728 then RFC 8414 then registration (remoteDiscovery.ts): each step records what it learned for the next. */
+/** RFC 9728 then RFC 8414 then registration (activities/remoteMcpDiscovery.ts): each step records what it learned for the next. */
 async function discoverAndRegister(attempt: { attemptId: string }): Promise<void> {
   await probeRemoteMcpServer(attempt);
   await fetchProtectedResourceMetadata(attempt);

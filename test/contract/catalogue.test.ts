@@ -16,7 +16,7 @@ import { putConnectorSettings } from '../../src/connectors/accountConnectors.js'
 import { connectorForActionAuth } from '../../src/connectors/authVariants.js';
 import type { AuthMethod, ConnectorDefinition } from '../../src/connectors/schema.js';
 import { getCatalogConnector, listCatalogConnectors } from '../../src/connectors/sources/catalog.js';
-import { createKeyCredential } from '../../src/credentials/index.js';
+import { createKeyCredential } from '../../src/credentials/lifecycle.js';
 import { insertCredential } from '../../src/db/repositories/credentials.js';
 import { newId } from '../../src/secrets/tokens.js';
 import { startTestApp, type TestApp } from '../support/app.js';

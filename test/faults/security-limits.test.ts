@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealPlainConnectorUrls } from '../../src/connectors/sources/remoteMcp/service.js';
+import { sealPlainConnectorUrls } from '../../src/remoteMcp/registry.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { api, toolError } from '../support/mcp.js';

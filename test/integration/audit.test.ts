@@ -179,6 +179,14 @@ describe('credentials', () => {
         const viaMcp = (await audit(`action=credential.use&target=${server.serverId}`)).body.entries as Entry[];
         expect(viaMcp).toHaveLength(1);
         expect(viaMcp[0]!.after).toEqual({ actionIds: ['chat_postMessage'] });
+        // Not pinned: the entry names the credential the front door found for the user.
+        expect(viaMcp[0]!.target).toMatchObject({ connectorId: 'slack', credentialId });
+
+        const plan = { connectorId: 'slack', steps: [{ actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'planned' } }] };
+        const planned = await client.callTool({ name: 'execute_plan', arguments: { plan, credentialId } });
+        expect(planned.isError).toBeFalsy();
+        const uses = (await audit(`action=credential.use&target=${server.serverId}`)).body.entries as Entry[];
+        expect(uses[0]).toMatchObject({ target: { connectorId: 'slack', credentialId }, after: { actionIds: ['chat_postMessage'] } });
 
         const run = { kind: 'action', connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'once' } };
         const first = await api(app.apiUrl, app.apiKey, 'POST', '/api/runs', run, { 'idempotency-key': 'audit-1' });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { putConnectorSettings } from '../../src/connectors/accountConnectors.js';
 import { resolveConnector } from '../../src/connectors/registry.js';
-import { createKeyCredential } from '../../src/credentials/index.js';
+import { createKeyCredential } from '../../src/credentials/lifecycle.js';
 import { createAccount, createApiKey } from '../../src/db/repositories/accounts.js';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities/index.js';

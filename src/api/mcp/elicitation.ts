@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ElicitResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ExecuteActionInput } from '../../starters/executeAction.js';
 import type { Connector } from '../../connectors/types.js';
-import { authorizeMissingCredential } from '../../credentials/missing.js';
+import { authorizeMissingCredential } from '../../credentials/authorizationLinks.js';
 import { findNewestActiveCredential } from '../../db/repositories/credentials.js';
 import { CredentialNotFoundError } from '../../errors.js';
 import { UrlInputRequired, type AuthorizationLink, type ToolContext } from './tool.js';
@@ -16,34 +16,47 @@ export interface CredentialElicitation {
 }
 
 /**
+ * The credential an action will use, as the front door finds it (for the credential.use audit
+ * entry), and how the user is asked to authorize one when there is none.
+ */
+export interface CallCredential {
+  /** The one the caller pinned, the user's newest active one, or the one the run will wait for. */
+  credentialId?: string;
+  elicitation?: CredentialElicitation;
+}
+
+/**
  * Before an action starts without a pinned credential: when the user has none usable for an OAuth
  * connector whose app is configured, a client that declared URL-mode elicitation is sent the
  * authorization link: on 2025-11-25 by elicitation/create while the run waits for it, on
  * 2026-07-28 as an input_required result (mode "url", never -32042) it retries after, or, for a
  * client that declared the Tasks extension, as its task's input request. Any other client gets CREDENTIAL_NOT_FOUND
- * carrying the link. Undefined when there is nothing to authorize (or nothing we could do).
+ * carrying the link. No elicitation when there is nothing to authorize (or nothing we could do).
  */
-export async function credentialElicitation(
+export async function credentialForCall(
   context: ToolContext,
   connector: Pick<Connector, 'id' | 'name' | 'authMethods'>,
-): Promise<CredentialElicitation | undefined> {
-  if (connector.authMethods.some((method) => method.type === 'none')) return undefined;
+  pinned: string | undefined,
+): Promise<CallCredential> {
+  if (pinned) return { credentialId: pinned };
+  if (connector.authMethods.some((method) => method.type === 'none')) return {};
   const owner = { accountId: context.auth.accountId, userId: context.auth.userId };
-  if (await findNewestActiveCredential(context.deps.db, { ...owner, connectorId: connector.id })) return undefined;
+  const active = await findNewestActiveCredential(context.deps.db, { ...owner, connectorId: connector.id });
+  if (active) return { credentialId: active.id };
   const link = await authorizeMissingCredential(context.deps, owner, connector);
-  if (!link) return undefined;
+  if (!link) return {};
   const { credentialId, authorizationUrl, expiresAt, attemptId, validForSeconds } = link;
   const message = `Connect your ${connector.name} account so this action can run as you. The link is valid for ${Math.round(validForSeconds / 60)} minutes.`;
   const awaitCredential = { credentialId, attemptId, timeoutSeconds: validForSeconds };
-  const modern = context.client?.capabilities.elicitation?.url ? context.urlElicitation : undefined;
-  if (modern?.asTaskInput && !modern.answer) {
-    return { awaitCredential, elicitationId: `${credentialId}:${attemptId}`, taskInput: { credentialId, url: authorizationUrl, message } };
+  const revision2026 = context.client?.capabilities.elicitation?.url ? context.urlElicitation : undefined;
+  if (revision2026?.asTaskInput && !revision2026.answer) {
+    return { credentialId, elicitation: { awaitCredential, elicitationId: `${credentialId}:${attemptId}`, taskInput: { credentialId, url: authorizationUrl, message } } };
   }
   // 2026-07-28: no run starts until the client's retry says the user went to the link; the same
   // open attempt (and so the same link) comes back on every round.
-  if (modern && !modern.answer) throw new UrlInputRequired({ url: authorizationUrl, message });
-  if (modern?.answer === 'accept') return { awaitCredential, elicitationId: `${credentialId}:${attemptId}` };
-  if (!context.client?.capabilities.elicitation?.url || !context.peer || modern) {
+  if (revision2026 && !revision2026.answer) throw new UrlInputRequired({ url: authorizationUrl, message });
+  if (revision2026?.answer === 'accept') return { credentialId, elicitation: { awaitCredential, elicitationId: `${credentialId}:${attemptId}` } };
+  if (!context.client?.capabilities.elicitation?.url || !context.peer || revision2026) {
     throw new CredentialNotFoundError(
       `No credential for connector "${connector.id}"; ask the user to open authorizationUrl to connect it, then call again`,
       { connectorId: connector.id, authTypes: connector.authMethods.map((method) => method.type), credentialId, authorizationUrl, expiresAt },
@@ -67,7 +80,7 @@ export async function credentialElicitation(
       { timeout: validForSeconds * 1000 },
     )
     .catch(() => undefined);
-  return { awaitCredential, elicitationId };
+  return { credentialId, elicitation: { awaitCredential, elicitationId } };
 }
 
 /** Tells the client the out-of-band step finished (notifications/elicitation/complete); best effort. */

@@ -6,8 +6,8 @@ import { NotFoundError } from '../../errors.js';
 import { readJsonBody } from '../body.js';
 import type { ApiDependencies } from '../context.js';
 import { frontDoorRateLimit, jsonRpcMessages } from '../rateLimit.js';
-import type { Tool as ModernTool } from '@modelcontextprotocol/server';
-import { modernMcp } from './modern.js';
+import type { Tool as Revision2026Tool } from '@modelcontextprotocol/server';
+import { revision2026Mcp } from './revision2026.js';
 import { createMcpServer, describeTools } from './server.js';
 import { clientSession, endClientSession, SessionNotFound } from './session.js';
 import type { ToolDefinition } from './tool.js';
@@ -15,7 +15,7 @@ import type { ToolDefinition } from './tool.js';
 /**
  * Streamable HTTP at /mcp/:serverId/:accessToken, /mcp/:serverId and /mcp (x-mcp-server-id).
  * Stateless: no session lives in this process, so any replica serves any request. Requests of
- * protocol revision 2026-07-28 go to the SDK v2 handler (modern.ts); 2025-era requests (2025-11-25,
+ * protocol revision 2026-07-28 go to the SDK v2 handler (revision2026.ts); 2025-era requests (2025-11-25,
  * 2025-06-18, …) to the v1 SDK server below, with capabilities kept under Mcp-Session-Id.
  */
 /** The tools of an ordinary server, and those of a server flagged admin. */
@@ -26,7 +26,7 @@ export interface Toolsets {
 
 function serving(tools: readonly ToolDefinition[]) {
   const described = describeTools(tools);
-  return { tools, described, modern: modernMcp(tools, described as ModernTool[]) };
+  return { tools, described, revision2026: revision2026Mcp(tools, described as Revision2026Tool[]) };
 }
 
 export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
@@ -34,9 +34,9 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
   const serve: Middleware = async (ctx) => {
     const body = ctx.method === 'POST' ? await readJsonBody(ctx) : undefined;
     const auth = { ...ctx.state.auth!, serverId: ctx.state.server!.id };
-    const { tools, described, modern } = ctx.state.server!.admin ? served.admin : served.standard;
-    if (!(await modern.isLegacy(ctx, body))) {
-      await modern.serve(ctx, body, { deps, auth, server: ctx.state.server! });
+    const { tools, described, revision2026 } = ctx.state.server!.admin ? served.admin : served.standard;
+    if (!(await revision2026.isLegacy(ctx, body))) {
+      await revision2026.serve(ctx, body, { deps, auth, server: ctx.state.server! });
       return;
     }
     if (ctx.method === 'DELETE') {

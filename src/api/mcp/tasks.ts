@@ -14,6 +14,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { errorFromWorkflowFailure } from '../../starters/executeAction.js';
+import { runHandle } from '../../starters/runHandle.js';
 import { callProgressMemo, type CallProgress } from '../../workflows/contracts.js';
 import { getOwnTask, insertTask, listOwnTasks } from '../../db/repositories/mcpTasks.js';
 import type { McpTaskRow } from '../../db/tables/mcpTasks.js';
@@ -99,7 +100,7 @@ function expired(row: McpTaskRow): boolean {
 }
 
 async function taskOf(context: ToolContext, row: McpTaskRow): Promise<Task> {
-  const description = await context.deps.temporal.client.workflow.getHandle(row.workflow_id).describe();
+  const description = await runHandle(context.deps.temporal, row.workflow_id).describe();
   return {
     taskId: row.task_id,
     ...statusOf(description),
@@ -122,7 +123,7 @@ async function ownTask(context: ToolContext, owner: Owner, taskId: string): Prom
  * a log message when what it is doing changes (a retry, its last failure) and when it ends.
  */
 export async function awaitRun(context: ToolContext, workflowId: string): Promise<unknown> {
-  const handle = context.deps.temporal.client.workflow.getHandle(workflowId);
+  const handle = runHandle(context.deps.temporal, workflowId);
   const report = context.report;
   if (!report) return handle.result().catch((error: unknown) => Promise.reject(errorFromWorkflowFailure(error)));
   const result = handle.result().then(
@@ -170,7 +171,7 @@ export function registerTaskHandlers(
     const row = await ownTask(context, owner, request.params.taskId);
     const related = { _meta: { [RELATED_TASK_META_KEY]: { taskId: row.task_id } } };
     try {
-      const result = await context.deps.temporal.client.workflow.getHandle(row.workflow_id).result();
+      const result = await runHandle(context.deps.temporal, row.workflow_id).result();
       const structured = byName.get(row.tool_name)!.task!.present(result, row.workflow_id);
       return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured, ...related };
     } catch (error) {
@@ -194,7 +195,7 @@ export function registerTaskHandlers(
     if (current.status !== 'working' && current.status !== 'input_required') {
       throw new McpError(ErrorCode.InvalidParams, `Task is already ${current.status}`);
     }
-    await context.deps.temporal.client.workflow.getHandle(row.workflow_id).cancel();
+    await runHandle(context.deps.temporal, row.workflow_id).cancel();
     return { ...current, status: 'cancelled' as const, lastUpdatedAt: new Date().toISOString() };
   });
 }

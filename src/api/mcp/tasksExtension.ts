@@ -14,6 +14,7 @@ import { answerTaskInput, getOwnTask, insertTask } from '../../db/repositories/m
 import { getUserCredential } from '../../db/repositories/credentials.js';
 import type { McpTaskRow } from '../../db/tables/mcpTasks.js';
 import { errorFromWorkflowFailure } from '../../starters/executeAction.js';
+import { runHandle } from '../../starters/runHandle.js';
 import { errorResult } from './server.js';
 import type { ToolContext, ToolDefinition } from './tool.js';
 
@@ -61,7 +62,7 @@ function expired(row: McpTaskRow): boolean {
  */
 export async function callAsTask(tool: ToolDefinition, input: unknown, context: ToolContext): Promise<CallToolResult> {
   const { workflowId, awaitsInput } = await tool.task!.start(input, { ...context, urlElicitation: { ...context.urlElicitation, asTaskInput: true } });
-  const handle = context.deps.temporal.client.workflow.getHandle(workflowId);
+  const handle = runHandle(context.deps.temporal, workflowId);
   if (!awaitsInput) {
     const settled = await Promise.race([
       handle.result().then(
@@ -113,7 +114,7 @@ function inlined(result: CallToolResult): Record<string, unknown> {
 
 /** The task as tasks/get shows it: status and, by status, its input requests or final result. */
 async function detailedTask(context: RequestContext, tool: ToolDefinition | undefined, row: McpTaskRow): Promise<Record<string, unknown>> {
-  const handle = context.deps.temporal.client.workflow.getHandle(row.workflow_id);
+  const handle = runHandle(context.deps.temporal, row.workflow_id);
   const description = await handle.describe();
   const base = {
     taskId: row.task_id,
@@ -193,14 +194,14 @@ export function attachTasksExtension(server: Server, tools: readonly ToolDefinit
     const answer = request ? responses[request.key]?.action : undefined;
     // Keys not outstanding are ignored, as the extension asks.
     if (answer && (await answerTaskInput(context.deps.db, row.task_id)) && answer !== 'accept') {
-      await context.deps.temporal.client.workflow.getHandle(row.workflow_id).cancel();
+      await runHandle(context.deps.temporal, row.workflow_id).cancel();
     }
     return {};
   });
 
   server.setRequestHandler('tasks/cancel', { params: taskIdParams }, async (params, ctx) => {
     const row = await ownTask(params.taskId, clientCapabilitiesOf(ctx));
-    const handle = context.deps.temporal.client.workflow.getHandle(row.workflow_id);
+    const handle = runHandle(context.deps.temporal, row.workflow_id);
     // Cooperative and idempotent: a run that already ended keeps its outcome.
     if ((await handle.describe()).status.name === 'RUNNING') await handle.cancel();
     return {};

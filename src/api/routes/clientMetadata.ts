@@ -1,4 +1,4 @@
-import { CLIENT_METADATA_PATH, clientMetadataDocument } from '../../connectors/sources/remoteMcp/clientMetadata.js';
+import { CLIENT_METADATA_PATH, clientMetadataDocument } from '../../remoteMcp/clientMetadata.js';
 import type { ApiDependencies } from '../context.js';
 import { ApiRouter } from '../routing.js';
 

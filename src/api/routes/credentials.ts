@@ -1,13 +1,8 @@
 import { resolveConnector } from '../../connectors/registry.js';
-import {
-  createCredential,
-  createCredentialInputSchema,
-  credentialMetadataInputSchema,
-  deleteCredential,
-  getCredentialMetadata,
-  listCredentials,
-  listCredentialsInputSchema,
-} from '../../credentials/index.js';
+import { createCredential, deleteCredential } from '../../credentials/lifecycle.js';
+import { getCredentialMetadata } from '../../credentials/metadata.js';
+import { createCredentialInputSchema, credentialMetadataInputSchema, listCredentialsInputSchema } from '../../credentials/schemas.js';
+import { listCredentials } from '../../credentials/views.js';
 import { callbackUrlOf } from '../../credentials/oauthApps.js';
 import { reauthorizeCredential } from '../../credentials/reauthorize.js';
 import { getOAuthApp } from '../../db/repositories/oauth.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { handshakeWorkflowId } from '../../starters/oauth.js';
+import { deliverCallback } from '../../starters/oauth.js';
 import { resolveConnector } from '../../connectors/registry.js';
 import {
   getOAuthAppView,
@@ -16,8 +16,7 @@ import type { OAuthAttemptRow } from '../../db/tables/oauth.js';
 import type { ApiDependencies } from '../context.js';
 import { clientAddressRateLimit } from '../rateLimit.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
-import { callbackSignal, type HandshakeOutcome } from '../../workflows/contracts.js';
-import type { OAuthHandshakeWorkflow } from '../../workflows/contracts.js';
+import type { HandshakeOutcome } from '../../workflows/contracts.js';
 
 /** How long the callback waits for the code exchange before answering with what it knows. */
 const OUTCOME_WAIT_MS = 10_000;
@@ -95,14 +94,13 @@ async function oauthCallback(deps: ApiDependencies, ctx: Context): Promise<void>
     return page(ctx, 400, 'Authorization refused', `${why} Start again from your application.`);
   }
 
-  const handle = deps.temporal.client.workflow.getHandle<OAuthHandshakeWorkflow>(handshakeWorkflowId(attempt.id));
   let outcome: HandshakeOutcome | undefined;
   try {
-    await handle.signal(callbackSignal, {
+    const notice = {
       ...(query.data.error ? { error: query.data.error } : {}),
       ...(query.data.error_description ? { errorDescription: query.data.error_description } : {}),
-    });
-    outcome = await Promise.race([handle.result(), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), OUTCOME_WAIT_MS).unref())]);
+    };
+    outcome = await deliverCallback(deps.temporal, attempt.id, notice, OUTCOME_WAIT_MS);
   } catch (error) {
     deps.logger.warn({ attemptId: attempt.id, error: (error as Error).message }, 'oauth callback could not reach its handshake');
   }

@@ -3,7 +3,7 @@ import { cancelRun, getRun, listRuns, startRun } from '../../starters/runs.js';
 import { InvalidRequestError } from '../../errors.js';
 import { listRunsQuery, runDetails, runStatuses, runSummary, startRunInput } from '../../runs/schemas.js';
 import { auditEntryExists } from '../../db/repositories/audit.js';
-import { remoteOAuthDecision } from '../mcp/remoteOAuthConnectors.js';
+import { reachesRemoteMcp } from '../../remoteMcp/reachability.js';
 import { recordCredentialUse } from '../audit.js';
 import type { ApiDependencies } from '../context.js';
 import { ApiRouter } from '../routing.js';
@@ -12,8 +12,8 @@ const tag = 'Runs';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** /api/runs: backends start actions and plans without waiting, then read, list and cancel them. */
-export function runRoutes(deps: Pick<ApiDependencies, 'config' | 'db' | 'temporal' | 'logger'>): ApiRouter {
-  const isRemoteOAuth = remoteOAuthDecision(deps);
+export function runRoutes(deps: Pick<ApiDependencies, 'config' | 'db' | 'temporal' | 'logger' | 'remoteMcp'>): ApiRouter {
+  const reachesRemote = reachesRemoteMcp(deps);
   return new ApiRouter()
     .add(
       {
@@ -30,7 +30,7 @@ export function runRoutes(deps: Pick<ApiDependencies, 'config' | 'db' | 'tempora
         if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
           throw new InvalidRequestError('Idempotency-Key must be 1–255 visible ASCII characters', { header: 'Idempotency-Key' });
         }
-        const run = await startRun({ ...deps, isRemoteOAuth }, auth, body, key);
+        const run = await startRun({ ...deps, reachesRemote }, auth, body, key);
         // A retry with the same Idempotency-Key finds the same run: still one use.
         if (key === undefined || !(await auditEntryExists(deps.db, auth.accountId, 'credential.use', 'runId', run.runId))) await recordCredentialUse(deps, auth, {
           connectorId: body.kind === 'action' ? body.connectorId : body.plan.connectorId,

@@ -11,7 +11,7 @@ import type { Database } from '../database.js';
  * for one another.
  */
 
-export interface LeaseClaim {
+interface LeaseClaim {
   leaseId: string;
   accountId: string;
   serverId: string;

@@ -5,7 +5,7 @@ import type { ActionParameter } from '../../../connectors/schema.js';
 import { pageOf, searchConnectors } from '../../../connectors/search.js';
 import { mayUse } from '../../../policy/use.js';
 import { connectorForUse, type UseScope } from '../../../runs/prepare.js';
-import { assignedListings, toolUseScope } from '../remoteConnectors.js';
+import { serverListings, serverUseScope } from '../../../servers/scope.js';
 import { getActionDetailsInput, getConnectorResourcesInput, listConnectorsInput } from '../toolInputs.js';
 import { defineTool, type ToolContext } from '../tool.js';
 
@@ -13,7 +13,7 @@ const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: t
 
 /** A connector (and actions) this server lets the caller use, resolved once (src/runs/prepare.ts); with the scope, to filter actions by. */
 export async function usableConnector(context: ToolContext, connectorId: string, actionIds: readonly string[] = []): Promise<{ connector: Connector; scope: UseScope }> {
-  const scope = await toolUseScope(context);
+  const scope = await serverUseScope(context.deps, context.auth, context.server);
   return { connector: await connectorForUse(context.deps.db, scope, connectorId, actionIds), scope };
 }
 
@@ -59,7 +59,7 @@ export const listConnectorsTool = defineTool({
   }),
   annotations: readOnly,
   async run(input, context) {
-    const { listings, grant } = await assignedListings(context, input.category === undefined ? {} : { category: input.category });
+    const { listings, grant } = await serverListings(context.deps, context.auth, context.server, input.category === undefined ? {} : { category: input.category });
     const usable = listings.filter((connector) => connector.enabled && mayUse(context.auth, grant, connector.id));
     const matches = input.query === undefined ? usable : searchConnectors(usable, input.query);
     const filtered = input.query !== undefined || input.category !== undefined;

@@ -1,16 +1,12 @@
 import { z } from 'zod';
-import {
-  createCredential,
-  createCredentialInputSchema,
-  credentialMetadataInputSchema,
-  getCredentialMetadata,
-  listCredentials,
-  listCredentialsInputSchema,
-} from '../../../credentials/index.js';
+import { createCredential } from '../../../credentials/lifecycle.js';
+import { getCredentialMetadata } from '../../../credentials/metadata.js';
+import { createCredentialInputSchema, credentialMetadataInputSchema, listCredentialsInputSchema } from '../../../credentials/schemas.js';
+import { listCredentials } from '../../../credentials/views.js';
 import { callbackUrlOf, oauthMethodOf, providerSettings } from '../../../credentials/oauthApps.js';
 import { getOAuthApp } from '../../../db/repositories/oauth.js';
 import { mayUse } from '../../../policy/use.js';
-import { toolServerGrant } from '../remoteConnectors.js';
+import { callerGrant } from '../../../servers/scope.js';
 import { auditedCall } from '../../audit.js';
 import { defineTool } from '../tool.js';
 import { usableConnector } from './catalog.js';
@@ -95,7 +91,7 @@ export const getCredentialsTool = defineTool({
   async run(input, context) {
     const [all, grant] = await Promise.all([
       listCredentials(context.deps.db, { accountId: context.auth.accountId, userId: context.auth.userId }, input),
-      toolServerGrant(context),
+      callerGrant(context.deps, context.auth, context.server),
     ]);
     // Only what this server offers: the same rule as list_connectors.
     const credentials = all.filter((credential) => mayUse(context.auth, grant, credential.connectorId));

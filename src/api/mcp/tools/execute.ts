@@ -3,13 +3,13 @@ import { startExecuteAction, type ActionResult, type ExecuteActionInput } from '
 import { recordCredentialUse } from '../../audit.js';
 import { planGoal } from '../../../plans/planner.js';
 import { prepareActionRun } from '../../../runs/prepare.js';
-import { completeElicitation, credentialElicitation, type CredentialElicitation } from '../elicitation.js';
+import { completeElicitation, credentialForCall, type CredentialElicitation } from '../elicitation.js';
 import { awaitRun } from '../tasks.js';
 import { executeActionInput, type ExecuteActionToolInput } from '../../../runs/schemas.js';
 import { discoverActionPathInput } from '../toolInputs.js';
 import { defineTool, type ToolContext } from '../tool.js';
 import { usableActions, usableConnector } from './catalog.js';
-import { toolUseScope } from '../remoteConnectors.js';
+import { serverUseScope } from '../../../servers/scope.js';
 
 /**
  * The run prepared as POST /api/runs prepares it (src/runs/prepare.ts): the same for a plain call
@@ -20,12 +20,11 @@ async function actionInput(
   context: ToolContext,
 ): Promise<{ input: ExecuteActionInput; elicitation?: CredentialElicitation }> {
   const pinned = input.credentialId ?? context.auth.credentialId;
-  const { connector, input: prepared } = await prepareActionRun(context.deps.db, await toolUseScope(context), {
+  const { connector, input: prepared } = await prepareActionRun(context.deps.db, await serverUseScope(context.deps, context.auth, context.server), {
     ...input,
     ...(pinned ? { credentialId: pinned } : {}),
   });
-  const elicitation = pinned ? undefined : await credentialElicitation(context, connector);
-  const credentialId = elicitation?.awaitCredential.credentialId ?? pinned;
+  const { credentialId, elicitation } = await credentialForCall(context, connector, pinned);
   await recordCredentialUse(context.deps, context.auth, { connectorId: connector.id, actionIds: [prepared.actionId], ...(credentialId ? { credentialId } : {}) });
   if (!elicitation) return { input: prepared };
   return {

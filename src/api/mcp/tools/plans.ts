@@ -3,7 +3,7 @@ import { runPreparedPlan } from '../../../starters/executePlan.js';
 import { executePlanInput } from '../../../plans/schemas.js';
 import { recordCredentialUse } from '../../audit.js';
 import { preparePlanRun } from '../../../runs/prepare.js';
-import { toolUseScope } from '../remoteConnectors.js';
+import { serverUseScope } from '../../../servers/scope.js';
 import { defineTool } from '../tool.js';
 
 const stepRecord = z.object({
@@ -35,14 +35,14 @@ export const executePlanTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
     const credentialId = input.credentialId ?? context.auth.credentialId;
-    const { connector, input: prepared } = await preparePlanRun(context.deps.db, await toolUseScope(context), {
+    const { connector, input: prepared } = await preparePlanRun(context.deps.db, await serverUseScope(context.deps, context.auth, context.server), {
       ...input,
       ...(credentialId ? { credentialId } : {}),
     });
     await recordCredentialUse(context.deps, context.auth, {
       connectorId: connector.id,
       actionIds: input.plan.steps.map((step) => step.actionId),
-      ...(context.auth.credentialId ? { credentialId: context.auth.credentialId } : {}),
+      ...(credentialId ? { credentialId } : {}),
     });
     const outcome = await runPreparedPlan(context.deps.temporal, prepared);
     return { status: outcome.status, connectorId: outcome.connectorId, steps: outcome.steps, workflowId: outcome.workflowId };

@@ -1,13 +1,13 @@
 import { getAccountConnectorTool, listAccountConnectorsTool, setConnectorSettingsTool } from './connectors.js';
 import type { AdminToolDefinition } from './define.js';
 import {
-  createMcpConnectorTool,
-  getMcpConnectorTool,
-  listMcpConnectorsTool,
-  listOAuthMcpEntriesTool,
-  testMcpConnectorTool,
-  updateMcpConnectorTool,
-} from './mcpConnectors.js';
+  createRemoteMcpConnectorTool,
+  getRemoteMcpConnectorTool,
+  listRemoteMcpConnectorsTool,
+  listPredefinedEntriesTool,
+  testRemoteMcpConnectorTool,
+  updateRemoteMcpConnectorTool,
+} from './remoteMcp.js';
 import { getRunTool, listRunsTool } from './runs.js';
 import { assignConnectorTool, listServerConnectorsTool, listServersTool, unassignConnectorTool } from './servers.js';
 
@@ -20,12 +20,12 @@ export const adminTools: readonly AdminToolDefinition[] = [
   listServerConnectorsTool,
   assignConnectorTool,
   unassignConnectorTool,
-  listMcpConnectorsTool,
-  listOAuthMcpEntriesTool,
-  getMcpConnectorTool,
-  createMcpConnectorTool,
-  updateMcpConnectorTool,
-  testMcpConnectorTool,
+  listRemoteMcpConnectorsTool,
+  listPredefinedEntriesTool,
+  getRemoteMcpConnectorTool,
+  createRemoteMcpConnectorTool,
+  updateRemoteMcpConnectorTool,
+  testRemoteMcpConnectorTool,
   listAccountConnectorsTool,
   getAccountConnectorTool,
   setConnectorSettingsTool,

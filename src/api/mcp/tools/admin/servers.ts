@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { assignToServer, serverAssignments, unassignFromServer } from '../../../../management/mcpConnectors.js';
+import { assignToServer, serverAssignments, unassignFromServer } from '../../../../management/remoteMcp.js';
 import { listServerViews } from '../../../../management/servers.js';
-import { assignmentInput } from '../../../../connectors/sources/remoteMcp/schemas.js';
+import { assignmentInput } from '../../../../remoteMcp/schemas.js';
 import { serverIdParam } from '../../../../servers/schemas.js';
 import { adminTool, noArguments, readOnlyTool } from './define.js';
 

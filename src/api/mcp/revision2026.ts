@@ -1,0 +1,105 @@
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  createMcpHandler,
+  isLegacyRequest,
+  LOG_LEVEL_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+  inputRequired,
+  Server,
+  type LoggingLevel,
+  type McpRequestContext,
+  type Tool,
+} from '@modelcontextprotocol/server';
+import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { Context } from 'koa';
+import { MAX_BODY_BYTES } from '../body.js';
+import { callTool, INSTRUCTIONS, runReporter, SERVER_INFO } from './server.js';
+import { attachTasksExtension, callAsTask, declaresTasks, isTaskHandle } from './tasksExtension.js';
+import { UrlInputRequired, type ToolContext, type ToolDefinition } from './tool.js';
+
+/** The key of our one kind of input request: the user opening an authorization link. */
+const AUTHORIZE = 'authorize';
+
+type RequestContext = Omit<ToolContext, 'signal' | 'peer' | 'client'>;
+
+/**
+ * Protocol revision 2026-07-28 through the official SDK v2 (`createMcpHandler`): stateless, no
+ * initialize and no Mcp-Session-Id; protocol version, client capabilities and log level travel in
+ * each request's `_meta`; `server/discover` answers what `initialize` used to. URL elicitation is
+ * a multi-round-trip: input_required, then the client's retry with the user's answer starts the
+ * run, which waits durably for the OAuth callback as on 2025-11-25. 2025-era requests
+ * (isLegacy) keep their session-backed path in route.ts, which URL elicitation by push and tasks
+ * need. The SDK answers the 2026-07-28 validation ladder (unsupported revision, header/body
+ * mismatch, malformed envelope) itself.
+ */
+export function revision2026Mcp(tools: readonly ToolDefinition[], described: Tool[]) {
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const outputSchemas = new Map(described.map((tool) => [tool.name, tool.outputSchema]));
+
+  const factory = ({ authInfo }: McpRequestContext): Server => {
+    const context = authInfo?.extra?.switchboard as RequestContext;
+    const server = new Server(SERVER_INFO, {
+      capabilities: { tools: { listChanged: false }, logging: {} },
+      instructions: INSTRUCTIONS,
+    });
+    server.setRequestHandler('tools/list', () => ({ tools: described }));
+    server.setRequestHandler('tools/call', async (request, ctx) => {
+      // The SDK types the envelope as {}; its keys are the reserved _meta names.
+      const envelope = (ctx.mcpReq.envelope ?? {}) as Record<string, unknown>;
+      const logLevel = envelope[LOG_LEVEL_META_KEY] as LoggingLevel | undefined;
+      const client: ToolContext['client'] = {
+        capabilities: (envelope[CLIENT_CAPABILITIES_META_KEY] ?? {}) as ClientCapabilities,
+        protocolVersion: String(envelope[PROTOCOL_VERSION_META_KEY]),
+        ...(logLevel ? { logLevel } : {}),
+      };
+      const report = runReporter(logLevel, request.params._meta?.progressToken, (notification) => ctx.mcpReq.notify(notification));
+      const answer = (ctx.mcpReq.inputResponses?.[AUTHORIZE] as { action?: string } | undefined)?.action;
+      const callContext: ToolContext = {
+        ...context,
+        client,
+        signal: ctx.mcpReq.signal,
+        urlElicitation: answer === 'accept' || answer === 'decline' || answer === 'cancel' ? { answer } : {},
+        ...(report ? { report } : {}),
+      };
+      const asTask = declaresTasks(client.capabilities) ? (tool: ToolDefinition, input: unknown) => callAsTask(tool, input, callContext) : undefined;
+      try {
+        const result = await callTool(byName, request.params, callContext, asTask);
+        if (isTaskHandle(result)) return result;
+        return server.projectCallToolResult(result, outputSchemas.get(request.params.name));
+      } catch (error) {
+        if (!(error instanceof UrlInputRequired)) throw error;
+        return inputRequired({ inputRequests: { [AUTHORIZE]: inputRequired.elicitUrl(error.elicitation) } });
+      }
+    });
+    attachTasksExtension(server, tools, context);
+    return server;
+  };
+
+  // 'reject': route.ts sends 2025-era traffic to its own path, so none may reach this handler.
+  const handler = createMcpHandler(factory, { legacy: 'reject', maxRequestBodySize: MAX_BODY_BYTES });
+
+  return {
+    /** Whether this request is 2025-era traffic (the SDK's own routing decision). */
+    isLegacy(ctx: Context, body: unknown): Promise<boolean> {
+      return isLegacyRequest(webRequest(ctx), body, { maxRequestBodySize: MAX_BODY_BYTES });
+    },
+    async serve(ctx: Context, body: unknown, context: RequestContext): Promise<void> {
+      const authInfo = { token: 'switchboard', clientId: context.auth.serverId, scopes: [], extra: { switchboard: context } };
+      ctx.body = await handler.fetch(webRequest(ctx), { parsedBody: body, authInfo });
+    },
+    close: () => handler.close(),
+  };
+}
+
+/**
+ * The Koa request's method, URL and headers as a web Request, without a body: readJsonBody already
+ * read and parsed it, and the SDK, given parsedBody, reads nothing more (re-serializing it could
+ * even overflow the stack on the deeply nested bodies JSON.parse accepts).
+ */
+function webRequest(ctx: Context): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(ctx.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return new Request(`http://${ctx.get('host') || 'localhost'}${ctx.url}`, { method: ctx.method, headers });
+}

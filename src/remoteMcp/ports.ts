@@ -1,0 +1,34 @@
+import type { Config } from '../config.js';
+import type { OAuthDependencies } from '../credentials/ports.js';
+import type { Db } from '../db/connect.js';
+import type { CachedTool } from '../db/tables/remoteMcpConnectors.js';
+import type { Logger } from '../observability/logger.js';
+import type { SecretBox } from '../secrets/secretBox.js';
+import type { RemoteEndpoint } from './variables.js';
+
+/**
+ * What remote MCP asks of the servers themselves. The calls go out through the egress policy and
+ * the MCP SDK client, so they are made in src/upstream/remoteMcp/peers.ts, wired in src/app/start.ts.
+ */
+export interface RemoteMcpPeers {
+  /** Connects, lists the server's tools and closes, all within REMOTE_MCP_TIMEOUT_MS. */
+  listTools(endpoint: RemoteEndpoint): Promise<CachedTool[]>;
+  /**
+   * Whether a server is there and asks for OAuth: one unauthenticated initialize, bounded by
+   * REMOTE_MCP_PROBE_TIMEOUT_MS, answered 401 with a Bearer challenge. Never throws.
+   */
+  asksForOAuth(url: URL): Promise<boolean>;
+  /** Refuses (INVALID_REQUEST, field url) a URL whose host is, or resolves to, an address the egress policy forbids. */
+  checkEgress(url: URL): Promise<void>;
+}
+
+/** Everything remote MCP's use cases touch; the API's dependencies and management's include it. */
+export interface RemoteMcpDependencies extends OAuthDependencies {
+  config: Config;
+  /** PUBLIC_URL, where users come back after signing in. */
+  publicUrl: string;
+  db: Db;
+  secretBox: SecretBox;
+  logger: Logger;
+  remoteMcp: RemoteMcpPeers;
+}
