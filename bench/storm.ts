@@ -26,10 +26,10 @@ export async function benchStorm(): Promise<void> {
   const slowMs = flag('--slow-ms', 20_000);
   const config = loadConfig();
   const cliPath = await ensureTemporalCli({ cliPath: config.temporal.cliPath, cacheDir: config.temporal.cliCacheDir, onProgress: console.error });
-  const temporal = await TestWorkflowEnvironment.createLocal({
+  const devServer = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: cliPath }, searchAttributes: allSearchAttributeKeys, ip: '127.0.0.1', extraArgs: devServerTuning.slice(0, 2) },
   });
-  const rig = await startStormRig({ temporalAddress: temporal.address, slowMs });
+  const rig = await startStormRig({ temporalAddress: devServer.address, slowMs });
   try {
     await bystanderLatencies(rig, 10, 'warm-up');
     const quiet = await bystanderLatencies(rig, SAMPLES, 'quiet');
@@ -57,7 +57,8 @@ export async function benchStorm(): Promise<void> {
         (error: unknown) => {
           answered++;
           failed++;
-          lastFailure = String(error);
+          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+          lastFailure = `${String(error)}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
         },
       ),
     );
@@ -88,12 +89,13 @@ export async function benchStorm(): Promise<void> {
       console.log(`    ${who}: p50 during ÷ quiet ×${(percentile(during[who], 0.5) / q).toFixed(2)} (target ≤ 1.5× quiet + 100 ms = ${fmt(q * 1.5 + 100)}); p99 ${fmt(percentile(during[who], 0.99))} (target < 1 s)`);
     }
     console.log(`  RSS: worker quiet ${rssQuiet.worker.toFixed(0)} MB, peak ${rssPeak.worker.toFixed(0)} MB (+${(rssPeak.worker - rssQuiet.worker).toFixed(0)}; target ≤ +150 MB) | API quiet ${rssQuiet.api.toFixed(0)} MB, peak ${rssPeak.api.toFixed(0)} MB`);
+    console.log(`  the slowest bystander call during the storm (${fmt(during.slowest.ms)}): ${await rig.whereTheTimeWent(during.slowest)}`);
     console.log(
       `  drain: all ${calls} answered in ${(drainMs / 1000).toFixed(1)} s (${failed} errors${failed ? `, e.g. ${lastFailure}` : ''}); ` +
         `upstream took ${stormCharges(rig)} distinct charges from ${rig.fake.requests.filter((request) => request.path === '/charges').length} requests`,
     );
   } finally {
     await rig.close();
-    await temporal.teardown();
+    await devServer.teardown();
   }
 }

@@ -210,6 +210,7 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
       idempotencyKey: Context.current().info.workflowExecution?.workflowId,
     });
     checkUrl(egress, request.url);
+    control.prepared();
     // Every attempt, retries included, takes a slot from the (account, connector, credential) throttle.
     const throttleKey = { accountId: call.accountId, connectorId: connector.id, ...(auth.credentialId ? { credentialId: auth.credentialId } : {}) };
     // A request we may not send twice is marked while in flight. Finding the mark means an
@@ -302,10 +303,12 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
           return await attemptRemoteMcpTool(
             deps,
             input,
-            (connector) =>
-              permitFor({ accountId: input.action.accountId, connectorId: connector.id }, connector.rateLimit, input.slot).then((permit) =>
+            (connector) => {
+              control.prepared();
+              return permitFor({ accountId: input.action.accountId, connectorId: connector.id }, connector.rateLimit, input.slot).then((permit) =>
                 permit.go ? undefined : throttled(connector, permit),
-              ),
+              );
+            },
             control.signal,
           );
         }

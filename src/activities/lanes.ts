@@ -25,12 +25,23 @@ const UNCLAIMED_TTL_MS = 10 * 60_000;
 const LATENCY_RECORD_SIZE = 10_000;
 const LATENCY_RECORD_TTL_MS = 15 * 60_000;
 
+/**
+ * Attempts of one server (of one account) preparing at once in this worker (reading the
+ * connector and credential, building the request): the rest wait their turn here, before taking
+ * database connections and event-loop time. So a storm from one server queues behind itself, and
+ * a call from another server or account finds the pool and the loop nearly as free as when it is
+ * quiet. Waiting for the network (a throttle slot's last stretch, the answer) is outside it.
+ */
+const PREPARING_PER_SERVER = 16;
+
 /** What the attempt tells its lane as it goes, and how the lane can stop it. */
 export interface AttemptControl {
   /** Aborted when the attempt is given up: cancelled, or an idempotent one moved to the slow lane. */
   readonly signal: AbortSignal;
   /** The action is known (nothing sent yet); on the fast lane, one declared long-running leaves here. */
   resolved(action: { longRunning?: boolean | undefined; resendable: boolean }): void;
+  /** The request is built: what follows waits on the network (the throttle's last stretch, the send). */
+  prepared(): void;
   /** Right before the request leaves, in the same tick as the send: throws if the attempt was given up. */
   sending(): void;
 }
@@ -40,6 +51,32 @@ export type AttemptBody = (input: AttemptInput, control: AttemptControl) => Prom
 /** Thrown by AttemptControl.resolved on the fast lane: nothing was sent. */
 class LeaveFastLane extends Error {}
 
+/** A server's turn to prepare an attempt in this worker (see PREPARING_PER_SERVER). */
+class Turns {
+  private readonly servers = new Map<string, { running: number; waiting: Array<() => void> }>();
+
+  async take(action: ExecuteActionInput): Promise<() => void> {
+    const key = `${action.accountId}/${action.serverId}`;
+    let server = this.servers.get(key);
+    if (!server) {
+      server = { running: 0, waiting: [] };
+      this.servers.set(key, server);
+    }
+    const turns = server;
+    if (turns.running >= PREPARING_PER_SERVER) await new Promise<void>((resolve) => turns.waiting.push(resolve));
+    else turns.running += 1;
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const next = turns.waiting.shift();
+      if (next) return next();
+      turns.running -= 1;
+      if (turns.running === 0) this.servers.delete(key);
+    };
+  }
+}
+
 class Control implements AttemptControl {
   readonly controller = new AbortController();
   resendable = false;
@@ -47,8 +84,15 @@ class Control implements AttemptControl {
   readonly sent: Promise<void>;
   private markSent!: () => void;
 
-  constructor(private readonly lane: 'fast' | 'slow') {
+  constructor(
+    private readonly lane: 'fast' | 'slow',
+    private readonly endTurn: () => void,
+  ) {
     this.sent = new Promise((resolve) => (this.markSent = resolve));
+  }
+
+  prepared() {
+    this.endTurn();
   }
 
   get signal() {
@@ -139,6 +183,7 @@ export function createAttemptLanes(deps: ActivityDependencies, capacity: Capacit
   const budgetMs = deps.config.execution.fastBudgetMs;
   const latency = new LatencyRecord(budgetMs);
   const handoffs = new Handoffs();
+  const turns = new Turns();
 
   const claimOf = (input: AttemptInput): CapacityClaim => ({
     leaseId: input.leaseId,
@@ -150,17 +195,23 @@ export function createAttemptLanes(deps: ActivityDependencies, capacity: Capacit
   /** Off to the slow lane, with the account's capacity claimed here (one local activity fewer for the run). */
   const slow = async (input: AttemptInput, reason: string): Promise<AttemptOutcome> => ({ kind: 'slow', reason, capacity: await capacity.claim(claimOf(input)) });
 
-  function run(input: AttemptInput, control: Control): Promise<AttemptOutcome> {
-    return body(input, control).then(
-      (outcome) => {
-        if (control.sentAt !== undefined) latency.note(input.action, Date.now() - control.sentAt);
-        return outcome;
-      },
-      (error: unknown) => {
-        if (error instanceof LeaveFastLane) return slow(input, error.message);
-        throw error;
-      },
-    );
+  /** The attempt, once its account's turn to prepare has come. */
+  async function start(input: AttemptInput, lane: 'fast' | 'slow'): Promise<{ control: Control; work: Promise<AttemptOutcome> }> {
+    const endTurn = await turns.take(input.action);
+    const control = new Control(lane, endTurn);
+    const work = body(input, control)
+      .finally(endTurn)
+      .then(
+        (outcome) => {
+          if (control.sentAt !== undefined) latency.note(input.action, Date.now() - control.sentAt);
+          return outcome;
+        },
+        (error: unknown) => {
+          if (error instanceof LeaveFastLane) return slow(input, error.message);
+          throw error;
+        },
+      );
+    return { control, work };
   }
 
   async function fastLane(input: AttemptInput): Promise<AttemptOutcome> {
@@ -168,12 +219,11 @@ export function createAttemptLanes(deps: ActivityDependencies, capacity: Capacit
     if (isRemoteMcpConnectorId(action.connectorId)) return slow(input, 'remote MCP tool');
     const recently = latency.slowBecause(action);
     if (recently !== undefined) return slow(input, recently);
-    const control = new Control('fast');
+    const { control, work } = await start(input, 'fast');
     const context = Context.current();
     const cancelled = () => control.controller.abort(context.cancellationSignal.reason);
     context.cancellationSignal.addEventListener('abort', cancelled, { once: true });
     try {
-      const work = run(input, control);
       const overBudget = Symbol('over budget');
       const first = await Promise.race([work, control.sent.then(() => delay(budgetMs, overBudget))]);
       if (first !== overBudget || !deps.handoffTaskQueue) return await work;
@@ -206,8 +256,8 @@ export function createAttemptLanes(deps: ActivityDependencies, capacity: Capacit
      */
     async attemptConnectorAction(input: AttemptInput): Promise<AttemptOutcome> {
       if (Context.current().info.isLocal) return fastLane(input);
-      const control = new Control('slow');
-      return heartbeating(control.controller, run(input, control));
+      const { control, work } = await start(input, 'slow');
+      return heartbeating(control.controller, work);
     },
 
     /** Collects a handed-off attempt on the worker that holds it (this activity's task queue is that worker's own). */

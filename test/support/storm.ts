@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Connection, WorkflowClient } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/connect.js';
 import { createAccount, createApiKey } from '../../src/db/repositories/accounts.js';
@@ -36,6 +38,8 @@ export interface StormRig {
   bystanders: { otherServer: Client; otherAccount: Client };
   /** SIGKILL the worker and start a new one with the same environment. */
   replaceWorker(): Promise<void>;
+  /** Where one bystander call's time went, from its run's history. */
+  whereTheTimeWent(call: { ms: number; workflowId: string; sentAt: number }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -51,8 +55,10 @@ export async function startStormRig(options: StormOptions): Promise<StormRig> {
   let fake: FakeSaas | undefined;
   const processes: SpawnedSwitchboard[] = [];
   const clients: Client[] = [];
+  let temporal: Connection | undefined;
   const close = async () => {
     await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
+    await temporal?.close();
     await Promise.all(processes.map((process) => process.stop()));
     await fake?.close();
     await database?.drop();
@@ -110,6 +116,8 @@ export async function startStormRig(options: StormOptions): Promise<StormRig> {
     const bystanders = { otherServer: await connectMcp(otherServer.accessUrl as string), otherAccount: await connectMcp(serverB.accessUrl as string) };
     clients.push(bystanders.otherServer, bystanders.otherAccount);
 
+    temporal = await Connection.connect({ address: options.temporalAddress });
+    const workflows = new WorkflowClient({ connection: temporal });
     const rig: StormRig = {
       fake,
       apiProcess,
@@ -126,6 +134,7 @@ export async function startStormRig(options: StormOptions): Promise<StormRig> {
         processes.push(rig.worker);
         watchExit('worker', rig.worker);
       },
+      whereTheTimeWent: (call) => whereTheTimeWent(workflows, call),
       close,
     };
     return rig;
@@ -143,6 +152,29 @@ function watchExit(role: string, spawned: SpawnedSwitchboard) {
   });
 }
 
+/**
+ * Where one call's time went, from its run's history: the API's part (request to workflow start),
+ * the wait for a workflow task, the task itself (the fast attempt) and the way back to the caller.
+ */
+async function whereTheTimeWent(client: WorkflowClient, call: { ms: number; workflowId: string; sentAt: number }): Promise<string> {
+  const events = (await client.getHandle(call.workflowId).fetchHistory()).events ?? [];
+  const at = (type: proto.temporal.api.enums.v1.EventType) => {
+    const time = events.find((event) => event.eventType === type)?.eventTime;
+    return time ? Number(time.seconds) * 1000 + Math.floor((time.nanos ?? 0) / 1e6) : NaN;
+  };
+  const { EventType } = proto.temporal.api.enums.v1;
+  const started = at(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+  const taskStarted = at(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+  const completed = at(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  const part = (label: string, ms: number) => `${label} ${Number.isNaN(ms) ? '?' : `${Math.max(0, ms).toFixed(0)} ms`}`;
+  return [
+    part('API to workflow start', started - call.sentAt),
+    part('waiting for a workflow task', taskStarted - started),
+    part('workflow task (the fast attempt)', completed - taskStarted),
+    part('back to the caller', call.sentAt + call.ms - completed),
+  ].join(', ');
+}
+
 /** One storm call: a charge of `amount` (distinct per call, so each is counted once upstream). */
 export function stormCall(rig: StormRig, amount: number) {
   const client = rig.storm.clients[amount % rig.storm.clients.length]!;
@@ -158,21 +190,25 @@ export function stormCharges(rig: StormRig): number {
   return new Set(rig.fake.charges.map((charge) => charge.amount)).size;
 }
 
-/** Sequential fast calls from both bystanders, interleaved; latencies in ms. */
+/** Sequential fast calls from both bystanders, interleaved; latencies in ms, and the slowest call (for a look at its run). */
 export async function bystanderLatencies(rig: StormRig, samples: number, label: string) {
   const latencies = { otherServer: [] as number[], otherAccount: [] as number[] };
+  let slowest = { ms: 0, workflowId: '', sentAt: 0 };
   for (let i = 0; i < samples; i++) {
     for (const who of ['otherServer', 'otherAccount'] as const) {
+      const sentAt = Date.now();
       const started = performance.now();
       const result = await rig.bystanders[who].callTool({
         name: 'execute_action',
         arguments: { connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: `${label} ${i}` } },
       });
-      latencies[who].push(performance.now() - started);
+      const ms = performance.now() - started;
+      latencies[who].push(ms);
       if (result.isError) throw new Error(`bystander ${who} failed: ${JSON.stringify(result.content)}`);
+      if (ms > slowest.ms) slowest = { ms, workflowId: (result.structuredContent as { workflowId: string }).workflowId, sentAt };
     }
   }
-  return latencies;
+  return { ...latencies, slowest };
 }
 
 export function percentile(samples: number[], q: number): number {
