@@ -9,7 +9,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../src/config.js';
 import { ensureTemporalCli } from '../src/temporal/cli.js';
-import { devServerTuning } from '../src/temporal/devServer.js';
+import { devServerDynamicConfig } from '../src/temporal/devServer.js';
 import { allSearchAttributeKeys } from '../src/workflows/contracts.js';
 import { bystanderLatencies, percentile, rssMb, startStormRig, stormCall, stormCharges } from '../test/support/storm.js';
 import { fmt } from './stats.js';
@@ -27,7 +27,7 @@ export async function benchStorm(): Promise<void> {
   const config = loadConfig();
   const cliPath = await ensureTemporalCli({ cliPath: config.temporal.cliPath, cacheDir: config.temporal.cliCacheDir, onProgress: console.error });
   const devServer = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cliPath }, searchAttributes: allSearchAttributeKeys, ip: '127.0.0.1', extraArgs: devServerTuning.slice(0, 2) },
+    server: { executable: { type: 'existing-path', path: cliPath }, searchAttributes: allSearchAttributeKeys, ip: '127.0.0.1', extraArgs: devServerDynamicConfig },
   });
   const rig = await startStormRig({ temporalAddress: devServer.address, slowMs });
   try {

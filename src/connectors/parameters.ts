@@ -44,10 +44,27 @@ export const DOT_SEGMENTS = new Set(['.', '..']);
 export const DOT_SEGMENT_MESSAGE = 'a path parameter cannot be "." or ".." (it would step out of its path segment)';
 
 /**
+ * Built once per action definition (catalogue definitions are immutable and kept for the
+ * process's life): building one, and zod compiling it on its first parse, cost more than the
+ * parse itself on every call.
+ */
+const schemasByAction = new WeakMap<Pick<ActionDefinition, 'parameters'>, ReturnType<typeof buildParametersSchema>>();
+
+/**
  * The zod schema of an action's parameters, built from its definition. Strict: a misspelt
  * parameter name is an error naming it, not a silently ignored value.
  */
 export function actionParametersSchema(action: Pick<ActionDefinition, 'parameters'>, deferred: ReadonlySet<string> = new Set()) {
+  if (deferred.size > 0) return buildParametersSchema(action, deferred);
+  let schema = schemasByAction.get(action);
+  if (!schema) {
+    schema = buildParametersSchema(action, deferred);
+    schemasByAction.set(action, schema);
+  }
+  return schema;
+}
+
+function buildParametersSchema(action: Pick<ActionDefinition, 'parameters'>, deferred: ReadonlySet<string>) {
   return z.strictObject(
     Object.fromEntries(action.parameters.map((parameter) => [parameter.name, deferred.has(parameter.name) ? z.unknown() : valueSchema(parameter)])),
   );

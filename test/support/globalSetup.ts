@@ -6,7 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../src/config.js';
 import { ensureTemporalCli } from '../../src/temporal/cli.js';
-import { devServerTuning } from '../../src/temporal/devServer.js';
+import { devServerDynamicConfig } from '../../src/temporal/devServer.js';
 import { workflowInterceptorModules, workflowsPath } from '../../src/worker/worker.js';
 import { allSearchAttributeKeys } from '../../src/workflows/contracts.js';
 
@@ -36,7 +36,7 @@ export default async function setup(project: TestProject) {
         searchAttributes: allSearchAttributeKeys,
         ip: '127.0.0.1',
         // The same tuning as `npm start`, minus the SQLite pragmas (this server keeps nothing on disk).
-        extraArgs: devServerTuning.slice(0, 2),
+        extraArgs: devServerDynamicConfig,
       },
     }),
     bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quietLogger }),

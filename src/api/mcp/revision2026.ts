@@ -10,6 +10,7 @@ import {
   type McpRequestContext,
   type Tool,
 } from '@modelcontextprotocol/server';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from 'koa';
 import { MAX_BODY_BYTES } from '../body.js';
@@ -35,12 +36,15 @@ type RequestContext = Omit<ToolContext, 'signal' | 'peer' | 'client'>;
 export function revision2026Mcp(tools: readonly ToolDefinition[], described: Tool[]) {
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const outputSchemas = new Map(described.map((tool) => [tool.name, tool.outputSchema]));
+  // Shared by the per-request servers, so each output schema is compiled once, not per call.
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
   const factory = ({ authInfo }: McpRequestContext): Server => {
     const context = authInfo?.extra?.switchboard as RequestContext;
     const server = new Server(SERVER_INFO, {
       capabilities: { tools: { listChanged: false }, logging: {} },
       instructions: INSTRUCTIONS,
+      jsonSchemaValidator,
     });
     server.setRequestHandler('tools/list', () => ({ tools: described }));
     server.setRequestHandler('tools/call', async (request, ctx) => {

@@ -11,6 +11,7 @@ import {
   type ServerNotification,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { ProtocolError } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../../errors.js';
 import { invalidRequestFromZod, toSwitchboardError } from '../errorHandler.js';
@@ -51,6 +52,12 @@ export function errorResult(error: SwitchboardError): CallToolResult {
 }
 
 /**
+ * One validator for every per-request server: left to itself, each would build its own Ajv
+ * instance (a few hundred microseconds of CPU per request) and compile schemas afresh.
+ */
+const jsonSchemaValidator = new AjvJsonSchemaValidator();
+
+/**
  * The SDK learns client capabilities only from initialize, which this per-request server never
  * sees; it takes them from the session row instead, so URL-elicitation notifications pass its check.
  */
@@ -78,7 +85,7 @@ export function createMcpServer(
   context: Omit<ToolContext, 'signal' | 'peer'>,
 ): Server {
   const server = new RequestServer(
-    { capabilities: { tools: { listChanged: false }, tasks: taskCapabilities, logging: {} }, instructions: INSTRUCTIONS },
+    { capabilities: { tools: { listChanged: false }, tasks: taskCapabilities, logging: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator },
     context.client?.capabilities,
   );
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
