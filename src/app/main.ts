@@ -3,6 +3,8 @@ import { readyBanner } from './banner.js';
 import { startSwitchboard } from './start.js';
 
 const roles: readonly Role[] = ['all', 'api', 'worker'];
+/** A signal this long after the first is a person asking again, not a duplicate of the first. */
+const SECOND_SIGNAL_AFTER_MS = 1_000;
 
 async function main() {
   const role = (process.argv[2] ?? 'all') as Role;
@@ -24,13 +26,16 @@ async function main() {
   const starting = startSwitchboard(config, { startServer: role === 'all' });
   // Listening from the start: a signal during start-up, or one racing the ready line, stops the
   // app once it is up instead of killing the process with its embedded dev server still running.
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: string) => {
-    if (stopping) {
-      // A second Ctrl-C: stop now. The dev server goes too (its exit hook, src/temporal/devServer.ts).
-      process.exit(130);
+    if (stoppingSince !== undefined) {
+      // Ctrl-C pressed again: stop now (the dev server too: its exit hook, src/temporal/devServer.ts).
+      // Not a copy of the first one: under `npm start` in a terminal a Ctrl-C can reach this
+      // process twice, from the terminal and forwarded by npm, milliseconds apart.
+      if (performance.now() - stoppingSince > SECOND_SIGNAL_AFTER_MS) process.exit(130);
+      return;
     }
-    stopping = true;
+    stoppingSince = performance.now();
     starting
       .then(async (app) => {
         app.logger.info({ signal }, 'stopping');

@@ -51,6 +51,11 @@ const expected: Array<{ test: (line: ForwardedLine) => boolean; level: PinoLevel
     level: 'debug',
   },
   {
+    // A worker made for activities only (a lane of its own) registers no workflows by design.
+    test: (line) => line.fields.sdkComponent === 'worker' && line.message === 'No workflows registered, not polling for workflow tasks',
+    level: 'debug',
+  },
+  {
     // Said again, with the failure's code, by src/workflows/interceptors.ts (sdkComponent workflow).
     test: (line) => line.message === 'Workflow failed' && line.fields.sdkComponent === 'worker',
     level: 'debug',

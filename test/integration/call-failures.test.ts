@@ -73,11 +73,11 @@ describe('failing connector calls', () => {
         `127.0.0.1:${port} refused the connection (ECONNREFUSED): nothing is listening there; gave up after attempt 2/2 (ECONNREFUSED calling slack)`,
       );
       expect(run.error.details).toMatchObject({ networkError: 'ECONNREFUSED', attempts: 2 });
-      expect(run.timeline.map((entry: { kind: string; summary: string }) => `${entry.kind}: ${entry.summary}`)).toEqual([
-        'attempt: attempt 1: slack conversations_list',
-        'wait: retry 2/2 in 1 s (backoff): ECONNREFUSED calling slack',
-        'attempt: attempt 2: slack conversations_list',
-      ]);
+      // Attempts by number (how an attempt is dispatched shows in the rest of its summary), waits by their reason.
+      const timeline = run.timeline.map((entry: { kind: string; summary: string }) =>
+        entry.kind === 'attempt' ? /^attempt \d+/.exec(entry.summary)![0] : `${entry.kind}: ${entry.summary}`,
+      );
+      expect(timeline).toEqual(['attempt 1', 'wait: retry 2/2 in 1 s (backoff): ECONNREFUSED calling slack', 'attempt 2']);
     } finally {
       await call('PUT', '/api/connectors/slack/settings', { baseUrl: fake.url });
     }

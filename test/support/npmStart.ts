@@ -18,12 +18,12 @@ export async function portsForInstall(): Promise<Record<string, string>> {
 }
 
 /**
- * `npm start` as a user runs it in a terminal: `src/app/main.ts` with everything embedded (PGlite
- * and the Temporal dev server under DATA_DIR), leading its own process group. Only the ports are
- * set (portsForInstall), so runs beside other tests don't collide.
+ * `npm start` as a user runs it in a terminal, npm and all, leading its own process group: the
+ * app with everything embedded (PGlite and the Temporal dev server under DATA_DIR). Only the
+ * ports are set (portsForInstall), so runs beside other tests don't collide.
  */
 export async function npmStart(dataDir: string, ports: Record<string, string>, env: Record<string, string> = {}): Promise<SpawnedSwitchboard> {
-  return spawnSwitchboard('all', { DATA_DIR: dataDir, LOG_LEVEL: 'info', ...ports, ...env }, { processGroup: true, readyTimeoutMs: 150_000 });
+  return spawnSwitchboard('all', { DATA_DIR: dataDir, LOG_LEVEL: 'info', ...ports, ...env }, { processGroup: true, readyTimeoutMs: 150_000, viaNpm: true });
 }
 
 /** What the ready banner told the user, read as they would read it. */
@@ -40,10 +40,11 @@ export function printed(output: string) {
 
 /**
  * The log lines of a run of the app: everything it wrote but the ready banner, which is printed
- * for people (the block from "Switchboard (…) ready" to the last line of the banner).
+ * for people (the block from "Switchboard (…) ready" to the last line of the banner), and npm's
+ * own "> switchboard@… start" lines before it.
  */
 export function logLines(output: string): string[] {
-  const lines = output.split('\n').filter((text) => text.trim() !== '');
+  const lines = output.split('\n').filter((text) => text.trim() !== '' && !/^> /.test(text));
   const banner = new Set<number>();
   lines.forEach((text, index) => {
     if (/^Switchboard \(\w+\) ready in/.test(text)) {

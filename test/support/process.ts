@@ -12,15 +12,17 @@ export interface SpawnedSwitchboard {
 
 /**
  * Runs `src/app/main.ts <role>` as a real separate process and waits until it reports ready.
- * With processGroup it leads a process group of its own, as `npm start` does in a terminal, so
- * ctrlC() reaches it and every child it did not detach.
+ * With processGroup it leads a process group of its own, as a command run in a terminal does, so
+ * ctrlC() reaches it and every child it did not detach. viaNpm runs it as `npm start` does
+ * (role all), npm included: npm forwards the signals it gets to the app.
  */
 export async function spawnSwitchboard(
   role: 'api' | 'worker' | 'all',
   env: Record<string, string>,
-  options: { processGroup?: boolean; readyTimeoutMs?: number } = {},
+  options: { processGroup?: boolean; readyTimeoutMs?: number; viaNpm?: boolean } = {},
 ): Promise<SpawnedSwitchboard> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts', role], {
+  const [command, args] = options.viaNpm ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'src/app/main.ts', role]];
+  const child = spawn(command, args, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.processGroup === true,

@@ -38,5 +38,7 @@ describe('Temporal log lines in our JSON log', () => {
     expect(forwardedLine('WARN', 'shutdown_worker rpc errored during worker shutdown: status: Unavailable', { sdkComponent: 'core' }).level).toBe('warn');
     expect(forwardedLine('WARN', 'gRPC call respond_workflow_task_completed retried 5 times', { sdkComponent: 'core' }).level).toBe('warn');
     expect(forwardedLine('INFO', 'Workflow bundle created\n  size 1.7 MB').level).toBe('debug');
+    // An activities-only worker (a slow lane) polls no workflow tasks on purpose.
+    expect(forwardedLine('WARN', 'No workflows registered, not polling for workflow tasks', { sdkComponent: 'worker', taskQueue: 'switchboard-slow' }).level).toBe('debug');
   });
 });
