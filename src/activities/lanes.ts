@@ -33,6 +33,13 @@ const LATENCY_RECORD_TTL_MS = 15 * 60_000;
  * quiet. Waiting for the network (a throttle slot's last stretch, the answer) is outside it.
  */
 const PREPARING_PER_SERVER = 16;
+/**
+ * Fast attempts of one server running at once in this worker; more go to the slow lane. A fast
+ * attempt holds a workflow-task slot until it answers or hands off, so a burst from one server
+ * (a cold storm, before the latency record knows its action is slow) would take every slot the
+ * worker has; this keeps most of them for everyone else.
+ */
+const FAST_LANE_PER_SERVER = 32;
 
 /** What the attempt tells its lane as it goes, and how the lane can stop it. */
 export interface AttemptControl {
@@ -184,6 +191,8 @@ export function createAttemptLanes(deps: ActivityDependencies, capacity: Capacit
   const latency = new LatencyRecord(budgetMs);
   const handoffs = new Handoffs();
   const turns = new Turns();
+  /** Fast attempts running in this worker, by account/server (see FAST_LANE_PER_SERVER). */
+  const fastLane = new Map<string, number>();
 
   const claimOf = (input: AttemptInput): CapacityClaim => ({
     leaseId: input.leaseId,
@@ -214,16 +223,23 @@ export function createAttemptLanes(deps: ActivityDependencies, capacity: Capacit
     return { control, work };
   }
 
-  async function fastLane(input: AttemptInput): Promise<AttemptOutcome> {
+  async function onFastLane(input: AttemptInput): Promise<AttemptOutcome> {
     const { action } = input;
     if (isRemoteMcpConnectorId(action.connectorId)) return slow(input, 'remote MCP tool');
     const recently = latency.slowBecause(action);
     if (recently !== undefined) return slow(input, recently);
-    const { control, work } = await start(input, 'fast');
+    const server = `${action.accountId}/${action.serverId}`;
+    const onFastLane = fastLane.get(server) ?? 0;
+    if (onFastLane >= FAST_LANE_PER_SERVER) return slow(input, `${onFastLane} calls of its server on the fast lane`);
+    fastLane.set(server, onFastLane + 1);
+    let control: Control | undefined;
     const context = Context.current();
-    const cancelled = () => control.controller.abort(context.cancellationSignal.reason);
+    const cancelled = () => control?.controller.abort(context.cancellationSignal.reason);
     context.cancellationSignal.addEventListener('abort', cancelled, { once: true });
     try {
+      const started = await start(input, 'fast');
+      control = started.control;
+      const { work } = started;
       const overBudget = Symbol('over budget');
       const first = await Promise.race([work, control.sent.then(() => delay(budgetMs, overBudget))]);
       if (first !== overBudget || !deps.handoffTaskQueue) return await work;
@@ -246,6 +262,9 @@ export function createAttemptLanes(deps: ActivityDependencies, capacity: Capacit
       };
     } finally {
       context.cancellationSignal.removeEventListener('abort', cancelled);
+      const left = fastLane.get(server)! - 1;
+      if (left === 0) fastLane.delete(server);
+      else fastLane.set(server, left);
     }
   }
 
@@ -255,7 +274,7 @@ export function createAttemptLanes(deps: ActivityDependencies, capacity: Capacit
      * budget or hands off; as a regular activity on the slow lane it runs to the end, heartbeating.
      */
     async attemptConnectorAction(input: AttemptInput): Promise<AttemptOutcome> {
-      if (Context.current().info.isLocal) return fastLane(input);
+      if (Context.current().info.isLocal) return onFastLane(input);
       const { control, work } = await start(input, 'slow');
       return heartbeating(control.controller, work);
     },

@@ -88,13 +88,13 @@ export async function createWorker(options: WorkerOptions): Promise<Workers> {
     // 1.2 s before a throttle slot, inside its workflow task; so they come in pairs. They spend
     // their time on the network, not the CPU, so many can run at once.
     maxConcurrentActivityTaskExecutions: 100,
-    maxConcurrentLocalActivityExecutions: 500,
-    maxConcurrentWorkflowTaskExecutions: 500,
+    maxConcurrentLocalActivityExecutions: 250,
+    maxConcurrentWorkflowTaskExecutions: 250,
     // Runs kept in memory between tasks (as many as may run at once; the SDK needs no more): a
     // woken run that is still cached needs no replay. Waiting runs beyond this are evicted and
     // replayed from their short history when their timer fires, so the cache, not the backlog,
     // bounds what waiting runs cost the worker's memory (figures in docs/performance.md).
-    maxCachedWorkflows: 500,
+    maxCachedWorkflows: 250,
   });
   // A storm puts hundreds of tasks on these queues at once: pollers scale with the backlog (the
   // server says when more are waiting) instead of ten taking them one round trip at a time.
