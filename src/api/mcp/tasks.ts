@@ -17,7 +17,7 @@ import { errorFromWorkflowFailure } from '../../starters/executeAction.js';
 import { runHandle } from '../../starters/runHandle.js';
 import { callProgressMemo, type CallProgress } from '../../workflows/contracts.js';
 import { getOwnTask, insertTask, listOwnTasks } from '../../db/repositories/mcpTasks.js';
-import type { McpTaskRow } from '../../db/tables/mcpTasks.js';
+import type { McpTaskRow, TaskInputRequest } from '../../db/tables/mcpTasks.js';
 import type { ToolContext, ToolDefinition } from './tool.js';
 
 /**
@@ -39,6 +39,20 @@ function taskNotFound(): McpError {
   return new McpError(ErrorCode.InvalidParams, 'Task not found');
 }
 
+/** The row that makes a run a task of its caller's, on either revision; the input request is 2026-07-28's. */
+export function recordTask(context: ToolContext, toolName: string, workflowId: string, ttlMs: number, inputRequest?: TaskInputRequest): Promise<McpTaskRow> {
+  return insertTask(context.deps.db, {
+    task_id: randomUUID(),
+    account_id: context.auth.accountId,
+    user_id: context.auth.userId,
+    server_id: context.auth.serverId,
+    workflow_id: workflowId,
+    tool_name: toolName,
+    ttl_ms: ttlMs,
+    input_request: inputRequest ? JSON.stringify(inputRequest) : null,
+  });
+}
+
 export async function createTask(
   tool: ToolDefinition,
   input: unknown,
@@ -48,15 +62,7 @@ export async function createTask(
   if (!tool.task) throw new McpError(ErrorCode.MethodNotFound, `${tool.name} cannot run as a task`);
   const { workflowId } = await tool.task.start(input, context);
   const ttl = Math.min(MAX_TTL_MS, Math.max(60_000, requestedTtl ?? DEFAULT_TTL_MS));
-  const row = await insertTask(context.deps.db, {
-    task_id: randomUUID(),
-    account_id: context.auth.accountId,
-    user_id: context.auth.userId,
-    server_id: context.auth.serverId,
-    workflow_id: workflowId,
-    tool_name: tool.name,
-    ttl_ms: ttl,
-  });
+  const row = await recordTask(context, tool.name, workflowId, ttl);
   const created = row.created_at.toISOString();
   return {
     task: { taskId: row.task_id, status: 'working', ttl, createdAt: created, lastUpdatedAt: created, pollInterval: POLL_INTERVAL_MS },

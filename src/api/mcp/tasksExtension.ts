@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   CLIENT_CAPABILITIES_META_KEY,
   inputRequired,
@@ -10,12 +9,13 @@ import {
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { z } from 'zod';
-import { answerTaskInput, getOwnTask, insertTask } from '../../db/repositories/mcpTasks.js';
+import { answerTaskInput, getOwnTask } from '../../db/repositories/mcpTasks.js';
 import { getUserCredential } from '../../db/repositories/credentials.js';
 import type { McpTaskRow } from '../../db/tables/mcpTasks.js';
 import { errorFromWorkflowFailure } from '../../starters/executeAction.js';
 import { runHandle } from '../../starters/runHandle.js';
 import { errorResult } from './server.js';
+import { recordTask } from './tasks.js';
 import type { ToolContext, ToolDefinition } from './tool.js';
 
 /**
@@ -73,16 +73,7 @@ export async function callAsTask(tool: ToolDefinition, input: unknown, context: 
     ]);
     if (settled) return 'error' in settled ? errorResult(errorFromWorkflowFailure(settled.error)) : presented(tool, settled.value, workflowId);
   }
-  const row = await insertTask(context.deps.db, {
-    task_id: randomUUID(),
-    account_id: context.auth.accountId,
-    user_id: context.auth.userId,
-    server_id: context.auth.serverId,
-    workflow_id: workflowId,
-    tool_name: tool.name,
-    ttl_ms: TTL_MS,
-    input_request: awaitsInput ? JSON.stringify({ key: `authorize-${awaitsInput.credentialId}`, ...awaitsInput }) : null,
-  });
+  const row = await recordTask(context, tool.name, workflowId, TTL_MS, awaitsInput ? { key: `authorize-${awaitsInput.credentialId}`, ...awaitsInput } : undefined);
   const created = row.created_at.toISOString();
   const task = {
     resultType: 'task',

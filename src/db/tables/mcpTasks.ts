@@ -1,7 +1,7 @@
 import type { ColumnType, Selectable } from 'kysely';
 
 /** An authorization link a task's run waits on, surfaced to a 2026-07-28 client as an input request. */
-interface TaskInputRequest {
+export interface TaskInputRequest {
   /** The inputRequests key: unique over the task's life. */
   key: string;
   credentialId: string;
