@@ -223,8 +223,9 @@ const CLIENT_ERRORS: Record<string, [status: number, reason: string, message: st
  * its connection is just closed.
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex) {
-  const inApp = (socket as Duplex & { _httpMessage?: unknown })._httpMessage !== undefined;
-  if (!socket.writable || error.code === 'ECONNRESET' || inApp) {
+  // Only a body too slow to arrive is dropped unanswered; a body the parser refuses still gets its 400.
+  const slowBodyInApp = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && (socket as Duplex & { _httpMessage?: unknown })._httpMessage !== undefined;
+  if (!socket.writable || error.code === 'ECONNRESET' || slowBodyInApp) {
     socket.destroy();
     return;
   }

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Middleware } from 'koa';
 import { mcpAuth, mcpUrlForms } from '../auth.js';
-import { NotFoundError } from '../../errors.js';
+import { InvalidRequestError, NotFoundError } from '../../errors.js';
 import { readJsonBody } from '../body.js';
 import type { ApiDependencies } from '../context.js';
 import { frontDoorRateLimit, jsonRpcMessages } from '../rateLimit.js';
@@ -40,7 +40,10 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
       return;
     }
     if (ctx.method === 'DELETE') {
-      ctx.status = !ctx.get('mcp-session-id') ? 400 : (await endClientSession(deps, ctx, auth)) ? 200 : 404;
+      // Answered in JSON-RPC's error format like every other /mcp refusal (src/api/errorHandler.ts).
+      if (!ctx.get('mcp-session-id')) throw new InvalidRequestError('DELETE ends a session: send the Mcp-Session-Id of the session to end');
+      if (!(await endClientSession(deps, ctx, auth))) throw new NotFoundError('Session not found: it ended or expired');
+      ctx.body = '';
       return;
     }
     let client: Awaited<ReturnType<typeof clientSession>>;
