@@ -17,6 +17,7 @@ import * as auditLog from './migrations/20261130300000_audit_log.js';
 import * as signin from './migrations/20261130300100_signin.js';
 import * as serverAdmin from './migrations/20261130410000_server_admin.js';
 import * as mcpOAuthClients from './migrations/20261201000000_mcp_oauth_clients.js';
+import * as settingsVersion from './migrations/20261207000000_settings_version.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '20261130300100_signin': signin,
   '20261130410000_server_admin': serverAdmin,
   '20261201000000_mcp_oauth_clients': mcpOAuthClients,
+  '20261207000000_settings_version': settingsVersion,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
