@@ -78,8 +78,8 @@ async function resolveForTools(context: ToolContext, connectorId: string): Promi
 }
 
 /** What the server an MCP tool call came through grants (src/policy/use.ts). */
-export function toolServerGrant({ deps, auth, server }: ToolContext): Promise<ServerGrant> {
-  return serverGrant(deps.db, auth, server, remoteOAuthDecision(deps));
+export function toolServerGrant({ deps, auth, server, assignments }: ToolContext): Promise<ServerGrant> {
+  return serverGrant(deps.db, auth, server, remoteOAuthDecision(deps), assignments);
 }
 
 /** Who an MCP tool call acts as and what its server grants, for src/runs/prepare.ts. */
@@ -171,9 +171,9 @@ async function remoteListing(
  * the server's grant, which list_connectors filters by (src/policy/use.ts).
  */
 export async function assignedListings(context: ToolContext, filter: { category?: string }): Promise<{ listings: AssignedListing[]; grant: ServerGrant }> {
-  const { deps, auth, server } = context;
+  const { deps, auth, server, assignments } = context;
   const [scope, all] = await Promise.all([
-    serverScope(deps.db, auth, server.id, remoteOAuthDecision(deps)),
+    serverScope(deps.db, auth, server.id, remoteOAuthDecision(deps), assignments),
     listConnectors(deps.db, auth.accountId, filter),
   ]);
   const grant = { restrictions: server.restrictions, assignedConnectorIds: scope?.connectorIds };

@@ -33,13 +33,15 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
   const serve: Middleware = async (ctx) => {
     const body = ctx.method === 'POST' ? await readJsonBody(ctx) : undefined;
     const auth = { ...ctx.state.auth!, serverId: ctx.state.server!.id };
+    const assignments = ctx.state.prefetched?.assignments;
+    const request = { deps, auth, server: ctx.state.server!, ...(assignments ? { assignments } : {}) };
     const { tools, described, modern } = ctx.state.server!.admin ? served.admin : served.standard;
     if (!(await modern.isLegacy(ctx, body))) {
-      await modern.serve(ctx, body, { deps, auth, server: ctx.state.server! });
+      await modern.serve(ctx, body, request);
       return;
     }
     const client = await clientSession(deps, ctx, body, auth);
-    const server = createMcpServer(tools, described, { deps, auth, server: ctx.state.server!, ...(client ? { client } : {}) });
+    const server = createMcpServer(tools, described, { ...request, ...(client ? { client } : {}) });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await server.connect(transport);
     ctx.respond = false;

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { InitializeRequestSchema, LoggingLevelSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from 'koa';
 import { getOwnSession, insertSession, type SessionOwner } from '../../db/repositories/mcpSessions.js';
+import type { McpSessionRow } from '../../db/tables/mcpSessions.js';
+import { sessionIdOf } from '../auth.js';
 import type { ApiDependencies } from '../context.js';
 import { capabilitiesToStore, protocolVersionToStore } from './sessionCapabilities.js';
 import type { ToolContext } from './tool.js';
@@ -28,9 +30,9 @@ export async function clientSession(
     ctx.res.setHeader('mcp-session-id', sessionId);
     return { capabilities, protocolVersion, sessionId };
   }
-  const sessionId = ctx.get('mcp-session-id');
-  if (ctx.method !== 'POST' || !sessionId || sessionId.length > 64) return undefined;
-  const row = await getOwnSession(deps.db, owner, sessionId);
+  const sessionId = sessionIdOf(ctx);
+  if (!sessionId) return undefined;
+  const row = await ownSession(deps, ctx, owner, sessionId);
   if (!row) return undefined;
   const logLevel = LoggingLevelSchema.safeParse(row.log_level);
   return {
@@ -39,4 +41,12 @@ export async function clientSession(
     sessionId,
     ...(logLevel.success ? { logLevel: logLevel.data } : {}),
   };
+}
+
+/** The session row authentication read with an access token, if it did; else read now. Another owner's is no session. */
+async function ownSession(deps: ApiDependencies, ctx: Context, owner: SessionOwner, sessionId: string): Promise<McpSessionRow | undefined> {
+  const prefetched = ctx.state.prefetched;
+  if (!prefetched) return getOwnSession(deps.db, owner, sessionId);
+  const row = prefetched.session;
+  return row && row.account_id === owner.accountId && row.user_id === owner.userId && row.server_id === owner.serverId ? row : undefined;
 }

@@ -61,9 +61,18 @@ export interface ServerScope {
 export type RemoteOAuthDecision = (row: McpConnectorRow) => Promise<boolean>;
 const ownUrlOnly: RemoteOAuthDecision = async (row) => Boolean(row.url_encrypted ?? row.url);
 
-/** Undefined when the server has no assignments: then it offers every connector, as before. */
-export async function serverScope(db: Db, owner: Owner, serverId: string, isRemoteOAuth: RemoteOAuthDecision = ownUrlOnly): Promise<ServerScope | undefined> {
-  const rows = await listAssignments(db, serverId);
+/**
+ * Undefined when the server has no assignments: then it offers every connector, as before.
+ * `assigned`: the server's assignment rows, when the caller already read them.
+ */
+export async function serverScope(
+  db: Db,
+  owner: Owner,
+  serverId: string,
+  isRemoteOAuth: RemoteOAuthDecision = ownUrlOnly,
+  assigned?: readonly AssignmentRow[],
+): Promise<ServerScope | undefined> {
+  const rows = assigned ? [...assigned] : await listAssignments(db, serverId);
   if (rows.length === 0) return undefined;
   const mcpRows = new Map(
     (await listMcpConnectors(db, owner.accountId, rows.filter((row) => row.kind === 'mcp').map((row) => row.target_id))).map((row) => [row.id, row]),
@@ -99,8 +108,9 @@ export async function serverGrant(
   owner: Owner,
   server: { id: string; restrictions: Restrictions },
   isRemoteOAuth?: RemoteOAuthDecision,
+  assigned?: readonly AssignmentRow[],
 ): Promise<ServerGrant> {
-  const scope = await serverScope(db, owner, server.id, isRemoteOAuth);
+  const scope = await serverScope(db, owner, server.id, isRemoteOAuth, assigned);
   return { restrictions: server.restrictions, assignedConnectorIds: scope?.connectorIds };
 }
 
