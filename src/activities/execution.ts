@@ -13,7 +13,8 @@ import { checkUrl, createUpstreamAgent } from '../upstream/egress.js';
 import { attemptRemoteMcpTool } from '../upstream/remoteMcpClient.js';
 import { buildUpstreamRequest } from '../upstream/request.js';
 import { boundResult, capArrays, shapeResponse } from '../upstream/shaping.js';
-import { clearSending, markSending } from '../db/repositories/upstreamSends.js';
+import { markSending, sendMarkClearer } from '../db/repositories/upstreamSends.js';
+import { openAttempt, type OpenedAttempt } from './attemptOpening.js';
 import { createThrottleClient, feedbackOf, type Permit, type ThrottleKey } from '../upstream/throttle.js';
 import { callUpstream, errorCodeOf, switchboardErrorIn, wasNotSent, type UpstreamResponse } from '../upstream/http.js';
 
@@ -86,6 +87,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
   const agent = createUpstreamAgent(deps.config);
   const { egress, upstream } = deps.config;
   const throttle = createThrottleClient(deps.db);
+  const sendMarks = sendMarkClearer(deps.db);
   const permitFor = (key: ThrottleKey, rateLimit: RateLimit | undefined, held: AttemptInput['slot']): Promise<Permit> =>
     rateLimit ? throttle.permit(key, rateLimit, held) : Promise.resolve({ go: true, waitedMs: 0 });
 
@@ -154,14 +156,31 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     return { kind: 'failed', error: upstreamError(answered, details) };
   }
 
-  /** One REST attempt: throttle slot, then at most one send. */
+  /** A request we may not send twice is marked while in flight, under this attempt's identity. */
+  const sendKeyOf = (action: ActionDefinition) => (safeToResend(action) ? undefined : inFlightKey());
+
+  /**
+   * One REST attempt: throttle slot, then at most one send. Opened the short way (one statement,
+   * attemptOpening.ts) when nothing its front door read has changed; a mark that opening made is
+   * cleared however the attempt ends.
+   */
   async function attemptRest(input: AttemptInput): Promise<AttemptOutcome> {
+    const opened = await openAttempt(deps.db, input, sendKeyOf, sendMarks);
+    try {
+      return await sendRest(input, opened);
+    } catch (error) {
+      if (opened?.marked) sendMarks.clear(inFlightKey());
+      throw error;
+    }
+  }
+
+  async function sendRest(input: AttemptInput, opened: OpenedAttempt | undefined): Promise<AttemptOutcome> {
     const { action: call } = input;
-    const connector = await resolveEnabledConnector(deps.db, call.accountId, call.connectorId);
+    const connector = opened?.connector ?? (await resolveEnabledConnector(deps.db, call.accountId, call.connectorId));
     const action = findAction(connector, call.actionId);
     // What is sent is checked here, where it is sent: a plan step's values are known only now.
     const parameters = validateCallParameters(connector, action, call.parameters);
-    const authorize = callAuthorizer(deps, call, connector);
+    const authorize = callAuthorizer(deps, call, connector, opened?.credential);
     const auth = await authorize();
     redactionScope()?.add(secretsOfAuth(auth));
     const request = buildUpstreamRequest({
@@ -179,8 +198,8 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     // earlier run of this very attempt died mid-call (a killed worker): it may have acted. The
     // mark is made in the throttle's last stretch (30 ms) before the slot, so that nothing but
     // the send itself stands between the slot and the request.
-    const sendKey = safeToResend(action) ? undefined : inFlightKey();
-    let marked: boolean | undefined;
+    const sendKey = sendKeyOf(action);
+    let marked = opened?.marked ? true : opened?.sentBefore ? false : undefined;
     const markSend = async () => {
       if (sendKey && marked === undefined) marked = await markSending(deps.db, sendKey);
       if (marked === false) throw new SentBeforeError();
@@ -188,7 +207,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
     let permit: Permit;
     try {
       if (connector.rateLimit) {
-        permit = await throttle.permit(throttleKey, connector.rateLimit, input.slot, markSend);
+        permit = await throttle.permit(throttleKey, connector.rateLimit, opened?.slot ?? input.slot, markSend, opened?.slot !== undefined);
       } else {
         await markSend();
         permit = { go: true, waitedMs: 0 };
@@ -203,11 +222,11 @@ export function createExecutionActivities(deps: ActivityDependencies) {
           ),
         };
       }
-      if (sendKey && marked) await clearSending(deps.db, sendKey).catch(() => undefined);
+      if (sendKey && marked) sendMarks.clear(sendKey);
       throw error;
     }
     if (!permit.go) {
-      if (sendKey && marked) await clearSending(deps.db, sendKey);
+      if (sendKey && marked) sendMarks.clear(sendKey);
       return throttled(connector, permit);
     }
     const started = Date.now();
@@ -229,7 +248,7 @@ export function createExecutionActivities(deps: ActivityDependencies) {
       };
     } finally {
       // The outcome is known (and handled by the rules above): a retry may decide afresh.
-      if (sendKey) await clearSending(deps.db, sendKey).catch(() => undefined);
+      if (sendKey) sendMarks.clear(sendKey);
     }
     deps.logger.debug(
       { connectorId: connector.id, actionId: action.id, host: request.url.host, status: response.status, attempt: input.attempt, ms: Date.now() - started },

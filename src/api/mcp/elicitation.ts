@@ -23,10 +23,13 @@ export interface CredentialElicitation {
 export async function credentialElicitation(
   context: ToolContext,
   connector: Pick<Connector, 'id' | 'name' | 'authMethods'>,
+  /** The user's newest usable credential, when the caller already read it (null: none). */
+  newestCredentialId?: string | null,
 ): Promise<CredentialElicitation | undefined> {
   if (connector.authMethods.some((method) => method.type === 'none')) return undefined;
   const owner = { accountId: context.auth.accountId, userId: context.auth.userId };
-  if (await findNewestActiveCredential(context.deps.db, { ...owner, connectorId: connector.id })) return undefined;
+  const newest = newestCredentialId !== undefined ? newestCredentialId : (await findNewestActiveCredential(context.deps.db, { ...owner, connectorId: connector.id }))?.id;
+  if (newest) return undefined;
   const link = await authorizeMissingCredential(context.deps, owner, connector);
   if (!link) return undefined;
   const { credentialId, authorizationUrl, expiresAt, attemptId, validForSeconds } = link;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { startExecuteAction, type ActionResult, type ExecuteActionInput } from '../../../starters/executeAction.js';
-import { recordCredentialUse } from '../../audit.js';
+import { credentialUseEntry, recordCredentialUse } from '../../audit.js';
 import { planGoal } from '../../../plans/planner.js';
 import { prepareActionRun } from '../../../runs/prepare.js';
 import { completeElicitation, credentialElicitation, type CredentialElicitation } from '../elicitation.js';
@@ -20,13 +20,24 @@ async function actionInput(
   context: ToolContext,
 ): Promise<{ input: ExecuteActionInput; elicitation?: CredentialElicitation }> {
   const pinned = input.credentialId ?? context.auth.credentialId;
-  const { connector, input: prepared } = await prepareActionRun(context.deps.db, await toolUseScope(context), {
-    ...input,
-    ...(pinned ? { credentialId: pinned } : {}),
-  });
-  const elicitation = pinned ? undefined : await credentialElicitation(context, connector);
+  const use = { connectorId: input.connectorId, actionIds: [input.actionId] };
+  const {
+    connector,
+    input: prepared,
+    newestCredentialId,
+    recorded,
+  } = await prepareActionRun(
+    context.deps.db,
+    await toolUseScope(context),
+    { ...input, ...(pinned ? { credentialId: pinned } : {}) },
+    // Written by the statement that reads the settings and credential, when it finds one to use.
+    { recordUse: credentialUseEntry(context.auth, pinned ? { ...use, credentialId: pinned } : use) },
+  );
+  const elicitation = pinned ? undefined : await credentialElicitation(context, connector, newestCredentialId);
   const credentialId = elicitation?.awaitCredential.credentialId ?? pinned;
-  await recordCredentialUse(context.deps, context.auth, { connectorId: connector.id, actionIds: [prepared.actionId], ...(credentialId ? { credentialId } : {}) });
+  if (!recorded) {
+    await recordCredentialUse(context.deps, context.auth, { connectorId: connector.id, actionIds: [prepared.actionId], ...(credentialId ? { credentialId } : {}) });
+  }
   if (!elicitation) return { input: prepared };
   return {
     input: { ...prepared, credentialId: elicitation.awaitCredential.credentialId, awaitCredential: elicitation.awaitCredential },
