@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
 import type { Db } from '../db/connect.js';
 import { isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../errors.js';
 import { prepareActionRun } from '../runs/prepare.js';
 import type { TemporalHandle } from './temporal.js';
 import { codedFailureIn, searchAttributes } from '../workflows/contracts.js';
-import { workflowTypes, type ExecuteActionWorkflow } from '../workflows/contracts.js';
+import { actionResultUpdate, workflowTypes, type ExecuteActionWorkflow } from '../workflows/contracts.js';
 
 export type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
 
@@ -26,7 +33,7 @@ export function actionWorkflowOptions(
     taskQueue: temporal.taskQueue,
     args: [input] as [ExecuteActionInput],
     // With the worker in this process, the server hands the first task straight back: one round trip.
-    requestEagerStart: true,
+    requestEagerStart: temporal.localWorker,
     typedSearchAttributes: [
       { key: searchAttributes.accountId, value: input.accountId },
       { key: searchAttributes.serverId, value: input.serverId },
@@ -53,13 +60,48 @@ export async function startExecuteAction(
   return temporal.client.workflow.start<ExecuteActionWorkflow>(workflowTypes.executeAction, actionWorkflowOptions(temporal, input));
 }
 
+/** A run started together with the request for its result. */
+export interface ResultRun<Result> {
+  workflowId: string;
+  /** The run's result, or its failure as a SwitchboardError with the activity's code. */
+  result: Promise<Result>;
+}
+
+/**
+ * Starts a workflow and has its result, in as few round trips as the process allows. With a
+ * worker in this process: an eager start (the server hands the first task straight back, and a
+ * fast run completes within it), then the result. Without one (an API replica): the start and
+ * the request for the result travel together (update-with-start), and the server answers once
+ * the run answers its result update (src/workflows/resultUpdate.ts). Eager start and
+ * update-with-start do not combine; docs/performance.md has both measured in both shapes.
+ */
+export function startWithResult<Result>(
+  temporal: TemporalHandle,
+  workflowType: string,
+  update: UpdateDefinition<Result>,
+  options: WorkflowStartOptions & { workflowId: string },
+): ResultRun<Result> {
+  const { workflow } = temporal.client;
+  const result = temporal.localWorker
+    ? workflow.start(workflowType, options).then((handle) => handle.result() as Promise<Result>)
+    : workflow.executeUpdateWithStart(update, {
+        startWorkflowOperation: new WithStartWorkflowOperation(workflowType, { ...options, requestEagerStart: false, workflowIdConflictPolicy: 'FAIL' }),
+      });
+  return { workflowId: options.workflowId, result: result.catch((error: unknown) => Promise.reject(errorFromWorkflowFailure(error))) };
+}
+
+/** execute_action's run, started with the request for its result (startWithResult). */
+export function runAction(temporal: TemporalHandle, input: ExecuteActionInput): ResultRun<ActionResult> {
+  return startWithResult(temporal, workflowTypes.executeAction, actionResultUpdate, actionWorkflowOptions(temporal, input));
+}
+
 /**
  * Maps a failed run to our coded error, as the activity raised it. An INTERNAL_ERROR's message is
  * whatever a bug or a library threw, written for operators: they read it in the run's history, the
  * caller gets a plain sentence.
  */
 export function errorFromWorkflowFailure(error: unknown): SwitchboardError {
-  if (error instanceof WorkflowFailedError) {
+  if (error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError) {
     const coded = codedFailureIn(error.cause);
     if (coded?.code === 'INTERNAL_ERROR') return unexpectedFailure(coded.details);
     if (coded) return new SwitchboardError(coded.code, coded.message, coded.details);
@@ -81,11 +123,6 @@ export async function runExecuteAction(
   { accountId, userId, serverId, ...request }: ExecuteActionInput,
 ): Promise<ExecuteActionOutcome> {
   const { input: prepared } = await prepareActionRun(deps.db, { accountId, userId, serverId }, request);
-  const options = actionWorkflowOptions(deps.temporal, prepared);
-  try {
-    const result = await deps.temporal.client.workflow.execute<ExecuteActionWorkflow>(workflowTypes.executeAction, options);
-    return { workflowId: options.workflowId, ...result };
-  } catch (error) {
-    throw errorFromWorkflowFailure(error);
-  }
+  const run = runAction(deps.temporal, prepared);
+  return { workflowId: run.workflowId, ...(await run.result) };
 }
