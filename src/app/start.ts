@@ -25,7 +25,8 @@ import { ensureTemporalCli } from '../temporal/cli.js';
 import { startDevServer, type RunningDevServer } from '../temporal/devServer.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
 import { startStateCleanup } from '../worker/cleanup.js';
-import { createWorker } from '../worker/worker.js';
+import { cachedWorkflowBundle } from '../worker/bundle.js';
+import { createWorker, workflowsPath } from '../worker/worker.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -86,13 +87,22 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
 
     let worker: Worker | undefined;
     if (config.role !== 'api') {
+      // The OpenTelemetry workflow interceptors must be inside the bundle: with tracing on, a given bundle (the tests') will not do.
+      const workflowBundle =
+        (!tracing && options.workflowBundle) ||
+        (await cachedWorkflowBundle({
+          cacheDir: config.temporal.bundleCacheDir,
+          workflowsPath,
+          interceptorModules: tracing?.worker.interceptors.workflowModules ?? [],
+          logger,
+        }));
       worker = await createWorker({
         connection: temporal.connection,
         namespace: temporal.namespace,
         taskQueue: temporal.taskQueue,
         dependencies: { config, db: database.db, secretBox, logger, temporal, oauthFlows },
-        // The OpenTelemetry workflow interceptors must be inside the bundle: with tracing on, the worker builds its own.
-        ...(tracing ? { tracing: tracing.worker } : { workflowBundle: options.workflowBundle }),
+        workflowBundle,
+        ...(tracing ? { tracing: tracing.worker } : {}),
       });
       const running = worker.run();
       stack.push(async () => {

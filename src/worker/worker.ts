@@ -8,9 +8,9 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   dependencies: ActivityDependencies;
-  /** A prebuilt bundle (tests build one for the whole run); otherwise the worker bundles at start. */
-  workflowBundle?: WorkflowBundleOption;
-  /** OpenTelemetry's interceptors and workflow span sink, when tracing is on (the bundle must then be built here). */
+  /** The workflow bundle (src/worker/bundle.ts; tests build one for the whole run), with tracing's workflow interceptors in it when tracing is on. */
+  workflowBundle: WorkflowBundleOption;
+  /** OpenTelemetry's interceptors and workflow span sink, when tracing is on. */
   tracing?: { interceptors: WorkerInterceptors; sinks: InjectedSinks<never> };
 }
 
@@ -21,10 +21,11 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    workflowBundle: options.workflowBundle,
     activities: createActivities(options.dependencies),
     interceptors: {
-      ...options.tracing?.interceptors,
+      // Its workflow modules are in the bundle already.
+      ...withoutWorkflowModules(options.tracing?.interceptors),
       activity: [
         ...(options.tracing?.interceptors.activity ?? []),
         (ctx) => ({ inbound: new ActivityMetricsInterceptor(ctx.info.activityType) }),
@@ -50,4 +51,9 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     // bounds what waiting runs cost the worker's memory (figures in README, Performance).
     maxCachedWorkflows: 200,
   });
+}
+
+function withoutWorkflowModules(interceptors: WorkerInterceptors | undefined): Omit<WorkerInterceptors, 'workflowModules'> {
+  const { workflowModules: _inTheBundle, ...rest } = interceptors ?? {};
+  return rest;
 }
