@@ -31,9 +31,38 @@ function registerEchoTools(server: McpServer, requestUrl: string): void {
   );
 }
 
-function mcpServerFor(apiKey: string, requestUrl: string, echoTools: boolean): McpServer {
+/** Every content type MCP has, with structuredContent and _meta: what a relay must pass on untouched. */
+export const MEDIA_CONTENT = [
+  { type: 'text' as const, text: 'a picture, a sound and two resources' },
+  { type: 'image' as const, data: Buffer.from('not really a png').toString('base64'), mimeType: 'image/png' },
+  { type: 'audio' as const, data: Buffer.from('not really a wav').toString('base64'), mimeType: 'audio/wav' },
+  { type: 'resource' as const, resource: { uri: 'file:///notes.txt', mimeType: 'text/plain', text: 'embedded notes' } },
+  { type: 'resource_link' as const, uri: 'file:///report.pdf', name: 'report.pdf', mimeType: 'application/pdf' },
+];
+
+function registerMediaTools(server: McpServer): void {
+  server.registerTool(
+    'media',
+    {
+      title: 'Media',
+      description: 'Returns every content type',
+      inputSchema: {},
+      outputSchema: { pictures: z.number() },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async () => ({ content: MEDIA_CONTENT, structuredContent: { pictures: 1 }, _meta: { 'example.com/trace': 'm-1' } }),
+  );
+  server.registerTool(
+    'media_fail',
+    { description: 'Fails with a picture of the failure', inputSchema: {} },
+    async () => ({ isError: true, content: [MEDIA_CONTENT[0]!, MEDIA_CONTENT[1]!] }),
+  );
+}
+
+function mcpServerFor(apiKey: string, requestUrl: string, echoTools: boolean, mediaTools: boolean): McpServer {
   const server = new McpServer({ name: 'remote-test', version: '1.0.0' });
   if (echoTools) registerEchoTools(server, requestUrl);
+  if (mediaTools) registerMediaTools(server);
   server.registerTool(
     'echo',
     { description: 'Echoes the text back', inputSchema: { text: z.string().describe('What to echo') }, annotations: { readOnlyHint: true } },
@@ -82,16 +111,16 @@ const closing = (server: Server) =>
     server.closeAllConnections();
   });
 
-/** A real MCP server (SDK McpServer, stateless Streamable HTTP) on 127.0.0.1 with a few tools (echoTools: and two that echo the request). */
+/** A real MCP server (SDK McpServer, stateless Streamable HTTP) on 127.0.0.1 with a few tools (echoTools: and two that echo the request; mediaTools: and two returning every content type). */
 export async function startRemoteMcpServer(
   apiKey = 'remote-secret-key-0123456789',
-  options: { echoTools?: boolean } = {},
+  options: { echoTools?: boolean; mediaTools?: boolean } = {},
 ): Promise<RemoteMcpServer> {
   const requests: RemoteMcpServer['requests'] = [];
   const http = createServer((req, res) => {
     requests.push(req.headers);
     void (async () => {
-      const server = mcpServerFor(apiKey, req.url ?? '/', options.echoTools ?? false);
+      const server = mcpServerFor(apiKey, req.url ?? '/', options.echoTools ?? false, options.mediaTools ?? false);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
       res.on('close', () => void server.close());
       await server.connect(transport);

@@ -11,6 +11,7 @@ import { revision2026Mcp } from './revision2026.js';
 import { createMcpServer, describeTools } from './server.js';
 import { clientSession, endClientSession, SessionNotFound } from './session.js';
 import type { ToolDefinition } from './tool.js';
+import { toolsModeServing } from './toolsMode.js';
 
 /**
  * Streamable HTTP at /mcp/:serverId/:accessToken, /mcp/:serverId and /mcp (x-mcp-server-id).
@@ -34,7 +35,12 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
   const serve: Middleware = async (ctx) => {
     const body = ctx.method === 'POST' ? await readJsonBody(ctx) : undefined;
     const auth = { ...ctx.state.auth!, serverId: ctx.state.server!.id };
-    const { tools, described, revision2026 } = ctx.state.server!.admin ? served.admin : served.standard;
+    const { tools, described, revision2026 } =
+      ctx.state.server!.mode === 'tools'
+        ? await toolsModeServing({ deps, auth, server: ctx.state.server! })
+        : ctx.state.server!.admin
+          ? served.admin
+          : served.standard;
     if (!(await revision2026.isLegacy(ctx, body))) {
       await revision2026.serve(ctx, body, { deps, auth, server: ctx.state.server! });
       return;

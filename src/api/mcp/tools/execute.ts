@@ -33,6 +33,18 @@ async function actionInput(
   };
 }
 
+/** One action as a durable run, waited for: execute_action's, and each action tool's on a tools-mode server (../toolsMode.ts). */
+export async function runAction(input: ExecuteActionToolInput, context: ToolContext): Promise<{ outcome: ActionResult; workflowId: string }> {
+  const { input: workflowInput, elicitation } = await actionInput(input, context);
+  const { workflowId } = await startExecuteAction(context.deps.temporal, workflowInput);
+  if (elicitation) {
+    await context.report?.log?.('notice', { workflowId, message: 'Waiting for the user to connect their account at the link sent' });
+  }
+  const outcome = (await awaitRun(context, workflowId)) as ActionResult;
+  await completeElicitation(context, elicitation);
+  return { outcome, workflowId };
+}
+
 function presentAction(outcome: ActionResult, workflowId: string) {
   return {
     result: outcome.data,
@@ -62,13 +74,7 @@ export const executeActionTool = defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
-    const { input: workflowInput, elicitation } = await actionInput(input, context);
-    const { workflowId } = await startExecuteAction(context.deps.temporal, workflowInput);
-    if (elicitation) {
-      await context.report?.log?.('notice', { workflowId, message: 'Waiting for the user to connect their account at the link sent' });
-    }
-    const outcome = (await awaitRun(context, workflowId)) as ActionResult;
-    await completeElicitation(context, elicitation);
+    const { outcome, workflowId } = await runAction(input, context);
     return presentAction(outcome, workflowId);
   },
   task: {

@@ -1,0 +1,139 @@
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { actionParametersSchema } from '../../connectors/parameters.js';
+import type { ActionDefinition } from '../../connectors/schema.js';
+import type { Connector } from '../../connectors/types.js';
+import { SwitchboardError } from '../../errors.js';
+import { mayUse } from '../../policy/use.js';
+import { connectorForUse, type UseScope } from '../../runs/prepare.js';
+import { serverListings, serverUseScope } from '../../servers/scope.js';
+import { nameTools, type NamedCandidate } from '../../servers/toolNames.js';
+import { executeActionInput } from '../../runs/schemas.js';
+import { usableActions } from './tools/catalog.js';
+import { runAction } from './tools/execute.js';
+import { defineTool, jsonSchemaOf, type ToolContext, type ToolDefinition } from './tool.js';
+import type { Tool as Revision2026Tool } from '@modelcontextprotocol/server';
+import { revision2026Mcp } from './revision2026.js';
+import { describeTools } from './server.js';
+import { adminTools } from './tools/admin/index.js';
+import { relayedResult, remoteToolDescription } from './toolsModeRemote.js';
+import { searchToolsTool, withinCap } from './toolsModeSearch.js';
+
+/**
+ * A tools-mode server (docs/tools-mode.md): each action its assigned connectors offer this caller
+ * becomes a tool of its own. What is offered is decided by the same policy as execute_action
+ * (src/policy/use.ts, through serverListings and usableActions), and a call is execute_action's
+ * own durable run (tools/execute.ts), so throttles, retries, credentials, the elicitation of a
+ * missing credential and audit are the same on both modes.
+ */
+
+type RequestContext = Omit<ToolContext, 'signal' | 'peer'>;
+
+interface ActionCandidate extends NamedCandidate {
+  connector: Connector;
+  action: ActionDefinition;
+}
+
+/** Arguments pass through as they are: the run's preparation checks them against the action (src/runs/prepare.ts). */
+const anyArguments = z.record(z.string(), z.unknown());
+
+function candidateOf(connector: Connector, action: ActionDefinition): ActionCandidate {
+  const key = `${connector.id}:${action.id}`;
+  if (connector.origin === 'remote-mcp') {
+    // A remote server's tool keeps its own name; only a collision prefixes it with the server's id.
+    return { key, preferred: action.id, qualified: `${connector.id}_${action.id}`, connector, action };
+  }
+  const name = `${connector.id}_${action.id}`;
+  return { key, preferred: name, qualified: name, connector, action };
+}
+
+function describeAction(name: string, connector: Connector, action: ActionDefinition): Tool {
+  if (connector.origin === 'remote-mcp') return remoteToolDescription(name, connector, action);
+  const title = `${connector.name}: ${action.title}`;
+  return {
+    name,
+    title,
+    description: action.description || action.title,
+    inputSchema: jsonSchemaOf(actionParametersSchema(action), 'input') as Tool['inputSchema'],
+    annotations: {
+      title,
+      readOnlyHint: action.method === 'GET',
+      destructiveHint: action.destructive ?? action.method === 'DELETE',
+      idempotentHint: action.idempotent ?? false,
+      openWorldHint: true,
+    },
+  };
+}
+
+function actionTool(name: string, connector: Connector, action: ActionDefinition): ToolDefinition {
+  const remote = connector.origin === 'remote-mcp';
+  return {
+    ...defineTool({
+      name,
+      title: action.title,
+      description: action.description,
+      input: anyArguments,
+      annotations: {},
+      async run(args, context) {
+        const input = executeActionInput.parse({ connectorId: connector.id, actionId: action.id, parameters: args });
+        try {
+          const { outcome, workflowId } = await runAction(input, context);
+          if (remote && outcome.toolResult) return { toolResult: outcome.toolResult };
+          return { result: outcome.data, status: outcome.status, workflowId, ...(outcome.notes ? { notes: outcome.notes } : {}) };
+        } catch (error) {
+          // A remote tool's own error result is relayed as it came (isError, every content item).
+          const relayed = remote && error instanceof SwitchboardError ? error.details.toolResult : undefined;
+          if (relayed) return { toolResult: relayed };
+          throw error;
+        }
+      },
+    }),
+    ...(remote ? { present: relayedResult } : {}),
+  };
+}
+
+/** Every connector the server offers this caller, resolved; one that cannot be resolved now (a remote server down) is left out of this list. */
+async function offeredConnectors(context: RequestContext, scope: UseScope): Promise<Connector[]> {
+  const { listings } = await serverListings(context.deps, context.auth, context.server, {});
+  const usable = listings.filter((listing) => listing.enabled && scope.grant && mayUse(scope, scope.grant, listing.id));
+  const resolved = await Promise.all(
+    usable.map((listing) =>
+      connectorForUse(context.deps.db, scope, listing.id).catch((error: unknown) => {
+        if (!(error instanceof SwitchboardError)) throw error;
+        context.deps.logger.info({ connectorId: listing.id, code: error.code }, 'tools mode: connector left out of the tool list');
+        return undefined;
+      }),
+    ),
+  );
+  return resolved.filter((connector): connector is Connector => connector !== undefined);
+}
+
+/** What a tools-mode server offers one caller: every tool it may call, and the ones tools/list shows. */
+export interface OfferedTools {
+  /** Every tool, callable by name whether listed or not. */
+  tools: ToolDefinition[];
+  /** tools/list: every tool, or past TOOLS_MODE_MAX_TOOLS the first of them and search_tools. */
+  described: Tool[];
+}
+
+export async function offeredTools(context: RequestContext): Promise<OfferedTools> {
+  const extra = context.server.admin ? adminExtras : { tools: [], described: [] };
+  const scope = await serverUseScope(context.deps, context.auth, context.server);
+  const connectors = await offeredConnectors(context, scope);
+  const named = nameTools(connectors.flatMap((connector) => usableActions(scope, connector).map((action) => candidateOf(connector, action))));
+  const described = named.map(({ name, connector, action }) => describeAction(name, connector, action));
+  const tools = named.map(({ name, connector, action }) => actionTool(name, connector, action));
+  const all = { tools: [...tools, ...extra.tools], described: [...described, ...extra.described] };
+  const cap = context.deps.config.toolsMode.maxTools;
+  if (all.described.length <= cap) return all;
+  return { tools: [...all.tools, searchToolsTool(all.described)], described: withinCap(all.described, cap) };
+}
+
+/** An admin server in tools mode also offers the management tools. */
+const adminExtras = { tools: adminTools as readonly ToolDefinition[], described: describeTools(adminTools as readonly ToolDefinition[]) };
+
+/** What route.ts serves a tools-mode server's request with: the caller's tools, on both wires. */
+export async function toolsModeServing(context: RequestContext) {
+  const { tools, described } = await offeredTools(context);
+  return { tools, described, revision2026: revision2026Mcp(tools, described as Revision2026Tool[]) };
+}
