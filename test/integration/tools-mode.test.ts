@@ -10,6 +10,12 @@ import { MEDIA_CONTENT, startRemoteMcpServer, type RemoteMcpServer } from '../su
 interface AnyClient {
   listTools(params?: { cursor?: string }): Promise<{ tools: Array<Record<string, any>>; nextCursor?: string }>;
   callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<Record<string, any>>;
+  listResources(): Promise<Record<string, any>>;
+  listResourceTemplates(): Promise<Record<string, any>>;
+  readResource(params: { uri: string }): Promise<Record<string, any>>;
+  listPrompts(): Promise<Record<string, any>>;
+  getPrompt(params: { name: string; arguments?: Record<string, string> }): Promise<Record<string, any>>;
+  complete(params: { ref: Record<string, string>; argument: { name: string; value: string } }): Promise<Record<string, any>>;
   close(): Promise<void>;
 }
 
@@ -200,6 +206,37 @@ describe('tools mode', () => {
       const failed = await client.callTool({ name: 'media_fail', arguments: {} });
       expect(failed.isError).toBe(true);
       expect(failed.content).toEqual([MEDIA_CONTENT[0], MEDIA_CONTENT[1]]);
+    });
+  });
+
+  describe.each(['v1', 'v2'] as const)('remote resources, templates, prompts and completions relayed, SDK %s', (sdk) => {
+    let client: AnyClient;
+    beforeAll(async () => {
+      client = await connect(sdk, mixedUrl);
+    });
+    afterAll(async () => client?.close());
+
+    it('lists and reads remote resources and resource templates', async () => {
+      expect((await client.listResources()).resources).toEqual([expect.objectContaining({ uri: 'file:///notes.txt', name: 'notes', mimeType: 'text/plain' })]);
+      expect((await client.readResource({ uri: 'file:///notes.txt' })).contents).toEqual([{ uri: 'file:///notes.txt', mimeType: 'text/plain', text: 'remote notes' }]);
+      expect((await client.listResourceTemplates()).resourceTemplates).toEqual([expect.objectContaining({ uriTemplate: 'file:///docs/{name}', name: 'doc' })]);
+      const doc = await client.readResource({ uri: 'file:///docs/alpha' });
+      expect(Buffer.from(doc.contents[0].blob, 'base64').toString()).toBe('doc alpha');
+      await expect(client.readResource({ uri: 'file:///nowhere' })).rejects.toThrow();
+    });
+
+    it('lists prompts (prefixed where two servers share a name), gets them and completes their arguments and templates', async () => {
+      const names = (await client.listPrompts()).prompts.map((prompt: any) => prompt.name);
+      expect(names.sort()).toEqual(['mcp-remote-a_greet', 'mcp-remote-b_greet', 'summarize']);
+      const greeting = await client.getPrompt({ name: 'mcp-remote-a_greet', arguments: { name: 'Ada' } });
+      expect(greeting.messages).toEqual([{ role: 'user', content: { type: 'text', text: 'Hello Ada from the media server' } }]);
+      const plain = await client.getPrompt({ name: 'mcp-remote-b_greet', arguments: { name: 'Bo' } });
+      expect(plain.messages[0].content.text).toBe('Hello Bo');
+
+      const topics = await client.complete({ ref: { type: 'ref/prompt', name: 'summarize' }, argument: { name: 'topic', value: 'te' } });
+      expect(topics.completion.values).toEqual(['temporal']);
+      const docs = await client.complete({ ref: { type: 'ref/resource', uri: 'file:///docs/{name}' }, argument: { name: 'name', value: 'al' } });
+      expect(docs.completion.values).toEqual(['alpha']);
     });
   });
 });

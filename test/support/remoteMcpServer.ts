@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
 
@@ -59,10 +60,34 @@ function registerMediaTools(server: McpServer): void {
   );
 }
 
+/** A resource, a resource template whose name completes, and a prompt: what a tools-mode server relays besides tools. */
+function registerResourcesAndPrompts(server: McpServer): void {
+  server.registerResource('notes', 'file:///notes.txt', { title: 'Notes', mimeType: 'text/plain' }, async (uri) => ({
+    contents: [{ uri: uri.href, mimeType: 'text/plain', text: 'remote notes' }],
+  }));
+  server.registerResource(
+    'doc',
+    new ResourceTemplate('file:///docs/{name}', { list: undefined, complete: { name: (value) => ['alpha', 'beta'].filter((name) => name.startsWith(value)) } }),
+    { title: 'A document' },
+    async (uri, { name }) => ({ contents: [{ uri: uri.href, blob: Buffer.from(`doc ${String(name)}`).toString('base64'), mimeType: 'application/octet-stream' }] }),
+  );
+  server.registerPrompt(
+    'summarize',
+    { description: 'Summarize a topic', argsSchema: { topic: completable(z.string(), (value) => ['mcp', 'temporal'].filter((topic) => topic.startsWith(value))) } },
+    ({ topic }) => ({ messages: [{ role: 'user', content: { type: 'text', text: `Summarize ${topic}` } }] }),
+  );
+}
+
 function mcpServerFor(apiKey: string, requestUrl: string, echoTools: boolean, mediaTools: boolean): McpServer {
   const server = new McpServer({ name: 'remote-test', version: '1.0.0' });
   if (echoTools) registerEchoTools(server, requestUrl);
-  if (mediaTools) registerMediaTools(server);
+  if (mediaTools) {
+    registerMediaTools(server);
+    registerResourcesAndPrompts(server);
+  }
+  server.registerPrompt('greet', { description: 'Greets someone', argsSchema: { name: z.string() } }, ({ name }) => ({
+    messages: [{ role: 'user', content: { type: 'text', text: `Hello ${name}${mediaTools ? ' from the media server' : ''}` } }],
+  }));
   server.registerTool(
     'echo',
     { description: 'Echoes the text back', inputSchema: { text: z.string().describe('What to echo') }, annotations: { readOnlyHint: true } },

@@ -27,7 +27,7 @@ export interface Toolsets {
 
 function serving(tools: readonly ToolDefinition[]) {
   const described = describeTools(tools);
-  return { tools, described, revision2026: revision2026Mcp(tools, described as Revision2026Tool[]) };
+  return { tools, described, revision2026: revision2026Mcp(tools, described as Revision2026Tool[]), federate: undefined };
 }
 
 export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
@@ -35,7 +35,7 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
   const serve: Middleware = async (ctx) => {
     const body = ctx.method === 'POST' ? await readJsonBody(ctx) : undefined;
     const auth = { ...ctx.state.auth!, serverId: ctx.state.server!.id };
-    const { tools, described, revision2026 } =
+    const { tools, described, revision2026, federate } =
       ctx.state.server!.mode === 'tools'
         ? await toolsModeServing({ deps, auth, server: ctx.state.server! })
         : ctx.state.server!.admin
@@ -62,6 +62,7 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
       return;
     }
     const server = createMcpServer(tools, described, { deps, auth, server: ctx.state.server!, ...(client ? { client } : {}) });
+    federate?.(server);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await server.connect(transport);
     ctx.respond = false;

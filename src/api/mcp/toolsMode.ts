@@ -13,7 +13,12 @@ import { usableActions } from './tools/catalog.js';
 import { runAction } from './tools/execute.js';
 import { defineTool, jsonSchemaOf, type ToolContext, type ToolDefinition } from './tool.js';
 import type { Tool as Revision2026Tool } from '@modelcontextprotocol/server';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { listRemoteMcpConnectors } from '../../db/repositories/remoteMcpConnectors.js';
+import type { RemoteMcpConnectorRow } from '../../db/tables/remoteMcpConnectors.js';
+import { federation } from '../../remoteMcp/federation.js';
 import { revision2026Mcp } from './revision2026.js';
+import { federateV1, federateV2 } from './toolsModeFederation.js';
 import { describeTools } from './server.js';
 import { adminTools } from './tools/admin/index.js';
 import { relayedResult, remoteToolDescription } from './toolsModeRemote.js';
@@ -114,6 +119,8 @@ export interface OfferedTools {
   tools: ToolDefinition[];
   /** tools/list: every tool, or past TOOLS_MODE_MAX_TOOLS the first of them and search_tools. */
   described: Tool[];
+  /** The remote MCP servers offered, whose resources and prompts are relayed too. */
+  remoteRows: RemoteMcpConnectorRow[];
 }
 
 export async function offeredTools(context: RequestContext): Promise<OfferedTools> {
@@ -123,17 +130,25 @@ export async function offeredTools(context: RequestContext): Promise<OfferedTool
   const named = nameTools(connectors.flatMap((connector) => usableActions(scope, connector).map((action) => candidateOf(connector, action))));
   const described = named.map(({ name, connector, action }) => describeAction(name, connector, action));
   const tools = named.map(({ name, connector, action }) => actionTool(name, connector, action));
-  const all = { tools: [...tools, ...extra.tools], described: [...described, ...extra.described] };
+  const remoteIds = connectors.flatMap((connector) => (connector.remoteMcp ? [connector.remoteMcp.mcpConnectorId] : []));
+  const remoteRows = remoteIds.length > 0 ? await listRemoteMcpConnectors(context.deps.db, context.auth.accountId, remoteIds) : [];
+  const all = { tools: [...tools, ...extra.tools], described: [...described, ...extra.described], remoteRows };
   const cap = context.deps.config.toolsMode.maxTools;
   if (all.described.length <= cap) return all;
-  return { tools: [...all.tools, searchToolsTool(all.described)], described: withinCap(all.described, cap) };
+  return { ...all, tools: [...all.tools, searchToolsTool(all.described)], described: withinCap(all.described, cap) };
 }
 
 /** An admin server in tools mode also offers the management tools. */
 const adminExtras = { tools: adminTools as readonly ToolDefinition[], described: describeTools(adminTools as readonly ToolDefinition[]) };
 
-/** What route.ts serves a tools-mode server's request with: the caller's tools, on both wires. */
+/** What route.ts serves a tools-mode server's request with: the caller's tools, and its remote servers' resources and prompts, on both wires. */
 export async function toolsModeServing(context: RequestContext) {
-  const { tools, described } = await offeredTools(context);
-  return { tools, described, revision2026: revision2026Mcp(tools, described as Revision2026Tool[]) };
+  const { tools, described, remoteRows } = await offeredTools(context);
+  const remote = remoteRows.length > 0 ? federation(context.deps, context.auth, remoteRows) : undefined;
+  return {
+    tools,
+    described,
+    revision2026: revision2026Mcp(tools, described as Revision2026Tool[], remote && ((server) => federateV2(server, remote))),
+    federate: remote && ((server: Server) => federateV1(server, remote)),
+  };
 }

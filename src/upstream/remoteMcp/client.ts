@@ -103,7 +103,7 @@ function describeRemoteFailure(
  * Connects with the SDK client, runs `work`, and closes, all within `timeoutMs`: a server that
  * accepts the connection and never answers is cut off by the deadline, not left hanging.
  */
-async function withRemoteClient<T>(
+export async function withRemoteClient<T>(
   config: RemoteConfig,
   endpoint: RemoteEndpoint,
   timeoutMs: number,
