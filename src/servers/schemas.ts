@@ -39,17 +39,12 @@ function restrictionListInput(allowed: 'allowedIds' | 'allowedActions', blocked:
     });
 }
 
-const restrictionsSchema = z
-  .object({
-    /** Connector ids. */
-    connectors: restrictionList.optional(),
-    /** `connectorId:actionId`, or a bare actionId that matches it on every connector. */
-    actions: restrictionList.optional(),
-    /** End-user ids. */
-    users: restrictionList.optional(),
-  })
-  .strict();
-export type Restrictions = z.infer<typeof restrictionsSchema>;
+/** Restrictions as stored: connector ids; `connectorId:actionId` or a bare actionId that matches it on every connector; end-user ids. */
+export interface Restrictions {
+  connectors?: RestrictionList;
+  actions?: RestrictionList;
+  users?: RestrictionList;
+}
 export type RestrictionList = z.infer<typeof restrictionList>;
 
 const restrictionsInput = z
@@ -84,7 +79,7 @@ const restrictionListAnswer = restrictionList.extend({
 const restrictionsAnswer = z.object({ connectors: restrictionListAnswer.optional(), actions: restrictionListAnswer.optional(), users: restrictionListAnswer.optional() });
 type RestrictionsAnswer = z.infer<typeof restrictionsAnswer>;
 
-export const serverModes = ['connectivity', 'tools'] as const;
+const serverModes = ['connectivity', 'tools'] as const;
 export type ServerMode = (typeof serverModes)[number];
 const mode = z
   .enum(serverModes)
@@ -146,3 +141,12 @@ export const serverResponse = z.object({
   updatedAt: z.string(),
 });
 export type ServerResponse = z.infer<typeof serverResponse>;
+
+/** GET /api/servers/:serverId/tools: what an agent calling as the caller sees on tools/list. */
+export const serverToolsResponse = z.object({
+  mode,
+  tools: z.array(z.object({ name: z.string(), title: z.string().optional(), description: z.string().optional() })),
+  listed: z.number().describe('How many tools tools/list shows'),
+  count: z.number().describe('How many tools the server offers; past TOOLS_MODE_MAX_TOOLS the rest are found with search_tools'),
+});
+export type ServerToolsResponse = z.infer<typeof serverToolsResponse>;

@@ -1,4 +1,4 @@
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { actionParametersSchema } from '../../connectors/parameters.js';
 import type { ActionDefinition } from '../../connectors/schema.js';

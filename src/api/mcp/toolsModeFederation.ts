@@ -19,7 +19,7 @@ import type { Federation } from '../../remoteMcp/federation.js';
  * one of 2026-07-28. A read the remote server refused is answered as invalid params, its message
  * (scrubbed of secrets) kept, as the 2026-07-28 spec asks of a missing resource.
  */
-export const federatedCapabilities = { resources: {}, prompts: {}, completions: {} };
+const federatedCapabilities = { resources: {}, prompts: {}, completions: {} };
 
 type Fail = (message: string, data: unknown) => Error;
 

@@ -9,10 +9,10 @@ import { defineTool, type ToolDefinition } from './tool.js';
  * which finds the others by words; every tool stays callable by its name.
  */
 
-export const SEARCH_TOOLS_NAME = 'search_tools';
+const SEARCH_TOOLS_NAME = 'search_tools';
 const DEFAULT_MATCHES = 20;
 
-export const searchToolsInput = z
+const searchToolsInput = z
   .object({
     query: z.string().trim().min(1).max(200).describe('Words to find in tool names, titles and descriptions, e.g. "send message" or "slack channel"'),
     limit: z.number().int().min(1).max(50).optional().describe(`Matches to return (default ${DEFAULT_MATCHES})`),
@@ -22,7 +22,7 @@ export const searchToolsInput = z
 const words = (text: string) => text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
 
 /** Tools ranked by how many of the query's words they contain (names count double); ties by name. */
-export function searchTools(described: readonly Tool[], query: string, limit: number): Tool[] {
+function searchTools(described: readonly Tool[], query: string, limit: number): Tool[] {
   const wanted = [...new Set(words(query))];
   return described
     .map((tool) => {
