@@ -84,7 +84,13 @@ function actionTool(name: string, connector: Connector, action: ActionDefinition
         try {
           const { outcome, workflowId } = await runAction(input, context);
           if (remote && outcome.toolResult) return { toolResult: outcome.toolResult };
-          return { result: outcome.data, status: outcome.status, workflowId, ...(outcome.notes ? { notes: outcome.notes } : {}) };
+          return {
+            result: outcome.data,
+            status: outcome.status,
+            workflowId,
+            ...(outcome.credentialId ? { credentialId: outcome.credentialId } : {}),
+            ...(outcome.notes ? { notes: outcome.notes } : {}),
+          };
         } catch (error) {
           // A remote tool's own error result is relayed as it came (isError, every content item).
           const relayed = remote && error instanceof SwitchboardError ? error.details.toolResult : undefined;
