@@ -125,7 +125,8 @@ describe('tools mode', () => {
 
       const search = await client.callTool({ name: 'search_tools', arguments: { query: 'slack post message' } });
       expect(search.structuredContent.total).toBe(423);
-      const post = search.structuredContent.tools.find((tool: any) => tool.name === 'slack_chat_postMessage');
+      expect(search.structuredContent.tools[0].name).toBe('slack_chat_postMessage');
+      const post = search.structuredContent.tools[0];
       expect(post.inputSchema).toMatchObject({ type: 'object', properties: { channel: expect.any(Object), text: expect.any(Object) } });
       expect(post.inputSchema.required).toContain('channel');
       expect(post.annotations).toMatchObject({ readOnlyHint: false, openWorldHint: true });

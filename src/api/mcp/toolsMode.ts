@@ -1,6 +1,8 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { actionParametersSchema } from '../../connectors/parameters.js';
+import { resolveConnectors } from '../../connectors/registry.js';
+import { isRemoteMcpConnectorId } from '../../remoteMcp/connector.js';
 import type { ActionDefinition } from '../../connectors/schema.js';
 import type { Connector } from '../../connectors/types.js';
 import { SwitchboardError } from '../../errors.js';
@@ -22,7 +24,7 @@ import { federateV1, federateV2 } from './toolsModeFederation.js';
 import { describeTools } from './server.js';
 import { adminTools } from './tools/admin/index.js';
 import { relayedResult, remoteToolDescription } from './toolsModeRemote.js';
-import { searchToolsTool, withinCap } from './toolsModeSearch.js';
+import { listed, searchToolsTool, type OfferedTool } from './toolsModeSearch.js';
 
 /**
  * A tools-mode server (docs/tools-mode.md): each action its assigned connectors offer this caller
@@ -52,6 +54,18 @@ function candidateOf(connector: Connector, action: ActionDefinition): ActionCand
   return { key, preferred: name, qualified: name, connector, action };
 }
 
+/** Catalogue definitions live as long as the process: each action's JSON Schema is built once. */
+const inputSchemas = new WeakMap<ActionDefinition, Tool['inputSchema']>();
+
+function inputSchemaOf(action: ActionDefinition): Tool['inputSchema'] {
+  let schema = inputSchemas.get(action);
+  if (!schema) {
+    schema = jsonSchemaOf(actionParametersSchema(action), 'input') as Tool['inputSchema'];
+    inputSchemas.set(action, schema);
+  }
+  return schema;
+}
+
 function describeAction(name: string, connector: Connector, action: ActionDefinition): Tool {
   if (connector.origin === 'remote-mcp') return remoteToolDescription(name, connector, action);
   const title = `${connector.name}: ${action.title}`;
@@ -59,7 +73,7 @@ function describeAction(name: string, connector: Connector, action: ActionDefini
     name,
     title,
     description: action.description || action.title,
-    inputSchema: jsonSchemaOf(actionParametersSchema(action), 'input') as Tool['inputSchema'],
+    inputSchema: inputSchemaOf(action),
     annotations: {
       title,
       readOnlyHint: action.method === 'GET',
@@ -103,20 +117,27 @@ function actionTool(name: string, connector: Connector, action: ActionDefinition
   };
 }
 
-/** Every connector the server offers this caller, resolved; one that cannot be resolved now (a remote server down) is left out of this list. */
+/**
+ * Every connector the server offers this caller, resolved: catalogue and custom ones all at once,
+ * remote MCP servers one by one (a server never listed is listed now); one that cannot be
+ * resolved now (a remote server down, an `oauth` one not signed in) is left out of this list.
+ */
 async function offeredConnectors(context: RequestContext, scope: UseScope): Promise<Connector[]> {
   const { listings } = await serverListings(context.deps, context.auth, context.server, {});
-  const usable = listings.filter((listing) => listing.enabled && scope.grant && mayUse(scope, scope.grant, listing.id));
-  const resolved = await Promise.all(
-    usable.map((listing) =>
-      connectorForUse(context.deps.db, scope, listing.id).catch((error: unknown) => {
-        if (!(error instanceof SwitchboardError)) throw error;
-        context.deps.logger.info({ connectorId: listing.id, code: error.code }, 'tools mode: connector left out of the tool list');
-        return undefined;
-      }),
+  const usable = listings.filter((listing) => listing.enabled && scope.grant && mayUse(scope, scope.grant, listing.id)).map((listing) => listing.id);
+  const [local, remote] = await Promise.all([
+    resolveConnectors(context.deps.db, context.auth.accountId, usable.filter((id) => !isRemoteMcpConnectorId(id))),
+    Promise.all(
+      usable.filter(isRemoteMcpConnectorId).map((connectorId) =>
+        connectorForUse(context.deps.db, scope, connectorId).catch((error: unknown) => {
+          if (!(error instanceof SwitchboardError)) throw error;
+          context.deps.logger.info({ connectorId, code: error.code }, 'tools mode: remote server left out of the tool list');
+          return undefined;
+        }),
+      ),
     ),
-  );
-  return resolved.filter((connector): connector is Connector => connector !== undefined);
+  ]);
+  return [...local, ...remote.filter((connector): connector is Connector => connector !== undefined)];
 }
 
 /** What a tools-mode server offers one caller: every tool it may call, and the ones tools/list shows. */
@@ -130,22 +151,27 @@ export interface OfferedTools {
 }
 
 export async function offeredTools(context: RequestContext): Promise<OfferedTools> {
-  const extra = context.server.admin ? adminExtras : { tools: [], described: [] };
   const scope = await serverUseScope(context.deps, context.auth, context.server);
   const connectors = await offeredConnectors(context, scope);
   const named = nameTools(connectors.flatMap((connector) => usableActions(scope, connector).map((action) => candidateOf(connector, action))));
-  const described = named.map(({ name, connector, action }) => describeAction(name, connector, action));
-  const tools = named.map(({ name, connector, action }) => actionTool(name, connector, action));
+  const offered: OfferedTool[] = [
+    ...named.map(({ name, connector, action }) => ({
+      name,
+      title: action.title,
+      description: `${connector.name}: ${action.description}`,
+      describe: () => describeAction(name, connector, action),
+    })),
+    ...(context.server.admin ? adminExtras : []),
+  ];
+  const tools = [...named.map(({ name, connector, action }) => actionTool(name, connector, action)), ...(context.server.admin ? adminTools : [])];
   const remoteIds = connectors.flatMap((connector) => (connector.remoteMcp ? [connector.remoteMcp.mcpConnectorId] : []));
   const remoteRows = remoteIds.length > 0 ? await listRemoteMcpConnectors(context.deps.db, context.auth.accountId, remoteIds) : [];
-  const all = { tools: [...tools, ...extra.tools], described: [...described, ...extra.described], remoteRows };
   const cap = context.deps.config.toolsMode.maxTools;
-  if (all.described.length <= cap) return all;
-  return { ...all, tools: [...all.tools, searchToolsTool(all.described)], described: withinCap(all.described, cap) };
+  return { tools: offered.length > cap ? [...tools, searchToolsTool(offered)] : tools, described: listed(offered, cap), remoteRows };
 }
 
 /** An admin server in tools mode also offers the management tools. */
-const adminExtras = { tools: adminTools as readonly ToolDefinition[], described: describeTools(adminTools as readonly ToolDefinition[]) };
+const adminExtras: OfferedTool[] = describeTools(adminTools as readonly ToolDefinition[]).map((tool) => ({ ...tool, describe: () => tool }));
 
 /** What route.ts serves a tools-mode server's request with: the caller's tools, and its remote servers' resources and prompts, on both wires. */
 export async function toolsModeServing(context: RequestContext) {

@@ -19,10 +19,24 @@ const searchToolsInput = z
   })
   .strict();
 
-const words = (text: string) => text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+/** Lowercase words, camelCase split: chat_postMessage is chat, post, message. */
+const words = (text: string) =>
+  text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+
+/** A tool as search sees it: described in full (its JSON Schema built) only when found or listed. */
+export interface OfferedTool {
+  name: string;
+  title?: string | undefined;
+  description?: string | undefined;
+  describe(): Tool;
+}
 
 /** Tools ranked by how many of the query's words they contain (names count double); ties by name. */
-function searchTools(described: readonly Tool[], query: string, limit: number): Tool[] {
+function searchTools(described: readonly OfferedTool[], query: string, limit: number): Tool[] {
   const wanted = [...new Set(words(query))];
   return described
     .map((tool) => {
@@ -34,10 +48,10 @@ function searchTools(described: readonly Tool[], query: string, limit: number): 
     .filter(({ score }) => score > 0)
     .sort((a, b) => b.score - a.score || a.tool.name.localeCompare(b.tool.name))
     .slice(0, limit)
-    .map(({ tool }) => tool);
+    .map(({ tool }) => tool.describe());
 }
 
-export function searchToolsTool(described: readonly Tool[]): ToolDefinition {
+export function searchToolsTool(described: readonly OfferedTool[]): ToolDefinition {
   return defineTool({
     name: SEARCH_TOOLS_NAME,
     title: 'Search tools',
@@ -53,7 +67,8 @@ export function searchToolsTool(described: readonly Tool[]): ToolDefinition {
   });
 }
 
-/** tools/list past the cap: the first cap-1 tools, then search_tools. */
-export function withinCap(described: readonly Tool[], cap: number): Tool[] {
-  return [...described.slice(0, cap - 1), ...describeTools([searchToolsTool(described)])];
+/** tools/list: every tool, or past the cap the first cap-1 tools, then search_tools. */
+export function listed(offered: readonly OfferedTool[], cap: number): Tool[] {
+  if (offered.length <= cap) return offered.map((tool) => tool.describe());
+  return [...offered.slice(0, cap - 1).map((tool) => tool.describe()), ...describeTools([searchToolsTool(offered)])];
 }
