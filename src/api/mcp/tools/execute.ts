@@ -20,7 +20,7 @@ async function actionInput(
   context: ToolContext,
 ): Promise<{ input: ExecuteActionInput; elicitation?: CredentialElicitation }> {
   const pinned = input.credentialId ?? context.auth.credentialId;
-  const { connector, input: prepared } = await prepareActionRun(context.deps.db, await serverUseScope(context.deps, context.auth, context.server), {
+  const { connector, input: prepared } = await prepareActionRun(context.deps.db, await serverUseScope(context.deps, context.auth, context.server, context.assignments), {
     ...input,
     ...(pinned ? { credentialId: pinned } : {}),
   });
