@@ -56,6 +56,16 @@ export interface ExecuteActionInput {
   includeRaw?: boolean;
   /** Wait (durably, up to timeoutSeconds) for the user to authorize credentialId before the call. */
   awaitCredential?: { credentialId: string; attemptId: string; timeoutSeconds: number };
+  /** What the front door read for this call, so the first attempt re-reads only what may have changed. */
+  prepared?: PreparedCall;
+}
+
+/** Versions and ids the front door saw (never a secret); the attempt checks them in its opening statement. */
+interface PreparedCall {
+  /** The version of the account's settings row for the connector (0: no row, the defaults). */
+  settingsVersion: number;
+  /** The user's newest usable credential, when the call pinned none: used while it stays usable. */
+  credentialId?: string;
 }
 
 export interface ActionResult {
