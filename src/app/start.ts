@@ -86,7 +86,10 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     await sealPlainConnectorUrls(database.db, secretBox);
     const bootstrap =
       config.role === 'worker' ? undefined : await ensureBootstrapAccount(database.db, secretBox, config.bootstrapApiKey);
-    const temporal = await connectTemporal(devServer?.address ?? config.temporal.address!, config.temporal, tracing?.client);
+    const temporal = await connectTemporal(devServer?.address ?? config.temporal.address!, config.temporal, {
+      ...(tracing ? { interceptors: tracing.client } : {}),
+      localWorker: config.role !== 'api',
+    });
     stack.push(() => temporal.connection.close());
     const oauthFlows = temporalOAuthFlows({ db: database.db, temporal, config });
 

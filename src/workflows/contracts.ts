@@ -210,6 +210,12 @@ export interface CredentialSettled {
 
 export const credentialSettledSignal = defineSignal<[CredentialSettled]>('credentialSettled');
 
+/**
+ * Answered with the run's result once it is ready (or failed as the run fails): a caller that
+ * starts the run with it (update-with-start) has start and result in one request.
+ */
+export const actionResultUpdate = defineUpdate<ActionResult>('actionResult');
+
 /** Sent to waiting runs of an (account, connector) when its rate limit changes: they reserve again. */
 export const throttleChangedSignal = defineSignal('throttleChanged');
 
@@ -252,6 +258,9 @@ export interface PlanProgress {
 }
 
 export const planProgressQuery = defineQuery<PlanProgress>('planProgress');
+
+/** The plan's outcome once it is known, as actionResultUpdate answers an action's. */
+export const planResultUpdate = defineUpdate<PlanProgress>('planResult');
 
 // oauthHandshake
 

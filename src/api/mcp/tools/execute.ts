@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { startExecuteAction, type ActionResult, type ExecuteActionInput } from '../../../starters/executeAction.js';
+import { runAction, startExecuteAction, type ActionResult, type ExecuteActionInput } from '../../../starters/executeAction.js';
 import { credentialUseEntry, recordCredentialUse } from '../../audit.js';
 import { planGoal } from '../../../plans/planner.js';
 import { prepareActionRun } from '../../../runs/prepare.js';
@@ -75,11 +75,12 @@ export const executeActionTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
     const { input: workflowInput, elicitation } = await actionInput(input, context);
-    const { workflowId } = await startExecuteAction(context.deps.temporal, workflowInput);
+    const run = runAction(context.deps.temporal, workflowInput);
+    const { workflowId } = run;
     if (elicitation) {
       await context.report?.log?.('notice', { workflowId, message: 'Waiting for the user to connect their account at the link sent' });
     }
-    const outcome = (await awaitRun(context, workflowId)) as ActionResult;
+    const outcome = await awaitRun(context, run);
     await completeElicitation(context, elicitation);
     return presentAction(outcome, workflowId);
   },
