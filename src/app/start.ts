@@ -28,7 +28,8 @@ import { startDevServer, type RunningDevServer } from '../temporal/devServer.js'
 import { installTemporalRuntime } from '../temporal/runtime.js';
 import { remoteMcpPeers } from '../upstream/remoteMcp/peers.js';
 import { startStateCleanup } from '../worker/cleanup.js';
-import { createWorker, SHUTDOWN_GRACE_MS, type Workers } from '../worker/worker.js';
+import { cachedWorkflowBundle } from '../worker/bundle.js';
+import { createWorker, SHUTDOWN_GRACE_MS, workflowInterceptorModules, workflowsPath, type Workers } from '../worker/worker.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -96,13 +97,22 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     let worker: Workers | undefined;
     if (config.role !== 'api') {
       const workerStopping = new AbortController();
+      // The OpenTelemetry workflow interceptors must be inside the bundle: with tracing on, a given bundle (the tests') will not do.
+      const workflowBundle =
+        (!tracing && options.workflowBundle) ||
+        (await cachedWorkflowBundle({
+          cacheDir: config.temporal.bundleCacheDir,
+          workflowsPath,
+          interceptorModules: [...workflowInterceptorModules, ...(tracing?.worker.interceptors.workflowModules ?? [])],
+          logger,
+        }));
       worker = await createWorker({
         connection: temporal.connection,
         namespace: temporal.namespace,
         taskQueue: temporal.taskQueue,
         dependencies: { config, db: database.db, secretBox, logger, temporal, oauthFlows, workerStopping: workerStopping.signal },
-        // The OpenTelemetry workflow interceptors must be inside the bundle: with tracing on, the worker builds its own.
-        ...(tracing ? { tracing: tracing.worker } : { workflowBundle: options.workflowBundle }),
+        workflowBundle,
+        ...(tracing ? { tracing: tracing.worker } : {}),
       });
       const running = worker.run();
       stack.push(async () => {
