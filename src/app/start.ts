@@ -71,7 +71,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
   };
 
   try {
-    const tracing = startTracing(config, options.spanProcessor);
+    const tracing = await startTracing(config, options.spanProcessor);
     if (tracing) stack.push(() => tracing.shutdown());
     const [devServer, database] = await Promise.all([
       config.temporal.address ? undefined : startEmbeddedTemporal(config, logger),
