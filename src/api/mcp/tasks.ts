@@ -12,7 +12,7 @@ import {
   type CreateTaskResult,
   type Task,
 } from '@modelcontextprotocol/sdk/types.js';
-import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { errorFromWorkflowFailure, type ResultRun } from '../../starters/executeAction.js';
 import { runHandle } from '../../starters/runHandle.js';
 import { callProgressMemo, type CallProgress } from '../../workflows/contracts.js';
@@ -153,10 +153,7 @@ export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Resu
       return next.value;
     }
     // The start travels with the request for the result: a run not created yet is starting.
-    const description = await handle.describe().catch((error: unknown) => {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    });
+    const description = await handle.describeIfStarted();
     const { statusMessage } = description ? statusOf(description) : { statusMessage: 'starting' };
     await report.progress?.(tick, statusMessage ?? `running (${tick} s)`);
     // Once per change of what the run is doing, not per tick of the retry countdown.
