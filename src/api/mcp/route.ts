@@ -35,14 +35,12 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
   const serve: Middleware = async (ctx) => {
     const body = ctx.method === 'POST' ? await readJsonBody(ctx) : undefined;
     const auth = { ...ctx.state.auth!, serverId: ctx.state.server!.id };
+    const assignments = ctx.state.prefetched?.assignments;
+    const request = { deps, auth, server: ctx.state.server!, ...(assignments ? { assignments } : {}) };
     const { tools, described, revision2026, federate } =
-      ctx.state.server!.mode === 'tools'
-        ? await toolsModeServing({ deps, auth, server: ctx.state.server! })
-        : ctx.state.server!.admin
-          ? served.admin
-          : served.standard;
+      ctx.state.server!.mode === 'tools' ? await toolsModeServing(request) : ctx.state.server!.admin ? served.admin : served.standard;
     if (!(await revision2026.isLegacy(ctx, body))) {
-      await revision2026.serve(ctx, body, { deps, auth, server: ctx.state.server! });
+      await revision2026.serve(ctx, body, request);
       return;
     }
     if (ctx.method === 'DELETE') {
@@ -61,7 +59,7 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
       ctx.body = { jsonrpc: '2.0', error: { code: -32001, message: error.message }, id: null };
       return;
     }
-    const server = createMcpServer(tools, described, { deps, auth, server: ctx.state.server!, ...(client ? { client } : {}) });
+    const server = createMcpServer(tools, described, { ...request, ...(client ? { client } : {}) });
     federate?.(server);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await server.connect(transport);

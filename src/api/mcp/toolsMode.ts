@@ -12,7 +12,7 @@ import { serverListings, serverUseScope } from '../../servers/scope.js';
 import { nameTools, type NamedCandidate } from '../../servers/toolNames.js';
 import { executeActionInput } from '../../runs/schemas.js';
 import { usableActions } from './tools/catalog.js';
-import { runAction } from './tools/execute.js';
+import { awaitActionRun } from './tools/execute.js';
 import { defineTool, jsonSchemaOf, type ToolContext, type ToolDefinition } from './tool.js';
 import type { Tool as Revision2026Tool } from '@modelcontextprotocol/server';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -96,7 +96,7 @@ function actionTool(name: string, connector: Connector, action: ActionDefinition
       async run(args, context) {
         const input = executeActionInput.parse({ connectorId: connector.id, actionId: action.id, parameters: args });
         try {
-          const { outcome, workflowId } = await runAction(input, context);
+          const { outcome, workflowId } = await awaitActionRun(input, context);
           if (remote && outcome.toolResult) return { toolResult: outcome.toolResult };
           return {
             result: outcome.data,
@@ -123,7 +123,7 @@ function actionTool(name: string, connector: Connector, action: ActionDefinition
  * resolved now (a remote server down, an `oauth` one not signed in) is left out of this list.
  */
 async function offeredConnectors(context: RequestContext, scope: UseScope): Promise<Connector[]> {
-  const { listings } = await serverListings(context.deps, context.auth, context.server, {});
+  const { listings } = await serverListings(context.deps, context.auth, context.server, {}, context.assignments);
   const usable = listings.filter((listing) => listing.enabled && scope.grant && mayUse(scope, scope.grant, listing.id)).map((listing) => listing.id);
   const [local, remote] = await Promise.all([
     resolveConnectors(context.deps.db, context.auth.accountId, usable.filter((id) => !isRemoteMcpConnectorId(id))),
@@ -151,7 +151,7 @@ export interface OfferedTools {
 }
 
 export async function offeredTools(context: RequestContext): Promise<OfferedTools> {
-  const scope = await serverUseScope(context.deps, context.auth, context.server);
+  const scope = await serverUseScope(context.deps, context.auth, context.server, context.assignments);
   const connectors = await offeredConnectors(context, scope);
   const named = nameTools(connectors.flatMap((connector) => usableActions(scope, connector).map((action) => candidateOf(connector, action))));
   const offered: OfferedTool[] = [
