@@ -81,6 +81,7 @@ const envSchema = z.object({
   ACCOUNT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(250),
   SERVER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(200),
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  TOOLS_MODE_MAX_TOOLS: z.coerce.number().int().min(2).max(10_000).default(128),
   REMOTE_MCP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
   REMOTE_MCP_MAX_TOOL_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   REMOTE_MCP_MAX_TOOL_LIST_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
@@ -200,6 +201,10 @@ export interface Config {
     /** Predefined oauth entry id → the remote MCP URL to use instead of the provider's own. */
     entryUrls: Record<string, string>;
   };
+  toolsMode: {
+    /** A tools-mode server lists at most this many tools, search_tools among them, when it offers more (docs/tools-mode.md). */
+    maxTools: number;
+  };
   oauth: {
     /** How long an authorization link stays valid (the handshake workflow's wait for the callback). */
     handshakeTimeoutSeconds: number;
@@ -309,6 +314,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       maxToolListBytes: e.REMOTE_MCP_MAX_TOOL_LIST_BYTES,
       entryUrls: e.OAUTH_MCP_URLS,
     },
+    toolsMode: { maxTools: e.TOOLS_MODE_MAX_TOOLS },
     execution: { fastBudgetMs: e.FAST_ATTEMPT_BUDGET_MS, accountMaxInFlight: e.ACCOUNT_MAX_IN_FLIGHT, serverMaxInFlight: e.SERVER_MAX_IN_FLIGHT },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },

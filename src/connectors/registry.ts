@@ -78,6 +78,26 @@ export function settingsVersionOf(row: Pick<ConnectorSettingsRow, 'version'> | u
 }
 
 /**
+ * Many catalogue and custom connectors at once (a tools-mode server's tool list): two queries for
+ * all of them where resolveConnector makes one or two per connector. Ids that name no catalogue or
+ * custom connector (remote MCP ones among them) are left out.
+ */
+export async function resolveConnectors(db: Db, accountId: string, connectorIds: readonly string[]): Promise<Connector[]> {
+  const [customRows, settingsRows] = await Promise.all([listCustomConnectors(db, accountId), listConnectorSettings(db, accountId)]);
+  const settingsRow = new Map(settingsRows.map((row) => [row.connector_id, row]));
+  const custom = new Map(customRows.map((row) => [row.id, row]));
+  const resolved = await Promise.all(
+    connectorIds.map(async (connectorId) => {
+      const catalog = await getCatalogConnector(connectorId);
+      if (catalog) return catalogConnector(db, catalog, accountId, settingsRow.get(connectorId));
+      const row = custom.get(connectorId);
+      return row ? applySettings(customDefinitionOf(row), 'custom', settingsFromRow(settingsRow.get(connectorId))) : undefined;
+    }),
+  );
+  return resolved.filter((connector): connector is Connector => connector !== undefined);
+}
+
+/**
  * The account's switch, checked wherever a connector is about to be used (a front door preparing a
  * run, an attempt executing one): FORBIDDEN, since the connector exists but its use is refused.
  */

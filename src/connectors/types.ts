@@ -14,6 +14,8 @@ interface RemoteMcpBinding {
   mcpConnectorId: string;
   cachedAt: Date | null;
   inputSchemas: Record<string, Record<string, unknown>>;
+  /** What else each tool declared, relayed by tools-mode servers (docs/tools-mode.md). */
+  tools?: Record<string, { title?: string; annotations?: Record<string, unknown>; outputSchema?: Record<string, unknown> }>;
 }
 
 /** A connector as one account sees it: its definition with the account's settings applied. */

@@ -2,7 +2,7 @@ import { createServer, DuplicateServerNameError, findSealedToken, getServer, lis
 import type { ServerRow } from '../db/tables/servers.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { hasRestrictions } from '../servers/restrictions.js';
-import { createServerInput, serverIdParam, type Restrictions, type ServerResponse } from '../servers/schemas.js';
+import { createServerInput, presentRestrictions, serverIdParam, type Restrictions, type ServerResponse } from '../servers/schemas.js';
 import { listConnectors } from '../connectors/registry.js';
 import { connectorIdOfRow } from '../remoteMcp/connector.js';
 import { listRemoteMcpConnectors } from '../db/repositories/remoteMcpConnectors.js';
@@ -24,13 +24,13 @@ export function toServerResponse(publicUrl: string, server: ServerRow, token?: I
     serverId: server.id,
     name: server.name,
     description: server.description,
-    mode: 'connectivity',
+    mode: server.mode,
     isPublic: server.is_public,
     admin: server.admin,
     tokenExpiresInDays: server.token_expires_in_days,
     ...serverUrls(publicUrl, server.id, token?.token),
     ...(token ? { accessToken: token.token, accessTokenExpiresAt: token.row.expires_at.toISOString() } : {}),
-    restrictions: server.restrictions,
+    restrictions: presentRestrictions(server.restrictions),
     hasRestrictions: hasRestrictions(server.restrictions),
     createdAt: server.created_at.toISOString(),
     updatedAt: server.updated_at.toISOString(),

@@ -115,6 +115,16 @@ export function remoteMcpConnector(row: RemoteMcpConnectorRow, settings: Connect
       mcpConnectorId: row.id,
       cachedAt: row.tools_cached_at,
       inputSchemas: Object.fromEntries(tools.map((tool) => [tool.name, tool.inputSchema])),
+      tools: Object.fromEntries(
+        tools.map((tool) => [
+          tool.name,
+          {
+            ...(tool.title ? { title: tool.title } : {}),
+            ...(tool.annotations ? { annotations: tool.annotations } : {}),
+            ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
+          },
+        ]),
+      ),
     },
   };
 }

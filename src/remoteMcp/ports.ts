@@ -13,6 +13,8 @@ import type { RemoteEndpoint } from './variables.js';
 export interface RemoteMcpPeers {
   /** Connects, lists the server's tools and closes, all within REMOTE_MCP_TIMEOUT_MS. */
   listTools(endpoint: RemoteEndpoint): Promise<CachedTool[]>;
+  /** One read relayed to the server for a tools-mode server's caller (resources, prompts, completions); its answer as the server gave it. */
+  relay(endpoint: RemoteEndpoint, method: RelayedMethod, params: Record<string, unknown>): Promise<Record<string, unknown>>;
   /**
    * Whether a server is there and asks for OAuth: one unauthenticated initialize, bounded by
    * REMOTE_MCP_PROBE_TIMEOUT_MS, answered 401 with a Bearer challenge. Never throws.
@@ -21,6 +23,9 @@ export interface RemoteMcpPeers {
   /** Refuses (INVALID_REQUEST, field url) a URL whose host is, or resolves to, an address the egress policy forbids. */
   checkEgress(url: URL): Promise<void>;
 }
+
+/** The reads a tools-mode server relays to its remote MCP servers (docs/tools-mode.md). */
+export type RelayedMethod = 'resources/list' | 'resources/templates/list' | 'resources/read' | 'prompts/list' | 'prompts/get' | 'completion/complete';
 
 /** Everything remote MCP's use cases touch; the API's dependencies and management's include it. */
 export interface RemoteMcpDependencies extends OAuthDependencies {

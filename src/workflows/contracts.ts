@@ -78,6 +78,11 @@ export interface ActionResult {
   notes?: string[];
   /** With includeRaw: the parsed body before shaping. */
   raw?: unknown;
+  /**
+   * A remote MCP tool's whole CallToolResult (every content item, structuredContent, _meta),
+   * scrubbed of secrets, when it fits MAX_TOOL_RESULT_BYTES: what a tools-mode server relays.
+   */
+  toolResult?: Record<string, unknown>;
 }
 
 /**
@@ -86,6 +91,8 @@ export interface ActionResult {
  * warning keeps a start request far from the 4 MB gRPC message limit too.
  */
 export const MAX_RUN_INPUT_BYTES = 500 * 1024;
+/** A remote MCP tool's whole result kept in its run's result (ActionResult.toolResult) at most. */
+export const MAX_TOOL_RESULT_BYTES = 512 * 1024;
 
 /**
  * Workflow timers fire up to about a second late (measured on the dev server: a 60 ms timer

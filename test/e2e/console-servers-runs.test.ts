@@ -136,7 +136,7 @@ describe('admin console: connectors, servers and runs', () => {
     await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe(server.accessUrl);
     await browser.screenshot('06-server-created');
     await access.getByRole('button', { name: 'Done' }).click();
-    expect((await call('GET', `/api/servers/${serverId}`)).body.restrictions).toEqual({ actions: { mode: 'blocklist', ids: ['github:issues_create'] } });
+    expect((await call('GET', `/api/servers/${serverId}`)).body.restrictions).toEqual({ actions: { mode: 'blocklist', ids: ['github:issues_create'], blockedActions: ['github:issues_create'] } });
 
     await page.getByRole('link', { name: 'Connectors of Console agent' }).click();
     await page.getByRole('tab', { name: 'Connectors', selected: true }).waitFor();
@@ -200,6 +200,27 @@ describe('admin console: connectors, servers and runs', () => {
     expect(await domText()).not.toContain(accessToken);
     await dialog('Token rotated').getByRole('button', { name: 'Done' }).click();
     await browser.screenshot('19-servers');
+  });
+
+  it('switches a server to tools mode and lists the tools an agent sees on its Tools tab', async () => {
+    await page.getByRole('button', { name: 'Edit Console agent (edited)' }).click();
+    const edit = dialog('Edit Server');
+    expect(await edit.getByLabel('Mode', { exact: true }).inputValue()).toBe('connectivity');
+    await edit.getByLabel('Mode', { exact: true }).selectOption('tools');
+    // Without the connector allowlist, the assigned remote server's tools are what it offers.
+    await edit.getByLabel('Connectors: mode').selectOption('');
+    // The previous test's "saved" notice may still show: wait for this save's answer instead.
+    const saved = page.waitForResponse((response) => response.url().endsWith(`/api/servers/${serverId}`) && response.request().method() === 'PUT');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    expect((await (await saved).json()).mode).toBe('tools');
+
+    await page.getByRole('link', { name: 'Console agent (edited)', exact: true }).click();
+    await page.getByText('Tools: each allowed action is a tool of its own').waitFor();
+    await page.getByRole('tab', { name: 'Tools' }).click();
+    await page.getByText("4 tools on an agent's tools/list, as you would see them.").waitFor();
+    for (const name of ['add', 'echo', 'sleep', 'whoami']) await page.getByRole('rowheader', { name }).waitFor();
+    expect((await call('GET', `/api/servers/${serverId}/tools`)).body).toMatchObject({ mode: 'tools', listed: 4, count: 4 });
+    await browser.screenshot('19b-server-tools-tab');
   });
 
   it('shows a run after an execute_action, with a link to the Temporal UI', async () => {

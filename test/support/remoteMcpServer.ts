@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
 
@@ -31,9 +32,62 @@ function registerEchoTools(server: McpServer, requestUrl: string): void {
   );
 }
 
-function mcpServerFor(apiKey: string, requestUrl: string, echoTools: boolean): McpServer {
+/** Every content type MCP has, with structuredContent and _meta: what a relay must pass on untouched. */
+export const MEDIA_CONTENT = [
+  { type: 'text' as const, text: 'a picture, a sound and two resources' },
+  { type: 'image' as const, data: Buffer.from('not really a png').toString('base64'), mimeType: 'image/png' },
+  { type: 'audio' as const, data: Buffer.from('not really a wav').toString('base64'), mimeType: 'audio/wav' },
+  { type: 'resource' as const, resource: { uri: 'file:///notes.txt', mimeType: 'text/plain', text: 'embedded notes' } },
+  { type: 'resource_link' as const, uri: 'file:///report.pdf', name: 'report.pdf', mimeType: 'application/pdf' },
+];
+
+function registerMediaTools(server: McpServer): void {
+  server.registerTool(
+    'media',
+    {
+      title: 'Media',
+      description: 'Returns every content type',
+      inputSchema: {},
+      outputSchema: { pictures: z.number() },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async () => ({ content: MEDIA_CONTENT, structuredContent: { pictures: 1 }, _meta: { 'example.com/trace': 'm-1' } }),
+  );
+  server.registerTool(
+    'media_fail',
+    { description: 'Fails with a picture of the failure', inputSchema: {} },
+    async () => ({ isError: true, content: [MEDIA_CONTENT[0]!, MEDIA_CONTENT[1]!] }),
+  );
+}
+
+/** A resource, a resource template whose name completes, and a prompt: what a tools-mode server relays besides tools. */
+function registerResourcesAndPrompts(server: McpServer): void {
+  server.registerResource('notes', 'file:///notes.txt', { title: 'Notes', mimeType: 'text/plain' }, async (uri) => ({
+    contents: [{ uri: uri.href, mimeType: 'text/plain', text: 'remote notes' }],
+  }));
+  server.registerResource(
+    'doc',
+    new ResourceTemplate('file:///docs/{name}', { list: undefined, complete: { name: (value) => ['alpha', 'beta'].filter((name) => name.startsWith(value)) } }),
+    { title: 'A document' },
+    async (uri, { name }) => ({ contents: [{ uri: uri.href, blob: Buffer.from(`doc ${String(name)}`).toString('base64'), mimeType: 'application/octet-stream' }] }),
+  );
+  server.registerPrompt(
+    'summarize',
+    { description: 'Summarize a topic', argsSchema: { topic: completable(z.string(), (value) => ['mcp', 'temporal'].filter((topic) => topic.startsWith(value))) } },
+    ({ topic }) => ({ messages: [{ role: 'user', content: { type: 'text', text: `Summarize ${topic}` } }] }),
+  );
+}
+
+function mcpServerFor(apiKey: string, requestUrl: string, echoTools: boolean, mediaTools: boolean): McpServer {
   const server = new McpServer({ name: 'remote-test', version: '1.0.0' });
   if (echoTools) registerEchoTools(server, requestUrl);
+  if (mediaTools) {
+    registerMediaTools(server);
+    registerResourcesAndPrompts(server);
+  }
+  server.registerPrompt('greet', { description: 'Greets someone', argsSchema: { name: z.string() } }, ({ name }) => ({
+    messages: [{ role: 'user', content: { type: 'text', text: `Hello ${name}${mediaTools ? ' from the media server' : ''}` } }],
+  }));
   server.registerTool(
     'echo',
     { description: 'Echoes the text back', inputSchema: { text: z.string().describe('What to echo') }, annotations: { readOnlyHint: true } },
@@ -82,16 +136,16 @@ const closing = (server: Server) =>
     server.closeAllConnections();
   });
 
-/** A real MCP server (SDK McpServer, stateless Streamable HTTP) on 127.0.0.1 with a few tools (echoTools: and two that echo the request). */
+/** A real MCP server (SDK McpServer, stateless Streamable HTTP) on 127.0.0.1 with a few tools (echoTools: and two that echo the request; mediaTools: and two returning every content type). */
 export async function startRemoteMcpServer(
   apiKey = 'remote-secret-key-0123456789',
-  options: { echoTools?: boolean } = {},
+  options: { echoTools?: boolean; mediaTools?: boolean } = {},
 ): Promise<RemoteMcpServer> {
   const requests: RemoteMcpServer['requests'] = [];
   const http = createServer((req, res) => {
     requests.push(req.headers);
     void (async () => {
-      const server = mcpServerFor(apiKey, req.url ?? '/', options.echoTools ?? false);
+      const server = mcpServerFor(apiKey, req.url ?? '/', options.echoTools ?? false, options.mediaTools ?? false);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
       res.on('close', () => void server.close());
       await server.connect(transport);

@@ -33,7 +33,7 @@ type RequestContext = Omit<ToolContext, 'signal' | 'peer' | 'client'>;
  * need. The SDK answers the 2026-07-28 validation ladder (unsupported revision, header/body
  * mismatch, malformed envelope) itself.
  */
-export function revision2026Mcp(tools: readonly ToolDefinition[], described: Tool[]) {
+export function revision2026Mcp(tools: readonly ToolDefinition[], described: Tool[], extend?: (server: Server) => void) {
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const outputSchemas = new Map(described.map((tool) => [tool.name, tool.outputSchema]));
   // Shared by the per-request servers, so each output schema is compiled once, not per call.
@@ -76,6 +76,7 @@ export function revision2026Mcp(tools: readonly ToolDefinition[], described: Too
       }
     });
     attachTasksExtension(server, tools, context);
+    extend?.(server);
     return server;
   };
 

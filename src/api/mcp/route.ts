@@ -11,6 +11,7 @@ import { revision2026Mcp } from './revision2026.js';
 import { createMcpServer, describeTools } from './server.js';
 import { clientSession, endClientSession, SessionNotFound } from './session.js';
 import type { ToolDefinition } from './tool.js';
+import { toolsModeServing } from './toolsMode.js';
 
 /**
  * Streamable HTTP at /mcp/:serverId/:accessToken, /mcp/:serverId and /mcp (x-mcp-server-id).
@@ -26,7 +27,7 @@ export interface Toolsets {
 
 function serving(tools: readonly ToolDefinition[]) {
   const described = describeTools(tools);
-  return { tools, described, revision2026: revision2026Mcp(tools, described as Revision2026Tool[]) };
+  return { tools, described, revision2026: revision2026Mcp(tools, described as Revision2026Tool[]), federate: undefined };
 }
 
 export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
@@ -36,7 +37,8 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
     const auth = { ...ctx.state.auth!, serverId: ctx.state.server!.id };
     const assignments = ctx.state.prefetched?.assignments;
     const request = { deps, auth, server: ctx.state.server!, ...(assignments ? { assignments } : {}) };
-    const { tools, described, revision2026 } = ctx.state.server!.admin ? served.admin : served.standard;
+    const { tools, described, revision2026, federate } =
+      ctx.state.server!.mode === 'tools' ? await toolsModeServing(request) : ctx.state.server!.admin ? served.admin : served.standard;
     if (!(await revision2026.isLegacy(ctx, body))) {
       await revision2026.serve(ctx, body, request);
       return;
@@ -58,6 +60,7 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
       return;
     }
     const server = createMcpServer(tools, described, { ...request, ...(client ? { client } : {}) });
+    federate?.(server);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await server.connect(transport);
     ctx.respond = false;

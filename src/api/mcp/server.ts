@@ -139,6 +139,7 @@ export async function callTool(
     if (!input.success) throw invalidRequestFromZod(input.error, `Invalid arguments for ${tool.name}`);
     if (asTask && tool.task) return asTask(tool, input.data);
     const result = await tool.run(input.data, callContext);
+    if (tool.present) return tool.present(result);
     return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
   };
   try {

@@ -47,6 +47,8 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   output?: z.ZodType;
   annotations: ToolAnnotations;
   run(input: z.infer<Input>, context: ToolContext): Promise<Record<string, unknown>>;
+  /** The call's result from run's; without it, run's result as JSON text and structuredContent. */
+  present?(result: Record<string, unknown>): CallToolResult;
   /**
    * Wraps the whole call, before the arguments are validated: the admin tools check the caller's
    * role there (so one without it learns nothing from validation errors) and audit every outcome,

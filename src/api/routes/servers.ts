@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { createServer, deleteServer, DuplicateServerNameError, rotateServerToken, updateServer } from '../../db/repositories/servers.js';
 import { ConflictError, InvalidRequestError } from '../../errors.js';
 import { listServerViews, ownedServer, restrictionWarnings, toServerResponse } from '../../management/servers.js';
-import { createServerInput, serverResponse, updateServerInput, type ServerResponse } from '../../servers/schemas.js';
+import { createServerInput, serverResponse, serverToolsResponse, updateServerInput, type ServerResponse } from '../../servers/schemas.js';
+import { serverToolsFor } from '../mcp/serverTools.js';
 import type { ApiDependencies } from '../context.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
 
@@ -71,6 +72,16 @@ export function serverRoutes(deps: ApiDependencies): ApiRouter {
         await deleteServer(deps.db, server.id);
         return { message: 'Server deleted', serverId: server.id };
       },
+    )
+    .add(
+      {
+        method: 'get',
+        path: '/api/servers/:serverId/tools', access: 'operator',
+        summary: 'The tools an agent acting as the caller sees on this server (its mode decides which)',
+        tag: 'Servers',
+        response: serverToolsResponse,
+      },
+      async ({ auth, params }) => serverToolsFor(deps, auth, await ownedServer(deps, auth, params.serverId)),
     )
     .add(
       {

@@ -94,6 +94,8 @@ export interface Server {
   serverId: string;
   name: string;
   description: string;
+  /** connectivity: the meta-tools; tools: each allowed action as a tool (docs/tools-mode.md). */
+  mode: 'connectivity' | 'tools';
   isPublic: boolean;
   tokenExpiresInDays: number;
   url: string;
@@ -104,6 +106,14 @@ export interface Server {
   /** On create and update: restriction entries that name no connector of the account. */
   warnings?: string[];
   createdAt: string;
+}
+
+/** GET /api/servers/:serverId/tools. */
+export interface ServerTools {
+  mode: Server['mode'];
+  tools: Array<{ name: string; title?: string; description?: string }>;
+  listed: number;
+  count: number;
 }
 
 export interface Assignment {

@@ -48,6 +48,7 @@ export async function createServer(
           description: input.description,
           is_public: input.isPublic,
           admin: input.admin,
+          mode: input.mode,
           token_expires_in_days: input.tokenExpiresInDays,
           restrictions: JSON.stringify(input.restrictions),
         })
@@ -119,6 +120,7 @@ export async function updateServer(db: Db, serverId: string, input: UpdateServer
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.isPublic !== undefined ? { is_public: input.isPublic } : {}),
         ...(input.admin !== undefined ? { admin: input.admin } : {}),
+        ...(input.mode !== undefined ? { mode: input.mode } : {}),
         ...(input.tokenExpiresInDays !== undefined ? { token_expires_in_days: input.tokenExpiresInDays } : {}),
         ...(input.restrictions !== undefined ? { restrictions: JSON.stringify(input.restrictions) } : {}),
         updated_at: new Date(),

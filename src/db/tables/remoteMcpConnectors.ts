@@ -12,7 +12,9 @@ export interface CachedTool {
   title?: string;
   description?: string;
   inputSchema: Record<string, unknown>;
-  annotations?: { readOnlyHint?: boolean; idempotentHint?: boolean; destructiveHint?: boolean };
+  annotations?: { title?: string; readOnlyHint?: boolean; idempotentHint?: boolean; destructiveHint?: boolean; openWorldHint?: boolean };
+  /** Lists cached before tools mode have none. */
+  outputSchema?: Record<string, unknown>;
 }
 
 /** An external MCP server an account registered. */

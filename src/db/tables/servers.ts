@@ -1,5 +1,5 @@
 import type { ColumnType, Selectable } from 'kysely';
-import type { Restrictions } from '../../servers/schemas.js';
+import type { Restrictions, ServerMode } from '../../servers/schemas.js';
 
 export interface ServersTable {
   /** Readable slug of the name plus a random suffix: my-server-a1b2c3d4. */
@@ -11,6 +11,8 @@ export interface ServersTable {
   is_public: boolean;
   /** Offers the management tools on MCP; its access URL acts with the admin role (src/policy/roles.ts). */
   admin: ColumnType<boolean, boolean | undefined, boolean>;
+  /** "connectivity": the meta-tools; "tools": each assigned connector's actions as tools (docs/tools-mode.md). */
+  mode: ColumnType<ServerMode, ServerMode | undefined, ServerMode>;
   token_expires_in_days: number;
   restrictions: ColumnType<Restrictions, string, string>;
   created_at: ColumnType<Date, Date | string | undefined, never>;

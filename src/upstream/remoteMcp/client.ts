@@ -17,7 +17,7 @@ import { Redactor, redactionScope, secretsOfAuth } from '../../secrets/redaction
 import type { Logger } from '../../observability/logger.js';
 import type { Db } from '../../db/connect.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
-import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
+import { MAX_TOOL_RESULT_BYTES, type AttemptInput, type AttemptOutcome } from '../../workflows/contracts.js';
 import { cappedFetch, responseLimits, sizeOf, type ResponseTooLargeError } from '../boundedBody.js';
 import { checkUrl, createUpstreamAgent } from '../egress.js';
 import { boundResult } from '../shaping.js';
@@ -103,7 +103,7 @@ function describeRemoteFailure(
  * Connects with the SDK client, runs `work`, and closes, all within `timeoutMs`: a server that
  * accepts the connection and never answers is cut off by the deadline, not left hanging.
  */
-async function withRemoteClient<T>(
+export async function withRemoteClient<T>(
   config: RemoteConfig,
   endpoint: RemoteEndpoint,
   timeoutMs: number,
@@ -179,6 +179,7 @@ export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint):
           ...(tool.description ? { description: tool.description } : {}),
           inputSchema: tool.inputSchema as Record<string, unknown>,
           ...(tool.annotations ? { annotations: tool.annotations } : {}),
+          ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Record<string, unknown> } : {}),
         };
         const bytes = Buffer.byteLength(JSON.stringify(cached));
         if (bytes > maxToolBytes) {
@@ -205,6 +206,18 @@ function textOf(result: CallToolResult): string {
   return result.content
     .map((item) => (item.type === 'text' ? item.text : `[${item.type}${'mimeType' in item ? ` ${String(item.mimeType)}` : ''}]`))
     .join('\n');
+}
+
+/**
+ * The tool's CallToolResult as the run keeps it for tools-mode servers to relay (every content
+ * type, structuredContent, isError, _meta), or undefined past MAX_TOOL_RESULT_BYTES: it travels in
+ * the run's result, one Temporal payload. What the server sent was already read within
+ * UPSTREAM_MAX_RESPONSE_BYTES.
+ */
+function wholeResult(result: CallToolResult): Record<string, unknown> | undefined {
+  const { content, structuredContent, isError, _meta } = result;
+  const whole = { content, ...(structuredContent !== undefined ? { structuredContent } : {}), ...(isError ? { isError } : {}), ...(_meta ? { _meta } : {}) };
+  return Buffer.byteLength(JSON.stringify(whole)) <= MAX_TOOL_RESULT_BYTES ? whole : undefined;
 }
 
 /** What a tool returned: structuredContent when it gives one, else its content as text. */
@@ -268,6 +281,7 @@ export async function attemptRemoteMcpTool(
       throw error;
     }
     deps.logger.debug({ connectorId: connector.id, actionId: action.id, host: authorized.url.host, ms: Date.now() - started }, 'remote MCP call');
+    const toolResult = wholeResult(redactor.value(result));
     if (result.isError) {
       const text = redactor.text(textOf(result)).slice(0, ERROR_TEXT_CHARS);
       throw new RemoteMcpError(`${connector.name} tool ${action.id} failed: ${text}`, false, {
@@ -275,11 +289,22 @@ export async function attemptRemoteMcpTool(
         actionId: action.id,
         reason: 'tool-error',
         body: text,
+        ...(toolResult ? { toolResult } : {}),
       });
     }
     // Scrubbed before bounding, which could cut a secret short of being recognised.
     const bounded = boundResult(redactor.value(dataOf(result)), []);
-    return { kind: 'succeeded', result: { status: 200, ...(auth?.credentialId ? { credentialId: auth.credentialId } : {}), data: bounded.data, ...(bounded.notes.length > 0 ? { notes: bounded.notes } : {}) } };
+    const notes = [...bounded.notes, ...(toolResult ? [] : [`The whole tool result is over ${sizeOf(MAX_TOOL_RESULT_BYTES)}: only its data was kept`])];
+    return {
+      kind: 'succeeded',
+      result: {
+        status: 200,
+        ...(auth?.credentialId ? { credentialId: auth.credentialId } : {}),
+        data: bounded.data,
+        ...(notes.length > 0 ? { notes } : {}),
+        ...(toolResult ? { toolResult } : {}),
+      },
+    };
   } catch (error) {
     if (!(error instanceof SwitchboardError)) throw error;
     const retryable = error instanceof RemoteMcpError ? error.retryable : !nonRetryableCodes.includes(error.code);

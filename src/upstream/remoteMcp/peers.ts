@@ -7,12 +7,14 @@ import type { RemoteMcpPeers } from '../../remoteMcp/ports.js';
 import { checkAddress, checkUrl, createUpstreamAgent, EgressRefusedError } from '../egress.js';
 import { listRemoteTools } from './client.js';
 import { discoveryHttp, probeChallenge } from './oauthDiscovery.js';
+import { relayRemoteRequest } from './relay.js';
 
 /** Remote MCP's calls out (src/remoteMcp/ports.ts), through the egress-guarded dispatcher. */
 export function remoteMcpPeers(config: Config): RemoteMcpPeers {
   let probeAgent: Agent | undefined;
   return {
     listTools: (endpoint) => listRemoteTools(config, endpoint),
+    relay: (endpoint, method, params) => relayRemoteRequest(config, endpoint, method, params),
 
     async asksForOAuth(url) {
       probeAgent ??= createUpstreamAgent(config);

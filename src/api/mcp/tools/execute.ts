@@ -45,6 +45,19 @@ async function actionInput(
   };
 }
 
+/** One action as a durable run, waited for: execute_action's, and each action tool's on a tools-mode server (../toolsMode.ts). */
+export async function awaitActionRun(input: ExecuteActionToolInput, context: ToolContext): Promise<{ outcome: ActionResult; workflowId: string }> {
+  const { input: workflowInput, elicitation } = await actionInput(input, context);
+  const run = runAction(context.deps.temporal, workflowInput);
+  const { workflowId } = run;
+  if (elicitation) {
+    await context.report?.log?.('notice', { workflowId, message: 'Waiting for the user to connect their account at the link sent' });
+  }
+  const outcome = await awaitRun(context, run);
+  await completeElicitation(context, elicitation);
+  return { outcome, workflowId };
+}
+
 function presentAction(outcome: ActionResult, workflowId: string) {
   return {
     result: outcome.data,
@@ -74,14 +87,7 @@ export const executeActionTool = defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
-    const { input: workflowInput, elicitation } = await actionInput(input, context);
-    const run = runAction(context.deps.temporal, workflowInput);
-    const { workflowId } = run;
-    if (elicitation) {
-      await context.report?.log?.('notice', { workflowId, message: 'Waiting for the user to connect their account at the link sent' });
-    }
-    const outcome = await awaitRun(context, run);
-    await completeElicitation(context, elicitation);
+    const { outcome, workflowId } = await awaitActionRun(input, context);
     return presentAction(outcome, workflowId);
   },
   task: {

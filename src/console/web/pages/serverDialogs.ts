@@ -52,7 +52,7 @@ function restrictionField(title: string, placeholder: string, current?: Restrict
 }
 
 /**
- * Create a server, or edit one (existing): name, description, visibility, token lifetime and
+ * Create a server, or edit one (existing): name, description, mode, visibility, token lifetime and
  * restrictions. Saving an edit keeps the token; a new lifetime applies from the next token.
  */
 export function openServerForm(options: { existing?: Server; onSaved: (server: Server) => void }) {
@@ -70,6 +70,17 @@ export function openServerForm(options: { existing?: Server; onSaved: (server: S
     existing ? 'Applies to the next token (rotation); the current one keeps its expiry' : undefined,
   );
   const isPublic = h('input', { type: 'checkbox', checked: existing?.isPublic ?? false });
+  const mode = field(
+    'Mode',
+    h(
+      'select',
+      {},
+      h('option', { value: 'connectivity' }, 'Connectivity: the meta-tools (list_connectors … execute_action)'),
+      h('option', { value: 'tools' }, "Tools: each allowed action as a tool (slack_chat_postMessage, a remote server's own tools)"),
+    ),
+    'What agents see on tools/list; every call runs durably either way',
+  );
+  mode.input.value = existing?.mode ?? 'connectivity';
   const current = existing?.restrictions ?? {};
   const restrictions = {
     connectors: restrictionField('Connectors', 'slack, github, mcp-my-server', current.connectors),
@@ -89,6 +100,7 @@ export function openServerForm(options: { existing?: Server; onSaved: (server: S
     },
     name.element,
     description.element,
+    mode.element,
     h('div', { class: 'two-columns' }, days.element, h('label', { class: 'checkbox' }, isPublic, ' Public (end users may name themselves with x-user-id)')),
     h('h3', {}, 'Restrictions'),
     h('div', { class: 'three-columns' }, restrictions.connectors.element, restrictions.actions.element, restrictions.users.element),
@@ -111,7 +123,14 @@ export function openServerForm(options: { existing?: Server; onSaved: (server: S
     );
     submit.disabled = true;
     try {
-      const body = { name: trimmed, description: description.input.value, isPublic: isPublic.checked, tokenExpiresInDays: lifetime, restrictions: chosen };
+      const body = {
+        name: trimmed,
+        description: description.input.value,
+        mode: mode.input.value,
+        isPublic: isPublic.checked,
+        tokenExpiresInDays: lifetime,
+        restrictions: chosen,
+      };
       const server = existing
         ? await api<Server>('PUT', `/api/servers/${encodeURIComponent(existing.serverId)}`, body)
         : await api<Server>('POST', '/api/servers', body);

@@ -1,4 +1,4 @@
-import { api, errorText, type Assignment, type McpConnector, type OAuthEntry, type RestrictionList, type Server } from '../api.js';
+import { api, errorText, type Assignment, type McpConnector, type OAuthEntry, type RestrictionList, type Server, type ServerTools } from '../api.js';
 import { announce, badge, button, confirmDialog, formatDate, h, pageHeader, replace } from '../dom.js';
 import type { Page } from '../page.js';
 import { openAccessDialog, openServerForm } from './serverDialogs.js';
@@ -97,12 +97,13 @@ export const renderServers: Page = async (main, config) => {
   );
 };
 
-/** One server: an overview tab and a Connectors tab with assignment checkboxes. */
+/** One server: an overview tab, a Connectors tab with assignment checkboxes, and the tools an agent sees. */
 export const renderServer: Page = async (main, _config, [serverId, initialTab]) => {
   const server = await api<Server>('GET', `/api/servers/${encodeURIComponent(serverId!)}`);
   const tabs = [
     { id: 'overview', label: 'Overview', render: () => overview(server) },
     { id: 'connectors', label: 'Connectors', render: () => connectorsTab(server) },
+    { id: 'tools', label: 'Tools', render: () => toolsTab(server) },
   ];
   const panel = h('div', { role: 'tabpanel', id: 'server-tab-panel', class: 'tab-panel', tabindex: '0' });
   const tabButtons = tabs.map((entry) =>
@@ -159,6 +160,8 @@ function overview(server: Server) {
       { class: 'details' },
       h('dt', {}, 'MCP URL'),
       h('dd', {}, h('code', {}, server.url), h('p', { class: 'hint' }, 'Clients use the access URL (this URL plus a token, shown on create and on token rotation), or this URL with the API key.')),
+      h('dt', {}, 'Mode'),
+      h('dd', {}, server.mode === 'tools' ? 'Tools: each allowed action is a tool of its own' : 'Connectivity: the meta-tools (list_connectors … execute_action)'),
       h('dt', {}, 'Access'),
       h('dd', {}, server.isPublic ? 'Public: end users may name themselves with x-user-id' : 'Private: runs as the owner or the user a user token names'),
       h('dt', {}, 'Token lifetime'),
@@ -238,4 +241,32 @@ async function connectorsTab(server: Server) {
     );
   });
   return h('fieldset', { class: 'assignments' }, h('legend', {}, 'Connected systems and services'), note, h('ul', { class: 'plain-list' }, items));
+}
+
+/** What an agent acting as the signed-in user sees on tools/list, as the server's mode and policy decide. */
+async function toolsTab(server: Server) {
+  const { tools, listed, count } = await api<ServerTools>('GET', `/api/servers/${encodeURIComponent(server.serverId)}/tools`);
+  const note =
+    listed < count
+      ? `${count} tools: an agent's tools/list shows ${listed}, the last being search_tools, which finds the others (all callable by name).`
+      : `${count} tools on an agent's tools/list, as you would see them.`;
+  return h(
+    'section',
+    {},
+    h('p', { class: 'muted', role: 'status' }, note),
+    h(
+      'div',
+      { class: 'table-scroll' },
+      h(
+        'table',
+        { class: 'table' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Tool'), h('th', { scope: 'col' }, 'Description'))),
+        h(
+          'tbody',
+          {},
+          tools.map((tool) => h('tr', {}, h('th', { scope: 'row' }, h('code', {}, tool.name)), h('td', {}, tool.description ?? tool.title ?? ''))),
+        ),
+      ),
+    ),
+  );
 }

@@ -1,0 +1,57 @@
+import type { Server as ServerV1 } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CompleteRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, type Server as ServerV2 } from '@modelcontextprotocol/server';
+import { SwitchboardError } from '../../errors.js';
+import type { Federation } from '../../remoteMcp/federation.js';
+
+/**
+ * A tools-mode server's remote resources, resource templates, prompts and completions
+ * (src/remoteMcp/federation.ts) on both wires: the v1 SDK server of 2025-era requests and the v2
+ * one of 2026-07-28. A read the remote server refused is answered as invalid params, its message
+ * (scrubbed of secrets) kept, as the 2026-07-28 spec asks of a missing resource.
+ */
+const federatedCapabilities = { resources: {}, prompts: {}, completions: {} };
+
+type Fail = (message: string, data: unknown) => Error;
+
+function relayed<A extends unknown[], R>(fail: Fail, read: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R> => {
+    try {
+      return await read(...args);
+    } catch (error) {
+      if (error instanceof SwitchboardError) throw fail(error.message, error.toBody().error);
+      throw error;
+    }
+  };
+}
+
+export function federateV1(server: ServerV1, federation: Federation): void {
+  const fail: Fail = (message, data) => new McpError(ErrorCode.InvalidParams, message, data);
+  server.registerCapabilities(federatedCapabilities);
+  server.setRequestHandler(ListResourcesRequestSchema, relayed(fail, () => federation.listResources() as never));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, relayed(fail, () => federation.listResourceTemplates() as never));
+  server.setRequestHandler(ReadResourceRequestSchema, relayed(fail, (request) => federation.readResource(request.params.uri) as never));
+  server.setRequestHandler(ListPromptsRequestSchema, relayed(fail, () => federation.listPrompts() as never));
+  server.setRequestHandler(GetPromptRequestSchema, relayed(fail, (request) => federation.getPrompt(request.params.name, request.params.arguments) as never));
+  server.setRequestHandler(CompleteRequestSchema, relayed(fail, (request) => federation.complete(request.params) as never));
+}
+
+export function federateV2(server: ServerV2, federation: Federation): void {
+  const fail: Fail = (message, data) => new ProtocolError(ProtocolErrorCode.InvalidParams, message, data);
+  server.registerCapabilities(federatedCapabilities);
+  server.setRequestHandler('resources/list', relayed(fail, () => federation.listResources() as never));
+  server.setRequestHandler('resources/templates/list', relayed(fail, () => federation.listResourceTemplates() as never));
+  server.setRequestHandler('resources/read', relayed(fail, (request) => federation.readResource(request.params.uri) as never));
+  server.setRequestHandler('prompts/list', relayed(fail, () => federation.listPrompts() as never));
+  server.setRequestHandler('prompts/get', relayed(fail, (request) => federation.getPrompt(request.params.name, request.params.arguments) as never));
+  server.setRequestHandler('completion/complete', relayed(fail, (request) => federation.complete(request.params as never) as never));
+}
