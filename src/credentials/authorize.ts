@@ -2,6 +2,7 @@ import { findNewestActiveCredential, getUserCredential, listUserCredentials } fr
 import { getCredentialById } from '../db/repositories/oauth.js';
 import type { CredentialRow } from '../db/tables/credentials.js';
 import { CredentialNotFoundError, ServiceUnavailableError } from '../errors.js';
+import { authVariants, methodOfCredential } from '../connectors/authVariants.js';
 import type { Connector } from '../connectors/types.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { reauthorizationError, refreshOAuthCredential } from './oauth.js';
@@ -70,6 +71,11 @@ export async function authorizeRequest(
     }
   } else {
     row = await findNewestActiveCredential(deps.db, { ...owner, connectorId: connector.id });
+    if (row && !methodOfCredential(connector.authMethods, row)) {
+      // The newest is of a variant this operation does not take: an older one may be.
+      const usable = await listUserCredentials(deps.db, { ...owner, connectorId: connector.id });
+      row = usable.find((candidate) => (candidate.status === 'active' || candidate.status === 'refreshing') && methodOfCredential(connector.authMethods, candidate)) ?? row;
+    }
   }
   if (!row) {
     if (authTypes.includes('none')) return { headers: {}, query: {} };
@@ -94,7 +100,7 @@ export async function authorizeRequest(
   return {
     credentialId: row.id,
     ...(row.auth_type === 'oauth2' ? { refreshable: true } : {}),
-    ...applyCredential(connector, row.auth_type, fields),
+    ...applyCredential(connector, row, fields),
   };
 }
 
@@ -126,10 +132,10 @@ async function freshOAuthRow(
 
 function applyCredential(
   connector: Pick<Connector, 'id' | 'authMethods'>,
-  authType: CredentialRow['auth_type'],
+  row: Pick<CredentialRow, 'auth_type' | 'variant'>,
   fields: Record<string, string>,
 ): Omit<AuthorizedRequest, 'credentialId' | 'refreshable'> {
-  const method = connector.authMethods.find((candidate) => candidate.type === authType);
+  const method = methodOfCredential(connector.authMethods, row);
   switch (method?.type) {
     case 'apiKey':
       return method.in === 'header'
@@ -153,10 +159,14 @@ function applyCredential(
     case 'oauth2':
       return { headers: { authorization: `Bearer ${fields.token ?? fields.accessToken ?? ''}` }, query: {} };
     default:
-      // The connector no longer offers the method this credential was made for.
-      throw new CredentialNotFoundError(`Connector "${connector.id}" no longer accepts ${authType} credentials`, {
-        connectorId: connector.id,
-        authTypes: connector.authMethods.map((candidate) => candidate.type),
-      });
+      // The connector (or this operation) does not take the variant this credential was made for.
+      throw new CredentialNotFoundError(
+        `Connector "${connector.id}" does not accept this ${row.auth_type}${row.variant ? ` (${row.variant})` : ''} credential here; it takes: ${authVariants(connector.authMethods).map((candidate) => candidate.variant).join(', ')}`,
+        {
+          connectorId: connector.id,
+          authTypes: connector.authMethods.map((candidate) => candidate.type),
+          variants: authVariants(connector.authMethods).map((candidate) => candidate.variant),
+        },
+      );
   }
 }
