@@ -351,13 +351,14 @@ export function planGoal(connector: PlannableConnector, goal: string): PlanOutco
     alternatives = alternatives.length > 0 ? alternatives : outcome.alternatives;
     earlier = { stepNumber: steps.length, action: connector.actions.find((action) => action.id === steps.at(-1)!.actionId)! };
   }
-  const missingInputs: Array<{ key: string; ask: string }> = [];
-  steps.forEach((step, index) => {
-    for (const [name, value] of Object.entries(step.parameters)) {
-      if (typeof value === 'object' && value !== null && '$ask' in value) {
-        missingInputs.push({ key: `${index + 1}.${name}`, ask: (value as { $ask: { ask: string } }).$ask.ask });
-      }
-    }
-  });
-  return { status: 'planned', plan: { connectorId: connector.id, goal, steps }, explanation: explanation.join('\n'), missingInputs, alternatives };
+  return { status: 'planned', plan: { connectorId: connector.id, goal, steps }, explanation: explanation.join('\n'), missingInputs: missingInputsOf(steps), alternatives };
+}
+
+/** The values a plan still asks the user for, keyed "<step>.<parameter>" as execute_plan's inputs are. */
+export function missingInputsOf(steps: readonly PlanStep[]): Array<{ key: string; ask: string }> {
+  return steps.flatMap((step, index) =>
+    Object.entries(step.parameters).flatMap(([name, value]) =>
+      typeof value === 'object' && value !== null && '$ask' in value ? [{ key: `${index + 1}.${name}`, ask: (value as { $ask: { ask: string } }).$ask.ask }] : [],
+    ),
+  );
 }
