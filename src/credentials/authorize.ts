@@ -39,7 +39,7 @@ export function callAuthorizer(
       userId: call.userId,
       connector,
       ...(call.credentialId ? { credentialId: call.credentialId } : {}),
-      ...(read && !rejectedToken ? read : {}),
+      ...(read && !rejectedToken ? { ...read, ...(call.credentialId ? {} : { newestPick: true }) } : {}),
       ...(rejectedToken ? { credentialId: rejectedToken.credentialId, rejectedToken } : {}),
     });
 }
@@ -63,6 +63,11 @@ export async function authorizeRequest(
      * it here; without a credentialId, null says the call has none (no newest is looked for).
      */
     row?: CredentialRow | null;
+    /**
+     * credentialId is not the caller's pin but the newest credential the front door picked: when
+     * its variant is not one this operation takes, an older credential of one it takes is used.
+     */
+    newestPick?: boolean;
   },
 ): Promise<AuthorizedRequest> {
   const { connector } = input;
@@ -80,13 +85,10 @@ export async function authorizeRequest(
         { connectorId: connector.id, credentialId: input.credentialId, authTypes },
       );
     }
+    if (input.newestPick) row = await ofAcceptedVariant(deps, owner, connector, row);
   } else if (input.row !== null) {
-    row = await findNewestActiveCredential(deps.db, { ...owner, connectorId: connector.id });
-    if (row && !methodOfCredential(connector.authMethods, row)) {
-      // The newest is of a variant this operation does not take: an older one may be.
-      const usable = await listUserCredentials(deps.db, { ...owner, connectorId: connector.id });
-      row = usable.find((candidate) => (candidate.status === 'active' || candidate.status === 'refreshing') && methodOfCredential(connector.authMethods, candidate)) ?? row;
-    }
+    const newest = await findNewestActiveCredential(deps.db, { ...owner, connectorId: connector.id });
+    row = newest && (await ofAcceptedVariant(deps, owner, connector, newest));
   }
   if (!row) {
     if (authTypes.includes('none')) return { headers: {}, query: {} };
@@ -113,6 +115,21 @@ export async function authorizeRequest(
     ...(row.auth_type === 'oauth2' ? { refreshable: true } : {}),
     ...applyCredential(connector, row, fields),
   };
+}
+
+/**
+ * The user's newest credential, unless its variant is not one the connector (as this operation
+ * sees it) takes: then the newest active one of a variant it takes, if any.
+ */
+async function ofAcceptedVariant(
+  deps: AuthorizeDependencies,
+  owner: { accountId: string; userId: string },
+  connector: Pick<Connector, 'id' | 'authMethods'>,
+  newest: CredentialRow,
+): Promise<CredentialRow> {
+  if (methodOfCredential(connector.authMethods, newest)) return newest;
+  const rows = await listUserCredentials(deps.db, { ...owner, connectorId: connector.id });
+  return rows.find((candidate) => (candidate.status === 'active' || candidate.status === 'refreshing') && methodOfCredential(connector.authMethods, candidate)) ?? newest;
 }
 
 /** The row with a token that is not inside its margin (or not the one the upstream just rejected). */

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { putConnectorSettings } from '../../src/connectors/accountConnectors.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { api, connectMcp, executeAction } from '../support/mcp.js';
@@ -90,5 +91,25 @@ describe('auth variants', () => {
 
     const listed = await call('GET', '/api/credentials?connectorId=keyed-echo');
     expect(listed.body.credentials.map((credential: { variant: string }) => credential.variant).sort()).toEqual(['header', 'query']);
+  });
+
+  it('on a catalogue connector, whose front door picks the newest credential, an operation still gets one of a variant it takes', async () => {
+    // api2pdf: its key as a bearer header (HeaderApiKey) or in the query (QueryApiKey); its POSTs take the header only.
+    const accountId = (await app.database.db.selectFrom('accounts').select('id').executeTakeFirstOrThrow()).id;
+    await putConnectorSettings(app.database.db, accountId, 'api2pdf', { baseUrl: fake.url });
+    const header = await call('POST', '/api/credentials', { connectorId: 'api2pdf', authenticationType: 'bearer', variant: 'HeaderApiKey', fields: { token: fake.token } });
+    const query = await call('POST', '/api/credentials', { connectorId: 'api2pdf', authenticationType: 'apiKey', variant: 'QueryApiKey', fields: { apiKey: 'api2pdf-query-key' } });
+    expect([header.status, query.status]).toEqual([201, 201]);
+    // The fake answers these paths 404; what matters is the request it received.
+    const sent = async (actionId: string, parameters: Record<string, unknown>) => {
+      await executeAction(mcp, { connectorId: 'api2pdf', actionId, parameters }).catch(() => undefined);
+      return lastRequest();
+    };
+    const get = await sent('chromeFromUrlGET', { url: 'https://example.com' });
+    expect(get).toMatchObject({ path: '/chrome/url', query: { url: 'https://example.com', apikey: 'api2pdf-query-key' } });
+    expect(get.headers.authorization).toBeUndefined();
+    const post = await sent('chromeFromUrlPost', { url: 'https://example.com' });
+    expect(post).toMatchObject({ method: 'POST', path: '/chrome/url', query: {} });
+    expect(post.headers.authorization).toBe(`Bearer ${fake.token}`);
   });
 });
