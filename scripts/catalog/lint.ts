@@ -66,6 +66,13 @@ const FAMILIES: Record<string, { oauth: 'scoped' | 'unscoped' | 'none' }> = {
   figma: { oauth: 'scoped' },
   monday: { oauth: 'scoped' },
   clickup: { oauth: 'unscoped' },
+  servicenow: { oauth: 'scoped' },
+  // BambooHR's OpenID Connect hands a partner app an API key, not a bearer token.
+  bamboohr: { oauth: 'none' },
+  contentful: { oauth: 'scoped' },
+  segment: { oauth: 'none' },
+  mixpanel: { oauth: 'none' },
+  webflow: { oauth: 'scoped' },
 };
 
 export interface LintInput {

@@ -122,6 +122,47 @@ export function searchConnectors<T extends Searchable>(rows: readonly T[], query
     .map((entry) => entry.row);
 }
 
+interface IndexedAction {
+  id: string;
+  idWords: string;
+  title: string;
+  resource: string;
+  description: string;
+}
+
+/** One index per action list (a connector's, or a server's view of it), built on first use. */
+const actionIndexes = new WeakMap<readonly object[], MiniSearch<IndexedAction>>();
+
+/**
+ * A connector's actions that match the words, each with its score relative to the best (1 for the
+ * best): BM25 over the action's id, title, resource and description, with prefix and fuzzy terms
+ * as for connectors. discover_action_path's step matching weighs it beside its own rules.
+ */
+export function searchActions(
+  actions: ReadonlyArray<{ id: string; title: string; resource: string; description: string }>,
+  words: string,
+): Map<string, number> {
+  let index = actionIndexes.get(actions);
+  if (!index) {
+    index = new MiniSearch<IndexedAction>({
+      fields: ['idWords', 'title', 'resource', 'description'],
+      tokenize: (text) => [text],
+      processTerm: (term) => searchWords(term),
+      searchOptions: {
+        boost: { idWords: 3, title: 2, resource: 1.5, description: 1 },
+        prefix: (term) => term.length > 3,
+        fuzzy: (term) => (term.length > 5 ? 0.2 : false),
+        combineWith: 'OR',
+      },
+    });
+    index.addAll(actions.map((action) => ({ id: action.id, idWords: action.id.replace(/[._-]/g, ' '), title: action.title, resource: action.resource, description: action.description })));
+    actionIndexes.set(actions, index);
+  }
+  const hits = searchWords(words).length > 0 ? index.search(words) : [];
+  const best = hits[0]?.score ?? 1;
+  return new Map(hits.map((hit) => [String(hit.id), hit.score / best]));
+}
+
 /** One page of a list, and where the next starts (absent on the last page). */
 export function pageOf<T>(rows: readonly T[], offset: number, limit: number): { items: T[]; nextOffset?: number } {
   const items = rows.slice(offset, offset + limit);

@@ -2,6 +2,7 @@ import { findNewestActiveCredential, getUserCredential, listUserCredentials } fr
 import { getCredentialById } from '../db/repositories/oauth.js';
 import type { CredentialRow } from '../db/tables/credentials.js';
 import { CredentialNotFoundError, ServiceUnavailableError } from '../errors.js';
+import { authVariants, methodOfCredential } from '../connectors/authVariants.js';
 import type { Connector } from '../connectors/types.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { reauthorizationError, refreshOAuthCredential } from './oauth.js';
@@ -38,7 +39,7 @@ export function callAuthorizer(
       userId: call.userId,
       connector,
       ...(call.credentialId ? { credentialId: call.credentialId } : {}),
-      ...(read && !rejectedToken ? read : {}),
+      ...(read && !rejectedToken ? { ...read, ...(call.credentialId ? {} : { newestPick: true }) } : {}),
       ...(rejectedToken ? { credentialId: rejectedToken.credentialId, rejectedToken } : {}),
     });
 }
@@ -62,6 +63,11 @@ export async function authorizeRequest(
      * it here; without a credentialId, null says the call has none (no newest is looked for).
      */
     row?: CredentialRow | null;
+    /**
+     * credentialId is not the caller's pin but the newest credential the front door picked: when
+     * its variant is not one this operation takes, an older credential of one it takes is used.
+     */
+    newestPick?: boolean;
   },
 ): Promise<AuthorizedRequest> {
   const { connector } = input;
@@ -79,8 +85,10 @@ export async function authorizeRequest(
         { connectorId: connector.id, credentialId: input.credentialId, authTypes },
       );
     }
+    if (input.newestPick) row = await ofAcceptedVariant(deps, owner, connector, row);
   } else if (input.row !== null) {
-    row = await findNewestActiveCredential(deps.db, { ...owner, connectorId: connector.id });
+    const newest = await findNewestActiveCredential(deps.db, { ...owner, connectorId: connector.id });
+    row = newest && (await ofAcceptedVariant(deps, owner, connector, newest));
   }
   if (!row) {
     if (authTypes.includes('none')) return { headers: {}, query: {} };
@@ -105,8 +113,23 @@ export async function authorizeRequest(
   return {
     credentialId: row.id,
     ...(row.auth_type === 'oauth2' ? { refreshable: true } : {}),
-    ...applyCredential(connector, row.auth_type, fields),
+    ...applyCredential(connector, row, fields),
   };
+}
+
+/**
+ * The user's newest credential, unless its variant is not one the connector (as this operation
+ * sees it) takes: then the newest active one of a variant it takes, if any.
+ */
+async function ofAcceptedVariant(
+  deps: AuthorizeDependencies,
+  owner: { accountId: string; userId: string },
+  connector: Pick<Connector, 'id' | 'authMethods'>,
+  newest: CredentialRow,
+): Promise<CredentialRow> {
+  if (methodOfCredential(connector.authMethods, newest)) return newest;
+  const rows = await listUserCredentials(deps.db, { ...owner, connectorId: connector.id });
+  return rows.find((candidate) => (candidate.status === 'active' || candidate.status === 'refreshing') && methodOfCredential(connector.authMethods, candidate)) ?? newest;
 }
 
 /** The row with a token that is not inside its margin (or not the one the upstream just rejected). */
@@ -137,10 +160,10 @@ async function freshOAuthRow(
 
 function applyCredential(
   connector: Pick<Connector, 'id' | 'authMethods'>,
-  authType: CredentialRow['auth_type'],
+  row: Pick<CredentialRow, 'auth_type' | 'variant'>,
   fields: Record<string, string>,
 ): Omit<AuthorizedRequest, 'credentialId' | 'refreshable'> {
-  const method = connector.authMethods.find((candidate) => candidate.type === authType);
+  const method = methodOfCredential(connector.authMethods, row);
   switch (method?.type) {
     case 'apiKey':
       return method.in === 'header'
@@ -164,10 +187,14 @@ function applyCredential(
     case 'oauth2':
       return { headers: { authorization: `Bearer ${fields.token ?? fields.accessToken ?? ''}` }, query: {} };
     default:
-      // The connector no longer offers the method this credential was made for.
-      throw new CredentialNotFoundError(`Connector "${connector.id}" no longer accepts ${authType} credentials`, {
-        connectorId: connector.id,
-        authTypes: connector.authMethods.map((candidate) => candidate.type),
-      });
+      // The connector (or this operation) does not take the variant this credential was made for.
+      throw new CredentialNotFoundError(
+        `Connector "${connector.id}" does not accept this ${row.auth_type}${row.variant ? ` (${row.variant})` : ''} credential here; it takes: ${authVariants(connector.authMethods).map((candidate) => candidate.variant).join(', ')}`,
+        {
+          connectorId: connector.id,
+          authTypes: connector.authMethods.map((candidate) => candidate.type),
+          variants: authVariants(connector.authMethods).map((candidate) => candidate.variant),
+        },
+      );
   }
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.js';
 import { getUserCredential, insertCredential, revokeCredential } from '../db/repositories/credentials.js';
 import { InvalidRequestError, NotFoundError } from '../errors.js';
+import { chooseAuthVariant } from '../connectors/authVariants.js';
 import type { Connector } from '../connectors/types.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { newId } from '../secrets/tokens.js';
@@ -24,13 +25,14 @@ export async function createKeyCredential(
   input: CreateCredentialInput,
 ): Promise<CredentialView> {
   const supported = connector.authMethods.map((method) => method.type);
-  const method = connector.authMethods.find((candidate) => candidate.type === input.authenticationType);
-  if (!method) {
+  const chosen = chooseAuthVariant(connector, input.authenticationType, input.variant);
+  if (!chosen) {
     throw new InvalidRequestError(
       `Connector "${connector.id}" does not support ${input.authenticationType} credentials`,
       { connectorId: connector.id, supportedTypes: supported },
     );
   }
+  const { method, variant } = chosen;
   if (method.type === 'oauth2' || method.type === 'none') {
     throw new InvalidRequestError(`${method.type} credentials are not created from fields`, {
       connectorId: connector.id,
@@ -58,6 +60,7 @@ export async function createKeyCredential(
     userId: owner.userId,
     connectorId: connector.id,
     authType: method.type,
+    variant,
     status: 'active',
     ...(input.name ? { name: input.name } : {}),
     secretsEncrypted,
@@ -76,6 +79,7 @@ export async function createCredential(
 ): Promise<CredentialView | PendingOAuthCredential> {
   if (input.authenticationType !== 'oauth2') return createKeyCredential(deps, owner, connector, input);
   return createOAuthCredential(deps, owner, connector, {
+    ...(input.variant ? { variant: input.variant } : {}),
     ...(input.redirectUri ? { redirectUri: input.redirectUri } : {}),
     ...(input.name ? { name: input.name } : {}),
   });

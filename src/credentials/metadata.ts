@@ -1,3 +1,4 @@
+import { authVariants } from '../connectors/authVariants.js';
 import type { Connector } from '../connectors/types.js';
 import type { AuthMethod } from '../connectors/schema.js';
 
@@ -19,13 +20,22 @@ export function requiredFieldsOf(method: AuthMethod): string[] {
   }
 }
 
+/**
+ * Each way to authenticate, with its variant id (create_credential's `variant`) and whether it is
+ * the default of its type: the one a credential naming only `authenticationType` is made for.
+ */
+type Variant = { variant: string; default: boolean };
+
 export interface CredentialMetadata {
   connectorId: string;
   requiresCredential: boolean;
   authenticationTypes: Array<
-    | { type: 'none' }
-    | { type: 'apiKey' | 'bearer' | 'basic' | 'customHeaders' | 'apiKeys'; requiredFields: Array<{ name: string; description: string }> }
-    | { type: 'oauth2'; authorizationUrl: string; scopes: string[]; availableScopes?: string[]; needsRedirectUri: true }
+    Variant &
+      (
+        | { type: 'none' }
+        | { type: 'apiKey' | 'bearer' | 'basic' | 'customHeaders' | 'apiKeys'; requiredFields: Array<{ name: string; description: string }> }
+        | { type: 'oauth2'; authorizationUrl: string; scopes: string[]; availableScopes?: string[]; needsRedirectUri: true }
+      )
   >;
 }
 
@@ -42,11 +52,13 @@ export function getCredentialMetadata(connector: Pick<Connector, 'id' | 'authMet
   return {
     connectorId: connector.id,
     requiresCredential: !connector.authMethods.some((method) => method.type === 'none'),
-    authenticationTypes: connector.authMethods.map((method) => {
-      if (method.type === 'none') return { type: 'none' as const };
+    authenticationTypes: authVariants(connector.authMethods).map(({ method, variant, isDefault }) => {
+      const id = { variant, default: isDefault };
+      if (method.type === 'none') return { type: 'none' as const, ...id };
       if (method.type === 'oauth2') {
         return {
           type: 'oauth2' as const,
+          ...id,
           authorizationUrl: method.authorizationUrl,
           scopes: method.scopes,
           ...(method.availableScopes ? { availableScopes: method.availableScopes } : {}),
@@ -55,6 +67,7 @@ export function getCredentialMetadata(connector: Pick<Connector, 'id' | 'authMet
       }
       return {
         type: method.type,
+        ...id,
         requiredFields: requiredFieldsOf(method).map((name) => ({ name, description: fieldDescription(method, name) })),
       };
     }),

@@ -1,3 +1,4 @@
+import { chooseAuthVariant } from '../connectors/authVariants.js';
 import type { Connector } from '../connectors/types.js';
 import { insertCredential } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor, listAccountOAuthCredentials } from '../db/repositories/oauth.js';
@@ -46,10 +47,11 @@ export async function createOAuthCredential(
   deps: OAuthDependencies & { publicUrl: string },
   owner: { accountId: string; userId: string },
   connector: Pick<Connector, 'id' | 'authMethods'>,
-  input: { redirectUri?: string; name?: string },
+  input: { redirectUri?: string; name?: string; variant?: string },
   knownApp?: HandshakeApp,
 ): Promise<PendingOAuthCredential> {
   oauthMethodOf(connector);
+  const variant = chooseAuthVariant(connector, 'oauth2', input.variant)?.variant;
   const app = knownApp ?? (await handshakeAppFor(deps.db, owner.accountId, connector.id));
   if (!app) {
     throw new InvalidRequestError(
@@ -71,6 +73,7 @@ export async function createOAuthCredential(
     userId: owner.userId,
     connectorId: connector.id,
     authType: 'oauth2',
+    ...(variant ? { variant } : {}),
     status: 'pending',
     ...(input.name ? { name: input.name } : {}),
     secretsEncrypted: null,

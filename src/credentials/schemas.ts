@@ -5,6 +5,13 @@ import { credentialAuthTypes } from '../db/tables/credentials.js';
 export const createCredentialInputSchema = z.object({
   connectorId: z.string().min(1).max(64).describe('The connector, e.g. "slack" (see list_connectors)'),
   authenticationType: z.enum(credentialAuthTypes).describe('One of the types get_credential_metadata lists'),
+  variant: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional()
+    .describe(
+      'Which of the connector\'s variants of this type (get_credential_metadata lists each with its variant id, e.g. a key in a header or in the query); default: the one marked default, the first of the type',
+    ),
   redirectUri: z
     .url()
     .max(2048)

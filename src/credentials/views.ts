@@ -13,6 +13,8 @@ export interface CredentialView {
   credentialId: string;
   connectorId: string;
   authenticationType: CredentialAuthType;
+  /** The connector's auth variant it was made for; null when made before variants (the type's first). */
+  variant: string | null;
   status: CredentialRow['status'];
   /** Why the credential is failed or needs_reauth. */
   statusReason: string | null;
@@ -27,6 +29,7 @@ export function credentialView(row: CredentialRow): CredentialView {
     credentialId: row.id,
     connectorId: row.connector_id,
     authenticationType: row.auth_type,
+    variant: row.variant,
     status: row.status,
     statusReason: row.status_reason,
     name: row.name,

@@ -1,4 +1,5 @@
 import type { ActionDefinition, ActionParameter } from '../connectors/schema.js';
+import { searchActions } from '../connectors/search.js';
 import type { Plan, PlanStep } from './schemas.js';
 import { intentMethods, intentOf, isIntentWord, selfIdWords, stem, synonyms, wordsOf, type Intent } from './vocabulary.js';
 
@@ -144,9 +145,22 @@ function namespaceOf(connector: PlannableConnector): Set<string> {
   return new Set([...counts].filter(([, count]) => count >= threshold).map(([word]) => word));
 }
 
+/** How much the search index's view counts beside the rules: the best match gains one point. */
+const SEARCH_WEIGHT = 1;
+
+/**
+ * The actions by how well they serve the step: the rules' score (intent, ids, synonyms, specific
+ * verbs) plus the search index's relative BM25 score over the step's words (prefix and fuzzy
+ * terms: "notif" still finds notifications, "mesage" messages).
+ */
 function rank(connector: PlannableConnector, facts: GoalFacts, namespace: ReadonlySet<string>): Candidate[] {
+  const found = searchActions(connector.actions, facts.words.join(' '));
   return connector.actions
-    .map((action) => score(action, facts, namespace))
+    .map((action) => {
+      const candidate = score(action, facts, namespace);
+      const bonus = (found.get(action.id) ?? 0) * SEARCH_WEIGHT;
+      return bonus > 0 ? { ...candidate, score: Math.round((candidate.score + bonus) * 100) / 100 } : candidate;
+    })
     .sort((a, b) => b.score - a.score || a.actionId.localeCompare(b.actionId));
 }
 
@@ -351,13 +365,14 @@ export function planGoal(connector: PlannableConnector, goal: string): PlanOutco
     alternatives = alternatives.length > 0 ? alternatives : outcome.alternatives;
     earlier = { stepNumber: steps.length, action: connector.actions.find((action) => action.id === steps.at(-1)!.actionId)! };
   }
-  const missingInputs: Array<{ key: string; ask: string }> = [];
-  steps.forEach((step, index) => {
-    for (const [name, value] of Object.entries(step.parameters)) {
-      if (typeof value === 'object' && value !== null && '$ask' in value) {
-        missingInputs.push({ key: `${index + 1}.${name}`, ask: (value as { $ask: { ask: string } }).$ask.ask });
-      }
-    }
-  });
-  return { status: 'planned', plan: { connectorId: connector.id, goal, steps }, explanation: explanation.join('\n'), missingInputs, alternatives };
+  return { status: 'planned', plan: { connectorId: connector.id, goal, steps }, explanation: explanation.join('\n'), missingInputs: missingInputsOf(steps), alternatives };
+}
+
+/** The values a plan still asks the user for, keyed "<step>.<parameter>" as execute_plan's inputs are. */
+export function missingInputsOf(steps: readonly PlanStep[]): Array<{ key: string; ask: string }> {
+  return steps.flatMap((step, index) =>
+    Object.entries(step.parameters).flatMap(([name, value]) =>
+      typeof value === 'object' && value !== null && '$ask' in value ? [{ key: `${index + 1}.${name}`, ask: (value as { $ask: { ask: string } }).$ask.ask }] : [],
+    ),
+  );
 }

@@ -69,7 +69,9 @@ export function buildUpstreamRequest(input: {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       request.body = new URLSearchParams(formPairs).toString();
     } else {
-      headers['content-type'] = 'application/json';
+      // A vendor's own JSON media type, set by the action's Content-Type header parameter
+      // (Contentful's application/vnd.contentful.management.v1+json), is kept.
+      if (!/^application\/[\w.-]+\+json$/i.test(headers['content-type'] ?? '')) headers['content-type'] = 'application/json';
       request.body = JSON.stringify(body);
     }
   }

@@ -8,12 +8,13 @@
  * exclusions.ts and docs/catalogue.md.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { putConnectorSettings } from '../../src/connectors/accountConnectors.js';
-import { connectorForActionAuth } from '../../src/connectors/authVariants.js';
+import { authVariants, connectorForActionAuth } from '../../src/connectors/authVariants.js';
 import type { AuthMethod, ConnectorDefinition } from '../../src/connectors/schema.js';
 import { getCatalogConnector, listCatalogConnectors } from '../../src/connectors/sources/catalog.js';
 import { createKeyCredential } from '../../src/credentials/lifecycle.js';
@@ -40,12 +41,28 @@ interface CallRecord {
   excused: string[];
 }
 
-/** The vendor document a definition was built from (its source names the package and file). */
-function vendorDocument(def: ConnectorDefinition): Record<string, any> | undefined {
+/**
+ * The document a connector's calls are judged by: the vendor document its definition was built
+ * from (its source names the package and file), or for a hand-written connector the one in
+ * documents/ (Webflow's own, trimmed; the others written from the vendors' references, which
+ * publish none: each file says which).
+ */
+function documentFor(def: ConnectorDefinition): { document: Record<string, any>; origin: string } | undefined {
   const spec = def.source.spec;
-  if (def.source.kind === 'hand-written' || !spec) return undefined;
+  if (def.source.kind === 'hand-written') {
+    const file = ['json', 'yaml'].map((ext) => path.join(import.meta.dirname, 'documents', `${def.id}.${ext}`)).find((candidate) => fs.existsSync(candidate));
+    if (!file) return undefined;
+    const document = readDocument(file);
+    const vendorOwn = typeof document.info?.['x-source'] === 'string';
+    return { document, origin: vendorOwn ? "the vendor's own document, trimmed (documents/)" : "written from the vendor's reference (documents/)" };
+  }
+  if (!spec) return undefined;
   const packageName = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
   const file = `${require.resolve(`${packageName}/package.json`).slice(0, -'package.json'.length)}${spec.slice(packageName.length + 1)}`;
+  return { document: readDocument(file), origin: 'vendor document' };
+}
+
+function readDocument(file: string): Record<string, any> {
   const text = fs.readFileSync(file, 'utf8');
   return /\.ya?ml$/.test(file) ? parseYaml(text) : JSON.parse(text);
 }
@@ -76,6 +93,8 @@ describe('catalogue contract: requests the vendors’ documents accept', () => {
   const userId = 'default';
   const records: CallRecord[] = [];
   const notJudged: string[] = [];
+  /** Hand-written connectors judged, with where their document comes from. */
+  const handWrittenJudged: string[] = [];
   const credentials = new Map<string, string>();
 
   beforeAll(async () => {
@@ -91,8 +110,8 @@ describe('catalogue contract: requests the vendors’ documents accept', () => {
   });
 
   /** A credential of the method's type and variant for the connector, made once. */
-  async function credentialFor(def: ConnectorDefinition, method: AuthMethod): Promise<string> {
-    const key = `${def.id}:${JSON.stringify(method)}`;
+  async function credentialFor(def: ConnectorDefinition, method: AuthMethod, variant: string): Promise<string> {
+    const key = `${def.id}:${variant}`;
     const known = credentials.get(key);
     if (known) return known;
     let id: string;
@@ -102,12 +121,13 @@ describe('catalogue contract: requests the vendors’ documents accept', () => {
       const secrets = JSON.stringify({ accessToken: 'contract-test-token', tokenType: 'Bearer' });
       const sealed = app.secretBox.seal(secrets, `credential:${id}`);
       await insertCredential(app.database.db, {
-        id, accountId, userId, connectorId: def.id, authType: 'oauth2', status: 'active', secretsEncrypted: sealed, keyId: app.secretBox.keyIdOf(sealed) ?? null, hints: {},
+        id, accountId, userId, connectorId: def.id, authType: 'oauth2', variant, status: 'active', secretsEncrypted: sealed, keyId: app.secretBox.keyIdOf(sealed) ?? null, hints: {},
       });
     } else {
       const view = await createKeyCredential({ db: app.database.db, secretBox: app.secretBox }, { accountId, userId }, def, {
         connectorId: def.id,
         authenticationType: method.type as 'apiKey',
+        variant,
         fields: fieldsFor(method),
       });
       id = view.credentialId;
@@ -118,18 +138,22 @@ describe('catalogue contract: requests the vendors’ documents accept', () => {
 
   async function judgeConnector(connectorId: string): Promise<void> {
     const def = (await getCatalogConnector(connectorId))!;
-    const document = vendorDocument(def);
-    if (!document) {
-      notJudged.push(`${connectorId}: hand-written from the vendor's documentation; no vendor OpenAPI document here`);
+    const judgedBy = documentFor(def);
+    if (!judgedBy) {
+      notJudged.push(`${connectorId}: hand-written from the vendor's documentation; no OpenAPI document here`);
       return;
     }
+    const { document } = judgedBy;
+    if (def.source.kind === 'hand-written') handWrittenJudged.push(`${connectorId}: ${judgedBy.origin}`);
     const picks = pickActions(def, SEED);
     await host.load(connectorId, trimDocument(document, picks.map(({ action }) => action)), AUTH_OUTSIDE_DOCUMENT[connectorId]);
     await putConnectorSettings(app.database.db, accountId, connectorId, { baseUrl: host.urlOf(connectorId) });
     for (const { kind, action } of picks) {
       const operation = host.operationOf(connectorId, action.method, action.path);
-      const method = variantFor(connectorForActionAuth(def, action).authMethods, operation);
-      const credentialId = method ? await credentialFor(def, method) : undefined;
+      const methods = connectorForActionAuth(def, action).authMethods;
+      const method = variantFor(methods, operation);
+      const variant = authVariants(methods).find((candidate) => candidate.method === method)?.variant;
+      const credentialId = method && variant ? await credentialFor(def, method, variant) : undefined;
       const result = await client.callTool({
         name: 'execute_action',
         arguments: { connectorId, actionId: action.id, parameters: requiredParameters(action, operation), ...(credentialId ? { credentialId } : {}) },
@@ -165,6 +189,8 @@ describe('catalogue contract: requests the vendors’ documents accept', () => {
       ...records.filter((record) => !record.accepted).map((record) => `  ✗ ${record.connectorId} ${record.kind} ${record.actionId}: ${record.violations.join(' | ')}`),
       `  excused by the validator's limits or the exclusions (${records.filter((r) => r.excused.length > 0).length} calls):`,
       ...records.filter((record) => record.excused.length > 0).map((record) => `    ${record.connectorId} ${record.actionId}: ${record.excused.join(' | ')}`),
+      `  hand-written, judged by (${handWrittenJudged.length}):`,
+      ...handWrittenJudged.sort().map((line) => `    ${line}`),
       `  not judged (${notJudged.length}):`,
       ...notJudged.map((line) => `    ${line}`),
     ];

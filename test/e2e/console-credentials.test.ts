@@ -65,6 +65,28 @@ describe('admin console: credentials, catalogue and OAuth apps', () => {
     expect(stored).toEqual([expect.objectContaining({ authenticationType: 'basic', name: 'Bitbucket bot', status: 'active' })]);
   });
 
+  it('offers each auth variant by name, the default first, and saves the one chosen', async () => {
+    await page.getByRole('button', { name: 'Connect credential' }).click();
+    const connect = dialog('Connect credential');
+    await connect.getByLabel('Connector').fill('adafruit');
+    await connect.getByRole('button', { name: 'Next' }).click();
+    const choice = connect.getByLabel('Authentication');
+    await choice.locator('option', { hasText: 'QueryKey' }).waitFor({ state: 'attached' });
+    const labels = await choice.locator('option').allTextContents();
+    expect(labels).toEqual([
+      'API key · HeaderKey (API key, sent in the header "X-AIO-Key") · default',
+      'API key · HeaderSignature (API key, sent in the header "X-AIO-Signature")',
+      'API key · QueryKey (API key, sent in the query parameter "X-AIO-Key")',
+    ]);
+    await choice.selectOption('QueryKey');
+    await connect.getByLabel(/^apiKey/).fill('aio-query-key-77f1e0');
+    await connect.getByRole('button', { name: 'Save credential' }).click();
+    await page.getByText('Credential saved').waitFor();
+    await page.getByRole('row', { name: /QueryKey/ }).waitFor();
+    const stored = (await call('GET', '/api/credentials?connectorId=adafruit')).body.credentials;
+    expect(stored).toEqual([expect.objectContaining({ authenticationType: 'apiKey', variant: 'QueryKey', status: 'active' })]);
+  });
+
   it('connects an OAuth credential, shows the result when the callback lands, and re-authorizes it in place', async () => {
     let upstream;
     ({ provider, upstream } = await startOAuthUpstream(app, 'console-client-secret-2d4f60'));

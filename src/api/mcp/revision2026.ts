@@ -16,10 +16,11 @@ import type { Context } from 'koa';
 import { MAX_BODY_BYTES } from '../body.js';
 import { callTool, INSTRUCTIONS, runReporter, SERVER_INFO } from './server.js';
 import { attachTasksExtension, callAsTask, declaresTasks, isTaskHandle } from './tasksExtension.js';
-import { UrlInputRequired, type ToolContext, type ToolDefinition } from './tool.js';
+import { SamplingInputRequired, UrlInputRequired, type ToolContext, type ToolDefinition } from './tool.js';
 
-/** The key of our one kind of input request: the user opening an authorization link. */
+/** The keys of our input requests: the user opening an authorization link, the client's model proposing a plan. */
 const AUTHORIZE = 'authorize';
+const SAMPLE = 'sample';
 
 type RequestContext = Omit<ToolContext, 'signal' | 'peer' | 'client'>;
 
@@ -58,11 +59,13 @@ export function revision2026Mcp(tools: readonly ToolDefinition[], described: Too
       };
       const report = runReporter(logLevel, request.params._meta?.progressToken, (notification) => ctx.mcpReq.notify(notification));
       const answer = (ctx.mcpReq.inputResponses?.[AUTHORIZE] as { action?: string } | undefined)?.action;
+      const sampled = textOfSampling(ctx.mcpReq.inputResponses?.[SAMPLE]);
       const callContext: ToolContext = {
         ...context,
         client,
         signal: ctx.mcpReq.signal,
         urlElicitation: answer === 'accept' || answer === 'decline' || answer === 'cancel' ? { answer } : {},
+        ...(client.capabilities.sampling ? { sampling: sampled === undefined ? {} : { answer: sampled } } : {}),
         ...(report ? { report } : {}),
       };
       const asTask = declaresTasks(client.capabilities) ? (tool: ToolDefinition, input: unknown) => callAsTask(tool, input, callContext) : undefined;
@@ -71,6 +74,9 @@ export function revision2026Mcp(tools: readonly ToolDefinition[], described: Too
         if (isTaskHandle(result)) return result;
         return server.projectCallToolResult(result, outputSchemas.get(request.params.name));
       } catch (error) {
+        if (error instanceof SamplingInputRequired) {
+          return inputRequired({ inputRequests: { [SAMPLE]: inputRequired.createMessage(error.params as Parameters<typeof inputRequired.createMessage>[0]) } });
+        }
         if (!(error instanceof UrlInputRequired)) throw error;
         return inputRequired({ inputRequests: { [AUTHORIZE]: inputRequired.elicitUrl(error.elicitation) } });
       }
@@ -94,6 +100,14 @@ export function revision2026Mcp(tools: readonly ToolDefinition[], described: Too
     },
     close: () => handler.close(),
   };
+}
+
+/** The text of a sampling/createMessage result (one content block or several); undefined when there is none. */
+function textOfSampling(result: unknown): string | undefined {
+  const content = (result as { content?: unknown } | undefined)?.content;
+  const blocks = (Array.isArray(content) ? content : [content]) as Array<{ type?: string; text?: unknown } | undefined>;
+  const texts = blocks.flatMap((block) => (block?.type === 'text' && typeof block.text === 'string' ? [block.text] : []));
+  return texts.length > 0 ? texts.join('\n') : undefined;
 }
 
 /**

@@ -17,7 +17,7 @@ import { SwitchboardError } from '../../errors.js';
 import { invalidRequestFromZod, toSwitchboardError } from '../errorHandler.js';
 import { setSessionLogLevel } from '../../db/repositories/mcpSessions.js';
 import { createTask, registerTaskHandlers, taskCapabilities } from './tasks.js';
-import { jsonSchemaOf, UrlInputRequired, type RunReporter, type ToolContext, type ToolDefinition } from './tool.js';
+import { jsonSchemaOf, SamplingInputRequired, UrlInputRequired, type RunReporter, type ToolContext, type ToolDefinition } from './tool.js';
 
 export const SERVER_INFO = { name: 'switchboard', version: '0.1.0' };
 
@@ -121,7 +121,7 @@ export function createMcpServer(
 
 /**
  * tools/call on either protocol revision: the tool's result, or its failure as an error result.
- * Protocol-level answers (McpError, the 2026-07-28 SDK's ProtocolError, UrlInputRequired) pass through.
+ * Protocol-level answers (McpError, the 2026-07-28 SDK's ProtocolError, UrlInputRequired, SamplingInputRequired) pass through.
  */
 export async function callTool(
   byName: ReadonlyMap<string, ToolDefinition>,
@@ -145,7 +145,7 @@ export async function callTool(
   try {
     return await (tool.guard ? tool.guard(args, context, call) : call(context));
   } catch (error) {
-    if (error instanceof McpError || error instanceof ProtocolError || error instanceof UrlInputRequired) throw error;
+    if (error instanceof McpError || error instanceof ProtocolError || error instanceof UrlInputRequired || error instanceof SamplingInputRequired) throw error;
     const failure = toSwitchboardError(error);
     if (failure.code === 'INTERNAL_ERROR') {
       // A caller that went away (its client disconnected, or this process is stopping) left the

@@ -27,6 +27,11 @@ export interface ToolContext {
    * (`asTaskInput`): the run starts at once and waits for the authorization.
    */
   urlElicitation?: { answer?: 'accept' | 'decline' | 'cancel'; asTaskInput?: boolean };
+  /**
+   * 2026-07-28 only, for a client that declared sampling: a tool that wants its model asked throws
+   * SamplingInputRequired; the client's retry carries the model's text here.
+   */
+  sampling?: { answer?: string };
   /** How a long run tells the client what it is doing; absent when the client asked for neither. */
   report?: RunReporter;
 }
@@ -81,6 +86,16 @@ export interface AuthorizationLink {
 export class UrlInputRequired extends Error {
   constructor(readonly elicitation: { url: string; message: string }) {
     super('The user must open a URL before this call can run');
+  }
+}
+
+/**
+ * Thrown by a tool on 2026-07-28 to ask the client's model (sampling/createMessage): the protocol
+ * layer answers with an input_required result, and the client retries with the model's answer.
+ */
+export class SamplingInputRequired extends Error {
+  constructor(readonly params: { messages: unknown[]; systemPrompt?: string; maxTokens: number; temperature?: number }) {
+    super("The client's model must be asked before this call can answer");
   }
 }
 

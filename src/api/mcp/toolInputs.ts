@@ -23,5 +23,11 @@ export const discoverActionPathInput = z
   .object({
     connectorId: connectorIdSchema,
     goal: z.string().trim().min(3).max(500).describe('What the user wants done, in plain words'),
+    proposer: z
+      .enum(['auto', 'rules', 'client-model'])
+      .default('auto')
+      .describe(
+        "Who proposes the plan: the rules; the client's own model through MCP sampling (protocol 2026-07-28, when the client declared sampling), its proposal checked against the connector before it is offered; or auto (the default): the client's model only when the rules find no plan",
+      ),
   })
   .strict();

@@ -129,6 +129,7 @@ export interface Credential {
   credentialId: string;
   connectorId: string;
   authenticationType: string;
+  variant: string | null;
   status: string;
   statusReason: string | null;
   name: string | null;
@@ -165,7 +166,7 @@ export interface ConnectorListing {
 export interface CredentialMetadata {
   connectorId: string;
   requiresCredential: boolean;
-  authenticationTypes: Array<{ type: string; requiredFields?: Array<{ name: string; description: string }>; scopes?: string[] }>;
+  authenticationTypes: Array<{ type: string; variant: string; default: boolean; requiredFields?: Array<{ name: string; description: string }>; scopes?: string[] }>;
   oauthApp?: { configured: boolean; callbackUrl: string };
 }
 

@@ -9,6 +9,7 @@ export async function insertCredential(
     userId: string;
     connectorId: string;
     authType: CredentialAuthType;
+    variant?: string;
     status: CredentialStatus;
     name?: string;
     secretsEncrypted: string | null;
@@ -25,6 +26,7 @@ export async function insertCredential(
       user_id: input.userId,
       connector_id: input.connectorId,
       auth_type: input.authType,
+      variant: input.variant ?? null,
       status: input.status,
       name: input.name ?? null,
       secrets_encrypted: input.secretsEncrypted,

@@ -14,6 +14,8 @@ export interface CredentialsTable {
   user_id: string;
   connector_id: string;
   auth_type: CredentialAuthType;
+  /** The connector's auth variant it was made for (authVariantIds); null on rows older than variants: the first method of auth_type. */
+  variant: ColumnType<string | null, string | null | undefined, string | null>;
   status: CredentialStatus;
   name: string | null;
   /** SecretBox.seal(JSON of the fields, 'credential:<id>'); null while an OAuth flow is pending. */

@@ -47,6 +47,14 @@ describe('searchConnectors: one index over connectors and their actions', () => 
     ['kanban board', 'trello', 3],
     ['transactional email', 'sendgrid', 3],
     ['file storage', 'apideck-file-storage', 3],
+    ['time off requests', 'bamboohr', 3],
+    ['employee directory', 'bamboohr', 3],
+    ['publish cms items', 'webflow', 3],
+    ['webflow', 'webflow'],
+    ['publish an entry', 'contentful', 3],
+    ['servicenow incident', 'servicenow'],
+    ['funnel retention', 'mixpanel', 3],
+    ['segment tracking plans', 'segment'],
   ];
   it.each(table)('"%s" finds %s', (query, expected, within = 1) => {
     expect(top(query, within)).toContain(expected);

@@ -23,6 +23,8 @@ const widgets: PlannableConnector = {
   ],
 };
 const slack = (await getCatalogConnector('slack'))!;
+const bamboohr = (await getCatalogConnector('bamboohr'))!;
+const webflow = (await getCatalogConnector('webflow'))!;
 
 /** [connector, goal, expected steps as [actionId, parameters]] */
 const table: Array<[PlannableConnector, string, Array<[string, Record<string, unknown>]>]> = [
@@ -46,6 +48,10 @@ const table: Array<[PlannableConnector, string, Array<[string, Record<string, un
   [widgets, 'get widget id abc1', [['getWidget', { widgetId: 'abc1' }]]],
   [widgets, 'create a widget named Zed', [['createWidget', { name: 'Zed' }]]],
   [slack, 'list channels and then list users', [['conversations_list', {}], ['users_list', {}]]],
+  // The search index's fuzzy terms find the action a misspelt word names (the rules alone picked time_off_types_list).
+  [bamboohr, 'list time-off requets', [['time_off_requests_list', {}]]],
+  [bamboohr, 'who is out', [['whos_out', {}]]],
+  [webflow, 'publish the site', [['sites_list', {}], ['site_publish', { site_id: { $ref: { fromStep: 1, itemsPath: 'sites', select: 'id' } } }]]],
 ];
 
 describe('discover_action_path: goals become plans that carry their values', () => {

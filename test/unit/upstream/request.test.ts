@@ -56,4 +56,14 @@ describe('building the upstream request', () => {
     expect(request.body).toBe('labels=a&draft=true');
     expect(request.headers['idempotency-key']).toBe('execute-action/s/1');
   });
+  it("keeps a vendor's own JSON media type from a Content-Type parameter and its default (Contentful), never another type", () => {
+    const contentType: ActionParameter = { name: 'Content-Type', in: 'header', type: 'string', required: false, default: 'application/vnd.contentful.management.v1+json' };
+    const vendorAction = { ...action, parameters: [...parameters, contentType] };
+    const values = validateActionParameters('contentful', vendorAction, { id: '1', draft: true });
+    const request = buildUpstreamRequest({ baseUrl: 'https://api.example.com', action: vendorAction, parameters: values, auth: { headers: {}, query: {} } });
+    expect(request.headers['content-type']).toBe('application/vnd.contentful.management.v1+json');
+    expect(JSON.parse(request.body!)).toEqual({ draft: true });
+    const plain = buildUpstreamRequest({ baseUrl: 'https://api.example.com', action: vendorAction, parameters: { ...values, 'Content-Type': 'text/plain' }, auth: { headers: {}, query: {} } });
+    expect(plain.headers['content-type']).toBe('application/json');
+  });
 });

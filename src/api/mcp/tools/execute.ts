@@ -9,6 +9,7 @@ import { executeActionInput, type ExecuteActionToolInput } from '../../../runs/s
 import { discoverActionPathInput } from '../toolInputs.js';
 import { defineTool, type ToolContext } from '../tool.js';
 import { usableActions, usableConnector } from './catalog.js';
+import { offerPlan } from './planProposal.js';
 import { serverUseScope } from '../../../servers/scope.js';
 
 /**
@@ -107,11 +108,13 @@ export const discoverActionPathTool = defineTool({
     'Turns a goal ("send a message to #general saying hi") into an ordered plan of actions on one connector, with each ' +
     "step's parameters: literal values, references to an earlier step's output (e.g. the channel id found by " +
     'conversations_list), or values still to ask the user ($ask). Deterministic and explained. If it cannot plan the ' +
-    'goal it returns the closest actions and why.',
+    "goal it returns the closest actions and why. On protocol 2026-07-28 a client that declared sampling may have its own model " +
+    'propose the plan (proposer), which is checked against the connector before it is offered (source says whose plan it is).',
   input: discoverActionPathInput,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async run({ connectorId, goal }, context) {
+  async run({ connectorId, goal, proposer }, context) {
     const { connector, scope } = await usableConnector(context, connectorId);
-    return planGoal({ id: connector.id, actions: usableActions(scope, connector) }, goal);
+    const plannable = { id: connector.id, actions: usableActions(scope, connector) };
+    return offerPlan(plannable, goal, planGoal(plannable, goal), proposer, context);
   },
 });

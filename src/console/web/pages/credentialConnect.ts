@@ -58,18 +58,26 @@ export async function openConnectDialog(options: { connectorId?: string; onDone:
   if (options.connectorId) await load();
 }
 
+/** A variant's label: its type, and where it differs from its namesakes (Adafruit's header key vs query key). */
+function variantLabel(type: CredentialMetadata['authenticationTypes'][number], types: CredentialMetadata['authenticationTypes']): string {
+  const label = TYPE_LABELS[type.type] ?? type.type;
+  if (types.filter((other) => other.type === type.type).length < 2) return label;
+  const where = type.requiredFields?.map((spec) => spec.description).join('; ');
+  return `${label} · ${type.variant}${where ? ` (${where})` : ''}${type.default ? ' · default' : ''}`;
+}
+
 function renderMethods(handle: DialogHandle, details: HTMLElement, metadata: CredentialMetadata) {
   const types = metadata.authenticationTypes.filter((type) => type.type !== 'none');
   if (types.length === 0) return replace(details, h('p', { role: 'status' }, `${metadata.connectorId} needs no credential.`));
-  const method = field('Authentication', h('select', { name: 'authenticationType' }, types.map((type) => h('option', { value: type.type }, TYPE_LABELS[type.type] ?? type.type))));
+  const method = field('Authentication', h('select', { name: 'variant' }, types.map((type) => h('option', { value: type.variant }, variantLabel(type, types)))));
   const form = h('div');
   const show = () => {
-    const type = types.find((candidate) => candidate.type === method.input.value)!;
+    const type = types.find((candidate) => candidate.variant === method.input.value)!;
     replace(form, KEY_TYPES.has(type.type) ? keyForm(handle, metadata.connectorId, type) : oauthForm(handle, metadata));
   };
   method.input.addEventListener('change', show);
-  replace(details, types.length > 1 ? method.element : h('p', {}, 'Authentication: ', h('strong', {}, TYPE_LABELS[types[0]!.type] ?? types[0]!.type)), form);
-  method.input.value = types[0]!.type;
+  replace(details, types.length > 1 ? method.element : h('p', {}, 'Authentication: ', h('strong', {}, variantLabel(types[0]!, types))), form);
+  method.input.value = types[0]!.variant;
   show();
 }
 
@@ -91,6 +99,7 @@ function keyForm(handle: DialogHandle, connectorId: string, type: CredentialMeta
       await api('POST', '/api/credentials', {
         connectorId,
         authenticationType: type.type,
+        variant: type.variant,
         fields: Object.fromEntries(inputs.map((input) => [input.input.name, input.input.value])),
         ...(name.input.value.trim() ? { name: name.input.value.trim() } : {}),
       });

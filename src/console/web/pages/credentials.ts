@@ -60,7 +60,7 @@ export const renderCredentials: Page = async (main, config, params) => {
         credential.statusReason ? h('div', { class: 'muted small break status-reason' }, credential.statusReason) : null,
       ),
       h('td', { class: 'truncate', title: credential.name ?? credential.credentialId }, credential.name ?? h('span', { class: 'muted' }, credential.credentialId)),
-      h('td', {}, credential.authenticationType),
+      h('td', {}, credential.authenticationType, credential.variant && credential.variant !== credential.authenticationType ? h('span', { class: 'muted small' }, ` · ${credential.variant}`) : ''),
       h('td', {}, h('code', {}, hintText(credential.hints))),
       h('td', {}, formatDate(credential.expiresAt)),
       h('td', {}, formatDate(credential.createdAt)),
