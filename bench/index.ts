@@ -1,11 +1,19 @@
 /**
  * npm run bench — figures from one run on this machine, each against a baseline measured in the
- * same run: execute_action through the MCP endpoint (Koa → Temporal workflow → activity → fake
- * SaaS) versus the same request made directly to the fake SaaS, at concurrency 1 and 32, and the
- * catalogue reads. Targets from the issues are printed beside the figures; nothing here fails a build.
- * `npm run bench -- backlog [--runs N]` runs the backlog benchmark instead (bench/backlog.ts),
- * `npm run bench -- storm [--calls N]` the slow-call storm (bench/storm.ts).
+ * same run, with the goals printed beside them (nothing here fails a build). Scenarios
+ * (docs/performance.md):
+ *
+ *   compare  execute_action against a plain MCP proxy and the direct call (bench/compare)
+ *   single   one process: execute_action vs the direct call at c=1 and 32, the reads, the throttle
+ *   backlog  RSS and a bystander's latency with N runs queued on a throttled connector (--runs N)
+ *   storm    N concurrent slow calls with separate API and worker processes (--calls N)
+ *
+ * `npm run bench` runs all four, each in a process of its own (backlog with 2,000 runs and storm
+ * with 200 calls unless --runs / --calls say otherwise); `npm run bench -- compare storm` runs the
+ * ones named. Flags are passed to every scenario; each reads its own.
  */
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,13 +32,12 @@ import { runComparison } from './compare/index.js';
 import { API_KEY, apiCaller, configureSlack, DATABASE_URL, freePort } from './setup.js';
 
 const usePglite = process.argv.includes('--pglite');
-const backlogMode = process.argv.includes('backlog');
 const runsFlag = process.argv.indexOf('--runs');
 const backlogRuns = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 10_000;
 /** The c=1 overhead README recorded on this machine before durable waiting (one local activity that slept inside). */
 const OVERHEAD_BEFORE = { p50: 29.8, p99: 43.2 };
 
-async function main() {
+async function single(backlogMode = false) {
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
   const schema = `bench_${Date.now().toString(36)}`;
   const config = loadConfig({
@@ -154,12 +161,46 @@ async function main() {
   }
 }
 
-// `npm run bench` compares against a plain MCP proxy (bench/compare); `npm run bench -- single`
-// runs the figures above in one process (throttle ledger, end-to-end limit); `npm run bench --
-// storm` runs the slow-call storm with separate processes (bench/storm.ts).
-const mode = process.argv.slice(2).find((arg) => !arg.startsWith('--') && !/^\d/.test(arg)) ?? 'compare';
-const benches: Record<string, () => Promise<void>> = { single: main, storm: benchStorm };
-(benches[mode] ?? runComparison)().then(
+const scenarios: Record<string, () => Promise<void>> = {
+  compare: runComparison,
+  single: () => single(),
+  backlog: () => single(true),
+  storm: benchStorm,
+};
+const args = process.argv.slice(2);
+/** Flags followed by a value; --pglite takes none. */
+const VALUE_FLAGS = new Set(['--runs', '--calls', '--slow-ms', '--seconds', '--concurrency']);
+const words = args.filter((arg, index) => !arg.startsWith('--') && !VALUE_FLAGS.has(args[index - 1] ?? ''));
+const named = words.filter((word) => word in scenarios);
+const unknown = words.filter((word) => !(word in scenarios));
+const load = () => loadavg().map((value) => value.toFixed(1)).join(', ');
+
+/** Every scenario in turn, each in a process of its own so that one's memory and timers never reach the next. */
+async function all(): Promise<void> {
+  const flags = args.filter((arg) => !named.includes(arg));
+  const defaults: Record<string, string[]> = { backlog: flags.includes('--runs') ? [] : ['--runs', '2000'], storm: flags.includes('--calls') ? [] : ['--calls', '200'] };
+  const failed: string[] = [];
+  for (const scenario of Object.keys(scenarios)) {
+    console.log(`\n=== ${scenario} (load average ${load()}; ${new Date().toISOString()}) ===`);
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, scenario, ...flags, ...(defaults[scenario] ?? [])], { stdio: 'inherit' });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) failed.push(scenario);
+  }
+  console.log(`\nload average at the end: ${load()}`);
+  if (failed.length > 0) throw new Error(`scenarios that failed: ${failed.join(', ')}`);
+}
+
+async function run(): Promise<void> {
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+  if (named.length === 0) return all();
+  for (const scenario of named) {
+    console.log(`\n=== ${scenario} (load average ${load()}; ${new Date().toISOString()}) ===`);
+    await scenarios[scenario]!();
+  }
+  console.log(`\nload average at the end: ${load()}`);
+}
+
+run().then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

@@ -1,6 +1,7 @@
 export interface LatencySummary {
   count: number;
   p50: number;
+  p95: number;
   p99: number;
   mean: number;
 }
@@ -11,6 +12,7 @@ export function summarize(samplesMs: number[]): LatencySummary {
   return {
     count: sorted.length,
     p50: at(0.5),
+    p95: at(0.95),
     p99: at(0.99),
     mean: sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length),
   };

@@ -5,6 +5,10 @@
  * against the plain proxy, the reads, the all-in-one process's RSS under the heaviest load, a
  * per-phase breakdown of one call from its spans, and the targets beside the figures.
  *
+ * Database statements per call are read from each process's switchboard_database_statements_total
+ * (/metrics) before and after a run of sequential calls; the split shape's figure is API and
+ * worker together, what the issue's goal counts.
+ *
  * Targets are interleaved in 5 s slices so that load from elsewhere lands on all of them alike.
  * Flags: --seconds N (per cell, default 10), --concurrency 1,16,64, --pglite (the in-process shape
  * on the embedded database; the split shape always uses PostgreSQL).
@@ -12,7 +16,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
@@ -85,6 +89,8 @@ interface Shape {
   pid?: number;
   /** Its inspector, for the CPU profile. */
   inspectorPort?: number;
+  /** Every process of the shape, whose /metrics count its database statements. */
+  processUrls: string[];
   stop(): Promise<void>;
 }
 
@@ -108,6 +114,8 @@ async function startShape(
     LOG_LEVEL: 'warn',
     TEMPORAL_ADDRESS: common.temporalAddress,
     TEMPORAL_TASK_QUEUE: schema,
+    // Nothing in the background while statements are counted.
+    STATE_CLEANUP_INTERVAL_SECONDS: '86400',
     ...extraEnv,
   };
   const apiPort = await freePort();
@@ -116,14 +124,15 @@ async function startShape(
     const app = tsxProcess('src/app/main.ts', ['all'], { ...base, PORT: String(apiPort) }, [`--inspect=127.0.0.1:${inspectorPort}`]);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitFor(`${apiUrl}/readyz`);
-    return { name: 'Switchboard in-process', apiUrl, pid: app.pid!, inspectorPort, stop: () => stopProcess(app) };
+    return { name: 'Switchboard in-process', apiUrl, pid: app.pid!, inspectorPort, processUrls: [apiUrl], stop: () => stopProcess(app) };
   }
   // The worker migrates the schema first; the API then finds it ready.
-  const worker = tsxProcess('src/app/main.ts', ['worker'], { ...base, PORT: String(await freePort()) });
+  const workerPort = await freePort();
+  const worker = tsxProcess('src/app/main.ts', ['worker'], { ...base, PORT: String(workerPort) });
   const api = tsxProcess('src/app/main.ts', ['api'], { ...base, PORT: String(apiPort) });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await waitFor(`${apiUrl}/readyz`);
-  return { name: 'Switchboard split', apiUrl, stop: async () => void (await Promise.all([stopProcess(api), stopProcess(worker)])) };
+  return { name: 'Switchboard split', apiUrl, processUrls: [apiUrl, `http://127.0.0.1:${workerPort}`], stop: async () => void (await Promise.all([stopProcess(api), stopProcess(worker)])) };
 }
 
 function rssMb(pid: number): number {
@@ -132,6 +141,16 @@ function rssMb(pid: number): number {
 }
 
 const schemas: string[] = [];
+
+/** Database statements the shape's processes have run so far, together. */
+async function statementsSoFar(shape: Shape): Promise<number> {
+  let total = 0;
+  for (const url of shape.processUrls) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    total += Number(/^switchboard_database_statements_total (\d+)$/m.exec(text)?.[1] ?? NaN);
+  }
+  return total;
+}
 
 interface CpuFigures {
   busyMs: number;
@@ -179,6 +198,9 @@ export async function runComparison(): Promise<void> {
     results.set(name, cells);
   };
   let peakRss = NaN;
+  let restRss = NaN;
+  const countedStatements: Record<string, number> = {};
+  const loadAtStart = loadavg();
   const reads: Record<string, LatencySummary> = {};
   let phaseRows: number[][] = [];
   let statements: string[] = [];
@@ -197,6 +219,8 @@ export async function runComparison(): Promise<void> {
       { name: inProcess.name, target: mcpTarget(await configureSlack(inProcess.apiUrl, fake)), pid: inProcess.pid! },
       { name: split.name, target: mcpTarget(await configureSlack(split.apiUrl, fake)) },
     ];
+    // At rest: started, configured, nothing called yet.
+    restRss = rssMb(inProcess.pid!);
     // Every target runs in each of `rounds` slices per concurrency, one after another, so a burst of
     // load from elsewhere on the machine lands on all of them rather than on one.
     const rounds = Math.max(1, Math.round(seconds / 5));
@@ -223,6 +247,18 @@ export async function runComparison(): Promise<void> {
       }
       for (const [name, total] of collected) record(name, concurrency, total);
       console.error(`  measured c=${concurrency}`);
+    }
+    // Statements per call, API and worker together: sequential calls after the warm-up above, with
+    // a pause after them for the marks cleared off the hot path (within a second).
+    for (const [shape, target] of [
+      [inProcess, targets[2]!.target],
+      [split, targets[3]!.target],
+    ] as const) {
+      const before = await statementsSoFar(shape);
+      const counted = await load.run({ target, concurrency: 1, seconds: 30, warmupCalls: 0, maxCalls: 50 });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // The load generator's one client connects (initialize) inside the count: one statement in 50 calls at most.
+      countedStatements[shape.name] = ((await statementsSoFar(shape)) - before) / (counted.samples.length + counted.errors);
     }
     await stopProcess(proxy);
     await split.stop();
@@ -260,7 +296,7 @@ export async function runComparison(): Promise<void> {
     await traced.stop();
     await receiver.close();
 
-    report({ seconds, concurrencies, pglite, results, reads, peakRss, phaseRows, tracedP50, statements, medianStatements, cpu });
+    report({ seconds, concurrencies, pglite, results, reads, peakRss, restRss, countedStatements, load: [loadAtStart, loadavg()], phaseRows, tracedP50, statements, medianStatements, cpu });
   } finally {
     await Promise.all(children.map((child) => stopProcess(child)));
     await temporal.stop();
@@ -279,6 +315,10 @@ function report(figures: {
   results: Map<string, Map<number, Cell>>;
   reads: Record<string, LatencySummary>;
   peakRss: number;
+  restRss: number;
+  countedStatements: Record<string, number>;
+  /** The 1, 5 and 15 minute load averages when the comparison started and when it ended. */
+  load: [number[], number[]];
   phaseRows: number[][];
   tracedP50: number;
   statements: string[];
@@ -292,8 +332,9 @@ function report(figures: {
     '',
     `execute_action vs a plain MCP proxy and the direct call: one fake API, the official SDK client, load generator in its own process`,
     `(${figures.seconds} s per cell; in-process on ${figures.pglite ? 'PGlite' : 'PostgreSQL'}, split on PostgreSQL; one Temporal dev server)`,
+    `load average (1, 5, 15 min) at the start ${figures.load[0].map((value) => value.toFixed(1)).join(', ')}, at the end ${figures.load[1].map((value) => value.toFixed(1)).join(', ')} (${cpus().length} cores)`,
     '',
-    `${'target'.padEnd(24)} ${'c'.padStart(3)} ${'p50'.padStart(10)} ${'p99'.padStart(10)} ${'calls/s'.padStart(8)}   vs plain proxy (p50, p99, throughput)`,
+    `${'target'.padEnd(24)} ${'c'.padStart(3)} ${'p50'.padStart(10)} ${'p95'.padStart(10)} ${'p99'.padStart(10)} ${'calls/s'.padStart(8)}   vs plain proxy (p50, p95, p99, throughput)`,
   );
   for (const [name, cells] of results) {
     for (const concurrency of concurrencies) {
@@ -303,15 +344,18 @@ function report(figures: {
       const ratios =
         name === 'plain MCP proxy'
           ? ''
-          : `×${(cell.latency.p50 / base.latency.p50).toFixed(2)}  ×${(cell.latency.p99 / base.latency.p99).toFixed(2)}  ×${(cell.perSecond / base.perSecond).toFixed(2)}`;
+          : `×${(cell.latency.p50 / base.latency.p50).toFixed(2)}  ×${(cell.latency.p95 / base.latency.p95).toFixed(2)}  ×${(cell.latency.p99 / base.latency.p99).toFixed(2)}  ×${(cell.perSecond / base.perSecond).toFixed(2)}`;
       lines.push(
-        `${name.padEnd(24)} ${String(concurrency).padStart(3)} ${fmt(cell.latency.p50).padStart(10)} ${fmt(cell.latency.p99).padStart(10)} ${cell.perSecond.toFixed(0).padStart(8)}   ${ratios}${cell.errors ? `  (${cell.errors} errors)` : ''}`,
+        `${name.padEnd(24)} ${String(concurrency).padStart(3)} ${fmt(cell.latency.p50).padStart(10)} ${fmt(cell.latency.p95).padStart(10)} ${fmt(cell.latency.p99).padStart(10)} ${cell.perSecond.toFixed(0).padStart(8)}   ${ratios}${cell.errors ? `  (${cell.errors} errors)` : ''}`,
       );
     }
   }
   const inProcess = results.get('Switchboard in-process')!;
   const low = Math.min(...concurrencies);
   const overhead = inProcess.get(low)!.latency.p50 - plain.get(low)!.latency.p50;
+  const latencyRatio = inProcess.get(low)!.latency.p50 / plain.get(low)!.latency.p50;
+  const split = results.get('Switchboard split');
+  const splitOverhead = split && split.get(low)!.latency.p50 - plain.get(low)!.latency.p50;
   const mid = concurrencies.includes(16) ? 16 : concurrencies[Math.floor(concurrencies.length / 2)]!;
   const throughputRatio = inProcess.get(mid)!.perSecond / plain.get(mid)!.perSecond;
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
@@ -321,10 +365,16 @@ function report(figures: {
     ...Object.entries(figures.reads).map(([name, summary]) => `  ${name.padEnd(28)} p50 ${fmt(summary.p50)}  p99 ${fmt(summary.p99)}`),
     '',
     'targets (in-process shape, against the plain proxy measured above)',
-    `  durable overhead p50 at c=${low} ≤ 15 ms: ${fmt(overhead)}  ${verdict(overhead <= 15)}`,
+    `  execute_action p50 at c=${low} ≤ 3× the plain proxy's: ×${latencyRatio.toFixed(2)}  ${verdict(latencyRatio <= 3)}`,
+    `  durable overhead p50 at c=${low} ≤ 15 ms: ${fmt(overhead)}  ${verdict(overhead <= 15)}${splitOverhead === undefined ? '' : ` (split shape: ${fmt(splitOverhead)})`}`,
     `  throughput at c=${mid} ≥ 0.35× the plain proxy: ×${throughputRatio.toFixed(2)}  ${verdict(throughputRatio >= 0.35)}`,
+    ...Object.entries(figures.countedStatements).map(
+      ([name, perCall]) => `  database statements per execute_action ≤ 4 (${name}, every process): ${perCall.toFixed(2)}  ${verdict(perCall <= 4)}`,
+    ),
     ...Object.entries(figures.reads).map(([name, summary]) => `  ${name} p50 ≤ 5 ms: ${fmt(summary.p50)}  ${verdict(summary.p50 <= 5)}`),
+    `  RSS of the all-in-one process at rest ≤ 300 MB: ${figures.restRss.toFixed(0)} MB  ${verdict(figures.restRss <= 300)}`,
     `  RSS of the all-in-one process under c=${Math.max(...concurrencies)} ≤ 512 MB: ${figures.peakRss.toFixed(0)} MB  ${verdict(figures.peakRss <= 512)}`,
+    `  (RSS with a 2,000-run backlog: the backlog scenario)`,
   );
   const rows = figures.phaseRows;
   lines.push('', `where one call's time goes (median of ${rows.length} traced calls at c=1, in-process; traced p50 ${fmt(figures.tracedP50)})`);
@@ -340,6 +390,6 @@ function report(figures: {
       ...cpu.rows.map(([owner, share]) => `  ${(share * 100).toFixed(1).padStart(5)} %  ${owner}`),
     );
   }
-  lines.push('', `database statements per call: median ${figures.medianStatements}; one traced call's (${figures.statements.length}):`, ...figures.statements.map((line) => `  ${line}`));
+  lines.push('', `database statements per call in the traced in-process run: median ${figures.medianStatements}; one traced call's (${figures.statements.length}):`, ...figures.statements.map((line) => `  ${line}`));
   console.log(lines.join('\n'));
 }
