@@ -7,6 +7,8 @@ import { InvalidRequestError } from '../errors.js';
 import { isAsk, isReference } from '../workflows/planReferences.js';
 import type { ExecutePlanInput, PlanStep } from '../plans/schemas.js';
 import { authorizeUse, type ServerGrant } from '../policy/use.js';
+import { decideCall, refuseUnplannable } from '../policy/callDecision.js';
+import type { Role } from '../policy/roles.js';
 
 /**
  * Who uses a connector, and through what: the same for every front door (the MCP tools, POST
@@ -17,6 +19,8 @@ export interface UseScope {
   userId: string;
   /** Labels the run: the server's id, or "api" for a REST run without one. */
   serverId: string;
+  /** The caller's role, for the call policies' conditions (src/policy/callDecision.ts). */
+  role?: Role;
   grant?: ServerGrant;
   /** How this door finds a connector (the MCP door lists a never-listed remote server's tools); else resolveConnector. */
   resolve?: (connectorId: string) => Promise<Connector>;
@@ -64,14 +68,17 @@ export interface ActionRequest {
 export async function prepareActionRun(db: Db, scope: UseScope, request: ActionRequest): Promise<{ connector: Connector; input: ExecuteActionInput }> {
   const connector = await connectorForUse(db, scope, request.connectorId, [request.actionId]);
   const action = findAction(connector, request.actionId);
+  const parameters = validateCallParameters(connector, action, request.parameters);
   const input = checkRunInputSize({
     accountId: scope.accountId,
     userId: scope.userId,
     serverId: scope.serverId,
     connectorId: connector.id,
     actionId: action.id,
-    parameters: validateCallParameters(connector, action, request.parameters),
+    parameters,
     ...(request.credentialId ? { credentialId: request.credentialId } : {}),
+    // The call policies last: a deny throws here, before anything starts.
+    ...(await decideCall(db, scope, connector.id, action, parameters)),
   });
   return { connector, input };
 }
@@ -143,6 +150,7 @@ export async function preparePlanRun(db: Db, scope: UseScope, request: ExecutePl
   const actionIds = request.plan.steps.flatMap((step) => [step.actionId, ...(step.compensation ? [step.compensation.actionId] : [])]);
   const connector = await connectorForUse(db, scope, request.plan.connectorId, actionIds);
   validatePlan(connector, request);
+  await refuseUnplannable(db, scope, connector.id, request.plan.steps.flatMap((step) => [step, ...(step.compensation ? [step.compensation] : [])]).map((call) => ({ action: findAction(connector, call.actionId), parameters: call.parameters })));
   const input = checkRunInputSize({
     accountId: scope.accountId,
     userId: scope.userId,

@@ -1,0 +1,146 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
+import { connectToFakeSaas } from '../support/fixtures.js';
+import { api, connectMcp, toolError } from '../support/mcp.js';
+
+/** github gists_delete: DELETE /gists/{gist_id}, marked destructive in the catalogue. */
+const deleteGist = (gistId: string) => ({ connectorId: 'github', actionId: 'gists_delete', parameters: { gist_id: gistId } });
+const requireApprovalForDestructive = {
+  name: 'destructive needs a person',
+  effect: 'require_approval',
+  when: { annotations: { destructive: true } },
+  approval: { timeoutSeconds: 3600 },
+};
+
+/** The timers of a run as an operator reads them in the Temporal UI, and the updates it took. */
+async function historyOf(app: TestApp, workflowId: string) {
+  const history = await app.temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  const text = (payload: Payload | null | undefined) => (payload ? defaultPayloadConverter.fromPayload<string>(payload as Payload) : undefined);
+  const timers: string[] = [];
+  const updates: unknown[] = [];
+  for (const event of history.events ?? []) {
+    if (event.timerStartedEventAttributes) timers.push(text(event.userMetadata?.summary) ?? '(no summary)');
+    const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads?.[0];
+    if (accepted) updates.push(defaultPayloadConverter.fromPayload(accepted as Payload));
+  }
+  return { timers, updates };
+}
+
+describe('call policies and approvals through MCP', () => {
+  let app: TestApp;
+  let fake: FakeSaas;
+  let mcp: Client;
+  const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
+  const policies: string[] = [];
+  const addPolicy = async (policy: unknown) => {
+    const created = await call('POST', '/api/policies', policy);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    policies.push(created.body.id);
+    return created.body;
+  };
+  const pending = async () => (await call('GET', '/api/approvals?status=pending')).body.approvals as Array<{ id: string; argumentsDigest: string; workflowId: string; parameters: unknown }>;
+  const awaitPending = async () => {
+    await expect.poll(async () => (await pending()).length, { timeout: 20_000 }).toBe(1);
+    return (await pending())[0]!;
+  };
+  const execute = (args: ReturnType<typeof deleteGist>) =>
+    mcp.callTool({ name: 'execute_action', arguments: args }, CallToolResultSchema, { timeout: 120_000 });
+
+  beforeAll(async () => {
+    [app, fake] = await Promise.all([startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '10000' } }), startFakeSaas()]);
+    await connectToFakeSaas(app, fake, ['github']);
+    mcp = await connectMcp((await call('POST', '/api/servers', { name: 'approvals' })).body.accessUrl);
+  });
+  afterAll(async () => {
+    await mcp?.close();
+    await fake?.close();
+    await app?.close();
+  });
+  beforeEach(() => {
+    fake.reset();
+    fake.fail({ path: '/gists/g1', status: 200, body: { deleted: 'g1' } });
+    fake.fail({ path: '/gists/g2', status: 200, body: { deleted: 'g2' } });
+  });
+  afterEach(async () => {
+    for (const id of policies.splice(0)) await call('DELETE', `/api/policies/${id}`);
+  });
+
+  it('validates policies with the one schema and keeps their versions', async () => {
+    const refused = await call('POST', '/api/policies', { name: 'x', effect: 'maybe', when: { arguments: [{ path: 'a', equals: 1, in: [1] }] } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('INVALID_REQUEST');
+    const created = await addPolicy(requireApprovalForDestructive);
+    expect(created).toMatchObject({ version: 1, enabled: true, effect: 'require_approval' });
+    const updated = await call('PUT', `/api/policies/${created.id}`, { ...requireApprovalForDestructive, description: 'v2' });
+    expect(updated.body).toMatchObject({ version: 2, description: 'v2' });
+    const audit = await call('GET', `/api/audit?target=${created.id}`);
+    expect(audit.body.entries.map((entry: { action: string }) => entry.action)).toContain('PUT /api/policies/:id');
+  });
+
+  it('a destructive call waits for approval, in its history, and runs once when approved', async () => {
+    await addPolicy(requireApprovalForDestructive);
+    const result = execute(deleteGist('g1'));
+    const request = await awaitPending();
+    expect(request).toMatchObject({ parameters: { gist_id: 'g1' }, argumentsDigest: expect.stringMatching(/^sha256:/) });
+    expect(fake.requests).toHaveLength(0);
+
+    const approved = await call('POST', `/api/approvals/${request.id}/approve`, { digest: request.argumentsDigest, reason: 'cleanup ticket 42' });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const outcome = await result;
+    expect(outcome.isError).toBeFalsy();
+    expect(outcome.structuredContent).toMatchObject({ status: 200, result: { deleted: 'g1' } });
+    expect(fake.requests.filter((sent) => sent.path === '/gists/g1')).toHaveLength(1);
+
+    const { timers, updates } = await historyOf(app, request.workflowId);
+    expect(timers[0]).toMatch(/^awaiting approval: policy "destructive needs a person" v1 requires it for github gists_delete/);
+    expect(updates).toEqual([expect.objectContaining({ decision: 'approved', decidedBy: expect.any(String), reason: 'cleanup ticket 42' })]);
+    await expect.poll(async () => (await call('GET', `/api/approvals/${request.id}`)).body.status).toBe('approved');
+    const audit = await call('GET', `/api/audit?target=${request.id}`);
+    expect(audit.body.entries.map((entry: { action: string }) => entry.action)).toEqual(expect.arrayContaining(['approval.approved']));
+  });
+
+  it('refuses a decision naming other arguments, and a denial reaches the caller as APPROVAL_DENIED', async () => {
+    await addPolicy(requireApprovalForDestructive);
+    const result = execute(deleteGist('g1'));
+    const request = await awaitPending();
+    const otherDigest = `sha256:${'0'.repeat(64)}`;
+    const refused = await call('POST', `/api/approvals/${request.id}/approve`, { digest: otherDigest });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('CONFLICT');
+
+    expect((await call('POST', `/api/approvals/${request.id}/deny`, { digest: request.argumentsDigest, reason: 'not this one' })).status).toBe(200);
+    const error = toolError(await result);
+    expect(error).toMatchObject({ code: 'APPROVAL_DENIED', message: expect.stringContaining('not this one') });
+    expect(fake.requests).toHaveLength(0);
+    const again = await call('POST', `/api/approvals/${request.id}/approve`, { digest: request.argumentsDigest });
+    expect(again.status).toBe(409);
+  });
+
+  it('an expired request denies the call with APPROVAL_EXPIRED', async () => {
+    await addPolicy({ ...requireApprovalForDestructive, approval: { timeoutSeconds: 2 } });
+    const error = toolError(await execute(deleteGist('g2')));
+    expect(error).toMatchObject({ code: 'APPROVAL_EXPIRED' });
+    expect(fake.requests).toHaveLength(0);
+    const [expired] = (await call('GET', '/api/approvals?status=expired')).body.approvals;
+    expect(expired).toMatchObject({ status: 'expired', parameters: { gist_id: 'g2' } });
+  });
+
+  it('a deny rule blocks the call before any upstream request', async () => {
+    await addPolicy({ name: 'no gist g2', scope: { connectorId: 'github' }, effect: 'deny', when: { arguments: [{ path: 'gist_id', equals: 'g2' }] } });
+    const error = toolError(await execute(deleteGist('g2')));
+    expect(error).toMatchObject({ code: 'POLICY_DENIED', details: { policyId: expect.stringMatching(/^pol_/) } });
+    expect(fake.requests).toHaveLength(0);
+    // Other arguments are not matched by the rule.
+    expect((await execute(deleteGist('g1'))).isError).toBeFalsy();
+  });
+
+  it('a result rule redacts a field before the caller sees it', async () => {
+    await addPolicy({ name: 'hide who deleted', scope: { connectorId: 'github', actionId: 'gists_delete' }, effect: 'allow', results: { redact: ['deleted'] } });
+    const outcome = await execute(deleteGist('g1'));
+    expect(outcome.structuredContent).toMatchObject({ status: 200, result: { deleted: '[redacted by policy]' } });
+  });
+});
