@@ -32,7 +32,7 @@ export function createApprovalActivities(deps: ActivityDependencies) {
     async recordApprovalOutcome(input: {
       approvalId: string;
       accountId: string;
-      status: 'approved' | 'denied' | 'expired';
+      status: 'approved' | 'denied' | 'expired' | 'cancelled';
       decidedBy?: string;
       decidedRole?: string;
       reason?: string;

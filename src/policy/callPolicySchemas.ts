@@ -105,7 +105,7 @@ export type CallPolicyResponse = z.infer<typeof callPolicyResponse>;
 
 // Approvals
 
-export const approvalStatuses = ['pending', 'approved', 'denied', 'expired'] as const;
+export const approvalStatuses = ['pending', 'approved', 'denied', 'expired', 'cancelled'] as const;
 export type ApprovalStatus = (typeof approvalStatuses)[number];
 
 export const approvalIdParam = z.string().regex(/^apr_[A-Za-z0-9-]+$/);

@@ -1,6 +1,6 @@
-import { condition, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, proxyLocalActivities, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { approvalDecisionUpdate, failureOf, type ApprovalDecision, type ApprovalRequirement, type ExecuteActionInput } from './contracts.js';
+import { approvalDecisionUpdate, awaitingApprovalMemo, failureOf, type ApprovalDecision, type ApprovalRequirement, type AwaitingApproval, type ExecuteActionInput } from './contracts.js';
 
 const { recordApprovalRequest, recordApprovalOutcome } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -36,9 +36,21 @@ export async function awaitApproval(input: ExecuteActionInput, approval: Approva
   );
   const { workflowId } = workflowInfo();
   await recordApprovalRequest({ action: input, approval, workflowId });
+  // For callers polling the run (describe, no worker round trip): what it waits for, until decided.
+  upsertMemo({ [awaitingApprovalMemo]: { approvalId: approval.approvalId, policy: approval.policy.name } satisfies AwaitingApproval });
   const summary = `awaiting approval: policy "${approval.policy.name}" v${approval.policy.version} requires it for ${input.connectorId} ${input.actionId} (${approval.approvalId}, expires in ${hours(approval.timeoutSeconds)})`;
-  const decided = await condition(() => decision !== undefined, approval.timeoutSeconds * 1000, { summary: summary.slice(0, 200) });
+  let decided: boolean;
+  try {
+    decided = await condition(() => decision !== undefined, approval.timeoutSeconds * 1000, { summary: summary.slice(0, 200) });
+  } catch (error) {
+    // The caller withdrew the call (the run was cancelled): the request leaves the approvers' queue.
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(() => recordApprovalOutcome({ approvalId: approval.approvalId, accountId: input.accountId, status: 'cancelled' }));
+    }
+    throw error;
+  }
   const outcome = decided ? decision! : undefined;
+  upsertMemo({ [awaitingApprovalMemo]: undefined });
   await recordApprovalOutcome({
     approvalId: approval.approvalId,
     accountId: input.accountId,

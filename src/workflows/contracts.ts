@@ -89,6 +89,14 @@ export interface ApprovalDecision {
   reason?: string;
 }
 
+/** In a run's memo while it waits for a decision (tasks show it to their callers). */
+export interface AwaitingApproval {
+  approvalId: string;
+  policy: string;
+}
+
+export const awaitingApprovalMemo = 'awaitingApproval';
+
 /** Refused (validator) when the digest differs or the request is already decided; else answers the decision taken. */
 export const approvalDecisionUpdate = defineUpdate<{ status: 'approved' | 'denied' }, [ApprovalDecision]>('approvalDecision');
 

@@ -1,8 +1,9 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, CreateTaskResultSchema, GetTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/app.js';
+import { spawnSwitchboard } from '../support/process.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';
 import { api, connectMcp, toolError } from '../support/mcp.js';
@@ -15,6 +16,38 @@ const requireApprovalForDestructive = {
   when: { annotations: { destructive: true } },
   approval: { timeoutSeconds: 3600 },
 };
+
+const REVISION = '2026-07-28';
+const clientInfo = { name: 'switchboard-approvals-tests', version: '1.0.0' };
+const envelope = {
+  'io.modelcontextprotocol/protocolVersion': REVISION,
+  'io.modelcontextprotocol/clientInfo': clientInfo,
+  'io.modelcontextprotocol/clientCapabilities': { extensions: { 'io.modelcontextprotocol/tasks': {} } },
+};
+
+/** One 2026-07-28 JSON-RPC request (no session: the envelope rides in _meta), its answer read from JSON or SSE. */
+async function post2026(url: string, apiKey: string, method: string, params: Record<string, unknown>): Promise<Record<string, any>> {
+  const name = params.name ?? params.taskId;
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': REVISION,
+      'mcp-method': method,
+      ...(typeof name === 'string' ? { 'mcp-name': name } : {}),
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: envelope } }),
+  });
+  const text = await response.text();
+  if (!response.headers.get('content-type')?.includes('text/event-stream')) return JSON.parse(text);
+  const messages = text
+    .split('\n')
+    .filter((line) => line.startsWith('data: ') && line.length > 6)
+    .map((line) => JSON.parse(line.slice(6)) as Record<string, any>);
+  return messages.find((message) => 'result' in message || 'error' in message)!;
+}
 
 /** The timers of a run as an operator reads them in the Temporal UI, and the updates it took. */
 async function historyOf(app: TestApp, workflowId: string) {
@@ -34,6 +67,7 @@ describe('call policies and approvals through MCP', () => {
   let app: TestApp;
   let fake: FakeSaas;
   let mcp: Client;
+  let server: { accessUrl: string; url: string };
   const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
   const policies: string[] = [];
   const addPolicy = async (policy: unknown) => {
@@ -53,7 +87,8 @@ describe('call policies and approvals through MCP', () => {
   beforeAll(async () => {
     [app, fake] = await Promise.all([startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '10000' } }), startFakeSaas()]);
     await connectToFakeSaas(app, fake, ['github']);
-    mcp = await connectMcp((await call('POST', '/api/servers', { name: 'approvals' })).body.accessUrl);
+    server = (await call('POST', '/api/servers', { name: 'approvals' })).body;
+    mcp = await connectMcp(server.accessUrl);
   });
   afterAll(async () => {
     await mcp?.close();
@@ -142,5 +177,61 @@ describe('call policies and approvals through MCP', () => {
     await addPolicy({ name: 'hide who deleted', scope: { connectorId: 'github', actionId: 'gists_delete' }, effect: 'allow', results: { redact: ['deleted'] } });
     const outcome = await execute(deleteGist('g1'));
     expect(outcome.structuredContent).toMatchObject({ status: 200, result: { deleted: '[redacted by policy]' } });
+  });
+
+  it('a task (2025-11-25) waits for approval across a full restart of Switchboard, and runs once', async () => {
+    await addPolicy(requireApprovalForDestructive);
+    // A whole Switchboard (API and worker) of its own, on its own task queue: killing it leaves no worker for the run.
+    const env = {
+      ...app.testDatabase.env,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: `${app.temporal.taskQueue}-restart`,
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      EGRESS_ALLOW_HOSTS: '127.0.0.1,localhost',
+      RATE_LIMIT_PER_MINUTE: '1000',
+    };
+    const first = await spawnSwitchboard('all', env);
+    let second: Awaited<ReturnType<typeof spawnSwitchboard>> | undefined;
+    try {
+      const viaFirst = await connectMcp(server.accessUrl.replace(app.apiUrl, first.url));
+      const created = await viaFirst.request(
+        { method: 'tools/call', params: { name: 'execute_action', arguments: deleteGist('g1'), task: { ttl: 600_000 } } },
+        CreateTaskResultSchema,
+      );
+      const request = await awaitPending();
+      await expect
+        .poll(async () => (await viaFirst.request({ method: 'tasks/get', params: { taskId: created.task.taskId } }, GetTaskResultSchema)).statusMessage)
+        .toContain(`/console/#/approvals/${request.id}`);
+      await first.stop('SIGKILL');
+
+      second = await spawnSwitchboard('all', env);
+      const approved = await api(second.url, app.apiKey, 'POST', `/api/approvals/${request.id}/approve`, { digest: request.argumentsDigest, reason: 'after the restart' });
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+      const viaSecond = await connectMcp(server.accessUrl.replace(app.apiUrl, second.url));
+      const result = await viaSecond.request({ method: 'tasks/result', params: { taskId: created.task.taskId } }, CallToolResultSchema, { timeout: 60_000 });
+      expect(result.structuredContent).toMatchObject({ status: 200, result: { deleted: 'g1' } });
+      expect(fake.requests.filter((sent) => sent.path === '/gists/g1')).toHaveLength(1);
+      await viaSecond.close();
+    } finally {
+      await first.stop();
+      await second?.stop();
+    }
+    // Two whole processes start (about 20 s each on a busy 2-core machine).
+  }, 180_000);
+
+  it('a 2026-07-28 task is input_required with the approval page as its input request until approved', async () => {
+    await addPolicy(requireApprovalForDestructive);
+    const created = (await post2026(server.url, app.apiKey, 'tools/call', { name: 'execute_action', arguments: deleteGist('g1') })).result;
+    expect(created).toMatchObject({ resultType: 'task', status: 'input_required' });
+    const request = await awaitPending();
+    const waiting = (await post2026(server.url, app.apiKey, 'tasks/get', { taskId: created.taskId })).result;
+    expect(waiting).toMatchObject({ status: 'input_required' });
+    const [input] = Object.values(waiting.inputRequests as Record<string, { method: string; params: { mode: string; url: string } }>);
+    expect(input).toMatchObject({ method: 'elicitation/create', params: { mode: 'url', url: `${app.apiUrl}/console/#/approvals/${request.id}` } });
+
+    expect((await call('POST', `/api/approvals/${request.id}/approve`, { digest: request.argumentsDigest })).status).toBe(200);
+    await expect.poll(async () => (await post2026(server.url, app.apiKey, 'tasks/get', { taskId: created.taskId })).result.status, { timeout: 30_000 }).toBe('completed');
+    const done = (await post2026(server.url, app.apiKey, 'tasks/get', { taskId: created.taskId })).result;
+    expect(done.result).toMatchObject({ structuredContent: { status: 200, result: { deleted: 'g1' } } });
   });
 });

@@ -82,7 +82,7 @@ export async function listApprovals(db: Db, accountId: string, filter: { status?
 export async function settleApproval(
   db: Db,
   id: string,
-  decision: { status: 'approved' | 'denied' | 'expired'; decidedBy?: string; decidedRole?: string; reason?: string },
+  decision: { status: Exclude<ApprovalRow['status'], 'pending'>; decidedBy?: string; decidedRole?: string; reason?: string },
 ): Promise<void> {
   await db
     .updateTable('approvals')

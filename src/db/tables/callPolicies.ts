@@ -36,7 +36,7 @@ export interface ApprovalsTable {
   policy_id: string;
   policy_version: number;
   policy_name: string;
-  status: 'pending' | 'approved' | 'denied' | 'expired';
+  status: 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled';
   created_at: ColumnType<Date, Date | undefined, never>;
   expires_at: ColumnType<Date, Date | string, never>;
   decided_by: string | null;
