@@ -234,4 +234,28 @@ describe('call policies and approvals through MCP', () => {
     const done = (await post2026(server.url, app.apiKey, 'tasks/get', { taskId: created.taskId })).result;
     expect(done.result).toMatchObject({ structuredContent: { status: 200, result: { deleted: 'g1' } } });
   });
+
+  it('approvers list and deny through the admin MCP tools; a user-role key may not decide', async () => {
+    await addPolicy(requireApprovalForDestructive);
+    const result = execute(deleteGist('g1'));
+    const request = await awaitPending();
+
+    const userKey = (await call('POST', '/api/keys', { name: 'agent user', role: 'user' })).body;
+    const refused = await api(app.apiUrl, userKey.key, 'POST', `/api/approvals/${request.id}/approve`, { digest: request.argumentsDigest });
+    expect(refused.status).toBe(403);
+
+    const adminServer = (await call('POST', '/api/servers', { name: 'approvers', admin: true })).body;
+    const approver = await connectMcp(adminServer.accessUrl);
+    try {
+      const listed = await approver.callTool({ name: 'list_approvals', arguments: { status: 'pending' } });
+      expect((listed.structuredContent as { approvals: Array<{ id: string }> }).approvals.map((item) => item.id)).toEqual([request.id]);
+      const denied = await approver.callTool({ name: 'deny_call', arguments: { approvalId: request.id, digest: request.argumentsDigest, reason: 'wrong gist' } });
+      expect(denied.isError, JSON.stringify(denied)).toBeFalsy();
+      expect(toolError(await result)).toMatchObject({ code: 'APPROVAL_DENIED', message: expect.stringContaining('wrong gist') });
+      const audit = await call('GET', `/api/audit?target=${request.id}`);
+      expect(audit.body.entries.map((entry: { action: string }) => entry.action)).toEqual(expect.arrayContaining(['MCP deny_call', 'approval.denied']));
+    } finally {
+      await approver.close();
+    }
+  });
 });

@@ -63,31 +63,31 @@ export function approvalRoutes(deps: Pick<ApiDependencies, 'db' | 'temporal'>): 
       },
       async ({ auth, query }) => listApprovalViews(deps, auth, query),
     )
-    .add({ method: 'get', path: '/api/approvals/:id', access: 'operator', summary: 'Get an approval request', tag: 'Approvals', response: approvalResponse }, async ({ auth, params }) =>
-      getApprovalView(deps, auth, params.id!),
+    .add({ method: 'get', path: '/api/approvals/:approvalId', access: 'operator', summary: 'Get an approval request', tag: 'Approvals', response: approvalResponse }, async ({ auth, params }) =>
+      getApprovalView(deps, auth, params.approvalId!),
     )
     .add(
       {
         method: 'post',
-        path: '/api/approvals/:id/approve',
+        path: '/api/approvals/:approvalId/approve',
         access: 'operator',
         summary: "Approve a waiting call: the digest must be the request's argumentsDigest",
         tag: 'Approvals',
         body: decisionBody,
         response: approvalResponse,
       },
-      async ({ auth, params, body }) => decideApproval(deps, auth, { approvalId: params.id!, ...body }, 'approved'),
+      async ({ auth, params, body }) => decideApproval(deps, auth, { approvalId: params.approvalId!, ...body }, 'approved'),
     )
     .add(
       {
         method: 'post',
-        path: '/api/approvals/:id/deny',
+        path: '/api/approvals/:approvalId/deny',
         access: 'operator',
         summary: 'Deny a waiting call; the caller gets APPROVAL_DENIED with the reason',
         tag: 'Approvals',
         body: decisionBody,
         response: approvalResponse,
       },
-      async ({ auth, params, body }) => decideApproval(deps, auth, { approvalId: params.id!, ...body }, 'denied'),
+      async ({ auth, params, body }) => decideApproval(deps, auth, { approvalId: params.approvalId!, ...body }, 'denied'),
     );
 }
