@@ -18,7 +18,7 @@ export interface PolicyCaller {
 }
 
 /** The account's policies, as stored (each was validated when it was written; parsing again fills defaults). */
-export async function accountCallPolicies(db: Db, accountId: string): Promise<StoredCallPolicy[]> {
+async function accountCallPolicies(db: Db, accountId: string): Promise<StoredCallPolicy[]> {
   const rows = await listCallPolicies(db, accountId);
   return rows.map((row) => ({ ...callPolicyInput.parse(row.definition), id: row.id, version: row.version }));
 }

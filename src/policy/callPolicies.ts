@@ -23,7 +23,7 @@ export interface PolicyCall {
   arguments: Record<string, unknown>;
 }
 
-export interface PolicyRef {
+interface PolicyRef {
   id: string;
   version: number;
   name: string;
@@ -43,7 +43,7 @@ export type PolicyDecision =
 const DEFAULT_APPROVAL_SECONDS = 24 * 3600;
 
 /** The values at a dotted path; `*` steps into every item of an array or field of an object. */
-export function valuesAt(value: unknown, path: string): unknown[] {
+function valuesAt(value: unknown, path: string): unknown[] {
   let current: unknown[] = [value];
   for (const step of path.split('.')) {
     current = current.flatMap((item) => {
@@ -66,7 +66,7 @@ function matchesValue(value: unknown, matcher: ValueMatcher): boolean {
 }
 
 /** A matcher holds when some value at its path passes it (exists: whether there is one; notEquals: when none is equal). */
-export function matcherHolds(root: unknown, matcher: ValueMatcher): boolean {
+function matcherHolds(root: unknown, matcher: ValueMatcher): boolean {
   const values = valuesAt(root, matcher.path);
   if (matcher.exists !== undefined) return (values.length > 0) === matcher.exists;
   if (matcher.notEquals !== undefined) return values.every((value) => matchesValue(value, matcher));

@@ -22,7 +22,7 @@ const jsonPath = z
 const scalar = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
 
 /** One test of the value at `path`; exactly one operator. */
-export const valueMatcher = z
+const valueMatcher = z
   .object({
     path: jsonPath,
     equals: scalar.optional(),
@@ -49,7 +49,7 @@ export const valueMatcher = z
   .refine((matcher) => Object.keys(matcher).filter((key) => key !== 'path').length === 1, 'give exactly one operator besides path');
 export type ValueMatcher = z.infer<typeof valueMatcher>;
 
-export const policyEffects = ['allow', 'deny', 'require_approval'] as const;
+const policyEffects = ['allow', 'deny', 'require_approval'] as const;
 export type PolicyEffect = (typeof policyEffects)[number];
 
 const idList = z.array(z.string().min(1).max(200)).min(1).max(100);
@@ -93,8 +93,6 @@ export const callPolicyInput = z
   .strict();
 export type CallPolicyInput = z.infer<typeof callPolicyInput>;
 
-export const callPolicyIdParam = z.string().regex(/^pol_[A-Za-z0-9]+$/);
-
 export const callPolicyResponse = callPolicyInput.extend({
   id: z.string(),
   version: z.number().int().describe('Starts at 1; every update adds one. Approval requests name the version that asked for them.'),
@@ -105,10 +103,9 @@ export type CallPolicyResponse = z.infer<typeof callPolicyResponse>;
 
 // Approvals
 
-export const approvalStatuses = ['pending', 'approved', 'denied', 'expired', 'cancelled'] as const;
-export type ApprovalStatus = (typeof approvalStatuses)[number];
+const approvalStatuses = ['pending', 'approved', 'denied', 'expired', 'cancelled'] as const;
 
-export const approvalIdParam = z.string().regex(/^apr_[A-Za-z0-9-]+$/);
+const approvalIdParam = z.string().regex(/^apr_[A-Za-z0-9-]+$/);
 
 /** An approver's answer: the digest of the arguments they saw, so a decision never covers other arguments. */
 export const approvalDecisionInput = z

@@ -18,7 +18,7 @@ interface ApprovalDeps {
   temporal: TemporalHandle;
 }
 
-export function approvalView(row: ApprovalRow): ApprovalResponse {
+function approvalView(row: ApprovalRow): ApprovalResponse {
   return {
     id: row.id,
     status: row.status,

@@ -2,7 +2,7 @@ import { CancellationScope, condition, isCancellation, proxyLocalActivities, set
 import type { Activities } from '../activities/index.js';
 import { approvalDecisionUpdate, awaitingApprovalMemo, failureOf, type ApprovalDecision, type ApprovalRequirement, type AwaitingApproval, type ExecuteActionInput } from './contracts.js';
 
-const { recordApprovalRequest, recordApprovalOutcome } = proxyLocalActivities<Activities>({
+const { recordApprovalRequest, recordApprovalOutcome, notifyApprovers } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 10 },
 });
@@ -36,6 +36,7 @@ export async function awaitApproval(input: ExecuteActionInput, approval: Approva
   );
   const { workflowId } = workflowInfo();
   await recordApprovalRequest({ action: input, approval, workflowId });
+  await notifyApprovers({ action: input, approval });
   // For callers polling the run (describe, no worker round trip): what it waits for, until decided.
   upsertMemo({ [awaitingApprovalMemo]: { approvalId: approval.approvalId, policy: approval.policy.name } satisfies AwaitingApproval });
   const summary = `awaiting approval: policy "${approval.policy.name}" v${approval.policy.version} requires it for ${input.connectorId} ${input.actionId} (${approval.approvalId}, expires in ${hours(approval.timeoutSeconds)})`;

@@ -1,6 +1,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, CreateTaskResultSchema, GetTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/app.js';
 import { spawnSwitchboard } from '../support/process.js';
@@ -256,6 +258,50 @@ describe('call policies and approvals through MCP', () => {
       expect(audit.body.entries.map((entry: { action: string }) => entry.action)).toEqual(expect.arrayContaining(['MCP deny_call', 'approval.denied']));
     } finally {
       await approver.close();
+    }
+  });
+});
+
+describe('the approvers\' webhook', () => {
+  it('announces a new request to APPROVAL_WEBHOOK_URL without its arguments', async () => {
+    const received: Array<Record<string, unknown>> = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body) as Record<string, unknown>);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const fake = await startFakeSaas();
+    const app = await startTestApp({ env: { APPROVAL_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/approvals`, PUBLIC_URL: 'https://switchboard.example' } });
+    // Links are built on PUBLIC_URL; the test reaches the app where it listens.
+    const accessUrl = (await api(app.apiUrl, app.apiKey, 'POST', '/api/servers', { name: 'hooked' })).body.accessUrl as string;
+    const mcp = await connectMcp(accessUrl.replace('https://switchboard.example', app.apiUrl));
+    try {
+      await connectToFakeSaas(app, fake, ['github']);
+      await api(app.apiUrl, app.apiKey, 'POST', '/api/policies', requireApprovalForDestructive);
+      const result = mcp.callTool({ name: 'execute_action', arguments: deleteGist('secret-gist') }, CallToolResultSchema, { timeout: 60_000 });
+      await expect.poll(() => received.length, { timeout: 20_000 }).toBe(1);
+      const [announced] = received;
+      expect(announced).toMatchObject({
+        type: 'approval.requested',
+        connectorId: 'github',
+        actionId: 'gists_delete',
+        argumentsDigest: expect.stringMatching(/^sha256:/),
+        policy: { name: 'destructive needs a person', version: 1 },
+        url: expect.stringMatching(/^https:\/\/switchboard\.example\/console\/#\/approvals\/apr_/),
+      });
+      expect(JSON.stringify(announced)).not.toContain('secret-gist');
+      const approvalId = announced!.approvalId as string;
+      await api(app.apiUrl, app.apiKey, 'POST', `/api/approvals/${approvalId}/deny`, { digest: announced!.argumentsDigest, reason: 'test over' });
+      expect(toolError(await result)?.code).toBe('APPROVAL_DENIED');
+    } finally {
+      await mcp.close();
+      await app.close();
+      await fake.close();
+      hook.close();
     }
   });
 });

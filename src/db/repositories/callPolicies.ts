@@ -68,10 +68,6 @@ export async function getApproval(db: Db, accountId: string, id: string): Promis
   return db.selectFrom('approvals').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function getApprovalById(db: Db, id: string): Promise<ApprovalRow | undefined> {
-  return db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function listApprovals(db: Db, accountId: string, filter: { status?: ApprovalRow['status']; limit: number }): Promise<ApprovalRow[]> {
   let query = db.selectFrom('approvals').selectAll().where('account_id', '=', accountId);
   if (filter.status) query = query.where('status', '=', filter.status);
