@@ -17,10 +17,14 @@ export interface PolicyCaller {
   role?: Role;
 }
 
-/** The account's policies, as stored (each was validated when it was written; parsing again fills defaults). */
+/** A policy row as stored: each was validated when it was written; parsing again fills defaults. */
+type PolicyRow = { id: string; version: number; definition: Record<string, unknown> };
+
+const storedPolicies = (rows: readonly PolicyRow[]): StoredCallPolicy[] =>
+  rows.map((row) => ({ ...callPolicyInput.parse(row.definition), id: row.id, version: row.version }));
+
 async function accountCallPolicies(db: Db, accountId: string): Promise<StoredCallPolicy[]> {
-  const rows = await listCallPolicies(db, accountId);
-  return rows.map((row) => ({ ...callPolicyInput.parse(row.definition), id: row.id, version: row.version }));
+  return storedPolicies(await listCallPolicies(db, accountId));
 }
 
 /** The annotations a policy conditions on: a connector action always acts on an outside platform (open world). */
@@ -41,6 +45,17 @@ export async function decideCall(
   parameters: Record<string, unknown>,
 ): Promise<Pick<ExecuteActionInput, 'approval' | 'resultRules'>> {
   return decideWith(await accountCallPolicies(db, caller.accountId), caller, connectorId, action, parameters);
+}
+
+/** decideCall with the account's policy rows already read (the front door's one statement, src/db/repositories/callContext.ts). */
+export function decideCallWith(
+  rows: readonly PolicyRow[],
+  caller: PolicyCaller,
+  connectorId: string,
+  action: Pick<ActionDefinition, 'id' | 'destructive' | 'idempotent' | 'method'>,
+  parameters: Record<string, unknown>,
+): Pick<ExecuteActionInput, 'approval' | 'resultRules'> {
+  return decideWith(storedPolicies(rows), caller, connectorId, action, parameters);
 }
 
 function decideWith(

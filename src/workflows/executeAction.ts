@@ -12,7 +12,8 @@ import type { Activities } from '../activities/index.js';
 import { awaitApproval } from './approval.js';
 import { callConnectorAction } from './connectorCall.js';
 import { withResultRules } from './resultRules.js';
-import { credentialSettledSignal, type ActionResult, type CredentialSettled, type ExecuteActionInput, type CredentialWait } from './contracts.js';
+import { answeringResult } from './resultUpdate.js';
+import { actionResultUpdate, credentialSettledSignal, type ActionResult, type CredentialSettled, type ExecuteActionInput, type CredentialWait } from './contracts.js';
 import { failureOf, searchAttributes, toApplicationFailure } from './contracts.js';
 
 const { watchCredential } = proxyLocalActivities<Activities>({
@@ -44,20 +45,23 @@ async function awaitCredential(input: ExecuteActionInput, wait: CredentialWait):
 
 /**
  * execute_action: one connector action, retried on the failures a retry can fix; every throttle
- * wait and retry delay is a durable timer of this workflow (see connectorCall.ts).
+ * wait and retry delay is a durable timer of this workflow (see connectorCall.ts). The result
+ * also answers actionResultUpdate (resultUpdate.ts).
  */
-export async function executeAction(input: ExecuteActionInput): Promise<ActionResult> {
-  try {
-    if (input.approval) await awaitApproval(input, input.approval);
-    if (input.awaitCredential) await awaitCredential(input, input.awaitCredential);
-    const called = await callConnectorAction(input);
-    const result = input.resultRules ? await withResultRules(input, called, input.resultRules) : called;
-    upsertSearchAttributes([{ key: searchAttributes.outcome, value: 'succeeded' }]);
-    return result;
-  } catch (error) {
-    upsertSearchAttributes([{ key: searchAttributes.outcome, value: isCancellation(error) ? 'cancelled' : 'failed' }]);
-    // Surface an activity's coded failure itself, so callers map it without unwrapping layers.
-    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) throw toApplicationFailure(error);
-    throw error;
-  }
+export function executeAction(input: ExecuteActionInput): Promise<ActionResult> {
+  return answeringResult(actionResultUpdate, async () => {
+    try {
+      if (input.approval) await awaitApproval(input, input.approval);
+      if (input.awaitCredential) await awaitCredential(input, input.awaitCredential);
+      const called = await callConnectorAction(input);
+      const result = input.resultRules ? await withResultRules(input, called, input.resultRules) : called;
+      upsertSearchAttributes([{ key: searchAttributes.outcome, value: 'succeeded' }]);
+      return result;
+    } catch (error) {
+      upsertSearchAttributes([{ key: searchAttributes.outcome, value: isCancellation(error) ? 'cancelled' : 'failed' }]);
+      // Surface an activity's coded failure itself, so callers map it without unwrapping layers.
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) throw toApplicationFailure(error);
+      throw error;
+    }
+  });
 }
