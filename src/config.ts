@@ -109,6 +109,7 @@ const envSchema = z.object({
   MCP_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
   STATE_CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+  APPROVAL_WEBHOOK_URL: z.url().optional(),
   SIGNIN_DEV_LOGIN: booleanFromEnv.optional(),
   SIGNIN_OIDC_ISSUER: z.url().optional(),
   SIGNIN_OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -215,6 +216,8 @@ export interface Config {
   cleanup: { mcpSessionTtlSeconds: number; intervalSeconds: number };
   /** Audit entries older than this many days are pruned (daily, by the retentionSweep workflow). */
   audit: { retentionDays: number };
+  /** Where a new approval request is announced (docs/approvals.md), through the egress policy. */
+  approvals: { webhookUrl?: string };
   signin: {
     /**
      * The sign-in page asks for a user id and believes it: for development only. On by default
@@ -319,6 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
+    approvals: e.APPROVAL_WEBHOOK_URL ? { webhookUrl: e.APPROVAL_WEBHOOK_URL } : {},
     signin: {
       devLogin: e.SIGNIN_DEV_LOGIN ?? (!e.DATABASE_URL && !e.SIGNIN_OIDC_ISSUER),
       ...(e.SIGNIN_OIDC_ISSUER

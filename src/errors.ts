@@ -18,6 +18,10 @@ export const errorCodes = [
   'NOT_ACCEPTABLE',
   'CONFLICT',
   'INTERNAL_ERROR',
+  'POLICY_DENIED',
+  'APPROVAL_DENIED',
+  'APPROVAL_EXPIRED',
+  'RESULT_BLOCKED',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -37,6 +41,10 @@ const httpStatusOf: Record<ErrorCode, number> = {
   NOT_ACCEPTABLE: 406,
   CONFLICT: 409,
   INTERNAL_ERROR: 500,
+  POLICY_DENIED: 403,
+  APPROVAL_DENIED: 403,
+  APPROVAL_EXPIRED: 403,
+  RESULT_BLOCKED: 403,
 };
 
 /**
@@ -53,6 +61,10 @@ export const nonRetryableCodes: readonly ErrorCode[] = [
   'ACTION_NOT_FOUND',
   'CONFLICT',
   'UPSTREAM_REJECTED',
+  'POLICY_DENIED',
+  'APPROVAL_DENIED',
+  'APPROVAL_EXPIRED',
+  'RESULT_BLOCKED',
 ];
 
 export type ErrorDetails = Record<string, unknown>;

@@ -6,6 +6,7 @@ import { createOAuthActivities } from './oauth.js';
 import { createCredentialWaiterActivities } from './credentialWaiters.js';
 import { createRemoteMcpDiscoveryActivities } from './remoteMcpDiscovery.js';
 import { createCapacity, createCapacityActivities } from './capacity.js';
+import { createApprovalActivities } from './approvals.js';
 
 export type { ActivityDependencies } from './dependencies.js';
 
@@ -19,6 +20,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createRemoteMcpDiscoveryActivities(dependencies),
     ...createCredentialWaiterActivities(dependencies),
     ...createRetentionActivities(dependencies),
+    ...createApprovalActivities(dependencies),
   });
 }
 

@@ -17,6 +17,7 @@ import { browserOriginGuard } from './origin.js';
 import { frontDoorRateLimit } from './rateLimit.js';
 import { signinRoutes } from './signin/routes.js';
 import type { ApiRouter } from './routing.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
 import { clientMetadataRoutes } from './routes/clientMetadata.js';
 import { connectorRoutes } from './routes/connectors.js';
@@ -52,7 +53,7 @@ export function createApp(options: AppOptions): Koa {
 }
 
 function mountApi(app: Koa, deps: ApiDependencies) {
-  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), clientMetadataRoutes(deps), remoteMcpRoutes(deps), runRoutes(deps), auditRoutes(deps), consoleConfigRoutes(deps)];
+  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), clientMetadataRoutes(deps), remoteMcpRoutes(deps), runRoutes(deps), approvalRoutes(deps), auditRoutes(deps), consoleConfigRoutes(deps)];
   const openApiDocument = buildOpenApiDocument(
     routers.flatMap((router) => router.operations),
     deps.publicUrl,

@@ -12,6 +12,7 @@ import type { AuditLogTable } from './tables/audit.js';
 import type { SigninKeysTable, SigninStoreTable } from './tables/signin.js';
 import type { RemoteMcpOAuthClientsTable } from './tables/remoteMcpOAuthClients.js';
 import type { CallLeasesTable } from './tables/callLeases.js';
+import type { ApprovalsTable, CallPoliciesTable, CallPolicyVersionsTable } from './tables/callPolicies.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -38,4 +39,7 @@ export interface Database {
   signin_keys: SigninKeysTable;
   mcp_oauth_clients: RemoteMcpOAuthClientsTable;
   call_leases: CallLeasesTable;
+  call_policies: CallPoliciesTable;
+  call_policy_versions: CallPolicyVersionsTable;
+  approvals: ApprovalsTable;
 }

@@ -10,6 +10,8 @@ import { InvalidRequestError } from '../errors.js';
 import { isAsk, isReference } from '../workflows/planReferences.js';
 import type { ExecutePlanInput, PlanStep } from '../plans/schemas.js';
 import { authorizeUse, type ServerGrant } from '../policy/use.js';
+import { decideCall, decideCallWith, refuseUnplannable } from '../policy/callDecision.js';
+import type { Role } from '../policy/roles.js';
 
 /**
  * Who uses a connector, and through what: the same for every front door (the MCP tools, POST
@@ -20,6 +22,8 @@ export interface UseScope {
   userId: string;
   /** Labels the run: the server's id, or "api" for a REST run without one. */
   serverId: string;
+  /** The caller's role, for the call policies' conditions (src/policy/callDecision.ts). */
+  role?: Role;
   grant?: ServerGrant;
   /** How this door finds a connector (the MCP door lists a never-listed remote server's tools); else resolveConnector. */
   resolve?: (connectorId: string) => Promise<Connector>;
@@ -93,7 +97,9 @@ export async function prepareActionRun(
   if (!catalog) {
     const connector = await enabledConnector(db, scope, request.connectorId);
     const action = findAction(connector, request.actionId);
-    return { connector, input: runInput(scope, request, connector.id, action.id, validateCallParameters(connector, action, request.parameters)), recorded: false };
+    const input = runInput(scope, request, connector.id, action.id, validateCallParameters(connector, action, request.parameters));
+    // The call policies last: a deny throws here, before anything starts.
+    return { connector, input: { ...input, ...(await decideCall(db, scope, connector.id, action, input.parameters)) }, recorded: false };
   }
   const action = findAction(catalog, request.actionId);
   const input = runInput(scope, request, catalog.id, action.id, validateActionParameters(catalog.id, action, request.parameters));
@@ -107,9 +113,11 @@ export async function prepareActionRun(
   const connector = catalogConnector(db, catalog, scope.accountId, context.settings);
   assertConnectorEnabled(connector);
   const credentialId = request.credentialId ? undefined : context.newestCredentialId;
+  // The call policies (read by the same statement) last: a deny throws here, before anything starts.
+  const decided = decideCallWith(context.callPolicies, scope, catalog.id, action, input.parameters);
   return {
     connector,
-    input: { ...input, prepared: { settingsVersion: settingsVersionOf(context.settings), ...(credentialId ? { credentialId } : {}) } },
+    input: { ...input, ...decided, prepared: { settingsVersion: settingsVersionOf(context.settings), ...(credentialId ? { credentialId } : {}) } },
     newestCredentialId: context.newestCredentialId ?? null,
     recorded: context.recorded,
   };
@@ -195,6 +203,7 @@ export async function preparePlanRun(db: Db, scope: UseScope, request: ExecutePl
   const actionIds = request.plan.steps.flatMap((step) => [step.actionId, ...(step.compensation ? [step.compensation.actionId] : [])]);
   const connector = await connectorForUse(db, scope, request.plan.connectorId, actionIds);
   validatePlan(connector, request);
+  await refuseUnplannable(db, scope, connector.id, request.plan.steps.flatMap((step) => [step, ...(step.compensation ? [step.compensation] : [])]).map((call) => ({ action: findAction(connector, call.actionId), parameters: call.parameters })));
   const input = checkRunInputSize({
     accountId: scope.accountId,
     userId: scope.userId,

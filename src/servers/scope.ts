@@ -12,6 +12,7 @@ import { predefinedEntryStatus } from '../remoteMcp/registry.js';
 import { remoteListing, resolveForCaller, type AssignedListing } from '../remoteMcp/toolLists.js';
 import type { UseScope } from '../runs/prepare.js';
 import type { Restrictions } from './schemas.js';
+import type { Role } from '../policy/roles.js';
 
 /**
  * What a server offers its callers, for the one policy (src/policy/use.ts) and for what the MCP
@@ -112,11 +113,12 @@ export function callerGrant(deps: RemoteMcpDependencies, caller: Owner, server: 
  * Who an MCP tool call acts as and what its server grants, for src/runs/prepare.ts; a remote
  * server whose tools were never listed is listed as the caller (src/remoteMcp/toolLists.ts).
  */
-export async function serverUseScope(deps: RemoteMcpDependencies, caller: Owner, server: Server, assigned?: readonly AssignmentRow[]): Promise<UseScope> {
+export async function serverUseScope(deps: RemoteMcpDependencies, caller: Owner & { role?: Role }, server: Server, assigned?: readonly AssignmentRow[]): Promise<UseScope> {
   return {
     accountId: caller.accountId,
     userId: caller.userId,
     serverId: server.id,
+    ...(caller.role ? { role: caller.role } : {}),
     grant: await callerGrant(deps, caller, server, assigned),
     resolve: (connectorId) => resolveForCaller(deps, caller, connectorId),
   };

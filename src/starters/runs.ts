@@ -79,10 +79,10 @@ function seesUser(auth: RunCaller, userId: string | undefined): boolean {
 /** The run's scope: with a serverId, that server's grant applies exactly as on its MCP door; without, the run is labelled "api". */
 async function scopeOf(deps: StartRunDeps, auth: RunCaller, input: StartRunInput): Promise<UseScope> {
   const owner = { accountId: auth.accountId, userId: auth.userId };
-  if (!input.serverId) return { ...owner, serverId: 'api' };
+  if (!input.serverId) return { ...owner, role: auth.role, serverId: 'api' };
   const server = await getServer(deps.db, input.serverId);
   if (!server || server.account_id !== auth.accountId) throw new NotFoundError('Unknown server', { serverId: input.serverId });
-  return { ...owner, serverId: server.id, grant: await serverGrant(deps.db, owner, server, deps.reachesRemote) };
+  return { ...owner, role: auth.role, serverId: server.id, grant: await serverGrant(deps.db, owner, server, deps.reachesRemote) };
 }
 
 /**

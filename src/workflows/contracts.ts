@@ -56,6 +56,10 @@ export interface ExecuteActionInput {
   includeRaw?: boolean;
   /** Wait (durably, up to timeoutSeconds) for the user to authorize credentialId before the call. */
   awaitCredential?: { credentialId: string; attemptId: string; timeoutSeconds: number };
+  /** A call policy requires a person's approval of these exact arguments before the call (docs/approvals.md). */
+  approval?: ApprovalRequirement;
+  /** Call policies' rules for the result: redacted paths, and matches that block it. */
+  resultRules?: CallResultRules;
   /** What the front door read for this call, so the first attempt re-reads only what may have changed. */
   prepared?: PreparedCall;
 }
@@ -67,6 +71,44 @@ interface PreparedCall {
   /** The user's newest usable credential, when the call pinned none: used while it stays usable. */
   credentialId?: string;
 }
+
+// Approvals and result rules (docs/approvals.md)
+
+export interface ApprovalRequirement {
+  /** Chosen at the front door, so the caller can be sent to the approval page before the run records the request. */
+  approvalId: string;
+  /** sha256 of the canonical JSON of connector, action and parameters: a decision names it. */
+  digest: string;
+  policy: { id: string; version: number; name: string };
+  timeoutSeconds: number;
+}
+
+export interface CallResultRules {
+  redact: string[];
+  /** A result is blocked when every matcher of one entry holds (matchers as src/policy/callPolicySchemas.ts defines them). */
+  blockIf: Array<{ policy: string; matchers: Array<{ path: string }> }>;
+}
+
+/** An approver's decision, as the approvalDecision update carries it into the run's history. */
+export interface ApprovalDecision {
+  decision: 'approved' | 'denied';
+  /** Must equal the request's digest: a decision never covers other arguments. */
+  digest: string;
+  decidedBy: string;
+  decidedRole: string;
+  reason?: string;
+}
+
+/** In a run's memo while it waits for a decision (tasks show it to their callers). */
+export interface AwaitingApproval {
+  approvalId: string;
+  policy: string;
+}
+
+export const awaitingApprovalMemo = 'awaitingApproval';
+
+/** Refused (validator) when the digest differs or the request is already decided; else answers the decision taken. */
+export const approvalDecisionUpdate = defineUpdate<{ status: 'approved' | 'denied' }, [ApprovalDecision]>('approvalDecision');
 
 export interface ActionResult {
   /** The upstream's HTTP status. */

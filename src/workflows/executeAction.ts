@@ -9,7 +9,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { awaitApproval } from './approval.js';
 import { callConnectorAction } from './connectorCall.js';
+import { withResultRules } from './resultRules.js';
 import { answeringResult } from './resultUpdate.js';
 import { actionResultUpdate, credentialSettledSignal, type ActionResult, type CredentialSettled, type ExecuteActionInput, type CredentialWait } from './contracts.js';
 import { failureOf, searchAttributes, toApplicationFailure } from './contracts.js';
@@ -49,8 +51,10 @@ async function awaitCredential(input: ExecuteActionInput, wait: CredentialWait):
 export function executeAction(input: ExecuteActionInput): Promise<ActionResult> {
   return answeringResult(actionResultUpdate, async () => {
     try {
+      if (input.approval) await awaitApproval(input, input.approval);
       if (input.awaitCredential) await awaitCredential(input, input.awaitCredential);
-      const result = await callConnectorAction(input);
+      const called = await callConnectorAction(input);
+      const result = input.resultRules ? await withResultRules(input, called, input.resultRules) : called;
       upsertSearchAttributes([{ key: searchAttributes.outcome, value: 'succeeded' }]);
       return result;
     } catch (error) {

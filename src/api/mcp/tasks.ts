@@ -15,7 +15,8 @@ import {
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { errorFromWorkflowFailure, type ResultRun } from '../../starters/executeAction.js';
 import { runHandle } from '../../starters/runHandle.js';
-import { callProgressMemo, type CallProgress } from '../../workflows/contracts.js';
+import { awaitingApprovalMemo, callProgressMemo, type AwaitingApproval, type CallProgress } from '../../workflows/contracts.js';
+import { approvalPageUrl } from './approvalWait.js';
 import { getOwnTask, insertTask, listOwnTasks } from '../../db/repositories/mcpTasks.js';
 import type { McpTaskRow, TaskInputRequest } from '../../db/tables/mcpTasks.js';
 import type { ToolContext, ToolDefinition } from './tool.js';
@@ -76,9 +77,14 @@ function callProgressMessage(progress: CallProgress, now = Date.now()): string {
   return waitMs > 0 ? `${failed}; retrying in ${Math.ceil(waitMs / 1000)} s` : `attempt ${progress.attempt + 1}/${progress.maxAttempts} running; ${failed}`;
 }
 
-function statusOf(description: WorkflowExecutionDescription): Pick<Task, 'status' | 'statusMessage'> {
+function statusOf(description: WorkflowExecutionDescription, publicUrl: string): Pick<Task, 'status' | 'statusMessage'> {
   switch (description.status.name) {
     case 'RUNNING': {
+      // Held for an approver (src/workflows/approval.ts): working, since only an approver can answer it, and where they decide.
+      const approval = description.memo?.[awaitingApprovalMemo] as AwaitingApproval | undefined;
+      if (approval) {
+        return { status: 'working', statusMessage: `waiting for an approver (policy "${approval.policy}"): ${approvalPageUrl(publicUrl, approval.approvalId)}` };
+      }
       // A connector call's attempts are local activities, which the description does not list:
       // the call keeps its progress in the memo (src/workflows/connectorCall.ts).
       const progress = description.memo?.[callProgressMemo] as CallProgress | undefined;
@@ -109,7 +115,7 @@ async function taskOf(context: ToolContext, row: McpTaskRow): Promise<Task> {
   const description = await runHandle(context.deps.temporal, row.workflow_id).describe();
   return {
     taskId: row.task_id,
-    ...statusOf(description),
+    ...statusOf(description, context.deps.publicUrl),
     ttl: Number(row.ttl_ms),
     createdAt: row.created_at.toISOString(),
     lastUpdatedAt: (description.closeTime ?? description.startTime).toISOString(),
@@ -154,7 +160,7 @@ export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Resu
     }
     // The start travels with the request for the result: a run not created yet is starting.
     const description = await handle.describeIfStarted();
-    const { statusMessage } = description ? statusOf(description) : { statusMessage: 'starting' };
+    const { statusMessage } = description ? statusOf(description, context.deps.publicUrl) : { statusMessage: 'starting' };
     await report.progress?.(tick, statusMessage ?? `running (${tick} s)`);
     // Once per change of what the run is doing, not per tick of the retry countdown.
     const doing = statusMessage?.replace(/; retrying in \d+ s$/, '');

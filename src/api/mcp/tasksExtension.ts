@@ -11,7 +11,8 @@ import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { z } from 'zod';
 import { answerTaskInput, getOwnTask } from '../../db/repositories/mcpTasks.js';
 import { getUserCredential } from '../../db/repositories/credentials.js';
-import type { McpTaskRow } from '../../db/tables/mcpTasks.js';
+import type { McpTaskRow, TaskInputRequest } from '../../db/tables/mcpTasks.js';
+import { getApproval } from '../../db/repositories/callPolicies.js';
 import { errorFromWorkflowFailure } from '../../starters/executeAction.js';
 import { runHandle } from '../../starters/runHandle.js';
 import { errorResult } from './server.js';
@@ -73,7 +74,8 @@ export async function callAsTask(tool: ToolDefinition, input: unknown, context: 
     ]);
     if (settled) return 'error' in settled ? errorResult(errorFromWorkflowFailure(settled.error)) : presented(tool, settled.value, workflowId);
   }
-  const row = await recordTask(context, tool.name, workflowId, TTL_MS, awaitsInput ? { key: `authorize-${awaitsInput.credentialId}`, ...awaitsInput } : undefined);
+  const key = awaitsInput?.approvalId ? `approve-${awaitsInput.approvalId}` : `authorize-${awaitsInput?.credentialId}`;
+  const row = await recordTask(context, tool.name, workflowId, TTL_MS, awaitsInput ? { key, ...awaitsInput } : undefined);
   const created = row.created_at.toISOString();
   const task = {
     resultType: 'task',
@@ -143,7 +145,8 @@ function lastUpdate(row: McpTaskRow, description: WorkflowExecutionDescription):
 /** A running task waits for its client only while the credential it was created for is still pending. */
 async function runningStatus(context: RequestContext, row: McpTaskRow): Promise<Record<string, unknown>> {
   const request = row.input_request;
-  if (request && !row.input_answered_at) {
+  if (request?.approvalId) return approvalStatus(context, row, request);
+  if (request?.credentialId && !row.input_answered_at) {
     const credential = await getUserCredential(context.deps.db, { accountId: row.account_id, userId: row.user_id }, request.credentialId);
     if (credential?.status === 'pending') {
       return {
@@ -155,6 +158,20 @@ async function runningStatus(context: RequestContext, row: McpTaskRow): Promise<
   }
   if (request && row.input_answered_at) return { status: 'working', statusMessage: 'Waiting for the authorization to complete' };
   return { status: 'working' };
+}
+
+/**
+ * A run held for an approver: input_required, with the approval page as a URL input request,
+ * while the request is pending (however often the client answers it: only an approver decides).
+ */
+async function approvalStatus(context: RequestContext, row: McpTaskRow, request: TaskInputRequest): Promise<Record<string, unknown>> {
+  const approval = await getApproval(context.deps.db, row.account_id, request.approvalId!);
+  if (approval && approval.status !== 'pending') return { status: 'working', statusMessage: `The call was ${approval.status}` };
+  return {
+    status: 'input_required',
+    statusMessage: 'Waiting for an approver to decide at the link',
+    inputRequests: { [request.key]: inputRequired.elicitUrl({ url: request.url, message: request.message }) },
+  };
 }
 
 /** Registers tasks/get, tasks/update and tasks/cancel on a 2026-07-28 server and declares the extension. */

@@ -72,9 +72,10 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   };
 }
 
-/** A link the user must open so a run can go on: a credential's authorization. */
+/** A link someone must open so a run can go on: a credential's authorization, or (approvalId) the approval page for an approver. */
 export interface AuthorizationLink {
-  credentialId: string;
+  credentialId?: string;
+  approvalId?: string;
   url: string;
   message: string;
 }

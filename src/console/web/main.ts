@@ -1,11 +1,13 @@
 import { api, clearApiKey, errorText, getApiKey, setApiKey, SIGNED_OUT_EVENT, type ConsoleConfig } from './api.js';
 import { field, h, replace } from './dom.js';
 import type { Page } from './page.js';
+import { renderApprovals } from './pages/approvals.js';
 import { renderAudit } from './pages/audit.js';
 import { renderCatalogue } from './pages/catalogue.js';
 import { renderConnectorDetail } from './pages/connectorDetail.js';
 import { renderConnectors } from './pages/connectors.js';
 import { renderOAuthApps } from './pages/oauthApps.js';
+import { renderPolicies } from './pages/policies.js';
 import { renderCredentials } from './pages/credentials.js';
 import { renderRunDetail } from './pages/runDetail.js';
 import { renderRuns } from './pages/runs.js';
@@ -16,6 +18,8 @@ const NAV: Array<{ path: string; label: string }> = [
   { path: 'servers', label: 'Servers' },
   { path: 'credentials', label: 'Credentials' },
   { path: 'runs', label: 'Runs' },
+  { path: 'approvals', label: 'Approvals' },
+  { path: 'policies', label: 'Policies' },
   { path: 'audit', label: 'Audit' },
 ];
 
@@ -25,7 +29,7 @@ function route(): { page: Page; section: string; params: string[] } {
   if (section === 'runs' && params[0]) return { page: renderRunDetail, section, params };
   if (section === 'connectors' && params[0] === 'catalogue') return { page: params[1] ? renderConnectorDetail : renderCatalogue, section, params };
   if (section === 'connectors' && params[0] === 'oauth-apps') return { page: renderOAuthApps, section, params };
-  const pages: Record<string, Page> = { connectors: renderConnectors, servers: renderServers, credentials: renderCredentials, runs: renderRuns, audit: renderAudit };
+  const pages: Record<string, Page> = { connectors: renderConnectors, servers: renderServers, credentials: renderCredentials, runs: renderRuns, approvals: renderApprovals, policies: renderPolicies, audit: renderAudit };
   return { page: pages[section] ?? renderConnectors, section: pages[section] ? section : 'connectors', params };
 }
 

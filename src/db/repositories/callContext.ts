@@ -10,9 +10,12 @@ export interface CallContext {
   newestCredentialId: string | undefined;
   /** The credential-use entry was written (see readCallContext). */
   recorded: boolean;
+  /** The account's call policies (src/policy/callDecision.ts decides with them). */
+  callPolicies: CallPolicyRow[];
 }
 
-type ContextRow = Partial<ConnectorSettingsRow> & { newest_credential_id: string | null; recorded: boolean };
+type CallPolicyRow = { id: string; version: number; definition: Record<string, unknown> };
+type ContextRow = Partial<ConnectorSettingsRow> & { newest_credential_id: string | null; recorded: boolean; call_policies: CallPolicyRow[] };
 
 /**
  * What a front door reads for a call, in one statement: the account's settings for the connector
@@ -44,6 +47,8 @@ export async function readCallContext(
           ${recordUse.clientAddress ?? null}, ${recordUse.status}
         from chosen
         where coalesce((select enabled from settings), true) and chosen.id is not null
+          -- A deny policy may refuse the call, which then uses nothing: the front door records the use once it is allowed.
+          and not exists (select 1 from call_policies where account_id = ${accountId} and definition->>'effect' = 'deny')
         returning id
       )`
     : sql`recorded as (select null::bigint as id where false)`;
@@ -58,10 +63,13 @@ export async function readCallContext(
     ),
     chosen as (select coalesce(${request.pinnedCredentialId ?? null}::text, (select id from newest)) as id),
     ${record}
-    select settings.*, (select id from newest) as newest_credential_id, exists (select 1 from recorded) as recorded
+    select settings.*, (select id from newest) as newest_credential_id, exists (select 1 from recorded) as recorded,
+      (select coalesce(jsonb_agg(jsonb_build_object('id', id, 'version', version, 'definition', definition) order by created_at, id), '[]'::jsonb)
+        from call_policies where account_id = ${accountId}) as call_policies
     from (select 1) as one left join settings on true`.execute(db);
-  const { newest_credential_id, recorded, ...settings } = rows[0]!;
+  const { newest_credential_id, recorded, call_policies, ...settings } = rows[0]!;
   return {
+    callPolicies: call_policies,
     settings: settings.connector_id ? (settings as ConnectorSettingsRow) : undefined,
     newestCredentialId: newest_credential_id ?? undefined,
     recorded,

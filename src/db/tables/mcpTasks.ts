@@ -1,10 +1,13 @@
 import type { ColumnType, Selectable } from 'kysely';
 
-/** An authorization link a task's run waits on, surfaced to a 2026-07-28 client as an input request. */
+/** An authorization link (or an approval page) a task's run waits on, surfaced to a 2026-07-28 client as an input request. */
 export interface TaskInputRequest {
   /** The inputRequests key: unique over the task's life. */
   key: string;
-  credentialId: string;
+  /** The credential the run waits for the user to authorize… */
+  credentialId?: string;
+  /** …or the approval request it waits for an approver to decide. */
+  approvalId?: string;
   url: string;
   message: string;
 }

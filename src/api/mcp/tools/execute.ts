@@ -5,6 +5,7 @@ import { planGoal } from '../../../plans/planner.js';
 import { prepareActionRun } from '../../../runs/prepare.js';
 import { completeElicitation, credentialForCall, type CredentialElicitation } from '../elicitation.js';
 import { awaitRun } from '../tasks.js';
+import { approvalLink, noticeApproval } from '../approvalWait.js';
 import { executeActionInput, type ExecuteActionToolInput } from '../../../runs/schemas.js';
 import { discoverActionPathInput } from '../toolInputs.js';
 import { defineTool, type ToolContext } from '../tool.js';
@@ -54,6 +55,7 @@ export async function awaitActionRun(input: ExecuteActionToolInput, context: Too
   if (elicitation) {
     await context.report?.log?.('notice', { workflowId, message: 'Waiting for the user to connect their account at the link sent' });
   }
+  await noticeApproval(context, workflowInput, workflowId);
   const outcome = await awaitRun(context, run);
   await completeElicitation(context, elicitation);
   return { outcome, workflowId };
@@ -95,7 +97,8 @@ export const executeActionTool = defineTool({
     async start(input, context) {
       const { input: prepared, elicitation } = await actionInput(input, context);
       const { workflowId } = await startExecuteAction(context.deps.temporal, prepared);
-      return { workflowId, ...(elicitation?.taskInput ? { awaitsInput: elicitation.taskInput } : {}) };
+      const awaitsInput = elicitation?.taskInput ?? approvalLink(context.deps.publicUrl, prepared);
+      return { workflowId, ...(awaitsInput ? { awaitsInput } : {}) };
     },
     present: (result, workflowId) => presentAction(result as ActionResult, workflowId),
   },

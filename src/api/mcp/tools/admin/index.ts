@@ -1,3 +1,4 @@
+import { approveCallTool, denyCallTool, listApprovalsTool } from './approvals.js';
 import { getAccountConnectorTool, listAccountConnectorsTool, setConnectorSettingsTool } from './connectors.js';
 import type { AdminToolDefinition } from './define.js';
 import {
@@ -31,4 +32,7 @@ export const adminTools: readonly AdminToolDefinition[] = [
   setConnectorSettingsTool,
   listRunsTool,
   getRunTool,
+  listApprovalsTool,
+  approveCallTool,
+  denyCallTool,
 ];
