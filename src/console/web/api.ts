@@ -57,10 +57,11 @@ export interface McpConnector {
   id: string;
   connectorId: string;
   name: string;
-  type: 'simple' | 'oauth';
+  type: 'simple' | 'oauth' | 'stdio';
   url: string | null;
   headers: Record<string, string>;
   oauthMcp: string | null;
+  stdio: { command: string; args: string[]; env: Record<string, string>; network: boolean } | null;
   toolCount: number | null;
   createdAt: string;
   updatedAt: string;

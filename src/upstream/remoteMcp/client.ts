@@ -20,7 +20,8 @@ import type { SecretBox } from '../../secrets/secretBox.js';
 import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
 import { cappedFetch, responseLimits, sizeOf, type ResponseTooLargeError } from '../boundedBody.js';
 import { checkUrl, createUpstreamAgent } from '../egress.js';
-import { boundResult } from '../shaping.js';
+import { attemptHostedTool } from '../stdioMcp/call.js';
+import { RemoteMcpError, toolCallOutcome } from './toolResults.js';
 import { errorCodeOf, switchboardErrorIn } from '../http.js';
 
 const CLIENT_INFO = { name: 'switchboard', version: '0.1.0' };
@@ -55,12 +56,6 @@ function guardedFetch(config: RemoteConfig): FetchLike {
 
 /** The phase a failure happened in decides whether trying again could repeat a tool's effect. */
 type Phase = 'connect' | 'call';
-
-class RemoteMcpError extends SwitchboardError {
-  constructor(message: string, readonly retryable: boolean, details: Record<string, unknown>) {
-    super('UPSTREAM_ERROR', message, details);
-  }
-}
 
 /** Our error for anything the SDK, the transport or the network threw; texts are scrubbed of secrets. */
 function describeRemoteFailure(
@@ -201,18 +196,6 @@ function withAuthorization(endpoint: RemoteEndpoint, auth: AuthorizedRequest): R
   return { ...endpoint, headers: { ...endpoint.headers, ...auth.headers }, secrets: [...endpoint.secrets, ...secretsOfAuth(auth)] };
 }
 
-function textOf(result: CallToolResult): string {
-  return result.content
-    .map((item) => (item.type === 'text' ? item.text : `[${item.type}${'mimeType' in item ? ` ${String(item.mimeType)}` : ''}]`))
-    .join('\n');
-}
-
-/** What a tool returned: structuredContent when it gives one, else its content as text. */
-function dataOf(result: CallToolResult): unknown {
-  if (result.structuredContent !== undefined) return result.structuredContent;
-  return textOf(result);
-}
-
 /**
  * One attempt of execute_action on a remote MCP connector's tool. Runs inside the
  * attemptConnectorAction activity, so URL and header values (with their {{variables}}) are opened
@@ -233,6 +216,8 @@ export async function attemptRemoteMcpTool(
     const toolArguments = validateCallParameters(connector, action, call.parameters);
     const row = await getMcpConnector(deps.db, call.accountId, connector.remoteMcp!.mcpConnectorId);
     if (!row) throw new ConnectorNotFoundError(call.connectorId);
+    // A hosted stdio server runs in this worker's sandbox (docs/hosted.md).
+    if (row.type === 'stdio') return await attemptHostedTool(deps, { connector, action, toolArguments, row }, permit, signal);
     const endpoint = await resolveEndpoint(deps, row);
     // An `oauth` server gets the user's token, refreshed through the credential's refresher like any OAuth connector's.
     const authorize = callAuthorizer(deps, call, connector);
@@ -268,18 +253,7 @@ export async function attemptRemoteMcpTool(
       throw error;
     }
     deps.logger.debug({ connectorId: connector.id, actionId: action.id, host: authorized.url.host, ms: Date.now() - started }, 'remote MCP call');
-    if (result.isError) {
-      const text = redactor.text(textOf(result)).slice(0, ERROR_TEXT_CHARS);
-      throw new RemoteMcpError(`${connector.name} tool ${action.id} failed: ${text}`, false, {
-        connectorId: connector.id,
-        actionId: action.id,
-        reason: 'tool-error',
-        body: text,
-      });
-    }
-    // Scrubbed before bounding, which could cut a secret short of being recognised.
-    const bounded = boundResult(redactor.value(dataOf(result)), []);
-    return { kind: 'succeeded', result: { status: 200, ...(auth?.credentialId ? { credentialId: auth.credentialId } : {}), data: bounded.data, ...(bounded.notes.length > 0 ? { notes: bounded.notes } : {}) } };
+    return toolCallOutcome(result, { connector, action, redactor, ...(auth?.credentialId ? { credentialId: auth.credentialId } : {}) });
   } catch (error) {
     if (!(error instanceof SwitchboardError)) throw error;
     const retryable = error instanceof RemoteMcpError ? error.retryable : !nonRetryableCodes.includes(error.code);

@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import { InvalidRequestError } from '../../errors.js';
 import type { RemoteMcpPeers } from '../../remoteMcp/ports.js';
 import { checkAddress, checkUrl, createUpstreamAgent, EgressRefusedError } from '../egress.js';
+import { listHostedTools } from '../stdioMcp/call.js';
 import { listRemoteTools } from './client.js';
 import { discoveryHttp, probeChallenge } from './oauthDiscovery.js';
 
@@ -13,6 +14,7 @@ export function remoteMcpPeers(config: Config): RemoteMcpPeers {
   let probeAgent: Agent | undefined;
   return {
     listTools: (endpoint) => listRemoteTools(config, endpoint),
+    listHostedTools: (target) => listHostedTools(config, target),
 
     async asksForOAuth(url) {
       probeAgent ??= createUpstreamAgent(config);
