@@ -21,6 +21,7 @@ import * as callLeases from './migrations/20261202000000_call_leases.js';
 import * as serverTokenSealed from './migrations/20261207000000_server_token_sealed.js';
 import * as mcpTaskInput from './migrations/20261207100000_mcp_task_input.js';
 import * as stdioConnectors from './migrations/20261207300000_stdio_connectors.js';
+import * as plugins from './migrations/20261207300100_plugins.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '20261207000000_server_token_sealed': serverTokenSealed,
   '20261207100000_mcp_task_input': mcpTaskInput,
   '20261207300000_stdio_connectors': stdioConnectors,
+  '20261207300100_plugins': plugins,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

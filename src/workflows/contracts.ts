@@ -68,6 +68,8 @@ export interface ActionResult {
   notes?: string[];
   /** With includeRaw: the parsed body before shaping. */
   raw?: unknown;
+  /** A WASM plugin's call: the version (and module hash) that ran. */
+  plugin?: { version: number; sha256: string };
 }
 
 /**

@@ -149,7 +149,7 @@ export interface ConnectorListing {
   authTypes: string[];
   actionCount: number;
   resourceCount: number;
-  origin: 'catalog' | 'custom' | 'remote-mcp';
+  origin: 'catalog' | 'custom' | 'remote-mcp' | 'plugin';
   enabled: boolean;
 }
 
@@ -207,7 +207,7 @@ export interface ConnectorDetail {
   rateLimit: RateLimit;
   /** The connector's own, when the account's replaces it. */
   ownRateLimit?: RateLimit;
-  origin: 'catalog' | 'custom' | 'remote-mcp';
+  origin: 'catalog' | 'custom' | 'remote-mcp' | 'plugin';
   settings: { baseUrl?: string; baseUrlVariables: Record<string, string>; enabled: boolean; rateLimit?: RateLimit };
 }
 
