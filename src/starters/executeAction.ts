@@ -15,6 +15,14 @@ import { actionResultUpdate, workflowTypes, type ExecuteActionWorkflow } from '.
 
 export type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
 
+/**
+ * A run's workflow and activity tasks are queued under its account's fairness key, so a burst of
+ * starts from one account is dispatched in turn with other accounts' on a cluster with task-queue
+ * fairness (Temporal ≥ 1.31, see docs/fair-execution.md); a server without it keeps the key and
+ * dispatches in arrival order. Activities inherit it unless they set their own.
+ */
+export const accountFairness = (accountId: string) => ({ fairnessKey: accountId, fairnessWeight: 1 });
+
 /** Options of an executeAction run; POST /api/runs passes a workflow id derived from its Idempotency-Key. */
 export function actionWorkflowOptions(
   temporal: TemporalHandle,
@@ -27,6 +35,7 @@ export function actionWorkflowOptions(
     args: [input] as [ExecuteActionInput],
     // With the worker in this process, the server hands the first task straight back: one round trip.
     requestEagerStart: temporal.localWorker,
+    priority: accountFairness(input.accountId),
     typedSearchAttributes: [
       { key: searchAttributes.accountId, value: input.accountId },
       { key: searchAttributes.serverId, value: input.serverId },

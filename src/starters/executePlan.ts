@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { errorFromWorkflowFailure, startWithResult } from './executeAction.js';
+import { accountFairness, errorFromWorkflowFailure, startWithResult } from './executeAction.js';
 import type { TemporalHandle } from './temporal.js';
 import { searchAttributes, type ExecutePlanWorkflowInput, type PlanProgress } from '../workflows/contracts.js';
 import { planResultUpdate, workflowTypes } from '../workflows/contracts.js';
@@ -16,6 +16,7 @@ export function planWorkflowOptions(temporal: TemporalHandle, input: ExecutePlan
     taskQueue: temporal.taskQueue,
     args: [input] as [ExecutePlanWorkflowInput],
     requestEagerStart: temporal.localWorker,
+    priority: accountFairness(input.accountId),
     typedSearchAttributes: [
       { key: searchAttributes.accountId, value: input.accountId },
       { key: searchAttributes.serverId, value: input.serverId },

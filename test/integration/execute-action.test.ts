@@ -110,6 +110,8 @@ describe('execute_action over MCP', () => {
     expect(attributes.get(searchAttributes.actionId)).toBe('chat_postMessage');
     expect(attributes.get(searchAttributes.runKind)).toBe('action');
     expect(attributes.get(searchAttributes.outcome)).toBe('succeeded');
+    // Queued under its account's fairness key (ordered by a cluster with task-queue fairness).
+    expect(description.priority).toMatchObject({ fairnessKey: accountId, fairnessWeight: 1 });
     // Nothing secret in the run's history.
     const history = JSON.stringify(await app.temporal.client.workflow.getHandle(result.workflowId).fetchHistory());
     expect(history).not.toContain(fake.token);
