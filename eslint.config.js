@@ -17,7 +17,7 @@ export const layers = [
   { name: 'activities', paths: ['src/activities'] },
   { name: 'starters', paths: ['src/starters'] },
   { name: 'outbound', paths: ['src/upstream'] },
-  { name: 'domain', paths: ['src/connectors', 'src/credentials', 'src/servers', 'src/plans', 'src/runs', 'src/policy', 'src/remoteMcp'] },
+  { name: 'domain', paths: ['src/connectors', 'src/credentials', 'src/servers', 'src/plans', 'src/runs', 'src/policy', 'src/remoteMcp', 'src/plugins'] },
   {
     name: 'contracts',
     paths: ['src/workflows/contracts.ts', 'src/workflows/failures.ts', 'src/workflows/planReferences.ts'],

@@ -82,6 +82,17 @@ const envSchema = z.object({
   SERVER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(200),
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   TOOLS_MODE_MAX_TOOLS: z.coerce.number().int().min(2).max(10_000).default(128),
+  HOSTED_MCP_MAX_PROCESSES: z.coerce.number().int().min(1).max(1000).default(16),
+  HOSTED_MCP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+  HOSTED_MCP_MEMORY_MB: z.coerce.number().int().min(64).max(65_536).default(512),
+  HOSTED_MCP_CPU_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  HOSTED_MCP_ALLOW_NETWORK: booleanFromEnv.default(false),
+  HOSTED_MCP_BWRAP: z.string().min(1).default('bwrap'),
+  PLUGIN_MAX_MEMORY_MB: z.coerce.number().int().min(1).max(4096).default(64),
+  PLUGIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  PLUGIN_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  PLUGIN_MAX_MODULE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
+  PLUGIN_MAX_HTTP_CALLS: z.coerce.number().int().min(0).max(1000).default(20),
   REMOTE_MCP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
   REMOTE_MCP_MAX_TOOL_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   REMOTE_MCP_MAX_TOOL_LIST_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
@@ -206,6 +217,34 @@ export interface Config {
     /** A tools-mode server lists at most this many tools, search_tools among them, when it offers more (docs/tools-mode.md). */
     maxTools: number;
   };
+  /** Hosted stdio MCP servers: run by the worker inside bubblewrap (docs/hosted.md). */
+  hostedMcp: {
+    /** Processes one worker keeps at most; an idle one is stopped to make room, else the call is retried later. */
+    maxProcesses: number;
+    /** A process no call has used for this long is stopped. */
+    idleTimeoutMs: number;
+    /** RLIMIT_DATA of the process (its heap and anonymous memory). */
+    memoryMb: number;
+    /** RLIMIT_CPU: CPU seconds one process may use in its life; past it the kernel kills it and the next call starts another. */
+    cpuSeconds: number;
+    /** Whether a connector may ask for the network (it then shares the host's, loopback included). */
+    allowNetwork: boolean;
+    /** The bubblewrap binary. */
+    bwrap: string;
+  };
+  /** WASM plugins (docs/hosted.md#wasm-plugins): limits of one call. */
+  plugins: {
+    /** The module's memory cap (WebAssembly pages of 64 KiB, rounded down). */
+    maxMemoryMb: number;
+    /** A call still running after this is stopped (its worker thread terminated). */
+    timeoutMs: number;
+    /** A larger output fails the call. */
+    maxOutputBytes: number;
+    /** A larger module is refused on upload. */
+    maxModuleBytes: number;
+    /** HTTP requests one call may make through switchboard_http. */
+    maxHttpCalls: number;
+  };
   oauth: {
     /** How long an authorization link stays valid (the handshake workflow's wait for the callback). */
     handshakeTimeoutSeconds: number;
@@ -318,6 +357,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       entryUrls: e.OAUTH_MCP_URLS,
     },
     toolsMode: { maxTools: e.TOOLS_MODE_MAX_TOOLS },
+    hostedMcp: {
+      maxProcesses: e.HOSTED_MCP_MAX_PROCESSES,
+      idleTimeoutMs: e.HOSTED_MCP_IDLE_TIMEOUT_MS,
+      memoryMb: e.HOSTED_MCP_MEMORY_MB,
+      cpuSeconds: e.HOSTED_MCP_CPU_SECONDS,
+      allowNetwork: e.HOSTED_MCP_ALLOW_NETWORK,
+      bwrap: e.HOSTED_MCP_BWRAP,
+    },
+    plugins: {
+      maxMemoryMb: e.PLUGIN_MAX_MEMORY_MB,
+      timeoutMs: e.PLUGIN_TIMEOUT_MS,
+      maxOutputBytes: e.PLUGIN_MAX_OUTPUT_BYTES,
+      maxModuleBytes: e.PLUGIN_MAX_MODULE_BYTES,
+      maxHttpCalls: e.PLUGIN_MAX_HTTP_CALLS,
+    },
     execution: { fastBudgetMs: e.FAST_ATTEMPT_BUDGET_MS, accountMaxInFlight: e.ACCOUNT_MAX_IN_FLIGHT, serverMaxInFlight: e.SERVER_MAX_IN_FLIGHT },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },

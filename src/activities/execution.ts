@@ -12,6 +12,8 @@ import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import type { ActionResult, AttemptError, AttemptInput, AttemptOutcome } from '../workflows/contracts.js';
 import { checkUrl, createUpstreamAgent } from '../upstream/egress.js';
 import { attemptRemoteMcpTool } from '../upstream/remoteMcp/client.js';
+import { attemptPluginAction } from '../upstream/plugins/attempt.js';
+import { isPluginConnectorId } from '../plugins/connector.js';
 import { buildUpstreamRequest } from '../upstream/request.js';
 import { boundResult, capArrays, shapeResponse, SHAPING } from '../upstream/shaping.js';
 import { markSending, sendMarkClearer } from '../db/repositories/upstreamSends.js';
@@ -316,22 +318,23 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
    * uses is scrubbed from its outcome, its error and its log lines (secrets/redaction.ts), also
    * when the outcome is collected after a hand-off.
    */
+  /** A remote MCP tool's or a plugin's throttle slot, per (account, connector): an outcome when it is not due yet. */
+  const toolPermit = (input: AttemptInput, control: AttemptControl) => (connector: Connector) => {
+    control.prepared();
+    return permitFor({ accountId: input.action.accountId, connectorId: connector.id }, connector.rateLimit, input.slot).then((permit) =>
+      permit.go ? undefined : throttled(connector, permit),
+    );
+  };
+
   const attempt = (input: AttemptInput, control: AttemptControl): Promise<AttemptOutcome> =>
     withRedaction(async () => {
       try {
-        // Remote MCP tools share this workflow and activity (and so its retries and throttling).
+        // Remote MCP tools and plugins share this workflow and activity (and so its retries and throttling).
         if (isRemoteMcpConnectorId(input.action.connectorId)) {
-          return await attemptRemoteMcpTool(
-            deps,
-            input,
-            (connector) => {
-              control.prepared();
-              return permitFor({ accountId: input.action.accountId, connectorId: connector.id }, connector.rateLimit, input.slot).then((permit) =>
-                permit.go ? undefined : throttled(connector, permit),
-              );
-            },
-            control.signal,
-          );
+          return await attemptRemoteMcpTool(deps, input, toolPermit(input, control), control.signal);
+        }
+        if (isPluginConnectorId(input.action.connectorId)) {
+          return await attemptPluginAction(deps, input, toolPermit(input, control), control.signal);
         }
         return await attemptRest(input, control);
       } catch (error) {

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
+import { isPluginConnectorId } from '../plugins/connector.js';
 import type { AttemptInput, AttemptOutcome, CapacityClaim, ExecuteActionInput, HandoffInput } from '../workflows/contracts.js';
 import type { Capacity } from './capacity.js';
 import type { ActivityDependencies } from './dependencies.js';
@@ -226,6 +227,7 @@ export function createAttemptLanes(deps: ActivityDependencies, capacity: Capacit
   async function onFastLane(input: AttemptInput): Promise<AttemptOutcome> {
     const { action } = input;
     if (isRemoteMcpConnectorId(action.connectorId)) return slow(input, 'remote MCP tool');
+    if (isPluginConnectorId(action.connectorId)) return slow(input, 'WASM plugin');
     const recently = latency.slowBecause(action);
     if (recently !== undefined) return slow(input, recently);
     const server = `${action.accountId}/${action.serverId}`;

@@ -26,6 +26,7 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { runRoutes } from './routes/runs.js';
 import { remoteMcpRoutes } from './routes/remoteMcp.js';
+import { pluginRoutes } from './routes/plugins.js';
 import { oauthAppRoutes } from './routes/oauthApps.js';
 import { serverRoutes } from './routes/servers.js';
 
@@ -53,7 +54,7 @@ export function createApp(options: AppOptions): Koa {
 }
 
 function mountApi(app: Koa, deps: ApiDependencies) {
-  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), clientMetadataRoutes(deps), remoteMcpRoutes(deps), runRoutes(deps), approvalRoutes(deps), auditRoutes(deps), consoleConfigRoutes(deps)];
+  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), clientMetadataRoutes(deps), remoteMcpRoutes(deps), pluginRoutes(deps), runRoutes(deps), approvalRoutes(deps), auditRoutes(deps), consoleConfigRoutes(deps)];
   const openApiDocument = buildOpenApiDocument(
     routers.flatMap((router) => router.operations),
     deps.publicUrl,

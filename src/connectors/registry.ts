@@ -8,6 +8,8 @@ import {
 } from '../db/repositories/connectors.js';
 import type { ConnectorSettingsRow, CustomConnectorRow } from '../db/tables/connectors.js';
 import { isRemoteMcpConnectorId, loadRemoteMcpConnector } from '../remoteMcp/connector.js';
+import { isPluginConnectorId, loadPluginConnector, pluginConnector } from '../plugins/connector.js';
+import { listPluginsWithManifests } from '../plugins/registry.js';
 import { getCatalogConnector, listCatalogConnectors } from './sources/catalog.js';
 import type { CustomConnectorDefinition } from './sources/custom.js';
 import type { ActionDefinition, ConnectorDefinition, ConnectorSummary, RateLimit } from './schema.js';
@@ -57,6 +59,7 @@ export async function resolveConnector(db: Db, accountId: string, connectorId: s
   if (catalog) return catalogConnector(db, catalog, accountId, settingsRow);
   const settings = settingsFromRow(settingsRow);
   if (isRemoteMcpConnectorId(connectorId)) return loadRemoteMcpConnector(db, accountId, connectorId, settings);
+  if (isPluginConnectorId(connectorId)) return loadPluginConnector(db, accountId, connectorId, settings);
   const custom = await getCustomConnector(db, accountId, connectorId);
   if (!custom) throw new ConnectorNotFoundError(connectorId);
   return applySettings(customDefinitionOf(custom), 'custom', settings);
@@ -131,9 +134,10 @@ export async function listConnectors(
   accountId: string,
   filter: { category?: string } = {},
 ): Promise<ConnectorListing[]> {
-  const [customRows, settingsRows] = await Promise.all([
+  const [customRows, settingsRows, plugins] = await Promise.all([
     listCustomConnectors(db, accountId),
     listConnectorSettings(db, accountId),
+    listPluginsWithManifests(db, accountId),
   ]);
   const enabled = new Map(settingsRows.map((row) => [row.connector_id, row.enabled]));
   const catalog = listCatalogConnectors(filter).map((summary) => ({ ...summary, origin: 'catalog' as const }));
@@ -143,7 +147,13 @@ export async function listConnectors(
       return { ...summarize(definition), origin: 'custom' as const, actionWords: definition.actions.map((action) => `${action.id} ${action.title}`).join(' ') };
     })
     .filter((summary) => filter.category === undefined || summary.category === filter.category);
-  return [...catalog, ...custom]
+  const pluginListings = plugins
+    .map(({ row, version, manifest }) => {
+      const connector = pluginConnector(row, version, manifest, defaultSettings);
+      return { ...summarize(connector), origin: 'plugin' as const, actionWords: connector.actions.map((action) => `${action.id} ${action.title}`).join(' ') };
+    })
+    .filter((summary) => filter.category === undefined || summary.category === filter.category);
+  return [...catalog, ...custom, ...pluginListings]
     .map((summary) => ({ ...summary, enabled: enabled.get(summary.id) ?? true }))
     .sort((a, b) => a.id.localeCompare(b.id));
 }

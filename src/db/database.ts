@@ -13,6 +13,7 @@ import type { SigninKeysTable, SigninStoreTable } from './tables/signin.js';
 import type { RemoteMcpOAuthClientsTable } from './tables/remoteMcpOAuthClients.js';
 import type { CallLeasesTable } from './tables/callLeases.js';
 import type { ApprovalsTable, CallPoliciesTable, CallPolicyVersionsTable } from './tables/callPolicies.js';
+import type { PluginsTable, PluginVersionsTable } from './tables/plugins.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -27,6 +28,8 @@ export interface Database {
   oauth_apps: OAuthAppsTable;
   oauth_attempts: OAuthAttemptsTable;
   mcp_connectors: RemoteMcpConnectorsTable;
+  plugins: PluginsTable;
+  plugin_versions: PluginVersionsTable;
   account_variables: AccountVariablesTable;
   server_connector_assignments: ServerConnectorAssignmentsTable;
   mcp_tasks: McpTasksTable;

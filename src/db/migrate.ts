@@ -22,6 +22,8 @@ import * as serverTokenSealed from './migrations/20261207000000_server_token_sea
 import * as mcpTaskInput from './migrations/20261207100000_mcp_task_input.js';
 import * as settingsVersion from './migrations/20261207200000_settings_version.js';
 import * as serverMode from './migrations/20261207300000_server_mode.js';
+import * as stdioConnectors from './migrations/20261207300000_stdio_connectors.js';
+import * as plugins from './migrations/20261207300100_plugins.js';
 import * as callPoliciesApprovals from './migrations/20261207400000_call_policies_approvals.js';
 import * as credentialVariant from './migrations/20261207600000_credential_variant.js';
 
@@ -52,6 +54,8 @@ const migrations: Record<string, Migration> = {
   '20261207100000_mcp_task_input': mcpTaskInput,
   '20261207200000_settings_version': settingsVersion,
   '20261207300000_server_mode': serverMode,
+  '20261207300000_stdio_connectors': stdioConnectors,
+  '20261207300100_plugins': plugins,
   '20261207400000_call_policies_approvals': callPoliciesApprovals,
   '20261207600000_credential_variant': credentialVariant,
 };

@@ -41,7 +41,7 @@ export function remoteMcpConnectorBefore(deps: ManagementDependencies, auth: Aut
 export async function updateRemoteMcpConnectorView(deps: ManagementDependencies, auth: AuthContext, id: string, input: UpdateRemoteMcpConnectorInput) {
   const row = await updateRemoteMcpConnector(deps, auth.accountId, id, input);
   // Best effort: a server that is down now is listed again the first time an agent asks.
-  const tools = row.type === 'simple' ? await refreshRemoteTools(deps, row).catch(() => undefined) : undefined;
+  const tools = row.type !== 'oauth' ? await refreshRemoteTools(deps, row).catch(() => undefined) : undefined;
   return remoteMcpConnectorView(tools ? { ...row, tools, tools_cached_at: new Date() } : row, deps.secretBox);
 }
 
@@ -92,7 +92,7 @@ export async function testRemoteMcpConnector(
 ): Promise<TestRemoteMcpConnectorResponse> {
   if (input.oauthMcp) return testOAuthEntry(deps, auth, predefinedEntry(input.oauthMcp)!);
   const row = await findRemoteMcpConnector(deps.db, auth.accountId, input.connectorId!);
-  const remote = row.type === 'simple' || (await reachesRemoteMcp(deps)(row));
+  const remote = row.type !== 'oauth' || (await reachesRemoteMcp(deps)(row));
   const entry = row.type === 'oauth' && !remote ? predefinedEntry(row.oauth_mcp ?? '') : undefined;
   if (entry) return testOAuthEntry(deps, auth, entry);
   if (row.type === 'oauth' && !(await hasConnected(deps, auth, row))) return signInRequired(deps, auth, row);

@@ -4,6 +4,7 @@ import type { Db } from '../db/connect.js';
 import type { CachedTool } from '../db/tables/remoteMcpConnectors.js';
 import type { Logger } from '../observability/logger.js';
 import type { SecretBox } from '../secrets/secretBox.js';
+import type { HostedCommand } from './stdio.js';
 import type { RemoteEndpoint } from './variables.js';
 
 /**
@@ -15,6 +16,8 @@ export interface RemoteMcpPeers {
   listTools(endpoint: RemoteEndpoint): Promise<CachedTool[]>;
   /** One read relayed to the server for a tools-mode server's caller (resources, prompts, completions); its answer as the server gave it. */
   relay(endpoint: RemoteEndpoint, method: RelayedMethod, params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Lists a hosted stdio server's tools on its sandboxed process (started if need be), within REMOTE_MCP_TIMEOUT_MS. */
+  listHostedTools(target: HostedCommand): Promise<CachedTool[]>;
   /**
    * Whether a server is there and asks for OAuth: one unauthenticated initialize, bounded by
    * REMOTE_MCP_PROBE_TIMEOUT_MS, answered 401 with a Bearer challenge. Never throws.

@@ -21,6 +21,7 @@ import { connectionHint, predefinedEntries, type PredefinedEntry } from './prede
 import type { CreateRemoteMcpConnectorInput, RemoteMcpConnectorResponse, UpdateRemoteMcpConnectorInput } from './schemas.js';
 import type { RemoteMcpPeers } from './ports.js';
 import { headersAad, maskHeaderValue, openHeaders, sealUrl } from './variables.js';
+import { openStdio, sealStdio, stdioView } from './stdio.js';
 
 interface Deps {
   db: Db;
@@ -39,6 +40,7 @@ export function remoteMcpConnectorView(row: RemoteMcpConnectorRow, secretBox: Se
     url: row.url,
     headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, maskHeaderValue(value)])),
     oauthMcp: row.oauth_mcp,
+    stdio: row.type === 'stdio' ? stdioView(openStdio(row, secretBox)!) : null,
     toolCount: row.tools ? row.tools.length : null,
     toolsCachedAt: row.tools_cached_at ? row.tools_cached_at.toISOString() : null,
     createdAt: row.created_at.toISOString(),
@@ -80,6 +82,11 @@ function sealHeaders(secretBox: SecretBox, id: string, headers: Record<string, s
   return { headersEncrypted: secretBox.seal(JSON.stringify(headers), headersAad(id)), keyId: secretBox.currentKeyId };
 }
 
+/** The stdio fields an update gives; the others keep their stored values. */
+function definedOnly(input: UpdateRemoteMcpConnectorInput) {
+  return Object.fromEntries(Object.entries({ command: input.command, args: input.args, env: input.env, network: input.network }).filter(([, value]) => value !== undefined));
+}
+
 function duplicate(error: DuplicateRemoteMcpConnectorError, name: string): ConflictError {
   return error.field === 'name'
     ? new ConflictError(`A connector named "${name}" already exists`, { field: 'name', name })
@@ -103,6 +110,9 @@ export async function createRemoteMcpConnector(deps: Deps, accountId: string, in
       ...(input.url ? sealUrl(deps.secretBox, id, input.url) : { url: null, urlEncrypted: null }),
       oauthMcp: input.type === 'oauth' ? (input.oauthMcp ?? null) : null,
       ...sealHeaders(deps.secretBox, id, input.headers),
+      ...(input.type === 'stdio'
+        ? { stdioEncrypted: sealStdio(deps.secretBox, id, { command: input.command!, args: input.args ?? [], env: input.env ?? {}, network: input.network ?? false }) }
+        : {}),
     });
   } catch (error) {
     if (error instanceof DuplicateRemoteMcpConnectorError) throw duplicate(error, input.name);
@@ -129,6 +139,11 @@ export async function updateRemoteMcpConnector(
       { field: input.headers !== undefined ? 'headers' : 'url' },
     );
   }
+  const stdioChange = [input.command, input.args, input.env, input.network].some((value) => value !== undefined);
+  if (row.type !== 'stdio' && stdioChange) throw new InvalidRequestError('command, args, env and network apply to stdio connectors only', { field: 'command' });
+  if (row.type === 'stdio' && (input.url !== undefined || input.headers !== undefined || input.oauthMcp !== undefined)) {
+    throw new InvalidRequestError('A stdio connector takes no url, headers or oauthMcp', { field: input.url !== undefined ? 'url' : input.headers !== undefined ? 'headers' : 'oauthMcp' });
+  }
   if (row.type === 'oauth' && row.oauth_mcp === null && input.oauthMcp !== undefined) {
     throw new InvalidRequestError('An oauth connector with its own url takes no oauthMcp', { field: 'oauthMcp' });
   }
@@ -147,6 +162,7 @@ export async function updateRemoteMcpConnector(
     ...(input.headers !== undefined
       ? sealHeaders(deps.secretBox, row.id, input.headers)
       : { headersEncrypted: row.headers_encrypted, keyId: row.key_id }),
+    ...(row.type === 'stdio' && stdioChange ? { stdioEncrypted: sealStdio(deps.secretBox, row.id, { ...openStdio(row, deps.secretBox)!, ...definedOnly(input) }) } : {}),
   };
   try {
     const updated = await updateRow(deps.db, accountId, row.id, values);

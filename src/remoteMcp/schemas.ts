@@ -4,6 +4,7 @@ import { connectorIdSchema } from '../connectors/ids.js';
 import { connectorCategorySchema } from '../connectors/schema.js';
 import { remoteMcpConnectorTypes } from '../db/tables/remoteMcpConnectors.js';
 import { predefinedEntryIds } from './predefinedEntries.js';
+import { stdioFields } from './stdio.js';
 
 /** Inputs and answers of the remote MCP connector, variable and assignment APIs. One schema per input. */
 
@@ -35,9 +36,20 @@ export const createRemoteMcpConnectorInput = z
     url: httpUrlTemplate.optional(),
     headers: headersSchema.default({}),
     oauthMcp: predefinedEntryIdSchema.optional(),
+    command: stdioFields.command.optional(),
+    args: stdioFields.args.optional(),
+    env: stdioFields.env.optional(),
+    network: stdioFields.network.optional(),
   })
   .strict()
   .superRefine((input, ctx) => {
+    const stdioOnly = (['command', 'args', 'env', 'network'] as const).filter((field) => input[field] !== undefined);
+    if (input.type !== 'stdio') for (const field of stdioOnly) ctx.addIssue({ code: 'custom', path: [field], message: 'only for stdio connectors' });
+    if (input.type === 'stdio') {
+      if (!input.command) ctx.addIssue({ code: 'custom', path: ['command'], message: 'required for stdio connectors' });
+      for (const field of ['url', 'oauthMcp'] as const) if (input[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'not for stdio connectors' });
+      if (Object.keys(input.headers).length > 0) ctx.addIssue({ code: 'custom', path: ['headers'], message: 'not for stdio connectors: give env' });
+    }
     if (input.type === 'simple' && !input.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required for simple connectors' });
     if (input.type === 'simple' && input.oauthMcp) ctx.addIssue({ code: 'custom', path: ['oauthMcp'], message: 'only for oauth connectors' });
     if (input.type === 'oauth' && !input.oauthMcp && !input.url) {
@@ -59,6 +71,10 @@ export const updateRemoteMcpConnectorInput = z
     url: httpUrlTemplate.optional(),
     headers: headersSchema.optional().describe('Replaces every header when given'),
     oauthMcp: predefinedEntryIdSchema.optional(),
+    command: stdioFields.command.optional(),
+    args: stdioFields.args.optional().describe('Replaces every argument when given'),
+    env: stdioFields.env.optional().describe('Replaces the whole environment when given'),
+    network: stdioFields.network.optional(),
   })
   .strict();
 export type UpdateRemoteMcpConnectorInput = z.infer<typeof updateRemoteMcpConnectorInput>;
@@ -72,6 +88,10 @@ export const remoteMcpConnectorResponse = z.object({
   url: z.string().nullable(),
   headers: z.record(z.string(), z.string()).describe('Values masked, except pure {{variable}} references'),
   oauthMcp: z.string().nullable(),
+  stdio: z
+    .object({ command: z.string(), args: z.array(z.string()), env: z.record(z.string(), z.string()).describe('Values masked, except pure {{variable}} references'), network: z.boolean() })
+    .nullable()
+    .describe('stdio connectors: what the worker runs in its sandbox'),
   toolCount: z.number().nullable().describe('From the cached tool list; null until first fetched'),
   toolsCachedAt: z.string().nullable(),
   createdAt: z.string(),

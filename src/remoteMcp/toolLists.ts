@@ -8,6 +8,7 @@ import type { RemoteMcpDependencies } from './ports.js';
 import { signInHint } from './predefinedEntries.js';
 import { findRemoteMcpConnector } from './registry.js';
 import { hasConnected, signInFirst, userEndpoint } from './signIn.js';
+import { resolveHostedCommand } from './stdio.js';
 import { resolveEndpoint } from './variables.js';
 
 /** Whose token an `oauth` server's tools are listed with. */
@@ -21,8 +22,10 @@ interface Caller {
  * `oauth` server is listed as the user asking (`owner`), with their token.
  */
 export async function refreshRemoteTools(deps: RemoteMcpDependencies, row: RemoteMcpConnectorRow, owner?: Caller): Promise<CachedTool[]> {
-  const endpoint = row.type === 'oauth' && owner ? await userEndpoint(deps, owner, row) : await resolveEndpoint(deps, row);
-  const tools = await deps.remoteMcp.listTools(endpoint);
+  const tools =
+    row.type === 'stdio'
+      ? await deps.remoteMcp.listHostedTools(await resolveHostedCommand(deps, row))
+      : await deps.remoteMcp.listTools(row.type === 'oauth' && owner ? await userEndpoint(deps, owner, row) : await resolveEndpoint(deps, row));
   await cacheRemoteMcpTools(deps.db, row.id, tools);
   return tools;
 }

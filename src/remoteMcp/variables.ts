@@ -72,6 +72,32 @@ export function openHeaders(row: RemoteMcpConnectorRow, secretBox: SecretBox): R
   return JSON.parse(secretBox.open(row.headers_encrypted, headersAad(row.id))) as Record<string, string>;
 }
 
+/**
+ * Opens the account variables `texts` reference and fills them in; a reference to a variable that
+ * is not set is refused, naming them all. `values` are secrets, to be scrubbed from what leaves.
+ */
+export async function variableFiller(
+  deps: { db: Db; secretBox: SecretBox },
+  row: Pick<RemoteMcpConnectorRow, 'account_id' | 'name'>,
+  texts: string[],
+): Promise<{ fill: (text: string) => string; values: string[] }> {
+  const names = [...new Set(texts.flatMap(referencedVariables))];
+  const values = new Map(
+    (await listVariables(deps.db, row.account_id, names)).map((variable) => [
+      variable.name,
+      deps.secretBox.open(variable.value_encrypted, variableAad(variable.account_id, variable.name)),
+    ]),
+  );
+  const missing = names.filter((name) => !values.has(name));
+  if (missing.length > 0) {
+    throw new InvalidRequestError(
+      `Connector "${row.name}" references variables that are not set: ${missing.map((name) => `{{${name}}}`).join(', ')}; set them with PUT /api/variables/:name`,
+      { variables: missing },
+    );
+  }
+  return { fill: (text) => text.replace(REFERENCE, (_match, name: string) => values.get(name)!), values: [...values.values()] };
+}
+
 /** Where to connect, with every {{variable}} filled in. Lives only inside the call that uses it. */
 export interface RemoteEndpoint {
   url: URL;
@@ -88,21 +114,7 @@ export async function resolveEndpoint(
   // A predefined oauth entry has no URL of its own: the provider's, unless configured otherwise.
   const entry = row.url_encrypted || row.url ? undefined : predefinedEntry(row.oauth_mcp ?? '');
   const template = entry ? (deps.config.remoteMcp.entryUrls[entry.id] ?? entry.url) : openUrl(row, deps.secretBox);
-  const names = [...new Set([template, ...Object.values(headers)].flatMap(referencedVariables))];
-  const values = new Map(
-    (await listVariables(deps.db, row.account_id, names)).map((variable) => [
-      variable.name,
-      deps.secretBox.open(variable.value_encrypted, variableAad(variable.account_id, variable.name)),
-    ]),
-  );
-  const missing = names.filter((name) => !values.has(name));
-  if (missing.length > 0) {
-    throw new InvalidRequestError(
-      `Connector "${row.name}" references variables that are not set: ${missing.map((name) => `{{${name}}}`).join(', ')}; set them with PUT /api/variables/:name`,
-      { variables: missing },
-    );
-  }
-  const fill = (text: string) => text.replace(REFERENCE, (_match, name: string) => values.get(name)!);
+  const { fill, values } = await variableFiller(deps, row, [template, ...Object.values(headers)]);
   let url: URL;
   try {
     url = new URL(fill(template));
@@ -114,6 +126,6 @@ export async function resolveEndpoint(
   }
   const filled = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, fill(value)]));
   // The URL is sealed like the headers, so what an audit entry masks of it (userinfo, query values, token-like path segments) counts as secrets too.
-  const secrets = [...values.values(), ...Object.values(filled).flatMap(secretsOfHeaderValue), ...secretsOfUrl(url)];
+  const secrets = [...values, ...Object.values(filled).flatMap(secretsOfHeaderValue), ...secretsOfUrl(url)];
   return { url, headers: filled, secrets };
 }

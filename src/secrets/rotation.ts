@@ -20,6 +20,7 @@ const sealedColumns = [
   { table: 'accounts', column: 'user_token_secret_encrypted', id: ['id'], context: (row) => `account:${row.id}` },
   { table: 'mcp_connectors', column: 'headers_encrypted', keyColumn: 'key_id', id: ['id'], context: (row) => `mcp-connector:${row.id}` },
   { table: 'mcp_connectors', column: 'url_encrypted', id: ['id'], context: (row) => `mcp-connector-url:${row.id}` },
+  { table: 'mcp_connectors', column: 'stdio_encrypted', id: ['id'], context: (row) => `mcp-connector-stdio:${row.id}` },
   {
     table: 'account_variables',
     column: 'value_encrypted',

@@ -56,7 +56,7 @@ export async function listAssignmentViews(db: Db, owner: Owner, serverId: string
     }
     const remoteRow = row.kind === 'mcp' ? scope.remoteMcpRows.get(row.target_id) : undefined;
     const remote = remoteRow ? scope.remoteConnected.get(connectorIdOfRow(remoteRow)) : undefined;
-    if (remoteRow && (remoteRow.type === 'simple' || remote)) {
+    if (remoteRow && (remoteRow.type !== 'oauth' || remote)) {
       views.push({
         kind: row.kind,
         connectorId: connectorIdOfRow(remoteRow),

@@ -69,7 +69,7 @@ export async function serverScope(
   for (const row of rows) {
     if (row.kind === 'connector') scope.connectorIds.add(row.target_id);
     const remoteRow = row.kind === 'mcp' ? remoteMcpRows.get(row.target_id) : undefined;
-    if (remoteRow?.type === 'simple' || (remoteRow?.type === 'oauth' && (await reachesRemote(remoteRow)))) {
+    if ((remoteRow !== undefined && remoteRow.type !== 'oauth') || (remoteRow?.type === 'oauth' && (await reachesRemote(remoteRow)))) {
       const connectorId = connectorIdOfRow(remoteRow);
       scope.connectorIds.add(connectorId);
       scope.remote.push(remoteRow);

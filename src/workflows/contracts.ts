@@ -125,6 +125,8 @@ export interface ActionResult {
    * scrubbed of secrets, when it fits MAX_TOOL_RESULT_BYTES: what a tools-mode server relays.
    */
   toolResult?: Record<string, unknown>;
+  /** A WASM plugin's call: the version (and module hash) that ran. */
+  plugin?: { version: number; sha256: string };
 }
 
 /**

@@ -57,10 +57,11 @@ export interface McpConnector {
   id: string;
   connectorId: string;
   name: string;
-  type: 'simple' | 'oauth';
+  type: 'simple' | 'oauth' | 'stdio';
   url: string | null;
   headers: Record<string, string>;
   oauthMcp: string | null;
+  stdio: { command: string; args: string[]; env: Record<string, string>; network: boolean } | null;
   toolCount: number | null;
   createdAt: string;
   updatedAt: string;
@@ -159,7 +160,7 @@ export interface ConnectorListing {
   authTypes: string[];
   actionCount: number;
   resourceCount: number;
-  origin: 'catalog' | 'custom' | 'remote-mcp';
+  origin: 'catalog' | 'custom' | 'remote-mcp' | 'plugin';
   enabled: boolean;
 }
 
@@ -217,7 +218,7 @@ export interface ConnectorDetail {
   rateLimit: RateLimit;
   /** The connector's own, when the account's replaces it. */
   ownRateLimit?: RateLimit;
-  origin: 'catalog' | 'custom' | 'remote-mcp';
+  origin: 'catalog' | 'custom' | 'remote-mcp' | 'plugin';
   settings: { baseUrl?: string; baseUrlVariables: Record<string, string>; enabled: boolean; rateLimit?: RateLimit };
 }
 

@@ -31,6 +31,8 @@ export interface RemoteMcpConnectorValues {
   headersEncrypted: string | null;
   keyId: string | null;
   oauthMcp: string | null;
+  /** stdio only: the sealed command (src/remoteMcp/stdio.ts). */
+  stdioEncrypted?: string | null;
 }
 
 export async function insertRemoteMcpConnector(
@@ -52,6 +54,7 @@ export async function insertRemoteMcpConnector(
         headers_encrypted: input.headersEncrypted,
         key_id: input.keyId,
         oauth_mcp: input.oauthMcp,
+        stdio_encrypted: input.stdioEncrypted ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -79,6 +82,7 @@ export async function updateRemoteMcpConnector(
         headers_encrypted: values.headersEncrypted,
         key_id: values.keyId,
         oauth_mcp: values.oauthMcp,
+        ...(values.stdioEncrypted !== undefined ? { stdio_encrypted: values.stdioEncrypted } : {}),
         tools: null,
         tools_cached_at: null,
         updated_at: new Date(),

@@ -3,7 +3,7 @@ import type { ColumnType, Selectable } from 'kysely';
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export const remoteMcpConnectorTypes = ['simple', 'oauth'] as const;
+export const remoteMcpConnectorTypes = ['simple', 'oauth', 'stdio'] as const;
 export type RemoteMcpConnectorType = (typeof remoteMcpConnectorTypes)[number];
 
 /** A tool as the remote server listed it (MCP tools/list), kept so listings need no round trip. */
@@ -33,6 +33,8 @@ export interface RemoteMcpConnectorsTable {
   /** SecretBox.seal(JSON of the header map, 'mcp-connector:<id>'): values may be secrets. */
   headers_encrypted: string | null;
   key_id: string | null;
+  /** stdio only: SecretBox.seal(JSON of the command, arguments, environment and network choice, 'mcp-connector-stdio:<id>'). */
+  stdio_encrypted: ColumnType<string | null, string | null | undefined, string | null>;
   /** oauth only: the predefined entry id (src/remoteMcp/predefinedEntries.ts). */
   oauth_mcp: string | null;
   tools: ColumnType<CachedTool[] | null, string | null | undefined, string | null>;

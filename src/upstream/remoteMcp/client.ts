@@ -17,10 +17,11 @@ import { Redactor, redactionScope, secretsOfAuth } from '../../secrets/redaction
 import type { Logger } from '../../observability/logger.js';
 import type { Db } from '../../db/connect.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
-import { MAX_TOOL_RESULT_BYTES, type AttemptInput, type AttemptOutcome } from '../../workflows/contracts.js';
+import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
 import { cappedFetch, responseLimits, sizeOf, type ResponseTooLargeError } from '../boundedBody.js';
 import { checkUrl, createUpstreamAgent } from '../egress.js';
-import { boundResult } from '../shaping.js';
+import { attemptHostedTool } from '../stdioMcp/call.js';
+import { RemoteMcpError, toolCallOutcome } from './toolResults.js';
 import { errorCodeOf, switchboardErrorIn } from '../http.js';
 
 const CLIENT_INFO = { name: 'switchboard', version: '0.1.0' };
@@ -55,12 +56,6 @@ function guardedFetch(config: RemoteConfig): FetchLike {
 
 /** The phase a failure happened in decides whether trying again could repeat a tool's effect. */
 type Phase = 'connect' | 'call';
-
-class RemoteMcpError extends SwitchboardError {
-  constructor(message: string, readonly retryable: boolean, details: Record<string, unknown>) {
-    super('UPSTREAM_ERROR', message, details);
-  }
-}
 
 /** Our error for anything the SDK, the transport or the network threw; texts are scrubbed of secrets. */
 function describeRemoteFailure(
@@ -202,30 +197,6 @@ function withAuthorization(endpoint: RemoteEndpoint, auth: AuthorizedRequest): R
   return { ...endpoint, headers: { ...endpoint.headers, ...auth.headers }, secrets: [...endpoint.secrets, ...secretsOfAuth(auth)] };
 }
 
-function textOf(result: CallToolResult): string {
-  return result.content
-    .map((item) => (item.type === 'text' ? item.text : `[${item.type}${'mimeType' in item ? ` ${String(item.mimeType)}` : ''}]`))
-    .join('\n');
-}
-
-/**
- * The tool's CallToolResult as the run keeps it for tools-mode servers to relay (every content
- * type, structuredContent, isError, _meta), or undefined past MAX_TOOL_RESULT_BYTES: it travels in
- * the run's result, one Temporal payload. What the server sent was already read within
- * UPSTREAM_MAX_RESPONSE_BYTES.
- */
-function wholeResult(result: CallToolResult): Record<string, unknown> | undefined {
-  const { content, structuredContent, isError, _meta } = result;
-  const whole = { content, ...(structuredContent !== undefined ? { structuredContent } : {}), ...(isError ? { isError } : {}), ...(_meta ? { _meta } : {}) };
-  return Buffer.byteLength(JSON.stringify(whole)) <= MAX_TOOL_RESULT_BYTES ? whole : undefined;
-}
-
-/** What a tool returned: structuredContent when it gives one, else its content as text. */
-function dataOf(result: CallToolResult): unknown {
-  if (result.structuredContent !== undefined) return result.structuredContent;
-  return textOf(result);
-}
-
 /**
  * One attempt of execute_action on a remote MCP connector's tool. Runs inside the
  * attemptConnectorAction activity, so URL and header values (with their {{variables}}) are opened
@@ -246,6 +217,8 @@ export async function attemptRemoteMcpTool(
     const toolArguments = validateCallParameters(connector, action, call.parameters);
     const row = await getMcpConnector(deps.db, call.accountId, connector.remoteMcp!.mcpConnectorId);
     if (!row) throw new ConnectorNotFoundError(call.connectorId);
+    // A hosted stdio server runs in this worker's sandbox (docs/hosted.md).
+    if (row.type === 'stdio') return await attemptHostedTool(deps, { connector, action, toolArguments, row }, permit, signal);
     const endpoint = await resolveEndpoint(deps, row);
     // An `oauth` server gets the user's token, refreshed through the credential's refresher like any OAuth connector's.
     const authorize = callAuthorizer(deps, call, connector);
@@ -281,30 +254,7 @@ export async function attemptRemoteMcpTool(
       throw error;
     }
     deps.logger.debug({ connectorId: connector.id, actionId: action.id, host: authorized.url.host, ms: Date.now() - started }, 'remote MCP call');
-    const toolResult = wholeResult(redactor.value(result));
-    if (result.isError) {
-      const text = redactor.text(textOf(result)).slice(0, ERROR_TEXT_CHARS);
-      throw new RemoteMcpError(`${connector.name} tool ${action.id} failed: ${text}`, false, {
-        connectorId: connector.id,
-        actionId: action.id,
-        reason: 'tool-error',
-        body: text,
-        ...(toolResult ? { toolResult } : {}),
-      });
-    }
-    // Scrubbed before bounding, which could cut a secret short of being recognised.
-    const bounded = boundResult(redactor.value(dataOf(result)), []);
-    const notes = [...bounded.notes, ...(toolResult ? [] : [`The whole tool result is over ${sizeOf(MAX_TOOL_RESULT_BYTES)}: only its data was kept`])];
-    return {
-      kind: 'succeeded',
-      result: {
-        status: 200,
-        ...(auth?.credentialId ? { credentialId: auth.credentialId } : {}),
-        data: bounded.data,
-        ...(notes.length > 0 ? { notes } : {}),
-        ...(toolResult ? { toolResult } : {}),
-      },
-    };
+    return toolCallOutcome(result, { connector, action, redactor, ...(auth?.credentialId ? { credentialId: auth.credentialId } : {}) });
   } catch (error) {
     if (!(error instanceof SwitchboardError)) throw error;
     const retryable = error instanceof RemoteMcpError ? error.retryable : !nonRetryableCodes.includes(error.code);

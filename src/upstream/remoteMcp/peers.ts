@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import { InvalidRequestError } from '../../errors.js';
 import type { RemoteMcpPeers } from '../../remoteMcp/ports.js';
 import { checkAddress, checkUrl, createUpstreamAgent, EgressRefusedError } from '../egress.js';
+import { listHostedTools } from '../stdioMcp/call.js';
 import { listRemoteTools } from './client.js';
 import { discoveryHttp, probeChallenge } from './oauthDiscovery.js';
 import { relayRemoteRequest } from './relay.js';
@@ -15,6 +16,7 @@ export function remoteMcpPeers(config: Config): RemoteMcpPeers {
   return {
     listTools: (endpoint) => listRemoteTools(config, endpoint),
     relay: (endpoint, method, params) => relayRemoteRequest(config, endpoint, method, params),
+    listHostedTools: (target) => listHostedTools(config, target),
 
     async asksForOAuth(url) {
       probeAgent ??= createUpstreamAgent(config);

@@ -30,7 +30,7 @@ const connectorListing = z.object({
   description: z.string(),
   authTypes: z.array(z.string()),
   actionCount: z.number(),
-  origin: z.enum(['catalog', 'custom', 'remote-mcp']).optional(),
+  origin: z.enum(['catalog', 'custom', 'remote-mcp', 'plugin']).optional(),
   needsConnection: z.boolean().optional().describe('The user must connect this platform first (see hint)'),
   hint: z.string().optional(),
   note: z.string().optional(),

@@ -83,7 +83,8 @@ export function openConnectorForm(options: { existing?: McpConnector; takenNames
       : { title: 'Add Connector', description: 'Register an MCP server by its URL', wide: true },
   );
   const name = field('Name', h('input', { type: 'text', name: 'name', required: true, maxlength: 100, value: existing?.name ?? '' }));
-  const isOauth = existing?.type === 'oauth';
+  // A hosted connector's command is edited through the API (docs/hosted.md); here only its name.
+  const isOauth = existing?.type === 'oauth' || existing?.type === 'stdio';
   const url = field('URL', h('input', { type: 'url', name: 'url', required: true, value: existing?.url ?? '', placeholder: 'https://example.com/mcp' }), 'http:// or https:// only');
   const currentHeaders = Object.entries(existing?.headers ?? {});
   const headers = headerEditor(currentHeaders.map(([key]) => key));
@@ -109,7 +110,7 @@ export function openConnectorForm(options: { existing?: McpConnector; takenNames
           'div',
           { class: 'type-info' },
           h('span', { class: 'muted' }, 'Type '),
-          badge(isOauth ? 'OAuth' : 'Simple (HTTP URL)', 'info'),
+          badge(existing.type === 'stdio' ? 'Hosted (stdio)' : isOauth ? 'OAuth' : 'Simple (HTTP URL)', 'info'),
           h('p', { class: 'hint' }, 'Type cannot be changed. Recreate the connector to switch type.'),
         )
       : null,

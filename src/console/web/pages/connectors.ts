@@ -4,6 +4,11 @@ import type { Page } from '../page.js';
 import { openConnectorForm, openTestDialog } from './connectorDialogs.js';
 import { connectorTabs } from './connectorTabs.js';
 
+const typeLabels: Record<McpConnector['type'], string> = { simple: 'Simple', oauth: 'OAuth', stdio: 'Hosted (stdio)' };
+
+/** A remote connector's masked URL; a hosted one's command line, as the worker runs it in its sandbox. */
+const addressOf = (row: McpConnector) => (row.stdio ? [row.stdio.command, ...row.stdio.args].join(' ') : (row.url ?? ''));
+
 /** Connectors: predefined OAuth entries pinned on top, then the account's own remote MCP servers. */
 export const renderConnectors: Page = async (main, config) => {
   const [{ connectors }, { entries }] = await Promise.all([
@@ -71,14 +76,14 @@ export const renderConnectors: Page = async (main, config) => {
       syncSelection();
     });
     rowBoxes.push(box);
-    const headerNames = Object.keys(row.headers);
+    const headerNames = Object.keys(row.stdio ? row.stdio.env : row.headers);
     return h(
       'tr',
       {},
       h('td', {}, box),
       h('th', { scope: 'row', class: 'name-cell' }, h('span', { class: 'truncate-line', title: row.name }, row.name), h('div', { class: 'muted small truncate-line', title: row.connectorId }, row.connectorId)),
-      h('td', {}, badge(row.type === 'oauth' ? 'OAuth' : 'Simple', row.type === 'oauth' ? 'info' : 'neutral')),
-      h('td', { class: 'url-cell' }, row.type === 'oauth' ? h('code', {}, row.oauthMcp ?? '') : h('span', { class: 'truncate-line', title: row.url ?? '' }, row.url ?? '')),
+      h('td', {}, badge(typeLabels[row.type], row.type === 'oauth' ? 'info' : 'neutral')),
+      h('td', { class: 'url-cell' }, row.type === 'oauth' ? h('code', {}, row.oauthMcp ?? '') : h('span', { class: 'truncate-line', title: addressOf(row) }, addressOf(row))),
       h('td', {}, headerNames.length ? headerNames.join(', ') : h('span', { class: 'muted' }, 'None')),
       h('td', {}, formatDate(row.createdAt)),
       h('td', {}, formatDate(row.updatedAt)),
@@ -115,7 +120,7 @@ export const renderConnectors: Page = async (main, config) => {
             'tr',
             {},
             h('th', { scope: 'col', class: 'select-col' }, selectAll),
-            ...['Name', 'Type', 'URL / OAuth', 'Headers', 'Added', 'Updated'].map((title) => h('th', { scope: 'col' }, title)),
+            ...['Name', 'Type', 'URL / OAuth / command', 'Headers / env', 'Added', 'Updated'].map((title) => h('th', { scope: 'col' }, title)),
             h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
           ),
         ),

@@ -200,8 +200,8 @@ async function connectorsTab(server: Server) {
       ...(entry.needsConnection ? { warning: `${entry.name} is not connected for you yet.` } : {}),
     })),
     ...connectors
-      .filter((row) => row.type === 'simple')
-      .map((row) => ({ key: `mcp:${row.id}`, name: row.name, detail: row.url ?? '', body: { mcpConnectorId: row.id } })),
+      .filter((row) => row.type !== 'oauth')
+      .map((row) => ({ key: `mcp:${row.id}`, name: row.name, detail: row.stdio?.command ?? row.url ?? '', body: { mcpConnectorId: row.id } })),
   ];
   const assigned = new Set(assignments.map((entry) => (entry.kind === 'oauth' ? `oauth:${entry.oauthMcp}` : `mcp:${entry.mcpConnectorId}`)));
   const note = h('p', { class: 'hint', role: 'status' });

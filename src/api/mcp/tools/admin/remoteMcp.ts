@@ -51,7 +51,8 @@ export const createRemoteMcpConnectorTool = adminTool({
   title: 'Register a remote MCP server',
   description:
     'Registers a remote MCP server as a connector: type "simple" with an http(s) url and optional headers (values may ' +
-    'reference account variables as {{name}}), or type "oauth" with a predefined oauthMcp entry. Names are unique per ' +
+    'reference account variables as {{name}}), type "oauth" with a predefined oauthMcp entry, or type "stdio" with a ' +
+    'command, args and env that the worker runs in its sandbox (docs/hosted.md). Names are unique per ' +
     'account. Assign it to a server with assign_connector before agents can use it.',
   mirrors: { method: 'post', path: '/api/mcp-connectors', access: 'admin', status: 201 },
   input: createRemoteMcpConnectorInput,

@@ -1,0 +1,3 @@
+module switchboard/plugins
+
+go 1.24
