@@ -20,6 +20,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runAuthorizationSuite } from './conformance/authorization.js';
+import { runClientAuthSuite } from './conformance/clientSuite.js';
 
 const root = resolve(import.meta.dirname, '..');
 const suiteDir = join(root, 'conformance');
@@ -69,6 +70,8 @@ async function startApp(dataDir: string): Promise<{ child: ChildProcess; url: st
       // The suite sends a few hundred requests in a minute; it tests the protocol, not our limit.
       RATE_LIMIT_PER_MINUTE: '100000',
       LOG_LEVEL: 'warn',
+      // The client suite's MCP and authorization servers listen on http://localhost:<port>.
+      EGRESS_ALLOW_HOSTS: 'localhost',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -95,8 +98,8 @@ async function startApp(dataDir: string): Promise<{ child: ChildProcess; url: st
 /** The protocol revisions Switchboard serves, each run against the requirement set the suite freezes for it. */
 const revisions = ['2025-11-25', '2026-07-28'] as const;
 
-/** CONFORMANCE_SUITES=server,authorization (the default) picks which of the suite's commands run. */
-const suites = (process.env.CONFORMANCE_SUITES ?? 'server,authorization').split(',');
+/** CONFORMANCE_SUITES=server,authorization,client (the default) picks which of the suite's commands run. */
+const suites = (process.env.CONFORMANCE_SUITES ?? 'server,authorization,client').split(',');
 
 async function accessUrlOf(apiUrl: string, name: string): Promise<string> {
   const response = await fetch(`${apiUrl}/api/servers`, {
@@ -152,6 +155,11 @@ async function main(): Promise<number> {
     });
     console.log(`conformance authorization: ${authorization === 0 ? 'passed' : 'failed'}`);
     code = Math.max(code, authorization);
+    for (const revision of suites.includes('client') ? revisions : []) {
+      const exit = await runClientAuthSuite({ node, suiteCli, apiUrl: app.url, apiKey: API_KEY, revision, suiteDir, outputDir: join(root, 'test-results/conformance', `client-${revision}`), cwd: dataDir });
+      console.log(`conformance client auth ${revision}: ${exit === 0 ? 'passed' : `failed (exit ${exit})`}`);
+      code = Math.max(code, exit);
+    }
   } finally {
     if (app && app.child.exitCode === null) {
       // As Ctrl-C on npm start: the app must stop cleanly, with nothing logged as an error.
