@@ -4,8 +4,10 @@
  * endpoint of a separate API process, run by a separate worker process. Meanwhile two bystanders
  * (A's other server and account B) call a fast action on the same upstream host. Prints the
  * bystanders' p50/p99 quiet and during the storm, both processes' RSS quiet and at peak, and how
- * long the storm took to drain (every call answered), with the upstream's count of charges.
+ * long the storm took to drain (every call answered), with the upstream's count of charges, and
+ * the machine's load average meanwhile.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../src/config.js';
 import { ensureTemporalCli } from '../src/temporal/cli.js';
@@ -35,7 +37,11 @@ export async function benchStorm(): Promise<void> {
     const quiet = await bystanderLatencies(rig, SAMPLES, 'quiet');
     const rssQuiet = { worker: rssMb(rig.worker.child.pid!), api: rssMb(rig.apiProcess.child.pid!) };
     const rssPeak = { ...rssQuiet };
+    // The machine's 1-minute load average over the storm: figures from a shared machine mean little without it.
+    const load = { quiet: loadavg()[0]!, min: loadavg()[0]!, max: loadavg()[0]! };
     const sampler = setInterval(() => {
+      load.min = Math.min(load.min, loadavg()[0]!);
+      load.max = Math.max(load.max, loadavg()[0]!);
       // NaN (an exited process) never wins.
       rssPeak.worker = Math.max(rssPeak.worker, rssMb(rig.worker.child.pid!) || 0);
       rssPeak.api = Math.max(rssPeak.api, rssMb(rig.apiProcess.child.pid!) || 0);
@@ -83,6 +89,7 @@ export async function benchStorm(): Promise<void> {
         .join(' | ');
     console.log(`\nstorm: ${calls} concurrent execute_action calls from one server of account A, upstream answers after ${slowMs / 1000} s`);
     console.log(`  (separate API and worker processes; bystanders call a fast action on the same upstream host, ${SAMPLES} sequential samples each)`);
+    console.log(`  load average (1 min) on this machine's ${availableParallelism()} CPUs: ${load.quiet.toFixed(1)} after the quiet samples, ${load.min.toFixed(1)}–${load.max.toFixed(1)} during the storm`);
     console.log(`  quiet:  ${line('quiet', quiet)}`);
     console.log(
       `  during: ${line('during', during)}  (measured ${(reachedMs / 1000).toFixed(1)}–${(measuredUntilMs / 1000).toFixed(1)} s into the storm, ${inFlightAtEnd} storm calls still open at the end)`,

@@ -155,6 +155,8 @@ export interface Config {
     cliPath?: string;
     /** Where built Temporal CLI binaries are kept, one folder per version, shared by every clone. */
     cliCacheDir: string;
+    /** Where the workflow bundle is kept between starts (src/worker/bundle.ts). */
+    bundleCacheDir: string;
   };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Undefined in embedded mode: generated and kept under DATA_DIR on first start. */
@@ -285,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       uiUrl: (e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
       cliPath: e.TEMPORAL_CLI,
       cliCacheDir: join(e.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchboard', 'temporal-cli'),
+      bundleCacheDir: join(e.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'switchboard', 'workflow-bundles'),
     },
     logLevel: e.LOG_LEVEL,
     encryptionKey: e.ENCRYPTION_KEY,

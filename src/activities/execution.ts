@@ -14,7 +14,8 @@ import { checkUrl, createUpstreamAgent } from '../upstream/egress.js';
 import { attemptRemoteMcpTool } from '../upstream/remoteMcp/client.js';
 import { buildUpstreamRequest } from '../upstream/request.js';
 import { boundResult, capArrays, shapeResponse, SHAPING } from '../upstream/shaping.js';
-import { clearSending, markSending } from '../db/repositories/upstreamSends.js';
+import { markSending, sendMarkClearer } from '../db/repositories/upstreamSends.js';
+import { openAttempt, type OpenedAttempt } from './attemptOpening.js';
 import { createThrottleClient, feedbackOf, type Permit, type ThrottleKey } from '../upstream/throttle.js';
 import { responseLimits, sizeOf } from '../upstream/boundedBody.js';
 import { callUpstream, switchboardErrorIn, type UpstreamResponse } from '../upstream/http.js';
@@ -91,6 +92,7 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
   const agent = createUpstreamAgent(deps.config);
   const { egress, upstream } = deps.config;
   const throttle = createThrottleClient(deps.db);
+  const sendMarks = sendMarkClearer(deps.db);
   const permitFor = (key: ThrottleKey, rateLimit: RateLimit | undefined, held: AttemptInput['slot']): Promise<Permit> =>
     rateLimit ? throttle.permit(key, rateLimit, held) : Promise.resolve({ go: true, waitedMs: 0 });
 
@@ -190,15 +192,34 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
     };
   }
 
-  /** One REST attempt: throttle slot, then at most one send. */
+  const lanePropertiesOf = (action: ActionDefinition) => ({ longRunning: action.longRunning, resendable: safeToResend(action) });
+  /** A request we may not send twice is marked while in flight, under this attempt's identity. */
+  const sendKeyOf = (action: ActionDefinition) => (safeToResend(action) ? undefined : inFlightKey());
+
+  /**
+   * One REST attempt: throttle slot, then at most one send. Opened the short way (one statement,
+   * attemptOpening.ts) when nothing its front door read has changed; a mark that opening made is
+   * cleared however the attempt ends.
+   */
   async function attemptRest(input: AttemptInput, control: AttemptControl): Promise<AttemptOutcome> {
+    // The lane hears what the action is before the opening statement takes a slot or a mark for it.
+    const opened = await openAttempt(deps.db, input, { sendKeyOf, sendMarks, resolved: (action) => control.resolved(lanePropertiesOf(action)) });
+    try {
+      return await sendRest(input, control, opened);
+    } catch (error) {
+      if (opened?.marked) sendMarks.clear(inFlightKey());
+      throw error;
+    }
+  }
+
+  async function sendRest(input: AttemptInput, control: AttemptControl, opened: OpenedAttempt | undefined): Promise<AttemptOutcome> {
     const { action: call } = input;
-    const connector = await resolveEnabledConnector(deps.db, call.accountId, call.connectorId);
+    const connector = opened?.connector ?? (await resolveEnabledConnector(deps.db, call.accountId, call.connectorId));
     const action = findAction(connector, call.actionId);
-    control.resolved({ longRunning: action.longRunning, resendable: safeToResend(action) });
+    if (!opened) control.resolved(lanePropertiesOf(action));
     // What is sent is checked here, where it is sent: a plan step's values are known only now.
     const parameters = validateCallParameters(connector, action, call.parameters);
-    const authorize = callAuthorizer(deps, call, connectorForActionAuth(connector, action));
+    const authorize = callAuthorizer(deps, call, connectorForActionAuth(connector, action), opened?.credential);
     const auth = await authorize();
     redactionScope()?.add(secretsOfAuth(auth));
     const request = buildUpstreamRequest({
@@ -217,8 +238,8 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
     // earlier run of this very attempt died mid-call (a killed worker): it may have acted. The
     // mark is made in the throttle's last stretch (30 ms) before the slot, so that nothing but
     // the send itself stands between the slot and the request.
-    const sendKey = safeToResend(action) ? undefined : inFlightKey();
-    let marked: boolean | undefined;
+    const sendKey = sendKeyOf(action);
+    let marked = opened?.marked ? true : opened?.sentBefore ? false : undefined;
     const markSend = async () => {
       if (sendKey && marked === undefined) marked = await markSending(deps.db, sendKey);
       if (marked === false) throw new SentBeforeError();
@@ -226,7 +247,7 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
     let permit: Permit;
     try {
       if (connector.rateLimit) {
-        permit = await throttle.permit(throttleKey, connector.rateLimit, input.slot, markSend);
+        permit = await throttle.permit(throttleKey, connector.rateLimit, opened?.slot ?? input.slot, markSend, opened?.slot !== undefined);
       } else {
         await markSend();
         permit = { go: true, waitedMs: 0 };
@@ -241,11 +262,11 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
           ),
         };
       }
-      if (sendKey && marked) await clearSending(deps.db, sendKey).catch(() => undefined);
+      if (sendKey && marked) sendMarks.clear(sendKey);
       throw error;
     }
     if (!permit.go) {
-      if (sendKey && marked) await clearSending(deps.db, sendKey);
+      if (sendKey && marked) sendMarks.clear(sendKey);
       return throttled(connector, permit);
     }
     const started = Date.now();
@@ -261,7 +282,7 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
       return outcomeOfTransportFailure(error, connector, action, request.url.host);
     } finally {
       // The outcome is known (and handled by the rules above): a retry may decide afresh.
-      if (sendKey) await clearSending(deps.db, sendKey).catch(() => undefined);
+      if (sendKey) sendMarks.clear(sendKey);
     }
     deps.logger.debug(
       { connectorId: connector.id, actionId: action.id, host: request.url.host, status: response.status, attempt: input.attempt, ms: Date.now() - started },

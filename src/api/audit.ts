@@ -29,20 +29,24 @@ declare module 'koa' {
 export async function recordAudit(deps: Pick<ApiDependencies, 'db' | 'logger'>, auth: AuthContext, event: AuditEvent): Promise<void> {
   try {
     // Masking walks caller-supplied bodies: inside the try, so nothing it throws fails the request.
-    const entry: AuditEntryInput = {
-      accountId: auth.accountId,
-      actor: { userId: auth.userId, role: auth.role, via: auth.via, ...(auth.apiKeyId ? { keyId: auth.apiKeyId } : {}) },
-      action: event.action,
-      target: maskForAudit(event.target) as Record<string, unknown>,
-      ...(event.before === undefined ? {} : { before: maskForAudit(event.before) }),
-      ...(event.after === undefined ? {} : { after: maskForAudit(event.after) }),
-      ...(auth.clientAddress ? { clientAddress: auth.clientAddress } : {}),
-      status: event.status,
-    };
-    await insertAuditEntry(deps.db, entry);
+    await insertAuditEntry(deps.db, auditEntryOf(auth, event));
   } catch (error) {
     deps.logger.error({ err: error, action: event.action, accountId: auth.accountId }, 'audit entry not written');
   }
+}
+
+/** The entry an event of this caller becomes, its values masked. */
+function auditEntryOf(auth: AuthContext, event: AuditEvent): AuditEntryInput {
+  return {
+    accountId: auth.accountId,
+    actor: { userId: auth.userId, role: auth.role, via: auth.via, ...(auth.apiKeyId ? { keyId: auth.apiKeyId } : {}) },
+    action: event.action,
+    target: maskForAudit(event.target) as Record<string, unknown>,
+    ...(event.before === undefined ? {} : { before: maskForAudit(event.before) }),
+    ...(event.after === undefined ? {} : { after: maskForAudit(event.after) }),
+    ...(auth.clientAddress ? { clientAddress: auth.clientAddress } : {}),
+    status: event.status,
+  };
 }
 
 /** Mounted after apiAuth: lets every management route record as the caller. */
@@ -136,7 +140,7 @@ export async function auditedCall<Result>(
 export async function recordCredentialUse(
   deps: Pick<ApiDependencies, 'db' | 'logger'>,
   auth: AuthContext,
-  use: { connectorId: string; actionIds: string[]; credentialId?: string; runId?: string },
+  use: CredentialUse,
 ): Promise<void> {
   let credentialId: string | undefined;
   try {
@@ -147,15 +151,34 @@ export async function recordCredentialUse(
     return;
   }
   if (!credentialId) return;
-  await recordAudit(deps, auth, {
+  await recordAudit(deps, auth, credentialUseEvent(auth, { ...use, credentialId }));
+}
+
+interface CredentialUse {
+  connectorId: string;
+  actionIds: string[];
+  credentialId?: string;
+  runId?: string;
+}
+
+/**
+ * recordCredentialUse's entry, for a statement that writes it with other work when it finds the
+ * credential to name (src/db/repositories/callContext.ts adds the credentialId).
+ */
+export function credentialUseEntry(auth: AuthContext, use: CredentialUse): AuditEntryInput {
+  return auditEntryOf(auth, credentialUseEvent(auth, use));
+}
+
+function credentialUseEvent(auth: AuthContext, use: CredentialUse): AuditEvent {
+  return {
     action: 'credential.use',
     target: {
       connectorId: use.connectorId,
-      credentialId,
+      ...(use.credentialId ? { credentialId: use.credentialId } : {}),
       ...(auth.serverId ? { serverId: auth.serverId } : {}),
       ...(use.runId ? { runId: use.runId } : {}),
     },
     after: { actionIds: use.actionIds },
     status: 202,
-  });
+  };
 }

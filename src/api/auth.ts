@@ -1,7 +1,11 @@
 import type { Context, Middleware } from 'koa';
 import { findActiveApiKey } from '../db/repositories/accounts.js';
-import { findServerByToken, getServer } from '../db/repositories/servers.js';
+import { openByAccessToken } from '../db/repositories/frontDoor.js';
+import type { BucketDecision } from '../db/repositories/rateBuckets.js';
+import { getServer } from '../db/repositories/servers.js';
 import type { Account } from '../db/tables/accounts.js';
+import type { AssignmentRow } from '../db/tables/remoteMcpConnectors.js';
+import type { McpSessionRow } from '../db/tables/mcpSessions.js';
 import type { ServerRow } from '../db/tables/servers.js';
 import { ForbiddenError, InvalidRequestError, NotFoundError, UnauthorizedError } from '../errors.js';
 import { actingUser, mcpCallerRole, type Role } from '../policy/roles.js';
@@ -18,7 +22,17 @@ declare module 'koa' {
     server?: ServerRow;
     /** What the front-door rate limit counts against: one bucket per API key or access token. */
     rateLimitKey?: string;
+    /** The request's first rate-limit token, when authentication already took it (frontDoorRateLimit then takes only the rest). */
+    firstToken?: BucketDecision;
+    /** Read with an access token in the same statement: the session its Mcp-Session-Id (sessionId) names (null: none) and the server's assignments. */
+    prefetched?: { sessionId: string | undefined; session: McpSessionRow | null; assignments: AssignmentRow[] };
   }
+}
+
+/** The Mcp-Session-Id a request carries, if it may name a session at all (ids we hand out are shorter). */
+function sessionIdOf(ctx: Context): string | undefined {
+  const sessionId = ctx.get('mcp-session-id');
+  return sessionId && sessionId.length <= 64 ? sessionId : undefined;
 }
 
 function bearerOf(ctx: Context): string | undefined {
@@ -114,12 +128,20 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
     let userId: string;
     let base: Pick<AuthContext, 'via' | 'apiKeyId'> & { keyRole?: Role };
     if (params.accessToken) {
-      const found = await findServerByToken(deps.db, serverId.data, params.accessToken);
+      const sessionId = sessionIdOf(ctx);
+      const found = await openByAccessToken(deps.db, {
+        serverId: serverId.data,
+        token: params.accessToken,
+        perMinute: deps.config.rateLimitPerMinute,
+        ...(sessionId ? { sessionId } : {}),
+      });
       if (!found) throw new UnauthorizedError('The access token is invalid, expired or revoked');
       server = found.server;
       userId = (server.is_public ? userIdHeader(ctx) : undefined) ?? server.owner_user_id;
       base = { via: 'serverToken' };
       ctx.state.rateLimitKey = `token:${found.tokenId}`;
+      ctx.state.firstToken = found.firstToken;
+      ctx.state.prefetched = { sessionId, session: found.session ?? null, assignments: found.assignments };
     } else {
       const bearer = bearerOf(ctx);
       const apiKey = bearer ? await findActiveApiKey(deps.db, bearer) : undefined;

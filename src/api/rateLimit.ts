@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import { takeToken } from '../db/repositories/rateBuckets.js';
+import { takeToken, type BucketDecision } from '../db/repositories/rateBuckets.js';
 import { InvalidRequestError, RateLimitedError } from '../errors.js';
 import { frontDoorRejections } from '../observability/metrics.js';
 import { readJsonBody } from './body.js';
@@ -18,20 +18,23 @@ export const jsonRpcMessages: RequestCost = async (ctx) => {
 /**
  * The front-door limit: RATE_LIMIT_PER_MINUTE (or perMinute) per API key or access token, shared
  * by replicas. One token is taken before the body is read, so a caller over the limit costs us no
- * parsing; with costOf, the rest of the request's cost is taken once the body says what it is.
+ * parsing (by authentication itself, in the statement that found an access token:
+ * ctx.state.firstToken, taken at RATE_LIMIT_PER_MINUTE); with costOf, the rest of the request's
+ * cost is taken once the body says what it is.
  */
 export function frontDoorRateLimit(deps: ApiDependencies, costOf?: RequestCost, perMinute = deps.config.rateLimitPerMinute): Middleware {
   return async (ctx, next) => {
     const key = ctx.state.rateLimitKey;
     if (key) {
-      const take = async (count: number) => {
-        const decision = await takeToken(deps.db, key, perMinute, count);
+      const refuse = (decision: BucketDecision) => {
         if (!decision.allowed) {
           frontDoorRejections.inc({ surface: ctx.path.startsWith('/mcp') ? 'mcp' : 'api' });
           throw new RateLimitedError(decision.retryAfterSeconds);
         }
       };
-      await take(1);
+      const take = async (count: number) => refuse(await takeToken(deps.db, key, perMinute, count));
+      if (ctx.state.firstToken && perMinute === deps.config.rateLimitPerMinute) refuse(ctx.state.firstToken);
+      else await take(1);
       const cost = costOf ? await costOf(ctx) : 1;
       if (cost > perMinute) {
         throw new InvalidRequestError(`A batch of ${cost} messages is more than the limit of ${perMinute} per minute allows; send fewer at a time`, {

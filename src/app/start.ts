@@ -28,7 +28,8 @@ import { startDevServer, type RunningDevServer } from '../temporal/devServer.js'
 import { installTemporalRuntime } from '../temporal/runtime.js';
 import { remoteMcpPeers } from '../upstream/remoteMcp/peers.js';
 import { startStateCleanup } from '../worker/cleanup.js';
-import { createWorker, SHUTDOWN_GRACE_MS, type Workers } from '../worker/worker.js';
+import { cachedWorkflowBundle } from '../worker/bundle.js';
+import { createWorker, SHUTDOWN_GRACE_MS, workflowInterceptorModules, workflowsPath, type Workers } from '../worker/worker.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -70,7 +71,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
   };
 
   try {
-    const tracing = startTracing(config, options.spanProcessor);
+    const tracing = await startTracing(config, options.spanProcessor);
     if (tracing) stack.push(() => tracing.shutdown());
     const [devServer, database] = await Promise.all([
       config.temporal.address ? undefined : startEmbeddedTemporal(config, logger),
@@ -86,20 +87,32 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     await sealPlainConnectorUrls(database.db, secretBox);
     const bootstrap =
       config.role === 'worker' ? undefined : await ensureBootstrapAccount(database.db, secretBox, config.bootstrapApiKey);
-    const temporal = await connectTemporal(devServer?.address ?? config.temporal.address!, config.temporal, tracing?.client);
+    const temporal = await connectTemporal(devServer?.address ?? config.temporal.address!, config.temporal, {
+      ...(tracing ? { interceptors: tracing.client } : {}),
+      localWorker: config.role !== 'api',
+    });
     stack.push(() => temporal.connection.close());
     const oauthFlows = temporalOAuthFlows({ db: database.db, temporal, config });
 
     let worker: Workers | undefined;
     if (config.role !== 'api') {
       const workerStopping = new AbortController();
+      // The OpenTelemetry workflow interceptors must be inside the bundle: with tracing on, a given bundle (the tests') will not do.
+      const workflowBundle =
+        (!tracing && options.workflowBundle) ||
+        (await cachedWorkflowBundle({
+          cacheDir: config.temporal.bundleCacheDir,
+          workflowsPath,
+          interceptorModules: [...workflowInterceptorModules, ...(tracing?.worker.interceptors.workflowModules ?? [])],
+          logger,
+        }));
       worker = await createWorker({
         connection: temporal.connection,
         namespace: temporal.namespace,
         taskQueue: temporal.taskQueue,
         dependencies: { config, db: database.db, secretBox, logger, temporal, oauthFlows, workerStopping: workerStopping.signal },
-        // The OpenTelemetry workflow interceptors must be inside the bundle: with tracing on, the worker builds its own.
-        ...(tracing ? { tracing: tracing.worker } : { workflowBundle: options.workflowBundle }),
+        workflowBundle,
+        ...(tracing ? { tracing: tracing.worker } : {}),
       });
       const running = worker.run();
       stack.push(async () => {

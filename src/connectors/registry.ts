@@ -12,6 +12,7 @@ import { getCatalogConnector, listCatalogConnectors } from './sources/catalog.js
 import type { CustomConnectorDefinition } from './sources/custom.js';
 import type { ActionDefinition, ConnectorDefinition, ConnectorSummary, RateLimit } from './schema.js';
 import type { Connector, ConnectorListing, ConnectorSettings } from './types.js';
+import { rememberSettings } from './knownSettings.js';
 
 
 const defaultSettings: ConnectorSettings = { baseUrlVariables: {}, enabled: true };
@@ -26,7 +27,7 @@ export function settingsFromRow(row: ConnectorSettingsRow | undefined): Connecto
   };
 }
 
-function applySettings(
+export function applySettings(
   definition: ConnectorDefinition | CustomConnectorDefinition,
   origin: Connector['origin'],
   settings: ConnectorSettings,
@@ -53,12 +54,27 @@ export async function resolveConnector(db: Db, accountId: string, connectorId: s
     getCatalogConnector(connectorId),
     getConnectorSettings(db, accountId, connectorId),
   ]);
+  if (catalog) return catalogConnector(db, catalog, accountId, settingsRow);
   const settings = settingsFromRow(settingsRow);
-  if (catalog) return applySettings(catalog, 'catalog', settings);
   if (isRemoteMcpConnectorId(connectorId)) return loadRemoteMcpConnector(db, accountId, connectorId, settings);
   const custom = await getCustomConnector(db, accountId, connectorId);
   if (!custom) throw new ConnectorNotFoundError(connectorId);
   return applySettings(customDefinitionOf(custom), 'custom', settings);
+}
+
+/**
+ * A catalogue connector with the account's settings row (undefined: none), which this process
+ * keeps by version for its attempts (knownSettings.ts).
+ */
+export function catalogConnector(db: Db, definition: ConnectorDefinition, accountId: string, row: ConnectorSettingsRow | undefined): Connector {
+  const settings = settingsFromRow(row);
+  rememberSettings(db, accountId, definition.id, settingsVersionOf(row), settings);
+  return applySettings(definition, 'catalog', settings);
+}
+
+/** The version a settings row had (0: no row). */
+export function settingsVersionOf(row: Pick<ConnectorSettingsRow, 'version'> | undefined): number {
+  return row ? Number(row.version) : 0;
 }
 
 /**

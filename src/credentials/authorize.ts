@@ -26,6 +26,11 @@ export function callAuthorizer(
   deps: AuthorizeDependencies,
   call: { accountId: string; userId: string; credentialId?: string },
   connector: Pick<Connector, 'id' | 'authMethods'>,
+  /**
+   * What the caller just read for the first authorization (src/db/repositories/attemptStart.ts):
+   * credentialId's row (null: none), or with no credentialId, that the call has none to use.
+   */
+  read?: { credentialId?: string; row: CredentialRow | null },
 ): (rejectedToken?: AuthorizedRequest) => Promise<AuthorizedRequest> {
   return (rejectedToken) =>
     authorizeRequest(deps, {
@@ -33,6 +38,7 @@ export function callAuthorizer(
       userId: call.userId,
       connector,
       ...(call.credentialId ? { credentialId: call.credentialId } : {}),
+      ...(read && !rejectedToken ? read : {}),
       ...(rejectedToken ? { credentialId: rejectedToken.credentialId, rejectedToken } : {}),
     });
 }
@@ -51,6 +57,11 @@ export async function authorizeRequest(
     connector: Pick<Connector, 'id' | 'authMethods'>;
     credentialId?: string;
     rejectedToken?: AuthorizedRequest;
+    /**
+     * credentialId's row of this user as the caller just read it (null: none), instead of reading
+     * it here; without a credentialId, null says the call has none (no newest is looked for).
+     */
+    row?: CredentialRow | null;
   },
 ): Promise<AuthorizedRequest> {
   const { connector } = input;
@@ -60,7 +71,7 @@ export async function authorizeRequest(
   if (authTypes.every((type) => type === 'none')) return { headers: {}, query: {} };
   let row: CredentialRow | undefined;
   if (input.credentialId) {
-    row = await getUserCredential(deps.db, owner, input.credentialId);
+    row = input.row !== undefined ? (input.row ?? undefined) : await getUserCredential(deps.db, owner, input.credentialId);
     if (row?.connector_id === connector.id && row.status === 'needs_reauth') throw await reauthorizationError(deps, row, authTypes);
     if (!row || row.connector_id !== connector.id || (row.status !== 'active' && row.status !== 'refreshing')) {
       throw new CredentialNotFoundError(
@@ -68,7 +79,7 @@ export async function authorizeRequest(
         { connectorId: connector.id, credentialId: input.credentialId, authTypes },
       );
     }
-  } else {
+  } else if (input.row !== null) {
     row = await findNewestActiveCredential(deps.db, { ...owner, connectorId: connector.id });
   }
   if (!row) {

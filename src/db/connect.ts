@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './database.js';
+import { databaseStatements } from '../observability/metrics.js';
 
 export type Db = Kysely<Database>;
 
@@ -20,7 +21,12 @@ export interface DatabaseHandle {
 // pg returns int8 as string to avoid precision loss; our counters fit comfortably in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export async function openDatabase(config: Config['database'], log?: (event: LogEvent) => void): Promise<DatabaseHandle> {
+export async function openDatabase(config: Config['database'], trace?: (event: LogEvent) => void): Promise<DatabaseHandle> {
+  // Every statement is counted (switchboard_database_statements_total): round trips are what a call costs here.
+  const log = (event: LogEvent) => {
+    databaseStatements.inc();
+    trace?.(event);
+  };
   const db = config.kind === 'embedded' ? await openEmbedded(config.dataDir, log) : openPostgres(config.url, config.schema, log);
   if (config.kind === 'postgres' && config.schema) {
     await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db);
@@ -38,7 +44,7 @@ export async function openDatabase(config: Config['database'], log?: (event: Log
   };
 }
 
-async function openEmbedded(dataDir: string, log: ((event: LogEvent) => void) | undefined): Promise<Db> {
+async function openEmbedded(dataDir: string, log: (event: LogEvent) => void): Promise<Db> {
   // Loaded lazily: PGlite is a WASM build of Postgres that production processes never need.
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -47,10 +53,10 @@ async function openEmbedded(dataDir: string, log: ((event: LogEvent) => void) | 
   const folder = join(resolve(dataDir), 'pgdata');
   await mkdir(folder, { recursive: true });
   const client = await PGlite.create(folder);
-  return new Kysely<Database>({ dialect: new PGliteDialect(client), ...(log ? { log } : {}) });
+  return new Kysely<Database>({ dialect: new PGliteDialect(client), log });
 }
 
-function openPostgres(url: string, schema: string | undefined, log: ((event: LogEvent) => void) | undefined): Db {
+function openPostgres(url: string, schema: string | undefined, log: (event: LogEvent) => void): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: 20,
@@ -63,5 +69,5 @@ function openPostgres(url: string, schema: string | undefined, log: ((event: Log
   // clients only, and an unheard 'error' event is an uncaught exception. Its next query fails and
   // the pool drops it on release.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
 }

@@ -20,6 +20,7 @@ import * as mcpOAuthClients from './migrations/20261201000000_mcp_oauth_clients.
 import * as callLeases from './migrations/20261202000000_call_leases.js';
 import * as serverTokenSealed from './migrations/20261207000000_server_token_sealed.js';
 import * as mcpTaskInput from './migrations/20261207100000_mcp_task_input.js';
+import * as settingsVersion from './migrations/20261207200000_settings_version.js';
 import * as mcpOAuthPreregistered from './migrations/20261207300000_mcp_oauth_preregistered.js';
 
 /**
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '20261202000000_call_leases': callLeases,
   '20261207000000_server_token_sealed': serverTokenSealed,
   '20261207100000_mcp_task_input': mcpTaskInput,
+  '20261207200000_settings_version': settingsVersion,
   '20261207300000_mcp_oauth_preregistered': mcpOAuthPreregistered,
 };
 

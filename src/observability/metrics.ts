@@ -60,3 +60,9 @@ export const frontDoorRejections = new Counter({
   labelNames: ['surface'] as const,
   registers: [metricsRegistry],
 });
+
+export const databaseStatements = new Counter({
+  name: 'switchboard_database_statements_total',
+  help: 'Database statements this process ran (its share of the round trips a call costs; npm run bench divides it by calls)',
+  registers: [metricsRegistry],
+});

@@ -1,17 +1,6 @@
 import { createRequire } from 'node:module';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-  OpenTelemetryWorkflowClientInterceptor,
-} from '@temporalio/interceptors-opentelemetry';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ClientInterceptors } from '@temporalio/client';
 import type { InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
 import type { LogEvent } from 'kysely';
@@ -36,8 +25,26 @@ export interface Tracing {
 
 const require = createRequire(import.meta.url);
 
-export function startTracing(config: Config, spanProcessor?: SpanProcessor): Tracing | undefined {
+export async function startTracing(config: Config, spanProcessor?: SpanProcessor): Promise<Tracing | undefined> {
   if (!config.tracing && !spanProcessor) return undefined;
+  // Loaded only when tracing is on: the SDK, exporter and instrumentation cost ~15 MB of a process that never exports.
+  const [
+    { OTLPTraceExporter },
+    { registerInstrumentations },
+    { UndiciInstrumentation },
+    { Resource },
+    { BatchSpanProcessor },
+    { NodeTracerProvider },
+    { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, OpenTelemetryWorkflowClientInterceptor },
+  ] = await Promise.all([
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/instrumentation'),
+    import('@opentelemetry/instrumentation-undici'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/sdk-trace-node'),
+    import('@temporalio/interceptors-opentelemetry'),
+  ]);
   const processor = spanProcessor ?? new BatchSpanProcessor(new OTLPTraceExporter({ url: config.tracing!.tracesUrl }));
   const resource = new Resource({ 'service.name': config.tracing?.serviceName ?? 'switchboard', 'switchboard.role': config.role });
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });

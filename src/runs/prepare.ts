@@ -1,5 +1,8 @@
-import { validateCallParameters } from '../connectors/parameters.js';
-import { assertConnectorEnabled, findAction, resolveConnector } from '../connectors/registry.js';
+import { validateActionParameters, validateCallParameters } from '../connectors/parameters.js';
+import { assertConnectorEnabled, catalogConnector, findAction, resolveConnector, settingsVersionOf } from '../connectors/registry.js';
+import { getCatalogConnector } from '../connectors/sources/catalog.js';
+import type { AuditEntryInput } from '../db/repositories/audit.js';
+import { readCallContext } from '../db/repositories/callContext.js';
 import type { Connector } from '../connectors/types.js';
 import type { Db } from '../db/connect.js';
 import { MAX_RUN_INPUT_BYTES, type ExecuteActionInput, type ExecutePlanWorkflowInput } from '../workflows/contracts.js';
@@ -28,6 +31,10 @@ export interface UseScope {
  */
 export async function connectorForUse(db: Db, scope: UseScope, connectorId: string, actionIds: readonly string[] = []): Promise<Connector> {
   if (scope.grant) authorizeUse(scope, scope.grant, connectorId, actionIds);
+  return enabledConnector(db, scope, connectorId);
+}
+
+async function enabledConnector(db: Db, scope: UseScope, connectorId: string): Promise<Connector> {
   const connector = scope.resolve ? await scope.resolve(connectorId) : await resolveConnector(db, scope.accountId, connectorId);
   assertConnectorEnabled(connector);
   return connector;
@@ -56,24 +63,69 @@ export interface ActionRequest {
   credentialId?: string;
 }
 
+export interface PreparedActionRun {
+  connector: Connector;
+  input: ExecuteActionInput;
+  /** The user's newest usable credential for the connector, when preparing read it (catalogue connectors); null: none. */
+  newestCredentialId?: string | null;
+  /** The credential-use entry asked for (options.recordUse) was written. */
+  recorded: boolean;
+}
+
 /**
  * "Prepare an action run", for execute_action and POST /api/runs alike: authorize, resolve the
  * connector, find the action and validate the parameters, each once, before anything starts, so
  * a bad call costs no workflow and the caller hears every problem at once.
+ *
+ * A catalogue connector's definition is in memory, so its parameters are checked first and one
+ * statement then reads the account's settings and the user's newest credential (and writes the
+ * credential-use entry, with options.recordUse: see readCallContext). Their versions and ids go
+ * into the run's input (`prepared`), so its first attempt re-reads only what may have changed.
  */
-export async function prepareActionRun(db: Db, scope: UseScope, request: ActionRequest): Promise<{ connector: Connector; input: ExecuteActionInput }> {
-  const connector = await connectorForUse(db, scope, request.connectorId, [request.actionId]);
-  const action = findAction(connector, request.actionId);
-  const input = checkRunInputSize({
+export async function prepareActionRun(
+  db: Db,
+  scope: UseScope,
+  request: ActionRequest,
+  options: { recordUse?: AuditEntryInput } = {},
+): Promise<PreparedActionRun> {
+  if (scope.grant) authorizeUse(scope, scope.grant, request.connectorId, [request.actionId]);
+  const catalog = await getCatalogConnector(request.connectorId);
+  if (!catalog) {
+    const connector = await enabledConnector(db, scope, request.connectorId);
+    const action = findAction(connector, request.actionId);
+    return { connector, input: runInput(scope, request, connector.id, action.id, validateCallParameters(connector, action, request.parameters)), recorded: false };
+  }
+  const action = findAction(catalog, request.actionId);
+  const input = runInput(scope, request, catalog.id, action.id, validateActionParameters(catalog.id, action, request.parameters));
+  const context = await readCallContext(db, {
+    accountId: scope.accountId,
+    userId: scope.userId,
+    connectorId: catalog.id,
+    ...(request.credentialId ? { pinnedCredentialId: request.credentialId } : {}),
+    ...(options.recordUse ? { recordUse: options.recordUse } : {}),
+  });
+  const connector = catalogConnector(db, catalog, scope.accountId, context.settings);
+  assertConnectorEnabled(connector);
+  const credentialId = request.credentialId ? undefined : context.newestCredentialId;
+  return {
+    connector,
+    input: { ...input, prepared: { settingsVersion: settingsVersionOf(context.settings), ...(credentialId ? { credentialId } : {}) } },
+    newestCredentialId: context.newestCredentialId ?? null,
+    recorded: context.recorded,
+  };
+}
+
+/** The run's input, refused before anything is read or written when it is too large to start. */
+function runInput(scope: UseScope, request: ActionRequest, connectorId: string, actionId: string, parameters: Record<string, unknown>): ExecuteActionInput {
+  return checkRunInputSize({
     accountId: scope.accountId,
     userId: scope.userId,
     serverId: scope.serverId,
-    connectorId: connector.id,
-    actionId: action.id,
-    parameters: validateCallParameters(connector, action, request.parameters),
+    connectorId,
+    actionId,
+    parameters,
     ...(request.credentialId ? { credentialId: request.credentialId } : {}),
   });
-  return { connector, input };
 }
 
 type PlanIssue = { input: string; message: string } | { step: number; actionId: string; compensation?: true; parameter: string; message: string };

@@ -47,9 +47,18 @@ export interface ServerScope {
 
 const ownUrlOnly: ReachesRemoteMcp = async (row) => Boolean(row.url_encrypted ?? row.url);
 
-/** Undefined when the server has no assignments: then it offers every connector, as before. */
-export async function serverScope(db: Db, owner: Owner, serverId: string, reachesRemote: ReachesRemoteMcp = ownUrlOnly): Promise<ServerScope | undefined> {
-  const rows = await listAssignments(db, serverId);
+/**
+ * Undefined when the server has no assignments: then it offers every connector, as before.
+ * `assigned`: the server's assignment rows, when the caller already read them (src/db/repositories/frontDoor.ts).
+ */
+export async function serverScope(
+  db: Db,
+  owner: Owner,
+  serverId: string,
+  reachesRemote: ReachesRemoteMcp = ownUrlOnly,
+  assigned?: readonly AssignmentRow[],
+): Promise<ServerScope | undefined> {
+  const rows = assigned ? [...assigned] : await listAssignments(db, serverId);
   if (rows.length === 0) return undefined;
   const remoteMcpRows = new Map(
     (await listRemoteMcpConnectors(db, owner.accountId, rows.filter((row) => row.kind === 'mcp').map((row) => row.target_id))).map((row) => [row.id, row]),
@@ -85,8 +94,9 @@ export async function serverGrant(
   owner: Owner,
   server: Server,
   reachesRemote?: ReachesRemoteMcp,
+  assigned?: readonly AssignmentRow[],
 ): Promise<ServerGrant> {
-  const scope = await serverScope(db, owner, server.id, reachesRemote);
+  const scope = await serverScope(db, owner, server.id, reachesRemote, assigned);
   return { restrictions: server.restrictions, assignedConnectorIds: scope?.connectorIds };
 }
 
@@ -94,20 +104,20 @@ export async function serverGrant(
  * What a server grants the MCP tools' callers: predefined entries count as remote servers while
  * their server answers a probe (src/remoteMcp/reachability.ts).
  */
-export function callerGrant(deps: RemoteMcpDependencies, caller: Owner, server: Server): Promise<ServerGrant> {
-  return serverGrant(deps.db, caller, server, reachesRemoteMcp(deps));
+export function callerGrant(deps: RemoteMcpDependencies, caller: Owner, server: Server, assigned?: readonly AssignmentRow[]): Promise<ServerGrant> {
+  return serverGrant(deps.db, caller, server, reachesRemoteMcp(deps), assigned);
 }
 
 /**
  * Who an MCP tool call acts as and what its server grants, for src/runs/prepare.ts; a remote
  * server whose tools were never listed is listed as the caller (src/remoteMcp/toolLists.ts).
  */
-export async function serverUseScope(deps: RemoteMcpDependencies, caller: Owner, server: Server): Promise<UseScope> {
+export async function serverUseScope(deps: RemoteMcpDependencies, caller: Owner, server: Server, assigned?: readonly AssignmentRow[]): Promise<UseScope> {
   return {
     accountId: caller.accountId,
     userId: caller.userId,
     serverId: server.id,
-    grant: await callerGrant(deps, caller, server),
+    grant: await callerGrant(deps, caller, server, assigned),
     resolve: (connectorId) => resolveForCaller(deps, caller, connectorId),
   };
 }
@@ -121,8 +131,12 @@ export async function serverListings(
   caller: Owner,
   server: Server,
   filter: { category?: string },
+  assigned?: readonly AssignmentRow[],
 ): Promise<{ listings: AssignedListing[]; grant: ServerGrant }> {
-  const [scope, all] = await Promise.all([serverScope(deps.db, caller, server.id, reachesRemoteMcp(deps)), listConnectors(deps.db, caller.accountId, filter)]);
+  const [scope, all] = await Promise.all([
+    serverScope(deps.db, caller, server.id, reachesRemoteMcp(deps), assigned),
+    listConnectors(deps.db, caller.accountId, filter),
+  ]);
   const grant = { restrictions: server.restrictions, assignedConnectorIds: scope?.connectorIds };
   if (!scope) return { listings: all, grant };
   const listed: AssignedListing[] = all

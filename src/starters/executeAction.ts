@@ -1,12 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { ExecuteActionInput } from '../workflows/contracts.js';
+import {
+  WithStartWorkflowOperation,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
 import { isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../errors.js';
 import type { TemporalHandle } from './temporal.js';
 import { codedFailureIn, searchAttributes } from '../workflows/contracts.js';
-import { workflowTypes, type ExecuteActionWorkflow } from '../workflows/contracts.js';
+import { actionResultUpdate, workflowTypes, type ExecuteActionWorkflow } from '../workflows/contracts.js';
 
 export type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
+
+/**
+ * A run's workflow and activity tasks are queued under its account's fairness key, so a burst of
+ * starts from one account is dispatched in turn with other accounts' on a cluster with task-queue
+ * fairness (Temporal ≥ 1.31, see docs/fair-execution.md); a server without it keeps the key and
+ * dispatches in arrival order. Activities inherit it unless they set their own.
+ */
+export const accountFairness = (accountId: string) => ({ fairnessKey: accountId, fairnessWeight: 1 });
 
 /** Options of an executeAction run; POST /api/runs passes a workflow id derived from its Idempotency-Key. */
 export function actionWorkflowOptions(
@@ -19,7 +34,8 @@ export function actionWorkflowOptions(
     taskQueue: temporal.taskQueue,
     args: [input] as [ExecuteActionInput],
     // With the worker in this process, the server hands the first task straight back: one round trip.
-    requestEagerStart: true,
+    requestEagerStart: temporal.localWorker,
+    priority: accountFairness(input.accountId),
     typedSearchAttributes: [
       { key: searchAttributes.accountId, value: input.accountId },
       { key: searchAttributes.serverId, value: input.serverId },
@@ -46,13 +62,48 @@ export async function startExecuteAction(
   return temporal.client.workflow.start<ExecuteActionWorkflow>(workflowTypes.executeAction, actionWorkflowOptions(temporal, input));
 }
 
+/** A run started together with the request for its result. */
+export interface ResultRun<Result> {
+  workflowId: string;
+  /** The run's result, or its failure as a SwitchboardError with the activity's code. */
+  result: Promise<Result>;
+}
+
+/**
+ * Starts a workflow and has its result, in as few round trips as the process allows. With a
+ * worker in this process: an eager start (the server hands the first task straight back, and a
+ * fast run completes within it), then the result. Without one (an API replica): the start and
+ * the request for the result travel together (update-with-start), and the server answers once
+ * the run answers its result update (src/workflows/resultUpdate.ts). Eager start and
+ * update-with-start do not combine; docs/performance.md has both measured in both shapes.
+ */
+export function startWithResult<Result>(
+  temporal: TemporalHandle,
+  workflowType: string,
+  update: UpdateDefinition<Result>,
+  options: WorkflowStartOptions & { workflowId: string },
+): ResultRun<Result> {
+  const { workflow } = temporal.client;
+  const result = temporal.localWorker
+    ? workflow.start(workflowType, options).then((handle) => handle.result() as Promise<Result>)
+    : workflow.executeUpdateWithStart(update, {
+        startWorkflowOperation: new WithStartWorkflowOperation(workflowType, { ...options, requestEagerStart: false, workflowIdConflictPolicy: 'FAIL' }),
+      });
+  return { workflowId: options.workflowId, result: result.catch((error: unknown) => Promise.reject(errorFromWorkflowFailure(error))) };
+}
+
+/** execute_action's run, started with the request for its result (startWithResult). */
+export function runAction(temporal: TemporalHandle, input: ExecuteActionInput): ResultRun<ActionResult> {
+  return startWithResult(temporal, workflowTypes.executeAction, actionResultUpdate, actionWorkflowOptions(temporal, input));
+}
+
 /**
  * Maps a failed run to our coded error, as the activity raised it. An INTERNAL_ERROR's message is
  * whatever a bug or a library threw, written for operators: they read it in the run's history, the
  * caller gets a plain sentence.
  */
 export function errorFromWorkflowFailure(error: unknown): SwitchboardError {
-  if (error instanceof WorkflowFailedError) {
+  if (error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError) {
     const coded = codedFailureIn(error.cause);
     if (coded?.code === 'INTERNAL_ERROR') return unexpectedFailure(coded.details);
     if (coded) return new SwitchboardError(coded.code, coded.message, coded.details);

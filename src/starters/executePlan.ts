@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { errorFromWorkflowFailure } from './executeAction.js';
+import { accountFairness, errorFromWorkflowFailure, startWithResult } from './executeAction.js';
 import type { TemporalHandle } from './temporal.js';
 import { searchAttributes, type ExecutePlanWorkflowInput, type PlanProgress } from '../workflows/contracts.js';
-import { workflowTypes, type ExecutePlanWorkflow } from '../workflows/contracts.js';
+import { planResultUpdate, workflowTypes } from '../workflows/contracts.js';
 
 export interface ExecutePlanOutcome extends PlanProgress {
   /** The run in the Temporal UI: execute-plan/<serverId>/<uuid>. */
@@ -15,7 +15,8 @@ export function planWorkflowOptions(temporal: TemporalHandle, input: ExecutePlan
     workflowId: workflowId ?? `execute-plan/${input.serverId}/${randomUUID()}`,
     taskQueue: temporal.taskQueue,
     args: [input] as [ExecutePlanWorkflowInput],
-    requestEagerStart: true,
+    requestEagerStart: temporal.localWorker,
+    priority: accountFairness(input.accountId),
     typedSearchAttributes: [
       { key: searchAttributes.accountId, value: input.accountId },
       { key: searchAttributes.serverId, value: input.serverId },
@@ -41,13 +42,12 @@ export function planWorkflowOptions(temporal: TemporalHandle, input: ExecutePlan
  * what was undone).
  */
 export async function runPreparedPlan(temporal: TemporalHandle, prepared: ExecutePlanWorkflowInput): Promise<ExecutePlanOutcome> {
-  const options = planWorkflowOptions(temporal, prepared);
+  const run = startWithResult<PlanProgress>(temporal, workflowTypes.executePlan, planResultUpdate, planWorkflowOptions(temporal, prepared));
   try {
-    const result = await temporal.client.workflow.execute<ExecutePlanWorkflow>(workflowTypes.executePlan, options);
-    return { workflowId: options.workflowId, ...result };
+    return { workflowId: run.workflowId, ...(await run.result) };
   } catch (error) {
     const failure = errorFromWorkflowFailure(error);
-    Object.assign(failure.details, { workflowId: options.workflowId });
+    Object.assign(failure.details, { workflowId: run.workflowId });
     throw failure;
   }
 }

@@ -12,16 +12,21 @@ export interface TemporalHandle {
   client: Client;
   namespace: string;
   taskQueue: string;
+  /**
+   * A worker on taskQueue runs in this process: a run started eagerly has its first task handed
+   * straight back to it, which beats asking for the result with the start (startWithResult).
+   */
+  localWorker: boolean;
 }
 
 export async function connectTemporal(
   address: string,
   config: Config['temporal'],
-  interceptors?: ClientInterceptors,
+  options: { interceptors?: ClientInterceptors; localWorker?: boolean } = {},
 ): Promise<TemporalHandle> {
   const connection = await NativeConnection.connect({ address });
-  const client = new Client({ connection, namespace: config.namespace, ...(interceptors ? { interceptors } : {}) });
-  return { connection, client, namespace: config.namespace, taskQueue: config.taskQueue };
+  const client = new Client({ connection, namespace: config.namespace, ...(options.interceptors ? { interceptors: options.interceptors } : {}) });
+  return { connection, client, namespace: config.namespace, taskQueue: config.taskQueue, localWorker: options.localWorker ?? false };
 }
 
 /** Resolves when the Temporal server answers, for the readiness check; throws when it does not. */

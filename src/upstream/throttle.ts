@@ -40,13 +40,13 @@ const RATE_HEADROOM = 0.9;
  */
 const LATE_TOLERANCE_MS = 15;
 /** How long before its slot a caller checks whether the key was paused (or its limit changed) meanwhile. */
-const PAUSE_CHECK_LEAD_MS = 30;
+export const PAUSE_CHECK_LEAD_MS = 30;
 
-function keyOf(key: ThrottleKey): string {
+export function keyOf(key: ThrottleKey): string {
   return `${connectorKeyPrefix(key.accountId, key.connectorId)}${key.credentialId ?? 'none'}`;
 }
 
-function spacing(rateLimit: RateLimit) {
+export function spacing(rateLimit: RateLimit) {
   const intervalMs = 1000 / (rateLimit.requestsPerSecond * RATE_HEADROOM);
   return { intervalMs, burstToleranceMs: (Math.max(1, rateLimit.burst ?? 1) - 1) * intervalMs };
 }
@@ -92,12 +92,19 @@ export function createThrottleClient(db: Db) {
      * approach. A held slot is given up for a new one when the key was paused since, when a rate
      * change voided it (a new generation), or when the caller comes back too late for it.
      */
-    async permit(key: ThrottleKey, rateLimit: RateLimit, held?: SlotReservation, beforeSend?: () => Promise<void>): Promise<Permit> {
+    async permit(
+      key: ThrottleKey,
+      rateLimit: RateLimit,
+      held?: SlotReservation,
+      beforeSend?: () => Promise<void>,
+      /** `held` was reserved a moment ago (by the caller's opening statement), not waited for: nothing to check. */
+      justReserved = false,
+    ): Promise<Permit> {
       const { intervalMs, burstToleranceMs } = spacing(rateLimit);
       const signal = cancellationSignal();
       const started = Date.now();
       let slot = held;
-      let checkLedger = held !== undefined;
+      let checkLedger = held !== undefined && !justReserved;
       for (;;) {
         if (!slot) {
           // Slots are absolute (database clock) so that lateness of any kind, a slow answer or a

@@ -17,9 +17,9 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   dependencies: ActivityDependencies;
-  /** A prebuilt bundle (tests build one for the whole run); otherwise the worker bundles at start. */
-  workflowBundle?: WorkflowBundleOption;
-  /** OpenTelemetry's interceptors and workflow span sink, when tracing is on (the bundle must then be built here). */
+  /** The workflow bundle (src/worker/bundle.ts; tests build one for the whole run), with tracing's workflow interceptors in it when tracing is on. */
+  workflowBundle: WorkflowBundleOption;
+  /** OpenTelemetry's interceptors and workflow span sink, when tracing is on. */
   tracing?: { interceptors: WorkerInterceptors; sinks: InjectedSinks<never> };
 }
 
@@ -58,9 +58,8 @@ export async function createWorker(options: WorkerOptions): Promise<Workers> {
   const handoffTaskQueue = `${options.taskQueue}-handoff-${randomUUID()}`;
   const activities = createActivities({ ...options.dependencies, handoffTaskQueue });
   const interceptors = {
-    ...options.tracing?.interceptors,
-    // Bundled with the workflows; a prebuilt bundle brings its own (bundleWorkflowCode's workflowInterceptorModules).
-    ...(options.workflowBundle ? {} : { workflowModules: [...workflowInterceptorModules, ...(options.tracing?.interceptors.workflowModules ?? [])] }),
+    // Its workflow modules are in the bundle already (workflowInterceptorModules and tracing's: src/worker/bundle.ts).
+    ...withoutWorkflowModules(options.tracing?.interceptors),
     activity: [
       ...(options.tracing?.interceptors.activity ?? []),
       (ctx: { info: { activityType: string } }) => ({ inbound: new ActivityMetricsInterceptor(ctx.info.activityType) }),
@@ -79,7 +78,7 @@ export async function createWorker(options: WorkerOptions): Promise<Workers> {
   const main = await Worker.create({
     ...common,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    workflowBundle: options.workflowBundle,
     activities,
     ...(options.tracing ? { sinks: options.tracing.sinks } : {}),
     // A run waiting for a throttle slot, its account's capacity or a retry holds no slot here:
@@ -128,4 +127,9 @@ export async function createWorker(options: WorkerOptions): Promise<Workers> {
     },
     getState: () => main.getState(),
   };
+}
+
+function withoutWorkflowModules(interceptors: WorkerInterceptors | undefined): Omit<WorkerInterceptors, 'workflowModules'> {
+  const { workflowModules: _inTheBundle, ...rest } = interceptors ?? {};
+  return rest;
 }

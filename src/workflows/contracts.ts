@@ -56,6 +56,16 @@ export interface ExecuteActionInput {
   includeRaw?: boolean;
   /** Wait (durably, up to timeoutSeconds) for the user to authorize credentialId before the call. */
   awaitCredential?: { credentialId: string; attemptId: string; timeoutSeconds: number };
+  /** What the front door read for this call, so the first attempt re-reads only what may have changed. */
+  prepared?: PreparedCall;
+}
+
+/** Versions and ids the front door saw (never a secret); the attempt checks them in its opening statement. */
+interface PreparedCall {
+  /** The version of the account's settings row for the connector (0: no row, the defaults). */
+  settingsVersion: number;
+  /** The user's newest usable credential, when the call pinned none: used while it stays usable. */
+  credentialId?: string;
 }
 
 export interface ActionResult {
@@ -200,6 +210,12 @@ export interface CredentialSettled {
 
 export const credentialSettledSignal = defineSignal<[CredentialSettled]>('credentialSettled');
 
+/**
+ * Answered with the run's result once it is ready (or failed as the run fails): a caller that
+ * starts the run with it (update-with-start) has start and result in one request.
+ */
+export const actionResultUpdate = defineUpdate<ActionResult>('actionResult');
+
 /** Sent to waiting runs of an (account, connector) when its rate limit changes: they reserve again. */
 export const throttleChangedSignal = defineSignal('throttleChanged');
 
@@ -242,6 +258,9 @@ export interface PlanProgress {
 }
 
 export const planProgressQuery = defineQuery<PlanProgress>('planProgress');
+
+/** The plan's outcome once it is known, as actionResultUpdate answers an action's. */
+export const planResultUpdate = defineUpdate<PlanProgress>('planResult');
 
 // oauthHandshake
 

@@ -10,7 +10,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { callConnectorAction } from './connectorCall.js';
-import { credentialSettledSignal, type ActionResult, type CredentialSettled, type ExecuteActionInput, type CredentialWait } from './contracts.js';
+import { answeringResult } from './resultUpdate.js';
+import { actionResultUpdate, credentialSettledSignal, type ActionResult, type CredentialSettled, type ExecuteActionInput, type CredentialWait } from './contracts.js';
 import { failureOf, searchAttributes, toApplicationFailure } from './contracts.js';
 
 const { watchCredential } = proxyLocalActivities<Activities>({
@@ -42,18 +43,21 @@ async function awaitCredential(input: ExecuteActionInput, wait: CredentialWait):
 
 /**
  * execute_action: one connector action, retried on the failures a retry can fix; every throttle
- * wait and retry delay is a durable timer of this workflow (see connectorCall.ts).
+ * wait and retry delay is a durable timer of this workflow (see connectorCall.ts). The result
+ * also answers actionResultUpdate (resultUpdate.ts).
  */
-export async function executeAction(input: ExecuteActionInput): Promise<ActionResult> {
-  try {
-    if (input.awaitCredential) await awaitCredential(input, input.awaitCredential);
-    const result = await callConnectorAction(input);
-    upsertSearchAttributes([{ key: searchAttributes.outcome, value: 'succeeded' }]);
-    return result;
-  } catch (error) {
-    upsertSearchAttributes([{ key: searchAttributes.outcome, value: isCancellation(error) ? 'cancelled' : 'failed' }]);
-    // Surface an activity's coded failure itself, so callers map it without unwrapping layers.
-    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) throw toApplicationFailure(error);
-    throw error;
-  }
+export function executeAction(input: ExecuteActionInput): Promise<ActionResult> {
+  return answeringResult(actionResultUpdate, async () => {
+    try {
+      if (input.awaitCredential) await awaitCredential(input, input.awaitCredential);
+      const result = await callConnectorAction(input);
+      upsertSearchAttributes([{ key: searchAttributes.outcome, value: 'succeeded' }]);
+      return result;
+    } catch (error) {
+      upsertSearchAttributes([{ key: searchAttributes.outcome, value: isCancellation(error) ? 'cancelled' : 'failed' }]);
+      // Surface an activity's coded failure itself, so callers map it without unwrapping layers.
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) throw toApplicationFailure(error);
+      throw error;
+    }
+  });
 }

@@ -6,8 +6,9 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { callConnectorAction } from './connectorCall.js';
+import { answeringResult } from './resultUpdate.js';
 import type { ActionResult } from './contracts.js';
-import { codedFailureIn, failureOf, isAsk, isReference, resolveReference, searchAttributes, planProgressQuery, type StepError, type ExecutePlanWorkflowInput, type PlanProgress } from './contracts.js';
+import { codedFailureIn, failureOf, isAsk, isReference, resolveReference, searchAttributes, planProgressQuery, planResultUpdate, type StepError, type ExecutePlanWorkflowInput, type PlanProgress } from './contracts.js';
 
 function stepError(error: unknown): StepError {
   const coded = codedFailureIn(error);
@@ -48,9 +49,13 @@ function resolveParameters(
  * execute_plan: runs the steps in order through the same attempts, durable throttle waits and
  * retry timers as execute_action, feeding earlier raw results into later parameters. Stops at the
  * first failure, undoes the finished steps that define a compensation (latest first), and fails
- * with the step records in its details.
+ * with the step records in its details. The outcome also answers planResultUpdate (resultUpdate.ts).
  */
-export async function executePlan(input: ExecutePlanWorkflowInput): Promise<PlanProgress> {
+export function executePlan(input: ExecutePlanWorkflowInput): Promise<PlanProgress> {
+  return answeringResult(planResultUpdate, () => runPlan(input));
+}
+
+async function runPlan(input: ExecutePlanWorkflowInput): Promise<PlanProgress> {
   const { plan } = input;
   const progress: PlanProgress = {
     status: 'running',

@@ -67,6 +67,7 @@ describe('execute_plan and /api/runs', () => {
     expect(description.typedSearchAttributes.get(searchAttributes.runKind)).toBe('plan');
     expect(description.typedSearchAttributes.get(searchAttributes.outcome)).toBe('succeeded');
     expect(description.memo).toMatchObject({ connectorId: 'slack', inputs });
+    expect(description.priority).toMatchObject({ fairnessKey: description.typedSearchAttributes.get(searchAttributes.accountId) });
   });
 
   it('refuses a plan with an unanswered $ask before starting, and stops at a failing step with what was done', async () => {

@@ -37,12 +37,15 @@ export async function credentialForCall(
   context: ToolContext,
   connector: Pick<Connector, 'id' | 'name' | 'authMethods'>,
   pinned: string | undefined,
+  /** The user's newest usable credential, when the caller already read it (null: none). */
+  newestCredentialId?: string | null,
 ): Promise<CallCredential> {
   if (pinned) return { credentialId: pinned };
   if (connector.authMethods.some((method) => method.type === 'none')) return {};
   const owner = { accountId: context.auth.accountId, userId: context.auth.userId };
-  const active = await findNewestActiveCredential(context.deps.db, { ...owner, connectorId: connector.id });
-  if (active) return { credentialId: active.id };
+  const active =
+    newestCredentialId !== undefined ? newestCredentialId : (await findNewestActiveCredential(context.deps.db, { ...owner, connectorId: connector.id }))?.id;
+  if (active) return { credentialId: active };
   const link = await authorizeMissingCredential(context.deps, owner, connector);
   if (!link) return {};
   const { credentialId, authorizationUrl, expiresAt, attemptId, validForSeconds } = link;

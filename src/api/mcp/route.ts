@@ -34,9 +34,11 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
   const serve: Middleware = async (ctx) => {
     const body = ctx.method === 'POST' ? await readJsonBody(ctx) : undefined;
     const auth = { ...ctx.state.auth!, serverId: ctx.state.server!.id };
+    const assignments = ctx.state.prefetched?.assignments;
+    const request = { deps, auth, server: ctx.state.server!, ...(assignments ? { assignments } : {}) };
     const { tools, described, revision2026 } = ctx.state.server!.admin ? served.admin : served.standard;
     if (!(await revision2026.isLegacy(ctx, body))) {
-      await revision2026.serve(ctx, body, { deps, auth, server: ctx.state.server! });
+      await revision2026.serve(ctx, body, request);
       return;
     }
     if (ctx.method === 'DELETE') {
@@ -55,7 +57,7 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
       ctx.body = { jsonrpc: '2.0', error: { code: -32001, message: error.message }, id: null };
       return;
     }
-    const server = createMcpServer(tools, described, { deps, auth, server: ctx.state.server!, ...(client ? { client } : {}) });
+    const server = createMcpServer(tools, described, { ...request, ...(client ? { client } : {}) });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await server.connect(transport);
     ctx.respond = false;

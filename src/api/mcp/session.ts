@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InitializeRequestSchema, LoggingLevelSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from 'koa';
 import { deleteOwnSession, getOwnSession, insertSession, type SessionOwner } from '../../db/repositories/mcpSessions.js';
+import type { McpSessionRow } from '../../db/tables/mcpSessions.js';
 import type { ApiDependencies } from '../context.js';
 import { capabilitiesToStore, protocolVersionToStore } from './sessionCapabilities.js';
 import type { ToolContext } from './tool.js';
@@ -44,7 +45,7 @@ export async function clientSession(
   }
   const sessionId = ctx.get('mcp-session-id');
   if (!sessionId) return undefined;
-  const row = sessionId.length <= 64 ? await getOwnSession(deps.db, owner, sessionId) : undefined;
+  const row = sessionId.length <= 64 ? await ownSession(deps, ctx, owner, sessionId) : undefined;
   if (!row) throw new SessionNotFound();
   const logLevel = LoggingLevelSchema.safeParse(row.log_level);
   return {
@@ -53,4 +54,12 @@ export async function clientSession(
     sessionId,
     ...(logLevel.success ? { logLevel: logLevel.data } : {}),
   };
+}
+
+/** The session row authentication read with an access token, if it did (src/db/repositories/frontDoor.ts); else read now. Another owner's is no session. */
+async function ownSession(deps: ApiDependencies, ctx: Context, owner: SessionOwner, sessionId: string): Promise<McpSessionRow | undefined> {
+  const prefetched = ctx.state.prefetched;
+  if (!prefetched || prefetched.sessionId !== sessionId) return getOwnSession(deps.db, owner, sessionId);
+  const row = prefetched.session;
+  return row && row.account_id === owner.accountId && row.user_id === owner.userId && row.server_id === owner.serverId ? row : undefined;
 }

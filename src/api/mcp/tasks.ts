@@ -13,7 +13,7 @@ import {
   type Task,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { WorkflowExecutionDescription } from '@temporalio/client';
-import { errorFromWorkflowFailure } from '../../starters/executeAction.js';
+import { errorFromWorkflowFailure, type ResultRun } from '../../starters/executeAction.js';
 import { runHandle } from '../../starters/runHandle.js';
 import { callProgressMemo, type CallProgress } from '../../workflows/contracts.js';
 import { getOwnTask, insertTask, listOwnTasks } from '../../db/repositories/mcpTasks.js';
@@ -124,15 +124,17 @@ async function ownTask(context: ToolContext, owner: Owner, taskId: string): Prom
 }
 
 /**
- * A plain tools/call waiting for its run. When the client asked to hear about it (a progressToken,
- * or a level set with logging/setLevel), the run is polled once a second: progress each time,
- * a log message when what it is doing changes (a retry, its last failure) and when it ends.
+ * A plain tools/call waiting for its run's result (asked for with its start: startWithResult).
+ * When the client asked to hear about it (a progressToken, or a level set with logging/setLevel),
+ * the run is described once a second meanwhile: progress each time, a log message when what it is
+ * doing changes (a retry, its last failure) and when it ends.
  */
-export async function awaitRun(context: ToolContext, workflowId: string): Promise<unknown> {
-  const handle = runHandle(context.deps.temporal, workflowId);
+export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Result>): Promise<Result> {
   const report = context.report;
-  if (!report) return handle.result().catch((error: unknown) => Promise.reject(errorFromWorkflowFailure(error)));
-  const result = handle.result().then(
+  if (!report) return run.result;
+  const { workflowId } = run;
+  const handle = runHandle(context.deps.temporal, workflowId);
+  const result = run.result.then(
     (value) => ({ done: true as const, value }),
     (error: unknown) => ({ done: true as const, error }),
   );
@@ -150,7 +152,9 @@ export async function awaitRun(context: ToolContext, workflowId: string): Promis
       await report.log?.('info', { workflowId, message: 'The run finished' });
       return next.value;
     }
-    const { statusMessage } = statusOf(await handle.describe());
+    // The start travels with the request for the result: a run not created yet is starting.
+    const description = await handle.describeIfStarted();
+    const { statusMessage } = description ? statusOf(description) : { statusMessage: 'starting' };
     await report.progress?.(tick, statusMessage ?? `running (${tick} s)`);
     // Once per change of what the run is doing, not per tick of the retry countdown.
     const doing = statusMessage?.replace(/; retrying in \d+ s$/, '');

@@ -1,6 +1,7 @@
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ClientCapabilities, LoggingLevel, ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import type { AssignmentRow } from '../../db/tables/remoteMcpConnectors.js';
 import type { ServerRow } from '../../db/tables/servers.js';
 import type { ApiDependencies } from '../context.js';
 import type { AuthContext } from '../../policy/caller.js';
@@ -9,6 +10,8 @@ export interface ToolContext {
   deps: ApiDependencies;
   auth: AuthContext & { serverId: string };
   server: ServerRow;
+  /** The server's connector assignments, when authentication read them with the access token (else read when needed). */
+  assignments?: readonly AssignmentRow[];
   signal: AbortSignal;
   /**
    * What the client declared: on 2025-era requests at initialize, known when it sends back our

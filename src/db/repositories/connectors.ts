@@ -113,7 +113,7 @@ export async function upsertConnectorSettings(
   return db
     .insertInto('connector_settings')
     .values({ account_id: input.accountId, connector_id: input.connectorId, ...values })
-    .onConflict((oc) => oc.columns(['account_id', 'connector_id']).doUpdateSet(values))
+    .onConflict((oc) => oc.columns(['account_id', 'connector_id']).doUpdateSet({ ...values, version: sql`nextval('connector_settings_version')` }))
     .returningAll()
     .executeTakeFirstOrThrow();
 }

@@ -14,8 +14,7 @@ export interface BucketDecision {
  * bucket holds fewer. Callers keep count ≤ perMinute, or it could never succeed.
  */
 export async function takeToken(db: Db, key: string, perMinute: number, count = 1): Promise<BucketDecision> {
-  const ratePerSecond = perMinute / 60;
-  const refilled = sql<number>`least(${perMinute}::double precision, rate_buckets.tokens + extract(epoch from (clock_timestamp() - rate_buckets.updated_at)) * ${ratePerSecond}::double precision)`;
+  const refilled = refilledTokens(perMinute, 'rate_buckets');
   const taken = await db
     .insertInto('rate_buckets')
     .values({ key, tokens: perMinute - count, updated_at: sql`clock_timestamp()` })
@@ -34,8 +33,17 @@ export async function takeToken(db: Db, key: string, perMinute: number, count = 
     .select(sql<number>`${refilled}`.as('tokens'))
     .where('key', '=', key)
     .executeTakeFirst();
-  const missing = count - (current?.tokens ?? 0);
-  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(missing / ratePerSecond)) };
+  return refusal(perMinute, count, current?.tokens ?? 0);
+}
+
+/** The tokens in a bucket row (`table` is its name or alias in the query) refilled up to now, on the database clock. */
+export function refilledTokens(perMinute: number, table: string) {
+  return sql<number>`least(${perMinute}::double precision, ${sql.ref(`${table}.tokens`)} + extract(epoch from (clock_timestamp() - ${sql.ref(`${table}.updated_at`)})) * ${perMinute / 60}::double precision)`;
+}
+
+/** A refused take: when enough tokens will be back for it. */
+export function refusal(perMinute: number, count: number, tokens: number): BucketDecision {
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((count - tokens) / (perMinute / 60))) };
 }
 
 /** Buckets untouched since `before` have refilled: deleting one is the same as a full bucket. */

@@ -137,27 +137,6 @@ export async function deleteServer(db: Db, serverId: string): Promise<void> {
   await db.deleteFrom('servers').where('id', '=', serverId).execute();
 }
 
-/** The server behind a live access token, or undefined for unknown, expired and revoked tokens. */
-export async function findServerByToken(
-  db: Db,
-  serverId: string,
-  token: string,
-): Promise<{ server: ServerRow; tokenId: string } | undefined> {
-  const row = await db
-    .selectFrom('server_tokens')
-    .innerJoin('servers', 'servers.id', 'server_tokens.server_id')
-    .selectAll('servers')
-    .select('server_tokens.id as token_id')
-    .where('server_tokens.token_hash', '=', hashToken(token))
-    .where('server_tokens.server_id', '=', serverId)
-    .where('server_tokens.revoked_at', 'is', null)
-    .where('server_tokens.expires_at', '>', new Date())
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const { token_id, ...server } = row;
-  return { server, tokenId: token_id };
-}
-
 /** The newest sealed, unrevoked token of a user's servers (expired or not): the start-up server's. */
 export async function findSealedToken(
   db: Db,

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import { throttleWait } from '../../observability/metrics.js';
 
-const nowMs = sql<number>`extract(epoch from clock_timestamp()) * 1000`;
+export const nowMs = sql<number>`extract(epoch from clock_timestamp()) * 1000`;
 
 export interface Reservation {
   /** When the caller may send: epoch ms on the database clock. */
@@ -17,18 +17,32 @@ export interface Reservation {
  * Every API and worker process reserves from the same row, so the limit holds across all of them.
  */
 export async function reserveSlot(db: Db, key: string, intervalMs: number, burstToleranceMs: number): Promise<Reservation> {
+  const { rows } = await sql<ReservedRow>`
+    insert into throttle_slots (key, tat_ms, last_slot_ms, paused_until_ms) values (${key}, ${nowMs} + ${intervalMs}::double precision, ${nowMs}, 0)
+    ${slotConflictClause(intervalMs, burstToleranceMs)}`.execute(db);
+  return reservationOf(key, rows[0]!);
+}
+
+/** What a reservation returns: the slot, its generation and the database's now. */
+export interface ReservedRow {
+  last_slot_ms: number;
+  generation: number;
+  now_ms: number;
+}
+
+/**
+ * The part of reserveSlot after its VALUES (or SELECT): on an existing key, take the next slot and
+ * move the schedule; return the slot. Shared with statements that reserve as one of their steps
+ * (src/db/repositories/attemptStart.ts).
+ */
+export function slotConflictClause(intervalMs: number, burstToleranceMs: number) {
   const slot = sql<number>`greatest(${nowMs}, throttle_slots.tat_ms - ${burstToleranceMs}::double precision, throttle_slots.paused_until_ms)`;
-  const row = await db
-    .insertInto('throttle_slots')
-    .values({ key, tat_ms: sql`${nowMs} + ${intervalMs}::double precision`, last_slot_ms: nowMs, paused_until_ms: 0 })
-    .onConflict((conflict) =>
-      conflict.column('key').doUpdateSet({
-        last_slot_ms: slot,
-        tat_ms: sql`greatest(throttle_slots.tat_ms, ${slot}) + ${intervalMs}::double precision`,
-      }),
-    )
-    .returning(['last_slot_ms', 'generation', nowMs.as('now_ms')])
-    .executeTakeFirstOrThrow();
+  return sql`on conflict (key) do update set last_slot_ms = ${slot}, tat_ms = greatest(throttle_slots.tat_ms, ${slot}) + ${intervalMs}::double precision
+    returning last_slot_ms, generation, ${nowMs} as now_ms`;
+}
+
+/** A reserved row as a Reservation, observed in the wait metric. */
+export function reservationOf(key: string, row: ReservedRow): Reservation {
   // Keys are account/connector/credential: the metric keeps only the connector.
   throttleWait.observe({ connector: key.split('/')[1] ?? 'unknown' }, Math.max(0, Number(row.last_slot_ms) - Number(row.now_ms)) / 1000);
   return { slotMs: Number(row.last_slot_ms), generation: Number(row.generation) };

@@ -1,4 +1,4 @@
-import type { ColumnType, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -23,6 +23,8 @@ export interface ConnectorSettingsTable {
   enabled: ColumnType<boolean, boolean | undefined, boolean>;
   rate_limit: Json<unknown> | null;
   updated_at: UpdatedAt;
+  /** From a sequence on every write, never reused: what a process that kept these settings checks against. */
+  version: Generated<number>;
 }
 
 export type CustomConnectorRow = Selectable<CustomConnectorsTable>;

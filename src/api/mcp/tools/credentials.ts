@@ -91,7 +91,7 @@ export const getCredentialsTool = defineTool({
   async run(input, context) {
     const [all, grant] = await Promise.all([
       listCredentials(context.deps.db, { accountId: context.auth.accountId, userId: context.auth.userId }, input),
-      callerGrant(context.deps, context.auth, context.server),
+      callerGrant(context.deps, context.auth, context.server, context.assignments),
     ]);
     // Only what this server offers: the same rule as list_connectors.
     const credentials = all.filter((credential) => mayUse(context.auth, grant, credential.connectorId));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { startExecuteAction, type ActionResult, type ExecuteActionInput } from '../../../starters/executeAction.js';
-import { recordCredentialUse } from '../../audit.js';
+import { runAction, startExecuteAction, type ActionResult, type ExecuteActionInput } from '../../../starters/executeAction.js';
+import { credentialUseEntry, recordCredentialUse } from '../../audit.js';
 import { planGoal } from '../../../plans/planner.js';
 import { prepareActionRun } from '../../../runs/prepare.js';
 import { completeElicitation, credentialForCall, type CredentialElicitation } from '../elicitation.js';
@@ -20,12 +20,24 @@ async function actionInput(
   context: ToolContext,
 ): Promise<{ input: ExecuteActionInput; elicitation?: CredentialElicitation }> {
   const pinned = input.credentialId ?? context.auth.credentialId;
-  const { connector, input: prepared } = await prepareActionRun(context.deps.db, await serverUseScope(context.deps, context.auth, context.server), {
-    ...input,
-    ...(pinned ? { credentialId: pinned } : {}),
-  });
-  const { credentialId, elicitation } = await credentialForCall(context, connector, pinned);
-  await recordCredentialUse(context.deps, context.auth, { connectorId: connector.id, actionIds: [prepared.actionId], ...(credentialId ? { credentialId } : {}) });
+  const use = { connectorId: input.connectorId, actionIds: [input.actionId] };
+  const {
+    connector,
+    input: prepared,
+    newestCredentialId,
+    recorded,
+  } = await prepareActionRun(
+    context.deps.db,
+    await serverUseScope(context.deps, context.auth, context.server, context.assignments),
+    { ...input, ...(pinned ? { credentialId: pinned } : {}) },
+    // Written by the statement that reads the settings and credential, when it finds one to name.
+    { recordUse: credentialUseEntry(context.auth, pinned ? { ...use, credentialId: pinned } : use) },
+  );
+  const { credentialId, elicitation } = await credentialForCall(context, connector, pinned, newestCredentialId);
+  // Not yet written: an elicited credential, or one preparing did not look for (a custom connector).
+  if (!recorded && (credentialId || newestCredentialId === undefined)) {
+    await recordCredentialUse(context.deps, context.auth, { connectorId: connector.id, actionIds: [prepared.actionId], ...(credentialId ? { credentialId } : {}) });
+  }
   if (!elicitation) return { input: prepared };
   return {
     input: { ...prepared, credentialId: elicitation.awaitCredential.credentialId, awaitCredential: elicitation.awaitCredential },
@@ -63,11 +75,12 @@ export const executeActionTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
     const { input: workflowInput, elicitation } = await actionInput(input, context);
-    const { workflowId } = await startExecuteAction(context.deps.temporal, workflowInput);
+    const run = runAction(context.deps.temporal, workflowInput);
+    const { workflowId } = run;
     if (elicitation) {
       await context.report?.log?.('notice', { workflowId, message: 'Waiting for the user to connect their account at the link sent' });
     }
-    const outcome = (await awaitRun(context, workflowId)) as ActionResult;
+    const outcome = await awaitRun(context, run);
     await completeElicitation(context, elicitation);
     return presentAction(outcome, workflowId);
   },

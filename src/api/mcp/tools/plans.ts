@@ -35,7 +35,7 @@ export const executePlanTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, context) {
     const credentialId = input.credentialId ?? context.auth.credentialId;
-    const { connector, input: prepared } = await preparePlanRun(context.deps.db, await serverUseScope(context.deps, context.auth, context.server), {
+    const { connector, input: prepared } = await preparePlanRun(context.deps.db, await serverUseScope(context.deps, context.auth, context.server, context.assignments), {
       ...input,
       ...(credentialId ? { credentialId } : {}),
     });
