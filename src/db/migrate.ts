@@ -21,6 +21,7 @@ import * as callLeases from './migrations/20261202000000_call_leases.js';
 import * as serverTokenSealed from './migrations/20261207000000_server_token_sealed.js';
 import * as mcpTaskInput from './migrations/20261207100000_mcp_task_input.js';
 import * as settingsVersion from './migrations/20261207200000_settings_version.js';
+import * as mcpOAuthPreregistered from './migrations/20261207300000_mcp_oauth_preregistered.js';
 import * as serverMode from './migrations/20261207300000_server_mode.js';
 import * as stdioConnectors from './migrations/20261207300000_stdio_connectors.js';
 import * as plugins from './migrations/20261207300100_plugins.js';
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '20261207000000_server_token_sealed': serverTokenSealed,
   '20261207100000_mcp_task_input': mcpTaskInput,
   '20261207200000_settings_version': settingsVersion,
+  '20261207300000_mcp_oauth_preregistered': mcpOAuthPreregistered,
   '20261207300000_server_mode': serverMode,
   '20261207300000_stdio_connectors': stdioConnectors,
   '20261207300100_plugins': plugins,

@@ -19,5 +19,10 @@ export function clientMetadataDocument(publicUrl: string) {
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: 'none',
+    // A web server's redirect, not an app on the user's device (SEP-837; OpenID Registration §2).
+    application_type: 'web',
   };
 }
+
+/** AAD of a remote MCP connector's OAuth client secret (issued by Dynamic Client Registration, or preregistered). */
+export const remoteMcpOAuthClientSecretContext = (mcpConnectorId: string) => `mcp-oauth-client:${mcpConnectorId}`;

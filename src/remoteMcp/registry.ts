@@ -11,11 +11,12 @@ import {
   updateRemoteMcpConnector as updateRow,
   type RemoteMcpConnectorValues,
 } from '../db/repositories/remoteMcpConnectors.js';
-import { deleteRemoteMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
+import { deleteRemoteMcpOAuthClient, saveRemoteMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
 import type { RemoteMcpConnectorRow } from '../db/tables/remoteMcpConnectors.js';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.js';
 import type { SecretBox } from '../secrets/secretBox.js';
 import { newId } from '../secrets/tokens.js';
+import { remoteMcpOAuthClientSecretContext } from './clientMetadata.js';
 import { connectorIdOfRow, isRemoteMcpConnectorId, REMOTE_MCP_PREFIX, slugOfName } from './connector.js';
 import { connectionHint, predefinedEntries, type PredefinedEntry } from './predefinedEntries.js';
 import type { CreateRemoteMcpConnectorInput, RemoteMcpConnectorResponse, UpdateRemoteMcpConnectorInput } from './schemas.js';
@@ -96,11 +97,23 @@ function duplicate(error: DuplicateRemoteMcpConnectorError, name: string): Confl
       );
 }
 
+/** The administrator's own OAuth client: discovery keeps it while the authorization server stays the same. */
+async function savePreregisteredClient(deps: Deps, id: string, client: NonNullable<CreateRemoteMcpConnectorInput['oauthClient']>): Promise<void> {
+  const sealed = client.clientSecret ? deps.secretBox.seal(client.clientSecret, remoteMcpOAuthClientSecretContext(id)) : null;
+  await saveRemoteMcpOAuthClient(deps.db, id, {
+    registration: 'preregistered',
+    clientId: client.clientId,
+    tokenEndpointAuthMethod: client.tokenEndpointAuthMethod ?? (sealed ? 'client_secret_basic' : 'none'),
+    clientSecretEncrypted: sealed,
+    keyId: sealed ? deps.secretBox.currentKeyId : null,
+  });
+}
+
 export async function createRemoteMcpConnector(deps: Deps, accountId: string, input: CreateRemoteMcpConnectorInput): Promise<RemoteMcpConnectorRow> {
   if (input.url) await checkConnectorUrl(deps, input.url);
   const id = newId('mcp');
   try {
-    return await insertRemoteMcpConnector(deps.db, {
+    const row = await insertRemoteMcpConnector(deps.db, {
       id,
       accountId,
       type: input.type,
@@ -114,6 +127,8 @@ export async function createRemoteMcpConnector(deps: Deps, accountId: string, in
         ? { stdioEncrypted: sealStdio(deps.secretBox, id, { command: input.command!, args: input.args ?? [], env: input.env ?? {}, network: input.network ?? false }) }
         : {}),
     });
+    if (input.oauthClient) await savePreregisteredClient(deps, id, input.oauthClient);
+    return row;
   } catch (error) {
     if (error instanceof DuplicateRemoteMcpConnectorError) throw duplicate(error, input.name);
     throw error;

@@ -28,6 +28,20 @@ const headersSchema = z
 const name = z.string().trim().min(1, 'must be 1–100 characters').max(100, 'must be 1–100 characters');
 const predefinedEntryIdSchema = z.enum(predefinedEntryIds).describe('A predefined entry id (GET /api/mcp-connectors/oauth)');
 
+const preregisteredClientSchema = z
+  .object({
+    clientId: z.string().trim().min(1).max(512),
+    clientSecret: z.string().min(1).max(4096).optional(),
+    tokenEndpointAuthMethod: z
+      .enum(['client_secret_basic', 'client_secret_post', 'none'])
+      .optional()
+      .describe('How the secret is sent to the token endpoint; default client_secret_basic with a secret, none without'),
+  })
+  .strict()
+  .describe(
+    "An OAuth client registered by hand with the server's authorization server, for one that offers neither Client ID Metadata Documents nor Dynamic Client Registration; its redirect URI must be PUBLIC_URL/oauth/callback",
+  );
+
 export const createRemoteMcpConnectorInput = z
   .object({
     name,
@@ -40,6 +54,7 @@ export const createRemoteMcpConnectorInput = z
     args: stdioFields.args.optional(),
     env: stdioFields.env.optional(),
     network: stdioFields.network.optional(),
+    oauthClient: preregisteredClientSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => {
@@ -56,6 +71,12 @@ export const createRemoteMcpConnectorInput = z
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'oauth connectors need a url (a remote MCP server behind OAuth) or oauthMcp (a predefined entry)' });
     }
     if (input.type === 'oauth' && input.oauthMcp && input.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'give url or oauthMcp, not both' });
+    if (input.oauthClient && (input.type !== 'oauth' || !input.url)) {
+      ctx.addIssue({ code: 'custom', path: ['oauthClient'], message: 'only for oauth connectors with a url' });
+    }
+    if (input.oauthClient?.tokenEndpointAuthMethod && input.oauthClient.tokenEndpointAuthMethod !== 'none' && !input.oauthClient.clientSecret) {
+      ctx.addIssue({ code: 'custom', path: ['oauthClient', 'clientSecret'], message: `required for ${input.oauthClient.tokenEndpointAuthMethod}` });
+    }
     if (input.type === 'oauth' && Object.keys(input.headers).length > 0) {
       ctx.addIssue({ code: 'custom', path: ['headers'], message: 'oauth connectors take no headers: the user\'s token is sent' });
     }

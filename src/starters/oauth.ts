@@ -1,9 +1,8 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
-import { hasRegisteredRemoteMcpOAuthClient } from '../db/repositories/remoteMcpOAuthClients.js';
 import { insertAttempt } from '../db/repositories/oauth.js';
-import { isRemoteMcpConnectorId, REMOTE_MCP_PREFIX } from '../remoteMcp/connector.js';
+import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import { ServiceUnavailableError, SwitchboardError } from '../errors.js';
 import { newId } from '../secrets/tokens.js';
 import type { TemporalHandle } from './temporal.js';
@@ -62,9 +61,9 @@ async function startHandshake(
 ): Promise<HandshakeStart> {
   const attemptId = newId('oauth');
   const timeoutSeconds = deps.config.oauth.handshakeTimeoutSeconds;
-  const discoverClient =
-    isRemoteMcpConnectorId(input.connectorId) &&
-    !(await hasRegisteredRemoteMcpOAuthClient(deps.db, input.accountId, input.connectorId.slice(REMOTE_MCP_PREFIX.length)));
+  // A remote MCP server's sign-in discovers every time: its authorization server may have moved
+  // (SEP-2352), and its challenge may ask for more scopes. Registration is kept while it has not.
+  const discoverClient = isRemoteMcpConnectorId(input.connectorId);
   await insertAttempt(deps.db, { ...input, id: attemptId, expiresAt: new Date(Date.now() + timeoutSeconds * 1000) });
   try {
     const handle = await deps.temporal.client.workflow.start<OAuthHandshakeWorkflow>(workflowTypes.oauthHandshake, {

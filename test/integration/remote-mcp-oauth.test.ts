@@ -87,7 +87,8 @@ describe('remote MCP connector with OAuth (Client ID Metadata Document)', () => 
     expect(Object.fromEntries(link.searchParams)).toMatchObject({
       client_id: `${app.apiUrl}/oauth/client-metadata.json`,
       resource: remote.url,
-      scope: MCP_SCOPE,
+      // The challenge's scope, and offline_access since the authorization server lists it (SEP-2207).
+      scope: `${MCP_SCOPE} offline_access`,
       code_challenge_method: 'S256',
       redirect_uri: `${app.apiUrl}/oauth/callback`,
     });

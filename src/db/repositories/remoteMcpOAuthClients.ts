@@ -12,7 +12,7 @@ export interface RemoteMcpOAuthClientValues {
   issuer?: string;
   scopes?: string[] | null;
   serverMetadata?: Record<string, unknown>;
-  registration?: 'cimd' | 'dcr';
+  registration?: 'cimd' | 'dcr' | 'preregistered';
   clientId?: string;
   tokenEndpointAuthMethod?: string;
   clientSecretEncrypted?: string | null;
@@ -40,19 +40,17 @@ export async function saveRemoteMcpOAuthClient(db: Db, mcpConnectorId: string, v
     .execute();
 }
 
+/** Another authorization server: the client registered with the previous one is not used with it. */
+export async function forgetRemoteMcpRegistration(db: Db, mcpConnectorId: string): Promise<void> {
+  await db
+    .updateTable('mcp_oauth_clients')
+    .set({ server_metadata: null, registration: null, client_id: null, token_endpoint_auth_method: null, client_secret_encrypted: null, key_id: null, updated_at: sql`now()` })
+    .where('mcp_connector_id', '=', mcpConnectorId)
+    .execute();
+}
+
 /** A changed URL means another server (or authorization server): discovery starts over. */
 export async function deleteRemoteMcpOAuthClient(db: Db, mcpConnectorId: string): Promise<void> {
   await db.deleteFrom('mcp_oauth_clients').where('mcp_connector_id', '=', mcpConnectorId).execute();
 }
 
-/** Whether the connector (by account and slug) has a registered client: then a handshake skips discovery. */
-export async function hasRegisteredRemoteMcpOAuthClient(db: Db, accountId: string, slug: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('mcp_oauth_clients')
-    .innerJoin('mcp_connectors', 'mcp_connectors.id', 'mcp_oauth_clients.mcp_connector_id')
-    .select('mcp_oauth_clients.client_id')
-    .where('mcp_connectors.account_id', '=', accountId)
-    .where('mcp_connectors.slug', '=', slug)
-    .executeTakeFirst();
-  return Boolean(row?.client_id);
-}

@@ -12,10 +12,11 @@ export interface RemoteMcpOAuthClientsTable {
   scopes: ColumnType<string[] | null, string | null | undefined, string | null>;
   /** The authorization server's metadata, as discovered. */
   server_metadata: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
-  registration: 'cimd' | 'dcr' | null;
+  /** preregistered: given by the administrator with the connector (client id and secret). */
+  registration: 'cimd' | 'dcr' | 'preregistered' | null;
   client_id: string | null;
   token_endpoint_auth_method: string | null;
-  /** DCR only, when the server issued a secret: SecretBox.seal(secret, 'mcp-oauth-client:<mcpConnectorId>'). */
+  /** DCR or preregistered, when there is a secret: SecretBox.seal(secret, 'mcp-oauth-client:<mcpConnectorId>'). */
   client_secret_encrypted: string | null;
   key_id: string | null;
   created_at: ColumnType<Date, Date | string | undefined, never>;

@@ -23,6 +23,8 @@ import { checkUrl, createUpstreamAgent } from '../egress.js';
 import { attemptHostedTool } from '../stdioMcp/call.js';
 import { RemoteMcpError, toolCallOutcome } from './toolResults.js';
 import { errorCodeOf, switchboardErrorIn } from '../http.js';
+import { bearerChallenge } from './oauthDiscovery.js';
+import { reauthorizationAfterRefusal } from './reauthorization.js';
 
 const CLIENT_INFO = { name: 'switchboard', version: '0.1.0' };
 const MAX_TOOLS = 1000;
@@ -123,9 +125,17 @@ export async function withRemoteClient<T>(
   // broken SSE stream and wait out the deadline, so the overflow aborts the call, and is its error
   // (the SDK turns an abort's reason into a time-out).
   let overflow: ResponseTooLargeError | undefined;
+  // The SDK reports a refused request by its status only; the challenge says what would be accepted.
+  let challenge: ReturnType<typeof bearerChallenge>;
+  const guarded = guardedFetch(config);
+  const challenged: FetchLike = async (url, init) => {
+    const response = await guarded(url, init);
+    if (response.status === 401 || response.status === 403) challenge = bearerChallenge(response.headers.get('www-authenticate'));
+    return response;
+  };
   const transport = new StreamableHTTPClientTransport(endpoint.url, {
     requestInit: { headers: endpoint.headers },
-    fetch: cappedFetch(guardedFetch(config), responseLimits(config).upstream, (error) => {
+    fetch: cappedFetch(challenged, responseLimits(config).upstream, (error) => {
       overflow = error;
       controller.abort(error);
     }),
@@ -137,7 +147,9 @@ export async function withRemoteClient<T>(
     phase = 'call';
     return await Promise.race([work(client, options), deadline]);
   } catch (error) {
-    throw overflow ?? describeRemoteFailure(error, { endpoint, phase, timedOut, timeoutMs, safeToRepeat });
+    const described = overflow ?? describeRemoteFailure(error, { endpoint, phase, timedOut, timeoutMs, safeToRepeat });
+    if (described instanceof RemoteMcpError && challenge) described.challenge = challenge;
+    throw described;
   } finally {
     controller.abort();
     await client.close().catch(() => undefined);
@@ -250,6 +262,18 @@ export async function attemptRemoteMcpTool(
           delayMs: 0,
           tokenRefreshed: refreshed.credentialId ? { credentialId: refreshed.credentialId } : {},
         };
+      }
+      // Refused for good (a step-up, or a refreshed token refused): the user signs in again.
+      if (auth?.credentialId && error instanceof RemoteMcpError) {
+        const reauthorization = await reauthorizationAfterRefusal(deps, {
+          mcpConnectorId: row.id,
+          credentialId: auth.credentialId,
+          host: authorized.url.host,
+          status: error.details.status,
+          challenge: error.challenge,
+          refreshed: !input.refreshOn401,
+        });
+        if (reauthorization) throw reauthorization;
       }
       throw error;
     }

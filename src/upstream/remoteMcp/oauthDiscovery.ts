@@ -48,34 +48,49 @@ export function authorizationEndpointProblem(endpoint: unknown, issuer: string):
 }
 
 /** The Bearer challenge's parameters we use (RFC 6750 §3, RFC 9728 §5.1). */
-export function bearerChallenge(header: string | null): { resourceMetadata?: string; scope?: string } | undefined {
+export function bearerChallenge(header: string | null): { resourceMetadata?: string; scope?: string; error?: string } | undefined {
   if (!header || !/^\s*bearer\b/i.test(header)) return undefined;
-  const param = (name: string) => new RegExp(`${name}\\s*=\\s*"([^"]*)"`, 'i').exec(header)?.[1] ?? new RegExp(`${name}\\s*=\\s*([^\\s,]+)`, 'i').exec(header)?.[1];
+  const param = (name: string) => new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`, 'i').exec(header)?.[1] ?? new RegExp(`\\b${name}\\s*=\\s*([^\\s,"]+)`, 'i').exec(header)?.[1];
   const resourceMetadata = param('resource_metadata');
   const scope = param('scope');
-  return { ...(resourceMetadata ? { resourceMetadata } : {}), ...(scope ? { scope } : {}) };
+  const error = param('error');
+  return { ...(resourceMetadata ? { resourceMetadata } : {}), ...(scope ? { scope } : {}), ...(error ? { error } : {}) };
 }
 
 /**
- * One unauthenticated MCP initialize: a server behind OAuth answers 401 with a Bearer challenge.
+ * An unauthenticated MCP initialize: a server behind OAuth answers 401 with a Bearer challenge.
+ * Some servers let initialize through and protect the operations after it (the spec allows it),
+ * and a 2026-07-28 server has no initialize, so any other answer is followed by a tools/list (in
+ * the session initialize opened, if it did), whose answer decides.
  * Used by discovery and, with a short timeout, to decide whether a predefined entry's server is
  * there at all.
  */
 export async function probeChallenge(http: DiscoveryHttp, url: URL): Promise<{ status: number; challenge?: ReturnType<typeof bearerChallenge> }> {
-  const response = await http[oauth.customFetch](url.href, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'switchboard', version: '0.1.0' } },
-    }),
-    ...(http.signal ? { signal: http.signal } : {}),
+  const post = async (message: Record<string, unknown>, session?: string) => {
+    const response = await http[oauth.customFetch](url.href, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-11-25',
+        ...(session ? { 'mcp-session-id': session } : {}),
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', ...message }),
+      ...(http.signal ? { signal: http.signal } : {}),
+    });
+    await response.body?.cancel().catch(() => undefined);
+    const challenge = response.status === 401 ? bearerChallenge(response.headers.get('www-authenticate')) : undefined;
+    return { status: response.status, session: response.headers.get('mcp-session-id') ?? undefined, ...(challenge ? { challenge } : {}) };
+  };
+  const initialized = await post({
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'switchboard', version: '0.1.0' } },
   });
-  await response.body?.cancel().catch(() => undefined);
-  const challenge = response.status === 401 ? bearerChallenge(response.headers.get('www-authenticate')) : undefined;
-  return { status: response.status, ...(challenge ? { challenge } : {}) };
+  if (initialized.status === 401) return { status: 401, ...(initialized.challenge ? { challenge: initialized.challenge } : {}) };
+  // A 2026-07-28 server has no initialize (it may refuse it, 400, before looking for a token).
+  const { status, challenge } = await post({ id: 2, method: 'tools/list', params: {} }, initialized.session);
+  return { status, ...(challenge ? { challenge } : {}) };
 }
 
 /** RFC 9728 §3.1: /.well-known/oauth-protected-resource inserted before the resource's path. */
@@ -84,6 +99,3 @@ export function wellKnownResourceMetadataUrl(resource: URL): string {
   return `${resource.origin}/.well-known/oauth-protected-resource${path}`;
 }
 
-
-/** AAD of a client secret Dynamic Client Registration issued for a remote MCP connector. */
-export const remoteMcpOAuthClientSecretContext = (mcpConnectorId: string) => `mcp-oauth-client:${mcpConnectorId}`;

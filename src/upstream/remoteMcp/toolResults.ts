@@ -6,6 +6,7 @@ import type { Redactor } from '../../secrets/redaction.js';
 import { MAX_TOOL_RESULT_BYTES, type AttemptOutcome } from '../../workflows/contracts.js';
 import { sizeOf } from '../boundedBody.js';
 import { boundResult } from '../shaping.js';
+import type { bearerChallenge } from './oauthDiscovery.js';
 
 /** What a tool call on an MCP server (remote or hosted) becomes: shared by both clients. */
 
@@ -13,6 +14,9 @@ const ERROR_TEXT_CHARS = 2000;
 
 /** A failure talking MCP to a server; `retryable` says whether trying again could repeat a tool's effect. */
 export class RemoteMcpError extends SwitchboardError {
+  /** The Bearer challenge of a 401 or 403 (RFC 6750 §3): which scope the server asks for. Kept out of details. */
+  challenge?: ReturnType<typeof bearerChallenge>;
+
   constructor(message: string, readonly retryable: boolean, details: Record<string, unknown>) {
     super('UPSTREAM_ERROR', message, details);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizationEndpointProblem } from '../../../../src/upstream/remoteMcp/oauthDiscovery.js';
+import { authorizationEndpointProblem, bearerChallenge } from '../../../../src/upstream/remoteMcp/oauthDiscovery.js';
 
 describe('authorizationEndpointProblem', () => {
   it('takes https, and plain http on this machine only from an authorization server that is there too', () => {
@@ -16,5 +16,22 @@ describe('authorizationEndpointProblem', () => {
     expect(authorizationEndpointProblem('JAVASCRIPT:alert(1)', 'http://127.0.0.1:4000')).toBe('must be an https: URL, not javascript:');
     expect(authorizationEndpointProblem('/authorize', 'https://auth.example.com')).toBe('is not a URL');
     expect(authorizationEndpointProblem(42, 'https://auth.example.com')).toBe('is not a URL');
+  });
+});
+
+describe('bearerChallenge', () => {
+  it('reads resource_metadata, scope and error, quoted or not, and no parameter from inside another', () => {
+    expect(bearerChallenge('Bearer error="insufficient_scope", scope="mcp:write", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp", error_description="Token has insufficient scope"')).toEqual({
+      error: 'insufficient_scope',
+      scope: 'mcp:write',
+      resourceMetadata: 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp',
+    });
+    expect(bearerChallenge('bearer scope=mcp:basic,error=invalid_token')).toEqual({ scope: 'mcp:basic', error: 'invalid_token' });
+    expect(bearerChallenge('Bearer realm="x"')).toEqual({});
+  });
+
+  it('is undefined for another scheme or no header', () => {
+    expect(bearerChallenge('Basic realm="x"')).toBeUndefined();
+    expect(bearerChallenge(null)).toBeUndefined();
   });
 });
