@@ -78,8 +78,22 @@ function registerResourcesAndPrompts(server: McpServer): void {
   );
 }
 
-function mcpServerFor(apiKey: string, requestUrl: string, echoTools: boolean, mediaTools: boolean): McpServer {
-  const server = new McpServer({ name: 'remote-test', version: '1.0.0' });
+/** A tool that reports as it goes: two progress notifications and a log message that carries the caller's API key. */
+function registerReportingTool(server: McpServer, apiKey: string): void {
+  server.registerTool('report', { description: 'Reports progress and logs while it works', inputSchema: {} }, async (_args, extra) => {
+    const progressToken = extra._meta?.progressToken;
+    if (progressToken !== undefined) {
+      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: 1, total: 2, message: 'halfway' } });
+      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: 2, total: 2, message: 'done' } });
+    }
+    await extra.sendNotification({ method: 'notifications/message', params: { level: 'warning', logger: 'remote-test', data: { said: `used key ${apiKey}` } } });
+    return { content: [{ type: 'text', text: 'reported' }] };
+  });
+}
+
+function mcpServerFor(apiKey: string, requestUrl: string, echoTools: boolean, mediaTools: boolean, reportingTools = false): McpServer {
+  const server = new McpServer({ name: 'remote-test', version: '1.0.0' }, reportingTools ? { capabilities: { logging: {} } } : {});
+  if (reportingTools) registerReportingTool(server, apiKey);
   if (echoTools) registerEchoTools(server, requestUrl);
   if (mediaTools) {
     registerMediaTools(server);
@@ -136,16 +150,16 @@ const closing = (server: Server) =>
     server.closeAllConnections();
   });
 
-/** A real MCP server (SDK McpServer, stateless Streamable HTTP) on 127.0.0.1 with a few tools (echoTools: and two that echo the request; mediaTools: and two returning every content type). */
+/** A real MCP server (SDK McpServer, stateless Streamable HTTP) on 127.0.0.1 with a few tools (echoTools: and two that echo the request; mediaTools: and two returning every content type; reportingTools: and one sending progress and log notifications). */
 export async function startRemoteMcpServer(
   apiKey = 'remote-secret-key-0123456789',
-  options: { echoTools?: boolean; mediaTools?: boolean } = {},
+  options: { echoTools?: boolean; mediaTools?: boolean; reportingTools?: boolean } = {},
 ): Promise<RemoteMcpServer> {
   const requests: RemoteMcpServer['requests'] = [];
   const http = createServer((req, res) => {
     requests.push(req.headers);
     void (async () => {
-      const server = mcpServerFor(apiKey, req.url ?? '/', options.echoTools ?? false, options.mediaTools ?? false);
+      const server = mcpServerFor(apiKey, req.url ?? '/', options.echoTools ?? false, options.mediaTools ?? false, options.reportingTools ?? false);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
       res.on('close', () => void server.close());
       await server.connect(transport);
