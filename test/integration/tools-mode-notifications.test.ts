@@ -76,4 +76,15 @@ describe('tools mode: remote progress and logging relayed', () => {
       await client.close();
     }
   });
+
+  it("a remote's tools/list_changed during a call makes the next tools/list ask it again", async () => {
+    const client = await connectMcp(accessUrl);
+    try {
+      expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('grown');
+      expect((await client.callTool({ name: 'grow', arguments: {} })).isError).toBeFalsy();
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('grown');
+    } finally {
+      await client.close();
+    }
+  });
 });

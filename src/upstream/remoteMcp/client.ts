@@ -1,13 +1,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, LoggingMessageNotificationSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, LoggingMessageNotificationSchema, McpError, ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Config } from '../../config.js';
 import { findAction, resolveEnabledConnector } from '../../connectors/registry.js';
 import type { Connector } from '../../connectors/types.js';
 import { validateCallParameters } from '../../connectors/parameters.js';
-import { getRemoteMcpConnector as getMcpConnector } from '../../db/repositories/remoteMcpConnectors.js';
+import { forgetRemoteMcpTools, getRemoteMcpConnector as getMcpConnector } from '../../db/repositories/remoteMcpConnectors.js';
 import type { CachedTool } from '../../db/tables/remoteMcpConnectors.js';
 import { ConnectorNotFoundError, nonRetryableCodes, SwitchboardError } from '../../errors.js';
 import { resolveEndpoint, type RemoteEndpoint } from '../../remoteMcp/variables.js';
@@ -252,6 +252,10 @@ export async function attemptRemoteMcpTool(
         deps.config.upstream.totalTimeoutMs,
         action.idempotent,
         (client, options) => {
+          // A server whose tools changed says so on the call's stream: its cached list is forgotten, so the next tools/list shows the new one.
+          client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+            relaying.push(forgetRemoteMcpTools(deps.db, row.id).catch(() => undefined));
+          });
           if (!relay) return client.callTool({ name: action.id, arguments: toolArguments }, undefined, options);
           const pass = (note: RunNote) => {
             relaying.push(relay(redactor.value(note)).catch(() => undefined));
