@@ -3,9 +3,9 @@ import type { Db } from '../connect.js';
 import type { RunNote } from '../tables/runNotes.js';
 
 /** A chatty server cannot fill the table: past this many notes a run's further ones are dropped. */
-export const MAX_NOTES_PER_RUN = 200;
+const MAX_NOTES_PER_RUN = 200;
 /** A note larger than this (as JSON) keeps its kind and level, not its data. */
-export const MAX_NOTE_BYTES = 4_096;
+const MAX_NOTE_BYTES = 4_096;
 
 function bounded(note: RunNote): RunNote {
   if (Buffer.byteLength(JSON.stringify(note)) <= MAX_NOTE_BYTES) return note;
