@@ -21,7 +21,7 @@ const packageSchema = z.object({
   packageArguments: z.array(packageArgument).max(100).optional(),
 });
 const remoteSchema = z.object({ type: z.string(), url: z.string().max(2048), headers: z.array(input).max(50).optional() });
-export const registryServerSchema = z.object({
+const registryServerSchema = z.object({
   name: z.string().min(1).max(200),
   title: z.string().max(200).optional(),
   description: z.string().max(4000).default(''),
@@ -29,7 +29,7 @@ export const registryServerSchema = z.object({
   packages: z.array(packageSchema).max(50).default([]),
   remotes: z.array(remoteSchema).max(50).default([]),
 });
-export type RegistryServer = z.infer<typeof registryServerSchema>;
+type RegistryServer = z.infer<typeof registryServerSchema>;
 
 /** A list page: entries are kept unparsed so one bad entry does not sink the page. */
 const listPageSchema = z.object({
@@ -63,7 +63,7 @@ export const installFromRegistryInput = z
 export type InstallFromRegistryInput = z.infer<typeof installFromRegistryInput>;
 
 const declared = z.object({ name: z.string(), description: z.string().optional(), isRequired: z.boolean(), isSecret: z.boolean() });
-export const registryServerResponse = z.object({
+const registryServerResponse = z.object({
   name: z.string(),
   title: z.string().optional(),
   description: z.string(),
