@@ -155,12 +155,15 @@ async function registryEntry(deps: Deps, name: string, version: string): Promise
   return parsed.data;
 }
 
+/** A registry's value with {placeholders} of its own (e.g. "Bearer {token}") is a template for the user, not a value. */
+const ready = (value: string | undefined) => (value !== undefined && !/\{[^{}]+\}/.test(value.replace(/\{\{[^{}]*\}\}/g, '')) ? value : undefined);
+
 /** The declared inputs' values: given, else their default; a required one with neither is refused. */
 function fillDeclared(items: z.infer<typeof input>[], values: Record<string, string>, field: string): Record<string, string> {
   const filled: Record<string, string> = {};
   const missing: string[] = [];
   for (const item of items) {
-    const value = values[item.name] ?? item.value ?? item.default;
+    const value = values[item.name] ?? ready(item.value) ?? ready(item.default);
     if (value !== undefined && value !== '') filled[item.name] = value;
     else if (item.isRequired) missing.push(item.name);
   }

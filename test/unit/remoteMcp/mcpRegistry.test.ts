@@ -50,7 +50,11 @@ describe('MCP registry', () => {
             registryType: 'npm',
             identifier: 'pkg-mcp',
             transport: { type: 'stdio' },
-            environmentVariables: [{ name: 'TOKEN', isRequired: true, isSecret: true }, { name: 'MODE', default: 'fast' }, { name: 'OPTIONAL' }],
+            environmentVariables: [
+              { name: 'TOKEN', isRequired: true, isSecret: true, default: 'Bearer {token}' },
+              { name: 'MODE', default: 'fast' },
+              { name: 'OPTIONAL' },
+            ],
             packageArguments: [{ type: 'positional', value: 'serve' }, { type: 'named', name: '--port', default: '0' }, { type: 'named', name: '--skipped' }],
           },
         ],
@@ -65,6 +69,7 @@ describe('MCP registry', () => {
       env: { TOKEN: '{{token}}', MODE: 'fast' },
       network: true,
     });
+    await expect(registryConnectorInput(serving(entry), request({}))).rejects.toMatchObject({ details: { missing: ['TOKEN'] } });
     await expect(registryConnectorInput(serving(entry), request({ TOKEN: 'x', OTHER: 'y' }))).rejects.toMatchObject({ code: 'INVALID_REQUEST', details: { unknown: ['OTHER'] } });
     await expect(registryConnectorInput(serving(entry, false), request({ TOKEN: 'x' }))).rejects.toMatchObject({ code: 'FORBIDDEN', details: { setting: 'HOSTED_MCP_ALLOW_NETWORK' } });
   });
