@@ -26,3 +26,9 @@ export const AUTH_OUTSIDE_DOCUMENT: Record<string, { reason: string; credentialP
     credentialParameters: [],
   },
 };
+
+/** Top SaaS the test cannot judge, each with its reason: their APIs are GraphQL, which an OpenAPI validator does not describe. */
+export const NOT_JUDGED: Record<string, string> = {
+  linear: "Linear's API is GraphQL only (one POST /graphql endpoint); there is no OpenAPI document to validate against",
+  monday: "monday.com's API is GraphQL only (POST /v2 with a query); there is no OpenAPI document to validate against",
+};
