@@ -23,7 +23,7 @@ import { newId } from '../../src/secrets/tokens.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, connectMcp, toolError } from '../support/mcp.js';
 import { pickActions, requiredParameters, sampleConnectors, variantFor, type CallKind } from './calls.js';
-import { AUTH_OUTSIDE_DOCUMENT, NOT_JUDGED } from './exclusions.js';
+import { ACTIONS_OUTSIDE_DOCUMENT, AUTH_OUTSIDE_DOCUMENT, NOT_JUDGED } from './exclusions.js';
 import { startPrismHost, trimDocument, type PrismHost } from './prismHost.js';
 
 const SEED = 'catalogue-contract';
@@ -149,6 +149,11 @@ describe('catalogue contract: requests the vendors’ documents accept', () => {
     await host.load(connectorId, trimDocument(document, picks.map(({ action }) => action)), AUTH_OUTSIDE_DOCUMENT[connectorId]);
     await putConnectorSettings(app.database.db, accountId, connectorId, { baseUrl: host.urlOf(connectorId) });
     for (const { kind, action } of picks) {
+      const outside = ACTIONS_OUTSIDE_DOCUMENT[`${connectorId}:${action.id}`];
+      if (outside) {
+        notJudged.push(`${connectorId} ${kind} ${action.id}: ${outside}`);
+        continue;
+      }
       const operation = host.operationOf(connectorId, action.method, action.path);
       const methods = connectorForActionAuth(def, action).authMethods;
       const method = variantFor(methods, operation);
