@@ -12,6 +12,8 @@ import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import type { ActionResult, AttemptError, AttemptInput, AttemptOutcome } from '../workflows/contracts.js';
 import { checkUrl, createUpstreamAgent } from '../upstream/egress.js';
 import { attemptRemoteMcpTool } from '../upstream/remoteMcp/client.js';
+import { appendRunNote } from '../db/repositories/runNotes.js';
+import type { RunNote } from '../db/tables/runNotes.js';
 import { attemptPluginAction } from '../upstream/plugins/attempt.js';
 import { isPluginConnectorId } from '../plugins/connector.js';
 import { buildUpstreamRequest } from '../upstream/request.js';
@@ -331,7 +333,9 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
       try {
         // Remote MCP tools and plugins share this workflow and activity (and so its retries and throttling).
         if (isRemoteMcpConnectorId(input.action.connectorId)) {
-          return await attemptRemoteMcpTool(deps, input, toolPermit(input, control), control.signal);
+          const workflowId = Context.current().info.workflowExecution?.workflowId;
+          const relay = workflowId ? (note: RunNote) => appendRunNote(deps.db, workflowId, note) : undefined;
+          return await attemptRemoteMcpTool(deps, input, toolPermit(input, control), control.signal, relay);
         }
         if (isPluginConnectorId(input.action.connectorId)) {
           return await attemptPluginAction(deps, input, toolPermit(input, control), control.signal);

@@ -14,6 +14,7 @@ import type { RemoteMcpOAuthClientsTable } from './tables/remoteMcpOAuthClients.
 import type { CallLeasesTable } from './tables/callLeases.js';
 import type { ApprovalsTable, CallPoliciesTable, CallPolicyVersionsTable } from './tables/callPolicies.js';
 import type { PluginsTable, PluginVersionsTable } from './tables/plugins.js';
+import type { RunNotesTable } from './tables/runNotes.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -45,4 +46,5 @@ export interface Database {
   call_policies: CallPoliciesTable;
   call_policy_versions: CallPolicyVersionsTable;
   approvals: ApprovalsTable;
+  run_notes: RunNotesTable;
 }

@@ -6,6 +6,7 @@ import { deleteIdleBuckets } from '../db/repositories/rateBuckets.js';
 import { deleteExpiredSigninClients } from '../db/repositories/signin.js';
 import { deleteSendMarksBefore } from '../db/repositories/upstreamSends.js';
 import { deleteLapsedLeases } from '../db/repositories/callLeases.js';
+import { deleteRunNotesBefore } from '../db/repositories/runNotes.js';
 import type { Logger } from '../observability/logger.js';
 
 /**
@@ -15,6 +16,8 @@ import type { Logger } from '../observability/logger.js';
 const SEND_MARK_TTL_MS = 24 * 3_600_000;
 /** A bucket refills completely within a minute; one idle this long is full and may go. */
 const IDLE_BUCKET_TTL_MS = 10 * 60_000;
+/** A run's notes matter while its caller waits for it; calls are bounded far below an hour. */
+const RUN_NOTE_TTL_MS = 3_600_000;
 
 interface CleanupResult {
   sessions: number;
@@ -23,15 +26,16 @@ interface CleanupResult {
   rateBuckets: number;
   signinClients: number;
   lapsedLeases: number;
+  runNotes: number;
 }
 
 /**
  * One pass: deletes expired MCP sessions and tasks, stale send marks, idle rate buckets, expired
  * registered sign-in clients (anyone may register one, so they go here rather than in the daily
- * retention sweep that takes the rest of the sign-in state) and lapsed in-flight leases.
+ * retention sweep that takes the rest of the sign-in state), lapsed in-flight leases and old run notes.
  */
 async function cleanUpState(db: Db, config: Pick<Config, 'cleanup'>, now = Date.now()): Promise<CleanupResult> {
-  const [sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases] = await Promise.all([
+  const [sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases, runNotes] = await Promise.all([
     deleteSessionsCreatedBefore(db, new Date(now - config.cleanup.mcpSessionTtlSeconds * 1000)),
     deleteExpiredTasks(db),
     deleteSendMarksBefore(db, new Date(now - SEND_MARK_TTL_MS)),
@@ -39,8 +43,9 @@ async function cleanUpState(db: Db, config: Pick<Config, 'cleanup'>, now = Date.
     deleteExpiredSigninClients(db),
     // They count for nothing already; this only keeps the table small.
     deleteLapsedLeases(db),
+    deleteRunNotesBefore(db, new Date(now - RUN_NOTE_TTL_MS)),
   ]);
-  return { sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases };
+  return { sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases, runNotes };
 }
 
 /**

@@ -78,8 +78,33 @@ function registerResourcesAndPrompts(server: McpServer): void {
   );
 }
 
-function mcpServerFor(apiKey: string, requestUrl: string, echoTools: boolean, mediaTools: boolean): McpServer {
-  const server = new McpServer({ name: 'remote-test', version: '1.0.0' });
+/** What a reporting server has been asked to change, kept across its per-request McpServers. */
+interface ReportingState {
+  extraTool: boolean;
+}
+
+/** A tool that reports as it goes: two progress notifications and a log message that carries the caller's API key; and one that adds a tool and says its tool list changed. */
+function registerReportingTool(server: McpServer, apiKey: string, state: ReportingState): void {
+  server.registerTool('grow', { description: 'Adds the tool "grown" and says the tool list changed', inputSchema: {} }, async (_args, extra) => {
+    state.extraTool = true;
+    await extra.sendNotification({ method: 'notifications/tools/list_changed' });
+    return { content: [{ type: 'text', text: 'grown' }] };
+  });
+  if (state.extraTool) server.registerTool('grown', { description: 'Added by grow', inputSchema: {} }, async () => ({ content: [{ type: 'text', text: 'new' }] }));
+  server.registerTool('report', { description: 'Reports progress and logs while it works', inputSchema: {} }, async (_args, extra) => {
+    const progressToken = extra._meta?.progressToken;
+    if (progressToken !== undefined) {
+      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: 1, total: 2, message: 'halfway' } });
+      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: 2, total: 2, message: 'done' } });
+    }
+    await extra.sendNotification({ method: 'notifications/message', params: { level: 'warning', logger: 'remote-test', data: { said: `used key ${apiKey}` } } });
+    return { content: [{ type: 'text', text: 'reported' }] };
+  });
+}
+
+function mcpServerFor(apiKey: string, requestUrl: string, echoTools: boolean, mediaTools: boolean, reporting?: ReportingState): McpServer {
+  const server = new McpServer({ name: 'remote-test', version: '1.0.0' }, reporting ? { capabilities: { logging: {}, tools: { listChanged: true } } } : {});
+  if (reporting) registerReportingTool(server, apiKey, reporting);
   if (echoTools) registerEchoTools(server, requestUrl);
   if (mediaTools) {
     registerMediaTools(server);
@@ -136,16 +161,17 @@ const closing = (server: Server) =>
     server.closeAllConnections();
   });
 
-/** A real MCP server (SDK McpServer, stateless Streamable HTTP) on 127.0.0.1 with a few tools (echoTools: and two that echo the request; mediaTools: and two returning every content type). */
+/** A real MCP server (SDK McpServer, stateless Streamable HTTP) on 127.0.0.1 with a few tools (echoTools: and two that echo the request; mediaTools: and two returning every content type; reportingTools: and ones sending progress, log and tools/list_changed notifications). */
 export async function startRemoteMcpServer(
   apiKey = 'remote-secret-key-0123456789',
-  options: { echoTools?: boolean; mediaTools?: boolean } = {},
+  options: { echoTools?: boolean; mediaTools?: boolean; reportingTools?: boolean } = {},
 ): Promise<RemoteMcpServer> {
   const requests: RemoteMcpServer['requests'] = [];
+  const reporting = options.reportingTools ? { extraTool: false } : undefined;
   const http = createServer((req, res) => {
     requests.push(req.headers);
     void (async () => {
-      const server = mcpServerFor(apiKey, req.url ?? '/', options.echoTools ?? false, options.mediaTools ?? false);
+      const server = mcpServerFor(apiKey, req.url ?? '/', options.echoTools ?? false, options.mediaTools ?? false, reporting);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
       res.on('close', () => void server.close());
       await server.connect(transport);

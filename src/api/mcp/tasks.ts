@@ -6,6 +6,7 @@ import {
   GetTaskPayloadRequestSchema,
   GetTaskRequestSchema,
   ListTasksRequestSchema,
+  LoggingLevelSchema,
   McpError,
   RELATED_TASK_META_KEY,
   type CallToolResult,
@@ -18,6 +19,7 @@ import { runHandle } from '../../starters/runHandle.js';
 import { awaitingApprovalMemo, callProgressMemo, type AwaitingApproval, type CallProgress } from '../../workflows/contracts.js';
 import { approvalPageUrl } from './approvalWait.js';
 import { getOwnTask, insertTask, listOwnTasks } from '../../db/repositories/mcpTasks.js';
+import { listRunNotesAfter } from '../../db/repositories/runNotes.js';
 import type { McpTaskRow, TaskInputRequest } from '../../db/tables/mcpTasks.js';
 import type { ToolContext, ToolDefinition } from './tool.js';
 
@@ -133,7 +135,9 @@ async function ownTask(context: ToolContext, owner: Owner, taskId: string): Prom
  * A plain tools/call waiting for its run's result (asked for with its start: startWithResult).
  * When the client asked to hear about it (a progressToken, or a level set with logging/setLevel),
  * the run is described once a second meanwhile: progress each time, a log message when what it is
- * doing changes (a retry, its last failure) and when it ends.
+ * doing changes (a retry, its last failure) and when it ends. What a remote MCP server reported
+ * during the call (its progress and log notifications, noted by the worker's attempt in
+ * run_notes) is passed on at each tick and once more at the end.
  */
 export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Result>): Promise<Result> {
   const report = context.report;
@@ -144,11 +148,27 @@ export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Resu
     (value) => ({ done: true as const, value }),
     (error: unknown) => ({ done: true as const, error }),
   );
+  // One counter for our ticks and the remote's notes: a token's progress only ever grows.
+  let progressed = 0;
+  let noted = 0;
+  const passOnNotes = async () => {
+    for (const { seq, note } of await listRunNotesAfter(context.deps.db, workflowId, noted)) {
+      noted = seq;
+      if (note.kind === 'progress') {
+        const of = note.total !== undefined ? `${note.progress}/${note.total}` : `${note.progress}`;
+        await report.progress?.(++progressed, note.message ? `${note.message} (${of})` : of);
+      } else {
+        const level = LoggingLevelSchema.safeParse(note.level);
+        await report.log?.(level.success ? level.data : 'info', { workflowId, ...(note.logger ? { logger: note.logger } : {}), data: note.data });
+      }
+    }
+  };
   let said: string | undefined;
   for (let tick = 1; ; tick += 1) {
     let timer: NodeJS.Timeout | undefined;
     const next = await Promise.race([result, new Promise<{ done: false }>((resolve) => (timer = setTimeout(() => resolve({ done: false }), POLL_INTERVAL_MS)))]);
     clearTimeout(timer);
+    await passOnNotes();
     if (next.done) {
       if ('error' in next) {
         const failure = errorFromWorkflowFailure(next.error);
@@ -161,7 +181,7 @@ export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Resu
     // The start travels with the request for the result: a run not created yet is starting.
     const description = await handle.describeIfStarted();
     const { statusMessage } = description ? statusOf(description, context.deps.publicUrl) : { statusMessage: 'starting' };
-    await report.progress?.(tick, statusMessage ?? `running (${tick} s)`);
+    await report.progress?.(++progressed, statusMessage ?? `running (${tick} s)`);
     // Once per change of what the run is doing, not per tick of the retry countdown.
     const doing = statusMessage?.replace(/; retrying in \d+ s$/, '');
     if (statusMessage && doing !== said) await report.log?.('warning', { workflowId, message: statusMessage });

@@ -12,7 +12,7 @@ import { serverListings, serverUseScope } from '../../servers/scope.js';
 import { nameTools, type NamedCandidate } from '../../servers/toolNames.js';
 import { executeActionInput } from '../../runs/schemas.js';
 import { usableActions } from './tools/catalog.js';
-import { awaitActionRun } from './tools/execute.js';
+import { awaitActionRun, executeActionTool } from './tools/execute.js';
 import { defineTool, jsonSchemaOf, type ToolContext, type ToolDefinition } from './tool.js';
 import type { Tool as Revision2026Tool } from '@modelcontextprotocol/server';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -81,6 +81,7 @@ function describeAction(name: string, connector: Connector, action: ActionDefini
       idempotentHint: action.idempotent ?? false,
       openWorldHint: true,
     },
+    execution: { taskSupport: 'optional' },
   };
 }
 
@@ -113,7 +114,17 @@ function actionTool(name: string, connector: Connector, action: ActionDefinition
         }
       },
     }),
-    ...(remote ? { present: relayedResult } : {}),
+    // A catalogue or custom action's task is execute_action's; a remote tool's result is relayed
+    // whole, which the task payload (JSON of structuredContent) would not do, so it has none yet.
+    ...(remote ? { present: relayedResult } : { task: actionTask(connector, action) }),
+  };
+}
+
+function actionTask(connector: Connector, action: ActionDefinition): NonNullable<ToolDefinition['task']> {
+  const task = executeActionTool.task!;
+  return {
+    start: (args, context) => task.start(executeActionInput.parse({ connectorId: connector.id, actionId: action.id, parameters: args }), context),
+    present: task.present,
   };
 }
 

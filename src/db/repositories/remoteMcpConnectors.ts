@@ -104,6 +104,11 @@ export async function cacheRemoteMcpTools(db: Db, id: string, tools: CachedTool[
     .execute();
 }
 
+/** The server said its tool list changed: the next listing asks it again. */
+export async function forgetRemoteMcpTools(db: Db, id: string): Promise<void> {
+  await db.updateTable('mcp_connectors').set({ tools_cached_at: null }).where('id', '=', id).execute();
+}
+
 export async function getRemoteMcpConnector(db: Db, accountId: string, id: string): Promise<RemoteMcpConnectorRow | undefined> {
   return db.selectFrom('mcp_connectors').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
 }

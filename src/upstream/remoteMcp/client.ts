@@ -1,13 +1,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, LoggingMessageNotificationSchema, McpError, ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Config } from '../../config.js';
 import { findAction, resolveEnabledConnector } from '../../connectors/registry.js';
 import type { Connector } from '../../connectors/types.js';
 import { validateCallParameters } from '../../connectors/parameters.js';
-import { getRemoteMcpConnector as getMcpConnector } from '../../db/repositories/remoteMcpConnectors.js';
+import { forgetRemoteMcpTools, getRemoteMcpConnector as getMcpConnector } from '../../db/repositories/remoteMcpConnectors.js';
 import type { CachedTool } from '../../db/tables/remoteMcpConnectors.js';
 import { ConnectorNotFoundError, nonRetryableCodes, SwitchboardError } from '../../errors.js';
 import { resolveEndpoint, type RemoteEndpoint } from '../../remoteMcp/variables.js';
@@ -16,6 +16,7 @@ import type { OAuthFlows } from '../../credentials/ports.js';
 import { Redactor, redactionScope, secretsOfAuth } from '../../secrets/redaction.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Db } from '../../db/connect.js';
+import type { RunNote } from '../../db/tables/runNotes.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
 import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
 import { cappedFetch, responseLimits, sizeOf, type ResponseTooLargeError } from '../boundedBody.js';
@@ -221,6 +222,8 @@ export async function attemptRemoteMcpTool(
   permit: (connector: Connector) => Promise<AttemptOutcome | undefined>,
   /** Aborts the call: the attempt was cancelled. */
   signal?: AbortSignal,
+  /** Passes on the server's progress and log notifications during the call, already scrubbed of its secrets. */
+  relay?: (note: RunNote) => Promise<void>,
 ): Promise<AttemptOutcome> {
   const call = input.action;
   try {
@@ -240,6 +243,7 @@ export async function attemptRemoteMcpTool(
     const wait = await permit(connector);
     if (wait) return wait;
     const started = Date.now();
+    const relaying: Array<Promise<void>> = [];
     let result: CallToolResult;
     try {
       result = (await withRemoteClient(
@@ -247,9 +251,27 @@ export async function attemptRemoteMcpTool(
         authorized,
         deps.config.upstream.totalTimeoutMs,
         action.idempotent,
-        (client, options) => client.callTool({ name: action.id, arguments: toolArguments }, undefined, options),
+        (client, options) => {
+          // A server whose tools changed says so on the call's stream: its cached list is forgotten, so the next tools/list shows the new one.
+          client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+            relaying.push(forgetRemoteMcpTools(deps.db, row.id).catch(() => undefined));
+          });
+          if (!relay) return client.callTool({ name: action.id, arguments: toolArguments }, undefined, options);
+          const pass = (note: RunNote) => {
+            relaying.push(relay(redactor.value(note)).catch(() => undefined));
+          };
+          client.setNotificationHandler(LoggingMessageNotificationSchema, ({ params }) =>
+            pass({ kind: 'log', level: params.level, ...(params.logger ? { logger: params.logger } : {}), data: params.data }),
+          );
+          return client.callTool({ name: action.id, arguments: toolArguments }, undefined, {
+            ...options,
+            onprogress: ({ progress, total, message }) =>
+              pass({ kind: 'progress', progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}) }),
+          });
+        },
         signal,
       )) as CallToolResult;
+      await Promise.all(relaying);
     } catch (error) {
       // One refresh after a 401, then an immediate retry: the server may have dropped the token before its expiry.
       if (auth?.refreshable && input.refreshOn401 && error instanceof RemoteMcpError && error.details.status === 401) {
