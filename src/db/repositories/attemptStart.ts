@@ -50,7 +50,7 @@ export async function startAttempt(db: Db, request: AttemptStartRequest): Promis
   const slot = throttle
     ? sql`slot as (
         insert into throttle_slots (key, tat_ms, last_slot_ms, paused_until_ms)
-        select ${throttle.key}, ${nowMs} + ${throttle.intervalMs}::double precision, ${nowMs}, 0 from usable where usable.ok
+        select ${throttle.key}, clock.now_ms + ${throttle.intervalMs}::double precision, clock.now_ms, 0 from usable, (select ${nowMs} as now_ms) clock where usable.ok
         ${slotConflictClause(throttle.intervalMs, throttle.burstToleranceMs)}
       )`
     : sql`slot as (select null::double precision as last_slot_ms, null::integer as generation, null::double precision as now_ms where false)`;

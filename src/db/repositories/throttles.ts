@@ -18,7 +18,8 @@ export interface Reservation {
  */
 export async function reserveSlot(db: Db, key: string, intervalMs: number, burstToleranceMs: number): Promise<Reservation> {
   const { rows } = await sql<ReservedRow>`
-    insert into throttle_slots (key, tat_ms, last_slot_ms, paused_until_ms) values (${key}, ${nowMs} + ${intervalMs}::double precision, ${nowMs}, 0)
+    insert into throttle_slots (key, tat_ms, last_slot_ms, paused_until_ms)
+    select ${key}, clock.now_ms + ${intervalMs}::double precision, clock.now_ms, 0 from (select ${nowMs} as now_ms) clock
     ${slotConflictClause(intervalMs, burstToleranceMs)}`.execute(db);
   return reservationOf(key, rows[0]!);
 }
@@ -31,12 +32,15 @@ export interface ReservedRow {
 }
 
 /**
- * The part of reserveSlot after its VALUES (or SELECT): on an existing key, take the next slot and
- * move the schedule; return the slot. Shared with statements that reserve as one of their steps
- * (src/db/repositories/attemptStart.ts).
+ * The part of reserveSlot after its SELECT: on an existing key, take the next slot and move the
+ * schedule; return the slot. Shared with statements that reserve as one of their steps
+ * (src/db/repositories/attemptStart.ts). The row they propose carries the statement's one reading
+ * of the clock as its last_slot_ms (clock_timestamp() moves within a statement, and two readings a
+ * millisecond apart would put a slot less than an interval after the schedule it moved), so
+ * `excluded.last_slot_ms` is "now" here.
  */
 export function slotConflictClause(intervalMs: number, burstToleranceMs: number) {
-  const slot = sql<number>`greatest(${nowMs}, throttle_slots.tat_ms - ${burstToleranceMs}::double precision, throttle_slots.paused_until_ms)`;
+  const slot = sql<number>`greatest(excluded.last_slot_ms, throttle_slots.tat_ms - ${burstToleranceMs}::double precision, throttle_slots.paused_until_ms)`;
   return sql`on conflict (key) do update set last_slot_ms = ${slot}, tat_ms = greatest(throttle_slots.tat_ms, ${slot}) + ${intervalMs}::double precision
     returning last_slot_ms, generation, ${nowMs} as now_ms`;
 }
