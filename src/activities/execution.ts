@@ -5,13 +5,14 @@ import type { Connector } from '../connectors/types.js';
 import type { ActionDefinition, RateLimit } from '../connectors/schema.js';
 import { callAuthorizer, type AuthorizedRequest } from '../credentials/authorize.js';
 import { connectorForActionAuth } from '../connectors/authVariants.js';
-import { nonRetryableCodes, SwitchboardError, type ErrorDetails } from '../errors.js';
+import { SwitchboardError } from '../errors.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { redactionScope, scrubText, secretsOfAuth, withRedaction } from '../secrets/redaction.js';
 import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
-import type { ActionResult, AttemptError, AttemptInput, AttemptOutcome } from '../workflows/contracts.js';
+import type { ActionResult, AttemptInput, AttemptOutcome } from '../workflows/contracts.js';
 import { checkUrl, createUpstreamAgent } from '../upstream/egress.js';
-import { attemptRemoteMcpTool } from '../upstream/remoteMcp/client.js';
+import { attemptRemoteMcpTool } from './attempt/remoteMcp.js';
+import { outcomeOfError, retryAfterRefresh, upstreamError } from './attempt/classify.js';
 import { attemptPluginAction } from '../upstream/plugins/attempt.js';
 import { isPluginConnectorId } from '../plugins/connector.js';
 import { buildUpstreamRequest } from '../upstream/request.js';
@@ -73,18 +74,8 @@ function safeToResend(action: ActionDefinition): boolean {
   return action.idempotent || action.idempotencyKeyHeader !== undefined;
 }
 
-/** How an attempt ends on one of our coded errors: retried unless a retry cannot fix it. */
-function outcomeOfError(error: SwitchboardError, retryable = !nonRetryableCodes.includes(error.code)): AttemptOutcome {
-  const attemptError: AttemptError = { code: error.code, message: error.message, details: error.details };
-  return retryable ? { kind: 'retry', error: attemptError, reason: `${error.code}: ${error.message}` } : { kind: 'failed', error: attemptError };
-}
-
 /** The in-flight mark of this attempt was already there: an earlier run of it may have sent. */
 class SentBeforeError extends Error {}
-
-function upstreamError(message: string, details: ErrorDetails): AttemptError {
-  return { code: 'UPSTREAM_ERROR', message, details };
-}
 
 function throttled(connector: Connector, permit: Extract<Permit, { go: false }>): AttemptOutcome {
   return { kind: 'throttled', slot: permit.slot, waitMs: Math.ceil(permit.waitMs), reason: `throttle slot for ${connector.id}` };
@@ -141,7 +132,7 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
         ...details,
         retryAfterSeconds: Math.ceil(wait),
       });
-      return outcomeOfError(error, false);
+      return outcomeOfError(error, { retryable: false });
     }
     // 503 means the upstream did not take the request on, so even a POST may be sent again.
     if (response.status === 429 || response.status === 503) {
@@ -294,20 +285,12 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
       const feedback = feedbackOf(response.status, response.headers, connector.rateLimit, retryDelaySeconds(response.headers, connector.rateLimit));
       if (feedback) await throttle.report(throttleKey, connector.rateLimit, feedback);
     }
-    // One refresh after a 401: the provider may have dropped the token before its expiry. The
-    // retry comes at once, as the next attempt, with the refreshed token.
-    if (response.status === 401 && auth.refreshable && input.refreshOn401) {
-      const refreshed = await authorize(auth);
-      redactionScope()?.add(secretsOfAuth(refreshed));
-      return {
-        kind: 'retry',
-        error: upstreamError(`${connector.name} answered 401`, { connectorId: connector.id, actionId: action.id, status: 401 }),
-        reason: `401 from ${connector.id}; token refreshed`,
-        delayMs: 0,
-        tokenRefreshed: refreshed.credentialId ? { credentialId: refreshed.credentialId } : {},
-      };
-    }
-    return outcomeOfResponse(input, connector, action, auth, response);
+    const refused = {
+      status: response.status,
+      connectorId: connector.id,
+      error: upstreamError(`${connector.name} answered ${response.status}`, { connectorId: connector.id, actionId: action.id, status: response.status }),
+    };
+    return (await retryAfterRefresh(refused, input, auth, authorize)) ?? outcomeOfResponse(input, connector, action, auth, response);
   }
 
   /**
@@ -326,19 +309,30 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
     );
   };
 
+  /** Resolve, for a tool or plugin action: the connector and action the run names, with its parameters checked where they are sent. */
+  async function resolveTool(input: AttemptInput) {
+    const call = input.action;
+    const connector = await resolveEnabledConnector(deps.db, call.accountId, call.connectorId);
+    const action = findAction(connector, call.actionId);
+    return { connector, action, toolArguments: validateCallParameters(connector, action, call.parameters) };
+  }
+
+  /**
+   * The one attempt pipeline: resolve → authorize → permit → send on the connector's transport
+   * (REST, remote MCP or hosted stdio, plugin), then classify (attempt/classify.ts). Remote MCP
+   * tools and plugins share this workflow and activity, and so its retries and throttling.
+   */
   const attempt = (input: AttemptInput, control: AttemptControl): Promise<AttemptOutcome> =>
     withRedaction(async () => {
+      const remoteMcp = isRemoteMcpConnectorId(input.action.connectorId);
       try {
-        // Remote MCP tools and plugins share this workflow and activity (and so its retries and throttling).
-        if (isRemoteMcpConnectorId(input.action.connectorId)) {
-          return await attemptRemoteMcpTool(deps, input, toolPermit(input, control), control.signal);
-        }
+        if (remoteMcp) return await attemptRemoteMcpTool(deps, input, await resolveTool(input), toolPermit(input, control), control.signal);
         if (isPluginConnectorId(input.action.connectorId)) {
-          return await attemptPluginAction(deps, input, toolPermit(input, control), control.signal);
+          return await attemptPluginAction(deps, input, await resolveTool(input), toolPermit(input, control), control.signal);
         }
         return await attemptRest(input, control);
       } catch (error) {
-        if (error instanceof SwitchboardError) return outcomeOfError(error);
+        if (error instanceof SwitchboardError) return outcomeOfError(error, remoteMcp ? { from: input.action.connectorId } : {});
         throw error;
       }
     });
