@@ -1,7 +1,9 @@
+import type { Connector } from '../../connectors/types.js';
 import type { AuthorizedRequest } from '../../credentials/authorize.js';
 import { nonRetryableCodes, type ErrorDetails, type SwitchboardError } from '../../errors.js';
 import { redactionScope, secretsOfAuth } from '../../secrets/redaction.js';
 import { RemoteMcpError } from '../../upstream/remoteMcp/toolResults.js';
+import type { Permit } from '../../upstream/throttle.js';
 import type { AttemptError, AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
 
 /**
@@ -46,4 +48,9 @@ export async function retryAfterRefresh(
     delayMs: 0,
     tokenRefreshed: refreshed.credentialId ? { credentialId: refreshed.credentialId } : {},
   };
+}
+
+/** Permit: the throttle slot is not due yet; the workflow waits for it on a durable timer. */
+export function throttled(connector: Pick<Connector, 'id'>, permit: Extract<Permit, { go: false }>): AttemptOutcome {
+  return { kind: 'throttled', slot: permit.slot, waitMs: Math.ceil(permit.waitMs), reason: `throttle slot for ${connector.id}` };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelaySeconds } from '../../../src/activities/execution.js';
+import { retryDelaySeconds } from '../../../../src/activities/attempt/rest.js';
 
 describe('retry delays', () => {
   it('reads Retry-After as seconds or a date, and a connector reset header', () => {
