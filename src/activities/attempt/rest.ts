@@ -1,72 +1,25 @@
 import { Context } from '@temporalio/activity';
 import { validateCallParameters } from '../../connectors/parameters.js';
 import { findAction, resolveBaseUrl, resolveEnabledConnector } from '../../connectors/registry.js';
-import type { Connector } from '../../connectors/types.js';
-import type { ActionDefinition, RateLimit } from '../../connectors/schema.js';
-import { callAuthorizer, type AuthorizedRequest } from '../../credentials/authorize.js';
+import type { ActionDefinition } from '../../connectors/schema.js';
+import { callAuthorizer } from '../../credentials/authorize.js';
 import { connectorForActionAuth } from '../../connectors/authVariants.js';
-import { SwitchboardError } from '../../errors.js';
 import type { ActivityDependencies } from '../dependencies.js';
-import { redactionScope, scrubText, secretsOfAuth } from '../../secrets/redaction.js';
-import type { ActionResult, AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
+import { redactionScope, secretsOfAuth } from '../../secrets/redaction.js';
+import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
 import { checkUrl, createUpstreamAgent } from '../../upstream/egress.js';
-import { outcomeOfError, retryAfterRefresh, throttled, upstreamError } from './classify.js';
+import { outcomeOfResponse, outcomeOfTransportFailure, retryAfterRefresh, retryDelaySeconds, safeToResend, throttled, upstreamError } from './classify.js';
 import { buildUpstreamRequest } from '../../upstream/request.js';
-import { boundResult, capArrays, shapeResponse, SHAPING } from '../../upstream/shaping.js';
 import { markSending, sendMarkClearer } from '../../db/repositories/upstreamSends.js';
 import { openAttempt, type OpenedAttempt } from './opening.js';
 import { createThrottleClient, feedbackOf, type Permit } from '../../upstream/throttle.js';
-import { responseLimits, sizeOf } from '../../upstream/boundedBody.js';
 import { callUpstream, switchboardErrorIn, type UpstreamResponse } from '../../upstream/http.js';
-import { transportFailure, type TransportFailure } from '../../upstream/transportFailure.js';
 import type { AttemptControl } from '../lanes.js';
-
-/** Longest Retry-After we wait out inside one run; beyond it the caller is told when to come back. */
-const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
-const ERROR_BODY_CHARS = 2000;
-
-/** Seconds to wait from Retry-After (seconds or an HTTP date) or the connector's reset header. */
-export function retryDelaySeconds(headers: Record<string, string>, rateLimit: RateLimit | undefined, now = Date.now()): number | undefined {
-  const retryAfter = headers[(rateLimit?.headers?.retryAfter ?? 'retry-after').toLowerCase()];
-  if (retryAfter !== undefined) {
-    if (/^\s*\d+(\.\d+)?\s*$/.test(retryAfter)) return Math.max(0, Number(retryAfter));
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, (date - now) / 1000);
-  }
-  const resetName = rateLimit?.headers?.reset;
-  const reset = resetName ? headers[resetName.toLowerCase()] : undefined;
-  if (reset !== undefined && /^\d+(\.\d+)?$/.test(reset.trim())) {
-    const value = Number(reset);
-    switch (rateLimit?.headers?.resetUnit) {
-      case 'epoch-seconds':
-        return Math.max(0, value - now / 1000);
-      case 'epoch-ms':
-        return Math.max(0, (value - now) / 1000);
-      default:
-        return value;
-    }
-  }
-  return undefined;
-}
-
-function parseBody(response: UpstreamResponse): unknown {
-  if (response.text.length === 0) return null;
-  try {
-    return JSON.parse(response.text) as unknown;
-  } catch {
-    return response.text;
-  }
-}
 
 /** The attempt's identity, the same when a crashed workflow task is run again on another worker. */
 function inFlightKey(): string {
   const { workflowExecution, activityId } = Context.current().info;
   return `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`;
-}
-
-/** May this request be sent again after the upstream might already have acted on it? */
-function safeToResend(action: ActionDefinition): boolean {
-  return action.idempotent || action.idempotencyKeyHeader !== undefined;
 }
 
 /** The in-flight mark of this attempt was already there: an earlier run of it may have sent. */
@@ -75,7 +28,7 @@ class SentBeforeError extends Error {}
 /**
  * The REST transport of the attempt pipeline (pipeline.ts): resolve (the short way, opening.ts,
  * when nothing its front door read has changed), authorize, permit (throttle slot and in-flight
- * mark), send once, and classify the answer.
+ * mark), send once; the answer is classified by classify.ts.
  */
 export function createRestTransport(deps: ActivityDependencies) {
   const agent = createUpstreamAgent(deps.config);
@@ -83,100 +36,10 @@ export function createRestTransport(deps: ActivityDependencies) {
   const throttle = createThrottleClient(deps.db);
   const sendMarks = sendMarkClearer(deps.db);
 
-  /** Classifies an upstream answer: a result, a retry (with the upstream's own delay, if any) or a failure. */
-  function outcomeOfResponse(
-    input: AttemptInput,
-    connector: Connector,
-    action: ActionDefinition,
-    auth: AuthorizedRequest,
-    response: UpstreamResponse,
-  ): AttemptOutcome {
-    const text = scrubText(response.text);
-    const credential = auth.credentialId ? { credentialId: auth.credentialId } : {};
-    if (response.status >= 200 && response.status < 300) {
-      if (response.cut) {
-        const { bytes, setting } = responseLimits(deps.config).upstream;
-        const limit = `${sizeOf(bytes)} (${setting})`;
-        // No more of it than a result keeps goes on to boundResult, which would copy the whole read twice.
-        const cut = boundResult({ truncatedText: text.slice(0, SHAPING.maxResultBytes) }, [`The upstream body was larger than ${limit}; reading stopped there and it was not parsed.`]);
-        return { kind: 'succeeded', result: { status: response.status, ...credential, ...cut } };
-      }
-      const body = parseBody({ ...response, text });
-      const shaped = shapeResponse(body, action);
-      const bounded = boundResult(shaped.data, shaped.notes);
-      const result: ActionResult = {
-        status: response.status,
-        ...credential,
-        data: bounded.data,
-        ...(bounded.notes.length > 0 ? { notes: bounded.notes } : {}),
-        ...(input.action.includeRaw ? { raw: boundResult(capArrays(body).value, []).data } : {}),
-      };
-      return { kind: 'succeeded', result };
-    }
-    const details = {
-      connectorId: connector.id,
-      actionId: action.id,
-      status: response.status,
-      body: text.length > ERROR_BODY_CHARS ? `${text.slice(0, ERROR_BODY_CHARS)}… (truncated)` : text,
-    };
-    const answered = `${connector.name} answered ${response.status}`;
-    const wait = retryDelaySeconds(response.headers, connector.rateLimit);
-    if (response.status === 429 && wait !== undefined && wait > MAX_RATE_LIMIT_WAIT_SECONDS) {
-      const error = new SwitchboardError('RATE_LIMITED', `${connector.name} is rate limiting; try again in ${Math.ceil(wait)} s`, {
-        ...details,
-        retryAfterSeconds: Math.ceil(wait),
-      });
-      return outcomeOfError(error, { retryable: false });
-    }
-    // 503 means the upstream did not take the request on, so even a POST may be sent again.
-    if (response.status === 429 || response.status === 503) {
-      const hinted = wait !== undefined && wait <= MAX_RATE_LIMIT_WAIT_SECONDS;
-      const hint = hinted ? `, ${response.headers['retry-after'] !== undefined ? 'Retry-After' : 'rate-limit reset in'} ${Math.ceil(wait)} s` : '';
-      return {
-        kind: 'retry',
-        error: upstreamError(`${answered}${response.status === 429 ? ' (rate limited)' : ''}`, details),
-        reason: `${response.status} from ${connector.id}${hint}`,
-        ...(hinted ? { delayMs: Math.ceil(wait * 1000) } : {}),
-      };
-    }
-    if (response.status >= 500 && safeToResend(action)) {
-      return { kind: 'retry', error: upstreamError(answered, details), reason: `${response.status} from ${connector.id}` };
-    }
-    if (response.status >= 500) {
-      return {
-        kind: 'failed',
-        error: upstreamError(`${answered}; not retried because ${action.id} is not idempotent and may have taken effect`, details),
-      };
-    }
-    return { kind: 'failed', error: upstreamError(answered, details) };
-  }
-
   /** What ends a send early: the activity's cancellation, or the end of the worker's shutdown grace. */
   function interruption(): AbortSignal {
     const cancelled = Context.current().cancellationSignal;
     return deps.workerStopping ? AbortSignal.any([cancelled, deps.workerStopping]) : cancelled;
-  }
-
-  /**
-   * A send that failed below HTTP. One the worker's stop interrupted is retried after its backoff
-   * (by the next worker, as the run resumes) when it may be sent again; a host that does not
-   * resolve or refuses the connection gets the few attempts transportFailure allows.
-   */
-  function outcomeOfTransportFailure(error: unknown, connector: Connector, action: ActionDefinition, host: string): AttemptOutcome {
-    const interrupted = deps.workerStopping?.aborted === true;
-    const failure: TransportFailure = interrupted
-      ? { code: 'WORKER_STOPPED', sent: true, message: `The call to ${host} was interrupted: the worker stopped` }
-      : transportFailure(error, host);
-    const details = { connectorId: connector.id, actionId: action.id, networkError: failure.code, sent: failure.sent };
-    const reason = interrupted ? `the worker stopped during the call to ${connector.id}` : `${failure.code} calling ${connector.id}`;
-    if (failure.maxAttempts === 1) return { kind: 'failed', error: upstreamError(failure.message, details) };
-    if (!failure.sent || safeToResend(action)) {
-      return { kind: 'retry', error: upstreamError(failure.message, details), reason, ...(failure.maxAttempts ? { maxAttempts: failure.maxAttempts } : {}) };
-    }
-    return {
-      kind: 'failed',
-      error: upstreamError(`${failure.message}, after the request was sent; not retried because ${action.id} is not idempotent`, details),
-    };
   }
 
   const lanePropertiesOf = (action: ActionDefinition) => ({ longRunning: action.longRunning, resendable: safeToResend(action) });
@@ -266,7 +129,7 @@ export function createRestTransport(deps: ActivityDependencies) {
       if (refused) throw refused;
       // Given up (cancelled, or moved to the slow lane from the queue): nobody wants its outcome.
       if (control.signal.aborted) throw error;
-      return outcomeOfTransportFailure(error, connector, action, request.url.host);
+      return outcomeOfTransportFailure(error, { connector, action, host: request.url.host, interrupted: deps.workerStopping?.aborted === true });
     } finally {
       // The outcome is known (and handled by the rules above): a retry may decide afresh.
       if (sendKey) sendMarks.clear(sendKey);
@@ -284,7 +147,7 @@ export function createRestTransport(deps: ActivityDependencies) {
       connectorId: connector.id,
       error: upstreamError(`${connector.name} answered ${response.status}`, { connectorId: connector.id, actionId: action.id, status: response.status }),
     };
-    return (await retryAfterRefresh(refused, input, auth, authorize)) ?? outcomeOfResponse(input, connector, action, auth, response);
+    return (await retryAfterRefresh(refused, input, auth, authorize)) ?? outcomeOfResponse(deps.config, input, connector, action, auth, response);
   }
 
   return attemptRest;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outcomeOfError, retryAfterRefresh, upstreamError } from '../../../../src/activities/attempt/classify.js';
+import { outcomeOfError, retryAfterRefresh, retryDelaySeconds, upstreamError } from '../../../../src/activities/attempt/classify.js';
 import { ConnectorNotFoundError, SwitchboardError } from '../../../../src/errors.js';
 import { RemoteMcpError } from '../../../../src/upstream/remoteMcp/toolResults.js';
 
@@ -42,5 +42,16 @@ describe('the one refresh after a 401', () => {
     expect(await retryAfterRefresh(refused(401), { refreshOn401: true }, { ...token, refreshable: false }, authorize)).toBeUndefined();
     expect(await retryAfterRefresh(refused(401), { refreshOn401: true }, undefined, authorize)).toBeUndefined();
     expect(await retryAfterRefresh(refused(401), { refreshOn401: false }, token, authorize)).toBeUndefined();
+  });
+});
+
+describe('retry delays', () => {
+  it('reads Retry-After as seconds or a date, and a connector reset header', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryDelaySeconds({ 'retry-after': '7' }, undefined, now)).toBe(7);
+    expect(retryDelaySeconds({ 'retry-after': 'Thu, 01 Jan 2026 00:00:30 GMT' }, undefined, now)).toBe(30);
+    const github = { requestsPerSecond: 1, headers: { retryAfter: 'retry-after', reset: 'x-ratelimit-reset', resetUnit: 'epoch-seconds' as const } };
+    expect(retryDelaySeconds({ 'x-ratelimit-reset': String(now / 1000 + 12) }, github, now)).toBe(12);
+    expect(retryDelaySeconds({}, undefined, now)).toBeUndefined();
   });
 });
