@@ -93,6 +93,7 @@ const envSchema = z.object({
   PLUGIN_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   PLUGIN_MAX_MODULE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
   PLUGIN_MAX_HTTP_CALLS: z.coerce.number().int().min(0).max(1000).default(20),
+  MCP_REGISTRY_URL: z.string().url().regex(/^https?:\/\//i, 'must be an http(s) URL').default('https://registry.modelcontextprotocol.io'),
   REMOTE_MCP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
   REMOTE_MCP_MAX_TOOL_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   REMOTE_MCP_MAX_TOOL_LIST_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
@@ -232,6 +233,11 @@ export interface Config {
     /** The bubblewrap binary. */
     bwrap: string;
   };
+  /** The MCP registry (official Registry API) browsed for servers to install (docs/hosted.md#registry). */
+  mcpRegistry: {
+    /** Its base URL; /v0/servers is read below it. */
+    url: string;
+  };
   /** WASM plugins (docs/hosted.md#wasm-plugins): limits of one call. */
   plugins: {
     /** The module's memory cap (WebAssembly pages of 64 KiB, rounded down). */
@@ -365,6 +371,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       allowNetwork: e.HOSTED_MCP_ALLOW_NETWORK,
       bwrap: e.HOSTED_MCP_BWRAP,
     },
+    mcpRegistry: { url: e.MCP_REGISTRY_URL.replace(/\/+$/, '') },
     plugins: {
       maxMemoryMb: e.PLUGIN_MAX_MEMORY_MB,
       timeoutMs: e.PLUGIN_TIMEOUT_MS,

@@ -25,6 +25,7 @@ import { credentialRoutes } from './routes/credentials.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { runRoutes } from './routes/runs.js';
+import { registryRoutes } from './routes/registry.js';
 import { remoteMcpRoutes } from './routes/remoteMcp.js';
 import { pluginRoutes } from './routes/plugins.js';
 import { oauthAppRoutes } from './routes/oauthApps.js';
@@ -54,7 +55,7 @@ export function createApp(options: AppOptions): Koa {
 }
 
 function mountApi(app: Koa, deps: ApiDependencies) {
-  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), clientMetadataRoutes(deps), remoteMcpRoutes(deps), pluginRoutes(deps), runRoutes(deps), approvalRoutes(deps), auditRoutes(deps), consoleConfigRoutes(deps)];
+  const routers: ApiRouter[] = [serverRoutes(deps), keyRoutes(deps), connectorRoutes(deps), credentialRoutes(deps), oauthAppRoutes(deps), clientMetadataRoutes(deps), remoteMcpRoutes(deps), registryRoutes(deps), pluginRoutes(deps), runRoutes(deps), approvalRoutes(deps), auditRoutes(deps), consoleConfigRoutes(deps)];
   const openApiDocument = buildOpenApiDocument(
     routers.flatMap((router) => router.operations),
     deps.publicUrl,

@@ -10,7 +10,7 @@ import { maskUrlsIn } from '../secrets/urls.js';
  * redactor knows, secrets/redaction.ts), so a secret pasted into a name does not survive either.
  */
 const SECRET_NAME =
-  /(secret|passw(or)?d|token|api[-_]?key|authorization|cookie|private[-_]?key|signature|hint$|^key$|^value$|^fields$|^headers$|^credentials?$)/i;
+  /(secret|passw(or)?d|token|api[-_]?key|authorization|cookie|private[-_]?key|signature|hint$|^key$|^value$|^fields$|^headers$|^env$|^values$|^credentials?$)/i;
 /** Names that merely refer to a secret (tokenUrl, keyId, credentialId) are not masked whole: their URLs are masked as any other. */
 const REFERENCE_NAME = /(id|ids|url|uri|type|method|expires(at|in)?|count)$/i;
 const MASK = '[masked]';

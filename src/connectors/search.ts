@@ -1,6 +1,7 @@
 /**
  * Finding connectors by words (MCP list_connectors, GET /api/connectors?query=, the console's
- * catalogue search, and discover_action_path's step matching), and paging through long lists.
+ * catalogue search, discover_action_path's step matching and a tools-mode server's search_tools),
+ * and paging through long lists.
  * One MiniSearch index (BM25 ranking, prefix and fuzzy terms) over connector names, ids,
  * categories and descriptions, and over their actions' ids and titles; the catalogue's part is
  * built once per process, an account's own connectors join it for the query.

@@ -5,7 +5,8 @@ import { SwitchboardError } from '../errors.js';
 import type { AuthContext } from '../policy/caller.js';
 import { connectionHint, predefinedEntry, type PredefinedEntry } from '../remoteMcp/predefinedEntries.js';
 import { reachesRemoteMcp } from '../remoteMcp/reachability.js';
-import { findRemoteMcpConnector, listPredefinedEntryStatuses, remoteMcpConnectorView, predefinedEntryStatus, predefinedEntryView, updateRemoteMcpConnector } from '../remoteMcp/registry.js';
+import { registryConnectorInput, searchRegistry, type InstallFromRegistryInput, type SearchRegistryInput } from '../remoteMcp/mcpRegistry.js';
+import { createRemoteMcpConnector, findRemoteMcpConnector, listPredefinedEntryStatuses, remoteMcpConnectorView, predefinedEntryStatus, predefinedEntryView, updateRemoteMcpConnector } from '../remoteMcp/registry.js';
 import type { AssignmentInput, TestRemoteMcpConnectorInput, TestRemoteMcpConnectorResponse, UpdateRemoteMcpConnectorInput } from '../remoteMcp/schemas.js';
 import { hasConnected, signInRequired } from '../remoteMcp/signIn.js';
 import { refreshRemoteTools } from '../remoteMcp/toolLists.js';
@@ -104,4 +105,15 @@ export async function testRemoteMcpConnector(
     if (error instanceof SwitchboardError) return { ok: false, error: error.message, code: error.code };
     throw error;
   }
+}
+
+/** GET /api/registry/servers. */
+export function searchMcpRegistry(deps: ManagementDependencies, query: SearchRegistryInput) {
+  return searchRegistry(deps, query);
+}
+
+/** POST /api/registry/install: the chosen remote or package of a registry entry becomes a connector, as POST /api/mcp-connectors makes one. */
+export async function installFromMcpRegistry(deps: ManagementDependencies, auth: AuthContext, input: InstallFromRegistryInput) {
+  const row = await createRemoteMcpConnector(deps, auth.accountId, await registryConnectorInput(deps, input));
+  return remoteMcpConnectorView(row, deps.secretBox);
 }

@@ -23,6 +23,8 @@ export interface RemoteMcpPeers {
    * REMOTE_MCP_PROBE_TIMEOUT_MS, answered 401 with a Bearer challenge. Never throws.
    */
   asksForOAuth(url: URL): Promise<boolean>;
+  /** One GET of the MCP registry (MCP_REGISTRY_URL) below its base URL: its JSON, unvalidated; bounded in time and size. */
+  readRegistry(path: string, query: Record<string, string>): Promise<unknown>;
   /** Refuses (INVALID_REQUEST, field url) a URL whose host is, or resolves to, an address the egress policy forbids. */
   checkEgress(url: URL): Promise<void>;
 }

@@ -181,7 +181,9 @@ export function requiredParameters(action: ActionDefinition, operation?: Documen
       .map((parameter) => {
         const schema = documentSchemaOf(operation, parameter);
         const generated = schema ? seeded(`${action.id}:${parameter.name}`, () => generateHttpParam({ name: parameter.name, schema } as never)) : undefined;
-        const value = generated && generated._tag === 'Some' && fitsType(parameter, generated.value) ? generated.value : sampleValue(parameter);
+        // A connector that takes an id as a string while the vendor types it as a number gets the number's digits.
+        const candidate = generated?._tag === 'Some' && parameter.type === 'string' && typeof generated.value === 'number' ? String(generated.value) : generated?._tag === 'Some' ? generated.value : undefined;
+        const value = candidate !== undefined && fitsType(parameter, candidate) ? candidate : sampleValue(parameter);
         return [parameter.name, value];
       }),
   );

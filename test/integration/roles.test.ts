@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, roleAtLeast, type Role } from '../../src/policy/roles.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api } from '../support/mcp.js';
+import { startMcpRegistry, type McpRegistryServer } from '../support/mcpRegistry.js';
 
 /**
  * Every route of GET /api/openapi.json × every kind of caller → allowed or 403, from the role each
@@ -12,11 +13,14 @@ import { api } from '../support/mcp.js';
 type Operation = { method: string; path: string; role: Role | 'public' };
 
 let app: TestApp;
+/** An empty registry on 127.0.0.1, so GET /api/registry/servers answers without the internet. */
+let registry: McpRegistryServer;
 let operations: Operation[];
 const callers: Record<string, { role: Role; headers: Record<string, string> }> = {};
 
 beforeAll(async () => {
-  app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+  registry = await startMcpRegistry([]);
+  app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000', MCP_REGISTRY_URL: registry.url } });
   const document = (await (await fetch(`${app.apiUrl}/api/openapi.json`)).json()) as {
     paths: Record<string, Record<string, { 'x-switchboard-role'?: Role | 'public' }>>;
   };
@@ -32,7 +36,10 @@ beforeAll(async () => {
   callers['user token'] = { role: 'user', headers: { 'x-user-token': userToken } };
 });
 
-afterAll(() => app?.close());
+afterAll(async () => {
+  await app?.close();
+  await registry?.close();
+});
 
 /** Placeholder path parameters name nothing that exists, so an allowed call changes nothing. */
 const concrete = (path: string) => path.replace(/\{(\w+)\}/g, (_, name: string) => `missing-${name.toLowerCase()}`);

@@ -1,5 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { searchActions } from '../../connectors/search.js';
 import { describeTools } from './server.js';
 import { defineTool, type ToolDefinition } from './tool.js';
 
@@ -19,14 +20,6 @@ const searchToolsInput = z
   })
   .strict();
 
-/** Lowercase words, camelCase split: chat_postMessage is chat, post, message. */
-const words = (text: string) =>
-  text
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-
 /** A tool as search sees it: described in full (its JSON Schema built) only when found or listed. */
 export interface OfferedTool {
   name: string;
@@ -35,20 +28,20 @@ export interface OfferedTool {
   describe(): Tool;
 }
 
-/** Tools ranked by how many of the query's words they contain (names count double); ties by name. */
+/**
+ * Tools ranked by the catalogue's search (src/connectors/search.ts: BM25 over name words, title and
+ * description, with prefix and fuzzy terms), best first; ties by name.
+ */
 function searchTools(described: readonly OfferedTool[], query: string, limit: number): Tool[] {
-  const wanted = [...new Set(words(query))];
-  return described
-    .map((tool) => {
-      const name = new Set(words(tool.name));
-      const text = new Set(words(`${tool.title ?? ''} ${tool.description ?? ''}`));
-      const score = wanted.reduce((sum, word) => sum + (name.has(word) ? 2 : 0) + (text.has(word) ? 1 : 0), 0);
-      return { tool, score };
-    })
-    .filter(({ score }) => score > 0)
-    .sort((a, b) => b.score - a.score || a.tool.name.localeCompare(b.tool.name))
+  const byName = new Map(described.map((tool) => [tool.name, tool]));
+  const scores = searchActions(
+    described.map((tool) => ({ id: tool.name, title: tool.title ?? '', resource: '', description: tool.description ?? '' })),
+    query,
+  );
+  return [...scores]
+    .sort(([nameA, scoreA], [nameB, scoreB]) => scoreB - scoreA || nameA.localeCompare(nameB))
     .slice(0, limit)
-    .map(({ tool }) => tool.describe());
+    .map(([name]) => byName.get(name)!.describe());
 }
 
 export function searchToolsTool(described: readonly OfferedTool[]): ToolDefinition {

@@ -1,4 +1,4 @@
-import createPlugin, { type CallContext } from '@extism/extism';
+import type { CallContext } from '@extism/extism';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../../config.js';
 import { ForbiddenError, SwitchboardError } from '../../errors.js';
@@ -94,6 +94,9 @@ export async function runPlugin(config: Pick<Config, 'plugins' | 'egress' | 'ups
     }
   }
 
+  // Loaded at a plugin's first call, not at start: loading it loads node:wasi, which prints an
+  // ExperimentalWarning that a process never running a plugin has no reason to show.
+  const { default: createPlugin } = await import('@extism/extism');
   const plugin = await createPlugin(
     { wasm: [{ data: run.module }] },
     {

@@ -8,6 +8,7 @@ import { checkAddress, checkUrl, createUpstreamAgent, EgressRefusedError } from 
 import { listHostedTools } from '../stdioMcp/call.js';
 import { listRemoteTools } from './client.js';
 import { discoveryHttp, probeChallenge } from './oauthDiscovery.js';
+import { mcpRegistryReader } from './mcpRegistry.js';
 import { relayRemoteRequest } from './relay.js';
 
 /** Remote MCP's calls out (src/remoteMcp/ports.ts), through the egress-guarded dispatcher. */
@@ -17,6 +18,7 @@ export function remoteMcpPeers(config: Config): RemoteMcpPeers {
     listTools: (endpoint) => listRemoteTools(config, endpoint),
     relay: (endpoint, method, params) => relayRemoteRequest(config, endpoint, method, params),
     listHostedTools: (target) => listHostedTools(config, target),
+    readRegistry: mcpRegistryReader(config),
 
     async asksForOAuth(url) {
       probeAgent ??= createUpstreamAgent(config);

@@ -65,4 +65,9 @@ describe('maskForAudit', () => {
   it('leaves short values alone where they would cut ordinary words', () => {
     expect(maskForAudit({ password: 'a', description: 'a cat' })).toEqual({ password: '[masked]', description: 'a cat' });
   });
+
+  it('masks a stdio connector\'s env and a registry install\'s values whole: their names say nothing of what is secret', () => {
+    const body = { env: { DATABASE_URL: 'postgres://reader:pw-0123456789@db/app' }, values: { REGION: 'eu-secret-region-42' }, name: 'Weather' };
+    expect(maskForAudit(body)).toEqual({ env: '[masked]', values: '[masked]', name: 'Weather' });
+  });
 });

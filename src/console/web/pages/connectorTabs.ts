@@ -3,11 +3,12 @@ import { h } from '../dom.js';
 const TABS = [
   { path: '', label: 'Remote MCP' },
   { path: 'catalogue', label: 'Catalogue' },
+  { path: 'registry', label: 'Registry' },
   { path: 'oauth-apps', label: 'OAuth apps' },
 ];
 
 /** The Connectors section's sub-pages, as links so each has its own address. */
-export function connectorTabs(current: '' | 'catalogue' | 'oauth-apps') {
+export function connectorTabs(current: '' | 'catalogue' | 'registry' | 'oauth-apps') {
   return h(
     'nav',
     { class: 'subnav', 'aria-label': 'Connector pages' },

@@ -4,8 +4,10 @@ import type { AdminToolDefinition } from './define.js';
 import {
   createRemoteMcpConnectorTool,
   getRemoteMcpConnectorTool,
+  installFromRegistryTool,
   listRemoteMcpConnectorsTool,
   listPredefinedEntriesTool,
+  searchRegistryTool,
   testRemoteMcpConnectorTool,
   updateRemoteMcpConnectorTool,
 } from './remoteMcp.js';
@@ -27,6 +29,8 @@ export const adminTools: readonly AdminToolDefinition[] = [
   createRemoteMcpConnectorTool,
   updateRemoteMcpConnectorTool,
   testRemoteMcpConnectorTool,
+  searchRegistryTool,
+  installFromRegistryTool,
   listAccountConnectorsTool,
   getAccountConnectorTool,
   setConnectorSettingsTool,

@@ -8,6 +8,8 @@ import {
   testRemoteMcpConnector,
   updateRemoteMcpConnectorView,
 } from '../../../../management/remoteMcp.js';
+import { installFromMcpRegistry, searchMcpRegistry } from '../../../../management/remoteMcp.js';
+import { installFromRegistryInput, searchRegistryInput } from '../../../../remoteMcp/mcpRegistry.js';
 import { createRemoteMcpConnectorInput, testRemoteMcpConnectorInput, updateRemoteMcpConnectorInput } from '../../../../remoteMcp/schemas.js';
 import { createRemoteMcpConnector, remoteMcpConnectorView } from '../../../../remoteMcp/registry.js';
 import { adminTool, noArguments, readOnlyTool } from './define.js';
@@ -84,4 +86,31 @@ export const testRemoteMcpConnectorTool = adminTool({
   input: testRemoteMcpConnectorInput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   run: (input, { deps, auth }) => testRemoteMcpConnector(deps, auth, input),
+});
+
+export const searchRegistryTool = adminTool({
+  name: 'search_registry',
+  title: 'Search the MCP registry',
+  description:
+    'Searches the MCP registry (MCP_REGISTRY_URL, the official Registry API) for servers: name, version, description, ' +
+    'remotes (URL, declared headers) and npm packages (declared environment variables), each marked installable or not ' +
+    'with the reason. Pass nextCursor back as cursor for the next page. Install one with install_from_registry.',
+  mirrors: { method: 'get', path: '/api/registry/servers', access: 'operator' },
+  input: searchRegistryInput,
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  run: (input, { deps }) => searchMcpRegistry(deps, input),
+});
+
+export const installFromRegistryTool = adminTool({
+  name: 'install_from_registry',
+  title: 'Install an MCP registry entry',
+  description:
+    "Turns a registry entry's remote (remoteUrl) into a remote connector (oauth when the server asks for OAuth, else " +
+    "simple with the declared headers from values) or its npm package (packageIdentifier) into a hosted stdio connector " +
+    'running npx in the sandbox (needs HOSTED_MCP_ALLOW_NETWORK; FORBIDDEN otherwise), with the declared environment ' +
+    'variables from values (required ones must be given; sealed at rest). Assign it to a server with assign_connector.',
+  mirrors: { method: 'post', path: '/api/registry/install', access: 'admin', status: 201 },
+  input: installFromRegistryInput,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  run: (input, { deps, auth }) => installFromMcpRegistry(deps, auth, input),
 });
