@@ -12,7 +12,7 @@ import { serverListings, serverUseScope } from '../../servers/scope.js';
 import { nameTools, type NamedCandidate } from '../../servers/toolNames.js';
 import { executeActionInput } from '../../runs/schemas.js';
 import { usableActions } from './tools/catalog.js';
-import { awaitActionRun, executeActionTool } from './tools/execute.js';
+import { awaitActionRun, executeActionTool, presentAction } from './tools/execute.js';
 import { defineTool, jsonSchemaOf, type ToolContext, type ToolDefinition } from './tool.js';
 import type { Tool as Revision2026Tool } from '@modelcontextprotocol/server';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -99,13 +99,7 @@ function actionTool(name: string, connector: Connector, action: ActionDefinition
         try {
           const { outcome, workflowId } = await awaitActionRun(input, context);
           if (remote && outcome.toolResult) return { toolResult: outcome.toolResult };
-          return {
-            result: outcome.data,
-            status: outcome.status,
-            workflowId,
-            ...(outcome.credentialId ? { credentialId: outcome.credentialId } : {}),
-            ...(outcome.notes ? { notes: outcome.notes } : {}),
-          };
+          return presentAction(outcome, workflowId);
         } catch (error) {
           // A remote tool's own error result is relayed as it came (isError, every content item).
           const relayed = remote && error instanceof SwitchboardError ? error.details.toolResult : undefined;

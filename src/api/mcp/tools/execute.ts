@@ -61,7 +61,8 @@ export async function awaitActionRun(input: ExecuteActionToolInput, context: Too
   return { outcome, workflowId };
 }
 
-function presentAction(outcome: ActionResult, workflowId: string) {
+/** A run's outcome as execute_action and a tools-mode action tool answer it. */
+export function presentAction(outcome: ActionResult, workflowId: string) {
   return {
     result: outcome.data,
     status: outcome.status,
