@@ -5,6 +5,7 @@ import { allTools } from '../../src/api/mcp/tools/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { forgedJwt, hostileBody, hostileIds, int, jsonValue, pick, seededRandom, type Random } from '../support/fuzz.js';
 import { api, toolError } from '../support/mcp.js';
+import { startMcpRegistry, type McpRegistryServer } from '../support/mcpRegistry.js';
 
 /**
  * Hostile input against the real app: generated malformed REST bodies and MCP JSON-RPC messages,
@@ -33,9 +34,12 @@ let operations: Operation[];
 let accessUrl: string;
 let serverId: string;
 let accountId: string;
+/** An empty MCP registry on 127.0.0.1, so the registry routes answer without the internet. */
+let registry: McpRegistryServer;
 
 beforeAll(async () => {
-  app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn' } });
+  registry = await startMcpRegistry([]);
+  app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn', MCP_REGISTRY_URL: registry.url } });
   accountId = (await app.database.db.selectFrom('accounts').select('id').executeTakeFirstOrThrow()).id;
   const document = (await (await fetch(`${app.apiUrl}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
   operations = Object.entries(document.paths).flatMap(([path, methods]) =>
@@ -45,7 +49,10 @@ beforeAll(async () => {
   accessUrl = new URL(server.body.accessUrl as string).pathname;
   serverId = server.body.serverId as string;
 });
-afterAll(async () => app?.close());
+afterAll(async () => {
+  await app?.close();
+  await registry?.close();
+});
 
 function restAuth(random: Random): Record<string, string> {
   switch (int(random, 8)) {
