@@ -93,6 +93,7 @@ export async function getPluginView(db: Db, accountId: string, id: string): Prom
     ...pluginView(row, newest),
     description: newest.manifest.description,
     auth: newest.manifest.auth.type,
+    manifest: newest.manifest,
     versions: versions.map((version) => ({
       version: version.version,
       sha256: version.sha256,

@@ -83,6 +83,7 @@ export const pluginIdParam = z.string().min(1).max(120).describe('A plugin: row 
 export const pluginDetailResponse = pluginResponse.extend({
   description: z.string(),
   auth: z.string().describe('none, bearer or apiKey'),
+  manifest: z.record(z.string(), z.unknown()).describe("The newest version's manifest, as validated on upload"),
   versions: z
     .array(z.object({ version: z.number(), sha256: z.string(), actions: z.array(z.string()), allowedHosts: z.array(z.string()), createdAt: z.string() }))
     .describe('Every upload, newest first; calls use the first'),
