@@ -11,11 +11,13 @@ import { SwitchboardError } from '../../errors.js';
  * outside the sandbox), and no process list shows them.
  *
  * Arguments: the slirp4netns binary, or "" for no network; then the command to run (prlimit … --
- * bwrap …). With a network, bwrap is started with --unshare-net --info-fd 3 --block-fd 4 and
- * --ro-bind-data 10 /etc/resolv.conf: the launcher reads the sandbox's pid, gives its network
- * namespace a user-mode NAT with slirp4netns (host loopback disabled), and only then lets the
- * command start. slirp4netns reads its stdin from a pipe only this launcher writes to, so it ends
- * with the launcher however that ends (--exit-fd=0); bwrap ends with it too (--die-with-parent).
+ * bwrap …). With a network, the launcher first makes a user and network namespace of its own
+ * (`unshare --user --map-root-user --net`, whose process waits on a pipe), gives that namespace a
+ * user-mode NAT with slirp4netns (host loopback disabled), and only then lets it run bwrap, which
+ * keeps that namespace (--share-net) and gets slirp4netns's resolver as /etc/resolv.conf. (bwrap's
+ * own network namespace is owned by a user namespace slirp4netns cannot join for certain.)
+ * slirp4netns reads its stdin from a pipe only this launcher writes to, so it ends with the
+ * launcher however that ends (--exit-fd=0); bwrap ends with it too (--die-with-parent).
  */
 export const LAUNCHER_SCRIPT = String.raw`
 set -u
@@ -24,20 +26,15 @@ exec 5< <(printf %s "$SANDBOX_SETENV" | base64 -d)
 unset SANDBOX_SETENV
 [ -z "$slirp" ] && exec "$@"
 fail() { echo "switchboard sandbox: $1" >&2; kill -9 "$sandbox" 2>/dev/null; exit 70; }
-dir=$(mktemp -d) && mkfifo "$dir/info" "$dir/block" "$dir/ready" || { echo "switchboard sandbox: no fifo" >&2; exit 70; }
-exec 7<>"$dir/info" 8<>"$dir/block" 9<>"$dir/ready"
+dir=$(mktemp -d) && mkfifo "$dir/block" "$dir/ready" || { echo "switchboard sandbox: no fifo" >&2; exit 70; }
+exec 8<>"$dir/block" 9<>"$dir/ready"
 rm -rf "$dir"
-"$@" 3>&7 4<&8 7>&- 8>&- 9>&- 10< <(printf 'nameserver 10.0.2.3\n') &
+unshare --user --map-root-user --net -- bash -p -c 'read -r -n 1 <&8 && exec 8<&- 9>&- && exec "$@"' sandbox-net "$@" 10< <(printf 'nameserver 10.0.2.3\n') &
 sandbox=$!
 exec 5<&-
-pid=
-while [ -z "$pid" ] && read -r -t 30 line <&7; do
-  case $line in *child-pid*) pid=$(printf %s "$line" | tr -cd 0-9) ;; esac
-done
-[ -n "$pid" ] || fail "bubblewrap did not start"
-exec 6> >(exec "$slirp" --configure --mtu=65520 --disable-host-loopback --enable-seccomp --exit-fd=0 --ready-fd=9 "$pid" tap0 >/dev/null 2>&1 7>&- 8>&-)
+exec 6> >(exec "$slirp" --configure --mtu=65520 --disable-host-loopback --enable-seccomp --exit-fd=0 --ready-fd=9 "$sandbox" tap0 >/dev/null 2>&1 8>&-)
 read -r -n 1 -t 30 <&9 || fail "slirp4netns could not give the sandbox its network"
-exec 9>&- 7>&-
+exec 9>&-
 printf 1 >&8
 exec 8>&-
 wait "$sandbox"

@@ -68,6 +68,8 @@ export function sandboxedCommand(config: Config['hostedMcp'], target: HostedComm
   const bwrap = [
     '--args', '5',
     '--unshare-all',
+    // With the network: the namespace the launcher made and gave a NAT, not the host's.
+    ...(target.network ? ['--share-net'] : []),
     '--unshare-user',
     '--uid', SANDBOX_ID,
     '--gid', SANDBOX_ID,
@@ -76,8 +78,7 @@ export function sandboxedCommand(config: Config['hostedMcp'], target: HostedComm
     '--new-session',
     ...topLevelSystemDirs(),
     ...bind(SYSTEM_FILES),
-    // With the network: its own namespace, given a NAT by the launcher before the command starts.
-    ...(target.network ? ['--info-fd', '3', '--block-fd', '4', '--ro-bind-data', '10', '/etc/resolv.conf', ...bind(NETWORK_FILES)] : []),
+    ...(target.network ? ['--ro-bind-data', '10', '/etc/resolv.conf', ...bind(NETWORK_FILES)] : []),
     '--proc', '/proc',
     '--dev', '/dev',
     '--tmpfs', '/tmp',
