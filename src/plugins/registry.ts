@@ -78,7 +78,7 @@ export async function listPluginViews(db: Db, accountId: string): Promise<{ plug
 }
 
 /** The plugin a route or tool names by row id (plg_…) or plugin-<slug>; NOT_FOUND otherwise. */
-export async function findPlugin(db: Db, accountId: string, id: string): Promise<PluginRow> {
+async function findPlugin(db: Db, accountId: string, id: string): Promise<PluginRow> {
   const row = await getPluginByIdOrSlug(db, accountId, isPluginConnectorId(id) ? pluginSlugOf(id) : id);
   if (!row) throw new NotFoundError(`Plugin "${id}" does not exist`, { id });
   return row;
