@@ -10,7 +10,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
 import { isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../errors.js';
 import type { TemporalHandle } from './temporal.js';
-import { codedFailureIn, searchAttributes } from '../workflows/contracts.js';
+import type { Admitted } from './admission.js';
+import { admissionMemo, codedFailureIn, searchAttributes } from '../workflows/contracts.js';
 import { actionResultUpdate, workflowTypes, type ExecuteActionWorkflow } from '../workflows/contracts.js';
 
 export type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
@@ -59,8 +60,39 @@ export async function startExecuteAction(
   temporal: TemporalHandle,
   input: ExecuteActionInput,
 ): Promise<WorkflowHandle<ExecuteActionWorkflow>> {
-  return temporal.client.workflow.start<ExecuteActionWorkflow>(workflowTypes.executeAction, actionWorkflowOptions(temporal, input));
+  const { options, admission } = await admitRun(temporal, input, actionWorkflowOptions(temporal, input));
+  try {
+    return await temporal.client.workflow.start<ExecuteActionWorkflow>(workflowTypes.executeAction, options);
+  } finally {
+    admission.done();
+  }
 }
+
+/** Who starts a run, as admission counts it. */
+interface RunCaller {
+  accountId: string;
+  serverId: string;
+}
+
+/**
+ * Admits a run (src/starters/admission.ts): on the main queue its options as they are; on the
+ * busy queue, once its account's turn to start has come, with that queue and the reason in its
+ * memo (GET /api/runs/:id shows it). Without admission (a worker-only process), the main queue.
+ */
+export async function admitRun<Options extends { taskQueue: string; memo: Record<string, unknown> }>(
+  temporal: TemporalHandle,
+  caller: RunCaller,
+  options: Options,
+): Promise<{ options: Options; admission: Admitted }> {
+  const admission = temporal.admission ? await temporal.admission.admit(caller.accountId, caller.serverId) : onMainQueue;
+  if (!admission.busy) return { options, admission };
+  return {
+    options: { ...options, taskQueue: admission.taskQueue, requestEagerStart: false, memo: { ...options.memo, [admissionMemo]: { queue: 'busy', ...admission.busy } } },
+    admission,
+  };
+}
+
+const onMainQueue: Admitted = { taskQueue: '', started: () => undefined, done: () => undefined };
 
 /** A run started together with the request for its result. */
 export interface ResultRun<Result> {
@@ -81,20 +113,33 @@ export function startWithResult<Result>(
   temporal: TemporalHandle,
   workflowType: string,
   update: UpdateDefinition<Result>,
-  options: WorkflowStartOptions & { workflowId: string },
+  options: WorkflowStartOptions & { workflowId: string; taskQueue: string; memo: Record<string, unknown> },
+  caller: RunCaller,
 ): ResultRun<Result> {
   const { workflow } = temporal.client;
-  const result = temporal.localWorker
-    ? workflow.start(workflowType, options).then((handle) => handle.result() as Promise<Result>)
-    : workflow.executeUpdateWithStart(update, {
-        startWorkflowOperation: new WithStartWorkflowOperation(workflowType, { ...options, requestEagerStart: false, workflowIdConflictPolicy: 'FAIL' }),
+  const result = (async () => {
+    const admitted = await admitRun(temporal, caller, options);
+    const { admission } = admitted;
+    try {
+      // A busy run's start gives its account's turn back as soon as it is answered, so it starts
+      // alone, then asks for the result.
+      if (temporal.localWorker || admission.busy) {
+        const handle = await workflow.start(workflowType, admitted.options).finally(admission.started);
+        return (await handle.result()) as Result;
+      }
+      return await workflow.executeUpdateWithStart(update, {
+        startWorkflowOperation: new WithStartWorkflowOperation(workflowType, { ...admitted.options, requestEagerStart: false, workflowIdConflictPolicy: 'FAIL' }),
       });
+    } finally {
+      admission.done();
+    }
+  })();
   return { workflowId: options.workflowId, result: result.catch((error: unknown) => Promise.reject(errorFromWorkflowFailure(error))) };
 }
 
 /** execute_action's run, started with the request for its result (startWithResult). */
 export function runAction(temporal: TemporalHandle, input: ExecuteActionInput): ResultRun<ActionResult> {
-  return startWithResult(temporal, workflowTypes.executeAction, actionResultUpdate, actionWorkflowOptions(temporal, input));
+  return startWithResult(temporal, workflowTypes.executeAction, actionResultUpdate, actionWorkflowOptions(temporal, input), input);
 }
 
 /**

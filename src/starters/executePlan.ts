@@ -42,7 +42,7 @@ export function planWorkflowOptions(temporal: TemporalHandle, input: ExecutePlan
  * what was undone).
  */
 export async function runPreparedPlan(temporal: TemporalHandle, prepared: ExecutePlanWorkflowInput): Promise<ExecutePlanOutcome> {
-  const run = startWithResult<PlanProgress>(temporal, workflowTypes.executePlan, planResultUpdate, planWorkflowOptions(temporal, prepared));
+  const run = startWithResult<PlanProgress>(temporal, workflowTypes.executePlan, planResultUpdate, planWorkflowOptions(temporal, prepared), prepared);
   try {
     return { workflowId: run.workflowId, ...(await run.result) };
   } catch (error) {

@@ -220,6 +220,25 @@ export function percentile(samples: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
+/**
+ * Where a process's memory is, from its /proc status and its /metrics page (prom-client's
+ * figures of the main thread; a Temporal worker's workflow threads and its Rust core are in RSS
+ * only): MB of resident anonymous memory, V8 heap used and allocated, and memory outside the heap.
+ */
+export async function memoryOf(url: string, pid: number): Promise<Record<string, number>> {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
+  const page = await fetch(`${url}/metrics`).then((answer) => answer.text());
+  const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(page)?.[1] ?? NaN) / 2 ** 20;
+  return {
+    rss: kb('VmRSS'),
+    anon: kb('RssAnon'),
+    heapUsed: metric('nodejs_heap_size_used_bytes'),
+    heapTotal: metric('nodejs_heap_size_total_bytes'),
+    external: metric('nodejs_external_memory_bytes'),
+  };
+}
+
 /** The process's resident memory; NaN once it has exited. */
 export function rssMb(pid: number): number {
   try {
