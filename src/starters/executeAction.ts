@@ -55,16 +55,16 @@ export function actionWorkflowOptions(
   };
 }
 
-/** Starts the workflow without waiting for it (input already prepared). */
+/** Starts the workflow without waiting for it (input already prepared, the call admitted). */
 export async function startExecuteAction(
   temporal: TemporalHandle,
   input: ExecuteActionInput,
+  admitted: Admitted,
 ): Promise<WorkflowHandle<ExecuteActionWorkflow>> {
-  const { options, admission } = await admitRun(temporal, input, actionWorkflowOptions(temporal, input));
   try {
-    return await temporal.client.workflow.start<ExecuteActionWorkflow>(workflowTypes.executeAction, options);
+    return await temporal.client.workflow.start<ExecuteActionWorkflow>(workflowTypes.executeAction, admittedOptions(actionWorkflowOptions(temporal, input), admitted));
   } finally {
-    admission.done();
+    admitted.done();
   }
 }
 
@@ -75,21 +75,18 @@ interface RunCaller {
 }
 
 /**
- * Admits a run (src/starters/admission.ts): on the main queue its options as they are; on the
- * busy queue, once its account's turn to start has come, with that queue and the reason in its
- * memo (GET /api/runs/:id shows it). Without admission (a worker-only process), the main queue.
+ * Admits a call (src/starters/admission.ts) before it is prepared, so a busy account's calls also
+ * read the database in turns. The caller ends it with done(), however the call ends. Without
+ * admission (a worker-only process), the main queue.
  */
-export async function admitRun<Options extends { taskQueue: string; memo: Record<string, unknown> }>(
-  temporal: TemporalHandle,
-  caller: RunCaller,
-  options: Options,
-): Promise<{ options: Options; admission: Admitted }> {
-  const admission = temporal.admission ? await temporal.admission.admit(caller.accountId, caller.serverId) : onMainQueue;
-  if (!admission.busy) return { options, admission };
-  return {
-    options: { ...options, taskQueue: admission.taskQueue, requestEagerStart: false, memo: { ...options.memo, [admissionMemo]: { queue: 'busy', ...admission.busy } } },
-    admission,
-  };
+export async function admitCall(temporal: TemporalHandle, caller: RunCaller): Promise<Admitted> {
+  return temporal.admission ? temporal.admission.admit(caller.accountId, caller.serverId) : onMainQueue;
+}
+
+/** A run's options as admitted: on the busy queue, with that queue and the reason in its memo (GET /api/runs/:id shows it). */
+export function admittedOptions<Options extends { taskQueue: string; memo: Record<string, unknown> }>(options: Options, admitted: Admitted): Options {
+  if (!admitted.busy) return options;
+  return { ...options, taskQueue: admitted.taskQueue, requestEagerStart: false, memo: { ...options.memo, [admissionMemo]: { queue: 'busy', ...admitted.busy } } };
 }
 
 const onMainQueue: Admitted = { taskQueue: '', started: () => undefined, done: () => undefined };
@@ -114,32 +111,31 @@ export function startWithResult<Result>(
   workflowType: string,
   update: UpdateDefinition<Result>,
   options: WorkflowStartOptions & { workflowId: string; taskQueue: string; memo: Record<string, unknown> },
-  caller: RunCaller,
+  admitted: Admitted,
 ): ResultRun<Result> {
   const { workflow } = temporal.client;
+  const start = admittedOptions(options, admitted);
   const result = (async () => {
-    const admitted = await admitRun(temporal, caller, options);
-    const { admission } = admitted;
     try {
       // A busy run's start gives its account's turn back as soon as it is answered, so it starts
       // alone, then asks for the result.
-      if (temporal.localWorker || admission.busy) {
-        const handle = await workflow.start(workflowType, admitted.options).finally(admission.started);
+      if (temporal.localWorker || admitted.busy) {
+        const handle = await workflow.start(workflowType, start).finally(admitted.started);
         return (await handle.result()) as Result;
       }
       return await workflow.executeUpdateWithStart(update, {
-        startWorkflowOperation: new WithStartWorkflowOperation(workflowType, { ...admitted.options, requestEagerStart: false, workflowIdConflictPolicy: 'FAIL' }),
+        startWorkflowOperation: new WithStartWorkflowOperation(workflowType, { ...start, requestEagerStart: false, workflowIdConflictPolicy: 'FAIL' }),
       });
     } finally {
-      admission.done();
+      admitted.done();
     }
   })();
   return { workflowId: options.workflowId, result: result.catch((error: unknown) => Promise.reject(errorFromWorkflowFailure(error))) };
 }
 
 /** execute_action's run, started with the request for its result (startWithResult). */
-export function runAction(temporal: TemporalHandle, input: ExecuteActionInput): ResultRun<ActionResult> {
-  return startWithResult(temporal, workflowTypes.executeAction, actionResultUpdate, actionWorkflowOptions(temporal, input), input);
+export function runAction(temporal: TemporalHandle, input: ExecuteActionInput, admitted: Admitted): ResultRun<ActionResult> {
+  return startWithResult(temporal, workflowTypes.executeAction, actionResultUpdate, actionWorkflowOptions(temporal, input), admitted);
 }
 
 /**

@@ -46,8 +46,8 @@ export const workflowInterceptorModules = [fileURLToPath(new URL('../workflows/i
  */
 const SLOW_LANE_SLOTS = 1000;
 /** Workflow-task and local-activity slots, and cached runs, of the main queue's worker and the busy queue's (docs/fair-execution.md). */
-const MAIN_SLOTS = 250;
-const BUSY_SLOTS = 100;
+const MAIN_SLOTS = 128;
+const BUSY_SLOTS = 64;
 
 /**
  * Four workers share the process and its connection. The main one runs the workflows, their
