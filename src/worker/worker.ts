@@ -47,7 +47,8 @@ export const workflowInterceptorModules = [fileURLToPath(new URL('../workflows/i
 const SLOW_LANE_SLOTS = 1000;
 /** Workflow-task and local-activity slots, and cached runs, of the main queue's worker and the busy queue's (docs/fair-execution.md). */
 const MAIN_SLOTS = 128;
-const BUSY_SLOTS = 64;
+const BUSY_SLOTS = 32;
+const BUSY_LOCAL_ACTIVITY_SLOTS = 8;
 
 /**
  * Four workers share the process and its connection. The main one runs the workflows, their
@@ -103,13 +104,16 @@ export async function createWorker(options: WorkerOptions): Promise<Workers> {
     maxCachedWorkflows: MAIN_SLOTS,
   });
   // The busy queue's runs (a tenant's burst, admitted there by the front door) get slots and a
-  // cache of their own, so their backlog never waits in front of the main queue's tasks; it is
-  // smaller, since a busy account's runs mostly wait on the server for the slow lane or capacity.
+  // cache of their own, so their backlog never waits in front of the main queue's tasks. Few:
+  // a busy run's first task is mostly a capacity claim (a database transaction), and with 1,000
+  // of them at once on 64 slots the worker's pooled connections and event loop went to the burst
+  // (a bystander's fast attempt took 6 s under load 16–20); 8 local activities at once leave
+  // most of the pool's 20 connections to everyone else.
   const busy = await Worker.create({
     ...runsWorkflows,
     taskQueue: busyQueueOf(options.taskQueue),
-    maxConcurrentActivityTaskExecutions: 50,
-    maxConcurrentLocalActivityExecutions: BUSY_SLOTS,
+    maxConcurrentActivityTaskExecutions: 20,
+    maxConcurrentLocalActivityExecutions: BUSY_LOCAL_ACTIVITY_SLOTS,
     maxConcurrentWorkflowTaskExecutions: BUSY_SLOTS,
     maxCachedWorkflows: BUSY_SLOTS,
   });
