@@ -10,7 +10,6 @@ import {
   completable,
   inputRequired,
   McpServer,
-  MissingRequiredClientCapabilityError,
   ProtocolError,
   ProtocolErrorCode,
   ResourceTemplate,
@@ -93,6 +92,15 @@ function registerContentTools(server: McpServer): void {
     isError: true,
     content: [{ type: 'text', text: 'This tool intentionally returns an error for testing' }],
   }));
+  // SEP-2243: a parameter mirrored into the Mcp-Param-Region header, which the SDK checks against the body.
+  server.registerTool(
+    'test_header_param',
+    {
+      description: 'Echoes a region that the client also sends as a header',
+      inputSchema: fromJsonSchema({ type: 'object', properties: { region: { type: 'string', 'x-mcp-header': 'Region' } }, required: ['region'] } as never),
+    },
+    (args) => text(`region ${String((args as { region?: unknown }).region)}`),
+  );
   server.registerTool(
     'json_schema_2020_12_tool',
     { description: 'Tool with JSON Schema 2020-12 features', inputSchema: fromJsonSchema(SCHEMA_2020_12 as never) },
@@ -286,9 +294,10 @@ function registerInputRequiredTools(server: McpServer, codec: RequestStateCodec)
     if (!answer) return inputRequired({ inputRequests: { user_name: askName('What is your name?') } });
     return text(`Hello, ${String(answer.name)}`);
   });
+  // Asking for sampling makes the SDK refuse a client that did not declare it (-32021), before any round trip.
   server.registerTool('test_missing_capability', { description: 'Needs the client to declare sampling', inputSchema: {} }, (_args, ctx) => {
-    if (!clientDeclares(ctx, 'sampling')) throw new MissingRequiredClientCapabilityError({ requiredCapabilities: { sampling: {} } } as never);
-    return text('the client declared sampling');
+    if (responses(ctx).sample !== undefined) return text('the client sampled');
+    return inputRequired({ inputRequests: { sample: inputRequired.createMessage({ messages: [{ role: 'user', content: { type: 'text', text: 'Say hello' } }], maxTokens: 10 }) } });
   });
 }
 
