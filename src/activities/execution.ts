@@ -335,7 +335,9 @@ export function createExecutionActivities(deps: ActivityDependencies, capacity: 
         if (isRemoteMcpConnectorId(input.action.connectorId)) {
           const workflowId = Context.current().info.workflowExecution?.workflowId;
           const relay = workflowId ? (note: RunNote) => appendRunNote(deps.db, workflowId, note) : undefined;
-          return await attemptRemoteMcpTool(deps, input, toolPermit(input, control), control.signal, relay);
+          const { callerCapabilities, accountId, userId } = input.action;
+          const askCaller = workflowId && callerCapabilities ? { capabilities: callerCapabilities, workflowId, owner: { accountId, userId } } : undefined;
+          return await attemptRemoteMcpTool(deps, input, toolPermit(input, control), control.signal, relay, askCaller);
         }
         if (isPluginConnectorId(input.action.connectorId)) {
           return await attemptPluginAction(deps, input, toolPermit(input, control), control.signal);

@@ -10,6 +10,7 @@ import type { Tool as Revision2026Tool } from '@modelcontextprotocol/server';
 import { revision2026Mcp } from './revision2026.js';
 import { createMcpServer, describeTools } from './server.js';
 import { clientSession, endClientSession, SessionNotFound } from './session.js';
+import { answerFromStream } from './callerRequests.js';
 import type { ToolDefinition } from './tool.js';
 import { toolsModeServing } from './toolsMode.js';
 
@@ -47,6 +48,12 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
       // Answered in JSON-RPC's error format like every other /mcp refusal (src/api/errorHandler.ts).
       if (!ctx.get('mcp-session-id')) throw new InvalidRequestError('DELETE ends a session: send the Mcp-Session-Id of the session to end');
       if (!(await endClientSession(deps, ctx, auth))) throw new NotFoundError('Session not found: it ended or expired');
+      ctx.body = '';
+      return;
+    }
+    // A client's answers to requests a remote server made on a call's stream (callerRequests.ts): the stream may be on another replica.
+    if (ctx.method === 'POST' && (await answerFromStream(deps.db, request, body))) {
+      ctx.status = 202;
       ctx.body = '';
       return;
     }

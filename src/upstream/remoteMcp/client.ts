@@ -1,7 +1,14 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, LoggingMessageNotificationSchema, McpError, ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  LoggingMessageNotificationSchema,
+  McpError,
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+  type ClientCapabilities,
+} from '@modelcontextprotocol/sdk/types.js';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Config } from '../../config.js';
 import { findAction, resolveEnabledConnector } from '../../connectors/registry.js';
@@ -25,6 +32,7 @@ import { attemptHostedTool } from '../stdioMcp/call.js';
 import { RemoteMcpError, toolCallOutcome } from './toolResults.js';
 import { errorCodeOf, switchboardErrorIn } from '../http.js';
 import { bearerChallenge } from './oauthDiscovery.js';
+import { relayCallerRequests, type CallerRequestRelay } from './callerRequests.js';
 import { reauthorizationAfterRefusal } from './reauthorization.js';
 
 const CLIENT_INFO = { name: 'switchboard', version: '0.1.0' };
@@ -108,6 +116,8 @@ export async function withRemoteClient<T>(
   safeToRepeat: boolean,
   work: (client: Client, options: { signal: AbortSignal; timeout: number }) => Promise<T>,
   cancelled?: AbortSignal,
+  /** Declared to the server at initialize: what a tools-mode caller answers (callerRequests.ts); none otherwise. */
+  capabilities: ClientCapabilities = {},
 ): Promise<T> {
   const controller = new AbortController();
   cancelled?.addEventListener('abort', () => controller.abort(), { once: true, signal: controller.signal });
@@ -141,7 +151,7 @@ export async function withRemoteClient<T>(
       controller.abort(error);
     }),
   });
-  const client = new Client(CLIENT_INFO, { capabilities: {} });
+  const client = new Client(CLIENT_INFO, { capabilities });
   const options = { signal: controller.signal, timeout: timeoutMs };
   try {
     await Promise.race([client.connect(transport, options), deadline]);
@@ -224,6 +234,8 @@ export async function attemptRemoteMcpTool(
   signal?: AbortSignal,
   /** Passes on the server's progress and log notifications during the call, already scrubbed of its secrets. */
   relay?: (note: RunNote) => Promise<void>,
+  /** Relays the server's sampling, elicitation and roots requests to the caller, as far as it declared them. */
+  askCaller?: CallerRequestRelay,
 ): Promise<AttemptOutcome> {
   const call = input.action;
   try {
@@ -256,6 +268,7 @@ export async function attemptRemoteMcpTool(
           client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
             relaying.push(forgetRemoteMcpTools(deps.db, row.id).catch(() => undefined));
           });
+          if (askCaller) relayCallerRequests(deps.db, askCaller, client, redactor, options.signal);
           if (!relay) return client.callTool({ name: action.id, arguments: toolArguments }, undefined, options);
           const pass = (note: RunNote) => {
             relaying.push(relay(redactor.value(note)).catch(() => undefined));
@@ -270,6 +283,7 @@ export async function attemptRemoteMcpTool(
           });
         },
         signal,
+        askCaller?.capabilities,
       )) as CallToolResult;
       await Promise.all(relaying);
     } catch (error) {
