@@ -51,7 +51,7 @@ describe('tools mode: a remote server asks the caller', () => {
   }
 
   async function clientV2(): Promise<ClientV2> {
-    const client = new ClientV2({ name: 'asked-v2', version: '1.0.0' }, { capabilities: ALL, versionNegotiation: { mode: 'auto' } });
+    const client = new ClientV2({ name: 'asked-v2', version: '1.0.0' }, { capabilities: { sampling: {}, elicitation: { form: {} }, roots: {} }, versionNegotiation: { mode: 'auto' } });
     client.setRequestHandler('sampling/createMessage', () => ({ role: 'assistant', model: 'test-model', content: { type: 'text', text: 'forty-two' } }));
     client.setRequestHandler('elicitation/create', () => ({ action: 'accept', content: { colour: 'teal' } }));
     client.setRequestHandler('roots/list', () => ({ roots: [{ uri: 'file:///work/project', name: 'project' }] }));
@@ -60,7 +60,7 @@ describe('tools mode: a remote server asks the caller', () => {
     return client;
   }
 
-  const texts = (result: { content?: unknown }) => (result.content as Array<{ text?: string }>).map((item) => item.text);
+  const texts = (result: object) => ((result as { content: Array<{ text?: string }> }).content).map((item) => item.text);
 
   it('on 2025-11-25 (SDK v1): sampling, elicitation and roots requests on the call stream, answers back to the server', async () => {
     const client = await clientV1(ALL);

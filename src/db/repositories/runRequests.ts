@@ -7,7 +7,7 @@ const MAX_REQUESTS_PER_RUN = 50;
 /** A request's params (a sampling conversation, an elicitation form) past this size are not relayed. */
 export const MAX_RUN_REQUEST_BYTES = 65_536;
 /** A caller's answer past this size is replaced by an error the remote server is given instead. */
-export const MAX_RUN_ANSWER_BYTES = 262_144;
+const MAX_RUN_ANSWER_BYTES = 262_144;
 
 export interface RunRequestOwner {
   accountId: string;

@@ -1,8 +1,7 @@
 import type { ColumnType } from 'kysely';
 
 /** The server-to-client requests a remote MCP server may make during a tools-mode call. */
-export const relayedRequestMethods = ['sampling/createMessage', 'elicitation/create', 'roots/list'] as const;
-export type RelayedRequestMethod = (typeof relayedRequestMethods)[number];
+export type RelayedRequestMethod = 'sampling/createMessage' | 'elicitation/create' | 'roots/list';
 
 /** The caller's answer: the JSON-RPC result, or its error. */
 export type RunRequestAnswer = { result: Record<string, unknown> } | { error: { code: number; message: string } };
