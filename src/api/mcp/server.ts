@@ -86,7 +86,7 @@ export function createMcpServer(
   context: Omit<ToolContext, 'signal' | 'peer'>,
 ): Server {
   const server = new RequestServer(
-    { capabilities: { tools: { listChanged: false }, tasks: taskCapabilities, logging: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator },
+    { capabilities: { tools: { listChanged: context.server.mode === 'tools' }, tasks: taskCapabilities, logging: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator },
     context.client?.capabilities,
   );
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
