@@ -194,6 +194,13 @@ export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Resu
   }
 }
 
+/** A task's CallToolResult from its run's result, on both wires. */
+export function taskResult(tool: ToolDefinition, value: unknown, workflowId: string): CallToolResult {
+  if (tool.task!.result) return tool.task!.result(value);
+  const structured = tool.task!.present(value, workflowId);
+  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+}
+
 /** tasks/get, tasks/result, tasks/list and tasks/cancel, scoped to the caller's account and user. */
 export function registerTaskHandlers(
   server: Server,
@@ -212,9 +219,8 @@ export function registerTaskHandlers(
     const row = await ownTask(context, owner, request.params.taskId);
     const related = { _meta: { [RELATED_TASK_META_KEY]: { taskId: row.task_id } } };
     try {
-      const result = await runHandle(context.deps.temporal, row.workflow_id).result();
-      const structured = byName.get(row.tool_name)!.task!.present(result, row.workflow_id);
-      return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured, ...related };
+      const result = taskResult(byName.get(row.tool_name)!, await runHandle(context.deps.temporal, row.workflow_id).result(), row.workflow_id);
+      return { ...result, _meta: { ...result._meta, ...related._meta } };
     } catch (error) {
       return { ...errorResult(errorFromWorkflowFailure(error)), ...related };
     }

@@ -77,6 +77,8 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
     start(input: z.infer<Input>, context: ToolContext): Promise<{ workflowId: string; awaitsInput?: AuthorizationLink }>;
     /** The tool's result from the run's result, as `run` would have returned it. */
     present(result: unknown, workflowId: string): Record<string, unknown>;
+    /** The task's CallToolResult, when it is not present's as JSON text and structuredContent (a remote tool's, relayed whole). */
+    result?(result: unknown): CallToolResult;
   };
 }
 
