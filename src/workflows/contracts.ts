@@ -62,6 +62,18 @@ export interface ExecuteActionInput {
   resultRules?: CallResultRules;
   /** What the front door read for this call, so the first attempt re-reads only what may have changed. */
   prepared?: PreparedCall;
+  /**
+   * What the caller declared it answers, of what a remote MCP server may ask during the call
+   * (sampling, elicitation, roots): the attempt declares these, and only these, to the server and
+   * relays its requests through the run's requests (docs/tools-mode.md).
+   */
+  callerCapabilities?: CallerCapabilities;
+}
+
+export interface CallerCapabilities {
+  sampling?: Record<string, never>;
+  elicitation?: { form?: Record<string, never>; url?: Record<string, never> };
+  roots?: Record<string, never>;
 }
 
 /** Versions and ids the front door saw (never a secret); the attempt checks them in its opening statement. */

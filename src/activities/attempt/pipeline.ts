@@ -5,6 +5,7 @@ import type { Connector } from '../../connectors/types.js';
 import type { Db } from '../../db/connect.js';
 import { appendRunNote } from '../../db/repositories/runNotes.js';
 import type { RunNote } from '../../db/tables/runNotes.js';
+import type { CallerRequestRelay } from '../../upstream/remoteMcp/callerRequests.js';
 import { SwitchboardError } from '../../errors.js';
 import { isPluginConnectorId } from '../../plugins/connector.js';
 import { isRemoteMcpConnectorId } from '../../remoteMcp/connector.js';
@@ -17,6 +18,16 @@ import type { AttemptControl } from '../lanes.js';
 import { outcomeOfError, throttled } from './classify.js';
 import { createRestTransport } from './rest.js';
 import { attemptRemoteMcpTool } from './remoteMcp.js';
+
+/**
+ * How a remote MCP server asks the run's caller (sampling, elicitation, roots): through the run's
+ * requests, when the caller declared any (upstream/remoteMcp/callerRequests.ts). None outside a workflow's activity.
+ */
+function callerRelay(input: AttemptInput): CallerRequestRelay | undefined {
+  const workflowId = Context.current().info.workflowExecution?.workflowId;
+  const { callerCapabilities, accountId, userId } = input.action;
+  return workflowId && callerCapabilities ? { capabilities: callerCapabilities, workflowId, owner: { accountId, userId } } : undefined;
+}
 
 /**
  * Where a remote MCP server's progress and log notifications go: the run's notes, which the API
@@ -67,7 +78,7 @@ export function createAttemptPipeline(deps: ActivityDependencies) {
       try {
         if (remoteMcp) {
           const relay = runNoteRelay(deps.db);
-          return await attemptRemoteMcpTool(deps, input, await resolveTool(input), toolPermit(input, control), control.signal, relay);
+          return await attemptRemoteMcpTool(deps, input, await resolveTool(input), toolPermit(input, control), control.signal, relay, callerRelay(input));
         }
         if (isPluginConnectorId(input.action.connectorId)) {
           return await attemptPluginAction(deps, input, await resolveTool(input), toolPermit(input, control), control.signal);

@@ -14,6 +14,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
 import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
 import { withRemoteClient } from '../../upstream/remoteMcp/client.js';
+import { relayCallerRequests, type CallerRequestRelay } from '../../upstream/remoteMcp/callerRequests.js';
 import { RemoteMcpError, toolCallOutcome } from '../../upstream/remoteMcp/toolResults.js';
 import { reauthorizationAfterRefusal } from '../../upstream/remoteMcp/reauthorization.js';
 import { attemptHostedTool } from '../../upstream/stdioMcp/call.js';
@@ -39,6 +40,8 @@ export async function attemptRemoteMcpTool(
   signal?: AbortSignal,
   /** Passes on the server's progress and log notifications during the call, already scrubbed of its secrets. */
   relay?: (note: RunNote) => Promise<void>,
+  /** Relays the server's sampling, elicitation and roots requests to the caller, as far as it declared them. */
+  askCaller?: CallerRequestRelay,
 ): Promise<AttemptOutcome> {
   const { connector, action, toolArguments } = call;
   const row = await getRemoteMcpConnector(deps.db, input.action.accountId, connector.remoteMcp!.mcpConnectorId);
@@ -66,6 +69,7 @@ export async function attemptRemoteMcpTool(
         client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
           relaying.push(forgetRemoteMcpTools(deps.db, row.id).catch(() => undefined));
         });
+        if (askCaller) relayCallerRequests(deps.db, askCaller, client, redactor, options.signal);
         if (!relay) return client.callTool({ name: action.id, arguments: toolArguments }, undefined, options);
         const pass = (note: RunNote) => {
           relaying.push(relay(redactor.value(note)).catch(() => undefined));
@@ -80,6 +84,7 @@ export async function attemptRemoteMcpTool(
         });
       },
       signal,
+      askCaller?.capabilities,
     )) as CallToolResult;
     await Promise.all(relaying);
   } catch (error) {

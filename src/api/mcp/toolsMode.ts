@@ -24,7 +24,7 @@ import { cachedOffer } from './toolsModeCache.js';
 import { federateV1, federateV2 } from './toolsModeFederation.js';
 import { describeTools } from './server.js';
 import { adminTools } from './tools/admin/index.js';
-import { relayedResult, remoteToolDescription } from './toolsModeRemote.js';
+import { relayedResult, remoteTaskResult, remoteToolDescription } from './toolsModeRemote.js';
 import { listed, searchToolsTool, type OfferedTool } from './toolsModeSearch.js';
 
 /**
@@ -109,9 +109,8 @@ function actionTool(name: string, connector: Connector, action: ActionDefinition
         }
       },
     }),
-    // A catalogue or custom action's task is execute_action's; a remote tool's result is relayed
-    // whole, which the task payload (JSON of structuredContent) would not do, so it has none yet.
-    ...(remote ? { present: relayedResult } : { task: actionTask(connector, action) }),
+    // A catalogue or custom action's task is execute_action's; a remote tool's is the same run, its result relayed whole.
+    ...(remote ? { present: relayedResult, task: { ...actionTask(connector, action), result: remoteTaskResult } } : { task: actionTask(connector, action) }),
   };
 }
 

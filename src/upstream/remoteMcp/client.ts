@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Config } from '../../config.js';
 import type { CachedTool } from '../../db/tables/remoteMcpConnectors.js';
@@ -95,6 +95,8 @@ export async function withRemoteClient<T>(
   safeToRepeat: boolean,
   work: (client: Client, options: { signal: AbortSignal; timeout: number }) => Promise<T>,
   cancelled?: AbortSignal,
+  /** Declared to the server at initialize: what a tools-mode caller answers (callerRequests.ts); none otherwise. */
+  capabilities: ClientCapabilities = {},
 ): Promise<T> {
   const controller = new AbortController();
   cancelled?.addEventListener('abort', () => controller.abort(), { once: true, signal: controller.signal });
@@ -128,7 +130,7 @@ export async function withRemoteClient<T>(
       controller.abort(error);
     }),
   });
-  const client = new Client(CLIENT_INFO, { capabilities: {} });
+  const client = new Client(CLIENT_INFO, { capabilities });
   const options = { signal: controller.signal, timeout: timeoutMs };
   try {
     await Promise.race([client.connect(transport, options), deadline]);
