@@ -101,7 +101,7 @@ describe('tools mode: a remote server asks the caller', () => {
   });
 
   /** One raw 2026-07-28 tools/call (the envelope in _meta), its answer read from JSON or SSE. */
-  async function call2026(name: string, extra: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  async function call2026(name: string, extra: Record<string, unknown> = {}, capabilities: ClientCapabilities = ALL): Promise<Record<string, any>> {
     const response = await fetch(accessUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': name },
@@ -116,7 +116,7 @@ describe('tools mode: a remote server asks the caller', () => {
           _meta: {
             'io.modelcontextprotocol/protocolVersion': '2026-07-28',
             'io.modelcontextprotocol/clientInfo': { name: 'raw-2026', version: '1.0.0' },
-            'io.modelcontextprotocol/clientCapabilities': ALL,
+            'io.modelcontextprotocol/clientCapabilities': capabilities,
           },
         },
       }),
@@ -145,5 +145,10 @@ describe('tools mode: a remote server asks the caller', () => {
     const done = (await call2026('ask_twice', { inputResponses: { [elicitKey!]: { action: 'accept', content: { colour: 'blue' } } }, requestState: second.requestState })).result;
     expect(texts(done)).toEqual(['twice: blue']);
   });
-});
 
+  it('on 2026-07-28: a caller that declared only sampling is declared so to the remote server, and asked for sampling alone', async () => {
+    const asked = (await call2026('ask_model', {}, { sampling: {} })).result;
+    expect(remote.declared.at(-1)).toEqual({ sampling: {} });
+    expect(Object.values(asked.inputRequests as Record<string, { method: string }>).map((request) => request.method)).toEqual(['sampling/createMessage']);
+  });
+});
