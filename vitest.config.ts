@@ -17,12 +17,17 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           sequence: { groupOrder: 1 },
-          // One Temporal dev server and one workflow bundle for the whole run.
+          // One Temporal dev server, one workflow bundle and one migrated template database for the
+          // whole run, shared by the projects that name this setup (test/support/globalSetup.ts).
           globalSetup: ['test/support/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
           maxWorkers: 2,
+          // A worker process runs file after file with its modules loaded once: importing the app
+          // (Temporal, the MCP SDK, Koa, the catalogue) cost each file seconds of CPU again. Every file
+          // starts its own app, database and peers, and closes them.
+          isolate: false,
         },
       },
       {
@@ -37,6 +42,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           pool: 'forks',
           maxWorkers: 2,
+          isolate: false,
         },
       },
       {
@@ -61,6 +67,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           pool: 'forks',
           maxWorkers: 2,
+          isolate: false,
         },
       },
       {

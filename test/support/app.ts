@@ -22,12 +22,13 @@ let bundleCode: Promise<string> | undefined;
 
 /**
  * The real app in this process: Koa on an ephemeral port, a worker on a task queue of its own,
- * the shared Temporal dev server from globalSetup and a database of its own.
+ * the shared Temporal dev server from globalSetup and a database of its own (a copy of
+ * globalSetup's migrated template: the app's own migration then finds nothing to do).
  */
 export async function startTestApp(
   options: { database?: DatabaseKind; env?: Record<string, string>; spanProcessor?: SpanProcessor } = {},
 ): Promise<TestApp> {
-  const testDatabase = await createTestDatabase(options.database ?? 'postgres');
+  const testDatabase = await createTestDatabase(options.database ?? 'postgres', { template: inject('databaseTemplate') });
   const config = loadConfig({
     PORT: '0',
     TEMPORAL_ADDRESS: inject('temporalAddress'),
