@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import MeasuredSequencer from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
+    // Longest files first where vitest has no results cached (a fresh clone): test/support/sequencer.ts.
+    sequence: { sequencer: MeasuredSequencer },
     projects: [
       {
         test: {
