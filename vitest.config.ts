@@ -13,6 +13,9 @@ export default defineConfig({
           // Projects run one group after another (vitest needs distinct groups for distinct maxWorkers).
           sequence: { groupOrder: 0 },
           testTimeout: 30_000,
+          // Modules loaded once per worker process, not once per file: half the project's CPU
+          // (user 33.6 s → 17.3 s, wall 137 s → 62 s at load 16).
+          isolate: false,
         },
       },
       {
