@@ -39,7 +39,12 @@ const envSchema = z.object({
     .optional(),
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchboard'),
+  // The lanes' queues are named after it (<queue>-slow, <queue>-busy): a name ending like one would be read as one.
+  TEMPORAL_TASK_QUEUE: z
+    .string()
+    .min(1)
+    .refine((name) => !/-(busy|slow)$/.test(name), 'must not end in -busy or -slow (the names of its lanes)')
+    .default('switchboard'),
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TEMPORAL_UI_URL: z.url().optional(),
@@ -80,6 +85,10 @@ const envSchema = z.object({
   FAST_ATTEMPT_BUDGET_MS: z.coerce.number().int().min(50).max(10_000).default(1000),
   ACCOUNT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(250),
   SERVER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(200),
+  BUSY_SERVER_OPEN_CALLS: z.coerce.number().int().min(1).max(100_000).default(16),
+  BUSY_ACCOUNT_OPEN_CALLS: z.coerce.number().int().min(1).max(100_000).default(64),
+  BUSY_ACCOUNT_STARTS_AT_ONCE: z.coerce.number().int().min(1).max(1000).default(8),
+  BUSY_ACCOUNT_START_QUEUE: z.coerce.number().int().min(0).max(100_000).default(2000),
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   MCP_REGISTRY_URL: z.string().url().regex(/^https?:\/\//i, 'must be an http(s) URL').default('https://registry.modelcontextprotocol.io'),
   REMOTE_MCP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
@@ -132,6 +141,19 @@ const envSchema = z.object({
 });
 
 export type Role = 'all' | 'api' | 'worker';
+
+/**
+ * Fair admission of runs (docs/fair-execution.md#admission): counted per API process. A server
+ * with serverOpenCalls calls open, or an account with accountOpenCalls open on the main task
+ * queue, starts its next runs on the busy queue, busyStartsAtOnce start requests at a time; at
+ * most busyStartQueue more wait their turn, the rest are refused (ACCOUNT_BUSY).
+ */
+export interface AdmissionSettings {
+  serverOpenCalls: number;
+  accountOpenCalls: number;
+  busyStartsAtOnce: number;
+  busyStartQueue: number;
+}
 
 /** The validated configuration; HostingConfig is the section in src/config/hosting.ts. */
 export interface Config extends HostingConfig {
@@ -191,6 +213,8 @@ export interface Config extends HostingConfig {
     /** Slow attempts (on the slow lane) one account, or one of its servers, may have in flight; more queue. */
     accountMaxInFlight: number;
     serverMaxInFlight: number;
+    /** Where a run starts, and how fast a busy account's starts go (src/starters/admission.ts). */
+    admission: AdmissionSettings;
   };
   /** Bound on connecting to a remote MCP server and listing its tools (tool calls use upstream.totalTimeoutMs). */
   remoteMcp: {
@@ -322,7 +346,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
     },
     ...hostingConfigOf(e),
     mcpRegistry: { url: e.MCP_REGISTRY_URL.replace(/\/+$/, '') },
-    execution: { fastBudgetMs: e.FAST_ATTEMPT_BUDGET_MS, accountMaxInFlight: e.ACCOUNT_MAX_IN_FLIGHT, serverMaxInFlight: e.SERVER_MAX_IN_FLIGHT },
+    execution: {
+      fastBudgetMs: e.FAST_ATTEMPT_BUDGET_MS,
+      accountMaxInFlight: e.ACCOUNT_MAX_IN_FLIGHT,
+      serverMaxInFlight: e.SERVER_MAX_IN_FLIGHT,
+      admission: {
+        serverOpenCalls: e.BUSY_SERVER_OPEN_CALLS,
+        accountOpenCalls: e.BUSY_ACCOUNT_OPEN_CALLS,
+        busyStartsAtOnce: e.BUSY_ACCOUNT_STARTS_AT_ONCE,
+        busyStartQueue: e.BUSY_ACCOUNT_START_QUEUE,
+      },
+    },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS },

@@ -14,6 +14,8 @@ export const hostingEnv = {
   HOSTED_MCP_CPU_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   HOSTED_MCP_ALLOW_NETWORK: booleanFromEnv.default(false),
   HOSTED_MCP_BWRAP: z.string().min(1).default('bwrap'),
+  HOSTED_MCP_SLIRP4NETNS: z.string().min(1).default('slirp4netns'),
+  HOSTED_MCP_MAX_TASKS: z.coerce.number().int().min(16).max(100_000).default(256),
   PLUGIN_MAX_MEMORY_MB: z.coerce.number().int().min(1).max(4096).default(64),
   PLUGIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   PLUGIN_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
@@ -38,10 +40,14 @@ export interface HostingConfig {
     memoryMb: number;
     /** RLIMIT_CPU: CPU seconds one process may use in its life; past it the kernel kills it and the next call starts another. */
     cpuSeconds: number;
-    /** Whether a connector may ask for the network (it then shares the host's, loopback included). */
+    /** Whether a connector may ask for the network (a namespace of its own behind user-mode NAT, without the host's loopback). */
     allowNetwork: boolean;
     /** The bubblewrap binary. */
     bwrap: string;
+    /** The slirp4netns binary: a connector with the network gets a NAT of its own through it. */
+    slirp4netns: string;
+    /** RLIMIT_NPROC inside the sandbox: processes and threads one hosted server may have at once. */
+    maxTasks: number;
   };
   /** WASM plugins (docs/hosted.md#wasm-plugins): limits of one call. */
   plugins: {
@@ -69,6 +75,8 @@ export function hostingConfigOf(e: HostingEnv): HostingConfig {
       cpuSeconds: e.HOSTED_MCP_CPU_SECONDS,
       allowNetwork: e.HOSTED_MCP_ALLOW_NETWORK,
       bwrap: e.HOSTED_MCP_BWRAP,
+      slirp4netns: e.HOSTED_MCP_SLIRP4NETNS,
+      maxTasks: e.HOSTED_MCP_MAX_TASKS,
     },
     plugins: {
       maxMemoryMb: e.PLUGIN_MAX_MEMORY_MB,

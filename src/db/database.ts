@@ -15,6 +15,7 @@ import type { CallLeasesTable } from './tables/callLeases.js';
 import type { ApprovalsTable, CallPoliciesTable, CallPolicyVersionsTable } from './tables/callPolicies.js';
 import type { PluginsTable, PluginVersionsTable } from './tables/plugins.js';
 import type { RunNotesTable } from './tables/runNotes.js';
+import type { RunRequestsTable } from './tables/runRequests.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -47,4 +48,5 @@ export interface Database {
   call_policy_versions: CallPolicyVersionsTable;
   approvals: ApprovalsTable;
   run_notes: RunNotesTable;
+  run_requests: RunRequestsTable;
 }

@@ -28,6 +28,7 @@ import * as plugins from './migrations/20261207300100_plugins.js';
 import * as callPoliciesApprovals from './migrations/20261207400000_call_policies_approvals.js';
 import * as credentialVariant from './migrations/20261207600000_credential_variant.js';
 import * as runNotes from './migrations/20261207700000_run_notes.js';
+import * as runRequests from './migrations/20261207800000_run_requests.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -62,6 +63,7 @@ const migrations: Record<string, Migration> = {
   '20261207400000_call_policies_approvals': callPoliciesApprovals,
   '20261207600000_credential_variant': credentialVariant,
   '20261207700000_run_notes': runNotes,
+  '20261207800000_run_requests': runRequests,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -7,6 +7,7 @@ import { deleteExpiredSigninClients } from '../db/repositories/signin.js';
 import { deleteSendMarksBefore } from '../db/repositories/upstreamSends.js';
 import { deleteLapsedLeases } from '../db/repositories/callLeases.js';
 import { deleteRunNotesBefore } from '../db/repositories/runNotes.js';
+import { deleteRunRequestsBefore } from '../db/repositories/runRequests.js';
 import type { Logger } from '../observability/logger.js';
 
 /**
@@ -27,15 +28,16 @@ interface CleanupResult {
   signinClients: number;
   lapsedLeases: number;
   runNotes: number;
+  runRequests: number;
 }
 
 /**
  * One pass: deletes expired MCP sessions and tasks, stale send marks, idle rate buckets, expired
  * registered sign-in clients (anyone may register one, so they go here rather than in the daily
- * retention sweep that takes the rest of the sign-in state), lapsed in-flight leases and old run notes.
+ * retention sweep that takes the rest of the sign-in state), lapsed in-flight leases and old run notes and requests.
  */
 async function cleanUpState(db: Db, config: Pick<Config, 'cleanup'>, now = Date.now()): Promise<CleanupResult> {
-  const [sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases, runNotes] = await Promise.all([
+  const [sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases, runNotes, runRequests] = await Promise.all([
     deleteSessionsCreatedBefore(db, new Date(now - config.cleanup.mcpSessionTtlSeconds * 1000)),
     deleteExpiredTasks(db),
     deleteSendMarksBefore(db, new Date(now - SEND_MARK_TTL_MS)),
@@ -44,8 +46,9 @@ async function cleanUpState(db: Db, config: Pick<Config, 'cleanup'>, now = Date.
     // They count for nothing already; this only keeps the table small.
     deleteLapsedLeases(db),
     deleteRunNotesBefore(db, new Date(now - RUN_NOTE_TTL_MS)),
+    deleteRunRequestsBefore(db, new Date(now - RUN_NOTE_TTL_MS)),
   ]);
-  return { sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases, runNotes };
+  return { sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases, runNotes, runRequests };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { LOG_LEVEL_META_KEY } from '@modelcontextprotocol/client';
-import { LoggingMessageNotificationSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { LoggingMessageNotificationSchema, ToolListChangedNotificationSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { until } from '../support/faults.js';
 import { api, connectMcp, connectMcpV2 } from '../support/mcp.js';
 import { startRemoteMcpServer, type RemoteMcpServer } from '../support/remoteMcpServer.js';
 
@@ -14,6 +15,7 @@ describe('tools mode: remote progress and logging relayed', () => {
   let app: TestApp;
   let remote: RemoteMcpServer;
   let accessUrl: string;
+  let serverId: string;
 
   beforeAll(async () => {
     [app, remote] = await Promise.all([startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } }), startRemoteMcpServer(undefined, { reportingTools: true })]);
@@ -23,6 +25,7 @@ describe('tools mode: remote progress and logging relayed', () => {
     expect(created.status).toBe(201);
     expect((await call('POST', `/api/servers/${server.body.serverId}/connectors`, { mcpConnectorId: created.body.id })).status).toBe(200);
     accessUrl = server.body.accessUrl;
+    serverId = server.body.serverId;
   });
   afterAll(async () => {
     await remote?.close();
@@ -75,12 +78,36 @@ describe('tools mode: remote progress and logging relayed', () => {
     }
   });
 
-  it("a remote's tools/list_changed during a call makes the next tools/list ask it again", async () => {
+  it("a remote's tools/list_changed during a call makes the next tools/list ask it again, and reaches the session", async () => {
     const client = await connectMcp(accessUrl);
     try {
+      let changed = 0;
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+        changed += 1;
+      });
       expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('grown');
       expect((await client.callTool({ name: 'grow', arguments: {} })).isError).toBeFalsy();
+      await until(() => changed > 0, 'tools/list_changed on the session stream');
       expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('grown');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a 2025-11-25 session hears tools/list_changed on its GET stream when an assignment changes what it is offered', async () => {
+    const client = await connectMcp(accessUrl);
+    try {
+      expect(client.getServerCapabilities()?.tools?.listChanged).toBe(true);
+      let changed = 0;
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+        changed += 1;
+      });
+      // The same server assigned a second time: every tool now collides, and is prefixed.
+      const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
+      const twin = await call('POST', '/api/mcp-connectors', { name: 'Reporter twin', url: remote.url, headers: { 'x-api-key': remote.apiKey } });
+      expect((await call('POST', `/api/servers/${serverId}/connectors`, { mcpConnectorId: twin.body.id })).status).toBe(200);
+      await until(() => changed > 0, 'tools/list_changed on the session stream');
+      expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('report');
     } finally {
       await client.close();
     }

@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';
 import { api, connectMcp, connectTaskSession } from '../support/mcp.js';
+import { MEDIA_CONTENT, startRemoteMcpServer } from '../support/remoteMcpServer.js';
 
 /**
  * A tools-mode catalogue tool is execute_action's run, so it is offered as a task as execute_action
@@ -50,6 +51,27 @@ describe('tools mode: catalogue tools as tasks', () => {
       expect(result.structuredContent).toMatchObject({ status: 200, result: { ok: true, channel: 'C1' }, workflowId: expect.stringMatching(/^execute-action\//) });
     } finally {
       await client.close();
+    }
+  });
+
+  it("on 2025-11-25: a remote MCP server's tool is a task too, its result relayed whole by tasks/result", async () => {
+    const remote = await startRemoteMcpServer(undefined, { mediaTools: true });
+    const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
+    const server = await call('POST', '/api/servers', { name: 'remote tasks', mode: 'tools' });
+    const created = await call('POST', '/api/mcp-connectors', { name: 'Media', url: remote.url, headers: { 'x-api-key': remote.apiKey } });
+    expect((await call('POST', `/api/servers/${server.body.serverId}/connectors`, { mcpConnectorId: created.body.id })).status).toBe(200);
+    const client = await connectMcp(server.body.accessUrl);
+    try {
+      const media = (await client.listTools()).tools.find((tool) => tool.name === 'media');
+      expect(media?.execution).toEqual({ taskSupport: 'optional' });
+      const { task } = await client.request({ method: 'tools/call', params: { name: 'media', arguments: {}, task: { ttl: 600_000 } } }, CreateTaskResultSchema);
+      const result = await client.request({ method: 'tasks/result', params: { taskId: task.taskId } }, CallToolResultSchema, { timeout: 60_000 });
+      expect(result.content).toEqual(MEDIA_CONTENT);
+      expect(result.structuredContent).toEqual({ pictures: 1 });
+      expect(result._meta).toMatchObject({ 'example.com/trace': 'm-1', 'io.modelcontextprotocol/related-task': { taskId: task.taskId } });
+    } finally {
+      await client.close();
+      await remote.close();
     }
   });
 

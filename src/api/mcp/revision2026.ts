@@ -17,6 +17,7 @@ import { MAX_BODY_BYTES } from '../body.js';
 import { callTool, INSTRUCTIONS, runReporter, SERVER_INFO } from './server.js';
 import { attachTasksExtension, callAsTask, declaresTasks, isTaskHandle } from './tasksExtension.js';
 import { SamplingInputRequired, UrlInputRequired, type ToolContext, type ToolDefinition } from './tool.js';
+import { acceptInputResponses, CallerInputRequired, callerCapabilitiesOf, decodeRelayState, encodeRelayState, mrtrSurface } from './callerRequests.js';
 
 /** The keys of our input requests: the user opening an authorization link, the client's model proposing a plan. */
 const AUTHORIZE = 'authorize';
@@ -60,9 +61,14 @@ export function revision2026Mcp(tools: readonly ToolDefinition[], described: Too
       const report = runReporter(logLevel, request.params._meta?.progressToken, (notification) => ctx.mcpReq.notify(notification));
       const answer = (ctx.mcpReq.inputResponses?.[AUTHORIZE] as { action?: string } | undefined)?.action;
       const sampled = textOfSampling(ctx.mcpReq.inputResponses?.[SAMPLE]);
+      // The retry of a call whose run asked the caller: its answers go to the run, and the call waits for that run again.
+      const resumeRun = decodeRelayState(ctx.mcpReq.requestState());
+      if (resumeRun) await acceptInputResponses(context.deps.db, context, resumeRun, ctx.mcpReq.inputResponses);
       const callContext: ToolContext = {
         ...context,
         client,
+        ...(callerCapabilitiesOf(client.capabilities) ? { callerRequests: mrtrSurface(context.deps.db, context.auth) } : {}),
+        ...(resumeRun ? { resumeRun } : {}),
         signal: ctx.mcpReq.signal,
         urlElicitation: answer === 'accept' || answer === 'decline' || answer === 'cancel' ? { answer } : {},
         ...(client.capabilities.sampling ? { sampling: sampled === undefined ? {} : { answer: sampled } } : {}),
@@ -74,6 +80,10 @@ export function revision2026Mcp(tools: readonly ToolDefinition[], described: Too
         if (isTaskHandle(result)) return result;
         return server.projectCallToolResult(result, outputSchemas.get(request.params.name));
       } catch (error) {
+        if (error instanceof CallerInputRequired) {
+          const inputRequests = Object.fromEntries(error.requests.map((pending) => [pending.requestId, { method: pending.method, params: pending.params }]));
+          return inputRequired({ inputRequests: inputRequests as never, requestState: encodeRelayState(error.state) });
+        }
         if (error instanceof SamplingInputRequired) {
           return inputRequired({ inputRequests: { [SAMPLE]: inputRequired.createMessage(error.params as Parameters<typeof inputRequired.createMessage>[0]) } });
         }

@@ -10,6 +10,8 @@ import type { Tool as Revision2026Tool } from '@modelcontextprotocol/server';
 import { revision2026Mcp } from './revision2026.js';
 import { createMcpServer, describeTools } from './server.js';
 import { clientSession, endClientSession, SessionNotFound } from './session.js';
+import { answerFromStream } from './callerRequests.js';
+import { listDigest, serveListChanges } from './listChanged.js';
 import type { ToolDefinition } from './tool.js';
 import { toolsModeServing } from './toolsMode.js';
 
@@ -50,6 +52,12 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
       ctx.body = '';
       return;
     }
+    // A client's answers to requests a remote server made on a call's stream (callerRequests.ts): the stream may be on another replica.
+    if (ctx.method === 'POST' && (await answerFromStream(deps.db, request, body))) {
+      ctx.status = 202;
+      ctx.body = '';
+      return;
+    }
     let client: Awaited<ReturnType<typeof clientSession>>;
     try {
       client = await clientSession(deps, ctx, body, auth);
@@ -57,6 +65,12 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
       if (!(error instanceof SessionNotFound)) throw error;
       ctx.status = 404;
       ctx.body = { jsonrpc: '2.0', error: { code: -32001, message: error.message }, id: null };
+      return;
+    }
+    if (ctx.method === 'GET' && client && ctx.state.server!.mode === 'tools') {
+      // Assignments read afresh each time (not those authentication read once): a change of them is a list change.
+      const { assignments: _once, ...fresh } = request;
+      await serveListChanges(ctx, listDigest(described), async () => listDigest((await toolsModeServing(fresh)).described));
       return;
     }
     const server = createMcpServer(tools, described, { ...request, ...(client ? { client } : {}) });

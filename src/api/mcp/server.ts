@@ -17,6 +17,7 @@ import { SwitchboardError } from '../../errors.js';
 import { invalidRequestFromZod, toSwitchboardError } from '../errorHandler.js';
 import { setSessionLogLevel } from '../../db/repositories/mcpSessions.js';
 import { createTask, registerTaskHandlers, taskCapabilities } from './tasks.js';
+import { CallerInputRequired, callerCapabilitiesOf, streamSurface } from './callerRequests.js';
 import { jsonSchemaOf, SamplingInputRequired, UrlInputRequired, type RunReporter, type ToolContext, type ToolDefinition } from './tool.js';
 
 export const SERVER_INFO = { name: 'switchboard', version: '0.1.0' };
@@ -85,7 +86,7 @@ export function createMcpServer(
   context: Omit<ToolContext, 'signal' | 'peer'>,
 ): Server {
   const server = new RequestServer(
-    { capabilities: { tools: { listChanged: false }, tasks: taskCapabilities, logging: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator },
+    { capabilities: { tools: { listChanged: context.server.mode === 'tools' }, tasks: taskCapabilities, logging: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator },
     context.client?.capabilities,
   );
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
@@ -103,11 +104,17 @@ export function createMcpServer(
     const report = runReporter(context.client?.logLevel, request.params._meta?.progressToken, (notification) =>
       extra.sendNotification(notification as ServerNotification),
     );
+    // A remote server's requests go out on this call's stream; the answer comes back on a POST of its own, so only to a session's client.
+    const callerRequests =
+      context.client?.sessionId && callerCapabilitiesOf(context.client.capabilities)
+        ? streamSurface(context.deps.db, context.auth, server.transport, extra.requestId)
+        : undefined;
     const callContext: ToolContext = {
       ...context,
       signal: extra.signal,
       peer: { sendRequest: extra.sendRequest, sendNotification: extra.sendNotification },
       ...(report ? { report } : {}),
+      ...(callerRequests ? { callerRequests } : {}),
     };
     const task = request.params.task;
     // A task-augmented call answers at once with the task; the SDK validates it as CreateTaskResult.
@@ -121,7 +128,7 @@ export function createMcpServer(
 
 /**
  * tools/call on either protocol revision: the tool's result, or its failure as an error result.
- * Protocol-level answers (McpError, the 2026-07-28 SDK's ProtocolError, UrlInputRequired, SamplingInputRequired) pass through.
+ * Protocol-level answers (McpError, the 2026-07-28 SDK's ProtocolError, UrlInputRequired, SamplingInputRequired, CallerInputRequired) pass through.
  */
 export async function callTool(
   byName: ReadonlyMap<string, ToolDefinition>,
@@ -145,7 +152,9 @@ export async function callTool(
   try {
     return await (tool.guard ? tool.guard(args, context, call) : call(context));
   } catch (error) {
-    if (error instanceof McpError || error instanceof ProtocolError || error instanceof UrlInputRequired || error instanceof SamplingInputRequired) throw error;
+    if (error instanceof McpError || error instanceof ProtocolError || error instanceof UrlInputRequired || error instanceof SamplingInputRequired || error instanceof CallerInputRequired) {
+      throw error;
+    }
     const failure = toSwitchboardError(error);
     if (failure.code === 'INTERNAL_ERROR') {
       // A caller that went away (its client disconnected, or this process is stopping) left the

@@ -137,11 +137,13 @@ async function ownTask(context: ToolContext, owner: Owner, taskId: string): Prom
  * the run is described once a second meanwhile: progress each time, a log message when what it is
  * doing changes (a retry, its last failure) and when it ends. What a remote MCP server reported
  * during the call (its progress and log notifications, noted by the worker's attempt in
- * run_notes) is passed on at each tick and once more at the end.
+ * run_notes) is passed on at each tick and once more at the end; what it asked the caller
+ * (run_requests, when the run may ask: `asksCaller`) is surfaced at each tick (callerRequests.ts).
  */
-export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Result>): Promise<Result> {
+export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Result>, asksCaller = false): Promise<Result> {
   const report = context.report;
-  if (!report) return run.result;
+  const callerRequests = asksCaller ? context.callerRequests : undefined;
+  if (!report && !callerRequests) return run.result;
   const { workflowId } = run;
   const handle = runHandle(context.deps.temporal, workflowId);
   const result = run.result.then(
@@ -150,8 +152,9 @@ export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Resu
   );
   // One counter for our ticks and the remote's notes: a token's progress only ever grows.
   let progressed = 0;
-  let noted = 0;
+  let noted = context.resumeRun?.noted ?? 0;
   const passOnNotes = async () => {
+    if (!report) return;
     for (const { seq, note } of await listRunNotesAfter(context.deps.db, workflowId, noted)) {
       noted = seq;
       if (note.kind === 'progress') {
@@ -169,24 +172,33 @@ export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Resu
     const next = await Promise.race([result, new Promise<{ done: false }>((resolve) => (timer = setTimeout(() => resolve({ done: false }), POLL_INTERVAL_MS)))]);
     clearTimeout(timer);
     await passOnNotes();
+    if (!next.done) await callerRequests?.surface(workflowId, noted);
     if (next.done) {
       if ('error' in next) {
         const failure = errorFromWorkflowFailure(next.error);
-        await report.log?.('error', { workflowId, message: failure.message, code: failure.code });
+        await report?.log?.('error', { workflowId, message: failure.message, code: failure.code });
         throw failure;
       }
-      await report.log?.('info', { workflowId, message: 'The run finished' });
+      await report?.log?.('info', { workflowId, message: 'The run finished' });
       return next.value;
     }
+    if (!report) continue;
     // The start travels with the request for the result: a run not created yet is starting.
     const description = await handle.describeIfStarted();
     const { statusMessage } = description ? statusOf(description, context.deps.publicUrl) : { statusMessage: 'starting' };
-    await report.progress?.(++progressed, statusMessage ?? `running (${tick} s)`);
+    await report?.progress?.(++progressed, statusMessage ?? `running (${tick} s)`);
     // Once per change of what the run is doing, not per tick of the retry countdown.
     const doing = statusMessage?.replace(/; retrying in \d+ s$/, '');
-    if (statusMessage && doing !== said) await report.log?.('warning', { workflowId, message: statusMessage });
+    if (statusMessage && doing !== said) await report?.log?.('warning', { workflowId, message: statusMessage });
     said = doing;
   }
+}
+
+/** A task's CallToolResult from its run's result, on both wires. */
+export function taskResult(tool: ToolDefinition, value: unknown, workflowId: string): CallToolResult {
+  if (tool.task!.result) return tool.task!.result(value);
+  const structured = tool.task!.present(value, workflowId);
+  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
 }
 
 /** tasks/get, tasks/result, tasks/list and tasks/cancel, scoped to the caller's account and user. */
@@ -207,9 +219,8 @@ export function registerTaskHandlers(
     const row = await ownTask(context, owner, request.params.taskId);
     const related = { _meta: { [RELATED_TASK_META_KEY]: { taskId: row.task_id } } };
     try {
-      const result = await runHandle(context.deps.temporal, row.workflow_id).result();
-      const structured = byName.get(row.tool_name)!.task!.present(result, row.workflow_id);
-      return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured, ...related };
+      const result = taskResult(byName.get(row.tool_name)!, await runHandle(context.deps.temporal, row.workflow_id).result(), row.workflow_id);
+      return { ...result, _meta: { ...result._meta, ...related._meta } };
     } catch (error) {
       return { ...errorResult(errorFromWorkflowFailure(error)), ...related };
     }

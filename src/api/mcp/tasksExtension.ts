@@ -16,7 +16,7 @@ import { getApproval } from '../../db/repositories/callPolicies.js';
 import { errorFromWorkflowFailure } from '../../starters/executeAction.js';
 import { runHandle } from '../../starters/runHandle.js';
 import { errorResult } from './server.js';
-import { recordTask } from './tasks.js';
+import { recordTask, taskResult } from './tasks.js';
 import type { ToolContext, ToolDefinition } from './tool.js';
 
 /**
@@ -72,7 +72,7 @@ export async function callAsTask(tool: ToolDefinition, input: unknown, context: 
       ),
       new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), TASK_AFTER_MS).unref()),
     ]);
-    if (settled) return 'error' in settled ? errorResult(errorFromWorkflowFailure(settled.error)) : presented(tool, settled.value, workflowId);
+    if (settled) return 'error' in settled ? errorResult(errorFromWorkflowFailure(settled.error)) : taskResult(tool, settled.value, workflowId);
   }
   const key = awaitsInput?.approvalId ? `approve-${awaitsInput.approvalId}` : `authorize-${awaitsInput?.credentialId}`;
   const row = await recordTask(context, tool.name, workflowId, TTL_MS, awaitsInput ? { key, ...awaitsInput } : undefined);
@@ -95,11 +95,6 @@ export function isTaskHandle(result: CallToolResult): boolean {
   return (result as { resultType?: unknown }).resultType === 'task';
 }
 
-function presented(tool: ToolDefinition, value: unknown, workflowId: string): CallToolResult {
-  const structured = tool.task!.present(value, workflowId);
-  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
-}
-
 /** A result inlined in a task is the 2026-07-28 CallToolResult, with its own resultType. */
 function inlined(result: CallToolResult): Record<string, unknown> {
   return { ...result, resultType: 'complete' };
@@ -120,7 +115,7 @@ async function detailedTask(context: RequestContext, tool: ToolDefinition | unde
     case 'RUNNING':
       return { ...base, ...(await runningStatus(context, row)) };
     case 'COMPLETED':
-      return { ...base, status: 'completed', result: inlined(presented(tool!, await handle.result(), row.workflow_id)) };
+      return { ...base, status: 'completed', result: inlined(taskResult(tool!, await handle.result(), row.workflow_id)) };
     case 'CANCELLED':
     case 'TERMINATED':
       return { ...base, status: 'cancelled', statusMessage: `The run was ${description.status.name.toLowerCase()}` };

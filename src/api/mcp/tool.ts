@@ -5,6 +5,7 @@ import type { AssignmentRow } from '../../db/tables/remoteMcpConnectors.js';
 import type { ServerRow } from '../../db/tables/servers.js';
 import type { ApiDependencies } from '../context.js';
 import type { AuthContext } from '../../policy/caller.js';
+import type { CallerRequestSurface, RelayState } from './callerRequests.js';
 
 export interface ToolContext {
   deps: ApiDependencies;
@@ -32,6 +33,13 @@ export interface ToolContext {
    * SamplingInputRequired; the client's retry carries the model's text here.
    */
   sampling?: { answer?: string };
+  /**
+   * How a run's remote MCP server asks this caller (sampling, elicitation, roots) while the call
+   * waits: present when the client declared one of them and can be asked on its wire.
+   */
+  callerRequests?: CallerRequestSurface;
+  /** 2026-07-28: the retry of a call that answered input_required for its run's requests waits for that run again. */
+  resumeRun?: RelayState;
   /** How a long run tells the client what it is doing; absent when the client asked for neither. */
   report?: RunReporter;
 }
@@ -69,6 +77,8 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
     start(input: z.infer<Input>, context: ToolContext): Promise<{ workflowId: string; awaitsInput?: AuthorizationLink }>;
     /** The tool's result from the run's result, as `run` would have returned it. */
     present(result: unknown, workflowId: string): Record<string, unknown>;
+    /** The task's CallToolResult, when it is not present's as JSON text and structuredContent (a remote tool's, relayed whole). */
+    result?(result: unknown): CallToolResult;
   };
 }
 

@@ -18,7 +18,14 @@ export function remoteToolDescription(name: string, connector: Connector, action
     inputSchema: (remote?.inputSchemas[action.id] ?? { type: 'object' }) as Tool['inputSchema'],
     ...(own?.outputSchema ? { outputSchema: own.outputSchema as Tool['outputSchema'] } : {}),
     ...(own?.annotations ? { annotations: own.annotations } : {}),
+    execution: { taskSupport: 'optional' },
   };
+}
+
+/** A remote tool's task result from its run's (an ActionResult): the server's own result, relayed whole. */
+export function remoteTaskResult(value: unknown): CallToolResult {
+  const outcome = value as { data?: unknown; toolResult?: Record<string, unknown> };
+  return relayedResult(outcome.toolResult ? { toolResult: outcome.toolResult } : { result: outcome.data });
 }
 
 /**

@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { runAction, startExecuteAction, type ActionResult, type ExecuteActionInput } from '../../../starters/executeAction.js';
+import { admitCall, runAction, startExecuteAction, type ActionResult, type ExecuteActionInput } from '../../../starters/executeAction.js';
 import { credentialUseEntry, recordCredentialUse } from '../../audit.js';
 import { planGoal } from '../../../plans/planner.js';
 import { prepareActionRun } from '../../../runs/prepare.js';
 import { completeElicitation, credentialForCall, type CredentialElicitation } from '../elicitation.js';
 import { awaitRun } from '../tasks.js';
+import { callerCapabilitiesOf } from '../callerRequests.js';
+import { isRemoteMcpConnectorId } from '../../../remoteMcp/connector.js';
+import { runHandle } from '../../../starters/runHandle.js';
 import { approvalLink, noticeApproval } from '../approvalWait.js';
 import { executeActionInput, type ExecuteActionToolInput } from '../../../runs/schemas.js';
 import { discoverActionPathInput } from '../toolInputs.js';
@@ -49,14 +52,28 @@ async function actionInput(
 
 /** One action as a durable run, waited for: execute_action's, and each action tool's on a tools-mode server (../toolsMode.ts). */
 export async function awaitActionRun(input: ExecuteActionToolInput, context: ToolContext): Promise<{ outcome: ActionResult; workflowId: string }> {
-  const { input: workflowInput, elicitation } = await actionInput(input, context);
-  const run = runAction(context.deps.temporal, workflowInput);
+  // A remote MCP server may ask the caller during the call: it is told what the caller answers (../callerRequests.ts).
+  const callerCapabilities = context.callerRequests && isRemoteMcpConnectorId(input.connectorId) ? callerCapabilitiesOf(context.client?.capabilities) : undefined;
+  if (context.resumeRun) {
+    const { workflowId } = context.resumeRun;
+    const outcome = await awaitRun(context, { workflowId, result: runHandle(context.deps.temporal, workflowId).result() as Promise<ActionResult> }, true);
+    return { outcome, workflowId };
+  }
+  // Admitted before it is prepared (src/starters/admission.ts): a busy server's calls prepare in turns.
+  const admitted = await admitCall(context.deps.temporal, { accountId: context.auth.accountId, serverId: context.server.id });
+  const prepared = await actionInput(input, context).catch((error: unknown) => {
+    admitted.done();
+    throw error;
+  });
+  const { elicitation } = prepared;
+  const workflowInput = callerCapabilities ? { ...prepared.input, callerCapabilities } : prepared.input;
+  const run = runAction(context.deps.temporal, workflowInput, admitted);
   const { workflowId } = run;
   if (elicitation) {
     await context.report?.log?.('notice', { workflowId, message: 'Waiting for the user to connect their account at the link sent' });
   }
   await noticeApproval(context, workflowInput, workflowId);
-  const outcome = await awaitRun(context, run);
+  const outcome = await awaitRun(context, run, callerCapabilities !== undefined);
   await completeElicitation(context, elicitation);
   return { outcome, workflowId };
 }
@@ -96,8 +113,12 @@ export const executeActionTool = defineTool({
   },
   task: {
     async start(input, context) {
-      const { input: prepared, elicitation } = await actionInput(input, context);
-      const { workflowId } = await startExecuteAction(context.deps.temporal, prepared);
+      const admitted = await admitCall(context.deps.temporal, { accountId: context.auth.accountId, serverId: context.server.id });
+      const { input: prepared, elicitation } = await actionInput(input, context).catch((error: unknown) => {
+        admitted.done();
+        throw error;
+      });
+      const { workflowId } = await startExecuteAction(context.deps.temporal, prepared, admitted);
       const awaitsInput = elicitation?.taskInput ?? approvalLink(context.deps.publicUrl, prepared);
       return { workflowId, ...(awaitsInput ? { awaitsInput } : {}) };
     },
