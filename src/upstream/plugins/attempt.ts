@@ -1,5 +1,4 @@
-import { validateCallParameters } from '../../connectors/parameters.js';
-import { findAction, resolveEnabledConnector } from '../../connectors/registry.js';
+import type { ActionDefinition } from '../../connectors/schema.js';
 import type { Connector } from '../../connectors/types.js';
 import { callAuthorizer } from '../../credentials/authorize.js';
 import type { OAuthFlows } from '../../credentials/ports.js';
@@ -45,13 +44,13 @@ function parsed(output: string): unknown {
 export async function attemptPluginAction(
   deps: PluginDependencies,
   input: AttemptInput,
+  /** Resolved by the attempt pipeline (src/activities/attempt/pipeline.ts), parameters checked. */
+  resolved: { connector: Connector; action: ActionDefinition; toolArguments: Record<string, unknown> },
   permit: (connector: Connector) => Promise<AttemptOutcome | undefined>,
   signal?: AbortSignal,
 ): Promise<AttemptOutcome> {
   const call = input.action;
-  const connector = await resolveEnabledConnector(deps.db, call.accountId, call.connectorId);
-  const action = findAction(connector, call.actionId);
-  const parameters = validateCallParameters(connector, action, call.parameters);
+  const { connector, action, toolArguments: parameters } = resolved;
   const auth = await callAuthorizer(deps, call, connector)();
   const secrets = secretsOfAuth(auth);
   const redactor = redactionScope()?.add(secrets) ?? new Redactor(secrets);

@@ -1,31 +1,18 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, LoggingMessageNotificationSchema, McpError, ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Config } from '../../config.js';
-import { findAction, resolveEnabledConnector } from '../../connectors/registry.js';
-import type { Connector } from '../../connectors/types.js';
-import { validateCallParameters } from '../../connectors/parameters.js';
-import { forgetRemoteMcpTools, getRemoteMcpConnector as getMcpConnector } from '../../db/repositories/remoteMcpConnectors.js';
 import type { CachedTool } from '../../db/tables/remoteMcpConnectors.js';
-import { ConnectorNotFoundError, nonRetryableCodes, SwitchboardError } from '../../errors.js';
-import { resolveEndpoint, type RemoteEndpoint } from '../../remoteMcp/variables.js';
-import { callAuthorizer, type AuthorizedRequest } from '../../credentials/authorize.js';
-import type { OAuthFlows } from '../../credentials/ports.js';
-import { Redactor, redactionScope, secretsOfAuth } from '../../secrets/redaction.js';
-import type { Logger } from '../../observability/logger.js';
-import type { Db } from '../../db/connect.js';
-import type { RunNote } from '../../db/tables/runNotes.js';
-import type { SecretBox } from '../../secrets/secretBox.js';
-import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
+import { SwitchboardError } from '../../errors.js';
+import type { RemoteEndpoint } from '../../remoteMcp/variables.js';
+import { Redactor } from '../../secrets/redaction.js';
 import { cappedFetch, responseLimits, sizeOf, type ResponseTooLargeError } from '../boundedBody.js';
 import { checkUrl, createUpstreamAgent } from '../egress.js';
-import { attemptHostedTool } from '../stdioMcp/call.js';
-import { RemoteMcpError, toolCallOutcome } from './toolResults.js';
+import { RemoteMcpError } from './toolResults.js';
 import { errorCodeOf, switchboardErrorIn } from '../http.js';
 import { bearerChallenge } from './oauthDiscovery.js';
-import { reauthorizationAfterRefusal } from './reauthorization.js';
 
 const CLIENT_INFO = { name: 'switchboard', version: '0.1.0' };
 const MAX_TOOLS = 1000;
@@ -204,107 +191,4 @@ export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint):
     // A server can echo our headers in a description: tool lists are shown and cached, so scrubbed too.
     return new Redactor(endpoint.secrets).value(tools);
   });
-}
-
-function withAuthorization(endpoint: RemoteEndpoint, auth: AuthorizedRequest): RemoteEndpoint {
-  return { ...endpoint, headers: { ...endpoint.headers, ...auth.headers }, secrets: [...endpoint.secrets, ...secretsOfAuth(auth)] };
-}
-
-/**
- * One attempt of execute_action on a remote MCP connector's tool. Runs inside the
- * attemptConnectorAction activity, so URL and header values (with their {{variables}}) are opened
- * here and never reach history.
- */
-export async function attemptRemoteMcpTool(
-  deps: { config: Config; db: Db; secretBox: SecretBox; logger: Logger; oauthFlows: OAuthFlows },
-  input: AttemptInput,
-  /** Takes a permit from the connector's throttle; an outcome when the slot is not due yet. */
-  permit: (connector: Connector) => Promise<AttemptOutcome | undefined>,
-  /** Aborts the call: the attempt was cancelled. */
-  signal?: AbortSignal,
-  /** Passes on the server's progress and log notifications during the call, already scrubbed of its secrets. */
-  relay?: (note: RunNote) => Promise<void>,
-): Promise<AttemptOutcome> {
-  const call = input.action;
-  try {
-    const connector = await resolveEnabledConnector(deps.db, call.accountId, call.connectorId);
-    const action = findAction(connector, call.actionId);
-    const toolArguments = validateCallParameters(connector, action, call.parameters);
-    const row = await getMcpConnector(deps.db, call.accountId, connector.remoteMcp!.mcpConnectorId);
-    if (!row) throw new ConnectorNotFoundError(call.connectorId);
-    // A hosted stdio server runs in this worker's sandbox (docs/hosted.md).
-    if (row.type === 'stdio') return await attemptHostedTool(deps, { connector, action, toolArguments, row }, permit, signal);
-    const endpoint = await resolveEndpoint(deps, row);
-    // An `oauth` server gets the user's token, refreshed through the credential's refresher like any OAuth connector's.
-    const authorize = callAuthorizer(deps, call, connector);
-    const auth = row.type === 'oauth' ? await authorize() : undefined;
-    const authorized = auth ? withAuthorization(endpoint, auth) : endpoint;
-    const redactor = redactionScope()?.add(authorized.secrets) ?? new Redactor(authorized.secrets);
-    const wait = await permit(connector);
-    if (wait) return wait;
-    const started = Date.now();
-    const relaying: Array<Promise<void>> = [];
-    let result: CallToolResult;
-    try {
-      result = (await withRemoteClient(
-        deps.config,
-        authorized,
-        deps.config.upstream.totalTimeoutMs,
-        action.idempotent,
-        (client, options) => {
-          // A server whose tools changed says so on the call's stream: its cached list is forgotten, so the next tools/list shows the new one.
-          client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-            relaying.push(forgetRemoteMcpTools(deps.db, row.id).catch(() => undefined));
-          });
-          if (!relay) return client.callTool({ name: action.id, arguments: toolArguments }, undefined, options);
-          const pass = (note: RunNote) => {
-            relaying.push(relay(redactor.value(note)).catch(() => undefined));
-          };
-          client.setNotificationHandler(LoggingMessageNotificationSchema, ({ params }) =>
-            pass({ kind: 'log', level: params.level, ...(params.logger ? { logger: params.logger } : {}), data: params.data }),
-          );
-          return client.callTool({ name: action.id, arguments: toolArguments }, undefined, {
-            ...options,
-            onprogress: ({ progress, total, message }) =>
-              pass({ kind: 'progress', progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}) }),
-          });
-        },
-        signal,
-      )) as CallToolResult;
-      await Promise.all(relaying);
-    } catch (error) {
-      // One refresh after a 401, then an immediate retry: the server may have dropped the token before its expiry.
-      if (auth?.refreshable && input.refreshOn401 && error instanceof RemoteMcpError && error.details.status === 401) {
-        const refreshed = await authorize(auth);
-        redactionScope()?.add(secretsOfAuth(refreshed));
-        return {
-          kind: 'retry',
-          error: { code: error.code, message: error.message, details: error.details },
-          reason: `401 from ${connector.id}; token refreshed`,
-          delayMs: 0,
-          tokenRefreshed: refreshed.credentialId ? { credentialId: refreshed.credentialId } : {},
-        };
-      }
-      // Refused for good (a step-up, or a refreshed token refused): the user signs in again.
-      if (auth?.credentialId && error instanceof RemoteMcpError) {
-        const reauthorization = await reauthorizationAfterRefusal(deps, {
-          mcpConnectorId: row.id,
-          credentialId: auth.credentialId,
-          host: authorized.url.host,
-          status: error.details.status,
-          challenge: error.challenge,
-          refreshed: !input.refreshOn401,
-        });
-        if (reauthorization) throw reauthorization;
-      }
-      throw error;
-    }
-    deps.logger.debug({ connectorId: connector.id, actionId: action.id, host: authorized.url.host, ms: Date.now() - started }, 'remote MCP call');
-    return toolCallOutcome(result, { connector, action, redactor, ...(auth?.credentialId ? { credentialId: auth.credentialId } : {}) });
-  } catch (error) {
-    if (!(error instanceof SwitchboardError)) throw error;
-    const retryable = error instanceof RemoteMcpError ? error.retryable : !nonRetryableCodes.includes(error.code);
-    const attemptError = { code: error.code, message: error.message, details: error.details };
-    return retryable ? { kind: 'retry', error: attemptError, reason: `${error.code} from ${call.connectorId}: ${error.message}` } : { kind: 'failed', error: attemptError };
-  }
 }

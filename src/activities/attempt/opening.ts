@@ -1,15 +1,15 @@
-import { connectorForActionAuth } from '../connectors/authVariants.js';
-import { applySettings, findAction } from '../connectors/registry.js';
-import type { ActionDefinition } from '../connectors/schema.js';
-import { getCatalogConnector } from '../connectors/sources/catalog.js';
-import { settingsAt } from '../connectors/knownSettings.js';
-import type { Connector } from '../connectors/types.js';
-import type { Db } from '../db/connect.js';
-import { startAttempt } from '../db/repositories/attemptStart.js';
-import type { SendMarkClearer } from '../db/repositories/upstreamSends.js';
-import type { CredentialRow } from '../db/tables/credentials.js';
-import { keyOf, PAUSE_CHECK_LEAD_MS, spacing } from '../upstream/throttle.js';
-import type { AttemptInput, SlotReservation } from '../workflows/contracts.js';
+import { connectorForActionAuth } from '../../connectors/authVariants.js';
+import { applySettings, findAction } from '../../connectors/registry.js';
+import type { ActionDefinition } from '../../connectors/schema.js';
+import { getCatalogConnector } from '../../connectors/sources/catalog.js';
+import { settingsAt } from '../../connectors/knownSettings.js';
+import type { Connector } from '../../connectors/types.js';
+import type { Db } from '../../db/connect.js';
+import { startAttempt } from '../../db/repositories/attemptStart.js';
+import type { SendMarkClearer } from '../../db/repositories/upstreamSends.js';
+import type { CredentialRow } from '../../db/tables/credentials.js';
+import { keyOf, PAUSE_CHECK_LEAD_MS, spacing } from '../../upstream/throttle.js';
+import type { AttemptInput, SlotReservation } from '../../workflows/contracts.js';
 
 /** An attempt opened the short way: what the front door read, confirmed current, with its slot and mark taken. */
 export interface OpenedAttempt {
