@@ -10,7 +10,7 @@ import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
  * Each request gets a signal of its own that follows the transport's; AbortSignal.any holds no
  * listener on its sources, so close() still aborts what is in flight.
  */
-export const fetchWithOwnSignal: FetchLike = (url, init) => fetch(url, init?.signal ? { ...init, signal: AbortSignal.any([init.signal]) } : init);
+const fetchWithOwnSignal: FetchLike = (url, init) => fetch(url, init?.signal ? { ...init, signal: AbortSignal.any([init.signal]) } : init);
 
 /** The SDK's Streamable HTTP client transport, with a signal of its own per request (fetchWithOwnSignal). */
 export function mcpTransport(url: string | URL, requestInit: RequestInit = {}): StreamableHTTPClientTransport {
