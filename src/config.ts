@@ -39,7 +39,12 @@ const envSchema = z.object({
     .optional(),
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchboard'),
+  // The lanes' queues are named after it (<queue>-slow, <queue>-busy): a name ending like one would be read as one.
+  TEMPORAL_TASK_QUEUE: z
+    .string()
+    .min(1)
+    .refine((name) => !/-(busy|slow)$/.test(name), 'must not end in -busy or -slow (the names of its lanes)')
+    .default('switchboard'),
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TEMPORAL_UI_URL: z.url().optional(),
@@ -80,6 +85,10 @@ const envSchema = z.object({
   FAST_ATTEMPT_BUDGET_MS: z.coerce.number().int().min(50).max(10_000).default(1000),
   ACCOUNT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(250),
   SERVER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(200),
+  BUSY_SERVER_OPEN_CALLS: z.coerce.number().int().min(1).max(100_000).default(16),
+  BUSY_ACCOUNT_OPEN_CALLS: z.coerce.number().int().min(1).max(100_000).default(64),
+  BUSY_ACCOUNT_STARTS_AT_ONCE: z.coerce.number().int().min(1).max(1000).default(8),
+  BUSY_ACCOUNT_START_QUEUE: z.coerce.number().int().min(0).max(100_000).default(2000),
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   TOOLS_MODE_MAX_TOOLS: z.coerce.number().int().min(2).max(10_000).default(128),
   HOSTED_MCP_MAX_PROCESSES: z.coerce.number().int().min(1).max(1000).default(16),
@@ -88,6 +97,8 @@ const envSchema = z.object({
   HOSTED_MCP_CPU_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   HOSTED_MCP_ALLOW_NETWORK: booleanFromEnv.default(false),
   HOSTED_MCP_BWRAP: z.string().min(1).default('bwrap'),
+  HOSTED_MCP_SLIRP4NETNS: z.string().min(1).default('slirp4netns'),
+  HOSTED_MCP_MAX_TASKS: z.coerce.number().int().min(16).max(100_000).default(256),
   PLUGIN_MAX_MEMORY_MB: z.coerce.number().int().min(1).max(4096).default(64),
   PLUGIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   PLUGIN_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
@@ -143,6 +154,19 @@ const envSchema = z.object({
 });
 
 export type Role = 'all' | 'api' | 'worker';
+
+/**
+ * Fair admission of runs (docs/fair-execution.md#admission): counted per API process. A server
+ * with serverOpenCalls calls open, or an account with accountOpenCalls open on the main task
+ * queue, starts its next runs on the busy queue, busyStartsAtOnce start requests at a time; at
+ * most busyStartQueue more wait their turn, the rest are refused (ACCOUNT_BUSY).
+ */
+export interface AdmissionSettings {
+  serverOpenCalls: number;
+  accountOpenCalls: number;
+  busyStartsAtOnce: number;
+  busyStartQueue: number;
+}
 
 export interface Config {
   role: Role;
@@ -201,6 +225,8 @@ export interface Config {
     /** Slow attempts (on the slow lane) one account, or one of its servers, may have in flight; more queue. */
     accountMaxInFlight: number;
     serverMaxInFlight: number;
+    /** Where a run starts, and how fast a busy account's starts go (src/starters/admission.ts). */
+    admission: AdmissionSettings;
   };
   /** Bound on connecting to a remote MCP server and listing its tools (tool calls use upstream.totalTimeoutMs). */
   remoteMcp: {
@@ -228,10 +254,14 @@ export interface Config {
     memoryMb: number;
     /** RLIMIT_CPU: CPU seconds one process may use in its life; past it the kernel kills it and the next call starts another. */
     cpuSeconds: number;
-    /** Whether a connector may ask for the network (it then shares the host's, loopback included). */
+    /** Whether a connector may ask for the network (a namespace of its own behind user-mode NAT, without the host's loopback). */
     allowNetwork: boolean;
     /** The bubblewrap binary. */
     bwrap: string;
+    /** The slirp4netns binary: a connector with the network gets a NAT of its own through it. */
+    slirp4netns: string;
+    /** RLIMIT_NPROC inside the sandbox: processes and threads one hosted server may have at once. */
+    maxTasks: number;
   };
   /** The MCP registry (official Registry API) browsed for servers to install (docs/hosted.md#registry). */
   mcpRegistry: {
@@ -370,6 +400,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       cpuSeconds: e.HOSTED_MCP_CPU_SECONDS,
       allowNetwork: e.HOSTED_MCP_ALLOW_NETWORK,
       bwrap: e.HOSTED_MCP_BWRAP,
+      slirp4netns: e.HOSTED_MCP_SLIRP4NETNS,
+      maxTasks: e.HOSTED_MCP_MAX_TASKS,
     },
     mcpRegistry: { url: e.MCP_REGISTRY_URL.replace(/\/+$/, '') },
     plugins: {
@@ -379,7 +411,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       maxModuleBytes: e.PLUGIN_MAX_MODULE_BYTES,
       maxHttpCalls: e.PLUGIN_MAX_HTTP_CALLS,
     },
-    execution: { fastBudgetMs: e.FAST_ATTEMPT_BUDGET_MS, accountMaxInFlight: e.ACCOUNT_MAX_IN_FLIGHT, serverMaxInFlight: e.SERVER_MAX_IN_FLIGHT },
+    execution: {
+      fastBudgetMs: e.FAST_ATTEMPT_BUDGET_MS,
+      accountMaxInFlight: e.ACCOUNT_MAX_IN_FLIGHT,
+      serverMaxInFlight: e.SERVER_MAX_IN_FLIGHT,
+      admission: {
+        serverOpenCalls: e.BUSY_SERVER_OPEN_CALLS,
+        accountOpenCalls: e.BUSY_ACCOUNT_OPEN_CALLS,
+        busyStartsAtOnce: e.BUSY_ACCOUNT_STARTS_AT_ONCE,
+        busyStartQueue: e.BUSY_ACCOUNT_START_QUEUE,
+      },
+    },
     oauth: { handshakeTimeoutSeconds: e.OAUTH_HANDSHAKE_TIMEOUT, refreshMarginSeconds: e.REFRESH_MARGIN_SECONDS },
     cleanup: { mcpSessionTtlSeconds: e.MCP_SESSION_TTL_SECONDS, intervalSeconds: e.STATE_CLEANUP_INTERVAL_SECONDS },
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS },

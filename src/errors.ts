@@ -8,6 +8,7 @@ export const errorCodes = [
   'FORBIDDEN',
   'NOT_FOUND',
   'RATE_LIMITED',
+  'ACCOUNT_BUSY',
   'CREDENTIAL_NOT_FOUND',
   'CONNECTOR_NOT_FOUND',
   'ACTION_NOT_FOUND',
@@ -31,6 +32,7 @@ const httpStatusOf: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
+  ACCOUNT_BUSY: 429,
   CREDENTIAL_NOT_FOUND: 400,
   CONNECTOR_NOT_FOUND: 404,
   ACTION_NOT_FOUND: 404,
@@ -118,6 +120,15 @@ export class RateLimitedError extends SwitchboardError {
     message = 'Rate limit exceeded. Please try again later.',
   ) {
     super('RATE_LIMITED', message, { retryAfterSeconds });
+  }
+}
+/** The account has more runs waiting to start than the front door queues (BUSY_ACCOUNT_START_QUEUE); nothing was started. */
+export class AccountBusyError extends SwitchboardError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    waiting: number,
+  ) {
+    super('ACCOUNT_BUSY', `This account already has ${waiting} calls waiting to start; try again in ${retryAfterSeconds} s`, { retryAfterSeconds, waiting });
   }
 }
 export class CredentialNotFoundError extends SwitchboardError {

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import { InvalidRequestError, isTemporalUnavailable, RateLimitedError, SwitchboardError } from '../errors.js';
+import { AccountBusyError, InvalidRequestError, isTemporalUnavailable, RateLimitedError, SwitchboardError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 
 /** Turns a zod failure into INVALID_REQUEST naming each bad field. */
@@ -74,7 +74,7 @@ export function errorHandler(logger: Logger): Middleware {
       if (failure.code === 'INTERNAL_ERROR' || failure.code === 'SERVICE_UNAVAILABLE') {
         logger.error({ err: error, method: ctx.method, path: ctx.path }, 'request failed');
       }
-      if (failure instanceof RateLimitedError) ctx.set('Retry-After', String(failure.retryAfterSeconds));
+      if (failure instanceof RateLimitedError || failure instanceof AccountBusyError) ctx.set('Retry-After', String(failure.retryAfterSeconds));
       if (failure.code === 'SERVICE_UNAVAILABLE') ctx.set('Retry-After', '5');
       ctx.status = failure.status;
       ctx.body = ctx.path.startsWith('/mcp') ? jsonRpcErrorBody(failure) : failure.toBody();

@@ -90,6 +90,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     const temporal = await connectTemporal(devServer?.address ?? config.temporal.address!, config.temporal, {
       ...(tracing ? { interceptors: tracing.client } : {}),
       localWorker: config.role !== 'api',
+      ...(config.role === 'worker' ? {} : { admission: config.execution.admission }),
     });
     stack.push(() => temporal.connection.close());
     const oauthFlows = temporalOAuthFlows({ db: database.db, temporal, config });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redactor } from '../secrets/redaction.js';
 import { maskUrlsIn } from '../secrets/urls.js';
 
@@ -17,6 +18,16 @@ const MASK = '[masked]';
 /** Request bodies may nest deeper than any real one does; an audit entry keeps this much of them. */
 const MAX_DEPTH = 32;
 const TOO_DEEP = '[too deep]';
+/**
+ * An audit entry says what changed, not what was uploaded: a plugin's base64 module (up to 90 MB)
+ * or any other long value is kept as its length and digest, which still tells two uploads apart.
+ */
+const MAX_STRING = 4096;
+
+function summarizeLong(value: string): string {
+  const digest = createHash('sha256').update(value).digest('hex');
+  return `[${value.length} characters, sha256 ${digest}]`;
+}
 
 function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !REFERENCE_NAME.test(name);
@@ -30,7 +41,7 @@ export function maskForAudit(value: unknown, extraSecrets: readonly string[] = [
 }
 
 function mask(value: unknown, secrets: Set<string>, depth: number): unknown {
-  if (typeof value === 'string') return maskUrlsIn(value);
+  if (typeof value === 'string') return value.length > MAX_STRING ? summarizeLong(value) : maskUrlsIn(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) return value.map((item) => mask(item, secrets, depth + 1));

@@ -12,6 +12,8 @@ const ACTIONS_RESOURCE = 'actions';
 const PLUGIN_RATE_LIMIT = { requestsPerSecond: 10 };
 
 export const isPluginConnectorId = (connectorId: string) => connectorId.startsWith(PLUGIN_PREFIX);
+/** The slug a plugin-<slug> connector id names. */
+export const pluginSlugOf = (connectorId: string) => connectorId.slice(PLUGIN_PREFIX.length);
 export const connectorIdOfPlugin = (row: Pick<PluginRow, 'slug'>) => `${PLUGIN_PREFIX}${row.slug}`;
 
 function actionOf(action: PluginManifest['actions'][number]): ActionDefinition {
@@ -59,7 +61,7 @@ export function pluginConnector(row: Pick<PluginRow, 'id' | 'name' | 'slug'>, ve
 
 /** The plugin's newest version, as agents use it. */
 export async function loadPluginConnector(db: Db, accountId: string, connectorId: string, settings: ConnectorSettings): Promise<Connector> {
-  const row = await getPluginBySlug(db, accountId, connectorId.slice(PLUGIN_PREFIX.length));
+  const row = await getPluginBySlug(db, accountId, pluginSlugOf(connectorId));
   const version = row ? await getPluginManifest(db, row.id, row.latest_version) : undefined;
   if (!row || !version) throw new ConnectorNotFoundError(connectorId);
   return pluginConnector(row, version.version, pluginManifestSchema.parse(version.manifest), settings);

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connect.js';
-import { addPluginVersion, getPluginManifest, listPlugins } from '../db/repositories/plugins.js';
+import { addPluginVersion, getPluginByIdOrSlug, getPluginManifest, getPluginModule, listPluginVersions, listPlugins } from '../db/repositories/plugins.js';
 import type { PluginRow } from '../db/tables/plugins.js';
-import { InvalidRequestError, SwitchboardError } from '../errors.js';
+import { InvalidRequestError, NotFoundError, SwitchboardError } from '../errors.js';
 import { newId } from '../secrets/tokens.js';
 import { slugOfName } from '../remoteMcp/connector.js';
-import { connectorIdOfPlugin } from './connector.js';
-import { pluginManifestSchema, type PluginManifest, type PluginResponse, type UploadPluginInput } from './schemas.js';
+import { connectorIdOfPlugin, isPluginConnectorId, pluginSlugOf } from './connector.js';
+import { pluginManifestSchema, type PluginDetailResponse, type PluginManifest, type PluginResponse, type UploadPluginInput } from './schemas.js';
 
 /** Uploads and listings of WASM plugins (docs/hosted.md#wasm-plugins). */
 
@@ -75,4 +75,40 @@ async function listPluginsWithManifests(db: Db, accountId: string) {
 export async function listPluginViews(db: Db, accountId: string): Promise<{ plugins: PluginResponse[]; count: number }> {
   const plugins = (await listPluginsWithManifests(db, accountId)).map(({ row, sha256, manifest }) => pluginView(row, { sha256, manifest }));
   return { plugins, count: plugins.length };
+}
+
+/** The plugin a route or tool names by row id (plg_…) or plugin-<slug>; NOT_FOUND otherwise. */
+async function findPlugin(db: Db, accountId: string, id: string): Promise<PluginRow> {
+  const row = await getPluginByIdOrSlug(db, accountId, isPluginConnectorId(id) ? pluginSlugOf(id) : id);
+  if (!row) throw new NotFoundError(`Plugin "${id}" does not exist`, { id });
+  return row;
+}
+
+/** One plugin at its newest version, with every version it had. */
+export async function getPluginView(db: Db, accountId: string, id: string): Promise<PluginDetailResponse> {
+  const row = await findPlugin(db, accountId, id);
+  const versions = (await listPluginVersions(db, row.id)).map((version) => ({ ...version, manifest: pluginManifestSchema.parse(version.manifest) }));
+  const newest = versions.find((version) => version.version === row.latest_version) ?? versions[0]!;
+  return {
+    ...pluginView(row, newest),
+    description: newest.manifest.description,
+    auth: newest.manifest.auth.type,
+    manifest: newest.manifest,
+    versions: versions.map((version) => ({
+      version: version.version,
+      sha256: version.sha256,
+      actions: version.manifest.actions.map((action) => action.id),
+      allowedHosts: version.manifest.allowedHosts,
+      createdAt: version.created_at.toISOString(),
+    })),
+  };
+}
+
+/** A version's module and manifest, as a test loads them (the newest when no version is named). */
+export async function pluginVersionToLoad(db: Db, accountId: string, id: string, version?: number) {
+  const row = await findPlugin(db, accountId, id);
+  const wanted = version ?? row.latest_version;
+  const [module, manifest] = await Promise.all([getPluginModule(db, row.id, wanted), getPluginManifest(db, row.id, wanted)]);
+  if (!module || !manifest) throw new NotFoundError(`Plugin "${row.name}" has no version ${wanted}`, { id, version: wanted });
+  return { row, version: wanted, module, sha256: manifest.sha256, manifest: pluginManifestSchema.parse(manifest.manifest) };
 }

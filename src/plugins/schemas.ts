@@ -76,3 +76,35 @@ export const pluginResponse = z.object({
   updatedAt: z.string(),
 });
 export type PluginResponse = z.infer<typeof pluginResponse>;
+
+/** A plugin named by its row id (plg_…) or the connector id agents see (plugin-<slug>). */
+export const pluginIdParam = z.string().min(1).max(120).describe('A plugin: row id (plg_…) or plugin-<slug>');
+
+export const pluginDetailResponse = pluginResponse.extend({
+  description: z.string(),
+  auth: z.string().describe('none, bearer or apiKey'),
+  manifest: z.record(z.string(), z.unknown()).describe("The newest version's manifest, as validated on upload"),
+  versions: z
+    .array(z.object({ version: z.number(), sha256: z.string(), actions: z.array(z.string()), allowedHosts: z.array(z.string()), createdAt: z.string() }))
+    .describe('Every upload, newest first; calls use the first'),
+});
+export type PluginDetailResponse = z.infer<typeof pluginDetailResponse>;
+
+export const testPluginInput = z
+  .object({
+    id: pluginIdParam,
+    version: z.number().int().min(1).optional().describe('The version to load; the newest when not given'),
+  })
+  .strict();
+export type TestPluginInput = z.infer<typeof testPluginInput>;
+
+export const testPluginResponse = z.object({
+  ok: z.boolean(),
+  message: z.string().optional(),
+  version: z.number().optional(),
+  sha256: z.string().optional(),
+  actions: z.array(z.string()).optional().describe('The actions whose exported function the loaded module has'),
+  error: z.string().optional(),
+  code: z.string().optional(),
+});
+export type TestPluginResponse = z.infer<typeof testPluginResponse>;

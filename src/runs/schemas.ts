@@ -86,6 +86,14 @@ export type RunTimelineEntry = z.infer<typeof runTimelineEntry>;
 
 export const runDetails = runSummary.extend({
   input: z.unknown().optional(),
+  admission: z
+    .object({
+      queue: z.literal('busy'),
+      reason: z.string().describe('"its server has 16 calls open"'),
+      waitedMs: z.number().describe("How long its start waited for its account's turn (BUSY_ACCOUNT_STARTS_AT_ONCE) before the run existed"),
+    })
+    .optional()
+    .describe('Set when the front door started the run on the busy task queue (docs/fair-execution.md#admission)'),
   timeline: z.array(runTimelineEntry).optional().describe("Each connector attempt and each durable wait, from the run's history"),
   steps: z.array(z.unknown()).optional(),
   result: z.unknown().optional(),

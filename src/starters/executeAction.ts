@@ -10,7 +10,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
 import { isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../errors.js';
 import type { TemporalHandle } from './temporal.js';
-import { codedFailureIn, searchAttributes } from '../workflows/contracts.js';
+import type { Admitted } from './admission.js';
+import { admissionMemo, codedFailureIn, searchAttributes } from '../workflows/contracts.js';
 import { actionResultUpdate, workflowTypes, type ExecuteActionWorkflow } from '../workflows/contracts.js';
 
 export type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
@@ -54,13 +55,41 @@ export function actionWorkflowOptions(
   };
 }
 
-/** Starts the workflow without waiting for it (input already prepared). */
+/** Starts the workflow without waiting for it (input already prepared, the call admitted). */
 export async function startExecuteAction(
   temporal: TemporalHandle,
   input: ExecuteActionInput,
+  admitted: Admitted,
 ): Promise<WorkflowHandle<ExecuteActionWorkflow>> {
-  return temporal.client.workflow.start<ExecuteActionWorkflow>(workflowTypes.executeAction, actionWorkflowOptions(temporal, input));
+  try {
+    return await temporal.client.workflow.start<ExecuteActionWorkflow>(workflowTypes.executeAction, admittedOptions(actionWorkflowOptions(temporal, input), admitted));
+  } finally {
+    admitted.done();
+  }
 }
+
+/** Who starts a run, as admission counts it. */
+interface RunCaller {
+  accountId: string;
+  serverId: string;
+}
+
+/**
+ * Admits a call (src/starters/admission.ts) before it is prepared, so a busy account's calls also
+ * read the database in turns. The caller ends it with done(), however the call ends. Without
+ * admission (a worker-only process), the main queue.
+ */
+export async function admitCall(temporal: TemporalHandle, caller: RunCaller): Promise<Admitted> {
+  return temporal.admission ? temporal.admission.admit(caller.accountId, caller.serverId) : onMainQueue;
+}
+
+/** A run's options as admitted: on the busy queue, with that queue and the reason in its memo (GET /api/runs/:id shows it). */
+export function admittedOptions<Options extends { taskQueue: string; memo: Record<string, unknown> }>(options: Options, admitted: Admitted): Options {
+  if (!admitted.busy) return options;
+  return { ...options, taskQueue: admitted.taskQueue, requestEagerStart: false, memo: { ...options.memo, [admissionMemo]: { queue: 'busy', ...admitted.busy } } };
+}
+
+const onMainQueue: Admitted = { taskQueue: '', started: () => undefined, done: () => undefined };
 
 /** A run started together with the request for its result. */
 export interface ResultRun<Result> {
@@ -81,20 +110,32 @@ export function startWithResult<Result>(
   temporal: TemporalHandle,
   workflowType: string,
   update: UpdateDefinition<Result>,
-  options: WorkflowStartOptions & { workflowId: string },
+  options: WorkflowStartOptions & { workflowId: string; taskQueue: string; memo: Record<string, unknown> },
+  admitted: Admitted,
 ): ResultRun<Result> {
   const { workflow } = temporal.client;
-  const result = temporal.localWorker
-    ? workflow.start(workflowType, options).then((handle) => handle.result() as Promise<Result>)
-    : workflow.executeUpdateWithStart(update, {
-        startWorkflowOperation: new WithStartWorkflowOperation(workflowType, { ...options, requestEagerStart: false, workflowIdConflictPolicy: 'FAIL' }),
+  const start = admittedOptions(options, admitted);
+  const result = (async () => {
+    try {
+      // A busy run's start gives its account's turn back as soon as it is answered, so it starts
+      // alone, then asks for the result.
+      if (temporal.localWorker || admitted.busy) {
+        const handle = await workflow.start(workflowType, start).finally(admitted.started);
+        return (await handle.result()) as Result;
+      }
+      return await workflow.executeUpdateWithStart(update, {
+        startWorkflowOperation: new WithStartWorkflowOperation(workflowType, { ...start, requestEagerStart: false, workflowIdConflictPolicy: 'FAIL' }),
       });
+    } finally {
+      admitted.done();
+    }
+  })();
   return { workflowId: options.workflowId, result: result.catch((error: unknown) => Promise.reject(errorFromWorkflowFailure(error))) };
 }
 
 /** execute_action's run, started with the request for its result (startWithResult). */
-export function runAction(temporal: TemporalHandle, input: ExecuteActionInput): ResultRun<ActionResult> {
-  return startWithResult(temporal, workflowTypes.executeAction, actionResultUpdate, actionWorkflowOptions(temporal, input));
+export function runAction(temporal: TemporalHandle, input: ExecuteActionInput, admitted: Admitted): ResultRun<ActionResult> {
+  return startWithResult(temporal, workflowTypes.executeAction, actionResultUpdate, actionWorkflowOptions(temporal, input), admitted);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { accountFairness, errorFromWorkflowFailure, startWithResult } from './executeAction.js';
+import { accountFairness, admitCall, errorFromWorkflowFailure, startWithResult } from './executeAction.js';
 import type { TemporalHandle } from './temporal.js';
 import { searchAttributes, type ExecutePlanWorkflowInput, type PlanProgress } from '../workflows/contracts.js';
 import { planResultUpdate, workflowTypes } from '../workflows/contracts.js';
@@ -42,7 +42,7 @@ export function planWorkflowOptions(temporal: TemporalHandle, input: ExecutePlan
  * what was undone).
  */
 export async function runPreparedPlan(temporal: TemporalHandle, prepared: ExecutePlanWorkflowInput): Promise<ExecutePlanOutcome> {
-  const run = startWithResult<PlanProgress>(temporal, workflowTypes.executePlan, planResultUpdate, planWorkflowOptions(temporal, prepared));
+  const run = startWithResult<PlanProgress>(temporal, workflowTypes.executePlan, planResultUpdate, planWorkflowOptions(temporal, prepared), await admitCall(temporal, prepared));
   try {
     return { workflowId: run.workflowId, ...(await run.result) };
   } catch (error) {

@@ -16,11 +16,11 @@ import { getServer } from '../db/repositories/servers.js';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors.js';
 import type { ListRunsQuery, RunStatus, RunSummary, StartRunInput } from '../runs/schemas.js';
 import { prepareActionRun, preparePlanRun, type UseScope } from '../runs/prepare.js';
-import { actionWorkflowOptions, errorFromWorkflowFailure } from './executeAction.js';
+import { actionWorkflowOptions, admitCall, admittedOptions, errorFromWorkflowFailure } from './executeAction.js';
 import { planWorkflowOptions } from './executePlan.js';
 import { runTimeline } from './runTimeline.js';
 import type { TemporalHandle } from './temporal.js';
-import { callProgressMemo, planProgressQuery, searchAttributes, workflowTypes } from '../workflows/contracts.js';
+import { admissionMemo, callProgressMemo, planProgressQuery, searchAttributes, workflowTypes } from '../workflows/contracts.js';
 
 interface RunDeps {
   db: Db;
@@ -99,27 +99,31 @@ export async function startRun(deps: StartRunDeps, auth: RunCaller, input: Start
     ? `${prefix}/${serverId}/idem-${sha256(`${auth.accountId}\n${auth.userId}\n${idempotencyKey}`).slice(0, 32)}`
     : undefined;
 
-  let options;
   const credentialId = input.credentialId ?? auth.credentialId;
   const pinned = credentialId ? { credentialId } : {};
-  if (input.kind === 'action') {
-    const { input: prepared } = await prepareActionRun(deps.db, scope, { ...input, ...pinned });
-    options = actionWorkflowOptions(deps.temporal, prepared, workflowId);
-  } else {
-    const { input: prepared } = await preparePlanRun(deps.db, scope, { ...input, ...pinned });
-    options = planWorkflowOptions(deps.temporal, prepared, workflowId);
-  }
-  const memo = { ...options.memo, requestHash };
+  // Admitted before it is prepared: a busy account's starts read the database in turns too.
+  const admitted = await admitCall(deps.temporal, scope);
+  let options;
   let handle: WorkflowHandle;
   try {
-    handle = await deps.temporal.client.workflow.start(WORKFLOW_TYPES[input.kind], {
-      ...options,
-      memo,
-      ...(idempotencyKey ? { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE', requestEagerStart: false } : {}),
-    });
-  } catch (error) {
-    if (!(idempotencyKey && error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    handle = deps.temporal.client.workflow.getHandle(options.workflowId);
+    if (input.kind === 'action') {
+      const { input: prepared } = await prepareActionRun(deps.db, scope, { ...input, ...pinned });
+      options = actionWorkflowOptions(deps.temporal, prepared, workflowId);
+    } else {
+      const { input: prepared } = await preparePlanRun(deps.db, scope, { ...input, ...pinned });
+      options = planWorkflowOptions(deps.temporal, prepared, workflowId);
+    }
+    try {
+      handle = await deps.temporal.client.workflow.start(WORKFLOW_TYPES[input.kind], {
+        ...admittedOptions({ ...options, memo: { ...options.memo, requestHash } }, admitted),
+        ...(idempotencyKey ? { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE', requestEagerStart: false } : {}),
+      });
+    } catch (error) {
+      if (!(idempotencyKey && error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      handle = deps.temporal.client.workflow.getHandle(options.workflowId);
+    }
+  } finally {
+    admitted.done();
   }
   const description = await handle.describe();
   if (idempotencyKey && description.memo?.requestHash !== requestHash) {
@@ -170,8 +174,8 @@ async function visibleRun(deps: RunDeps, auth: RunCaller, runId: string): Promis
 export async function getRun(deps: RunDeps, auth: RunCaller, runId: string) {
   const { handle, description } = await visibleRun(deps, auth, runId);
   const summary = summaryOf(description);
-  const { requestHash: _hash, [callProgressMemo]: _progress, ...input } = description.memo ?? {};
-  const details: Record<string, unknown> = { ...summary, input };
+  const { requestHash: _hash, [callProgressMemo]: _progress, [admissionMemo]: admission, ...input } = description.memo ?? {};
+  const details: Record<string, unknown> = { ...summary, input, ...(admission ? { admission } : {}) };
   if (summary.status === 'succeeded') {
     const result = (await handle.result()) as Record<string, unknown>;
     if (summary.kind === 'plan') details.steps = result.steps;

@@ -1,7 +1,8 @@
 import { Client, type ClientInterceptors } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import proto from '@temporalio/proto';
-import type { Config } from '../config.js';
+import type { AdmissionSettings, Config } from '../config.js';
+import { Admission } from './admission.js';
 
 export interface TemporalHandle {
   /**
@@ -17,16 +18,25 @@ export interface TemporalHandle {
    * straight back to it, which beats asking for the result with the start (startWithResult).
    */
   localWorker: boolean;
+  /** Decides which task queue a run starts on (src/starters/admission.ts); without it, the main queue. */
+  admission?: Admission;
 }
 
 export async function connectTemporal(
   address: string,
   config: Config['temporal'],
-  options: { interceptors?: ClientInterceptors; localWorker?: boolean } = {},
+  options: { interceptors?: ClientInterceptors; localWorker?: boolean; admission?: AdmissionSettings } = {},
 ): Promise<TemporalHandle> {
   const connection = await NativeConnection.connect({ address });
   const client = new Client({ connection, namespace: config.namespace, ...(options.interceptors ? { interceptors: options.interceptors } : {}) });
-  return { connection, client, namespace: config.namespace, taskQueue: config.taskQueue, localWorker: options.localWorker ?? false };
+  return {
+    connection,
+    client,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    localWorker: options.localWorker ?? false,
+    ...(options.admission ? { admission: new Admission(options.admission, config.taskQueue) } : {}),
+  };
 }
 
 /** Resolves when the Temporal server answers, for the readiness check; throws when it does not. */

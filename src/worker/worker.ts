@@ -10,7 +10,7 @@ import {
 } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
 import { ActivityMetricsInterceptor } from './activityMetrics.js';
-import { slowLaneOf } from '../workflows/contracts.js';
+import { busyQueueOf, slowLaneOf } from '../workflows/contracts.js';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -45,10 +45,15 @@ export const workflowInterceptorModules = [fileURLToPath(new URL('../workflows/i
  * in-flight caps decide whose attempts are there.
  */
 const SLOW_LANE_SLOTS = 1000;
+/** Workflow-task and local-activity slots, and cached runs, of the main queue's worker and the busy queue's (docs/fair-execution.md). */
+const MAIN_SLOTS = 128;
+const BUSY_SLOTS = 32;
+const BUSY_LOCAL_ACTIVITY_SLOTS = 8;
 
 /**
- * Three workers share the process and its connection. The main one runs the workflows, their
- * local activities (every fast attempt) and the other activities, on the main task queue. The
+ * Four workers share the process and its connection. The main one runs the workflows, their
+ * local activities (every fast attempt) and the other activities, on the main task queue; the
+ * busy one does the same for runs the front door started on the busy queue. The
  * slow-lane worker runs connector attempts that may take long, on the slow task queue, with slots
  * of their own, so they can never hold the workflow-task and local-activity slots fast calls
  * need. The hand-off worker polls a task queue only this process knows, where a fast attempt
@@ -75,25 +80,42 @@ export async function createWorker(options: WorkerOptions): Promise<Workers> {
     shutdownGraceTime: SHUTDOWN_GRACE_MS,
     shutdownForceTime: '10 seconds',
   } as const;
-  const main = await Worker.create({
+  const runsWorkflows = {
     ...common,
-    taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle,
     activities,
     ...(options.tracing ? { sinks: options.tracing.sinks } : {}),
+  };
+  const main = await Worker.create({
+    ...runsWorkflows,
+    taskQueue: options.taskQueue,
     // A run waiting for a throttle slot, its account's capacity or a retry holds no slot here:
     // it is a timer on the server. Workflow-task and local-activity slots are held by fast
     // attempts only, each within its budget (FAST_ATTEMPT_BUDGET_MS after the send) or the last
     // 1.2 s before a throttle slot, inside its workflow task; so they come in pairs. They spend
     // their time on the network, not the CPU, so many can run at once.
     maxConcurrentActivityTaskExecutions: 100,
-    maxConcurrentLocalActivityExecutions: 250,
-    maxConcurrentWorkflowTaskExecutions: 250,
+    maxConcurrentLocalActivityExecutions: MAIN_SLOTS,
+    maxConcurrentWorkflowTaskExecutions: MAIN_SLOTS,
     // Runs kept in memory between tasks (as many as may run at once; the SDK needs no more): a
     // woken run that is still cached needs no replay. Waiting runs beyond this are evicted and
     // replayed from their short history when their timer fires, so the cache, not the backlog,
-    // bounds what waiting runs cost the worker's memory (figures in docs/performance.md).
-    maxCachedWorkflows: 250,
+    // bounds what waiting runs cost the worker's memory (figures in docs/fair-execution.md).
+    maxCachedWorkflows: MAIN_SLOTS,
+  });
+  // The busy queue's runs (a tenant's burst, admitted there by the front door) get slots and a
+  // cache of their own, so their backlog never waits in front of the main queue's tasks. Few:
+  // a busy run's first task is mostly a capacity claim (a database transaction), and with 1,000
+  // of them at once on 64 slots the worker's pooled connections and event loop went to the burst
+  // (a bystander's fast attempt took 6 s under load 16–20); 8 local activities at once leave
+  // most of the pool's 20 connections to everyone else.
+  const busy = await Worker.create({
+    ...runsWorkflows,
+    taskQueue: busyQueueOf(options.taskQueue),
+    maxConcurrentActivityTaskExecutions: 20,
+    maxConcurrentLocalActivityExecutions: BUSY_LOCAL_ACTIVITY_SLOTS,
+    maxConcurrentWorkflowTaskExecutions: BUSY_SLOTS,
+    maxCachedWorkflows: BUSY_SLOTS,
   });
   // A storm puts hundreds of tasks on these queues at once: pollers scale with the backlog (the
   // server says when more are waiting) instead of ten taking them one round trip at a time.
@@ -110,7 +132,7 @@ export async function createWorker(options: WorkerOptions): Promise<Workers> {
     taskQueue: handoffTaskQueue,
     activities: { awaitHandedOffAttempt: activities.awaitHandedOffAttempt },
   });
-  const all = [main, slowLane, handoffs];
+  const all = [main, busy, slowLane, handoffs];
   return {
     async run() {
       // One stopping (a fatal error) stops the others, so the process never runs half a worker.

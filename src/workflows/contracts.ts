@@ -160,7 +160,24 @@ export interface SlotReservation {
  * so every deployment (and every test's queue) has its own.
  */
 export function slowLaneOf(taskQueue: string): string {
-  return `${taskQueue}-slow`;
+  return `${mainQueueOf(taskQueue)}-slow`;
+}
+
+const BUSY_SUFFIX = '-busy';
+
+/**
+ * The busy queue: workflow tasks of runs the front door admitted as busy (an account or server
+ * with many calls open, src/starters/admission.ts), polled by a worker of their own, so a burst
+ * of one tenant's starts never queues ahead of other tenants' first workflow tasks on the main
+ * queue (docs/fair-execution.md#admission).
+ */
+export function busyQueueOf(taskQueue: string): string {
+  return `${taskQueue}${BUSY_SUFFIX}`;
+}
+
+/** The main queue a run's queue belongs to: a busy run shares the main queue's slow lane. */
+function mainQueueOf(taskQueue: string): string {
+  return taskQueue.endsWith(BUSY_SUFFIX) ? taskQueue.slice(0, -BUSY_SUFFIX.length) : taskQueue;
 }
 
 /**
@@ -250,6 +267,8 @@ export interface CallProgress {
 }
 
 export const callProgressMemo = 'callProgress';
+/** Memo key of a run the front door started on the busy queue: { queue: 'busy', reason, waitedMs } (src/starters/admission.ts). */
+export const admissionMemo = 'admission';
 
 export type CredentialWait = NonNullable<ExecuteActionInput['awaitCredential']>;
 

@@ -5,6 +5,7 @@ import { adminTools } from '../../src/api/mcp/tools/admin/index.js';
 import { allTools } from '../../src/api/mcp/tools/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, connectMcp, toolError } from '../support/mcp.js';
+import { builtPlugin } from '../support/plugins.js';
 import { startRemoteMcpServer, type RemoteMcpServer } from '../support/remoteMcpServer.js';
 
 /**
@@ -193,9 +194,43 @@ describe('remote MCP connectors through the admin tools', () => {
   });
 });
 
+describe('WASM plugins through the admin tools', () => {
+  it('uploads, lists, reads and tests a plugin, answering what REST answers; operators read but do not upload', async () => {
+    const { module, manifest } = await builtPlugin('example');
+    const first = structured(await tool('upload_plugin', { name: 'Admin Items', module, manifest }));
+    expect(first).toMatchObject({ connectorId: 'plugin-admin-items', version: 1, actions: ['get_item'] });
+    const second = structured(await tool('upload_plugin', { name: 'Admin Items', module, manifest: { ...manifest, allowedHosts: ['items.example.com'] } }));
+    expect(second).toMatchObject({ id: first.id, version: 2, allowedHosts: ['items.example.com'] });
+    const wrong = toolError(await tool('upload_plugin', { name: 'Admin Items', module, manifest: { ...manifest, actions: [{ id: 'nope', title: 'Nope' }] } }));
+    expect(wrong).toMatchObject({ code: 'INVALID_REQUEST', message: 'The module does not export nope' });
+    expect(toolError(await tool('upload_plugin', { name: 'No module', manifest }))?.code).toBe('INVALID_REQUEST');
+
+    expect(structured(await tool('list_plugins'))).toEqual((await call('GET', '/api/plugins')).body);
+    const read = structured(await tool('get_plugin', { id: 'plugin-admin-items' }));
+    expect(read).toEqual((await call('GET', `/api/plugins/${first.id}`)).body);
+    expect(read).toMatchObject({ version: 2, auth: 'bearer', versions: [expect.objectContaining({ version: 2, allowedHosts: ['items.example.com'] }), expect.objectContaining({ version: 1 })] });
+    expect(toolError(await tool('get_plugin', { id: 'plugin-nope' }))?.code).toBe('NOT_FOUND');
+
+    const tested = structured(await tool('test_plugin', { id: first.id, version: 1 }));
+    expect(tested).toEqual({ ok: true, message: 'Loaded version 1 · 1 action', version: 1, sha256: first.sha256, actions: ['get_item'] });
+    expect(structured(await tool('test_plugin', { id: 'plugin-admin-items' }))).toMatchObject({ ok: true, version: 2 });
+    expect(toolError(await tool('test_plugin', { id: first.id, version: 9 }))?.code).toBe('NOT_FOUND');
+
+    const operator = await connect(adminServer.url, { authorization: `Bearer ${operatorKey}` });
+    expect(structured(await operator.callTool({ name: 'get_plugin', arguments: { id: first.id } })).version).toBe(2);
+    for (const name of ['upload_plugin', 'test_plugin']) {
+      const refused = toolError(await operator.callTool({ name, arguments: { id: first.id, name: 'Sneaky', module, manifest } }));
+      expect(refused, name).toMatchObject({ code: 'FORBIDDEN', details: { requiredRole: 'admin', role: 'operator' } });
+    }
+    const audits = await auditOf('MCP upload_plugin');
+    expect(audits.map((entry) => entry.status)).toEqual([403, 400, 400, 201, 201]);
+    expect(audits.find((entry) => entry.status === 201)).toMatchObject({ after: { name: 'Admin Items' } });
+  }, 300_000);
+});
+
 describe('refusals', () => {
   it('offers no delete: a delete tool is unknown', async () => {
-    for (const name of ['delete_mcp_connector', 'delete_server', 'delete_connector']) {
+    for (const name of ['delete_mcp_connector', 'delete_server', 'delete_connector', 'delete_plugin']) {
       const refused = await tool(name, { id: 'mcp-remote-tools' });
       expect(toolError(refused), name).toMatchObject({ code: 'NOT_FOUND', message: `Unknown tool "${name}"` });
     }

@@ -18,7 +18,10 @@ const tools = [
   { name: 'probe', description: 'What this process can see', inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] }, annotations: { readOnlyHint: true } },
   { name: 'hang', description: 'Never answers', inputSchema: { type: 'object', properties: {} } },
   { name: 'hog', description: 'Allocates until stopped', inputSchema: { type: 'object', properties: {} } },
+  { name: 'connect', description: 'Opens a TCP connection', inputSchema: { type: 'object', properties: { host: { type: 'string' }, port: { type: 'number' } } }, annotations: { readOnlyHint: true } },
+  { name: 'bomb', description: 'Starts a fork bomb, reports, then exits', inputSchema: { type: 'object', properties: { marker: { type: 'string' } } } },
 ];
+function reply(id, seen) { answer(id, { content: [{ type: 'text', text: JSON.stringify(seen) }], structuredContent: seen }); }
 function attempt(work) { try { return work(); } catch (error) { return 'refused: ' + error.code; } }
 function answer(id, result) { process.stdout.write(JSON.stringify({ jsonrpc: '2.0', id, result }) + '\n'); }
 let buffer = '';
@@ -45,22 +48,52 @@ process.stdin.on('data', (chunk) => {
       answer(message.id, { content: [{ type: 'text', text: JSON.stringify(seen) }], structuredContent: seen });
     } else if (message.method === 'tools/call' && message.params.name === 'hog') {
       const kept = []; for (;;) kept.push(Buffer.alloc(1 << 20, 1));
+    } else if (message.method === 'tools/call' && message.params.name === 'connect') {
+      const { host, port } = message.params.arguments;
+      const interfaces = Object.keys(require('node:os').networkInterfaces()).sort();
+      const socket = require('node:net').connect({ host, port, timeout: 3000 });
+      const done = (outcome) => { socket.destroy(); reply(message.id, { outcome, interfaces }); };
+      socket.on('connect', () => done('connected')).on('timeout', () => done('timeout')).on('error', (error) => done(error.code));
+    } else if (message.method === 'tools/call' && message.params.name === 'bomb') {
+      const { spawn } = require('node:child_process');
+      spawn('/bin/sh', ['-c', 'b() { b | b & }; b', message.params.arguments.marker], { stdio: 'ignore' }).on('error', () => {});
+      setTimeout(() => {
+        // Then one of its own: sleeping children until a fork fails.
+        let started = 0;
+        let failed;
+        while (started < 1000 && !failed) {
+          const child = spawn('/bin/sleep', ['10'], { stdio: 'ignore' });
+          if (child.pid === undefined) failed = child; else started += 1;
+        }
+        const processes = fs.readdirSync('/proc').filter((name) => /^[0-9]+$/.test(name)).length;
+        const report = (spawnError) => {
+          reply(message.id, { started, processes, spawnError });
+          // Its end ends the sandbox's PID namespace, the bombs with it.
+          setTimeout(() => process.exit(0), 100);
+        };
+        if (failed) failed.on('error', (error) => report(error.code)); else report(null);
+      }, 1000);
     } else if (message.method === 'tools/call') { /* hang: never answers */ }
     else answer(message.id, {});
   }
 });
 `;
 
-/** The host pids of processes whose command line holds `marker` (the sandboxed node and its launcher). */
-async function pidsWith(marker: string): Promise<number[]> {
+/** The host pids of processes whose command line holds `marker` and starts with `program` (the sandboxed node). */
+async function pidsWith(marker: string, program = 'node\0'): Promise<number[]> {
   const pids: number[] = [];
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.startsWith('node\0') && cmdline.includes(marker)) pids.push(Number(name));
+    if (cmdline.startsWith(program) && cmdline.includes(marker)) pids.push(Number(name));
   }
   return pids;
 }
+
+/** A port on 127.0.0.1 where PostgreSQL listens on this machine (CI starts it). */
+const POSTGRES_PORT = 5432;
+/** The host's loopback as slirp4netns would map it (its gateway), were host loopback not disabled. */
+const SLIRP_GATEWAY = '10.0.2.2';
 
 describe('hosted stdio MCP servers', () => {
   let app: TestApp;
@@ -75,7 +108,7 @@ describe('hosted stdio MCP servers', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'switchboard-hosted-'));
     await writeFile(join(dataDir, 'switchboard-secret.txt'), 'do not read');
     process.env.HOSTED_TEST_WORKER_SECRET = leakedFromWorker;
-    app = await startTestApp({ env: { DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '1000', UPSTREAM_TOTAL_TIMEOUT_MS: '4000', HOSTED_MCP_MEMORY_MB: '256' } });
+    app = await startTestApp({ env: { DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '1000', UPSTREAM_TOTAL_TIMEOUT_MS: '4000', HOSTED_MCP_MEMORY_MB: '256', HOSTED_MCP_MAX_TASKS: '64' } });
     const server = await call('POST', '/api/servers', { name: 'hosted agent' });
     client = await connectMcp(server.body.accessUrl);
     expect((await call('PUT', '/api/variables/probeToken', { value: token })).status).toBe(200);
@@ -106,7 +139,7 @@ describe('hosted stdio MCP servers', () => {
 
   it('lists its tools through the sandbox when tested', async () => {
     const tested = await call('POST', '/api/mcp-connectors/test', { connectorId: 'mcp-probe' });
-    expect(tested.body).toEqual({ ok: true, message: 'Connected · 3 tools', toolsets: [{ name: 'Probe', count: 3, tools: ['probe', 'hang', 'hog'] }] });
+    expect(tested.body).toEqual({ ok: true, message: 'Connected · 5 tools', toolsets: [{ name: 'Probe', count: 5, tools: ['probe', 'hang', 'hog', 'connect', 'bomb'] }] });
   });
 
   it('runs a tool durably in the sandbox: no DATA_DIR, none of the worker environment, a private home, a read-only system', async () => {
@@ -155,5 +188,56 @@ describe('hosted stdio MCP servers', () => {
     expect(created.status).toBe(201);
     const tested = await call('POST', '/api/mcp-connectors/test', { connectorId: created.body.id });
     expect(tested.body).toMatchObject({ ok: false, code: 'FORBIDDEN', error: expect.stringMatching(/HOSTED_MCP_ALLOW_NETWORK/) });
+  });
+
+  it('has no network without network: true, not even the host loopback (its own loopback only)', async () => {
+    const apiPort = Number(new URL(app.apiUrl).port);
+    const local = await executeAction(client, { connectorId: 'mcp-probe', actionId: 'connect', parameters: { host: '127.0.0.1', port: apiPort } });
+    expect(local.data).toEqual({ outcome: 'ECONNREFUSED', interfaces: ['lo'] });
+    const out = await executeAction(client, { connectorId: 'mcp-probe', actionId: 'connect', parameters: { host: SLIRP_GATEWAY, port: POSTGRES_PORT } });
+    expect(out.data.outcome).toBe('ENETUNREACH');
+  });
+
+  it('stops a fork bomb at the sandbox process limit (RLIMIT_NPROC inside its user namespace); the bomb ends with the process', async () => {
+    const bomber = `bomb-${marker}`;
+    const result = await executeAction(client, { connectorId: 'mcp-probe', actionId: 'bomb', parameters: { marker: bomber } });
+    // HOSTED_MCP_MAX_TASKS=64 counts threads too: node's own take some of them.
+    expect(result.data).toMatchObject({ spawnError: 'EAGAIN', started: expect.any(Number) });
+    expect(result.data.started).toBeLessThan(64);
+    expect(result.data.processes).toBeLessThanOrEqual(64);
+    await expect.poll(() => pidsWith(bomber, '/bin/sh\0'), { timeout: 10_000 }).toEqual([]);
+    const again = await executeAction(client, { connectorId: 'mcp-probe', actionId: 'probe', parameters: { path: '/' } });
+    expect(again.data.uid).toBe(65534);
+  });
+});
+
+describe('hosted stdio MCP servers with the network (HOSTED_MCP_ALLOW_NETWORK=true)', () => {
+  let app: TestApp;
+  let client: Client;
+  const call = (method: string, path: string, body?: unknown) => api(app.apiUrl, app.apiKey, method, path, body);
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000', HOSTED_MCP_ALLOW_NETWORK: 'true' } });
+    const server = await call('POST', '/api/servers', { name: 'networked agent' });
+    client = await connectMcp(server.body.accessUrl);
+    const created = await call('POST', '/api/mcp-connectors', { name: 'Net probe', type: 'stdio', command: 'node', args: ['-e', SERVER], network: true });
+    expect(created.status).toBe(201);
+    expect((await call('POST', `/api/servers/${server.body.serverId}/connectors`, { mcpConnectorId: created.body.id })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await app?.close();
+  });
+
+  it("gets a network namespace of its own behind slirp4netns, which cannot reach the host's loopback: not Switchboard's API, not PostgreSQL", async () => {
+    const apiPort = Number(new URL(app.apiUrl).port);
+    const connect = async (host: string, port: number) =>
+      (await executeAction(client, { connectorId: 'mcp-net-probe', actionId: 'connect', parameters: { host, port } })).data as { outcome: string; interfaces: string[] };
+    const api = await connect('127.0.0.1', apiPort);
+    expect(api).toEqual({ outcome: 'ECONNREFUSED', interfaces: ['lo', 'tap0'] });
+    expect((await connect('127.0.0.1', POSTGRES_PORT)).outcome).toBe('ECONNREFUSED');
+    // slirp4netns's gateway would be the host's loopback without --disable-host-loopback.
+    expect(['ECONNREFUSED', 'ENETUNREACH']).toContain((await connect(SLIRP_GATEWAY, apiPort)).outcome);
+    expect(['ECONNREFUSED', 'ENETUNREACH']).toContain((await connect(SLIRP_GATEWAY, POSTGRES_PORT)).outcome);
   });
 });

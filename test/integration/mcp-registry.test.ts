@@ -12,9 +12,9 @@ const structured = (result: unknown) => (result as { structuredContent?: unknown
 /**
  * The MCP registry through its real path: our own registry on 127.0.0.1 (test/support/mcpRegistry.ts)
  * → GET /api/registry/servers and POST /api/registry/install (and the admin MCP tools) → a connector
- * an agent calls over MCP. The npm entry is not run: npx would download it from npm, which a test
- * must not need. Its connector's definition (npx -y <identifier>@<version>, env sealed) is asserted
- * instead, and its refusal where the deployment gives hosted servers no network.
+ * an agent calls over MCP. The npm entry here is a made-up package, not run: its connector's
+ * definition (npx -y <identifier>@<version>, env sealed) is asserted, and its refusal where the
+ * deployment gives hosted servers no network. hosted-npx.test.ts runs a real one from npm.
  */
 describe('MCP registry', () => {
   let app: TestApp;

@@ -223,7 +223,8 @@ describe('tools mode', () => {
       expect((await client.listResourceTemplates()).resourceTemplates).toEqual([expect.objectContaining({ uriTemplate: 'file:///docs/{name}', name: 'doc' })]);
       const doc = await client.readResource({ uri: 'file:///docs/alpha' });
       expect(Buffer.from(doc.contents[0].blob, 'base64').toString()).toBe('doc alpha');
-      await expect(client.readResource({ uri: 'file:///nowhere' })).rejects.toThrow();
+      // SEP-2164: a missing resource is invalid params, its data naming the URI asked for.
+      await expect(client.readResource({ uri: 'file:///nowhere' })).rejects.toMatchObject({ code: -32602, data: expect.objectContaining({ uri: 'file:///nowhere' }) });
     });
 
     it('lists prompts (prefixed where two servers share a name), gets them and completes their arguments and templates', async () => {

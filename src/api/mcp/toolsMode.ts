@@ -20,6 +20,7 @@ import { listRemoteMcpConnectors } from '../../db/repositories/remoteMcpConnecto
 import type { RemoteMcpConnectorRow } from '../../db/tables/remoteMcpConnectors.js';
 import { federation } from '../../remoteMcp/federation.js';
 import { revision2026Mcp } from './revision2026.js';
+import { cachedOffer } from './toolsModeCache.js';
 import { federateV1, federateV2 } from './toolsModeFederation.js';
 import { describeTools } from './server.js';
 import { adminTools } from './tools/admin/index.js';
@@ -127,7 +128,7 @@ function actionTask(connector: Connector, action: ActionDefinition): NonNullable
  * remote MCP servers one by one (a server never listed is listed now); one that cannot be
  * resolved now (a remote server down, an `oauth` one not signed in) is left out of this list.
  */
-async function offeredConnectors(context: RequestContext, scope: UseScope): Promise<Connector[]> {
+async function offeredConnectors(context: RequestContext, scope: UseScope): Promise<{ connectors: Connector[]; complete: boolean }> {
   const { listings } = await serverListings(context.deps, context.auth, context.server, {}, context.assignments);
   const usable = listings.filter((listing) => listing.enabled && scope.grant && mayUse(scope, scope.grant, listing.id)).map((listing) => listing.id);
   const [local, remote] = await Promise.all([
@@ -142,7 +143,8 @@ async function offeredConnectors(context: RequestContext, scope: UseScope): Prom
       ),
     ),
   ]);
-  return [...local, ...remote.filter((connector): connector is Connector => connector !== undefined)];
+  const resolved = remote.filter((connector): connector is Connector => connector !== undefined);
+  return { connectors: [...local, ...resolved], complete: resolved.length === remote.length };
 }
 
 /** What a tools-mode server offers one caller: every tool it may call, and the ones tools/list shows. */
@@ -153,11 +155,13 @@ export interface OfferedTools {
   described: Tool[];
   /** The remote MCP servers offered, whose resources and prompts are relayed too. */
   remoteRows: RemoteMcpConnectorRow[];
+  /** False when a remote server could not be resolved now and was left out. */
+  complete: boolean;
 }
 
 export async function offeredTools(context: RequestContext): Promise<OfferedTools> {
   const scope = await serverUseScope(context.deps, context.auth, context.server, context.assignments);
-  const connectors = await offeredConnectors(context, scope);
+  const { connectors, complete } = await offeredConnectors(context, scope);
   const named = nameTools(connectors.flatMap((connector) => usableActions(scope, connector).map((action) => candidateOf(connector, action))));
   const offered: OfferedTool[] = [
     ...named.map(({ name, connector, action }) => ({
@@ -172,15 +176,19 @@ export async function offeredTools(context: RequestContext): Promise<OfferedTool
   const remoteIds = connectors.flatMap((connector) => (connector.remoteMcp ? [connector.remoteMcp.mcpConnectorId] : []));
   const remoteRows = remoteIds.length > 0 ? await listRemoteMcpConnectors(context.deps.db, context.auth.accountId, remoteIds) : [];
   const cap = context.deps.config.toolsMode.maxTools;
-  return { tools: offered.length > cap ? [...tools, searchToolsTool(offered)] : tools, described: listed(offered, cap), remoteRows };
+  return { tools: offered.length > cap ? [...tools, searchToolsTool(offered)] : tools, described: listed(offered, cap), remoteRows, complete };
 }
 
 /** An admin server in tools mode also offers the management tools. */
 const adminExtras: OfferedTool[] = describeTools(adminTools as readonly ToolDefinition[]).map((tool) => ({ ...tool, describe: () => tool }));
 
-/** What route.ts serves a tools-mode server's request with: the caller's tools, and its remote servers' resources and prompts, on both wires. */
+/**
+ * What route.ts serves a tools-mode server's request with: the caller's tools (kept per process
+ * while nothing they are built from changes: toolsModeCache.ts), and its remote servers'
+ * resources and prompts, on both wires.
+ */
 export async function toolsModeServing(context: RequestContext) {
-  const { tools, described, remoteRows } = await offeredTools(context);
+  const { tools, described, remoteRows } = await cachedOffer(context, () => offeredTools(context));
   const remote = remoteRows.length > 0 ? federation(context.deps, context.auth, remoteRows) : undefined;
   return {
     tools,

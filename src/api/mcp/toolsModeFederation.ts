@@ -17,7 +17,8 @@ import type { Federation } from '../../remoteMcp/federation.js';
  * A tools-mode server's remote resources, resource templates, prompts and completions
  * (src/remoteMcp/federation.ts) on both wires: the v1 SDK server of 2025-era requests and the v2
  * one of 2026-07-28. A read the remote server refused is answered as invalid params, its message
- * (scrubbed of secrets) kept, as the 2026-07-28 spec asks of a missing resource.
+ * (scrubbed of secrets) kept, and a resource read's error data names the URI asked for, as the
+ * 2026-07-28 spec asks of a missing resource (SEP-2164).
  */
 const federatedCapabilities = { resources: {}, prompts: {}, completions: {} };
 
@@ -34,12 +35,15 @@ function relayed<A extends unknown[], R>(fail: Fail, read: (...args: A) => Promi
   };
 }
 
+/** A failed resources/read's error: data names the URI, whatever the remote server said. */
+const withUri = (fail: Fail, uri: string): Fail => (message, data) => fail(message, { ...(data as object), uri });
+
 export function federateV1(server: ServerV1, federation: Federation): void {
   const fail: Fail = (message, data) => new McpError(ErrorCode.InvalidParams, message, data);
   server.registerCapabilities(federatedCapabilities);
   server.setRequestHandler(ListResourcesRequestSchema, relayed(fail, () => federation.listResources() as never));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, relayed(fail, () => federation.listResourceTemplates() as never));
-  server.setRequestHandler(ReadResourceRequestSchema, relayed(fail, (request) => federation.readResource(request.params.uri) as never));
+  server.setRequestHandler(ReadResourceRequestSchema, (request) => relayed(withUri(fail, request.params.uri), () => federation.readResource(request.params.uri))() as never);
   server.setRequestHandler(ListPromptsRequestSchema, relayed(fail, () => federation.listPrompts() as never));
   server.setRequestHandler(GetPromptRequestSchema, relayed(fail, (request) => federation.getPrompt(request.params.name, request.params.arguments) as never));
   server.setRequestHandler(CompleteRequestSchema, relayed(fail, (request) => federation.complete(request.params) as never));
@@ -50,7 +54,7 @@ export function federateV2(server: ServerV2, federation: Federation): void {
   server.registerCapabilities(federatedCapabilities);
   server.setRequestHandler('resources/list', relayed(fail, () => federation.listResources() as never));
   server.setRequestHandler('resources/templates/list', relayed(fail, () => federation.listResourceTemplates() as never));
-  server.setRequestHandler('resources/read', relayed(fail, (request) => federation.readResource(request.params.uri) as never));
+  server.setRequestHandler('resources/read', (request) => relayed(withUri(fail, request.params.uri), () => federation.readResource(request.params.uri))() as never);
   server.setRequestHandler('prompts/list', relayed(fail, () => federation.listPrompts() as never));
   server.setRequestHandler('prompts/get', relayed(fail, (request) => federation.getPrompt(request.params.name, request.params.arguments) as never));
   server.setRequestHandler('completion/complete', relayed(fail, (request) => federation.complete(request.params as never) as never));

@@ -6,6 +6,7 @@ import { renderAudit } from './pages/audit.js';
 import { renderCatalogue } from './pages/catalogue.js';
 import { renderConnectorDetail } from './pages/connectorDetail.js';
 import { renderConnectors } from './pages/connectors.js';
+import { renderPlugins } from './pages/plugins.js';
 import { renderRegistry } from './pages/registry.js';
 import { renderOAuthApps } from './pages/oauthApps.js';
 import { renderPolicies } from './pages/policies.js';
@@ -30,6 +31,7 @@ function route(): { page: Page; section: string; params: string[] } {
   if (section === 'runs' && params[0]) return { page: renderRunDetail, section, params };
   if (section === 'connectors' && params[0] === 'catalogue') return { page: params[1] ? renderConnectorDetail : renderCatalogue, section, params };
   if (section === 'connectors' && params[0] === 'registry') return { page: renderRegistry, section, params };
+  if (section === 'connectors' && params[0] === 'plugins') return { page: renderPlugins, section, params };
   if (section === 'connectors' && params[0] === 'oauth-apps') return { page: renderOAuthApps, section, params };
   const pages: Record<string, Page> = { connectors: renderConnectors, servers: renderServers, credentials: renderCredentials, runs: renderRuns, approvals: renderApprovals, policies: renderPolicies, audit: renderAudit };
   return { page: pages[section] ?? renderConnectors, section: pages[section] ? section : 'connectors', params };

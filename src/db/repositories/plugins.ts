@@ -31,6 +31,26 @@ export async function listPlugins(db: Db, accountId: string): Promise<PluginRow[
   return db.selectFrom('plugins').selectAll().where('account_id', '=', accountId).orderBy('slug').execute();
 }
 
+/** A plugin by its row id (plg_…) or the connector id agents see (plugin-<slug>). */
+export async function getPluginByIdOrSlug(db: Db, accountId: string, idOrSlug: string): Promise<PluginRow | undefined> {
+  return db
+    .selectFrom('plugins')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where((eb) => eb.or([eb('id', '=', idOrSlug), eb('slug', '=', idOrSlug)]))
+    .executeTakeFirst();
+}
+
+/** Every version's manifest and hash, newest first, without the modules. */
+export async function listPluginVersions(db: Db, pluginId: string) {
+  return db
+    .selectFrom('plugin_versions')
+    .select(['version', 'manifest', 'sha256', 'created_at'])
+    .where('plugin_id', '=', pluginId)
+    .orderBy('version', 'desc')
+    .execute();
+}
+
 export async function getPluginBySlug(db: Db, accountId: string, slug: string): Promise<PluginRow | undefined> {
   return db.selectFrom('plugins').selectAll().where('account_id', '=', accountId).where('slug', '=', slug).executeTakeFirst();
 }

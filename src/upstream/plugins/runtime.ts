@@ -94,34 +94,7 @@ export async function runPlugin(config: Pick<Config, 'plugins' | 'egress' | 'ups
     }
   }
 
-  // Loaded at a plugin's first call, not at start: loading it loads node:wasi, which prints an
-  // ExperimentalWarning that a process never running a plugin has no reason to show.
-  const { default: createPlugin } = await import('@extism/extism');
-  const plugin = await createPlugin(
-    { wasm: [{ data: run.module }] },
-    {
-      useWasi: true,
-      runInWorker: true,
-      timeoutMs: limits.timeoutMs,
-      memory: { maxPages: Math.max(1, Math.floor((limits.maxMemoryMb * 1024 * 1024) / PAGE_BYTES)), maxVarBytes: 0, maxHttpResponseBytes: 0 },
-      allowedHosts: [],
-      allowedPaths: {},
-      enableWasiOutput: false,
-      functions: {
-        'extism:host/user': {
-          async switchboard_http(context: CallContext, offset: bigint) {
-            let request: PluginRequest = {};
-            try {
-              request = (context.read(offset)?.json() ?? {}) as PluginRequest;
-            } catch {
-              // answered as a bad request below
-            }
-            return context.store(JSON.stringify(await send(request)));
-          },
-        },
-      },
-    },
-  );
+  const plugin = await loadPlugin(limits, run.module, send);
   const stopped = () => void plugin.close().catch(() => undefined);
   run.signal?.addEventListener('abort', stopped, { once: true });
   try {
@@ -154,6 +127,55 @@ export async function runPlugin(config: Pick<Config, 'plugins' | 'egress' | 'ups
     return output;
   } finally {
     run.signal?.removeEventListener('abort', stopped);
+    await plugin.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The module in Extism with a call's limits and its one host function. Loaded at a plugin's first
+ * use, not at start: loading it loads node:wasi, which prints an ExperimentalWarning that a process
+ * never running a plugin has no reason to show.
+ */
+async function loadPlugin(limits: Config['plugins'], module: Buffer, send: (request: PluginRequest) => Promise<Record<string, unknown>>) {
+  const { default: createPlugin } = await import('@extism/extism');
+  return createPlugin(
+    { wasm: [{ data: module }] },
+    {
+      useWasi: true,
+      runInWorker: true,
+      timeoutMs: limits.timeoutMs,
+      memory: { maxPages: Math.max(1, Math.floor((limits.maxMemoryMb * 1024 * 1024) / PAGE_BYTES)), maxVarBytes: 0, maxHttpResponseBytes: 0 },
+      allowedHosts: [],
+      allowedPaths: {},
+      enableWasiOutput: false,
+      functions: {
+        'extism:host/user': {
+          async switchboard_http(context: CallContext, offset: bigint) {
+            let request: PluginRequest = {};
+            try {
+              request = (context.read(offset)?.json() ?? {}) as PluginRequest;
+            } catch {
+              // answered as a bad request
+            }
+            return context.store(JSON.stringify(await send(request)));
+          },
+        },
+      },
+    },
+  );
+}
+
+/**
+ * A plugin test: the module loads in Extism with a call's limits and host function (in a worker
+ * thread, as a call would), and which of `exportNames` it exports. Nothing is called, so nothing
+ * is sent anywhere; a call is a run (execute_action).
+ */
+export async function exportsOfLoadedPlugin(limits: Config['plugins'], module: Buffer, exportNames: string[]): Promise<string[]> {
+  const plugin = await loadPlugin(limits, module, async () => ({ status: 0, error: 'a test sends no requests' }));
+  try {
+    const found = await Promise.all(exportNames.map(async (name) => ((await plugin.functionExists(name)) ? [name] : [])));
+    return found.flat();
+  } finally {
     await plugin.close().catch(() => undefined);
   }
 }

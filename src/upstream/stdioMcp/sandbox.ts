@@ -1,11 +1,13 @@
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import type { Config } from '../../config.js';
 import type { HostedCommand } from '../../remoteMcp/stdio.js';
+import { hostTool, LAUNCHER_SCRIPT } from './launcher.js';
 
 /**
- * How a hosted stdio MCP server is started: `prlimit` sets its resource limits, then bubblewrap
- * (Debian's `bubblewrap`, unprivileged, in a user namespace) gives it a filesystem of its own. What
- * it sees, and what it does not, is listed in docs/hosted.md; this file is the one place it is set.
+ * How a hosted stdio MCP server is started: the launcher (launcher.ts; as nobody when the worker is
+ * root), `prlimit` for its resource limits, then bubblewrap (Debian's `bubblewrap`, unprivileged,
+ * in a user namespace) gives it a filesystem, processes and a network of its own. What it sees, and
+ * what it does not, is listed in docs/hosted.md; this file is the one place it is set.
  */
 
 const SANDBOX_HOME = '/home/sandbox';
@@ -26,8 +28,8 @@ const SYSTEM_FILES = [
   '/etc/group',
   '/etc/nsswitch.conf',
 ];
-/** Name resolution, bound only when the connector has the network. */
-const NETWORK_FILES = ['/etc/resolv.conf', '/etc/hosts', '/etc/gai.conf'];
+/** Name resolution, bound only when the connector has the network (resolv.conf is the launcher's: slirp4netns's DNS). */
+const NETWORK_FILES = ['/etc/hosts', '/etc/gai.conf'];
 
 /** /bin, /lib… are links into /usr on a merged-/usr system, directories of their own elsewhere. */
 function topLevelSystemDirs(): string[] {
@@ -40,24 +42,33 @@ function topLevelSystemDirs(): string[] {
   return args;
 }
 
-/** The variables StdioClientTransport adds from our own environment; the sandbox gets none of them. */
-const INHERITED = ['LOGNAME', 'SHELL', 'TERM', 'USER'];
+/** The uid a worker running as root starts the launcher as: RLIMIT_NPROC is not enforced for root's processes, even inside a user namespace. */
+const UNPRIVILEGED = '65534';
 
 export interface SandboxedCommand {
   command: string;
   args: string[];
   /**
-   * The environment handed to the launcher: only the connector's variables, HOME and PATH (the
-   * SDK's transport adds a few of ours, which bubblewrap unsets). Passed this way rather than as
-   * `--setenv` arguments, so values never appear in a process list.
+   * The launcher's environment: PATH and SANDBOX_SETENV (the sandbox's variables as bwrap options,
+   * base64), nothing a host program would act on. The SDK's transport adds a few of ours; bwrap's
+   * --clearenv keeps them out of the sandbox.
    */
   env: Record<string, string>;
+}
+
+/** The sandbox's whole environment, as NUL-separated bwrap options read from the launcher's pipe. */
+function setenvOptions(target: HostedCommand): string {
+  const env = { PATH: SANDBOX_PATH, ...target.env, HOME: SANDBOX_HOME };
+  const options = ['--clearenv', ...Object.entries(env).flatMap(([name, value]) => ['--setenv', name, value])];
+  return Buffer.from(options.map((option) => `${option}\0`).join('')).toString('base64');
 }
 
 export function sandboxedCommand(config: Config['hostedMcp'], target: HostedCommand): SandboxedCommand {
   const bind = (paths: string[]) => paths.filter((path) => existsSync(path)).flatMap((path) => ['--ro-bind', path, path]);
   const bwrap = [
+    '--args', '5',
     '--unshare-all',
+    // With the network: the namespace the launcher made and gave a NAT, not the host's.
     ...(target.network ? ['--share-net'] : []),
     '--unshare-user',
     '--uid', SANDBOX_ID,
@@ -67,14 +78,15 @@ export function sandboxedCommand(config: Config['hostedMcp'], target: HostedComm
     '--new-session',
     ...topLevelSystemDirs(),
     ...bind(SYSTEM_FILES),
-    ...(target.network ? bind(NETWORK_FILES) : []),
+    ...(target.network ? ['--ro-bind-data', '10', '/etc/resolv.conf', ...bind(NETWORK_FILES)] : []),
     '--proc', '/proc',
     '--dev', '/dev',
     '--tmpfs', '/tmp',
     '--tmpfs', SANDBOX_HOME,
     '--chdir', SANDBOX_HOME,
-    ...INHERITED.flatMap((name) => ['--unsetenv', name]),
     '--',
+    // Set inside the user namespace, RLIMIT_NPROC counts this sandbox's processes and threads only.
+    'prlimit', `--nproc=${config.maxTasks}`, '--',
     target.command,
     ...target.args,
   ];
@@ -85,9 +97,16 @@ export function sandboxedCommand(config: Config['hostedMcp'], target: HostedComm
     '--core=0',
     `--fsize=${256 * 1024 * 1024}`,
   ];
+  const launch = [
+    '-p', '-c', LAUNCHER_SCRIPT, 'switchboard-sandbox',
+    target.network ? hostTool(config.slirp4netns) : '',
+    hostTool('prlimit'), ...limits, '--', hostTool(config.bwrap), ...bwrap,
+  ];
+  const bash = hostTool('bash');
+  const asRoot = process.getuid?.() === 0;
   return {
-    command: 'prlimit',
-    args: [...limits, '--', config.bwrap, ...bwrap],
-    env: { PATH: SANDBOX_PATH, ...target.env, HOME: SANDBOX_HOME },
+    command: asRoot ? hostTool('setpriv') : bash,
+    args: asRoot ? [`--reuid=${UNPRIVILEGED}`, `--regid=${UNPRIVILEGED}`, '--clear-groups', '--', bash, ...launch] : launch,
+    env: { PATH: '/usr/bin:/bin', SANDBOX_SETENV: setenvOptions(target) },
   };
 }

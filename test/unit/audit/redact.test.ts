@@ -14,6 +14,14 @@ describe('maskForAudit', () => {
     ).toEqual({ name: 'ci', clientSecret: '[masked]', fields: '[masked]', nested: [{ password: '[masked]', apiKey: '[masked]' }], headers: '[masked]' });
   });
 
+  it('keeps a long value as its length and digest: an uploaded module is not copied into the audit log', () => {
+    const module = 'A'.repeat(100_000);
+    const masked = maskForAudit({ name: 'echo', module, note: 'short' }) as Record<string, string>;
+    expect(masked.module).toMatch(/^\[100000 characters, sha256 [0-9a-f]{64}\]$/);
+    expect(masked.note).toBe('short');
+    expect(maskForAudit({ module: 'B'.repeat(100_000) })).not.toEqual({ module: masked.module });
+  });
+
   it('masks hints: a hint is part of a secret', () => {
     expect(maskForAudit({ keyHint: 'Amrbmo', name: 'ci' })).toEqual({ keyHint: '[masked]', name: 'ci' });
   });

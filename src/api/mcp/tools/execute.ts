@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runAction, startExecuteAction, type ActionResult, type ExecuteActionInput } from '../../../starters/executeAction.js';
+import { admitCall, runAction, startExecuteAction, type ActionResult, type ExecuteActionInput } from '../../../starters/executeAction.js';
 import { credentialUseEntry, recordCredentialUse } from '../../audit.js';
 import { planGoal } from '../../../plans/planner.js';
 import { prepareActionRun } from '../../../runs/prepare.js';
@@ -49,8 +49,14 @@ async function actionInput(
 
 /** One action as a durable run, waited for: execute_action's, and each action tool's on a tools-mode server (../toolsMode.ts). */
 export async function awaitActionRun(input: ExecuteActionToolInput, context: ToolContext): Promise<{ outcome: ActionResult; workflowId: string }> {
-  const { input: workflowInput, elicitation } = await actionInput(input, context);
-  const run = runAction(context.deps.temporal, workflowInput);
+  // Admitted before it is prepared (src/starters/admission.ts): a busy server's calls prepare in turns.
+  const admitted = await admitCall(context.deps.temporal, { accountId: context.auth.accountId, serverId: context.server.id });
+  const prepared = await actionInput(input, context).catch((error: unknown) => {
+    admitted.done();
+    throw error;
+  });
+  const { input: workflowInput, elicitation } = prepared;
+  const run = runAction(context.deps.temporal, workflowInput, admitted);
   const { workflowId } = run;
   if (elicitation) {
     await context.report?.log?.('notice', { workflowId, message: 'Waiting for the user to connect their account at the link sent' });
@@ -96,8 +102,12 @@ export const executeActionTool = defineTool({
   },
   task: {
     async start(input, context) {
-      const { input: prepared, elicitation } = await actionInput(input, context);
-      const { workflowId } = await startExecuteAction(context.deps.temporal, prepared);
+      const admitted = await admitCall(context.deps.temporal, { accountId: context.auth.accountId, serverId: context.server.id });
+      const { input: prepared, elicitation } = await actionInput(input, context).catch((error: unknown) => {
+        admitted.done();
+        throw error;
+      });
+      const { workflowId } = await startExecuteAction(context.deps.temporal, prepared, admitted);
       const awaitsInput = elicitation?.taskInput ?? approvalLink(context.deps.publicUrl, prepared);
       return { workflowId, ...(awaitsInput ? { awaitsInput } : {}) };
     },

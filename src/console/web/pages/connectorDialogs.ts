@@ -1,5 +1,6 @@
 import { api, errorText, type McpConnector, type TestResult } from '../api.js';
 import { badge, field, fillDialog, h, openDialog, replace } from '../dom.js';
+import { namedValuesEditor } from './namedValues.js';
 
 export interface TestTarget {
   name: string;
@@ -40,41 +41,10 @@ function testResultView(result: TestResult) {
   ];
 }
 
-/** Key/value rows for request headers; values typed here are sent once and never shown again. */
-function headerEditor(initial: string[]) {
-  const list = h('div', { class: 'header-rows' });
-  const addRow = (name = '') => {
-    const key = h('input', { type: 'text', value: name, 'aria-label': 'Header name', placeholder: 'x-api-key', autocomplete: 'off' });
-    const value = h('input', { type: 'password', 'aria-label': 'Header value', placeholder: 'value or {{variable}}', autocomplete: 'off' });
-    const row = h('div', { class: 'header-row' }, key, value, h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Remove header', onclick: () => row.remove() }, '×'));
-    list.appendChild(row);
-    return key;
-  };
-  for (const name of initial) addRow(name);
-  const element = h(
-    'fieldset',
-    { class: 'headers' },
-    h('legend', {}, 'Headers (optional)'),
-    list,
-    h('button', { type: 'button', class: 'button subtle', onclick: () => addRow().focus() }, 'Add header'),
-  );
-  const read = (): { headers: Record<string, string>; error?: string } => {
-    const headers: Record<string, string> = {};
-    for (const row of list.querySelectorAll('.header-row')) {
-      const [key, value] = row.querySelectorAll('input');
-      const name = key!.value.trim();
-      if (!name && !value!.value) continue;
-      if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/.test(name)) return { headers, error: `"${name}" is not a valid header name` };
-      headers[name] = value!.value;
-    }
-    return { headers };
-  };
-  return { element, read };
-}
-
 const HTTP_URL = /^https?:\/\/[^\s/]+/i;
+const HEADERS = { legend: 'Headers (optional)', what: 'header', placeholder: 'x-api-key', pattern: /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/ };
 
-/** "Add Connector" and "Edit Connector" for simple (URL) connectors; oauth ones edit their name only. */
+/** "Add Connector" and "Edit Connector" for simple (URL) connectors; oauth ones edit their name only (hosted ones: stdioConnectorForm.ts). */
 export function openConnectorForm(options: { existing?: McpConnector; takenNames: string[]; onSaved: () => void }) {
   const { existing } = options;
   const handle = openDialog(
@@ -83,11 +53,10 @@ export function openConnectorForm(options: { existing?: McpConnector; takenNames
       : { title: 'Add Connector', description: 'Register an MCP server by its URL', wide: true },
   );
   const name = field('Name', h('input', { type: 'text', name: 'name', required: true, maxlength: 100, value: existing?.name ?? '' }));
-  // A hosted connector's command is edited through the API (docs/hosted.md); here only its name.
-  const isOauth = existing?.type === 'oauth' || existing?.type === 'stdio';
+  const isOauth = existing?.type === 'oauth';
   const url = field('URL', h('input', { type: 'url', name: 'url', required: true, value: existing?.url ?? '', placeholder: 'https://example.com/mcp' }), 'http:// or https:// only');
   const currentHeaders = Object.entries(existing?.headers ?? {});
-  const headers = headerEditor(currentHeaders.map(([key]) => key));
+  const headers = namedValuesEditor(HEADERS, currentHeaders.map(([key]) => key));
   const replaceHeaders = h('input', { type: 'checkbox', id: 'replace-headers' });
   const headerSection = h('div', { hidden: Boolean(existing) }, headers.element);
   replaceHeaders.addEventListener('change', () => {
@@ -110,7 +79,7 @@ export function openConnectorForm(options: { existing?: McpConnector; takenNames
           'div',
           { class: 'type-info' },
           h('span', { class: 'muted' }, 'Type '),
-          badge(existing.type === 'stdio' ? 'Hosted (stdio)' : isOauth ? 'OAuth' : 'Simple (HTTP URL)', 'info'),
+          badge(isOauth ? 'OAuth' : 'Simple (HTTP URL)', 'info'),
           h('p', { class: 'hint' }, 'Type cannot be changed. Recreate the connector to switch type.'),
         )
       : null,
@@ -141,7 +110,7 @@ export function openConnectorForm(options: { existing?: McpConnector; takenNames
     if (invalid || read.error) return (invalid ?? form).focus();
 
     const sendHeaders = !existing || replaceHeaders.checked;
-    const body = { name: trimmed, ...(isOauth ? {} : { url: urlValue }), ...(!isOauth && sendHeaders ? { headers: read.headers } : {}) };
+    const body = { name: trimmed, ...(isOauth ? {} : { url: urlValue }), ...(!isOauth && sendHeaders ? { headers: read.values } : {}) };
     submit.disabled = true;
     try {
       if (existing) await api('PUT', `/api/mcp-connectors/${encodeURIComponent(existing.id)}`, body);

@@ -4,11 +4,12 @@ const TABS = [
   { path: '', label: 'Remote MCP' },
   { path: 'catalogue', label: 'Catalogue' },
   { path: 'registry', label: 'Registry' },
+  { path: 'plugins', label: 'Plugins' },
   { path: 'oauth-apps', label: 'OAuth apps' },
 ];
 
 /** The Connectors section's sub-pages, as links so each has its own address. */
-export function connectorTabs(current: '' | 'catalogue' | 'registry' | 'oauth-apps') {
+export function connectorTabs(current: '' | 'catalogue' | 'registry' | 'plugins' | 'oauth-apps') {
   return h(
     'nav',
     { class: 'subnav', 'aria-label': 'Connector pages' },

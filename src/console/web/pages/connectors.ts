@@ -3,6 +3,7 @@ import { announce, badge, button, confirmDialog, formatDate, h, pageHeader, repl
 import type { Page } from '../page.js';
 import { openConnectorForm, openTestDialog } from './connectorDialogs.js';
 import { connectorTabs } from './connectorTabs.js';
+import { openStdioConnectorForm } from './stdioConnectorForm.js';
 
 const typeLabels: Record<McpConnector['type'], string> = { simple: 'Simple', oauth: 'OAuth', stdio: 'Hosted (stdio)' };
 
@@ -91,7 +92,7 @@ export const renderConnectors: Page = async (main, config) => {
         'td',
         { class: 'row-actions' },
         button('Test', () => openTestDialog({ name: row.name, body: { connectorId: row.id } }), { ariaLabel: `Test ${row.name}` }),
-        button('Edit', () => openConnectorForm({ existing: row, takenNames, onSaved: reload }), { ariaLabel: `Edit ${row.name}` }),
+        button('Edit', () => (row.stdio ? openStdioConnectorForm : openConnectorForm)({ existing: row, takenNames, onSaved: reload }), { ariaLabel: `Edit ${row.name}` }),
         button('Delete', () => void deleteConnectors([row], reload), { tone: 'danger', ariaLabel: `Delete ${row.name}` }),
       ),
     );
@@ -106,6 +107,7 @@ export const renderConnectors: Page = async (main, config) => {
         'Connectors',
         'Connect external systems and services to your AI Teammates',
         bulkDelete,
+        button('Add hosted', () => openStdioConnectorForm({ takenNames, onSaved: reload }), { ariaLabel: 'Add hosted (stdio) server' }),
         button('Add', () => openConnectorForm({ takenNames, onSaved: reload }), { tone: 'primary', ariaLabel: 'Add connector' }),
       ),
       connectorTabs(''),

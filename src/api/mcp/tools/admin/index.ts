@@ -11,6 +11,7 @@ import {
   testRemoteMcpConnectorTool,
   updateRemoteMcpConnectorTool,
 } from './remoteMcp.js';
+import { getPluginTool, listPluginsTool, testPluginTool, uploadPluginTool } from './plugins.js';
 import { getRunTool, listRunsTool } from './runs.js';
 import { assignConnectorTool, listServerConnectorsTool, listServersTool, unassignConnectorTool } from './servers.js';
 
@@ -31,6 +32,10 @@ export const adminTools: readonly AdminToolDefinition[] = [
   testRemoteMcpConnectorTool,
   searchRegistryTool,
   installFromRegistryTool,
+  listPluginsTool,
+  getPluginTool,
+  uploadPluginTool,
+  testPluginTool,
   listAccountConnectorsTool,
   getAccountConnectorTool,
   setConnectorSettingsTool,
