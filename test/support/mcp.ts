@@ -7,11 +7,27 @@ import { createTaskSessionFromClient, type RawClientDispatch } from '@modelconte
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema, type ElicitRequestURLParams } from '@modelcontextprotocol/sdk/types.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+
+/**
+ * fetch for a long-lived SDK client. Its transport passes one AbortSignal (its own, aborted by
+ * close()) to every request, and fetch adds an abort listener to that signal per request, dropped
+ * only when the request is garbage-collected: a client making thousands of calls piled up
+ * thousands of listeners (MaxListenersExceededWarning past 1,500 in the bench's load generator).
+ * Each request gets a signal of its own that follows the transport's; AbortSignal.any holds no
+ * listener on its sources, so close() still aborts what is in flight.
+ */
+const fetchWithOwnSignal: FetchLike = (url, init) => fetch(url, init?.signal ? { ...init, signal: AbortSignal.any([init.signal]) } : init);
+
+/** The SDK's Streamable HTTP client transport, with a signal of its own per request (fetchWithOwnSignal). */
+export function mcpTransport(url: string | URL, requestInit: RequestInit = {}): StreamableHTTPClientTransport {
+  return new StreamableHTTPClientTransport(new URL(url), { requestInit, fetch: fetchWithOwnSignal });
+}
 
 /** An official SDK client over Streamable HTTP, as Claude Desktop or Cursor would connect. */
 export async function connectMcp(url: string, headers: Record<string, string> = {}): Promise<Client> {
   const client = new Client({ name: 'switchboard-tests', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  await client.connect(mcpTransport(url, { headers }));
   return client;
 }
 
@@ -53,7 +69,7 @@ export async function connectMcpWithUrlElicitation(
     elicited(request.params as ElicitRequestURLParams);
     return { action: 'accept' };
   });
-  const transport = new StreamableHTTPClientTransport(new URL(url));
+  const transport = mcpTransport(url);
   await client.connect(transport);
   return { client, transport, elicitation };
 }
