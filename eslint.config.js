@@ -25,7 +25,7 @@ export const layers = [
   },
   {
     name: 'shared',
-    paths: ['src/config.ts', 'src/db', 'src/secrets', 'src/errors.ts', 'src/audit', 'src/observability'],
+    paths: ['src/config.ts', 'src/config', 'src/db', 'src/secrets', 'src/errors.ts', 'src/audit', 'src/observability'],
     typeOnly: [
       {
         paths: ['src/policy/roles.ts', 'src/servers/schemas.ts'],

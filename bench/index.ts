@@ -18,12 +18,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
 import { startSwitchboard } from '../src/app/start.js';
 import { startFakeSaas } from '../test/support/fakeSaas.js';
+import { mcpTransport } from '../test/support/mcp.js';
 import { fmt, measure, summarize, type LatencySummary } from './stats.js';
 import { benchBacklog } from './backlog.js';
 import { benchStorm } from './storm.js';
@@ -62,7 +62,7 @@ async function single(backlogMode = false) {
 
     for (let i = 0; i < 32; i += 1) {
       const client = new Client({ name: 'bench', version: '1' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(accessUrl)));
+      await client.connect(mcpTransport(accessUrl));
       clients.push(client);
     }
     const message = { channel: 'C1', text: 'bench' };

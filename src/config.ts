@@ -1,15 +1,15 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { hostingConfigOf, hostingEnv, type HostingConfig } from './config/hosting.js';
+import { booleanFromEnv } from './config/values.js';
 
 /**
  * The one place that reads process.env. Everything else receives a validated Config,
  * so a bad value stops start-up with a message naming the variable instead of failing later.
+ * Sections beside it (src/config/) add their variables to this one schema and build their part
+ * of the Config from the same parse.
  */
-
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -90,20 +90,6 @@ const envSchema = z.object({
   BUSY_ACCOUNT_STARTS_AT_ONCE: z.coerce.number().int().min(1).max(1000).default(8),
   BUSY_ACCOUNT_START_QUEUE: z.coerce.number().int().min(0).max(100_000).default(2000),
   REMOTE_MCP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  TOOLS_MODE_MAX_TOOLS: z.coerce.number().int().min(2).max(10_000).default(128),
-  HOSTED_MCP_MAX_PROCESSES: z.coerce.number().int().min(1).max(1000).default(16),
-  HOSTED_MCP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
-  HOSTED_MCP_MEMORY_MB: z.coerce.number().int().min(64).max(65_536).default(512),
-  HOSTED_MCP_CPU_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
-  HOSTED_MCP_ALLOW_NETWORK: booleanFromEnv.default(false),
-  HOSTED_MCP_BWRAP: z.string().min(1).default('bwrap'),
-  HOSTED_MCP_SLIRP4NETNS: z.string().min(1).default('slirp4netns'),
-  HOSTED_MCP_MAX_TASKS: z.coerce.number().int().min(16).max(100_000).default(256),
-  PLUGIN_MAX_MEMORY_MB: z.coerce.number().int().min(1).max(4096).default(64),
-  PLUGIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  PLUGIN_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
-  PLUGIN_MAX_MODULE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
-  PLUGIN_MAX_HTTP_CALLS: z.coerce.number().int().min(0).max(1000).default(20),
   MCP_REGISTRY_URL: z.string().url().regex(/^https?:\/\//i, 'must be an http(s) URL').default('https://registry.modelcontextprotocol.io'),
   REMOTE_MCP_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
   REMOTE_MCP_MAX_TOOL_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
@@ -151,6 +137,7 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  ...hostingEnv,
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -168,7 +155,8 @@ export interface AdmissionSettings {
   busyStartQueue: number;
 }
 
-export interface Config {
+/** The validated configuration; HostingConfig is the section in src/config/hosting.ts. */
+export interface Config extends HostingConfig {
   role: Role;
   port: number;
   host: string;
@@ -240,46 +228,10 @@ export interface Config {
     /** Predefined oauth entry id → the remote MCP URL to use instead of the provider's own. */
     entryUrls: Record<string, string>;
   };
-  toolsMode: {
-    /** A tools-mode server lists at most this many tools, search_tools among them, when it offers more (docs/tools-mode.md). */
-    maxTools: number;
-  };
-  /** Hosted stdio MCP servers: run by the worker inside bubblewrap (docs/hosted.md). */
-  hostedMcp: {
-    /** Processes one worker keeps at most; an idle one is stopped to make room, else the call is retried later. */
-    maxProcesses: number;
-    /** A process no call has used for this long is stopped. */
-    idleTimeoutMs: number;
-    /** RLIMIT_DATA of the process (its heap and anonymous memory). */
-    memoryMb: number;
-    /** RLIMIT_CPU: CPU seconds one process may use in its life; past it the kernel kills it and the next call starts another. */
-    cpuSeconds: number;
-    /** Whether a connector may ask for the network (a namespace of its own behind user-mode NAT, without the host's loopback). */
-    allowNetwork: boolean;
-    /** The bubblewrap binary. */
-    bwrap: string;
-    /** The slirp4netns binary: a connector with the network gets a NAT of its own through it. */
-    slirp4netns: string;
-    /** RLIMIT_NPROC inside the sandbox: processes and threads one hosted server may have at once. */
-    maxTasks: number;
-  };
   /** The MCP registry (official Registry API) browsed for servers to install (docs/hosted.md#registry). */
   mcpRegistry: {
     /** Its base URL; /v0/servers is read below it. */
     url: string;
-  };
-  /** WASM plugins (docs/hosted.md#wasm-plugins): limits of one call. */
-  plugins: {
-    /** The module's memory cap (WebAssembly pages of 64 KiB, rounded down). */
-    maxMemoryMb: number;
-    /** A call still running after this is stopped (its worker thread terminated). */
-    timeoutMs: number;
-    /** A larger output fails the call. */
-    maxOutputBytes: number;
-    /** A larger module is refused on upload. */
-    maxModuleBytes: number;
-    /** HTTP requests one call may make through switchboard_http. */
-    maxHttpCalls: number;
   };
   oauth: {
     /** How long an authorization link stays valid (the handshake workflow's wait for the callback). */
@@ -392,25 +344,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'a
       maxToolListBytes: e.REMOTE_MCP_MAX_TOOL_LIST_BYTES,
       entryUrls: e.OAUTH_MCP_URLS,
     },
-    toolsMode: { maxTools: e.TOOLS_MODE_MAX_TOOLS },
-    hostedMcp: {
-      maxProcesses: e.HOSTED_MCP_MAX_PROCESSES,
-      idleTimeoutMs: e.HOSTED_MCP_IDLE_TIMEOUT_MS,
-      memoryMb: e.HOSTED_MCP_MEMORY_MB,
-      cpuSeconds: e.HOSTED_MCP_CPU_SECONDS,
-      allowNetwork: e.HOSTED_MCP_ALLOW_NETWORK,
-      bwrap: e.HOSTED_MCP_BWRAP,
-      slirp4netns: e.HOSTED_MCP_SLIRP4NETNS,
-      maxTasks: e.HOSTED_MCP_MAX_TASKS,
-    },
+    ...hostingConfigOf(e),
     mcpRegistry: { url: e.MCP_REGISTRY_URL.replace(/\/+$/, '') },
-    plugins: {
-      maxMemoryMb: e.PLUGIN_MAX_MEMORY_MB,
-      timeoutMs: e.PLUGIN_TIMEOUT_MS,
-      maxOutputBytes: e.PLUGIN_MAX_OUTPUT_BYTES,
-      maxModuleBytes: e.PLUGIN_MAX_MODULE_BYTES,
-      maxHttpCalls: e.PLUGIN_MAX_HTTP_CALLS,
-    },
     execution: {
       fastBudgetMs: e.FAST_ATTEMPT_BUDGET_MS,
       accountMaxInFlight: e.ACCOUNT_MAX_IN_FLIGHT,

@@ -5,7 +5,7 @@
  * each connected (initialize) before the clock starts.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { mcpTransport } from '../../test/support/mcp.js';
 
 export type LoadTarget =
   | { kind: 'direct'; url: string; token: string; body: unknown }
@@ -32,7 +32,7 @@ async function connectClients(url: string, count: number): Promise<Client[]> {
   const clients: Client[] = [];
   for (let i = 0; i < count; i += 1) {
     const client = new Client({ name: 'bench-load', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    await client.connect(mcpTransport(url));
     clients.push(client);
   }
   return clients;

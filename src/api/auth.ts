@@ -129,7 +129,7 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
     let base: Pick<AuthContext, 'via' | 'apiKeyId'> & { keyRole?: Role };
     if (params.accessToken) {
       const sessionId = sessionIdOf(ctx);
-      const found = await openByAccessToken(deps.db, {
+      const found = await openByAccessToken(deps.asyncCommitDb ?? deps.db, {
         serverId: serverId.data,
         token: params.accessToken,
         perMinute: deps.config.rateLimitPerMinute,

@@ -15,6 +15,8 @@ export interface ApiDependencies {
   /** PUBLIC_URL, or the address this process is bound to. */
   publicUrl: string;
   db: Db;
+  /** For the front door's rate-limit tokens only (DatabaseHandle.asyncCommitDb); db when not given. */
+  asyncCommitDb?: Db;
   secretBox: SecretBox;
   temporal: TemporalHandle;
   logger: Logger;

@@ -32,7 +32,7 @@ export function frontDoorRateLimit(deps: ApiDependencies, costOf?: RequestCost, 
           throw new RateLimitedError(decision.retryAfterSeconds);
         }
       };
-      const take = async (count: number) => refuse(await takeToken(deps.db, key, perMinute, count));
+      const take = async (count: number) => refuse(await takeToken(deps.asyncCommitDb ?? deps.db, key, perMinute, count));
       if (ctx.state.firstToken && perMinute === deps.config.rateLimitPerMinute) refuse(ctx.state.firstToken);
       else await take(1);
       const cost = costOf ? await costOf(ctx) : 1;

@@ -148,7 +148,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       ...(tracing ? { tracer: tracing.tracer } : {}),
       ...(config.role === 'worker'
         ? {}
-        : { api: apiDependencies({ config, publicUrl, db: database.db, secretBox, temporal, logger, oauthFlows, remoteMcp: remoteMcpPeers(config) }) }),
+        : { api: apiDependencies({ config, publicUrl, db: database.db, asyncCommitDb: database.asyncCommitDb, secretBox, temporal, logger, oauthFlows, remoteMcp: remoteMcpPeers(config) }) }),
     });
     server.on('request', app.callback());
     const startServer =

@@ -5,11 +5,12 @@ import {
   getCustomConnector,
   listConnectorSettings,
   listCustomConnectors,
+  readAccountConnectorRows,
 } from '../db/repositories/connectors.js';
 import type { ConnectorSettingsRow, CustomConnectorRow } from '../db/tables/connectors.js';
 import { isRemoteMcpConnectorId, loadRemoteMcpConnector } from '../remoteMcp/connector.js';
 import { isPluginConnectorId, loadPluginConnector, pluginConnector } from '../plugins/connector.js';
-import { listPluginsWithManifests } from '../plugins/registry.js';
+import { pluginManifestSchema } from '../plugins/schemas.js';
 import { getCatalogConnector, listCatalogConnectors } from './sources/catalog.js';
 import type { CustomConnectorDefinition } from './sources/custom.js';
 import type { ActionDefinition, ConnectorDefinition, ConnectorSummary, RateLimit } from './schema.js';
@@ -45,7 +46,7 @@ export function applySettings(
 }
 
 /** Stored definitions were validated with customConnectorSchema on write. */
-const customDefinitionOf = (row: CustomConnectorRow) => row.definition as CustomConnectorDefinition;
+const customDefinitionOf = (row: Pick<CustomConnectorRow, 'definition'>) => row.definition as CustomConnectorDefinition;
 
 /**
  * The catalogue is consulted first: custom ids may not shadow catalogue ids, so a catalogue id
@@ -134,12 +135,7 @@ export async function listConnectors(
   accountId: string,
   filter: { category?: string } = {},
 ): Promise<ConnectorListing[]> {
-  const [customRows, settingsRows, plugins] = await Promise.all([
-    listCustomConnectors(db, accountId),
-    listConnectorSettings(db, accountId),
-    listPluginsWithManifests(db, accountId),
-  ]);
-  const enabled = new Map(settingsRows.map((row) => [row.connector_id, row.enabled]));
+  const { custom: customRows, enabled, plugins } = await readAccountConnectorRows(db, accountId);
   const catalog = listCatalogConnectors(filter).map((summary) => ({ ...summary, origin: 'catalog' as const }));
   const custom = customRows
     .map((row) => {
@@ -149,7 +145,7 @@ export async function listConnectors(
     .filter((summary) => filter.category === undefined || summary.category === filter.category);
   const pluginListings = plugins
     .map(({ row, version, manifest }) => {
-      const connector = pluginConnector(row, version, manifest, defaultSettings);
+      const connector = pluginConnector(row, version, pluginManifestSchema.parse(manifest), defaultSettings);
       return { ...summarize(connector), origin: 'plugin' as const, actionWords: connector.actions.map((action) => `${action.id} ${action.title}`).join(' ') };
     })
     .filter((summary) => filter.category === undefined || summary.category === filter.category);

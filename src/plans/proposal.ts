@@ -66,7 +66,8 @@ function jsonOf(text: string): unknown {
   return JSON.parse(body.slice(start, end + 1));
 }
 
-function literalFits(parameter: ActionParameter, value: unknown): boolean {
+/** Whether a literal value has the parameter's type (and is one of its enum values, if it has some). */
+export function literalFits(parameter: ActionParameter, value: unknown): boolean {
   if (parameter.enum && parameter.type !== 'array' && !parameter.enum.includes(value)) return false;
   switch (parameter.type) {
     case 'string':

@@ -36,7 +36,7 @@ function authMethodsOf(manifest: PluginManifest): AuthMethod[] {
 }
 
 /** A plugin version as a Connector: its manifest's actions, and which version and exports they run. */
-export function pluginConnector(row: PluginRow, version: number, manifest: PluginManifest, settings: ConnectorSettings): Connector {
+export function pluginConnector(row: Pick<PluginRow, 'id' | 'name' | 'slug'>, version: number, manifest: PluginManifest, settings: ConnectorSettings): Connector {
   return {
     id: connectorIdOfPlugin(row),
     name: row.name,

@@ -63,7 +63,7 @@ export async function uploadPlugin(deps: { db: Db; config: { plugins: { maxModul
 }
 
 /** Every plugin of the account with its newest version's manifest. */
-export async function listPluginsWithManifests(db: Db, accountId: string) {
+async function listPluginsWithManifests(db: Db, accountId: string) {
   const rows = await listPlugins(db, accountId);
   const versions = await Promise.all(rows.map((row) => getPluginManifest(db, row.id, row.latest_version)));
   return rows.flatMap((row, index) => {

@@ -3,6 +3,7 @@
  */
 import { generateHttpParam } from '@stoplight/prism-http';
 import type { ActionDefinition, ActionParameter, AuthMethod, ConnectorDefinition, ConnectorSummary } from '../../src/connectors/schema.js';
+import { literalFits } from '../../src/plans/proposal.js';
 import type { PrismHost } from './prismHost.js';
 
 /**
@@ -189,21 +190,11 @@ export function requiredParameters(action: ActionDefinition, operation?: Documen
   );
 }
 
-/** Whether a generated value is what the connector's own parameter check accepts. */
+/**
+ * Whether a generated value is what the connector's own parameter check accepts: the plan checker's
+ * type check, and no `.` or `..` as a string (refused as a path value before anything is sent).
+ */
 function fitsType(parameter: ActionParameter, value: unknown): boolean {
-  if (parameter.enum?.length && parameter.type !== 'array' && parameter.type !== 'object' && !parameter.enum.includes(value)) return false;
-  switch (parameter.type) {
-    case 'string':
-      return typeof value === 'string' && value !== '.' && value !== '..';
-    case 'integer':
-      return Number.isInteger(value);
-    case 'number':
-      return typeof value === 'number';
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'array':
-      return Array.isArray(value);
-    case 'object':
-      return value !== null && typeof value === 'object' && !Array.isArray(value);
-  }
+  if (parameter.type === 'string' && (value === '.' || value === '..')) return false;
+  return literalFits(parameter, value);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';
 import { migrateDown, migrateToLatest } from '../../src/db/migrate.js';
@@ -9,6 +10,7 @@ import {
   revokeApiKey,
   userTokenSecretOf,
 } from '../../src/db/repositories/accounts.js';
+import { takeToken } from '../../src/db/repositories/rateBuckets.js';
 import { pauseKey, reserveSlot, restartSchedules, slotState } from '../../src/db/repositories/throttles.js';
 import { SecretBox } from '../../src/secrets/secretBox.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../support/database.js';
@@ -41,6 +43,17 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('data layer on %s', (kind) =
     expect(after.map((table) => [table.name, table.columns.map((column) => column.name)])).toEqual(
       before.map((table) => [table.name, table.columns.map((column) => column.name)]),
     );
+  });
+
+  it('commits asynchronously on the rate-limit tokens\' connections only; every other statement waits for its commit to be durable', async () => {
+    const setting = async (db: DatabaseHandle['db']) => (await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(db)).rows[0]!.synchronous_commit;
+    expect(await setting(handle.db)).toBe('on');
+    // PGlite: one connection, synchronous, for both.
+    expect(await setting(handle.asyncCommitDb)).toBe(kind === 'postgres' ? 'off' : 'on');
+    expect(handle.asyncCommitDb === handle.db).toBe(kind === 'pglite');
+    // Same tables: a token taken there is seen here.
+    await takeToken(handle.asyncCommitDb, 'test:async-commit', 60, 1);
+    expect((await handle.db.selectFrom('rate_buckets').select('tokens').where('key', '=', 'test:async-commit').executeTakeFirstOrThrow()).tokens).toBeCloseTo(59, 0);
   });
 
   it('stores API keys hashed and finds, then stops finding, a revoked one', async () => {

@@ -21,7 +21,7 @@ import { api } from '../support/mcp.js';
  * `<!-- not run: reason -->` is skipped; one after `<!-- file: name -->` is written to that file
  * in the page's working directory before the page runs. The links between the pages (and
  * ARCHITECTURE.md's) are checked too, the repository paths they name, and configuration.md
- * against src/config.ts.
+ * against src/config.ts and its sections.
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pages = ['README.md', 'ARCHITECTURE.md', ...fs.readdirSync(path.join(root, 'docs')).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`)];
@@ -197,10 +197,17 @@ describe('README.md and docs/*.md', () => {
     expect(errorCodes.filter((code) => !rows.some((row) => new RegExp(`\\b${code}\\b`).test(row.split('|')[1]!)))).toEqual([]);
   });
 
-  it('names every variable src/config.ts reads in docs/configuration.md', () => {
+  it('names every variable src/config.ts and its sections read in docs/configuration.md', () => {
     const config = fs.readFileSync(path.join(root, 'src/config.ts'), 'utf8');
     const schema = config.slice(config.indexOf('const envSchema'), config.indexOf('\n});', config.indexOf('const envSchema')));
-    const variables = [...schema.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map(([, name]) => name!);
+    // A section (src/config/<name>.ts) adds its variables to that schema from an object of its own.
+    const sections = fs
+      .readdirSync(path.join(root, 'src/config'))
+      .map((file) => fs.readFileSync(path.join(root, 'src/config', file), 'utf8'))
+      .filter((section) => section.includes('Env = {'))
+      .map((section) => section.slice(section.indexOf('Env = {'), section.indexOf('\n};', section.indexOf('Env = {'))));
+    const variables = [schema, ...sections].flatMap((text) => [...text.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map(([, name]) => name!));
+    expect(variables).toEqual(expect.arrayContaining(['PORT', 'HOSTED_MCP_BWRAP', 'PLUGIN_MAX_HTTP_CALLS']));
     expect(variables.length).toBeGreaterThan(30);
     const page = fs.readFileSync(path.join(root, 'docs/configuration.md'), 'utf8');
     expect(variables.filter((name) => !page.includes(`\`${name}\``))).toEqual([]);

@@ -36,7 +36,7 @@ describe('execute_action on separate API and worker processes', () => {
   const marksLeft = async () => (await handle.db.selectFrom('upstream_sends').select('key').execute()).length;
 
   beforeAll(async () => {
-    [database, first, second] = await Promise.all([createTestDatabase('postgres'), startFakeSaas(), startFakeSaas()]);
+    [database, first, second] = await Promise.all([createTestDatabase('postgres', { template: inject('databaseTemplate') }), startFakeSaas(), startFakeSaas()]);
     const env = {
       ...database.env,
       TEMPORAL_ADDRESS: inject('temporalAddress'),

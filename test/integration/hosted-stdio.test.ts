@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -239,5 +241,25 @@ describe('hosted stdio MCP servers with the network (HOSTED_MCP_ALLOW_NETWORK=tr
     // slirp4netns's gateway would be the host's loopback without --disable-host-loopback.
     expect(['ECONNREFUSED', 'ENETUNREACH']).toContain((await connect(SLIRP_GATEWAY, apiPort)).outcome);
     expect(['ECONNREFUSED', 'ENETUNREACH']).toContain((await connect(SLIRP_GATEWAY, POSTGRES_PORT)).outcome);
+  });
+
+  it("is refused the host's other addresses, the private network and cloud metadata by its namespace's egress filter", async () => {
+    const connect = async (host: string, port: number) =>
+      ((await executeAction(client, { connectorId: 'mcp-net-probe', actionId: 'connect', parameters: { host, port } })).data as { outcome: string }).outcome;
+    // A service of the host's bound to every address: slirp4netns would connect to it from the host.
+    const listener = createServer((socket) => socket.end()).listen(0, '0.0.0.0');
+    await once(listener, 'listening');
+    try {
+      const port = (listener.address() as AddressInfo).port;
+      const hostAddress = Object.values(networkInterfaces())
+        .flatMap((addresses) => addresses ?? [])
+        .find((address) => address.family === 'IPv4' && !address.internal)?.address;
+      if (hostAddress) expect(await connect(hostAddress, port)).toBe('ECONNREFUSED');
+      // Without the filter these would time out here (nothing answers): refused means the rule acted.
+      expect(await connect('169.254.169.254', 80)).toBe('ECONNREFUSED');
+      expect(await connect('10.20.30.40', 443)).toBe('ECONNREFUSED');
+    } finally {
+      listener.close();
+    }
   });
 });

@@ -1,14 +1,9 @@
-import {
-  Client as ClientV2,
-  LOG_LEVEL_META_KEY,
-  StreamableHTTPClientTransport as TransportV2,
-  type ClientCapabilities as ClientCapabilitiesV2,
-} from '@modelcontextprotocol/client';
+import { LOG_LEVEL_META_KEY, type Client as ClientV2 } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas, startOAuthUpstream, useOAuthUpstreamForSlack } from '../support/fixtures.js';
-import { api, connectMcp, toolError } from '../support/mcp.js';
+import { api, connectMcp, connectMcpV2, toolError } from '../support/mcp.js';
 import type { OAuthServerHandle } from '../support/oauthServer.js';
 import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
 
@@ -19,13 +14,6 @@ interface AnyClient {
   listTools(): Promise<{ tools: Array<{ name: string; outputSchema?: unknown }> }>;
   callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<{ isError?: boolean; content?: unknown; structuredContent?: unknown }>;
   close(): Promise<void>;
-}
-
-/** SDK v2 (2.x) negotiating as new clients do: server/discover, then protocol revision 2026-07-28. */
-async function connectV2(url: string, capabilities: ClientCapabilitiesV2 = {}): Promise<ClientV2> {
-  const client = new ClientV2({ name: 'switchboard-tests-v2', version: '1.0.0' }, { capabilities, versionNegotiation: { mode: 'auto' } });
-  await client.connect(new TransportV2(new URL(url)));
-  return client;
 }
 
 /**
@@ -54,7 +42,7 @@ describe.each([
     if (sdk === 'v1') {
       client = (await connectMcp(accessUrl)) as unknown as AnyClient;
     } else {
-      const v2 = await connectV2(accessUrl);
+      const v2 = await connectMcpV2(accessUrl);
       expect(v2.getNegotiatedProtocolVersion()).toBe('2026-07-28');
       client = v2 as unknown as AnyClient;
     }
@@ -182,7 +170,7 @@ describe('URL elicitation on 2026-07-28 (SDK v2 client)', () => {
   const conversationsList = { name: 'execute_action', arguments: { connectorId: 'slack', actionId: 'conversations_list' } };
 
   it('gives a client without URL elicitation CREDENTIAL_NOT_FOUND with the link, as on 2025-11-25', async () => {
-    const plain = await connectV2(accessUrl);
+    const plain = await connectMcpV2(accessUrl);
     clients.push(plain);
     const result = await plain.callTool(conversationsList);
     expect(toolError(result)).toMatchObject({
@@ -192,26 +180,24 @@ describe('URL elicitation on 2026-07-28 (SDK v2 client)', () => {
   });
 
   it('asks for the link as input; the retry with the answer starts the run, which waits for the callback', async () => {
-    const client = new ClientV2(
-      { name: 'switchboard-tests-v2', version: '1.0.0' },
-      { capabilities: { elicitation: { url: {} } }, versionNegotiation: { mode: 'auto' } },
-    );
-    clients.push(client);
     const elicited: Array<{ mode?: string; url?: string; message: string }> = [];
-    client.setRequestHandler('elicitation/create', async (request) => {
-      const params = request.params as { mode?: string; url?: string; message: string };
-      elicited.push(params);
-      // The user opens the link and approves while the retried call's run waits for them.
-      setTimeout(() => {
-        void provider
-          .authorize(params.url!, { accountId: 'user-1' })
-          .then((callback) => fetch(callback, { redirect: 'manual' }))
-          .then((landed) => landed.body?.cancel());
-      }, 500);
-      return { action: 'accept' };
+    const client = await connectMcpV2(accessUrl, {
+      capabilities: { elicitation: { url: {} } },
+      configure: (unconnected) =>
+        unconnected.setRequestHandler('elicitation/create', async (request) => {
+          const params = request.params as { mode?: string; url?: string; message: string };
+          elicited.push(params);
+          // The user opens the link and approves while the retried call's run waits for them.
+          setTimeout(() => {
+            void provider
+              .authorize(params.url!, { accountId: 'user-1' })
+              .then((callback) => fetch(callback, { redirect: 'manual' }))
+              .then((landed) => landed.body?.cancel());
+          }, 500);
+          return { action: 'accept' };
+        }),
     });
-    await client.connect(new TransportV2(new URL(accessUrl)));
-    expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    clients.push(client);
 
     const result = await client.callTool(conversationsList, { timeout: 60_000 });
     expect(elicited).toEqual([{ mode: 'url', url: expect.stringContaining(provider.endpoints.authorization), message: expect.stringContaining('Slack') }]);

@@ -1,11 +1,10 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitationCompleteNotificationSchema, ElicitRequestSchema, type ElicitRequestURLParams } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ElicitationCompleteNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCredentialById } from '../../src/db/repositories/oauth.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startOAuthUpstream, useOAuthUpstreamForSlack } from '../support/fixtures.js';
-import { api, connectMcp, toolError } from '../support/mcp.js';
+import { api, connectMcp, connectMcpWithUrlElicitation, toolError } from '../support/mcp.js';
 import type { OAuthServerHandle } from '../support/oauthServer.js';
 import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
 
@@ -49,20 +48,12 @@ describe('missing credential: URL elicitation', () => {
   });
 
   it('elicits the authorization URL, waits for the OAuth callback, then runs the action', async () => {
-    const client = new Client({ name: 'elicitation-tests', version: '1.0.0' }, { capabilities: { elicitation: { url: {} } } });
+    const { client, transport, elicitation } = await connectMcpWithUrlElicitation(accessUrl, 'elicitation-tests');
     clients.push(client);
-    let elicited!: (params: ElicitRequestURLParams) => void;
-    const elicitation = new Promise<ElicitRequestURLParams>((resolve) => (elicited = resolve));
-    client.setRequestHandler(ElicitRequestSchema, (request) => {
-      elicited(request.params as ElicitRequestURLParams);
-      return { action: 'accept' };
-    });
     const completed: string[] = [];
     client.setNotificationHandler(ElicitationCompleteNotificationSchema, (notification) => {
       completed.push(notification.params.elicitationId);
     });
-    const transport = new StreamableHTTPClientTransport(new URL(accessUrl));
-    await client.connect(transport);
     expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
 
     const pending = client.callTool(conversationsList, undefined, { timeout: 120_000 });

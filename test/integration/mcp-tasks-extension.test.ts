@@ -1,10 +1,9 @@
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createTaskSessionFromClient, resultFromTaskOutcome, type RawClientDispatch } from '@modelcontextprotocol/ext-tasks/client';
+import { resultFromTaskOutcome } from '@modelcontextprotocol/ext-tasks/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { startOAuthUpstream, useOAuthUpstreamForSlack } from '../support/fixtures.js';
-import { api } from '../support/mcp.js';
+import { api, connectTaskSession, MODERN_REVISION, postModern as post, TASKS_EXTENSION as TASKS } from '../support/mcp.js';
 import type { OAuthServerHandle } from '../support/oauthServer.js';
 import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
 import { spawnSwitchboard } from '../support/process.js';
@@ -13,58 +12,14 @@ import { spawnSwitchboard } from '../support/process.js';
  * The Tasks extension (io.modelcontextprotocol/tasks) on protocol revision 2026-07-28, driven by
  * the extension's own TypeScript client (@modelcontextprotocol/ext-tasks) over the SDK v2 client.
  */
-const TASKS = 'io.modelcontextprotocol/tasks';
-const REVISION = '2026-07-28';
 const clientInfo = { name: 'switchboard-tasks-tests', version: '1.0.0' };
 const capabilities = { extensions: { [TASKS]: {} } };
 const postMessage = { connectorId: 'slack', actionId: 'chat_postMessage', parameters: { channel: 'C1', text: 'task' } };
 
-/** One JSON-RPC request over Streamable HTTP as the 2026-07-28 wire frames it, its answer read from JSON or SSE. */
-async function post(url: string, request: { method: string; params?: Record<string, unknown> }, headers: Record<string, string> = {}): Promise<Record<string, any>> {
-  const name = request.params?.name ?? request.params?.taskId;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': REVISION,
-      'mcp-method': request.method,
-      ...(typeof name === 'string' ? { 'mcp-name': name } : {}),
-      ...headers,
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, ...request }),
-  });
-  const text = await response.text();
-  if (!response.headers.get('content-type')?.includes('text/event-stream')) return JSON.parse(text);
-  const messages = text
-    .split('\n')
-    .filter((line) => line.startsWith('data: ') && line.length > 6)
-    .map((line) => JSON.parse(line.slice(6)) as Record<string, any>);
-  return messages.find((message) => 'result' in message || 'error' in message)!;
-}
-
-/** The extension client needs the raw request path: the SDK's codecs reject its 2026-07-28 task traffic. */
-const rawDispatch =
-  (url: string): RawClientDispatch =>
-  async (request) => {
-    const answer = await post(url, request as { method: string; params?: Record<string, unknown> });
-    return 'error' in answer ? { kind: 'error', error: answer.error } : { kind: 'result', result: answer.result };
-  };
-
-async function taskSession(url: string) {
-  const client = new Client(clientInfo, { capabilities, versionNegotiation: { mode: 'auto' } });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  expect(client.getNegotiatedProtocolVersion()).toBe(REVISION);
-  const session = createTaskSessionFromClient(client, {
-    endpointId: 'switchboard-tests',
-    rawDispatch: rawDispatch(url),
-    v2RequestFraming: { protocolVersion: REVISION, clientInfo, clientCapabilities: capabilities },
-  });
-  return { session, close: () => session.close() };
-}
+const taskSession = (url: string) => connectTaskSession(url, clientInfo);
 
 const envelope = (clientCapabilities: object) => ({
-  'io.modelcontextprotocol/protocolVersion': REVISION,
+  'io.modelcontextprotocol/protocolVersion': MODERN_REVISION,
   'io.modelcontextprotocol/clientInfo': clientInfo,
   'io.modelcontextprotocol/clientCapabilities': clientCapabilities,
 });
@@ -93,6 +48,11 @@ describe('MCP Tasks extension on 2026-07-28', () => {
   });
 
   it('answers a quick call inline, even to a client that declared the extension', async () => {
+    // A new worker's first run also builds its workflow sandbox, which on a loaded machine can take
+    // longer than the second the call waits inline: warm it with one run first.
+    const warmUp = await post(server.accessUrl, { method: 'tools/call', params: { name: 'execute_action', arguments: postMessage, _meta: envelope({}) } });
+    expect(warmUp.result.structuredContent).toMatchObject({ status: 200 });
+    fake.reset();
     const { session, close } = await taskSession(server.accessUrl);
     const execution = await session.callTool('execute_action', postMessage);
     expect(execution.kind).toBe('immediate');

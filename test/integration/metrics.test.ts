@@ -49,6 +49,9 @@ describe('GET /metrics', () => {
   });
 
   it('counts tool calls, execute_action latency, upstream statuses, throttle waits and front-door 429s', async () => {
+    // The registry is the process's: a test process runs several files' apps (isolate: false in
+    // vitest.config.ts), so what this test's traffic added is read as the change since this scrape.
+    const start = (await scrape()).text;
     const post = (text: string) =>
       client.callTool({
         name: 'execute_action',
@@ -70,16 +73,17 @@ describe('GET /metrics', () => {
     const { status, type, text } = await scrape();
     expect(status).toBe(200);
     expect(type).toContain('text/plain');
-    expect(sample(text, 'switchboard_tool_calls_total', { tool: 'execute_action', outcome: 'ok' })).toBe(2);
-    expect(sample(text, 'switchboard_tool_calls_total', { tool: 'execute_action', outcome: 'UPSTREAM_ERROR' })).toBe(1);
-    expect(sample(text, 'switchboard_tool_calls_total', { tool: 'list_connectors', outcome: 'ok' })).toBe(1);
-    expect(sample(text, 'switchboard_execute_action_duration_seconds_count', { connector: 'slack', outcome: 'ok' })).toBe(2);
-    expect(sample(text, 'switchboard_upstream_responses_total', { connector: 'slack', status: '200' })).toBe(2);
-    expect(sample(text, 'switchboard_upstream_responses_total', { connector: 'slack', status: '400' })).toBe(1);
-    expect(sample(text, 'switchboard_connector_activity_duration_seconds_count', { connector: 'slack', outcome: 'ok' })).toBe(2);
+    const added = (name: string, labels: Record<string, string> = {}) => sample(text, name, labels) - sample(start, name, labels);
+    expect(added('switchboard_tool_calls_total', { tool: 'execute_action', outcome: 'ok' })).toBe(2);
+    expect(added('switchboard_tool_calls_total', { tool: 'execute_action', outcome: 'UPSTREAM_ERROR' })).toBe(1);
+    expect(added('switchboard_tool_calls_total', { tool: 'list_connectors', outcome: 'ok' })).toBe(1);
+    expect(added('switchboard_execute_action_duration_seconds_count', { connector: 'slack', outcome: 'ok' })).toBe(2);
+    expect(added('switchboard_upstream_responses_total', { connector: 'slack', status: '200' })).toBe(2);
+    expect(added('switchboard_upstream_responses_total', { connector: 'slack', status: '400' })).toBe(1);
+    expect(added('switchboard_connector_activity_duration_seconds_count', { connector: 'slack', outcome: 'ok' })).toBe(2);
     // Slack's catalogue limit (1/s, burst 3): every attempt reserved a slot (a late waker reserves again).
-    expect(sample(text, 'switchboard_throttle_wait_seconds_count', { connector: 'slack' })).toBeGreaterThanOrEqual(3);
-    expect(sample(text, 'switchboard_front_door_rate_limited_total', { surface: 'api' })).toBe(statuses.filter((s) => s === 429).length);
+    expect(added('switchboard_throttle_wait_seconds_count', { connector: 'slack' })).toBeGreaterThanOrEqual(3);
+    expect(added('switchboard_front_door_rate_limited_total', { surface: 'api' })).toBe(statuses.filter((s) => s === 429).length);
     // Temporal's own worker metrics, from the SDK runtime's Prometheus exporter, on the same page.
     expect(text).toMatch(/^temporal_workflow_completed_total\{/m);
     expect(sample(text, 'temporal_local_activity_execution_latency_count', { activity_type: 'attemptConnectorAction' })).toBeGreaterThanOrEqual(3);

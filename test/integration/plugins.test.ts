@@ -77,8 +77,8 @@ describe('WASM plugins', () => {
     // The answer can come before the run has closed: read it once it has.
     const runPath = `/api/runs/run_${Buffer.from(result.workflowId).toString('base64url')}`;
     let run = await call('GET', runPath);
-    for (let tries = 0; run.body.status === 'running' && tries < 30; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+    for (let tries = 0; run.body.status === 'running' && tries < 150; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
       run = await call('GET', runPath);
     }
     expect(run.body, JSON.stringify(run.body).slice(0, 1500)).toMatchObject({ status: 'succeeded' });

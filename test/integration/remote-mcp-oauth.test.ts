@@ -1,10 +1,8 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, type ElicitRequestURLParams } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCredentialById } from '../../src/db/repositories/oauth.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { api, connectMcp, toolError } from '../support/mcp.js';
+import { api, connectMcp, connectMcpWithUrlElicitation, toolError } from '../support/mcp.js';
 import { MCP_SCOPE, startProtectedMcpServer, type ProtectedMcpServer } from '../support/protectedMcpServer.js';
 import { startHangingServer, startRemoteMcpServer } from '../support/remoteMcpServer.js';
 
@@ -163,14 +161,7 @@ describe('remote MCP connector with OAuth (Client ID Metadata Document)', () => 
     for (const credential of credentials.body.credentials.filter((c: { status: string }) => c.status === 'active')) {
       expect((await call('DELETE', `/api/credentials/${credential.credentialId}`)).status).toBe(200);
     }
-    const client = new Client({ name: 'elicitation', version: '1.0.0' }, { capabilities: { elicitation: { url: {} } } });
-    let elicited!: (params: ElicitRequestURLParams) => void;
-    const elicitation = new Promise<ElicitRequestURLParams>((resolve) => (elicited = resolve));
-    client.setRequestHandler(ElicitRequestSchema, (request) => {
-      elicited(request.params as ElicitRequestURLParams);
-      return { action: 'accept' };
-    });
-    await client.connect(new StreamableHTTPClientTransport(new URL(accessUrl)));
+    const { client, elicitation } = await connectMcpWithUrlElicitation(accessUrl, 'elicitation');
     try {
       const pending = client.callTool({ name: 'execute_action', arguments: { connectorId: 'mcp-tracker', actionId: 'whoami', parameters: {} } }, undefined, { timeout: 60_000 });
       const params = await elicitation;

@@ -9,7 +9,7 @@ describe('shutdown on a signal', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
+    database = await createTestDatabase('postgres', { template: inject('databaseTemplate') });
     env = {
       ...database.env,
       TEMPORAL_ADDRESS: inject('temporalAddress'),

@@ -26,7 +26,7 @@ describe('tools mode: worker killed mid-call', () => {
   const chargeRequests = () => fake.requests.filter((request) => request.path === '/charges').length;
 
   beforeAll(async () => {
-    [database, fake] = await Promise.all([createTestDatabase('postgres'), startFakeSaas()]);
+    [database, fake] = await Promise.all([createTestDatabase('postgres', { template: inject('databaseTemplate') }), startFakeSaas()]);
     env = {
       ...database.env,
       TEMPORAL_ADDRESS: inject('temporalAddress'),

@@ -1,10 +1,8 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, type ElicitRequestURLParams } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startOAuthUpstream, useOAuthUpstreamForSlack } from '../support/fixtures.js';
-import { api, connectMcp, toolError } from '../support/mcp.js';
+import { api, connectMcp, connectMcpWithUrlElicitation, toolError } from '../support/mcp.js';
 import type { OAuthServerHandle } from '../support/oauthServer.js';
 import type { TokenCheckedApi } from '../support/tokenCheckedApi.js';
 
@@ -45,15 +43,8 @@ describe('tools mode: missing credential', () => {
   });
 
   it('elicits the authorization URL, waits durably for the OAuth callback, then runs the action', async () => {
-    const client = new Client({ name: 'tools-mode-elicitation', version: '1.0.0' }, { capabilities: { elicitation: { url: {} } } });
+    const { client, elicitation } = await connectMcpWithUrlElicitation(accessUrl, 'tools-mode-elicitation');
     clients.push(client);
-    let elicited!: (params: ElicitRequestURLParams) => void;
-    const elicitation = new Promise<ElicitRequestURLParams>((resolve) => (elicited = resolve));
-    client.setRequestHandler(ElicitRequestSchema, (request) => {
-      elicited(request.params as ElicitRequestURLParams);
-      return { action: 'accept' };
-    });
-    await client.connect(new StreamableHTTPClientTransport(new URL(accessUrl)));
 
     const pending = client.callTool({ name: 'slack_conversations_list', arguments: {} }, undefined, { timeout: 120_000 });
     const params = await elicitation;

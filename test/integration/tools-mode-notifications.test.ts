@@ -1,9 +1,9 @@
-import { Client as ClientV2, LOG_LEVEL_META_KEY, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
+import { LOG_LEVEL_META_KEY } from '@modelcontextprotocol/client';
 import { LoggingMessageNotificationSchema, ToolListChangedNotificationSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { until } from '../support/faults.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, connectMcpV2 } from '../support/mcp.js';
 import { startRemoteMcpServer, type RemoteMcpServer } from '../support/remoteMcpServer.js';
 
 /**
@@ -60,10 +60,8 @@ describe('tools mode: remote progress and logging relayed', () => {
   });
 
   it('on 2026-07-28 (SDK v2): notifications on the request stream, the log at the level in _meta', async () => {
-    const client = new ClientV2({ name: 'tools-mode-notifications', version: '1.0.0' }, { capabilities: {}, versionNegotiation: { mode: 'auto' } });
-    await client.connect(new TransportV2(new URL(accessUrl)));
+    const client = await connectMcpV2(accessUrl, { name: 'tools-mode-notifications' });
     try {
-      expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
       const logs: Array<Record<string, any>> = [];
       client.setNotificationHandler('notifications/message', (notification) => {
         logs.push(notification.params as Record<string, any>);

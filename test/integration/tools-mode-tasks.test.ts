@@ -1,11 +1,10 @@
-import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
-import { createTaskSessionFromClient, resultFromTaskOutcome, type RawClientDispatch } from '@modelcontextprotocol/ext-tasks/client';
+import { resultFromTaskOutcome } from '@modelcontextprotocol/ext-tasks/client';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, connectTaskSession } from '../support/mcp.js';
 import { MEDIA_CONTENT, startRemoteMcpServer } from '../support/remoteMcpServer.js';
 
 /**
@@ -13,39 +12,8 @@ import { MEDIA_CONTENT, startRemoteMcpServer } from '../support/remoteMcpServer.
  * is: task-augmented tools/call on 2025-11-25 (SDK v1), the Tasks extension on 2026-07-28 (its own
  * client over SDK v2).
  */
-const TASKS = 'io.modelcontextprotocol/tasks';
-const REVISION = '2026-07-28';
 const clientInfo = { name: 'tools-mode-tasks', version: '1.0.0' };
-const capabilities = { extensions: { [TASKS]: {} } };
 const postMessage = { channel: 'C1', text: 'tools task' };
-
-/** The extension's client dispatches raw 2026-07-28 requests (as in mcp-tasks-extension.test.ts). */
-const rawDispatch =
-  (url: string): RawClientDispatch =>
-  async (request) => {
-    const { method, params } = request as { method: string; params?: Record<string, unknown> };
-    const name = params?.name ?? params?.taskId;
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': REVISION,
-        'mcp-method': method,
-        ...(typeof name === 'string' ? { 'mcp-name': name } : {}),
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    });
-    const text = await response.text();
-    const answer = response.headers.get('content-type')?.includes('text/event-stream')
-      ? text
-          .split('\n')
-          .filter((line) => line.startsWith('data: ') && line.length > 6)
-          .map((line) => JSON.parse(line.slice(6)) as Record<string, any>)
-          .find((message) => 'result' in message || 'error' in message)!
-      : (JSON.parse(text) as Record<string, any>);
-    return 'error' in answer ? { kind: 'error', error: answer.error } : { kind: 'result', result: answer.result };
-  };
 
 describe('tools mode: catalogue tools as tasks', () => {
   let app: TestApp;
@@ -109,14 +77,7 @@ describe('tools mode: catalogue tools as tasks', () => {
 
   it('on 2026-07-28 (Tasks extension): a long call becomes a task that completes', async () => {
     fake.fail({ delayMs: 4_000, times: 1 });
-    const client = new ClientV2(clientInfo, { capabilities, versionNegotiation: { mode: 'auto' } });
-    await client.connect(new TransportV2(new URL(accessUrl)));
-    expect(client.getNegotiatedProtocolVersion()).toBe(REVISION);
-    const session = createTaskSessionFromClient(client, {
-      endpointId: 'tools-mode-tasks',
-      rawDispatch: rawDispatch(accessUrl),
-      v2RequestFraming: { protocolVersion: REVISION, clientInfo, clientCapabilities: capabilities },
-    });
+    const { session, close } = await connectTaskSession(accessUrl, clientInfo);
     try {
       const execution = await session.callTool('slack_chat_postMessage', postMessage);
       expect(execution.kind).toBe('task');
@@ -125,7 +86,7 @@ describe('tools mode: catalogue tools as tasks', () => {
       const result = resultFromTaskOutcome(outcome) as { structuredContent: unknown };
       expect(result.structuredContent).toMatchObject({ status: 200, result: { ok: true, channel: 'C1' } });
     } finally {
-      await session.close();
+      await close();
     }
   });
 });

@@ -1,9 +1,8 @@
-import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';
-import { api, connectMcp, toolError } from '../support/mcp.js';
+import { api, connectMcp, connectMcpV2, toolError } from '../support/mcp.js';
 import { MEDIA_CONTENT, startRemoteMcpServer, type RemoteMcpServer } from '../support/remoteMcpServer.js';
 
 /** The interface both SDKs' clients share, as these tests use it. */
@@ -19,16 +18,8 @@ interface AnyClient {
   close(): Promise<void>;
 }
 
-/** SDK v2 negotiating protocol revision 2026-07-28, as new clients do. */
-async function connectV2(url: string): Promise<AnyClient> {
-  const client = new ClientV2({ name: 'tools-mode-v2', version: '1.0.0' }, { capabilities: {}, versionNegotiation: { mode: 'auto' } });
-  await client.connect(new TransportV2(new URL(url)));
-  expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
-  return client as unknown as AnyClient;
-}
-
 const connect = async (sdk: 'v1' | 'v2', url: string): Promise<AnyClient> =>
-  sdk === 'v1' ? ((await connectMcp(url)) as unknown as AnyClient) : connectV2(url);
+  (sdk === 'v1' ? await connectMcp(url) : await connectMcpV2(url, { name: 'tools-mode-v2' })) as unknown as AnyClient;
 
 async function allTools(client: AnyClient): Promise<Array<Record<string, any>>> {
   const tools: Array<Record<string, any>> = [];

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -20,14 +21,35 @@ export interface TestApp extends RunningSwitchboard {
 
 let bundleCode: Promise<string> | undefined;
 
+/** The captured logs of the test apps open in this process. */
+const openAppLogs = new Set<CapturedLogs>();
+
+/**
+ * An app's log stream. The SDK allows one Temporal Runtime per process, and its lines go through
+ * the logger of the first app the process started (src/temporal/runtime.ts), which may belong to
+ * an earlier file's closed app (a test process runs file after file: isolate: false). So those
+ * lines are handed to every app open now; the app's own lines stay its own.
+ */
+function appLogStream(own: CapturedLogs): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        for (const logs of line.includes('"component":"temporal-sdk"') ? openAppLogs : [own]) logs.lines.push(line);
+      }
+      done();
+    },
+  });
+}
+
 /**
  * The real app in this process: Koa on an ephemeral port, a worker on a task queue of its own,
- * the shared Temporal dev server from globalSetup and a database of its own.
+ * the shared Temporal dev server from globalSetup and a database of its own (a copy of
+ * globalSetup's migrated template: the app's own migration then finds nothing to do).
  */
 export async function startTestApp(
   options: { database?: DatabaseKind; env?: Record<string, string>; spanProcessor?: SpanProcessor } = {},
 ): Promise<TestApp> {
-  const testDatabase = await createTestDatabase(options.database ?? 'postgres');
+  const testDatabase = await createTestDatabase(options.database ?? 'postgres', { template: inject('databaseTemplate') });
   const config = loadConfig({
     PORT: '0',
     TEMPORAL_ADDRESS: inject('temporalAddress'),
@@ -40,9 +62,10 @@ export async function startTestApp(
     ...options.env,
   });
   const logs = captureLogs();
+  openAppLogs.add(logs);
   bundleCode ??= readFile(inject('workflowBundlePath'), 'utf8');
   const app = await startSwitchboard(config, {
-    logger: createLogger(config.logLevel, logs.stream),
+    logger: createLogger(config.logLevel, appLogStream(logs)),
     workflowBundle: { code: await bundleCode },
     ...(options.spanProcessor ? { spanProcessor: options.spanProcessor } : {}),
   });
@@ -54,6 +77,7 @@ export async function startTestApp(
     testDatabase,
     async close() {
       await app.stop();
+      openAppLogs.delete(logs);
       await testDatabase.drop();
     },
   };

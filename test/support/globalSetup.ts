@@ -9,27 +9,60 @@ import { ensureTemporalCli } from '../../src/temporal/cli.js';
 import { devServerDynamicConfig } from '../../src/temporal/devServer.js';
 import { workflowInterceptorModules, workflowsPath } from '../../src/worker/worker.js';
 import { allSearchAttributeKeys } from '../../src/workflows/contracts.js';
+import { createDatabaseTemplate } from './database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     workflowBundlePath: string;
+    /** A database migrated to the latest schema; each test file's database is a copy of it. */
+    databaseTemplate: string;
   }
 }
 
+interface SharedRun {
+  context: { temporalAddress: string; workflowBundlePath: string; databaseTemplate: string };
+  projects: number;
+  stop(): Promise<void>;
+}
+
 /**
- * Starts ONE Temporal dev server from the cached CLI for the whole integration run
- * (never a downloaded one: executable type `existing-path`), and bundles the workflows once so
- * each test file's worker starts in milliseconds instead of re-running webpack.
+ * Vitest runs a project's globalSetup once per project, and `npm test` runs three projects that
+ * need these (integration, workflows, e2e): the first starts them, the others share them (the
+ * setups run one after another in vitest's own process), and the last teardown stops them.
+ */
+const sharedRunKey = Symbol.for('switchboard.test.sharedRun');
+const shared = globalThis as { [sharedRunKey]?: Promise<SharedRun> };
+
+/**
+ * Starts ONE Temporal dev server from the cached CLI for the whole run (never a downloaded one:
+ * executable type `existing-path`), bundles the workflows once so each test file's worker starts
+ * in milliseconds instead of re-running webpack, and migrates one template database that each
+ * test file's database is copied from instead of migrating its own.
  */
 export default async function setup(project: TestProject) {
+  shared[sharedRunKey] ??= startSharedRun();
+  const run = await shared[sharedRunKey];
+  run.projects += 1;
+  project.provide('temporalAddress', run.context.temporalAddress);
+  project.provide('workflowBundlePath', run.context.workflowBundlePath);
+  project.provide('databaseTemplate', run.context.databaseTemplate);
+  return async () => {
+    run.projects -= 1;
+    if (run.projects > 0) return;
+    delete shared[sharedRunKey];
+    await run.stop();
+  };
+}
+
+async function startSharedRun(): Promise<SharedRun> {
   const config = loadConfig();
   const cliPath = await ensureTemporalCli({
     cliPath: config.temporal.cliPath,
     cacheDir: config.temporal.cliCacheDir,
     onProgress: (line) => console.error(line),
   });
-  const [env, bundle] = await Promise.all([
+  const [env, bundle, template] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'existing-path', path: cliPath },
@@ -40,17 +73,17 @@ export default async function setup(project: TestProject) {
       },
     }),
     bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quietLogger }),
+    createDatabaseTemplate(),
   ]);
   const bundleDir = await mkdtemp(join(tmpdir(), 'switchboard-bundle-'));
   const workflowBundlePath = join(bundleDir, 'workflows.js');
   await writeFile(workflowBundlePath, bundle.code);
-
-  project.provide('temporalAddress', env.address);
-  project.provide('workflowBundlePath', workflowBundlePath);
-
-  return async () => {
-    await env.teardown();
-    await rm(bundleDir, { recursive: true, force: true });
+  return {
+    context: { temporalAddress: env.address, workflowBundlePath, databaseTemplate: template.name },
+    projects: 0,
+    async stop() {
+      await Promise.all([env.teardown(), template.drop(), rm(bundleDir, { recursive: true, force: true })]);
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, IllegalStateError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -38,8 +38,7 @@ export interface WorkflowTestEnvironment {
  * test has none for it.
  */
 export async function connectWorkflowTests(activityNames: ReadonlyArray<Extract<keyof Activities, string>>): Promise<WorkflowTestEnvironment> {
-  // Runs failing on purpose log a warning each; the assertions say what a failing test needs.
-  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+  installQuietRuntime();
   const address = inject('temporalAddress');
   const [connection, workerConnection, code] = await Promise.all([
     Connection.connect({ address }),
@@ -83,6 +82,19 @@ export async function connectWorkflowTests(activityNames: ReadonlyArray<Extract<
       await Promise.all([connection.close(), workerConnection.close()]);
     },
   };
+}
+
+/**
+ * Runs failing on purpose log a warning each; the assertions say what a failing test needs. The
+ * SDK allows one Runtime per process, and a test process runs several files (isolate: false in
+ * vitest.config.ts): the first file's install stands for the rest.
+ */
+function installQuietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+  } catch (error) {
+    if (!(error instanceof IllegalStateError)) throw error;
+  }
 }
 
 /** A run's events; the latest run of the workflow id unless runId names an earlier one. */

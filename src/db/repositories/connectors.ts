@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { ConnectorSettingsRow, CustomConnectorRow } from '../tables/connectors.js';
+import type { PluginRow } from '../tables/plugins.js';
 
 async function countCustomConnectors(db: Db, accountId: string): Promise<number> {
   const row = await db
@@ -116,4 +117,30 @@ export async function upsertConnectorSettings(
     .onConflict((oc) => oc.columns(['account_id', 'connector_id']).doUpdateSet({ ...values, version: sql`nextval('connector_settings_version')` }))
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** What list_connectors reads of an account, beside the catalogue: one round trip where there were three (and one per plugin). */
+export interface AccountConnectorRows {
+  custom: Array<Pick<CustomConnectorRow, 'id' | 'definition'>>;
+  /** Connector id → its enabled switch, for connectors with settings. */
+  enabled: Map<string, boolean>;
+  /** Plugins with their latest version's manifest (unvalidated), by slug. */
+  plugins: Array<{ row: Pick<PluginRow, 'id' | 'name' | 'slug'>; version: number; manifest: unknown }>;
+}
+
+export async function readAccountConnectorRows(db: Db, accountId: string): Promise<AccountConnectorRows> {
+  const { rows } = await sql<{
+    custom: AccountConnectorRows['custom'];
+    enabled: Record<string, boolean>;
+    plugins: AccountConnectorRows['plugins'];
+  }>`
+    select
+      (select coalesce(json_agg(json_build_object('id', c.id, 'definition', c.definition) order by c.id), '[]')
+        from custom_connectors c where c.account_id = ${accountId}) as custom,
+      (select coalesce(json_object_agg(s.connector_id, s.enabled), '{}')
+        from connector_settings s where s.account_id = ${accountId}) as enabled,
+      (select coalesce(json_agg(json_build_object('row', json_build_object('id', p.id, 'name', p.name, 'slug', p.slug), 'version', v.version, 'manifest', v.manifest) order by p.slug), '[]')
+        from plugins p join plugin_versions v on v.plugin_id = p.id and v.version = p.latest_version where p.account_id = ${accountId}) as plugins`.execute(db);
+  const row = rows[0]!;
+  return { custom: row.custom, enabled: new Map(Object.entries(row.enabled)), plugins: row.plugins };
 }

@@ -10,10 +10,12 @@ import { SwitchboardError } from '../../errors.js';
  * bwrap, slirp4netns) ever runs with them as its environment (LD_PRELOAD and the like cannot act
  * outside the sandbox), and no process list shows them.
  *
- * Arguments: the slirp4netns binary, or "" for no network; then the command to run (prlimit … --
- * bwrap …). With a network, the launcher first makes a user and network namespace of its own
+ * Arguments: the slirp4netns binary, or "" for no network; the nft binary and the namespace's
+ * ruleset (both unused without a network); then the command to run (prlimit … -- bwrap …). With a network, the launcher first makes a user and network namespace of its own
  * (`unshare --user --map-root-user --net`, whose process waits on a pipe), gives that namespace a
- * user-mode NAT with slirp4netns (host loopback disabled), and only then lets it run bwrap, which
+ * user-mode NAT with slirp4netns (host loopback disabled), loads the namespace's nftables ruleset
+ * (the egress filter, sandbox.ts; root of that namespace only, and the sandbox never is), and only
+ * then lets it run bwrap, which
  * keeps that namespace (--share-net) and gets slirp4netns's resolver as /etc/resolv.conf. (bwrap's
  * own network namespace is owned by a user namespace slirp4netns cannot join for certain.)
  * slirp4netns reads its stdin from a pipe only this launcher writes to, so it ends with the
@@ -21,7 +23,7 @@ import { SwitchboardError } from '../../errors.js';
  */
 export const LAUNCHER_SCRIPT = String.raw`
 set -u
-slirp=$1; shift
+slirp=$1; nft=$2; rules=$3; shift 3
 exec 5< <(printf %s "$SANDBOX_SETENV" | base64 -d)
 unset SANDBOX_SETENV
 [ -z "$slirp" ] && exec "$@"
@@ -29,7 +31,7 @@ fail() { echo "switchboard sandbox: $1" >&2; kill -9 "$sandbox" 2>/dev/null; exi
 dir=$(mktemp -d) && mkfifo "$dir/block" "$dir/ready" || { echo "switchboard sandbox: no fifo" >&2; exit 70; }
 exec 8<>"$dir/block" 9<>"$dir/ready"
 rm -rf "$dir"
-unshare --user --map-root-user --net -- bash -p -c 'read -r -n 1 <&8 && exec 8<&- 9>&- && exec "$@"' sandbox-net "$@" 10< <(printf 'nameserver 10.0.2.3\n') &
+unshare --user --map-root-user --net -- bash -p -c 'read -r -n 1 <&8 && exec 8<&- 9>&- && "$1" -f /dev/fd/11 && exec 11<&- && shift && exec "$@"' sandbox-net "$nft" "$@" 10< <(printf 'nameserver 10.0.2.3\n') 11< <(printf '%s\n' "$rules") &
 sandbox=$!
 exec 5<&-
 exec 6> >(exec "$slirp" --configure --mtu=65520 --disable-host-loopback --enable-seccomp --exit-fd=0 --ready-fd=9 "$sandbox" tap0 >/dev/null 2>&1 8>&-)
@@ -60,7 +62,7 @@ export function hostTool(name: string): string {
       // not here
     }
   }
-  throw new SwitchboardError('SERVICE_UNAVAILABLE', `The sandbox for hosted MCP servers is missing on this worker: ${name} is not installed (apt-get install bubblewrap slirp4netns util-linux)`, {
+  throw new SwitchboardError('SERVICE_UNAVAILABLE', `The sandbox for hosted MCP servers is missing on this worker: ${name} is not installed (apt-get install bubblewrap slirp4netns nftables util-linux)`, {
     reason: 'sandbox-missing',
     missing: name,
   });

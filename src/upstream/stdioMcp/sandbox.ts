@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import type { Config } from '../../config.js';
 import type { HostedCommand } from '../../remoteMcp/stdio.js';
+import { sandboxEgressRuleset } from './egressFilter.js';
 import { hostTool, LAUNCHER_SCRIPT } from './launcher.js';
 
 /**
@@ -100,6 +101,8 @@ export function sandboxedCommand(config: Config['hostedMcp'], target: HostedComm
   const launch = [
     '-p', '-c', LAUNCHER_SCRIPT, 'switchboard-sandbox',
     target.network ? hostTool(config.slirp4netns) : '',
+    target.network ? hostTool('nft') : '',
+    target.network ? sandboxEgressRuleset() : '',
     hostTool('prlimit'), ...limits, '--', hostTool(config.bwrap), ...bwrap,
   ];
   const bash = hostTool('bash');

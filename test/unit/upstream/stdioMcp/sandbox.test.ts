@@ -17,7 +17,7 @@ const target = {
 /** The launcher's arguments after `bash -p -c <script> <name>` (and setpriv's, when the tests run as root). */
 function launched(args: string[]) {
   const rest = args.slice(args.indexOf('-p') + 4);
-  return { slirp: rest[0]!, command: rest.slice(1) };
+  return { slirp: rest[0]!, nft: rest[1]!, rules: rest[2]!, command: rest.slice(3) };
 }
 
 describe('sandboxedCommand', () => {
@@ -29,8 +29,8 @@ describe('sandboxedCommand', () => {
     } else {
       expect(command).toMatch(/\/bash$/);
     }
-    const { slirp, command: run } = launched(args);
-    expect(slirp).toBe('');
+    const { slirp, nft, rules, command: run } = launched(args);
+    expect([slirp, nft, rules]).toEqual(['', '', '']);
     expect(run[0]).toMatch(/\/prlimit$/);
     expect(run.slice(1, run.indexOf('--'))).toEqual([`--data=${128 * 1024 * 1024}`, '--cpu=30', '--nofile=1024', '--core=0', `--fsize=${256 * 1024 * 1024}`]);
     const bwrap = run.slice(run.indexOf('--') + 1);
@@ -48,10 +48,14 @@ describe('sandboxedCommand', () => {
     expect(options).toEqual(['--clearenv', '--setenv', 'PATH', '/usr/local/bin:/usr/bin:/bin', '--setenv', 'API_TOKEN', 'secret-value-123456', '--setenv', 'HOME', '/home/sandbox', '--setenv', 'LD_PRELOAD', '/tmp/evil.so']);
   });
 
-  it('gives a connector with the network slirp4netns and a resolver of its own, never the host network', () => {
+  it('gives a connector with the network slirp4netns, an egress filter and a resolver of its own, never the host network', () => {
     const { args } = sandboxedCommand(config, { ...target, network: true });
-    const { slirp, command } = launched(args);
+    const { slirp, nft, rules, command } = launched(args);
     expect(slirp).toMatch(/\/slirp4netns$/);
+    // The namespace's egress filter: cloud metadata and private ranges refused, slirp4netns's resolver let through.
+    expect(nft).toMatch(/\/nft$/);
+    expect(rules).toContain('10.0.2.3');
+    expect(rules).toMatch(/ip daddr \{[^}]*169\.254\.0\.0\/16[^}]*10\.0\.0\.0\/8|ip daddr \{[^}]*10\.0\.0\.0\/8[^}]*169\.254\.0\.0\/16/);
     // The namespace shared is the one the launcher made (unshare --net) and gave a NAT, not the host's.
     expect(command).toContain('--share-net');
     expect(command.join(' ')).toContain('--ro-bind-data 10 /etc/resolv.conf');
