@@ -209,8 +209,11 @@ function accepted(answer: unknown): Record<string, unknown> | undefined {
   return typeof result.content === 'object' && result.content !== null ? (result.content as Record<string, unknown>) : {};
 }
 
-function clientDeclares(ctx: ServerContext, capability: string): boolean {
-  const declared = (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown> | undefined;
+/** What the client declared: in the request's envelope on 2026-07-28, at initialize on a 2025-era connection. */
+function clientDeclares(server: McpServer, ctx: ServerContext, capability: string): boolean {
+  const declared =
+    ((ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown> | undefined) ??
+    (server.server.getClientCapabilities() as Record<string, unknown> | undefined);
   return declared?.[capability] !== undefined;
 }
 
@@ -281,11 +284,11 @@ function registerInputRequiredTools(server: McpServer, codec: RequestStateCodec)
     const given = responses(ctx);
     if (Object.keys(given).length > 0) return text('inputs received');
     const requests: Record<string, ReturnType<typeof inputRequired.listRoots>> = {};
-    if (clientDeclares(ctx, 'elicitation')) requests.user_name = askName('What is your name?');
-    if (clientDeclares(ctx, 'sampling')) {
+    if (clientDeclares(server, ctx, 'elicitation')) requests.user_name = askName('What is your name?');
+    if (clientDeclares(server, ctx, 'sampling')) {
       requests.greeting = inputRequired.createMessage({ messages: [{ role: 'user', content: { type: 'text', text: 'Generate a greeting' } }], maxTokens: 50 });
     }
-    if (clientDeclares(ctx, 'roots')) requests.client_roots = inputRequired.listRoots();
+    if (clientDeclares(server, ctx, 'roots')) requests.client_roots = inputRequired.listRoots();
     if (Object.keys(requests).length === 0) return text('the client declared nothing to ask with');
     return inputRequired({ inputRequests: requests });
   });

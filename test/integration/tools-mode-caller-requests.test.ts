@@ -99,4 +99,56 @@ describe('tools mode: a remote server asks the caller', () => {
       await client.close();
     }
   });
+
+  /** One raw 2026-07-28 tools/call (the envelope in _meta), its answer read from JSON or SSE. */
+  async function call2026(name: string, extra: Record<string, unknown> = {}, capabilities: ClientCapabilities = ALL): Promise<Record<string, any>> {
+    const response = await fetch(accessUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': name },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: {
+          name,
+          arguments: {},
+          ...extra,
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+            'io.modelcontextprotocol/clientInfo': { name: 'raw-2026', version: '1.0.0' },
+            'io.modelcontextprotocol/clientCapabilities': capabilities,
+          },
+        },
+      }),
+    });
+    const text = await response.text();
+    if (!response.headers.get('content-type')?.includes('text/event-stream')) return JSON.parse(text) as Record<string, any>;
+    const messages = text.split('\n').filter((line) => line.startsWith('data: ') && line.length > 6).map((line) => JSON.parse(line.slice(6)) as Record<string, any>);
+    return messages.find((message) => 'result' in message || 'error' in message)!;
+  }
+
+  it('on 2026-07-28: a tampered requestState is refused with a JSON-RPC error, and each round gets a requestState of its own', async () => {
+    const first = (await call2026('ask_twice')).result;
+    expect(first.resultType).toBe('input_required');
+    const [sampleKey] = Object.keys(first.inputRequests as object);
+    const sampled = { [sampleKey!]: { role: 'assistant', model: 'test-model', content: { type: 'text', text: 'one' } } };
+
+    const tampered = await call2026('ask_twice', { inputResponses: sampled, requestState: `${String(first.requestState)}-TAMPERED` });
+    expect(tampered.error?.code).toBe(-32602);
+
+    const second = (await call2026('ask_twice', { inputResponses: sampled, requestState: first.requestState })).result;
+    expect(second.resultType).toBe('input_required');
+    expect(second.requestState).not.toBe(first.requestState);
+    const [elicitKey] = Object.keys(second.inputRequests as object);
+    expect(second.inputRequests[elicitKey!].method).toBe('elicitation/create');
+
+    const done = (await call2026('ask_twice', { inputResponses: { [elicitKey!]: { action: 'accept', content: { colour: 'blue' } } }, requestState: second.requestState })).result;
+    expect(texts(done)).toEqual(['twice: blue']);
+  });
+
+  it('on 2026-07-28: a caller that declared only sampling is declared so to the remote server, and asked for sampling alone', async () => {
+    const asked = (await call2026('ask_model', {}, { sampling: {} })).result;
+    expect(remote.declared.at(-1)).toEqual({ sampling: {} });
+    expect(Object.values(asked.inputRequests as Record<string, { method: string }>).map((request) => request.method)).toEqual(['sampling/createMessage']);
+  });
 });

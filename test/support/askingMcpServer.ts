@@ -39,6 +39,14 @@ function askingServer(declared: AskingMcpServer['declared']): McpServer {
     );
     return { content: [{ type: 'text', text: `user ${answer.action}: ${String(answer.content?.colour ?? '-')}` }] };
   });
+  server.registerTool('ask_twice', { description: 'Asks the client model, then the user', inputSchema: {} }, async (_args, extra) => {
+    await extra.sendRequest({ method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: 'First?' } }], maxTokens: 50 } }, CreateMessageResultSchema);
+    const answer = await extra.sendRequest(
+      { method: 'elicitation/create', params: { mode: 'form', message: 'Second?', requestedSchema: { type: 'object', properties: { colour: { type: 'string' } } } } },
+      ElicitResultSchema,
+    );
+    return { content: [{ type: 'text', text: `twice: ${String(answer.content?.colour ?? '-')}` }] };
+  });
   server.registerTool('list_roots', { description: 'Lists the client roots', inputSchema: {} }, async (_args, extra) => {
     const answer = await extra.sendRequest({ method: 'roots/list' }, ListRootsResultSchema);
     return { content: [{ type: 'text', text: `roots: ${answer.roots.map((root) => root.uri).join(', ')}` }] };

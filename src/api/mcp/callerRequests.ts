@@ -3,6 +3,7 @@ import { ErrorCode, McpError, type ClientCapabilities, type RequestId } from '@m
 import type { Db } from '../../db/connect.js';
 import { answerRunRequest, listUnansweredRunRequests, ownsRunRequests, type PendingRunRequest, type RunRequestOwner } from '../../db/repositories/runRequests.js';
 import type { RunRequestAnswer } from '../../db/tables/runRequests.js';
+import type { SecretBox } from '../../secrets/secretBox.js';
 import type { CallerCapabilities } from '../../workflows/contracts.js';
 
 /**
@@ -102,38 +103,57 @@ export class CallerInputRequired extends Error {
   }
 }
 
-/** What an input_required round carries back: the run the retry waits for again, and the notes already passed on. */
+/**
+ * What an input_required round carries back: the run the retry waits for again, the notes already
+ * passed on, and which round it is (each round's requestState differs from the one before).
+ */
 export interface RelayState {
   workflowId: string;
   noted: number;
+  round: number;
 }
 
-export function mrtrSurface(db: Db, owner: RunRequestOwner): CallerRequestSurface {
+/** round: the number of the input_required round this call would answer (1 for a first call). */
+export function mrtrSurface(db: Db, owner: RunRequestOwner, round: number): CallerRequestSurface {
   return {
     async surface(workflowId, noted) {
       const requests = await listUnansweredRunRequests(db, owner, workflowId);
-      if (requests.length > 0) throw new CallerInputRequired(requests, { workflowId, noted });
+      if (requests.length > 0) throw new CallerInputRequired(requests, { workflowId, noted, round });
     },
   };
 }
 
-export function encodeRelayState(state: RelayState): string {
-  return JSON.stringify({ relay: state });
+/** The longest requestState we accept back: ours are sealed JSON of a few short fields. */
+const MAX_REQUEST_STATE_CHARS = 1024;
+
+/** Binds a requestState to its caller: sealed for one caller, it does not open for another. */
+const requestStateBinding = (owner: RunRequestOwner): string => `mcp-request-state:${owner.accountId}:${owner.userId}`;
+
+/**
+ * The requestState of an input_required answer: sealed (authenticated encryption with the
+ * encryption key), since the client holds it and hands it back; a changed byte fails to open.
+ */
+export function encodeRelayState(box: SecretBox, context: Caller, state: RelayState): string {
+  return box.seal(JSON.stringify({ relay: state }), requestStateBinding(ownerOf(context)));
 }
 
 /**
- * A retry's requestState, if it is ours. It comes back from the client, so it only names a run:
- * the retry answers and resumes it only when the run's requests are the caller's own.
+ * A retry's requestState: undefined when there is none; a JSON-RPC error when it is not one we
+ * sealed for this caller (tampered, forged, another caller's). It then names the run the retry
+ * answers and resumes, which must still have requests of the caller's own (acceptInputResponses).
  */
-export function decodeRelayState(raw: unknown): RelayState | undefined {
-  if (typeof raw !== 'string' || raw.length > 512) return undefined;
+export function decodeRelayState(box: SecretBox, context: Caller, raw: unknown): RelayState | undefined {
+  if (raw === undefined) return undefined;
+  const invalid = new McpError(ErrorCode.InvalidParams, 'Invalid requestState: it failed its integrity check');
+  if (typeof raw !== 'string' || raw.length > MAX_REQUEST_STATE_CHARS) throw invalid;
+  let relay: { workflowId?: unknown; noted?: unknown; round?: unknown } | undefined;
   try {
-    const { relay } = JSON.parse(raw) as { relay?: { workflowId?: unknown; noted?: unknown } };
-    if (typeof relay?.workflowId === 'string' && typeof relay.noted === 'number') return { workflowId: relay.workflowId, noted: relay.noted };
+    ({ relay } = JSON.parse(box.open(raw, requestStateBinding(ownerOf(context)))) as { relay?: typeof relay });
   } catch {
-    return undefined;
+    throw invalid;
   }
-  return undefined;
+  if (typeof relay?.workflowId !== 'string' || typeof relay.noted !== 'number' || typeof relay.round !== 'number') throw invalid;
+  return { workflowId: relay.workflowId, noted: relay.noted, round: relay.round };
 }
 
 /** 2026-07-28: a retry's answers, recorded for the run it resumes (the caller's own, or refused). */

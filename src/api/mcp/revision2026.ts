@@ -62,12 +62,12 @@ export function revision2026Mcp(tools: readonly ToolDefinition[], described: Too
       const answer = (ctx.mcpReq.inputResponses?.[AUTHORIZE] as { action?: string } | undefined)?.action;
       const sampled = textOfSampling(ctx.mcpReq.inputResponses?.[SAMPLE]);
       // The retry of a call whose run asked the caller: its answers go to the run, and the call waits for that run again.
-      const resumeRun = decodeRelayState(ctx.mcpReq.requestState());
+      const resumeRun = decodeRelayState(context.deps.secretBox, context, ctx.mcpReq.requestState());
       if (resumeRun) await acceptInputResponses(context.deps.db, context, resumeRun, ctx.mcpReq.inputResponses);
       const callContext: ToolContext = {
         ...context,
         client,
-        ...(callerCapabilitiesOf(client.capabilities) ? { callerRequests: mrtrSurface(context.deps.db, context.auth) } : {}),
+        ...(callerCapabilitiesOf(client.capabilities) ? { callerRequests: mrtrSurface(context.deps.db, context.auth, (resumeRun?.round ?? 0) + 1) } : {}),
         ...(resumeRun ? { resumeRun } : {}),
         signal: ctx.mcpReq.signal,
         urlElicitation: answer === 'accept' || answer === 'decline' || answer === 'cancel' ? { answer } : {},
@@ -82,7 +82,7 @@ export function revision2026Mcp(tools: readonly ToolDefinition[], described: Too
       } catch (error) {
         if (error instanceof CallerInputRequired) {
           const inputRequests = Object.fromEntries(error.requests.map((pending) => [pending.requestId, { method: pending.method, params: pending.params }]));
-          return inputRequired({ inputRequests: inputRequests as never, requestState: encodeRelayState(error.state) });
+          return inputRequired({ inputRequests: inputRequests as never, requestState: encodeRelayState(context.deps.secretBox, context, error.state) });
         }
         if (error instanceof SamplingInputRequired) {
           return inputRequired({ inputRequests: { [SAMPLE]: inputRequired.createMessage(error.params as Parameters<typeof inputRequired.createMessage>[0]) } });
