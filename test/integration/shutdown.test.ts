@@ -37,11 +37,11 @@ describe('shutdown on a signal', () => {
     expect(output).not.toMatch(/"level":(50|60)/);
     expect(output).not.toContain('IllegalStateError');
     if (role === 'worker') {
-      // Each of the process's workers (main, slow lane, hand-offs: src/worker/worker.ts) stops once.
+      // Each of the process's workers (main, slow lane, hand-offs, busy: src/worker/worker.ts) stops once.
       const stopped = output.split('\n').filter((line) => line.includes('"state":"STOPPED"'));
       const queues = stopped.map((line) => (JSON.parse(line) as { taskQueue: string }).taskQueue);
-      expect(queues).toHaveLength(3);
-      expect(new Set(queues).size).toBe(3);
+      expect(queues).toHaveLength(4);
+      expect(new Set(queues).size).toBe(4);
     }
   });
 });

@@ -28,12 +28,16 @@ exec 5< <(printf %s "$SANDBOX_SETENV" | base64 -d)
 unset SANDBOX_SETENV
 [ -z "$slirp" ] && exec "$@"
 fail() { echo "switchboard sandbox: $1" >&2; kill -9 "$sandbox" 2>/dev/null; exit 70; }
-dir=$(mktemp -d) && mkfifo "$dir/block" "$dir/ready" || { echo "switchboard sandbox: no fifo" >&2; exit 70; }
-exec 8<>"$dir/block" 9<>"$dir/ready"
+dir=$(mktemp -d) && mkfifo "$dir/inside" "$dir/block" "$dir/ready" || { echo "switchboard sandbox: no fifo" >&2; exit 70; }
+exec 7<>"$dir/inside" 8<>"$dir/block" 9<>"$dir/ready"
 rm -rf "$dir"
-unshare --user --map-root-user --net -- bash -p -c 'read -r -n 1 <&8 && exec 8<&- 9>&- && "$1" -f /dev/fd/11 && exec 11<&- && shift && exec "$@"' sandbox-net "$nft" "$@" 10< <(printf 'nameserver 10.0.2.3\n') 11< <(printf '%s\n' "$rules") &
+unshare --user --map-root-user --net -- bash -p -c 'printf 1 >&7 && exec 7>&- && read -r -n 1 <&8 && exec 8<&- 9>&- && "$1" -f /dev/fd/11 && exec 11<&- && shift && exec "$@"' sandbox-net "$nft" "$@" 10< <(printf 'nameserver 10.0.2.3\n') 11< <(printf '%s\n' "$rules") &
 sandbox=$!
 exec 5<&-
+# slirp4netns joins the namespaces of the process it is given: only once that process runs inside
+# its new ones (it says so on fd 7), or it would join the host's and fail.
+read -r -n 1 -t 30 <&7 || fail "the sandbox's namespaces were not made"
+exec 7>&-
 exec 6> >(exec "$slirp" --configure --mtu=65520 --disable-host-loopback --enable-seccomp --exit-fd=0 --ready-fd=9 "$sandbox" tap0 >/dev/null 2>&1 8>&-)
 read -r -n 1 -t 30 <&9 || fail "slirp4netns could not give the sandbox its network"
 exec 9>&-
