@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { McpError, ResourceUpdatedNotificationSchema, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -166,8 +167,9 @@ describe('tools mode: resource subscriptions relayed', () => {
     const client = await connectMcp(accessUrl);
     await client.subscribeResource({ uri: WATCHED });
     await until(() => subscribedRemotely() > 0, 'the remote server subscribed');
-    const sessionId = (client.transport as { sessionId?: string }).sessionId!;
-    await (client.transport as { terminateSession(): Promise<void> }).terminateSession();
+    const transport = client.transport as StreamableHTTPClientTransport;
+    const sessionId = transport.sessionId!;
+    await transport.terminateSession();
     await client.close();
     const rows = await app.database.db.selectFrom('resource_subscriptions').selectAll().where('session_id', '=', sessionId).execute();
     expect(rows).toEqual([]);
