@@ -24,6 +24,8 @@ export async function runToolsModeSuite(options: {
   suiteDir: string;
   outputDir: string;
   cwd: string;
+  /** Passed on to each run of the suite (e.g. --scenario resources-subscribe). */
+  args?: readonly string[];
 }): Promise<number> {
   const testServer = await startConformanceServer();
   let code = 0;
@@ -53,7 +55,7 @@ export async function runToolsModeSuite(options: {
       for (const run of runs) {
         const suite = spawn(
           options.node,
-          [options.suiteCli, 'server', '--url', run.url, '--requirements', revision, '--expected-failures', run.baseline, '--output-dir', join(options.outputDir, `${run.name}-${revision}`)],
+          [options.suiteCli, 'server', '--url', run.url, ...revisionSelection(revision, options.args), '--expected-failures', run.baseline, '--output-dir', join(options.outputDir, `${run.name}-${revision}`), ...(options.args ?? [])],
           { cwd: options.cwd, stdio: 'inherit' },
         );
         const [exit] = (await once(suite, 'exit')) as [number | null];
@@ -66,6 +68,14 @@ export async function runToolsModeSuite(options: {
     await testServer.close();
   }
   return code;
+}
+
+/**
+ * The scenarios a revision requires, or with --scenario (which the suite will not combine with
+ * --requirements) that scenario as of the revision.
+ */
+export function revisionSelection(revision: string, args: readonly string[] = []): string[] {
+  return args.includes('--scenario') ? ['--spec-version', revision] : ['--requirements', revision];
 }
 
 /** The scenarios of several baseline files (those that exist) as one baseline. */

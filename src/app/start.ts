@@ -141,6 +141,9 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     const { port } = server.address() as AddressInfo;
     const apiUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     const publicUrl = config.publicUrl ?? apiUrl;
+    const remoteMcp = remoteMcpPeers(config, logger);
+    // Standing remote sessions (resource subscriptions) end with the API: DELETE to each server.
+    stack.push(() => remoteMcp.resourceWatches.close());
     const app = createApp({
       logger,
       readinessChecks,
@@ -148,7 +151,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       ...(tracing ? { tracer: tracing.tracer } : {}),
       ...(config.role === 'worker'
         ? {}
-        : { api: apiDependencies({ config, publicUrl, db: database.db, asyncCommitDb: database.asyncCommitDb, secretBox, temporal, logger, oauthFlows, remoteMcp: remoteMcpPeers(config) }) }),
+        : { api: apiDependencies({ config, publicUrl, db: database.db, asyncCommitDb: database.asyncCommitDb, secretBox, temporal, logger, oauthFlows, remoteMcp }) }),
     });
     server.on('request', app.callback());
     const startServer =

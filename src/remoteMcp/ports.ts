@@ -27,6 +27,26 @@ export interface RemoteMcpPeers {
   readRegistry(path: string, query: Record<string, string>): Promise<unknown>;
   /** Refuses (INVALID_REQUEST, field url) a URL whose host is, or resolves to, an address the egress policy forbids. */
   checkEgress(url: URL): Promise<void>;
+  /** Standing sessions that hold a tools-mode server's resource subscriptions (docs/tools-mode.md). */
+  resourceWatches: RemoteResourceWatches;
+}
+
+/**
+ * This process's standing sessions with remote servers, one per `key` (a remote connector and the
+ * credential it is reached with), shared by every subscriber, closed when idle, opened again
+ * after a failure; the only remote connections Switchboard keeps open.
+ */
+export interface RemoteResourceWatches {
+  /** Whether the server declares `resources.subscribe`; false when it cannot be reached. Remembered for a while. */
+  supportsSubscriptions(key: string, endpoint: RemoteEndpoint): Promise<boolean>;
+  /**
+   * Subscribes to `uri` (resources/subscribe on the standing session, sent for its first watcher)
+   * and calls `updated` on each `notifications/resources/updated` for it. Fails as the server
+   * refused; the function it resolves to lets go (resources/unsubscribe after the last watcher).
+   */
+  watch(key: string, endpoint: RemoteEndpoint, uri: string, updated: (uri: string) => void): Promise<() => void>;
+  /** Closes every standing session (the process is stopping). */
+  close(): Promise<void>;
 }
 
 /** The reads a tools-mode server relays to its remote MCP servers (docs/tools-mode.md). */

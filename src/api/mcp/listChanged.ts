@@ -18,16 +18,22 @@ export function listDigest(described: unknown): string {
  * (the cached lists, one database pass) and compares digests. It lasts until the client or the
  * process closes it.
  */
-export async function serveListChanges(ctx: Context, first: string, offered: () => Promise<string>): Promise<void> {
+export async function serveListChanges(ctx: Context, first: string, offered: () => Promise<string>, watch?: StreamWatch): Promise<void> {
   let digest = first;
   ctx.respond = false;
   const res = ctx.res;
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.flushHeaders();
   let open = true;
+  const send = (message: Record<string, unknown>) => {
+    if (open) res.write(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', ...message })}\n\n`);
+  };
+  const watching = watch?.(send);
   res.once('close', () => {
     open = false;
+    watching?.close();
   });
+  await watching?.look().catch(() => undefined);
   while (open) {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, LIST_POLL_MS);
@@ -38,8 +44,12 @@ export async function serveListChanges(ctx: Context, first: string, offered: () 
     });
     if (!open) break;
     const now = await offered().catch(() => digest);
+    await watching?.look().catch(() => undefined);
     if (now === digest) continue;
     digest = now;
-    res.write(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })}\n\n`);
+    send({ method: 'notifications/tools/list_changed' });
   }
 }
+
+/** More a standing stream carries (resourceUpdates.ts): started with the stream, looked at on its every look, closed with it. */
+export type StreamWatch = (send: (message: Record<string, unknown>) => void) => { look(): Promise<void>; close(): void };

@@ -12,6 +12,7 @@ import { createMcpServer, describeTools } from './server.js';
 import { clientSession, endClientSession, SessionNotFound } from './session.js';
 import { answerFromStream } from './callerRequests.js';
 import { listDigest, serveListChanges } from './listChanged.js';
+import { resourceUpdates } from './resourceUpdates.js';
 import type { ToolDefinition } from './tool.js';
 import { toolsModeServing } from './toolsMode.js';
 
@@ -29,7 +30,7 @@ export interface Toolsets {
 
 function serving(tools: readonly ToolDefinition[]) {
   const described = describeTools(tools);
-  return { tools, described, revision2026: revision2026Mcp(tools, described as Revision2026Tool[]), federate: undefined };
+  return { tools, described, revision2026: revision2026Mcp(tools, described as Revision2026Tool[]), federate: undefined, remoteRows: [] };
 }
 
 export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
@@ -39,7 +40,7 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
     const auth = { ...ctx.state.auth!, serverId: ctx.state.server!.id };
     const assignments = ctx.state.prefetched?.assignments;
     const request = { deps, auth, server: ctx.state.server!, ...(assignments ? { assignments } : {}) };
-    const { tools, described, revision2026, federate } =
+    const { tools, described, revision2026, federate, remoteRows } =
       ctx.state.server!.mode === 'tools' ? await toolsModeServing(request) : ctx.state.server!.admin ? served.admin : served.standard;
     if (!(await revision2026.isLegacy(ctx, body))) {
       await revision2026.serve(ctx, body, request);
@@ -70,11 +71,17 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
     if (ctx.method === 'GET' && client && ctx.state.server!.mode === 'tools') {
       // Assignments read afresh each time (not those authentication read once): a change of them is a list change.
       const { assignments: _once, ...fresh } = request;
-      await serveListChanges(ctx, listDigest(described), async () => listDigest((await toolsModeServing(fresh)).described));
+      let offered = remoteRows;
+      const look = async () => {
+        const now = await toolsModeServing(fresh);
+        offered = now.remoteRows;
+        return listDigest(now.described);
+      };
+      await serveListChanges(ctx, listDigest(described), look, client.sessionId ? resourceUpdates(deps, { ...auth, sessionId: client.sessionId }, () => offered) : undefined);
       return;
     }
     const server = createMcpServer(tools, described, { ...request, ...(client ? { client } : {}) });
-    federate?.(server);
+    await federate?.(server, client, body);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await server.connect(transport);
     ctx.respond = false;

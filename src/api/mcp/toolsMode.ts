@@ -19,9 +19,10 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { listRemoteMcpConnectors } from '../../db/repositories/remoteMcpConnectors.js';
 import type { RemoteMcpConnectorRow } from '../../db/tables/remoteMcpConnectors.js';
 import { federation } from '../../remoteMcp/federation.js';
+import { resourceSubscriptions } from '../../remoteMcp/resourceSubscriptions.js';
 import { revision2026Mcp } from './revision2026.js';
 import { cachedOffer } from './toolsModeCache.js';
-import { federateV1, federateV2 } from './toolsModeFederation.js';
+import { federateV1, federateV2, relaySubscriptionsV1 } from './toolsModeFederation.js';
 import { describeTools } from './server.js';
 import { adminTools } from './tools/admin/index.js';
 import { relayedResult, remoteTaskResult, remoteToolDescription } from './toolsModeRemote.js';
@@ -189,10 +190,17 @@ const adminExtras: OfferedTool[] = describeTools(adminTools as readonly ToolDefi
 export async function toolsModeServing(context: RequestContext) {
   const { tools, described, remoteRows } = await cachedOffer(context, () => offeredTools(context));
   const remote = remoteRows.length > 0 ? federation(context.deps, context.auth, remoteRows) : undefined;
+  const subscriptions = remote && resourceSubscriptions(context.deps, context.auth, remoteRows);
   return {
     tools,
     described,
+    remoteRows,
     revision2026: revision2026Mcp(tools, described as Revision2026Tool[], remote && ((server) => federateV2(server, remote))),
-    federate: remote && ((server: Server) => federateV1(server, remote)),
+    federate:
+      remote &&
+      (async (server: Server, session: { sessionId?: string } | undefined, body: unknown) => {
+        federateV1(server, remote);
+        await relaySubscriptionsV1(server, subscriptions!, session?.sessionId, (body as { method?: unknown } | undefined)?.method === 'initialize');
+      }),
   };
 }

@@ -8,10 +8,13 @@ import {
   ListResourceTemplatesRequestSchema,
   McpError,
   ReadResourceRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ProtocolError, ProtocolErrorCode, type Server as ServerV2 } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../../errors.js';
 import type { Federation } from '../../remoteMcp/federation.js';
+import type { ResourceSubscriptions } from '../../remoteMcp/resourceSubscriptions.js';
 
 /**
  * A tools-mode server's remote resources, resource templates, prompts and completions
@@ -58,4 +61,28 @@ export function federateV2(server: ServerV2, federation: Federation): void {
   server.setRequestHandler('prompts/list', relayed(fail, () => federation.listPrompts() as never));
   server.setRequestHandler('prompts/get', relayed(fail, (request) => federation.getPrompt(request.params.name, request.params.arguments) as never));
   server.setRequestHandler('completion/complete', relayed(fail, (request) => federation.complete(request.params as never) as never));
+}
+
+/**
+ * resources/subscribe and resources/unsubscribe of a 2025-11-25 session (src/remoteMcp/resourceSubscriptions.ts):
+ * `resources.subscribe` is declared at initialize when an offered remote server offers it, and
+ * a refusal is answered as a read's is, naming the URI. Updates reach the session's standing GET
+ * stream (resourceUpdates.ts). Without a session there is nowhere to send them.
+ */
+export async function relaySubscriptionsV1(server: ServerV1, subscriptions: ResourceSubscriptions, sessionId: string | undefined, initialize: boolean): Promise<void> {
+  if (initialize && sessionId && (await subscriptions.offered())) server.registerCapabilities({ resources: { subscribe: true } });
+  const fail: Fail = (message, data) => new McpError(ErrorCode.InvalidParams, message, data);
+  const inSession = (method: string) => {
+    if (!sessionId) throw new McpError(ErrorCode.InvalidRequest, `${method} needs a session: initialize, then send its Mcp-Session-Id`);
+    return sessionId;
+  };
+  server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+    const session = inSession(request.method);
+    await relayed(withUri(fail, request.params.uri), () => subscriptions.subscribe(session, request.params.uri))();
+    return {};
+  });
+  server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+    await subscriptions.unsubscribe(inSession(request.method), request.params.uri);
+    return {};
+  });
 }

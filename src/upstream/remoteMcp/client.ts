@@ -35,7 +35,7 @@ function agentFor(config: RemoteConfig): Agent {
  * The SDK's transport fetches through our guarded dispatcher: IP literals are checked here, names
  * at DNS time, and redirects are never followed (one could lead past the check).
  */
-function guardedFetch(config: RemoteConfig): FetchLike {
+export function guardedFetch(config: RemoteConfig): FetchLike {
   const dispatcher = agentFor(config);
   return async (url, init) => {
     checkUrl(config.egress, new URL(url));

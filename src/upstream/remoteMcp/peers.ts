@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Agent } from 'undici';
 import type { Config } from '../../config.js';
+import type { Logger } from '../../observability/logger.js';
 import { InvalidRequestError } from '../../errors.js';
 import type { RemoteMcpPeers } from '../../remoteMcp/ports.js';
 import { checkAddress, checkUrl, createUpstreamAgent, EgressRefusedError } from '../egress.js';
@@ -10,15 +11,17 @@ import { listRemoteTools } from './client.js';
 import { discoveryHttp, probeChallenge } from './oauthDiscovery.js';
 import { mcpRegistryReader } from './mcpRegistry.js';
 import { relayRemoteRequest } from './relay.js';
+import { standingSessions } from './standingSessions.js';
 
 /** Remote MCP's calls out (src/remoteMcp/ports.ts), through the egress-guarded dispatcher. */
-export function remoteMcpPeers(config: Config): RemoteMcpPeers {
+export function remoteMcpPeers(config: Config, logger: Logger): RemoteMcpPeers {
   let probeAgent: Agent | undefined;
   return {
     listTools: (endpoint) => listRemoteTools(config, endpoint),
     relay: (endpoint, method, params) => relayRemoteRequest(config, endpoint, method, params),
     listHostedTools: (target) => listHostedTools(config, target),
     readRegistry: mcpRegistryReader(config),
+    resourceWatches: standingSessions(config, logger),
 
     async asksForOAuth(url) {
       probeAgent ??= createUpstreamAgent(config);
