@@ -24,6 +24,8 @@ export async function runToolsModeSuite(options: {
   suiteDir: string;
   outputDir: string;
   cwd: string;
+  /** Passed on to each run (e.g. --scenario ping), as the server suite's are. */
+  extraArgs?: readonly string[];
 }): Promise<number> {
   const testServer = await startConformanceServer();
   let code = 0;
@@ -53,7 +55,7 @@ export async function runToolsModeSuite(options: {
       for (const run of runs) {
         const suite = spawn(
           options.node,
-          [options.suiteCli, 'server', '--url', run.url, '--requirements', revision, '--expected-failures', run.baseline, '--output-dir', join(options.outputDir, `${run.name}-${revision}`)],
+          [options.suiteCli, 'server', '--url', run.url, '--requirements', revision, '--expected-failures', run.baseline, '--output-dir', join(options.outputDir, `${run.name}-${revision}`), ...(options.extraArgs ?? [])],
           { cwd: options.cwd, stdio: 'inherit' },
         );
         const [exit] = (await once(suite, 'exit')) as [number | null];
