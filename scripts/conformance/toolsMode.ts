@@ -55,7 +55,7 @@ export async function runToolsModeSuite(options: {
       for (const run of runs) {
         const suite = spawn(
           options.node,
-          [options.suiteCli, 'server', '--url', run.url, '--requirements', revision, '--expected-failures', run.baseline, '--output-dir', join(options.outputDir, `${run.name}-${revision}`), ...(options.extraArgs ?? [])],
+          [options.suiteCli, 'server', '--url', run.url, ...revisionArgs(revision, options.extraArgs), '--expected-failures', run.baseline, '--output-dir', join(options.outputDir, `${run.name}-${revision}`), ...(options.extraArgs ?? [])],
           { cwd: options.cwd, stdio: 'inherit' },
         );
         const [exit] = (await once(suite, 'exit')) as [number | null];
@@ -68,6 +68,11 @@ export async function runToolsModeSuite(options: {
     await testServer.close();
   }
   return code;
+}
+
+/** The suite refuses --requirements with --scenario (the set fixes the scenarios): one scenario runs at the revision's spec version. */
+function revisionArgs(revision: string, extraArgs: readonly string[] = []): string[] {
+  return extraArgs.includes('--scenario') ? ['--spec-version', revision] : ['--requirements', revision];
 }
 
 /** The scenarios of several baseline files (those that exist) as one baseline. */

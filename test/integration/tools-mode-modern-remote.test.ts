@@ -84,7 +84,7 @@ describe('tools mode: a remote server that speaks 2026-07-28', () => {
   const texts = (result: object) => (result as { content: Array<{ text?: string }> }).content.map((item) => item.text);
 
   /** One raw 2026-07-28 tools/call (the envelope in _meta), its answer read from JSON or SSE. */
-  async function call2026(extra: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  async function call2026(extra: Record<string, unknown> = {}, capabilities: Record<string, unknown> = { elicitation: {} }): Promise<Record<string, any>> {
     const response = await fetch(accessUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'greet' },
@@ -99,7 +99,7 @@ describe('tools mode: a remote server that speaks 2026-07-28', () => {
           _meta: {
             'io.modelcontextprotocol/protocolVersion': '2026-07-28',
             'io.modelcontextprotocol/clientInfo': { name: 'raw-2026', version: '1.0.0' },
-            'io.modelcontextprotocol/clientCapabilities': { elicitation: {} },
+            'io.modelcontextprotocol/clientCapabilities': capabilities,
           },
         },
       }),
@@ -124,6 +124,13 @@ describe('tools mode: a remote server that speaks 2026-07-28', () => {
   it('on 2026-07-28: a first call that already answers (and adds keys the server ignores) is answered at once', async () => {
     const answered = (await call2026({ inputResponses: { user_name: { action: 'accept', content: { name: 'Grace' } }, unknown_extra: { action: 'accept', content: {} } } })).result;
     expect(texts(answered)).toEqual(['Hello, Grace!']);
+  });
+
+  it('on 2026-07-28: a caller that declared no elicitation hears the server refuse for want of it (-32021, naming it)', async () => {
+    const refused = await call2026({}, {});
+    expect(remote.declared.at(-1)).toEqual({});
+    expect(refused.error?.code).toBe(-32021);
+    expect(refused.error?.data?.requiredCapabilities?.elicitation).toBeDefined();
   });
 
   it('on 2026-07-28 (SDK v2 client): the round trip through its elicitation handler', async () => {

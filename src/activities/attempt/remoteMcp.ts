@@ -75,7 +75,7 @@ export async function attemptRemoteMcpTool(
       'modern',
       (client, options) => callModernTool(deps.db, client, { name: action.id, arguments: toolArguments }, options, redactor, askCaller, { ...(relay ? { note: pass } : {}), toolsChanged }),
       signal,
-      askCaller?.capabilities,
+      { ...askCaller?.capabilities },
     ) : (await withRemoteClient(
       deps.config,
       authorized,

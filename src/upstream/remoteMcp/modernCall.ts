@@ -10,6 +10,8 @@ import type { CallerRequestRelay } from './callerRequests.js';
 
 /** How often the attempt looks for the caller's answers: one primary-key read per open request. */
 const ANSWER_POLL_MS = 200;
+/** JSON-RPC's request time-out (-32001), which the SDK v2 names only among its own errors. */
+const CALLER_INPUT_TIMEOUT_CODE = -32001;
 const RELAYED_METHODS = new Set<string>(['sampling/createMessage', 'elicitation/create', 'roots/list']);
 
 /** What a tool call on a 2026-07-28 server is told to do with what it hears besides its result. */
@@ -59,7 +61,7 @@ async function askCallerRound(db: Db, relay: CallerRequestRelay, inputRequests: 
     if (Object.keys(answers).length === open.length) return answers;
     await pause(ANSWER_POLL_MS, signal);
   }
-  throw new ProtocolError(ProtocolErrorCode.RequestTimeout, "CALLER_INPUT_TIMEOUT: the caller did not answer the server's input requests before the call's deadline");
+  throw new ProtocolError(CALLER_INPUT_TIMEOUT_CODE, "CALLER_INPUT_TIMEOUT: the caller did not answer the server's input requests before the call's deadline");
 }
 
 /**
