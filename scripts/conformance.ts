@@ -17,8 +17,9 @@
  * suite fails on any other failure, and on a baseline entry that starts passing;
  * baseline-direct-<revision>.yml and baseline-tools-<revision>.yml do the same for the test server
  * directly and for what fails only through tools mode. Each scenario's
- * checks are kept in test-results/conformance/. Arguments are passed on to the server suite and the
- * tools-mode runs (e.g. --scenario ping).
+ * checks are kept in test-results/conformance/. Arguments are passed on to the server suites, ours
+ * too (e.g. --scenario ping; CONFORMANCE_REVISIONS=2026-07-28 CONFORMANCE_SUITES=tools for one
+ * scenario of one revision through tools mode).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -29,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runAuthorizationSuite } from './conformance/authorization.js';
 import { runClientAuthSuite } from './conformance/clientSuite.js';
-import { revisionSelection, runToolsModeSuite } from './conformance/toolsMode.js';
+import { runToolsModeSuite } from './conformance/toolsMode.js';
 
 const root = resolve(import.meta.dirname, '..');
 const suiteDir = join(root, 'conformance');
@@ -106,7 +107,9 @@ async function startApp(dataDir: string): Promise<{ child: ChildProcess; url: st
 }
 
 /** The protocol revisions Switchboard serves, each run against the requirement set the suite freezes for it. */
-const revisions = ['2025-11-25', '2026-07-28'] as const;
+const served = ['2025-11-25', '2026-07-28'] as const;
+/** CONFORMANCE_REVISIONS=2026-07-28 runs only that revision's scenarios (with --scenario, one that exists there). */
+const revisions = served.filter((revision) => (process.env.CONFORMANCE_REVISIONS ?? served.join(',')).split(',').includes(revision));
 
 /** CONFORMANCE_SUITES=server,tools,authorization,client (the default) picks which of the runs below run. */
 const suites = (process.env.CONFORMANCE_SUITES ?? 'server,tools,authorization,client').split(',');
@@ -140,7 +143,8 @@ async function main(): Promise<number> {
           'server',
           '--url',
           accessUrl,
-          ...revisionSelection(revision, process.argv.slice(2)),
+          '--requirements',
+          revision,
           '--expected-failures',
           join(suiteDir, `baseline-${revision}.yml`),
           '--output-dir',
@@ -154,7 +158,7 @@ async function main(): Promise<number> {
       code = Math.max(code, exit ?? 1);
     }
     if (suites.includes('tools')) {
-      const exit = await runToolsModeSuite({ node, suiteCli, apiUrl: app.url, apiKey: API_KEY, revisions, suiteDir, outputDir: join(root, 'test-results/conformance'), cwd: dataDir, args: process.argv.slice(2) });
+      const exit = await runToolsModeSuite({ node, suiteCli, apiUrl: app.url, apiKey: API_KEY, revisions, suiteDir, outputDir: join(root, 'test-results/conformance'), cwd: dataDir, extraArgs: process.argv.slice(2) });
       code = Math.max(code, exit);
     }
     const authorization = !suites.includes('authorization') ? undefined : await runAuthorizationSuite({

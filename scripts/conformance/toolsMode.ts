@@ -24,8 +24,8 @@ export async function runToolsModeSuite(options: {
   suiteDir: string;
   outputDir: string;
   cwd: string;
-  /** Passed on to each run of the suite (e.g. --scenario resources-subscribe). */
-  args?: readonly string[];
+  /** Passed on to each run (e.g. --scenario ping), as the server suite's are. */
+  extraArgs?: readonly string[];
 }): Promise<number> {
   const testServer = await startConformanceServer();
   let code = 0;
@@ -55,7 +55,7 @@ export async function runToolsModeSuite(options: {
       for (const run of runs) {
         const suite = spawn(
           options.node,
-          [options.suiteCli, 'server', '--url', run.url, ...revisionSelection(revision, options.args), '--expected-failures', run.baseline, '--output-dir', join(options.outputDir, `${run.name}-${revision}`), ...(options.args ?? [])],
+          [options.suiteCli, 'server', '--url', run.url, ...revisionArgs(revision, options.extraArgs), '--expected-failures', run.baseline, '--output-dir', join(options.outputDir, `${run.name}-${revision}`), ...(options.extraArgs ?? [])],
           { cwd: options.cwd, stdio: 'inherit' },
         );
         const [exit] = (await once(suite, 'exit')) as [number | null];
@@ -70,12 +70,9 @@ export async function runToolsModeSuite(options: {
   return code;
 }
 
-/**
- * The scenarios a revision requires, or with --scenario (which the suite will not combine with
- * --requirements) that scenario as of the revision.
- */
-export function revisionSelection(revision: string, args: readonly string[] = []): string[] {
-  return args.includes('--scenario') ? ['--spec-version', revision] : ['--requirements', revision];
+/** The suite refuses --requirements with --scenario (the set fixes the scenarios): one scenario runs at the revision's spec version. */
+function revisionArgs(revision: string, extraArgs: readonly string[] = []): string[] {
+  return extraArgs.includes('--scenario') ? ['--spec-version', revision] : ['--requirements', revision];
 }
 
 /** The scenarios of several baseline files (those that exist) as one baseline. */

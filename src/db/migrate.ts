@@ -30,6 +30,7 @@ import * as credentialVariant from './migrations/20261207600000_credential_varia
 import * as runNotes from './migrations/20261207700000_run_notes.js';
 import * as runRequests from './migrations/20261207800000_run_requests.js';
 import * as resourceSubscriptions from './migrations/20261207850000_resource_subscriptions.js';
+import * as remoteProtocolVersion from './migrations/20261207900000_remote_protocol_version.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -66,6 +67,7 @@ const migrations: Record<string, Migration> = {
   '20261207700000_run_notes': runNotes,
   '20261207800000_run_requests': runRequests,
   '20261207850000_resource_subscriptions': resourceSubscriptions,
+  '20261207900000_remote_protocol_version': remoteProtocolVersion,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -26,9 +26,9 @@ type Answer = Record<string, unknown>;
 export function federation(deps: RemoteMcpDependencies, caller: Caller, rows: readonly RemoteMcpConnectorRow[]) {
   const servers = [...rows].sort((a, b) => connectorIdOfRow(a).localeCompare(connectorIdOfRow(b)));
 
-  const ask = async (row: RemoteMcpConnectorRow, method: RelayedMethod, params: Answer): Promise<Answer> => {
+  const ask = async (row: RemoteMcpConnectorRow, method: RelayedMethod, params: Answer, callerCapabilities?: Answer): Promise<Answer> => {
     const endpoint = row.type === 'oauth' ? await userEndpoint(deps, caller, row) : await resolveEndpoint(deps, row);
-    return deps.remoteMcp.relay(endpoint, method, params);
+    return deps.remoteMcp.relay(endpoint, method, params, { protocolVersion: row.protocol_version, ...(callerCapabilities ? { callerCapabilities } : {}) });
   };
 
   /** Every page of one list from every server; a server that fails (or offers no such list) is left out, and logged. */
@@ -88,9 +88,15 @@ export function federation(deps: RemoteMcpDependencies, caller: Caller, rows: re
     listResourceTemplates: async () => ({ resourceTemplates: (await listAll('resources/templates/list', 'resourceTemplates')).map(({ item }) => item) }),
     readResource: (uri: string) => firstAnswer('resources/read', { uri }, `Resource not found: ${uri}`),
     listPrompts: async () => ({ prompts: (await prompts()).map(({ name, item }) => ({ ...item, name })) }),
-    async getPrompt(name: string, args: Record<string, string> | undefined) {
+    /**
+     * A prompt may ask its caller first (2026-07-28's input_required, relayed as the server gave it):
+     * the retry's inputResponses and requestState go back to the server that asked, with what the caller declared.
+     */
+    async getPrompt(name: string, args: Record<string, string> | undefined, retry: { inputResponses?: unknown; requestState?: unknown; callerCapabilities?: Answer } = {}) {
       const prompt = await promptNamed(name);
-      return ask(prompt.row, 'prompts/get', { name: prompt.own, ...(args ? { arguments: args } : {}) });
+      const { inputResponses, requestState, callerCapabilities } = retry;
+      const params = { name: prompt.own, ...(args ? { arguments: args } : {}), ...(inputResponses !== undefined ? { inputResponses } : {}), ...(requestState !== undefined ? { requestState } : {}) };
+      return ask(prompt.row, 'prompts/get', params, callerCapabilities);
     },
     async complete(params: { ref: { type: string; name?: string; uri?: string } } & Answer) {
       if (params.ref.type === 'ref/prompt') {

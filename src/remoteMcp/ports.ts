@@ -12,10 +12,17 @@ import type { RemoteEndpoint } from './variables.js';
  * the MCP SDK client, so they are made in src/upstream/remoteMcp/peers.ts, wired in src/app/start.ts.
  */
 export interface RemoteMcpPeers {
-  /** Connects, lists the server's tools and closes, all within REMOTE_MCP_TIMEOUT_MS. */
-  listTools(endpoint: RemoteEndpoint): Promise<CachedTool[]>;
-  /** One read relayed to the server for a tools-mode server's caller (resources, prompts, completions); its answer as the server gave it. */
-  relay(endpoint: RemoteEndpoint, method: RelayedMethod, params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
+   * Connects, lists the server's tools and closes, all within REMOTE_MCP_TIMEOUT_MS; 2026-07-28 is
+   * tried first, and the revision the server speaks comes with the list (kept with it).
+   */
+  listTools(endpoint: RemoteEndpoint): Promise<RemoteToolList>;
+  /**
+   * One read relayed to the server for a tools-mode server's caller (resources, prompts,
+   * completions); its answer as the server gave it. To a server that speaks 2026-07-28 the caller's
+   * declared capabilities go with it, and an input_required answer comes back as it is.
+   */
+  relay(endpoint: RemoteEndpoint, method: RelayedMethod, params: Record<string, unknown>, wire?: RelayWire): Promise<Record<string, unknown>>;
   /** Lists a hosted stdio server's tools on its sandboxed process (started if need be), within REMOTE_MCP_TIMEOUT_MS. */
   listHostedTools(target: HostedCommand): Promise<CachedTool[]>;
   /**
@@ -47,6 +54,17 @@ export interface RemoteResourceWatches {
   watch(key: string, endpoint: RemoteEndpoint, uri: string, updated: (uri: string) => void): Promise<() => void>;
   /** Closes every standing session (the process is stopping). */
   close(): Promise<void>;
+}
+
+export interface RemoteToolList {
+  tools: CachedTool[];
+  protocolVersion: string;
+}
+
+/** How a read reaches the server: the revision it was found to speak, and what the caller declared. */
+export interface RelayWire {
+  protocolVersion?: string | null;
+  callerCapabilities?: Record<string, unknown>;
 }
 
 /** The reads a tools-mode server relays to its remote MCP servers (docs/tools-mode.md). */

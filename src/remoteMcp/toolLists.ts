@@ -22,11 +22,11 @@ interface Caller {
  * `oauth` server is listed as the user asking (`owner`), with their token.
  */
 export async function refreshRemoteTools(deps: RemoteMcpDependencies, row: RemoteMcpConnectorRow, owner?: Caller): Promise<CachedTool[]> {
-  const tools =
+  const { tools, protocolVersion } =
     row.type === 'stdio'
-      ? await deps.remoteMcp.listHostedTools(await resolveHostedCommand(deps, row))
+      ? { tools: await deps.remoteMcp.listHostedTools(await resolveHostedCommand(deps, row)), protocolVersion: null }
       : await deps.remoteMcp.listTools(row.type === 'oauth' && owner ? await userEndpoint(deps, owner, row) : await resolveEndpoint(deps, row));
-  await cacheRemoteMcpTools(deps.db, row.id, tools);
+  await cacheRemoteMcpTools(deps.db, row.id, tools, protocolVersion);
   return tools;
 }
 

@@ -68,6 +68,8 @@ export interface ExecuteActionInput {
    * relays its requests through the run's requests (docs/tools-mode.md).
    */
   callerCapabilities?: CallerCapabilities;
+  /** Answers the caller's first call carried (2026-07-28 inputResponses): given to a 2026-07-28 server's first round. */
+  callerInputResponses?: Record<string, unknown>;
 }
 
 export interface CallerCapabilities {

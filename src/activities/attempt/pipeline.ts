@@ -25,8 +25,9 @@ import { attemptRemoteMcpTool } from './remoteMcp.js';
  */
 function callerRelay(input: AttemptInput): CallerRequestRelay | undefined {
   const workflowId = Context.current().info.workflowExecution?.workflowId;
-  const { callerCapabilities, accountId, userId } = input.action;
-  return workflowId && callerCapabilities ? { capabilities: callerCapabilities, workflowId, owner: { accountId, userId } } : undefined;
+  const { callerCapabilities, callerInputResponses, accountId, userId } = input.action;
+  if (!workflowId || !callerCapabilities) return undefined;
+  return { capabilities: callerCapabilities, workflowId, owner: { accountId, userId }, ...(callerInputResponses ? { initialResponses: callerInputResponses } : {}) };
 }
 
 /**

@@ -13,7 +13,8 @@ import { Redactor, redactionScope, secretsOfAuth } from '../../secrets/redaction
 import type { Logger } from '../../observability/logger.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
 import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
-import { withRemoteClient } from '../../upstream/remoteMcp/client.js';
+import { MODERN_REVISION, withModernClient, withRemoteClient } from '../../upstream/remoteMcp/client.js';
+import { callModernTool } from '../../upstream/remoteMcp/modernCall.js';
 import { relayCallerRequests, type CallerRequestRelay } from '../../upstream/remoteMcp/callerRequests.js';
 import { RemoteMcpError, toolCallOutcome } from '../../upstream/remoteMcp/toolResults.js';
 import { reauthorizationAfterRefusal } from '../../upstream/remoteMcp/reauthorization.js';
@@ -58,22 +59,33 @@ export async function attemptRemoteMcpTool(
   const started = Date.now();
   const relaying: Array<Promise<void>> = [];
   let result: CallToolResult;
+  const pass = (note: RunNote) => {
+    if (relay) relaying.push(relay(redactor.value(note)).catch(() => undefined));
+  };
+  const toolsChanged = () => {
+    relaying.push(forgetRemoteMcpTools(deps.db, row.id).catch(() => undefined));
+  };
   try {
-    result = (await withRemoteClient(
+    // A server found to speak 2026-07-28 is called on it: its input requests reach the caller under its own keys.
+    result = row.protocol_version === MODERN_REVISION ? await withModernClient(
+      deps.config,
+      authorized,
+      deps.config.upstream.totalTimeoutMs,
+      action.idempotent,
+      'modern',
+      (client, options) => callModernTool(deps.db, client, { name: action.id, arguments: toolArguments }, options, redactor, askCaller, { ...(relay ? { note: pass } : {}), toolsChanged }),
+      signal,
+      { ...askCaller?.capabilities },
+    ) : (await withRemoteClient(
       deps.config,
       authorized,
       deps.config.upstream.totalTimeoutMs,
       action.idempotent,
       (client, options) => {
         // A server whose tools changed says so on the call's stream: its cached list is forgotten, so the next tools/list shows the new one.
-        client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-          relaying.push(forgetRemoteMcpTools(deps.db, row.id).catch(() => undefined));
-        });
+        client.setNotificationHandler(ToolListChangedNotificationSchema, toolsChanged);
         if (askCaller) relayCallerRequests(deps.db, askCaller, client, redactor, options.signal);
         if (!relay) return client.callTool({ name: action.id, arguments: toolArguments }, undefined, options);
-        const pass = (note: RunNote) => {
-          relaying.push(relay(redactor.value(note)).catch(() => undefined));
-        };
         client.setNotificationHandler(LoggingMessageNotificationSchema, ({ params }) =>
           pass({ kind: 'log', level: params.level, ...(params.logger ? { logger: params.logger } : {}), data: params.data }),
         );

@@ -156,11 +156,18 @@ export function decodeRelayState(box: SecretBox, context: Caller, raw: unknown):
   return { workflowId: relay.workflowId, noted: relay.noted, round: relay.round };
 }
 
-/** 2026-07-28: a retry's answers, recorded for the run it resumes (the caller's own, or refused). */
+/** The key an input request goes by on 2026-07-28: the remote server's own, else (a 2025-era server's request) our id for it. */
+export const inputKeyOf = (request: PendingRunRequest): string => request.inputKey ?? request.requestId;
+
+/**
+ * 2026-07-28: a retry's answers, recorded for the run it resumes (the caller's own, or refused),
+ * each by the key its request went by; keys that name no open request are ignored.
+ */
 export async function acceptInputResponses(db: Db, context: Caller, state: RelayState, responses: Record<string, unknown> | undefined): Promise<void> {
   const owner = ownerOf(context);
   if (!(await ownsRunRequests(db, owner, state.workflowId))) throw new McpError(ErrorCode.InvalidParams, 'Invalid requestState: no such run of yours');
-  for (const [requestId, result] of Object.entries(responses ?? {})) {
-    if (typeof result === 'object' && result !== null) await answerRunRequest(db, owner, requestId, { result: result as Record<string, unknown> });
+  for (const request of await listUnansweredRunRequests(db, owner, state.workflowId)) {
+    const result = responses?.[inputKeyOf(request)];
+    if (typeof result === 'object' && result !== null) await answerRunRequest(db, owner, request.requestId, { result: result as Record<string, unknown> });
   }
 }

@@ -17,7 +17,7 @@ import { MAX_BODY_BYTES } from '../body.js';
 import { callTool, INSTRUCTIONS, runReporter, SERVER_INFO } from './server.js';
 import { attachTasksExtension, callAsTask, declaresTasks, isTaskHandle } from './tasksExtension.js';
 import { SamplingInputRequired, UrlInputRequired, type ToolContext, type ToolDefinition } from './tool.js';
-import { acceptInputResponses, CallerInputRequired, callerCapabilitiesOf, decodeRelayState, encodeRelayState, mrtrSurface } from './callerRequests.js';
+import { acceptInputResponses, CallerInputRequired, callerCapabilitiesOf, decodeRelayState, encodeRelayState, inputKeyOf, mrtrSurface } from './callerRequests.js';
 
 /** The keys of our input requests: the user opening an authorization link, the client's model proposing a plan. */
 const AUTHORIZE = 'authorize';
@@ -68,7 +68,7 @@ export function revision2026Mcp(tools: readonly ToolDefinition[], described: Too
         ...context,
         client,
         ...(callerCapabilitiesOf(client.capabilities) ? { callerRequests: mrtrSurface(context.deps.db, context.auth, (resumeRun?.round ?? 0) + 1) } : {}),
-        ...(resumeRun ? { resumeRun } : {}),
+        ...(resumeRun ? { resumeRun } : ctx.mcpReq.inputResponses ? { inputResponses: ctx.mcpReq.inputResponses as Record<string, unknown> } : {}),
         signal: ctx.mcpReq.signal,
         urlElicitation: answer === 'accept' || answer === 'decline' || answer === 'cancel' ? { answer } : {},
         ...(client.capabilities.sampling ? { sampling: sampled === undefined ? {} : { answer: sampled } } : {}),
@@ -81,7 +81,7 @@ export function revision2026Mcp(tools: readonly ToolDefinition[], described: Too
         return server.projectCallToolResult(result, outputSchemas.get(request.params.name));
       } catch (error) {
         if (error instanceof CallerInputRequired) {
-          const inputRequests = Object.fromEntries(error.requests.map((pending) => [pending.requestId, { method: pending.method, params: pending.params }]));
+          const inputRequests = Object.fromEntries(error.requests.map((pending) => [inputKeyOf(pending), { method: pending.method, params: pending.params }]));
           return inputRequired({ inputRequests: inputRequests as never, requestState: encodeRelayState(context.deps.secretBox, context, error.state) });
         }
         if (error instanceof SamplingInputRequired) {

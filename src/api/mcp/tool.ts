@@ -40,6 +40,8 @@ export interface ToolContext {
   callerRequests?: CallerRequestSurface;
   /** 2026-07-28: the retry of a call that answered input_required for its run's requests waits for that run again. */
   resumeRun?: RelayState;
+  /** 2026-07-28: answers a first call already carries (no requestState), passed on to a remote server's first round. */
+  inputResponses?: Record<string, unknown>;
   /** How a long run tells the client what it is doing; absent when the client asked for neither. */
   report?: RunReporter;
 }

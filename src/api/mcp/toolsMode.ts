@@ -14,7 +14,7 @@ import { executeActionInput } from '../../runs/schemas.js';
 import { usableActions } from './tools/catalog.js';
 import { awaitActionRun, executeActionTool, presentAction } from './tools/execute.js';
 import { defineTool, jsonSchemaOf, type ToolContext, type ToolDefinition } from './tool.js';
-import type { Tool as Revision2026Tool } from '@modelcontextprotocol/server';
+import { ProtocolError, ProtocolErrorCode, type Tool as Revision2026Tool } from '@modelcontextprotocol/server';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { listRemoteMcpConnectors } from '../../db/repositories/remoteMcpConnectors.js';
 import type { RemoteMcpConnectorRow } from '../../db/tables/remoteMcpConnectors.js';
@@ -87,6 +87,9 @@ function describeAction(name: string, connector: Connector, action: ActionDefini
   };
 }
 
+/** MissingRequiredClientCapabilityError (2026-07-28): relayed from a remote server as it came. */
+const MISSING_CLIENT_CAPABILITY = ProtocolErrorCode.MissingRequiredClientCapability;
+
 function actionTool(name: string, connector: Connector, action: ActionDefinition): ToolDefinition {
   const remote = connector.origin === 'remote-mcp';
   return {
@@ -106,6 +109,10 @@ function actionTool(name: string, connector: Connector, action: ActionDefinition
           // A remote tool's own error result is relayed as it came (isError, every content item).
           const relayed = remote && error instanceof SwitchboardError ? error.details.toolResult : undefined;
           if (relayed) return { toolResult: relayed };
+          // A 2026-07-28 server that needs a capability the caller did not declare says which: the caller hears the server's own error.
+          if (remote && error instanceof SwitchboardError && error.details.mcpCode === MISSING_CLIENT_CAPABILITY) {
+            throw new ProtocolError(MISSING_CLIENT_CAPABILITY, error.message, error.details.mcpData);
+          }
           throw error;
         }
       },

@@ -11,7 +11,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { ProtocolError, ProtocolErrorCode, type Server as ServerV2 } from '@modelcontextprotocol/server';
+import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, ProtocolErrorCode, type Server as ServerV2 } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../../errors.js';
 import type { Federation } from '../../remoteMcp/federation.js';
 import type { ResourceSubscriptions } from '../../remoteMcp/resourceSubscriptions.js';
@@ -59,7 +59,17 @@ export function federateV2(server: ServerV2, federation: Federation): void {
   server.setRequestHandler('resources/templates/list', relayed(fail, () => federation.listResourceTemplates() as never));
   server.setRequestHandler('resources/read', (request) => relayed(withUri(fail, request.params.uri), () => federation.readResource(request.params.uri))() as never);
   server.setRequestHandler('prompts/list', relayed(fail, () => federation.listPrompts() as never));
-  server.setRequestHandler('prompts/get', relayed(fail, (request) => federation.getPrompt(request.params.name, request.params.arguments) as never));
+  // A prompt's input_required round trip is the remote server's own: its keys and requestState pass through, both ways.
+  server.setRequestHandler(
+    'prompts/get',
+    relayed(fail, (request, ctx) =>
+      federation.getPrompt(request.params.name, request.params.arguments, {
+        inputResponses: ctx.mcpReq.inputResponses,
+        requestState: ctx.mcpReq.requestState(),
+        callerCapabilities: (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown> | undefined,
+      }) as never,
+    ),
+  );
   server.setRequestHandler('completion/complete', relayed(fail, (request) => federation.complete(request.params as never) as never));
 }
 

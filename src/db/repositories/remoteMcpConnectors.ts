@@ -85,6 +85,7 @@ export async function updateRemoteMcpConnector(
         ...(values.stdioEncrypted !== undefined ? { stdio_encrypted: values.stdioEncrypted } : {}),
         tools: null,
         tools_cached_at: null,
+        protocol_version: null,
         updated_at: new Date(),
       })
       .where('account_id', '=', accountId)
@@ -96,10 +97,10 @@ export async function updateRemoteMcpConnector(
   }
 }
 
-export async function cacheRemoteMcpTools(db: Db, id: string, tools: CachedTool[]): Promise<void> {
+export async function cacheRemoteMcpTools(db: Db, id: string, tools: CachedTool[], protocolVersion: string | null): Promise<void> {
   await db
     .updateTable('mcp_connectors')
-    .set({ tools: JSON.stringify(tools), tools_cached_at: new Date() })
+    .set({ tools: JSON.stringify(tools), tools_cached_at: new Date(), protocol_version: protocolVersion })
     .where('id', '=', id)
     .execute();
 }

@@ -18,6 +18,8 @@ export interface PendingRunRequest {
   requestId: string;
   method: RelayedRequestMethod;
   params: Record<string, unknown>;
+  /** A 2026-07-28 server's own key for the request, which its caller answers by. */
+  inputKey?: string | null;
 }
 
 /** Records a request unless the run has MAX_REQUESTS_PER_RUN already; false when refused. One statement. */
@@ -26,8 +28,8 @@ export async function insertRunRequest(
   owner: RunRequestOwner,
   request: PendingRunRequest & { workflowId: string },
 ): Promise<boolean> {
-  const result = await sql`insert into run_requests (request_id, workflow_id, account_id, user_id, method, params)
-    select ${request.requestId}, ${request.workflowId}, ${owner.accountId}, ${owner.userId}, ${request.method}, ${JSON.stringify(request.params)}::jsonb
+  const result = await sql`insert into run_requests (request_id, workflow_id, account_id, user_id, method, params, input_key)
+    select ${request.requestId}, ${request.workflowId}, ${owner.accountId}, ${owner.userId}, ${request.method}, ${JSON.stringify(request.params)}::jsonb, ${request.inputKey ?? null}
     where (select count(*) from run_requests where workflow_id = ${request.workflowId}) < ${MAX_REQUESTS_PER_RUN}`.execute(db);
   return Number(result.numAffectedRows ?? 0) === 1;
 }
@@ -42,7 +44,7 @@ export async function readRunRequestAnswer(db: Db, requestId: string): Promise<R
 export async function listUnansweredRunRequests(db: Db, owner: RunRequestOwner, workflowId: string): Promise<PendingRunRequest[]> {
   const rows = await db
     .selectFrom('run_requests')
-    .select(['request_id', 'method', 'params'])
+    .select(['request_id', 'method', 'params', 'input_key'])
     .where('workflow_id', '=', workflowId)
     .where('account_id', '=', owner.accountId)
     .where('user_id', '=', owner.userId)
@@ -50,7 +52,7 @@ export async function listUnansweredRunRequests(db: Db, owner: RunRequestOwner, 
     .orderBy('created_at')
     .limit(MAX_REQUESTS_PER_RUN)
     .execute();
-  return rows.map((row) => ({ requestId: row.request_id, method: row.method, params: row.params }));
+  return rows.map((row) => ({ requestId: row.request_id, method: row.method, params: row.params, inputKey: row.input_key }));
 }
 
 /** Whether any request of this run is the owner's: a run another caller started cannot be answered or resumed. */

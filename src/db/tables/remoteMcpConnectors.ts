@@ -39,6 +39,8 @@ export interface RemoteMcpConnectorsTable {
   oauth_mcp: string | null;
   tools: ColumnType<CachedTool[] | null, string | null | undefined, string | null>;
   tools_cached_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The protocol revision the server answered when its tools were last listed (2026-07-28 tried first); null before, and for stdio. */
+  protocol_version: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -20,6 +20,8 @@ export interface RunRequestsTable {
   user_id: string;
   method: RelayedRequestMethod;
   params: ColumnType<Record<string, unknown>, string, never>;
+  /** A 2026-07-28 server's own name for the request (its input_required key), which the caller answers by; null on 2025-11-25. */
+  input_key: ColumnType<string | null, string | null | undefined, never>;
   answer: ColumnType<RunRequestAnswer | null, never, string>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
 }

@@ -32,6 +32,8 @@ export interface CallerRequestRelay {
   capabilities: CallerCapabilities;
   workflowId: string;
   owner: RunRequestOwner;
+  /** 2026-07-28: what the caller's first call already answered, given to the server's first round. */
+  initialResponses?: Record<string, unknown>;
 }
 
 interface Handled {

@@ -1,3 +1,12 @@
+import {
+  Client as ModernClient,
+  ProtocolError,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  StreamableHTTPClientTransport as ModernTransport,
+  type ClientCapabilities as ModernCapabilities,
+} from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -6,6 +15,7 @@ import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Config } from '../../config.js';
 import type { CachedTool } from '../../db/tables/remoteMcpConnectors.js';
 import { SwitchboardError } from '../../errors.js';
+import type { RemoteToolList } from '../../remoteMcp/ports.js';
 import type { RemoteEndpoint } from '../../remoteMcp/variables.js';
 import { Redactor } from '../../secrets/redaction.js';
 import { cappedFetch, responseLimits, sizeOf, type ResponseTooLargeError } from '../boundedBody.js';
@@ -61,7 +71,7 @@ function describeRemoteFailure(
   const retryable = (notSent: boolean) => notSent || context.safeToRepeat;
   const details = (reason: string, extra: Record<string, unknown> = {}) => ({ host, reason, phase: context.phase, ...extra });
 
-  if (context.timedOut || (error instanceof McpError && error.code === Number(ErrorCode.RequestTimeout))) {
+  if (context.timedOut || (error instanceof McpError && error.code === Number(ErrorCode.RequestTimeout)) || (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout)) {
     return new RemoteMcpError(`${host} did not answer within ${context.timeoutMs / 1000} s`, retryable(!sentCall), details('timeout'));
   }
   if (error instanceof StreamableHTTPError) {
@@ -72,8 +82,18 @@ function describeRemoteFailure(
       details('http', { status }),
     );
   }
-  if (error instanceof McpError) {
-    return new RemoteMcpError(`${host} returned MCP error ${error.code}: ${clean(error.message)}`, false, details('rpc', { mcpCode: error.code }));
+  if (error instanceof SdkHttpError) {
+    const status = error.status;
+    return new RemoteMcpError(
+      `${host} answered HTTP ${status}: ${clean(error.message)}`,
+      status === 429 || status === 503 || (status >= 500 && retryable(!sentCall)),
+      details('http', { status }),
+    );
+  }
+  if (error instanceof McpError || error instanceof ProtocolError) {
+    // The server's own error data (a 2026-07-28 server's requiredCapabilities, say) is relayed to the caller, scrubbed.
+    const data = error.data === undefined ? {} : { mcpData: redactor.value(error.data) };
+    return new RemoteMcpError(`${host} returned MCP error ${error.code}: ${clean(error.message)}`, false, details('rpc', { mcpCode: error.code, ...data }));
   }
   const network = errorCodeOf(error);
   if (network) {
@@ -84,19 +104,28 @@ function describeRemoteFailure(
   return new RemoteMcpError(`Talking to ${host} failed: ${clean(message)}`, retryable(!sentCall), details('failed'));
 }
 
+/** The revision a server answered with on 2026-07-28's stateless wire; anything else is the 2025-era one (SDK v1). */
+export const MODERN_REVISION = '2026-07-28';
+
+/** Either SDK's client, connected, and how to close it. */
+interface Connected<C> {
+  client: C;
+  connect(options: { signal: AbortSignal; timeout: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * Connects with the SDK client, runs `work`, and closes, all within `timeoutMs`: a server that
+ * Connects with an SDK client, runs `work`, and closes, all within `timeoutMs`: a server that
  * accepts the connection and never answers is cut off by the deadline, not left hanging.
  */
-export async function withRemoteClient<T>(
+async function withConnection<C, T>(
   config: RemoteConfig,
   endpoint: RemoteEndpoint,
   timeoutMs: number,
   safeToRepeat: boolean,
-  work: (client: Client, options: { signal: AbortSignal; timeout: number }) => Promise<T>,
+  open: (fetch: FetchLike) => Connected<C>,
+  work: (client: C, options: { signal: AbortSignal; timeout: number }) => Promise<T>,
   cancelled?: AbortSignal,
-  /** Declared to the server at initialize: what a tools-mode caller answers (callerRequests.ts); none otherwise. */
-  capabilities: ClientCapabilities = {},
 ): Promise<T> {
   const controller = new AbortController();
   cancelled?.addEventListener('abort', () => controller.abort(), { once: true, signal: controller.signal });
@@ -123,27 +152,72 @@ export async function withRemoteClient<T>(
     if (response.status === 401 || response.status === 403) challenge = bearerChallenge(response.headers.get('www-authenticate'));
     return response;
   };
-  const transport = new StreamableHTTPClientTransport(endpoint.url, {
-    requestInit: { headers: endpoint.headers },
-    fetch: cappedFetch(challenged, responseLimits(config).upstream, (error) => {
+  const connection = open(
+    cappedFetch(challenged, responseLimits(config).upstream, (error) => {
       overflow = error;
       controller.abort(error);
     }),
-  });
-  const client = new Client(CLIENT_INFO, { capabilities });
+  );
   const options = { signal: controller.signal, timeout: timeoutMs };
   try {
-    await Promise.race([client.connect(transport, options), deadline]);
+    await Promise.race([connection.connect(options), deadline]);
     phase = 'call';
-    return await Promise.race([work(client, options), deadline]);
+    return await Promise.race([work(connection.client, options), deadline]);
   } catch (error) {
     const described = overflow ?? describeRemoteFailure(error, { endpoint, phase, timedOut, timeoutMs, safeToRepeat });
     if (described instanceof RemoteMcpError && challenge) described.challenge = challenge;
     throw described;
   } finally {
     controller.abort();
-    await client.close().catch(() => undefined);
+    await connection.close().catch(() => undefined);
   }
+}
+
+/** A 2025-11-25 connection (SDK v1): initialize, a session, and the server's requests in stream. */
+export function withRemoteClient<T>(
+  config: RemoteConfig,
+  endpoint: RemoteEndpoint,
+  timeoutMs: number,
+  safeToRepeat: boolean,
+  work: (client: Client, options: { signal: AbortSignal; timeout: number }) => Promise<T>,
+  cancelled?: AbortSignal,
+  /** Declared to the server at initialize: what a tools-mode caller answers (callerRequests.ts); none otherwise. */
+  capabilities: ClientCapabilities = {},
+): Promise<T> {
+  const open = (fetch: FetchLike): Connected<Client> => {
+    const transport = new StreamableHTTPClientTransport(endpoint.url, { requestInit: { headers: endpoint.headers }, fetch });
+    const client = new Client(CLIENT_INFO, { capabilities });
+    return { client, connect: (options) => client.connect(transport, options), close: () => client.close() };
+  };
+  return withConnection(config, endpoint, timeoutMs, safeToRepeat, open, work, cancelled);
+}
+
+/**
+ * A connection with the SDK v2 client. `negotiate: 'auto'` tries 2026-07-28 first (server/discover)
+ * and falls back to initialize; `'modern'` speaks only 2026-07-28: each request carries the
+ * caller's declared capabilities in its envelope, and an input_required answer is handed back
+ * (never fulfilled here: its requests are the caller's to answer).
+ */
+export function withModernClient<T>(
+  config: RemoteConfig,
+  endpoint: RemoteEndpoint,
+  timeoutMs: number,
+  safeToRepeat: boolean,
+  negotiate: 'auto' | 'modern',
+  work: (client: ModernClient, options: { signal: AbortSignal; timeout: number }) => Promise<T>,
+  cancelled?: AbortSignal,
+  capabilities: Record<string, unknown> = {},
+): Promise<T> {
+  const open = (fetch: FetchLike): Connected<ModernClient> => {
+    const transport = new ModernTransport(endpoint.url, { requestInit: { headers: endpoint.headers }, fetch: fetch as never });
+    const client = new ModernClient(CLIENT_INFO, {
+      capabilities: capabilities as ModernCapabilities,
+      versionNegotiation: { mode: negotiate === 'auto' ? 'auto' : { pin: MODERN_REVISION } },
+      inputRequired: { autoFulfill: false },
+    });
+    return { client, connect: (options) => client.connect(transport, options), close: () => client.close() };
+  };
+  return withConnection(config, endpoint, timeoutMs, safeToRepeat, open, work, cancelled);
 }
 
 /** A tool list we will not cache (one tool, or all of them, over its limit): no retry makes it smaller. */
@@ -160,15 +234,15 @@ function toolListTooLarge(host: string, message: string, limit: number, setting:
  * tools/list, every page, as we cache it: each tool at most REMOTE_MCP_MAX_TOOL_BYTES and all of
  * them REMOTE_MCP_MAX_TOOL_LIST_BYTES, since the list is stored and read back on every call.
  */
-export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint): Promise<CachedTool[]> {
+export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint): Promise<RemoteToolList> {
   const { maxToolBytes, maxToolListBytes } = config.remoteMcp;
   const host = endpoint.url.host;
-  return withRemoteClient(config, endpoint, config.remoteMcp.timeoutMs, true, async (client, options) => {
+  return withModernClient(config, endpoint, config.remoteMcp.timeoutMs, true, 'auto', async (client, options) => {
     const tools: CachedTool[] = [];
     let listBytes = 0;
     let cursor: string | undefined;
     do {
-      const page = await client.listTools(cursor ? { cursor } : {}, options);
+      const page = await client.listTools(cursor ? { cursor } : undefined, { ...options, cacheMode: 'bypass' });
       for (const tool of page.tools) {
         const cached: CachedTool = {
           name: tool.name,
@@ -191,6 +265,6 @@ export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint):
       cursor = page.nextCursor;
     } while (cursor && tools.length < MAX_TOOLS);
     // A server can echo our headers in a description: tool lists are shown and cached, so scrubbed too.
-    return new Redactor(endpoint.secrets).value(tools);
+    return { tools: new Redactor(endpoint.secrets).value(tools), protocolVersion: client.getNegotiatedProtocolVersion() ?? 'unknown' };
   });
 }

@@ -18,7 +18,7 @@ export function remoteMcpPeers(config: Config, logger: Logger): RemoteMcpPeers {
   let probeAgent: Agent | undefined;
   return {
     listTools: (endpoint) => listRemoteTools(config, endpoint),
-    relay: (endpoint, method, params) => relayRemoteRequest(config, endpoint, method, params),
+    relay: (endpoint, method, params, wire) => relayRemoteRequest(config, endpoint, method, params, wire),
     listHostedTools: (target) => listHostedTools(config, target),
     readRegistry: mcpRegistryReader(config),
     resourceWatches: standingSessions(config, logger),

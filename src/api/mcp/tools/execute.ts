@@ -66,7 +66,10 @@ export async function awaitActionRun(input: ExecuteActionToolInput, context: Too
     throw error;
   });
   const { elicitation } = prepared;
-  const workflowInput = callerCapabilities ? { ...prepared.input, callerCapabilities } : prepared.input;
+  // A 2026-07-28 remote server answers a first call's inputResponses itself (they may be all it needs).
+  const workflowInput = callerCapabilities
+    ? { ...prepared.input, callerCapabilities, ...(context.inputResponses ? { callerInputResponses: context.inputResponses } : {}) }
+    : prepared.input;
   const run = runAction(context.deps.temporal, workflowInput, admitted);
   const { workflowId } = run;
   if (elicitation) {
