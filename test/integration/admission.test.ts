@@ -81,15 +81,20 @@ describe('admission: a busy server starts its runs on the busy task queue', () =
       const burst = Array.from({ length: BURST }, (_, n) =>
         mcp.callTool({ name: 'execute_action', arguments: { connectorId: 'acme-pay', actionId: 'create_charge', parameters: { amount: 100 + n } } }),
       );
-      // Enough of the burst queued for its turns (one start at a time) that a call behind all of them would be seen to wait.
-      await until(async () => (await openCalls('waiting')) >= BURST / 4, 'the burst to queue for its turns');
+      // The whole burst admitted (none answered yet: the upstream takes 3 s) and enough of it still
+      // queued for its turns (one start at a time) that a call behind all of them would be seen to wait.
+      await until(async () => {
+        const [main, busy, waiting] = await Promise.all([openCalls('main'), openCalls('busy'), openCalls('waiting')]);
+        return main + busy + waiting === BURST && waiting >= BURST / 4;
+      }, 'the burst to queue for its turns');
       const answer = await other.callTool({ name: 'execute_action', arguments: { connectorId: 'acme-pay', actionId: 'create_charge', parameters: { amount: 99 } } });
       expect(answer.isError).toBeFalsy();
       const workflowId = (answer.structuredContent as { workflowId: string }).workflowId;
       const { memo } = await app.temporal.client.workflow.getHandle(workflowId).describe();
       const admission = memo?.admission as { queue: string; reason: string; waitingAhead: number; leftWaiting: number };
       expect(admission).toMatchObject({ queue: 'busy', reason: 'its account has 1 call open on the main queue' });
-      // It joined the burst's queued starts and went after at most one of them, not after all.
+      // It joined the burst's queued starts and went after at most one of them, not after all (in
+      // arrival order it would have gone last, leaving none waiting).
       expect(admission.waitingAhead).toBeGreaterThanOrEqual(BURST / 4);
       expect(admission.leftWaiting).toBeGreaterThanOrEqual(admission.waitingAhead - 1);
       expect((await Promise.all(burst)).filter((result) => result.isError)).toEqual([]);
