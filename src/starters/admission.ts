@@ -33,7 +33,7 @@ export interface Admitted {
 }
 
 /** What a busy run's memo says of its admission (GET /api/runs/:id shows it). */
-export interface BusyAdmission {
+interface BusyAdmission {
   reason: string;
   /** How long the start waited for its account's turn. */
   waitedMs: number;
