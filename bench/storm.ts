@@ -5,7 +5,9 @@
  * (A's other server and account B) call a fast action on the same upstream host. Prints the
  * bystanders' p50/p99 quiet and during the storm, both processes' RSS quiet and at peak, and how
  * long the storm took to drain (every call answered), with the upstream's count of charges, and
- * the machine's load average meanwhile.
+ * the machine's load average meanwhile. `--fairness` starts the dev server with task-queue
+ * fairness on (`matching.enableFairness`, in Server 1.29.1 already), so the runs' fairness keys
+ * order each queue's backlog per account (docs/fair-execution.md#temporal-task-queue-fairness).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -26,10 +28,11 @@ const SAMPLES = 40;
 export async function benchStorm(): Promise<void> {
   const calls = flag('--calls', 1000);
   const slowMs = flag('--slow-ms', 20_000);
+  const fairness = process.argv.includes('--fairness') ? ['--dynamic-config-value', 'matching.enableFairness=true'] : [];
   const config = loadConfig();
   const cliPath = await ensureTemporalCli({ cliPath: config.temporal.cliPath, cacheDir: config.temporal.cliCacheDir, onProgress: console.error });
   const devServer = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cliPath }, searchAttributes: allSearchAttributeKeys, ip: '127.0.0.1', extraArgs: devServerDynamicConfig },
+    server: { executable: { type: 'existing-path', path: cliPath }, searchAttributes: allSearchAttributeKeys, ip: '127.0.0.1', extraArgs: [...devServerDynamicConfig, ...fairness] },
   });
   // --trace-warnings: a process warning (a listener leak, say) comes with the stack that caused it.
   const rig = await startStormRig({ temporalAddress: devServer.address, slowMs, env: { NODE_OPTIONS: '--trace-warnings' } });
@@ -102,7 +105,7 @@ export async function benchStorm(): Promise<void> {
         .map((who) => `${who === 'otherServer' ? "A's other server" : 'account B'} p50 ${fmt(percentile(samples[who], 0.5))} p99 ${fmt(percentile(samples[who], 0.99))}`)
         .join(' | ');
     console.log(`\nstorm: ${calls} concurrent execute_action calls from one server of account A, upstream answers after ${slowMs / 1000} s`);
-    console.log(`  (separate API and worker processes; bystanders call a fast action on the same upstream host, ${SAMPLES} sequential samples each)`);
+    console.log(`  (separate API and worker processes; bystanders call a fast action on the same upstream host, ${SAMPLES} sequential samples each${fairness.length ? '; task-queue fairness on' : ''})`);
     console.log(`  load average (1 min) on this machine's ${availableParallelism()} CPUs: ${load.quiet.toFixed(1)} after the quiet samples, ${load.min.toFixed(1)}–${load.max.toFixed(1)} during the storm`);
     console.log(`  quiet:  ${line('quiet', quiet)}`);
     console.log(

@@ -13,21 +13,34 @@ import { busyQueueOf } from '../workflows/contracts.js';
  * already has BUSY_SERVER_OPEN_CALLS open, or whose account has BUSY_ACCOUNT_OPEN_CALLS open on
  * the main queue, starts on the busy queue instead: polled by a worker of its own, with its own
  * workflow-task slots, so the main queue stays as short as a quiet one. A busy account's start
- * requests also go to Temporal BUSY_ACCOUNT_STARTS_AT_ONCE at a time, in arrival order, so its
- * burst does not take the server's persistence from everyone else's starts; at most
- * BUSY_ACCOUNT_START_QUEUE wait their turn, beyond that the call is refused with ACCOUNT_BUSY.
- * Nobody waits on another tenant's turn: every count and queue is the account's own.
+ * requests also go to Temporal BUSY_ACCOUNT_STARTS_AT_ONCE at a time, so its burst does not take
+ * the server's persistence from everyone else's starts; at most BUSY_ACCOUNT_START_QUEUE wait
+ * their turn, beyond that the call is refused with ACCOUNT_BUSY. Nobody waits on another tenant's
+ * turn: every count and queue is the account's own. Within an account, turns go to its servers in
+ * rotation (arrival order within each server), so one server's burst of a thousand starts does not
+ * hold back a single start of the account's other servers.
  */
 
 /** Where a run was admitted, and what the caller's request must tell admission as it goes. */
 export interface Admitted {
   taskQueue: string;
-  /** Set for a run started on the busy queue: why, and how long its start waited for its account's turn. */
-  busy?: { reason: string; waitedMs: number };
+  /** Set for a run started on the busy queue: why, and how its start waited for its account's turn. */
+  busy?: BusyAdmission;
   /** The start request has been answered (or failed): the account's next waiting start may go. */
   started(): void;
   /** The call is over here: it no longer counts as open. Idempotent. */
   done(): void;
+}
+
+/** What a busy run's memo says of its admission (GET /api/runs/:id shows it). */
+interface BusyAdmission {
+  reason: string;
+  /** How long the start waited for its account's turn. */
+  waitedMs: number;
+  /** The account's starts waiting for a turn when this one joined them (0: it went at once). */
+  waitingAhead: number;
+  /** The account's starts still waiting when this one's turn came: it went ahead of those. */
+  leftWaiting: number;
 }
 
 interface AccountCalls {
@@ -35,7 +48,12 @@ interface AccountCalls {
   onMain: number;
   servers: Map<string, number>;
   busyStarting: number;
-  waiting: Array<() => void>;
+  /**
+   * Starts waiting for a turn, per server, in arrival order within each. The map's order is the
+   * rotation: the server served last goes to its end, so turns go to the servers in turn.
+   */
+  waiting: Map<string, Array<() => void>>;
+  waitingCount: number;
 }
 
 /** Seconds a refused caller is told to wait: about what a queue of busyStartQueue starts takes to go out. */
@@ -66,9 +84,9 @@ export class Admission {
           ? `its account has ${calls(account.onMain)} open on the main queue`
           : undefined;
     const mustWait = account.busyStarting >= this.settings.busyStartsAtOnce;
-    if (reason !== undefined && mustWait && account.waiting.length >= this.settings.busyStartQueue) {
+    if (reason !== undefined && mustWait && account.waitingCount >= this.settings.busyStartQueue) {
       admissionRefusals.inc();
-      throw new AccountBusyError(RETRY_AFTER_SECONDS, account.waiting.length);
+      throw new AccountBusyError(RETRY_AFTER_SECONDS, account.waitingCount);
     }
     account.open += 1;
     account.servers.set(serverId, serverOpen + 1);
@@ -78,7 +96,7 @@ export class Admission {
     const started = () => {
       if (!turn) return;
       turn = false;
-      const next = account.waiting.shift();
+      const next = nextInRotation(account);
       if (next) next();
       else account.busyStarting -= 1;
     };
@@ -97,10 +115,12 @@ export class Admission {
     if (reason === undefined) return { taskQueue: this.taskQueue, started, done };
 
     const queuedAt = performance.now();
+    const waitingAhead = mustWait ? account.waitingCount : 0;
     if (!mustWait) account.busyStarting += 1;
-    else await new Promise<void>((resolve) => account.waiting.push(resolve));
+    else await new Promise<void>((resolve) => waitInLine(account, serverId, resolve));
     turn = true;
-    return { taskQueue: busyQueueOf(this.taskQueue), busy: { reason, waitedMs: Math.round(performance.now() - queuedAt) }, started, done };
+    const busy = { reason, waitedMs: Math.round(performance.now() - queuedAt), waitingAhead, leftWaiting: account.waitingCount };
+    return { taskQueue: busyQueueOf(this.taskQueue), busy, started, done };
   }
 
   /** Per account: calls open on each queue and starts waiting for their turn (for /metrics). */
@@ -109,18 +129,36 @@ export class Admission {
       accountId,
       onMain: account.onMain,
       onBusy: account.open - account.onMain,
-      waiting: account.waiting.length,
+      waiting: account.waitingCount,
     }));
   }
 
   private accountOf(accountId: string): AccountCalls {
     let account = this.accounts.get(accountId);
     if (!account) {
-      account = { open: 0, onMain: 0, servers: new Map(), busyStarting: 0, waiting: [] };
+      account = { open: 0, onMain: 0, servers: new Map(), busyStarting: 0, waiting: new Map(), waitingCount: 0 };
       this.accounts.set(accountId, account);
     }
     return account;
   }
+}
+
+function waitInLine(account: AccountCalls, serverId: string, resolve: () => void): void {
+  const line = account.waiting.get(serverId);
+  if (line) line.push(resolve);
+  else account.waiting.set(serverId, [resolve]);
+  account.waitingCount += 1;
+}
+
+/** The next waiting start: the first of the server whose turn it is, which then goes to the end of the rotation. */
+function nextInRotation(account: AccountCalls): (() => void) | undefined {
+  const [serverId, line] = account.waiting.entries().next().value ?? [];
+  if (serverId === undefined || line === undefined) return undefined;
+  const next = line.shift()!;
+  account.waiting.delete(serverId);
+  if (line.length > 0) account.waiting.set(serverId, line);
+  account.waitingCount -= 1;
+  return next;
 }
 
 /** The running apps' admissions (tests run several apps in one process): the latest started answers /metrics. */

@@ -26,6 +26,8 @@ const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 const STORM_CLIENTS = 8;
 /** How long one bystander call may take before it counts as failed. */
 const BYSTANDER_TIMEOUT_MS = 300_000;
+/** How long a process may take to start: a worker bundles its workflows first, which took over 60 s at load 22 on 2 cores. */
+const STARTUP = { readyTimeoutMs: 240_000 };
 
 export interface StormRig {
   fake: FakeSaas;
@@ -78,7 +80,7 @@ export async function startStormRig(options: StormOptions): Promise<StormRig> {
       UPSTREAM_TOTAL_TIMEOUT_MS: String(Math.max(30_000, options.slowMs * 3)),
       ...options.env,
     };
-    const [apiProcess, firstWorker] = await Promise.all([spawnSwitchboard('api', env), spawnSwitchboard('worker', env)]);
+    const [apiProcess, firstWorker] = await Promise.all([spawnSwitchboard('api', env, STARTUP), spawnSwitchboard('worker', env, STARTUP)]);
     processes.push(apiProcess, firstWorker);
     for (const [role, spawned] of [['api', apiProcess], ['worker', firstWorker]] as const) watchExit(role, spawned);
     const rest = async (method: string, path: string, body?: unknown, key = API_KEY) => {
@@ -132,7 +134,7 @@ export async function startStormRig(options: StormOptions): Promise<StormRig> {
         const exited = new Promise((resolve) => rig.worker.child.once('exit', resolve));
         rig.worker.child.kill('SIGKILL');
         await exited;
-        rig.worker = await spawnSwitchboard('worker', env);
+        rig.worker = await spawnSwitchboard('worker', env, STARTUP);
         processes.push(rig.worker);
         watchExit('worker', rig.worker);
       },
@@ -192,12 +194,13 @@ export function stormCharges(rig: StormRig): number {
   return new Set(rig.fake.charges.map((charge) => charge.amount)).size;
 }
 
-/** Sequential fast calls from both bystanders, interleaved; latencies in ms, and the slowest call (for a look at its run). */
+/** Sequential fast calls from both bystanders, interleaved (each first in turn); latencies in ms, and the slowest call (for a look at its run). */
 export async function bystanderLatencies(rig: StormRig, samples: number, label: string, options: { failures?: string[] } = {}) {
   const latencies = { otherServer: [] as number[], otherAccount: [] as number[] };
   let slowest = { ms: 0, workflowId: '', sentAt: 0 };
   for (let i = 0; i < samples; i++) {
-    for (const who of ['otherServer', 'otherAccount'] as const) {
+    // Each goes first in turn: the first sample after a storm begins meets its burst at the front door.
+    for (const who of i % 2 === 0 ? (['otherServer', 'otherAccount'] as const) : (['otherAccount', 'otherServer'] as const)) {
       const sentAt = Date.now();
       const started = performance.now();
       // Past the SDK's 60 s default: on a starved machine a slow sample is a figure to report, not a crash.
@@ -231,19 +234,23 @@ export function percentile(samples: number[], q: number): number {
 /**
  * Where a process's memory is, from its /proc status and its /metrics page (prom-client's
  * figures of the main thread; a Temporal worker's workflow threads and its Rust core are in RSS
- * only): MB of resident anonymous memory, V8 heap used and allocated, and memory outside the heap.
+ * only): MB of resident anonymous memory, V8 heap used and allocated (and its young generation),
+ * and memory outside the heap.
  */
 export async function memoryOf(url: string, pid: number): Promise<Record<string, number>> {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
   const page = await fetch(`${url}/metrics`).then((answer) => answer.text());
   const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(page)?.[1] ?? NaN) / 2 ** 20;
+  // The young generation: V8 grows it (up to --max-semi-space-size) while a burst allocates fast.
+  const newSpace = Number(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)$/m.exec(page)?.[1] ?? NaN) / 2 ** 20;
   return {
     rss: kb('VmRSS'),
     anon: kb('RssAnon'),
     heapUsed: metric('nodejs_heap_size_used_bytes'),
     heapTotal: metric('nodejs_heap_size_total_bytes'),
     external: metric('nodejs_external_memory_bytes'),
+    newSpace,
   };
 }
 

@@ -12,7 +12,7 @@ describe('admission of runs', () => {
     const second = await admission.admit('acc_a', 'srv_storm');
     const third = await admission.admit('acc_a', 'srv_storm');
     expect([first.taskQueue, second.taskQueue, third.taskQueue]).toEqual(['q', 'q', 'q-busy']);
-    expect(third.busy).toEqual({ reason: 'its server has 2 calls open', waitedMs: expect.any(Number) });
+    expect(third.busy).toEqual({ reason: 'its server has 2 calls open', waitedMs: expect.any(Number), waitingAhead: 0, leftWaiting: 0 });
     third.started();
     // The same account's other server, and another account, still start on the main queue.
     expect((await admission.admit('acc_a', 'srv_other')).taskQueue).toBe('q');
@@ -48,6 +48,28 @@ describe('admission of runs', () => {
     await admission.admit('acc_a', 'srv');
     const again = await admission.admit('acc_a', 'srv');
     expect(again.busy?.waitedMs).toBeLessThan(1000);
+  });
+
+  it("gives an account's turns to its servers in rotation, so one server's backlog does not hold back another's start", async () => {
+    const admission = new Admission({ serverOpenCalls: 1, accountOpenCalls: 1, busyStartsAtOnce: 1, busyStartQueue: 100 }, 'q');
+    await admission.admit('acc_a', 'srv_storm');
+    const first = await admission.admit('acc_a', 'srv_storm');
+    const order: string[] = [];
+    const queued = (serverId: string, label: string) =>
+      admission.admit('acc_a', serverId).then((admitted) => {
+        order.push(label);
+        // Its start answered at once: the turn goes on.
+        admitted.started();
+        return admitted;
+      });
+    const storm = [1, 2, 3, 4].map((n) => queued('srv_storm', `storm ${n}`));
+    const other = queued('srv_other', 'other');
+    const third = queued('srv_third', 'third');
+    first.started();
+    await Promise.all([...storm, other, third]);
+    expect(order).toEqual(['storm 1', 'other', 'third', 'storm 2', 'storm 3', 'storm 4']);
+    expect((await other).busy).toMatchObject({ reason: 'its account has 1 call open on the main queue', waitingAhead: 4, leftWaiting: 4 });
+    expect((await storm[3]!).busy).toMatchObject({ waitingAhead: 3, leftWaiting: 0 });
   });
 
   it('reports open calls per account on /metrics', async () => {
