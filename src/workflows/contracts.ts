@@ -70,6 +70,12 @@ export interface ExecuteActionInput {
   callerCapabilities?: CallerCapabilities;
   /** Answers the caller's first call carried (2026-07-28 inputResponses): given to a 2026-07-28 server's first round. */
   callerInputResponses?: Record<string, unknown>;
+  /**
+   * The MCP revision the caller of a remote MCP tool speaks: a remote server that speaks 2026-07-28
+   * is reached on it only for a 2026-07-28 caller, so a 2025-era caller sees the server behave as it
+   * would for that caller directly (in-stream requests, logging).
+   */
+  callerRevision?: string;
 }
 
 export interface CallerCapabilities {

@@ -31,6 +31,13 @@ function withAuthorization(endpoint: RemoteEndpoint, auth: AuthorizedRequest): R
  * and command values (with their {{variables}}) are opened here and never reach history. The
  * connector, action and arguments come resolved from the pipeline (pipeline.ts).
  */
+/** The server turned down a 2025-11-25 initialize (not its credentials, not the network): nothing was called yet. */
+function refusedLegacyHandshake(error: unknown): boolean {
+  if (!(error instanceof RemoteMcpError) || error.details.phase !== 'connect') return false;
+  const { reason, status } = error.details as { reason?: string; status?: number };
+  return reason === 'rpc' || reason === 'failed' || (reason === 'http' && status !== undefined && [400, 404, 405, 406, 415].includes(status));
+}
+
 export async function attemptRemoteMcpTool(
   deps: { config: Config; db: Db; secretBox: SecretBox; logger: Logger; oauthFlows: OAuthFlows },
   input: AttemptInput,
@@ -66,8 +73,7 @@ export async function attemptRemoteMcpTool(
     relaying.push(forgetRemoteMcpTools(deps.db, row.id).catch(() => undefined));
   };
   try {
-    // A server found to speak 2026-07-28 is called on it: its input requests reach the caller under its own keys.
-    result = row.protocol_version === MODERN_REVISION ? await withModernClient(
+    const callModern = async () => await withModernClient(
       deps.config,
       authorized,
       deps.config.upstream.totalTimeoutMs,
@@ -76,7 +82,8 @@ export async function attemptRemoteMcpTool(
       (client, options) => callModernTool(deps.db, client, { name: action.id, arguments: toolArguments }, options, redactor, askCaller, { ...(relay ? { note: pass } : {}), toolsChanged }),
       signal,
       { ...askCaller?.capabilities },
-    ) : (await withRemoteClient(
+    );
+    const callLegacy = async () => (await withRemoteClient(
       deps.config,
       authorized,
       deps.config.upstream.totalTimeoutMs,
@@ -98,6 +105,13 @@ export async function attemptRemoteMcpTool(
       signal,
       askCaller?.capabilities,
     )) as CallToolResult;
+    // A server found to speak 2026-07-28 is called on it when the caller does too: its input requests
+    // reach the caller under its own keys. A 2025-era caller (or one of no MCP revision: REST) reaches
+    // it on 2025-11-25, where it asks in-stream and logs as it would for that caller directly, unless
+    // the server refuses that handshake (it speaks 2026-07-28 only): then it is bridged on 2026-07-28.
+    if (row.protocol_version !== MODERN_REVISION) result = await callLegacy();
+    else if (input.action.callerRevision === MODERN_REVISION) result = await callModern();
+    else result = await callLegacy().catch((error: unknown) => (refusedLegacyHandshake(error) ? callModern() : Promise.reject(error)));
     await Promise.all(relaying);
   } catch (error) {
     if (error instanceof RemoteMcpError) {

@@ -67,9 +67,12 @@ export async function awaitActionRun(input: ExecuteActionToolInput, context: Too
   });
   const { elicitation } = prepared;
   // A 2026-07-28 remote server answers a first call's inputResponses itself (they may be all it needs).
-  const workflowInput = callerCapabilities
-    ? { ...prepared.input, callerCapabilities, ...(context.inputResponses ? { callerInputResponses: context.inputResponses } : {}) }
-    : prepared.input;
+  const callerRevision = isRemoteMcpConnectorId(input.connectorId) ? context.client?.protocolVersion : undefined;
+  const workflowInput = {
+    ...prepared.input,
+    ...(callerCapabilities ? { callerCapabilities, ...(context.inputResponses ? { callerInputResponses: context.inputResponses } : {}) } : {}),
+    ...(callerRevision ? { callerRevision } : {}),
+  };
   const run = runAction(context.deps.temporal, workflowInput, admitted);
   const { workflowId } = run;
   if (elicitation) {
