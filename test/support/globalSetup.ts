@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { ensureTemporalCli } from '../../src/temporal/cli.js';
 import { devServerDynamicConfig } from '../../src/temporal/devServer.js';
 import { workflowInterceptorModules, workflowsPath } from '../../src/worker/worker.js';
-import { allSearchAttributeKeys } from '../../src/workflows/contracts.js';
+import { allSearchAttributeKeys } from '../../src/workflows/contracts/runs.js';
 import { createDatabaseTemplate } from './database.js';
 
 declare module 'vitest' {
