@@ -20,7 +20,7 @@ export const layers = [
   { name: 'domain', paths: ['src/connectors', 'src/credentials', 'src/servers', 'src/plans', 'src/runs', 'src/policy', 'src/remoteMcp', 'src/plugins'] },
   {
     name: 'contracts',
-    paths: ['src/workflows/contracts.ts', 'src/workflows/failures.ts', 'src/workflows/planReferences.ts'],
+    paths: ['src/workflows/contracts'],
     typeOnly: [{ paths: ['src/plans/schemas.ts'], why: "a plan run's input is the plan, typed by the domain's schema" }],
   },
   {
@@ -44,20 +44,20 @@ const ioLibraries = ['pg', 'kysely', 'kysely-*', '@electric-sql/*', 'undici', 'k
 
 const layerOf = (name) => layers.find((layer) => layer.name === name);
 const domainFolders = layerOf('domain').paths.map((path) => `./${path}`);
-// src/workflows holds the workflow files and, beside them, the contracts layer's three files: the
-// contracts, the one failure converter every caller shares and pure step-reference resolution.
+const holds = (path, file) => file === path || file.startsWith(`${path}/`);
+const filesOf = (path) => (path.endsWith('.ts') ? path : `${path}/**`);
+// src/workflows holds the workflow files and, beside them, the contracts layer's folder: names,
+// inputs and results by concern, the one failure converter every caller shares and pure
+// step-reference resolution.
 const workflowNeighbours = layerOf('contracts').paths;
-const workflowFiles = ['src/workflows/**'].concat(workflowNeighbours.map((file) => `!${file}`));
+const workflowFiles = ['src/workflows/**'].concat(workflowNeighbours.map((path) => `!${filesOf(path)}`));
 const domainBannedPackages = ['koa', '@koa/*', '@modelcontextprotocol/*', '@temporalio/client'];
 // Only starters touch the Temporal client (src/temporal's dev server registers search attributes with its own connection).
 const temporalClientUsers = ['src/starters/**', 'src/temporal/**'];
 
-const holds = (path, file) => file === path || file.startsWith(`${path}/`);
-const filesOf = (path) => (path.endsWith('.ts') ? path : `${path}/**`);
-
 /**
  * One zone per layer and path above it: the layer's files may not import from there, except what
- * is nested in that path but belongs to the layer or one below it (contracts.ts inside
+ * is nested in that path but belongs to the layer or one below it (the contracts inside
  * src/workflows), and what the layer may take types from (held to types by typeOnlyRules).
  */
 const layerZones = layers.flatMap((layer, index) =>
@@ -106,7 +106,7 @@ const typeOnlyRules = layers
 
 const applicationFailureSelectors = ["CallExpression[callee.object.name='ApplicationFailure']", "NewExpression[callee.name='ApplicationFailure']"].map((selector) => ({
   selector,
-  message: 'Build failures with failureOf or toApplicationFailure (src/workflows/contracts.ts): their type must be an error code.',
+  message: 'Build failures with failureOf or toApplicationFailure (src/workflows/contracts/failures.ts): their type must be an error code.',
 }));
 const temporalClientSelectors = ["MemberExpression[property.name='client'][object.property.name='temporal']", "MemberExpression[property.name='client'][object.name='temporal']"].map(
   (selector) => ({ selector, message: temporalClientPattern.message }),
@@ -145,15 +145,15 @@ export default tseslint.config(
               target: '.',
               from: './src/workflows',
               except: workflowNeighbours.map((file) => `./${file.slice('src/workflows/'.length)}`),
-              message: 'Nothing imports a workflow file: the worker bundles them by path, everyone else uses src/workflows/contracts.ts.',
+              message: 'Nothing imports a workflow file: the worker bundles them by path, everyone else uses src/workflows/contracts.',
             },
             ...layerZones,
             {
-              target: './src/workflows/contracts.ts',
+              target: './src/workflows/contracts',
               from: './src',
-              except: ['./errors.ts', './workflows/failures.ts', './plans/schemas.ts', './workflows/planReferences.ts'],
+              except: ['./errors.ts', './workflows/contracts', './plans/schemas.ts'],
               message:
-                'src/workflows/contracts.ts holds names and types: it imports only errors.ts, failures.ts (the one failure converter it re-exports), planReferences.ts (pure step-reference resolution) and types.',
+                'src/workflows/contracts holds names and types, the one failure converter and pure step-reference resolution: it imports only errors.ts and types.',
             },
           ],
         },
@@ -176,10 +176,10 @@ export default tseslint.config(
   },
   ...typeOnlyRules,
   {
-    // One converter makes every ApplicationFailure (src/workflows/failures.ts), so each failure's type
+    // One converter makes every ApplicationFailure (src/workflows/contracts/failures.ts), so each failure's type
     // is an error code and its non-retryable flag comes from errors.ts; only starters reach the client.
     files: ['src/**/*.ts'],
-    ignores: ['src/workflows/failures.ts', 'src/starters/**'],
+    ignores: ['src/workflows/contracts/failures.ts', 'src/starters/**'],
     rules: { 'no-restricted-syntax': ['error', ...applicationFailureSelectors, ...temporalClientSelectors] },
   },
   {
@@ -190,7 +190,7 @@ export default tseslint.config(
     // Workflow code is replayed: it must be deterministic, so no I/O, no environment, no Node built-ins,
     // and activities only by type.
     files: ['src/workflows/**/*.ts'],
-    ignores: workflowNeighbours,
+    ignores: workflowNeighbours.map(filesOf),
     rules: {
       'no-restricted-imports': [
         'error',
@@ -219,7 +219,7 @@ export default tseslint.config(
               target: './src/workflows',
               from: './src',
               except: ['./workflows', './activities/index.ts'],
-              message: 'Workflows import only src/workflows/contracts.ts, @temporalio/workflow and activity types.',
+              message: 'Workflows import only src/workflows/contracts, @temporalio/workflow and activity types.',
             },
             ...layerZones,
           ],

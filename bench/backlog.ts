@@ -6,7 +6,7 @@
  */
 import type { RunningSwitchboard } from '../src/app/start.js';
 import { actionWorkflowOptions } from '../src/starters/executeAction.js';
-import { workflowTypes } from '../src/workflows/contracts.js';
+import { workflowTypes } from '../src/workflows/contracts/runs.js';
 import type { FakeSaas } from '../test/support/fakeSaas.js';
 import { paymentsConnector } from '../test/support/faults.js';
 import { fmt, measure, summarize } from './stats.js';

@@ -14,7 +14,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../src/config.js';
 import { ensureTemporalCli } from '../src/temporal/cli.js';
 import { devServerDynamicConfig } from '../src/temporal/devServer.js';
-import { allSearchAttributeKeys } from '../src/workflows/contracts.js';
+import { allSearchAttributeKeys } from '../src/workflows/contracts/runs.js';
 import { bystanderLatencies, memoryOf, percentile, rssMb, startStormRig, stormCall, stormCharges } from '../test/support/storm.js';
 import { fmt } from './stats.js';
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createThrottleClient, type ThrottleClient, type ThrottleKey } from '../src/upstream/throttle.js';
 import type { RateLimit } from '../src/connectors/schema.js';
-import { THROTTLE_TIMER_LEAD_MS, type SlotReservation } from '../src/workflows/contracts.js';
+import { THROTTLE_TIMER_LEAD_MS, type SlotReservation } from '../src/workflows/contracts/attempt.js';
 import type { Db } from '../src/db/connect.js';
 import { summarize, type LatencySummary } from './stats.js';
 

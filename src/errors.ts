@@ -51,7 +51,7 @@ const httpStatusOf: Record<ErrorCode, number> = {
 
 /**
  * Codes a retry cannot fix: activities raise these as non-retryable ApplicationFailures
- * (workflows/failures.ts) and workflows list them as their activities' nonRetryableErrorTypes.
+ * (workflows/contracts/failures.ts) and workflows list them as their activities' nonRetryableErrorTypes.
  */
 export const nonRetryableCodes: readonly ErrorCode[] = [
   'INVALID_REQUEST',

@@ -1,6 +1,6 @@
 import { changeLeases, type GrantedClaim, type LeaseLimits, type LeaseState } from '../db/repositories/callLeases.js';
 import { signalCapacityGranted } from '../starters/callCapacity.js';
-import type { CapacityAnswer, CapacityClaim } from '../workflows/contracts.js';
+import type { CapacityAnswer, CapacityClaim } from '../workflows/contracts/attempt.js';
 import type { ActivityDependencies } from './dependencies.js';
 
 /**

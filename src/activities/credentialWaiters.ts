@@ -2,7 +2,7 @@ import { getCredentialById } from '../db/repositories/oauth.js';
 import { addCredentialWaiter, takeCredentialWaiters } from '../db/repositories/mcpSessions.js';
 import { settleCredentialWait } from '../starters/credentialWait.js';
 import type { ActivityDependencies } from './dependencies.js';
-import type { CredentialWait } from '../workflows/contracts.js';
+import type { CredentialWait } from '../workflows/contracts/action.js';
 
 /** Runs that wait for a user to authorize (URL elicitation), and the end of the attempt that wakes them. */
 export function createCredentialWaiterActivities(deps: ActivityDependencies) {

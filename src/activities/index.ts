@@ -1,5 +1,5 @@
 import type { ActivityDependencies } from './dependencies.js';
-import { failingWithCodes } from '../workflows/failures.js';
+import { failingWithCodes } from '../workflows/contracts/failures.js';
 import { createRetentionActivities } from './retention.js';
 import { createExecutionActivities } from './execution.js';
 import { createOAuthActivities } from './oauth.js';
@@ -10,7 +10,7 @@ import { createApprovalActivities } from './approvals.js';
 
 export type { ActivityDependencies } from './dependencies.js';
 
-/** Every activity's failure type is an error code (workflows/failures.ts), whatever it threw. */
+/** Every activity's failure type is an error code (workflows/contracts/failures.ts), whatever it threw. */
 export function createActivities(dependencies: ActivityDependencies) {
   const capacity = createCapacity(dependencies);
   return failingWithCodes({

@@ -2,7 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import { isPluginConnectorId } from '../plugins/connector.js';
-import type { AttemptInput, AttemptOutcome, CapacityClaim, ExecuteActionInput, HandoffInput } from '../workflows/contracts.js';
+import type { ExecuteActionInput } from '../workflows/contracts/action.js';
+import type { AttemptInput, AttemptOutcome, CapacityClaim, HandoffInput } from '../workflows/contracts/attempt.js';
 import type { Capacity } from './capacity.js';
 import type { ActivityDependencies } from './dependencies.js';
 

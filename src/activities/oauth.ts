@@ -22,7 +22,7 @@ import { CredentialNotFoundError, InvalidRequestError, SwitchboardError } from '
 import { createUpstreamAgent } from '../upstream/egress.js';
 import type { ActivityDependencies } from './dependencies.js';
 import { buildAuthorizationUrl, exchangeCode, loadOAuthParty, OAuthProviderError, refreshTokens, revokeToken, type TokenSet } from '../upstream/oauthProvider.js';
-import type { CredentialRefresherInput, RefreshResult, RevokeResult, AuthorizationLink } from '../workflows/contracts.js';
+import type { CredentialRefresherInput, RefreshResult, RevokeResult, AuthorizationLink } from '../workflows/contracts/credentials.js';
 
 function sealTokens(deps: ActivityDependencies, credentialId: string, tokens: TokenSet, previous?: OAuthSecrets) {
   // A refresh response without a refresh token means: keep using the one you have.

@@ -1,7 +1,7 @@
 import { pruneAuditEntries } from '../db/repositories/audit.js';
 import { pruneExpiredSigninItems } from '../db/repositories/signin.js';
 import type { ActivityDependencies } from './dependencies.js';
-import type { PruneResult } from '../workflows/contracts.js';
+import type { PruneResult } from '../workflows/contracts/runs.js';
 
 const DAY_MS = 86_400_000;
 const BATCH = 1_000;

@@ -4,7 +4,7 @@ import { insertCredential } from '../db/repositories/credentials.js';
 import { findOpenAttempt, getOAuthApp, latestAttemptFor, listAccountOAuthCredentials } from '../db/repositories/oauth.js';
 import type { CredentialRow } from '../db/tables/credentials.js';
 import type { OAuthAppRow } from '../db/tables/oauth.js';
-import type { RefreshResult } from '../workflows/contracts.js';
+import type { RefreshResult } from '../workflows/contracts/credentials.js';
 import { CredentialNotFoundError, InvalidRequestError } from '../errors.js';
 import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import { newId } from '../secrets/tokens.js';

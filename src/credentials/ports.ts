@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
-import type { RefreshRequest, RefreshResult, RevokeResult } from '../workflows/contracts.js';
+import type { RefreshRequest, RefreshResult, RevokeResult } from '../workflows/contracts/credentials.js';
 
 /** The credential an OAuth workflow works on, and whose it is. */
 interface OAuthCredentialOwner {

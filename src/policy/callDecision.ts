@@ -3,7 +3,7 @@ import type { ActionDefinition } from '../connectors/schema.js';
 import type { Db } from '../db/connect.js';
 import { listCallPolicies } from '../db/repositories/callPolicies.js';
 import { SwitchboardError } from '../errors.js';
-import type { ExecuteActionInput } from '../workflows/contracts.js';
+import type { ExecuteActionInput } from '../workflows/contracts/action.js';
 import { argumentsDigest, evaluateCallPolicies, type PolicyCall, type StoredCallPolicy } from './callPolicies.js';
 import { callPolicyInput } from './callPolicySchemas.js';
 import type { Role } from './roles.js';

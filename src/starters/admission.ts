@@ -2,7 +2,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { AdmissionSettings } from '../config.js';
 import { AccountBusyError } from '../errors.js';
 import { metricsRegistry } from '../observability/metrics.js';
-import { busyQueueOf } from '../workflows/contracts.js';
+import { busyQueueOf } from '../workflows/contracts/runs.js';
 
 /**
  * Fair admission of runs (docs/fair-execution.md#admission). A Temporal server without task-queue

@@ -4,7 +4,7 @@ import type { Db } from '../db/connect.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Caller } from '../policy/roles.js';
 import type { ApprovalResponse } from '../policy/callPolicySchemas.js';
-import { approvalDecisionUpdate, type ApprovalDecision } from '../workflows/contracts.js';
+import { approvalDecisionUpdate, type ApprovalDecision } from '../workflows/contracts/approval.js';
 import type { TemporalHandle } from './temporal.js';
 
 /**

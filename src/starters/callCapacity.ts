@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { GrantedClaim } from '../db/repositories/callLeases.js';
-import { capacityGrantedSignal } from '../workflows/contracts.js';
+import { capacityGrantedSignal } from '../workflows/contracts/attempt.js';
 import type { TemporalHandle } from './temporal.js';
 
 /**

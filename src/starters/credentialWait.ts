@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { credentialSettledSignal, type CredentialSettled } from '../workflows/contracts.js';
+import { credentialSettledSignal, type CredentialSettled } from '../workflows/contracts/action.js';
 import type { TemporalHandle } from './temporal.js';
 
 /** Wakes a run waiting for the user to authorize (URL elicitation): the attempt it waited for ended. */

@@ -7,14 +7,15 @@ import {
   type WorkflowStartOptions,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
+import type { ActionResult, ExecuteActionInput } from '../workflows/contracts/action.js';
 import { isTemporalUnavailable, ServiceUnavailableError, SwitchboardError, type ErrorDetails } from '../errors.js';
 import type { TemporalHandle } from './temporal.js';
 import type { Admitted } from './admission.js';
-import { admissionMemo, codedFailureIn, searchAttributes } from '../workflows/contracts.js';
-import { actionResultUpdate, workflowTypes, type ExecuteActionWorkflow } from '../workflows/contracts.js';
+import { admissionMemo, searchAttributes, workflowTypes, type ExecuteActionWorkflow } from '../workflows/contracts/runs.js';
+import { codedFailureIn } from '../workflows/contracts/failures.js';
+import { actionResultUpdate } from '../workflows/contracts/action.js';
 
-export type { ActionResult, ExecuteActionInput } from '../workflows/contracts.js';
+export type { ActionResult, ExecuteActionInput } from '../workflows/contracts/action.js';
 
 /**
  * A run's workflow and activity tasks are queued under its account's fairness key, so a burst of

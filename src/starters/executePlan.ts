@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { accountFairness, admitCall, errorFromWorkflowFailure, startWithResult } from './executeAction.js';
 import type { TemporalHandle } from './temporal.js';
-import { searchAttributes, type ExecutePlanWorkflowInput, type PlanProgress } from '../workflows/contracts.js';
-import { planResultUpdate, workflowTypes } from '../workflows/contracts.js';
+import { searchAttributes, workflowTypes } from '../workflows/contracts/runs.js';
+import type { ExecutePlanWorkflowInput, PlanProgress } from '../workflows/contracts/plan.js';
+import { planResultUpdate } from '../workflows/contracts/plan.js';
 
 export interface ExecutePlanOutcome extends PlanProgress {
   /** The run in the Temporal UI: execute-plan/<serverId>/<uuid>. */

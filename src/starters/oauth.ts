@@ -6,8 +6,9 @@ import { isRemoteMcpConnectorId } from '../remoteMcp/connector.js';
 import { ServiceUnavailableError, SwitchboardError } from '../errors.js';
 import { newId } from '../secrets/tokens.js';
 import type { TemporalHandle } from './temporal.js';
-import { refreshUpdate, revokeUpdate, tokensChangedSignal, authorizationLinkUpdate, callbackSignal, searchAttributes, type CallbackNotice, type CredentialRefresherInput, type HandshakeOutcome, type RefreshRequest, type RefreshResult, type RevokeResult } from '../workflows/contracts.js';
-import { codedFailureIn, workflowTypes, type CredentialRefresherWorkflow, type OAuthHandshakeWorkflow } from '../workflows/contracts.js';
+import { searchAttributes, workflowTypes, type CredentialRefresherWorkflow, type OAuthHandshakeWorkflow } from '../workflows/contracts/runs.js';
+import { refreshUpdate, revokeUpdate, tokensChangedSignal, authorizationLinkUpdate, callbackSignal, type CallbackNotice, type CredentialRefresherInput, type HandshakeOutcome, type RefreshRequest, type RefreshResult, type RevokeResult } from '../workflows/contracts/credentials.js';
+import { codedFailureIn } from '../workflows/contracts/failures.js';
 import type { HandshakeStart, OAuthFlows } from '../credentials/ports.js';
 
 type StarterDependencies = { db: Db; temporal: TemporalHandle; config: Pick<Config, 'oauth'> };

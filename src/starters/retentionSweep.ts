@@ -1,5 +1,5 @@
 import type { TemporalHandle } from './temporal.js';
-import { workflowTypes, type RetentionSweepWorkflow } from '../workflows/contracts.js';
+import { workflowTypes, type RetentionSweepWorkflow } from '../workflows/contracts/runs.js';
 
 export const retentionSweepWorkflowId = (taskQueue: string) => `retention-sweep/${taskQueue}`;
 

@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { AttemptOutcome } from '../workflows/contracts.js';
+import type { AttemptOutcome } from '../workflows/contracts/attempt.js';
 import type { RunTimelineEntry } from '../runs/schemas.js';
 
 /** A plan of many steps keeps its first entries; the Temporal UI has the rest. */

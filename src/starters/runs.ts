@@ -20,7 +20,8 @@ import { actionWorkflowOptions, admitCall, admittedOptions, errorFromWorkflowFai
 import { planWorkflowOptions } from './executePlan.js';
 import { runTimeline } from './runTimeline.js';
 import type { TemporalHandle } from './temporal.js';
-import { admissionMemo, callProgressMemo, planProgressQuery, searchAttributes, workflowTypes } from '../workflows/contracts.js';
+import { admissionMemo, callProgressMemo, searchAttributes, workflowTypes } from '../workflows/contracts/runs.js';
+import { planProgressQuery } from '../workflows/contracts/plan.js';
 
 interface RunDeps {
   db: Db;

@@ -1,7 +1,7 @@
 import { connectorKeyPrefix, restartSchedules } from '../db/repositories/throttles.js';
 import type { Db } from '../db/connect.js';
 import type { Logger } from '../observability/logger.js';
-import { throttleChangedSignal } from '../workflows/contracts.js';
+import { throttleChangedSignal } from '../workflows/contracts/attempt.js';
 import type { TemporalHandle } from './temporal.js';
 
 /**

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { Logger } from '../observability/logger.js';
-import { allSearchAttributeKeys } from '../workflows/contracts.js';
+import { allSearchAttributeKeys } from '../workflows/contracts/runs.js';
 
 export interface DevServerOptions {
   cliPath: string;

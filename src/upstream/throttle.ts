@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { RateLimit } from '../connectors/schema.js';
 import type { Db } from '../db/connect.js';
 import { connectorKeyPrefix, pauseKey, reserveSlot, slotState } from '../db/repositories/throttles.js';
-import { THROTTLE_FINAL_APPROACH_MS, type SlotReservation } from '../workflows/contracts.js';
+import { THROTTLE_FINAL_APPROACH_MS, type SlotReservation } from '../workflows/contracts/attempt.js';
 
 /**
  * Connector rate limits as a throttle every process shares: before each upstream attempt

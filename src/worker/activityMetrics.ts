@@ -1,6 +1,6 @@
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AttemptInput, AttemptOutcome, HandoffInput } from '../workflows/contracts.js';
+import type { AttemptInput, AttemptOutcome, HandoffInput } from '../workflows/contracts/attempt.js';
 import { connectorActivityDuration, tokenRefreshes, upstreamResponses } from '../observability/metrics.js';
 
 /**

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
 import { ActivityMetricsInterceptor } from './activityMetrics.js';
-import { busyQueueOf, slowLaneOf } from '../workflows/contracts.js';
+import { busyQueueOf, slowLaneOf } from '../workflows/contracts/runs.js';
 
 export interface WorkerOptions {
   connection: NativeConnection;

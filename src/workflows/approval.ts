@@ -1,6 +1,9 @@
 import { CancellationScope, condition, isCancellation, proxyLocalActivities, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { approvalDecisionUpdate, awaitingApprovalMemo, failureOf, type ApprovalDecision, type ApprovalRequirement, type AwaitingApproval, type ExecuteActionInput } from './contracts.js';
+import { awaitingApprovalMemo, type AwaitingApproval } from './contracts/runs.js';
+import type { ExecuteActionInput } from './contracts/action.js';
+import { approvalDecisionUpdate, type ApprovalDecision, type ApprovalRequirement } from './contracts/approval.js';
+import { failureOf } from './contracts/failures.js';
 
 const { recordApprovalRequest, recordApprovalOutcome, notifyApprovers } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -17,25 +17,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import {
-  callProgressMemo,
-  capacityGrantedSignal,
-  errorCodes,
-  failureOf,
-  slowLaneOf,
-  THROTTLE_TIMER_LEAD_MS,
-  toApplicationFailure,
-  throttleChangedSignal,
-  type ActionResult,
-  type AttemptError,
-  type AttemptInput,
-  type AttemptOutcome,
-  type CallProgress,
-  type CapacityAnswer,
-  type CapacityClaim,
-  type ExecuteActionInput,
-  type SlotReservation,
-} from './contracts.js';
+import { callProgressMemo, slowLaneOf, type CallProgress } from './contracts/runs.js';
+import type { ActionResult, ExecuteActionInput } from './contracts/action.js';
+import { capacityGrantedSignal, THROTTLE_TIMER_LEAD_MS, throttleChangedSignal, type AttemptError, type AttemptInput, type AttemptOutcome, type CapacityAnswer, type CapacityClaim, type SlotReservation } from './contracts/attempt.js';
+import { errorCodes, failureOf, toApplicationFailure } from './contracts/failures.js';
 
 /** Sends per call, retries included (waits for a throttle slot are not attempts). */
 const MAX_ATTEMPTS = 6;

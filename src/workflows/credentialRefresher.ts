@@ -7,7 +7,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { nonRetryableCodes, refreshUpdate, revokeUpdate, tokensChangedSignal, type CredentialRefresherInput, type RefreshRequest, type RefreshResult } from './contracts.js';
+import { nonRetryableCodes } from './contracts/failures.js';
+import { refreshUpdate, revokeUpdate, tokensChangedSignal, type CredentialRefresherInput, type RefreshRequest, type RefreshResult } from './contracts/credentials.js';
 
 // Network errors and 5xx back off and retry; invalid_grant comes back as a status, not a failure.
 const { refreshCredentialTokens } = proxyActivities<Activities>({

@@ -13,8 +13,9 @@ import { awaitApproval } from './approval.js';
 import { callConnectorAction } from './connectorCall.js';
 import { withResultRules } from './resultRules.js';
 import { answeringResult } from './resultUpdate.js';
-import { actionResultUpdate, credentialSettledSignal, type ActionResult, type CredentialSettled, type ExecuteActionInput, type CredentialWait } from './contracts.js';
-import { failureOf, searchAttributes, toApplicationFailure } from './contracts.js';
+import { actionResultUpdate, credentialSettledSignal, type ActionResult, type CredentialSettled, type ExecuteActionInput, type CredentialWait } from './contracts/action.js';
+import { searchAttributes } from './contracts/runs.js';
+import { failureOf, toApplicationFailure } from './contracts/failures.js';
 
 const { watchCredential } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -7,8 +7,11 @@ import {
 } from '@temporalio/workflow';
 import { callConnectorAction } from './connectorCall.js';
 import { answeringResult } from './resultUpdate.js';
-import type { ActionResult } from './contracts.js';
-import { codedFailureIn, failureOf, isAsk, isReference, resolveReference, searchAttributes, planProgressQuery, planResultUpdate, type StepError, type ExecutePlanWorkflowInput, type PlanProgress } from './contracts.js';
+import type { ActionResult } from './contracts/action.js';
+import { searchAttributes } from './contracts/runs.js';
+import { planProgressQuery, planResultUpdate, type StepError, type ExecutePlanWorkflowInput, type PlanProgress } from './contracts/plan.js';
+import { codedFailureIn, failureOf } from './contracts/failures.js';
+import { isAsk, isReference, resolveReference } from './contracts/planReferences.js';
 
 function stepError(error: unknown): StepError {
   const coded = codedFailureIn(error);

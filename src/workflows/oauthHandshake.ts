@@ -8,18 +8,9 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import {
-  codedFailureIn,
-  nonRetryableCodes,
-  searchAttributes,
-  authorizationLinkUpdate,
-  callbackSignal,
-  toApplicationFailure,
-  type OAuthHandshakeInput,
-  type HandshakeOutcome,
-  type AuthorizationLink,
-  type CallbackNotice,
-} from './contracts.js';
+import { searchAttributes } from './contracts/runs.js';
+import { authorizationLinkUpdate, callbackSignal, type OAuthHandshakeInput, type HandshakeOutcome, type AuthorizationLink, type CallbackNotice } from './contracts/credentials.js';
+import { codedFailureIn, nonRetryableCodes, toApplicationFailure } from './contracts/failures.js';
 
 const {
   prepareAuthorization,

@@ -1,6 +1,8 @@
 import { proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { failureOf, type ActionResult, type ExecuteActionInput, type CallResultRules } from './contracts.js';
+import type { ActionResult, ExecuteActionInput } from './contracts/action.js';
+import type { CallResultRules } from './contracts/approval.js';
+import { failureOf } from './contracts/failures.js';
 
 const { applyCallResultRules } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 3 } });
 

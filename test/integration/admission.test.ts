@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { busyQueueOf, slowLaneOf } from '../../src/workflows/contracts.js';
+import { busyQueueOf, slowLaneOf } from '../../src/workflows/contracts/runs.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { paymentsConnector, until } from '../support/faults.js';

@@ -100,14 +100,17 @@ describe('failing connector calls', () => {
       expect.stringMatching(/^(attempt 2\/6 failed: 500 from slack; retrying in [1-3] s|attempt 3\/6 running; attempt 2\/6 failed: 500 from slack)$/),
     );
 
-    fake.fail({ path: '/conversations.list', status: 500, body: { ok: false } });
+    // Every attempt fails: a 503 asking for no wait (Retry-After: 0) is retried at once, so the six
+    // attempts take no 1 + 2 + 4 + 8 + 16 s of backoff (the backoff is the calls' above, and
+    // test/workflows/connectorCall.test.ts's).
+    fake.fail({ path: '/conversations.list', status: 503, body: { ok: false }, headers: { 'retry-after': '0' } });
     const failed = await client.callTool({ name: 'execute_action', arguments: { connectorId: 'slack', actionId: 'conversations_list', parameters: {} } }, CallToolResultSchema, {
       timeout: 60_000,
     });
     expect(toolError(failed)).toMatchObject({
       code: 'UPSTREAM_ERROR',
-      message: 'Slack answered 500; gave up after attempt 6/6 (500 from slack)',
-      details: { status: 500, attempts: 6 },
+      message: 'Slack answered 503; gave up after attempt 6/6 (503 from slack, Retry-After 0 s)',
+      details: { status: 503, attempts: 6 },
     });
     // The failed run is logged with its message and code, as one JSON line, never as "error":{}.
     // (Temporal's log lines reach the logger after a 100 ms buffer that sorts them by time.)

@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_RUN_INPUT_BYTES } from '../../src/workflows/contracts.js';
+import { MAX_RUN_INPUT_BYTES } from '../../src/workflows/contracts/runs.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { until } from '../support/faults.js';

@@ -9,7 +9,7 @@ import { createActivities } from '../../src/activities/index.js';
 import { markSending } from '../../src/db/repositories/upstreamSends.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
-import { searchAttributes } from '../../src/workflows/contracts.js';
+import { searchAttributes } from '../../src/workflows/contracts/runs.js';
 import { connectMcp, executeAction, type ToolCallError } from '../support/mcp.js';
 import { temporalOAuthFlows } from '../../src/starters/oauth.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { slowLaneOf } from '../../src/workflows/contracts.js';
+import { slowLaneOf } from '../../src/workflows/contracts/runs.js';
 import type { RunTimelineEntry } from '../../src/runs/schemas.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';

@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { startFakeSaas, type FakeSaas } from '../support/fakeSaas.js';
 import { connectToFakeSaas } from '../support/fixtures.js';
 import { api, connectMcp, toolError } from '../support/mcp.js';
-import { searchAttributes } from '../../src/workflows/contracts.js';
+import { searchAttributes } from '../../src/workflows/contracts/runs.js';
 
 describe('execute_plan and /api/runs', () => {
   let app: TestApp;

@@ -2,7 +2,7 @@ import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index
 import { readFileSync } from 'node:fs';
 import { expect, inject } from 'vitest';
 import { actionWorkflowOptions } from '../../src/starters/executeAction.js';
-import { workflowTypes } from '../../src/workflows/contracts.js';
+import { workflowTypes } from '../../src/workflows/contracts/runs.js';
 import { connectTemporal, type TemporalHandle } from '../../src/starters/temporal.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connect.js';

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { ensureTemporalCli } from '../../src/temporal/cli.js';
 import { devServerDynamicConfig } from '../../src/temporal/devServer.js';
 import { workflowInterceptorModules, workflowsPath } from '../../src/worker/worker.js';
-import { allSearchAttributeKeys } from '../../src/workflows/contracts.js';
+import { allSearchAttributeKeys } from '../../src/workflows/contracts/runs.js';
 import { createDatabaseTemplate } from './database.js';
 
 declare module 'vitest' {
@@ -41,7 +41,7 @@ const shared = globalThis as { [sharedRunKey]?: Promise<SharedRun> };
  * test file's database is copied from instead of migrating its own.
  */
 export default async function setup(project: TestProject) {
-  shared[sharedRunKey] ??= startSharedRun();
+  shared[sharedRunKey] ??= startSharedRun({ preciseTimers: project.name !== 'faults' });
   const run = await shared[sharedRunKey];
   run.projects += 1;
   project.provide('temporalAddress', run.context.temporalAddress);
@@ -55,7 +55,17 @@ export default async function setup(project: TestProject) {
   };
 }
 
-async function startSharedRun(): Promise<SharedRun> {
+/**
+ * The dev server fires a timer no sooner than `history.timerProcessorMaxTimeShift` (1 s) after it
+ * was created, so every wait shorter than that (a throttle slot's timer, a 300 ms Retry-After)
+ * lasted about a second. The tests' server lowers it to 100 ms, so a short wait takes its own
+ * time; the waits' durations, as histories record them, stay the same. `npm start` keeps the
+ * default, and so does the faults project, whose timing tests measure what production sees
+ * (THROTTLE_TIMER_LEAD_MS is sized for the default).
+ */
+const preciseTimersConfig = ['--dynamic-config-value', 'history.timerProcessorMaxTimeShift="100ms"'];
+
+async function startSharedRun(options: { preciseTimers: boolean }): Promise<SharedRun> {
   const config = loadConfig();
   const cliPath = await ensureTemporalCli({
     cliPath: config.temporal.cliPath,
@@ -68,8 +78,8 @@ async function startSharedRun(): Promise<SharedRun> {
         executable: { type: 'existing-path', path: cliPath },
         searchAttributes: allSearchAttributeKeys,
         ip: '127.0.0.1',
-        // The same tuning as `npm start`, minus the SQLite pragmas (this server keeps nothing on disk).
-        extraArgs: devServerDynamicConfig,
+        // The same tuning as `npm start`, minus the SQLite pragmas (this server keeps nothing on disk), plus precise timers.
+        extraArgs: [...devServerDynamicConfig, ...(options.preciseTimers ? preciseTimersConfig : [])],
       },
     }),
     bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quietLogger }),

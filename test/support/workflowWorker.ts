@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
-import { slowLaneOf } from '../../src/workflows/contracts.js';
+import { slowLaneOf } from '../../src/workflows/contracts/runs.js';
 
 /**
  * Stand-ins for the activities a workflow under test calls. Typed by the real `Activities`, so a

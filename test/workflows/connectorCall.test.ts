@@ -4,22 +4,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
-import {
-  callProgressMemo,
-  capacityGrantedSignal,
-  slowLaneOf,
-  throttleChangedSignal,
-  workflowTypes,
-  type CapacityAnswer,
-  type HandoffInput,
-  type AttemptError,
-  type AttemptInput,
-  type AttemptOutcome,
-  type CallProgress,
-  type ErrorCode,
-  type ExecuteActionInput,
-  type ExecuteActionWorkflow,
-} from '../../src/workflows/contracts.js';
+import type { ErrorCode } from '../../src/errors.js';
+import { callProgressMemo, slowLaneOf, workflowTypes, type CallProgress, type ExecuteActionWorkflow } from '../../src/workflows/contracts/runs.js';
+import type { ExecuteActionInput } from '../../src/workflows/contracts/action.js';
+import { capacityGrantedSignal, throttleChangedSignal, type CapacityAnswer, type HandoffInput, type AttemptError, type AttemptInput, type AttemptOutcome } from '../../src/workflows/contracts/attempt.js';
 import {
   EventType,
   connectWorkflowTests,

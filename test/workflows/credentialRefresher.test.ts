@@ -2,15 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
-import {
-  refreshUpdate,
-  revokeUpdate,
-  tokensChangedSignal,
-  workflowTypes,
-  type CredentialRefresherInput,
-  type CredentialRefresherWorkflow,
-  type RefreshResult,
-} from '../../src/workflows/contracts.js';
+import { workflowTypes, type CredentialRefresherWorkflow } from '../../src/workflows/contracts/runs.js';
+import { refreshUpdate, revokeUpdate, tokensChangedSignal, type CredentialRefresherInput, type RefreshResult } from '../../src/workflows/contracts/credentials.js';
 import { EventType, connectWorkflowTests, eventsOf, historyOf, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
 
 // The credential refresher with mocked activities. A refresh is due when refreshSchedule says

@@ -3,7 +3,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
-import { credentialSettledSignal, workflowTypes, type AttemptInput, type ExecuteActionInput, type ExecuteActionWorkflow } from '../../src/workflows/contracts.js';
+import { workflowTypes, type ExecuteActionWorkflow } from '../../src/workflows/contracts/runs.js';
+import { credentialSettledSignal, type ExecuteActionInput } from '../../src/workflows/contracts/action.js';
+import type { AttemptInput } from '../../src/workflows/contracts/attempt.js';
 import { EventType, connectWorkflowTests, eventsOf, historyOf, timerMs, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
 
 // A run started with awaitCredential (URL elicitation: the user is sent to connect the account)

@@ -4,15 +4,9 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
 import type { Plan } from '../../src/plans/schemas.js';
-import {
-  planProgressQuery,
-  throttleChangedSignal,
-  workflowTypes,
-  type AttemptOutcome,
-  type ExecutePlanWorkflow,
-  type ExecutePlanWorkflowInput,
-  type PlanProgress,
-} from '../../src/workflows/contracts.js';
+import { workflowTypes, type ExecutePlanWorkflow } from '../../src/workflows/contracts/runs.js';
+import { throttleChangedSignal, type AttemptOutcome } from '../../src/workflows/contracts/attempt.js';
+import { planProgressQuery, type ExecutePlanWorkflowInput, type PlanProgress } from '../../src/workflows/contracts/plan.js';
 import { EventType, connectWorkflowTests, eventsOf, historyOf, polling, type WorkflowTestEnvironment } from '../support/workflowWorker.js';
 
 // The executePlan workflow with a mocked attempt activity: each action answers from a table, so

@@ -10,7 +10,8 @@ import { RemoteMcpError } from '../../upstream/remoteMcp/toolResults.js';
 import { boundResult, capArrays, shapeResponse, SHAPING } from '../../upstream/shaping.js';
 import type { Permit } from '../../upstream/throttle.js';
 import { transportFailure, type TransportFailure } from '../../upstream/transportFailure.js';
-import type { ActionResult, AttemptError, AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
+import type { ActionResult } from '../../workflows/contracts/action.js';
+import type { AttemptError, AttemptInput, AttemptOutcome } from '../../workflows/contracts/attempt.js';
 
 /**
  * The attempt's last step, shared by every transport (REST, remote MCP, hosted stdio, plugin):

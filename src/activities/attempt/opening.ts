@@ -9,7 +9,7 @@ import { startAttempt } from '../../db/repositories/attemptStart.js';
 import type { SendMarkClearer } from '../../db/repositories/upstreamSends.js';
 import type { CredentialRow } from '../../db/tables/credentials.js';
 import { keyOf, PAUSE_CHECK_LEAD_MS, spacing } from '../../upstream/throttle.js';
-import type { AttemptInput, SlotReservation } from '../../workflows/contracts.js';
+import type { AttemptInput, SlotReservation } from '../../workflows/contracts/attempt.js';
 
 /** An attempt opened the short way: what the front door read, confirmed current, with its slot and mark taken. */
 export interface OpenedAttempt {

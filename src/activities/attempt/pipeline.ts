@@ -12,7 +12,7 @@ import { isRemoteMcpConnectorId } from '../../remoteMcp/connector.js';
 import { withRedaction } from '../../secrets/redaction.js';
 import { attemptPluginAction } from '../../upstream/plugins/attempt.js';
 import { createThrottleClient } from '../../upstream/throttle.js';
-import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
+import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts/attempt.js';
 import type { ActivityDependencies } from '../dependencies.js';
 import type { AttemptControl } from '../lanes.js';
 import { outcomeOfError, throttled } from './classify.js';

@@ -12,7 +12,7 @@ import type { OAuthFlows } from '../../credentials/ports.js';
 import { Redactor, redactionScope, secretsOfAuth } from '../../secrets/redaction.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
-import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
+import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts/attempt.js';
 import { MODERN_REVISION, withModernClient, withRemoteClient } from '../../upstream/remoteMcp/client.js';
 import { callModernTool } from '../../upstream/remoteMcp/modernCall.js';
 import { relayCallerRequests, type CallerRequestRelay } from '../../upstream/remoteMcp/callerRequests.js';

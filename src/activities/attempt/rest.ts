@@ -6,7 +6,7 @@ import { callAuthorizer } from '../../credentials/authorize.js';
 import { connectorForActionAuth } from '../../connectors/authVariants.js';
 import type { ActivityDependencies } from '../dependencies.js';
 import { redactionScope, secretsOfAuth } from '../../secrets/redaction.js';
-import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
+import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts/attempt.js';
 import { checkUrl, createUpstreamAgent } from '../../upstream/egress.js';
 import { outcomeOfResponse, outcomeOfTransportFailure, retryAfterRefresh, retryDelaySeconds, safeToResend, throttled, upstreamError } from './classify.js';
 import { buildUpstreamRequest } from '../../upstream/request.js';

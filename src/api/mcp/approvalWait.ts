@@ -1,4 +1,4 @@
-import type { ExecuteActionInput } from '../../workflows/contracts.js';
+import type { ExecuteActionInput } from '../../workflows/contracts/action.js';
 import type { AuthorizationLink, ToolContext } from './tool.js';
 
 /** Where approvers decide a request: the console's approval page (docs/approvals.md). */

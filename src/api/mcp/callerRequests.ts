@@ -4,7 +4,7 @@ import type { Db } from '../../db/connect.js';
 import { answerRunRequest, listUnansweredRunRequests, ownsRunRequests, type PendingRunRequest, type RunRequestOwner } from '../../db/repositories/runRequests.js';
 import type { RunRequestAnswer } from '../../db/tables/runRequests.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
-import type { CallerCapabilities } from '../../workflows/contracts.js';
+import type { CallerCapabilities } from '../../workflows/contracts/action.js';
 
 /**
  * The front door's half of relaying a remote MCP server's requests to the caller (sampling,

@@ -16,7 +16,7 @@ import {
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { errorFromWorkflowFailure, type ResultRun } from '../../starters/executeAction.js';
 import { runHandle } from '../../starters/runHandle.js';
-import { awaitingApprovalMemo, callProgressMemo, type AwaitingApproval, type CallProgress } from '../../workflows/contracts.js';
+import { awaitingApprovalMemo, callProgressMemo, type AwaitingApproval, type CallProgress } from '../../workflows/contracts/runs.js';
 import { approvalPageUrl } from './approvalWait.js';
 import { getOwnTask, insertTask, listOwnTasks } from '../../db/repositories/mcpTasks.js';
 import { listRunNotesAfter } from '../../db/repositories/runNotes.js';

@@ -16,7 +16,7 @@ import type { OAuthAttemptRow } from '../../db/tables/oauth.js';
 import type { ApiDependencies } from '../context.js';
 import { clientAddressRateLimit } from '../rateLimit.js';
 import { ApiRouter, type BeforeInput } from '../routing.js';
-import type { HandshakeOutcome } from '../../workflows/contracts.js';
+import type { HandshakeOutcome } from '../../workflows/contracts/credentials.js';
 
 /** How long the callback waits for the code exchange before answering with what it knows. */
 const OUTCOME_WAIT_MS = 10_000;

@@ -9,7 +9,7 @@ import { ConnectorNotFoundError } from '../../errors.js';
 import type { Logger } from '../../observability/logger.js';
 import { Redactor, redactionScope, secretsOfAuth } from '../../secrets/redaction.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
-import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts.js';
+import type { AttemptInput, AttemptOutcome } from '../../workflows/contracts/attempt.js';
 import { createUpstreamAgent } from '../egress.js';
 import { boundResult } from '../shaping.js';
 import { runPlugin } from './runtime.js';

@@ -15,7 +15,7 @@ import type { Db } from '../../db/connect.js';
 import { insertRunRequest, MAX_RUN_REQUEST_BYTES, readRunRequestAnswer, type RunRequestOwner } from '../../db/repositories/runRequests.js';
 import type { RelayedRequestMethod } from '../../db/tables/runRequests.js';
 import type { Redactor } from '../../secrets/redaction.js';
-import type { CallerCapabilities } from '../../workflows/contracts.js';
+import type { CallerCapabilities } from '../../workflows/contracts/action.js';
 
 /** How often the attempt looks for the caller's answer: one primary-key read. */
 const ANSWER_POLL_MS = 200;

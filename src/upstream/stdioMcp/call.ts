@@ -9,7 +9,7 @@ import type { Logger } from '../../observability/logger.js';
 import { resolveHostedCommand, type HostedCommand } from '../../remoteMcp/stdio.js';
 import { Redactor, redactionScope } from '../../secrets/redaction.js';
 import type { SecretBox } from '../../secrets/secretBox.js';
-import type { AttemptOutcome } from '../../workflows/contracts.js';
+import type { AttemptOutcome } from '../../workflows/contracts/attempt.js';
 import { sizeOf } from '../boundedBody.js';
 import { toolCallOutcome } from '../remoteMcp/toolResults.js';
 import { hostedProcessPool } from './pool.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getCatalogConnector } from '../../../src/connectors/sources/catalog.js';
 import { planGoal } from '../../../src/plans/planner.js';
-import { resolveReference } from '../../../src/workflows/planReferences.js';
+import { resolveReference } from '../../../src/workflows/contracts/planReferences.js';
 import { planSchema } from '../../../src/plans/schemas.js';
 
 const slack = (await getCatalogConnector('slack'))!;

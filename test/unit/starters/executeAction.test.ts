@@ -1,7 +1,7 @@
 import { RetryState } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { failureOf } from '../../../src/workflows/contracts.js';
+import { failureOf } from '../../../src/workflows/contracts/failures.js';
 import { errorFromWorkflowFailure } from '../../../src/starters/executeAction.js';
 
 const failedRun = (cause: Error) => new WorkflowFailedError('Workflow execution failed', cause, RetryState.NON_RETRYABLE_FAILURE);

@@ -1,4 +1,4 @@
-import type { StepReference } from '../plans/schemas.js';
+import type { StepReference } from '../../plans/schemas.js';
 
 /**
  * Resolving a plan's references is pure and deterministic, so the executePlan workflow runs it

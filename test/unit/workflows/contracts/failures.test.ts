@@ -2,10 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ActivityFailure, ApplicationFailure, CancelledFailure, RetryState } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { codedFailureIn, failureOf, toApplicationFailure } from '../../../src/workflows/contracts.js';
-import { failingWithCodes } from '../../../src/workflows/failures.js';
-import { ConnectorNotFoundError, errorCodes, InvalidRequestError, nonRetryableCodes, SwitchboardError } from '../../../src/errors.js';
-import { OAuthProviderError } from '../../../src/upstream/oauthProvider.js';
+import { codedFailureIn, failureOf, toApplicationFailure, failingWithCodes } from '../../../../src/workflows/contracts/failures.js';
+import { ConnectorNotFoundError, errorCodes, InvalidRequestError, nonRetryableCodes, SwitchboardError } from '../../../../src/errors.js';
+import { OAuthProviderError } from '../../../../src/upstream/oauthProvider.js';
 
 const activityFailure = (cause: Error) => new ActivityFailure('Activity task failed', 'someActivity', '1', RetryState.NON_RETRYABLE_FAILURE, undefined, cause);
 
@@ -116,11 +115,11 @@ describe('the failure model in src', () => {
     expect(new Set(lists)).toEqual(new Set(['[...nonRetryableCodes],', '[...errorCodes] },']));
   });
 
-  it('builds ApplicationFailures only in src/workflows/failures.ts (eslint no-restricted-syntax enforces it too)', async () => {
+  it('builds ApplicationFailures only in src/workflows/contracts/failures.ts (eslint no-restricted-syntax enforces it too)', async () => {
     const builders: string[] = [];
     for (const file of await sources('src')) {
       if (/ApplicationFailure\.(create|nonRetryable|retryable|fromError)\(|new ApplicationFailure\(/.test(await readFile(file, 'utf8'))) builders.push(file);
     }
-    expect(builders).toEqual([join('src', 'workflows', 'failures.ts')]);
+    expect(builders).toEqual([join('src', 'workflows', 'contracts', 'failures.ts')]);
   });
 });

@@ -1,12 +1,14 @@
 import { ActivityFailure, ApplicationFailure, TemporalFailure } from '@temporalio/common';
-import { isErrorCode, nonRetryableCodes, SwitchboardError, type ErrorCode, type ErrorDetails } from '../errors.js';
+import { isErrorCode, nonRetryableCodes, SwitchboardError, type ErrorCode, type ErrorDetails } from '../../errors.js';
 
 /**
- * The one place our errors become Temporal failures, for activities and workflows alike (workflows
- * reach it through contracts.ts). A failure's type is always an ErrorCode, its first detail the
- * error's details, and it is non-retryable exactly when errors.ts says a retry cannot fix the code,
- * so an activity's flag and a workflow's nonRetryableErrorTypes (nonRetryableCodes) never disagree.
+ * The one place our errors become Temporal failures, for activities and workflows alike. A
+ * failure's type is always an ErrorCode, its first detail the error's details, and it is
+ * non-retryable exactly when errors.ts says a retry cannot fix the code, so an activity's flag and a workflow's nonRetryableErrorTypes (nonRetryableCodes) never disagree.
  */
+
+/** Failures' types are error codes: workflows, which import no module outside the contracts, take them from here. */
+export { errorCodes, nonRetryableCodes, type ErrorCode } from '../../errors.js';
 
 export function failureOf(code: ErrorCode, message: string, details: ErrorDetails = {}): ApplicationFailure {
   return ApplicationFailure.create({ type: code, message, details: [details], nonRetryable: nonRetryableCodes.includes(code) });
