@@ -24,8 +24,11 @@ declare module 'koa' {
     rateLimitKey?: string;
     /** The request's first rate-limit token, when authentication already took it (frontDoorRateLimit then takes only the rest). */
     firstToken?: BucketDecision;
-    /** Read with an access token in the same statement: the session its Mcp-Session-Id (sessionId) names (null: none) and the server's assignments. */
-    prefetched?: { sessionId: string | undefined; session: McpSessionRow | null; assignments: AssignmentRow[] };
+    /**
+     * Read with an access token in the same statement: the session its Mcp-Session-Id (sessionId) names (null: none), the server's
+     * assignments and its account's connectors version (src/connectors/accountRows.ts).
+     */
+    prefetched?: { sessionId: string | undefined; session: McpSessionRow | null; assignments: AssignmentRow[]; connectorsVersion: number };
   }
 }
 
@@ -141,7 +144,7 @@ export function mcpAuth(deps: ApiDependencies): Middleware {
       base = { via: 'serverToken' };
       ctx.state.rateLimitKey = `token:${found.tokenId}`;
       ctx.state.firstToken = found.firstToken;
-      ctx.state.prefetched = { sessionId, session: found.session ?? null, assignments: found.assignments };
+      ctx.state.prefetched = { sessionId, session: found.session ?? null, assignments: found.assignments, connectorsVersion: found.connectorsVersion };
     } else {
       const bearer = bearerOf(ctx);
       const apiKey = bearer ? await findActiveApiKey(deps.db, bearer) : undefined;

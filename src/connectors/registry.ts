@@ -5,17 +5,17 @@ import {
   getCustomConnector,
   listConnectorSettings,
   listCustomConnectors,
-  readAccountConnectorRows,
 } from '../db/repositories/connectors.js';
 import type { ConnectorSettingsRow, CustomConnectorRow } from '../db/tables/connectors.js';
 import { isRemoteMcpConnectorId, loadRemoteMcpConnector } from '../remoteMcp/connector.js';
-import { isPluginConnectorId, loadPluginConnector, pluginConnector } from '../plugins/connector.js';
+import { isPluginConnectorId, loadPluginConnector, pluginConnector, pluginSlugOf } from '../plugins/connector.js';
 import { pluginManifestSchema } from '../plugins/schemas.js';
 import { getCatalogConnector, listCatalogConnectors } from './sources/catalog.js';
 import type { CustomConnectorDefinition } from './sources/custom.js';
 import type { ActionDefinition, ConnectorDefinition, ConnectorSummary, RateLimit } from './schema.js';
 import type { Connector, ConnectorListing, ConnectorSettings } from './types.js';
 import { rememberSettings } from './knownSettings.js';
+import { accountConnectorRows } from './accountRows.js';
 
 
 const defaultSettings: ConnectorSettings = { baseUrlVariables: {}, enabled: true };
@@ -51,8 +51,11 @@ const customDefinitionOf = (row: Pick<CustomConnectorRow, 'definition'>) => row.
 /**
  * The catalogue is consulted first: custom ids may not shadow catalogue ids, so a catalogue id
  * never needs the database lookup for its definition (only for the account's settings).
+ * `connectorsVersion`: the account's, as the request's front door read it; the account's rows then
+ * come from this process's copy while it is of that version (accountRows.ts).
  */
-export async function resolveConnector(db: Db, accountId: string, connectorId: string): Promise<Connector> {
+export async function resolveConnector(db: Db, accountId: string, connectorId: string, connectorsVersion?: number): Promise<Connector> {
+  if (connectorsVersion !== undefined) return resolveFromAccountRows(db, accountId, connectorId, connectorsVersion);
   const [catalog, settingsRow] = await Promise.all([
     getCatalogConnector(connectorId),
     getConnectorSettings(db, accountId, connectorId),
@@ -62,6 +65,22 @@ export async function resolveConnector(db: Db, accountId: string, connectorId: s
   if (isRemoteMcpConnectorId(connectorId)) return loadRemoteMcpConnector(db, accountId, connectorId, settings);
   if (isPluginConnectorId(connectorId)) return loadPluginConnector(db, accountId, connectorId, settings);
   const custom = await getCustomConnector(db, accountId, connectorId);
+  if (!custom) throw new ConnectorNotFoundError(connectorId);
+  return applySettings(customDefinitionOf(custom), 'custom', settings);
+}
+
+async function resolveFromAccountRows(db: Db, accountId: string, connectorId: string, connectorsVersion: number): Promise<Connector> {
+  const [catalog, rows] = await Promise.all([getCatalogConnector(connectorId), accountConnectorRows(db, accountId, connectorsVersion)]);
+  const settingsRow = rows.settings.get(connectorId);
+  if (catalog) return catalogConnector(db, catalog, accountId, settingsRow);
+  const settings = settingsFromRow(settingsRow);
+  if (isRemoteMcpConnectorId(connectorId)) return loadRemoteMcpConnector(db, accountId, connectorId, settings);
+  if (isPluginConnectorId(connectorId)) {
+    const plugin = rows.plugins.find(({ row }) => row.slug === pluginSlugOf(connectorId));
+    if (!plugin) throw new ConnectorNotFoundError(connectorId);
+    return pluginConnector(plugin.row, plugin.version, pluginManifestSchema.parse(plugin.manifest), settings);
+  }
+  const custom = rows.custom.find((row) => row.id === connectorId);
   if (!custom) throw new ConnectorNotFoundError(connectorId);
   return applySettings(customDefinitionOf(custom), 'custom', settings);
 }
@@ -130,12 +149,14 @@ export function summarize(definition: Omit<ConnectorDefinition, 'source'>): Conn
   };
 }
 
+/** `connectorsVersion`: as for resolveConnector. */
 export async function listConnectors(
   db: Db,
   accountId: string,
   filter: { category?: string } = {},
+  connectorsVersion?: number,
 ): Promise<ConnectorListing[]> {
-  const { custom: customRows, enabled, plugins } = await readAccountConnectorRows(db, accountId);
+  const { custom: customRows, settings, plugins } = await accountConnectorRows(db, accountId, connectorsVersion);
   const catalog = listCatalogConnectors(filter).map((summary) => ({ ...summary, origin: 'catalog' as const }));
   const custom = customRows
     .map((row) => {
@@ -150,7 +171,7 @@ export async function listConnectors(
     })
     .filter((summary) => filter.category === undefined || summary.category === filter.category);
   return [...catalog, ...custom, ...pluginListings]
-    .map((summary) => ({ ...summary, enabled: enabled.get(summary.id) ?? true }))
+    .map((summary) => ({ ...summary, enabled: settings.get(summary.id)?.enabled ?? true }))
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 

@@ -1,6 +1,6 @@
 import type { AccountsTable, ApiKeysTable, RateBucketsTable } from './tables/accounts.js';
 import type { ServersTable, ServerTokensTable } from './tables/servers.js';
-import type { ConnectorSettingsTable, CustomConnectorsTable } from './tables/connectors.js';
+import type { AccountConnectorsVersionTable, ConnectorSettingsTable, CustomConnectorsTable } from './tables/connectors.js';
 import type { CredentialsTable } from './tables/credentials.js';
 import type { OAuthAppsTable, OAuthAttemptsTable } from './tables/oauth.js';
 import type { AccountVariablesTable, RemoteMcpConnectorsTable, ServerConnectorAssignmentsTable } from './tables/remoteMcpConnectors.js';
@@ -27,6 +27,7 @@ export interface Database {
   server_tokens: ServerTokensTable;
   custom_connectors: CustomConnectorsTable;
   connector_settings: ConnectorSettingsTable;
+  account_connectors_version: AccountConnectorsVersionTable;
   credentials: CredentialsTable;
   oauth_apps: OAuthAppsTable;
   oauth_attempts: OAuthAttemptsTable;

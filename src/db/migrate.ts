@@ -31,6 +31,7 @@ import * as runNotes from './migrations/20261207700000_run_notes.js';
 import * as runRequests from './migrations/20261207800000_run_requests.js';
 import * as resourceSubscriptions from './migrations/20261207850000_resource_subscriptions.js';
 import * as remoteProtocolVersion from './migrations/20261207900000_remote_protocol_version.js';
+import * as accountConnectorsVersion from './migrations/20261207910000_account_connectors_version.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -68,6 +69,7 @@ const migrations: Record<string, Migration> = {
   '20261207800000_run_requests': runRequests,
   '20261207850000_resource_subscriptions': resourceSubscriptions,
   '20261207900000_remote_protocol_version': remoteProtocolVersion,
+  '20261207910000_account_connectors_version': accountConnectorsVersion,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -34,8 +34,8 @@ export async function refreshRemoteTools(deps: RemoteMcpDependencies, row: Remot
  * A connector as an MCP caller finds it. A remote server whose tools were never listed is listed
  * now, as this user; an `oauth` one the user has not connected sends them to sign in first.
  */
-export async function resolveForCaller(deps: RemoteMcpDependencies, auth: Caller, connectorId: string): Promise<Connector> {
-  const connector = await resolveConnector(deps.db, auth.accountId, connectorId);
+export async function resolveForCaller(deps: RemoteMcpDependencies, auth: Caller, connectorId: string, connectorsVersion?: number): Promise<Connector> {
+  const connector = await resolveConnector(deps.db, auth.accountId, connectorId, connectorsVersion);
   if (connector.origin !== 'remote-mcp' || connector.remoteMcp?.cachedAt) return connector;
   const row = await findRemoteMcpConnector(deps.db, auth.accountId, connector.remoteMcp!.mcpConnectorId);
   // An `oauth` server never listed: its tools are unknown until someone signs in, so this user is sent to.

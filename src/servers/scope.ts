@@ -112,15 +112,22 @@ export function callerGrant(deps: RemoteMcpDependencies, caller: Owner, server: 
 /**
  * Who an MCP tool call acts as and what its server grants, for src/runs/prepare.ts; a remote
  * server whose tools were never listed is listed as the caller (src/remoteMcp/toolLists.ts).
+ * `connectorsVersion`: the account's, when the front door read it (src/connectors/accountRows.ts).
  */
-export async function serverUseScope(deps: RemoteMcpDependencies, caller: Owner & { role?: Role }, server: Server, assigned?: readonly AssignmentRow[]): Promise<UseScope> {
+export async function serverUseScope(
+  deps: RemoteMcpDependencies,
+  caller: Owner & { role?: Role },
+  server: Server,
+  assigned?: readonly AssignmentRow[],
+  connectorsVersion?: number,
+): Promise<UseScope> {
   return {
     accountId: caller.accountId,
     userId: caller.userId,
     serverId: server.id,
     ...(caller.role ? { role: caller.role } : {}),
     grant: await callerGrant(deps, caller, server, assigned),
-    resolve: (connectorId) => resolveForCaller(deps, caller, connectorId),
+    resolve: (connectorId) => resolveForCaller(deps, caller, connectorId, connectorsVersion),
   };
 }
 
@@ -134,10 +141,11 @@ export async function serverListings(
   server: Server,
   filter: { category?: string },
   assigned?: readonly AssignmentRow[],
+  connectorsVersion?: number,
 ): Promise<{ listings: AssignedListing[]; grant: ServerGrant }> {
   const [scope, all] = await Promise.all([
     serverScope(deps.db, caller, server.id, reachesRemoteMcp(deps), assigned),
-    listConnectors(deps.db, caller.accountId, filter),
+    listConnectors(deps.db, caller.accountId, filter, connectorsVersion),
   ]);
   const grant = { restrictions: server.restrictions, assignedConnectorIds: scope?.connectorIds };
   if (!scope) return { listings: all, grant };

@@ -38,8 +38,8 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
   const serve: Middleware = async (ctx) => {
     const body = ctx.method === 'POST' ? await readJsonBody(ctx) : undefined;
     const auth = { ...ctx.state.auth!, serverId: ctx.state.server!.id };
-    const assignments = ctx.state.prefetched?.assignments;
-    const request = { deps, auth, server: ctx.state.server!, ...(assignments ? { assignments } : {}) };
+    const { prefetched } = ctx.state;
+    const request = { deps, auth, server: ctx.state.server!, ...(prefetched ? { assignments: prefetched.assignments, connectorsVersion: prefetched.connectorsVersion } : {}) };
     const { tools, described, revision2026, federate, remoteRows } =
       ctx.state.server!.mode === 'tools' ? await toolsModeServing(request) : ctx.state.server!.admin ? served.admin : served.standard;
     if (!(await revision2026.isLegacy(ctx, body))) {
@@ -70,7 +70,7 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
     }
     if (ctx.method === 'GET' && client && ctx.state.server!.mode === 'tools') {
       // Assignments read afresh each time (not those authentication read once): a change of them is a list change.
-      const { assignments: _once, ...fresh } = request;
+      const { assignments: _once, connectorsVersion: _then, ...fresh } = request;
       let offered = remoteRows;
       const look = async () => {
         const now = await toolsModeServing(fresh);

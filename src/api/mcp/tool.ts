@@ -13,6 +13,8 @@ export interface ToolContext {
   server: ServerRow;
   /** The server's connector assignments, when authentication read them with the access token (else read when needed). */
   assignments?: readonly AssignmentRow[];
+  /** The account's connectors version, read with the access token: the account's connector rows may come from this process's copy of that version. */
+  connectorsVersion?: number;
   signal: AbortSignal;
   /**
    * What the client declared: on 2025-era requests at initialize, known when it sends back our

@@ -119,28 +119,40 @@ export async function upsertConnectorSettings(
     .executeTakeFirstOrThrow();
 }
 
-/** What list_connectors reads of an account, beside the catalogue: one round trip where there were three (and one per plugin). */
+/**
+ * An account's connector rows beside the catalogue (what list_connectors lists and resolveConnector
+ * resolves), with the account's connectors version read by the same statement, so they go together.
+ */
 export interface AccountConnectorRows {
+  /** account_connectors_version's value (0: the account never had a row written). */
+  version: number;
   custom: Array<Pick<CustomConnectorRow, 'id' | 'definition'>>;
-  /** Connector id → its enabled switch, for connectors with settings. */
-  enabled: Map<string, boolean>;
+  /** The account's settings rows by connector id. */
+  settings: Map<string, ConnectorSettingsRow>;
   /** Plugins with their latest version's manifest (unvalidated), by slug. */
   plugins: Array<{ row: Pick<PluginRow, 'id' | 'name' | 'slug'>; version: number; manifest: unknown }>;
 }
 
+/** One round trip where there were three (and one per plugin). */
 export async function readAccountConnectorRows(db: Db, accountId: string): Promise<AccountConnectorRows> {
   const { rows } = await sql<{
+    version: string | null;
     custom: AccountConnectorRows['custom'];
-    enabled: Record<string, boolean>;
+    settings: Array<Omit<ConnectorSettingsRow, 'updated_at'> & { updated_at: string }>;
     plugins: AccountConnectorRows['plugins'];
   }>`
     select
+      (select v.version from account_connectors_version v where v.account_id = ${accountId}) as version,
       (select coalesce(json_agg(json_build_object('id', c.id, 'definition', c.definition) order by c.id), '[]')
         from custom_connectors c where c.account_id = ${accountId}) as custom,
-      (select coalesce(json_object_agg(s.connector_id, s.enabled), '{}')
-        from connector_settings s where s.account_id = ${accountId}) as enabled,
+      (select coalesce(json_agg(s), '[]') from connector_settings s where s.account_id = ${accountId}) as settings,
       (select coalesce(json_agg(json_build_object('row', json_build_object('id', p.id, 'name', p.name, 'slug', p.slug), 'version', v.version, 'manifest', v.manifest) order by p.slug), '[]')
         from plugins p join plugin_versions v on v.plugin_id = p.id and v.version = p.latest_version where p.account_id = ${accountId}) as plugins`.execute(db);
   const row = rows[0]!;
-  return { custom: row.custom, enabled: new Map(Object.entries(row.enabled)), plugins: row.plugins };
+  return {
+    version: Number(row.version ?? 0),
+    custom: row.custom,
+    settings: new Map(row.settings.map((settings) => [settings.connector_id, { ...settings, updated_at: new Date(settings.updated_at) }])),
+    plugins: row.plugins,
+  };
 }

@@ -16,6 +16,8 @@ export interface AccessTokenDoor {
   session: McpSessionRow | undefined;
   /** The server's connector assignments, oldest first. */
   assignments: AssignmentRow[];
+  /** The account's connectors version (src/connectors/accountRows.ts): a copy of the account's connector rows of this version is current. */
+  connectorsVersion: number;
 }
 
 interface DoorRow extends ServerRow {
@@ -24,12 +26,13 @@ interface DoorRow extends ServerRow {
   bucket_tokens: number | null;
   session: (Omit<McpSessionRow, 'created_at'> & { created_at: string }) | null;
   assignments: Array<Omit<AssignmentRow, 'created_at'> & { created_at: string }>;
+  connectors_version: string | null;
 }
 
 /**
  * The server behind a live access token (undefined for unknown, expired and revoked tokens),
  * with the request's first token taken from the token's rate-limit bucket, its session and the
- * server's assignments: one round trip where there were four. The bucket is taken as takeToken
+ * server's assignments and its account's connectors version: one round trip where there were four. The bucket is taken as takeToken
  * takes it (src/db/repositories/rateBuckets.ts); a refusal reads the bucket as it was before.
  */
 export async function openByAccessToken(
@@ -56,16 +59,18 @@ export async function openByAccessToken(
       (select ${refilledTokens(perMinute, 'bucket')} from rate_buckets bucket where bucket.key = 'token:' || found.token_id) as bucket_tokens,
       (select row_to_json(session) from mcp_sessions session where session.session_id = ${request.sessionId ?? null} and session.server_id = found.id) as session,
       (select coalesce(json_agg(assignment order by assignment.created_at, assignment.target_id), '[]')
-        from server_connector_assignments assignment where assignment.server_id = found.id) as assignments
+        from server_connector_assignments assignment where assignment.server_id = found.id) as assignments,
+      (select version from account_connectors_version where account_connectors_version.account_id = found.account_id) as connectors_version
     from found`.execute(db);
   const row = rows[0];
   if (!row) return undefined;
-  const { token_id, first_token_taken, bucket_tokens, session, assignments, ...server } = row;
+  const { token_id, first_token_taken, bucket_tokens, session, assignments, connectors_version, ...server } = row;
   return {
     server,
     tokenId: token_id,
     firstToken: first_token_taken ? { allowed: true, retryAfterSeconds: 0 } : refusal(perMinute, 1, Number(bucket_tokens ?? 0)),
     session: session ? { ...session, created_at: new Date(session.created_at) } : undefined,
     assignments: assignments.map((assignment) => ({ ...assignment, created_at: new Date(assignment.created_at) })),
+    connectorsVersion: Number(connectors_version ?? 0),
   };
 }

@@ -27,5 +27,14 @@ export interface ConnectorSettingsTable {
   version: Generated<number>;
 }
 
+/**
+ * Per account, from a sequence by a trigger on every write to its connector settings, custom
+ * connectors and plugins: what a process that kept those rows checks against (no row: version 0).
+ */
+export interface AccountConnectorsVersionTable {
+  account_id: string;
+  version: number;
+}
+
 export type CustomConnectorRow = Selectable<CustomConnectorsTable>;
 export type ConnectorSettingsRow = Selectable<ConnectorSettingsTable>;

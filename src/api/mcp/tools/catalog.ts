@@ -13,7 +13,7 @@ const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: t
 
 /** A connector (and actions) this server lets the caller use, resolved once (src/runs/prepare.ts); with the scope, to filter actions by. */
 export async function usableConnector(context: ToolContext, connectorId: string, actionIds: readonly string[] = []): Promise<{ connector: Connector; scope: UseScope }> {
-  const scope = await serverUseScope(context.deps, context.auth, context.server, context.assignments);
+  const scope = await serverUseScope(context.deps, context.auth, context.server, context.assignments, context.connectorsVersion);
   return { connector: await connectorForUse(context.deps.db, scope, connectorId, actionIds), scope };
 }
 
@@ -59,7 +59,14 @@ export const listConnectorsTool = defineTool({
   }),
   annotations: readOnly,
   async run(input, context) {
-    const { listings, grant } = await serverListings(context.deps, context.auth, context.server, input.category === undefined ? {} : { category: input.category }, context.assignments);
+    const { listings, grant } = await serverListings(
+      context.deps,
+      context.auth,
+      context.server,
+      input.category === undefined ? {} : { category: input.category },
+      context.assignments,
+      context.connectorsVersion,
+    );
     const usable = listings.filter((connector) => connector.enabled && mayUse(context.auth, grant, connector.id));
     const matches = input.query === undefined ? usable : searchConnectors(usable, input.query);
     const filtered = input.query !== undefined || input.category !== undefined;
