@@ -16,6 +16,7 @@ import type { ApprovalsTable, CallPoliciesTable, CallPolicyVersionsTable } from 
 import type { PluginsTable, PluginVersionsTable } from './tables/plugins.js';
 import type { RunNotesTable } from './tables/runNotes.js';
 import type { RunRequestsTable } from './tables/runRequests.js';
+import type { McpStreamEventsTable } from './tables/mcpStreamEvents.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -49,4 +50,5 @@ export interface Database {
   approvals: ApprovalsTable;
   run_notes: RunNotesTable;
   run_requests: RunRequestsTable;
+  mcp_stream_events: McpStreamEventsTable;
 }

@@ -29,6 +29,7 @@ import * as callPoliciesApprovals from './migrations/20261207400000_call_policie
 import * as credentialVariant from './migrations/20261207600000_credential_variant.js';
 import * as runNotes from './migrations/20261207700000_run_notes.js';
 import * as runRequests from './migrations/20261207800000_run_requests.js';
+import * as mcpStreamEvents from './migrations/20261207900000_mcp_stream_events.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -64,6 +65,7 @@ const migrations: Record<string, Migration> = {
   '20261207600000_credential_variant': credentialVariant,
   '20261207700000_run_notes': runNotes,
   '20261207800000_run_requests': runRequests,
+  '20261207900000_mcp_stream_events': mcpStreamEvents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
