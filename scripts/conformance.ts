@@ -17,8 +17,8 @@
  * suite fails on any other failure, and on a baseline entry that starts passing;
  * baseline-direct-<revision>.yml and baseline-tools-<revision>.yml do the same for the test server
  * directly and for what fails only through tools mode. Each scenario's
- * checks are kept in test-results/conformance/. Arguments are passed on to the server suite (e.g.
- * --scenario ping).
+ * checks are kept in test-results/conformance/. Arguments are passed on to the server suite and the
+ * runs of the test server (e.g. --scenario ping).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runAuthorizationSuite } from './conformance/authorization.js';
 import { runClientAuthSuite } from './conformance/clientSuite.js';
-import { runToolsModeSuite } from './conformance/toolsMode.js';
+import { runToolsModeSuite, scenariosOf } from './conformance/toolsMode.js';
 
 const root = resolve(import.meta.dirname, '..');
 const suiteDir = join(root, 'conformance');
@@ -140,8 +140,7 @@ async function main(): Promise<number> {
           'server',
           '--url',
           accessUrl,
-          '--requirements',
-          revision,
+          ...scenariosOf(revision, process.argv.slice(2)),
           '--expected-failures',
           join(suiteDir, `baseline-${revision}.yml`),
           '--output-dir',
@@ -155,7 +154,7 @@ async function main(): Promise<number> {
       code = Math.max(code, exit ?? 1);
     }
     if (suites.includes('tools')) {
-      const exit = await runToolsModeSuite({ node, suiteCli, apiUrl: app.url, apiKey: API_KEY, revisions, suiteDir, outputDir: join(root, 'test-results/conformance'), cwd: dataDir });
+      const exit = await runToolsModeSuite({ node, suiteCli, apiUrl: app.url, apiKey: API_KEY, revisions, suiteDir, outputDir: join(root, 'test-results/conformance'), cwd: dataDir, args: process.argv.slice(2) });
       code = Math.max(code, exit);
     }
     const authorization = !suites.includes('authorization') ? undefined : await runAuthorizationSuite({

@@ -6,6 +6,15 @@ import { join } from 'node:path';
 import { startConformanceServer } from './server.js';
 
 /**
+ * Which scenarios a run takes: those the revision requires (--requirements), or, when the
+ * arguments name one (--scenario, which the suite does not combine with --requirements), that one
+ * at the revision (--spec-version).
+ */
+export function scenariosOf(revision: string, args: readonly string[]): string[] {
+  return [args.includes('--scenario') ? '--spec-version' : '--requirements', revision];
+}
+
+/**
  * The suite's server scenarios against our own conformance test server (scripts/conformance/
  * server.ts), at each protocol revision: first directly, then through a tools-mode Switchboard
  * server that has it assigned as a remote MCP connector. conformance/baseline-direct-<revision>.yml
@@ -24,6 +33,8 @@ export async function runToolsModeSuite(options: {
   suiteDir: string;
   outputDir: string;
   cwd: string;
+  /** Passed on to each run of the suite (e.g. --scenario server-sse-polling). */
+  args?: readonly string[];
 }): Promise<number> {
   const testServer = await startConformanceServer();
   let code = 0;
@@ -53,7 +64,7 @@ export async function runToolsModeSuite(options: {
       for (const run of runs) {
         const suite = spawn(
           options.node,
-          [options.suiteCli, 'server', '--url', run.url, '--requirements', revision, '--expected-failures', run.baseline, '--output-dir', join(options.outputDir, `${run.name}-${revision}`)],
+          [options.suiteCli, 'server', '--url', run.url, ...scenariosOf(revision, options.args ?? []), '--expected-failures', run.baseline, '--output-dir', join(options.outputDir, `${run.name}-${revision}`), ...(options.args ?? [])],
           { cwd: options.cwd, stdio: 'inherit' },
         );
         const [exit] = (await once(suite, 'exit')) as [number | null];

@@ -73,13 +73,16 @@ export class PostStreamEvents implements EventStore {
   /**
    * When the transport may close, its client gone: at once if the client cannot resume (it was
    * sent no priming event), else once every request of the POST is answered and recorded, or
-   * after STREAM_EVENTS_TTL_MS, when no one could resume it any more.
+   * after STREAM_EVENTS_TTL_MS, when no one could resume it any more, or when the process stops.
    */
-  async leftByClient(): Promise<void> {
-    if (!this.primed || this.unanswered.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.answered, new Promise<void>((resolve) => (timer = setTimeout(resolve, STREAM_EVENTS_TTL_MS).unref()))]);
-    clearTimeout(timer);
+  async leftByClient(stopping?: AbortSignal): Promise<void> {
+    if (!this.primed || this.unanswered.size === 0 || stopping?.aborted) return;
+    const gaveUp = new AbortController();
+    const stop = () => gaveUp.abort();
+    stopping?.addEventListener('abort', stop, { once: true });
+    await Promise.race([this.answered, sleep(STREAM_EVENTS_TTL_MS, undefined, { signal: gaveUp.signal, ref: false }).catch(() => undefined)]);
+    stopping?.removeEventListener('abort', stop);
+    gaveUp.abort();
   }
 
   private async store(streamId: string, message: JSONRPCMessage): Promise<string> {
