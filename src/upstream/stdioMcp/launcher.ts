@@ -3,8 +3,9 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { SwitchboardError } from '../../errors.js';
 
 /**
- * The launcher between the worker and bubblewrap: a bash script run with `bash -p` (no BASH_ENV,
- * no functions or shell options from the environment) whose environment holds only PATH and
+ * The launcher between the worker and bubblewrap: a bash script run with `bash --norc -p` (no
+ * BASH_ENV, no functions or shell options from the environment, and no ~/.bashrc, which bash reads
+ * when its stdin is a socket, as Node's stdio pipes are) whose environment holds only PATH and
  * SANDBOX_SETENV. The connector's variables travel base64-encoded in that one variable and reach
  * bubblewrap as `--setenv` options through a pipe (`--args 5`): no host binary (bash, prlimit,
  * bwrap, slirp4netns) ever runs with them as its environment (LD_PRELOAD and the like cannot act
@@ -31,7 +32,7 @@ fail() { echo "switchboard sandbox: $1" >&2; kill -9 "$sandbox" 2>/dev/null; exi
 dir=$(mktemp -d) && mkfifo "$dir/inside" "$dir/block" "$dir/ready" || { echo "switchboard sandbox: no fifo" >&2; exit 70; }
 exec 7<>"$dir/inside" 8<>"$dir/block" 9<>"$dir/ready"
 rm -rf "$dir"
-unshare --user --map-root-user --net -- bash -p -c 'printf 1 >&7 && exec 7>&- && read -r -n 1 <&8 && exec 8<&- 9>&- && "$1" -f /dev/fd/11 && exec 11<&- && shift && exec "$@"' sandbox-net "$nft" "$@" 10< <(printf 'nameserver 10.0.2.3\n') 11< <(printf '%s\n' "$rules") &
+unshare --user --map-root-user --net -- bash --norc -p -c 'printf 1 >&7 && exec 7>&- && read -r -n 1 <&8 && exec 8<&- 9>&- && "$1" -f /dev/fd/11 && exec 11<&- && shift && exec "$@"' sandbox-net "$nft" "$@" 10< <(printf 'nameserver 10.0.2.3\n') 11< <(printf '%s\n' "$rules") &
 sandbox=$!
 exec 5<&-
 # slirp4netns joins the namespaces of the process it is given: only once that process runs inside

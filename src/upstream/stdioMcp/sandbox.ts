@@ -99,7 +99,7 @@ export function sandboxedCommand(config: Config['hostedMcp'], target: HostedComm
     `--fsize=${256 * 1024 * 1024}`,
   ];
   const launch = [
-    '-p', '-c', LAUNCHER_SCRIPT, 'switchboard-sandbox',
+    '--norc', '-p', '-c', LAUNCHER_SCRIPT, 'switchboard-sandbox',
     target.network ? hostTool(config.slirp4netns) : '',
     target.network ? hostTool('nft') : '',
     target.network ? sandboxEgressRuleset() : '',
