@@ -45,8 +45,8 @@ describe('2025-11-25 response streams resume on another process', () => {
       RATE_LIMIT_PER_MINUTE: '100000',
     };
     // The worker migrates the schema; the API processes start once it is there.
-    worker = await spawnSwitchboard('worker', env);
-    [apiA, apiB] = await Promise.all([spawnSwitchboard('api', env), spawnSwitchboard('api', env)]);
+    worker = await spawnSwitchboard('worker', env, { readyTimeoutMs: 180_000 });
+    [apiA, apiB] = await Promise.all([spawnSwitchboard('api', env, { readyTimeoutMs: 180_000 }), spawnSwitchboard('api', env, { readyTimeoutMs: 180_000 })]);
     const rest = (method: string, route: string, body?: unknown) => api(apiA.url, TEST_API_KEY, method, route, body);
     const server = await rest('POST', '/api/servers', { name: 'resumable', mode: 'tools' });
     const created = await rest('POST', '/api/mcp-connectors', { name: 'Remote', url: remote.url });
@@ -54,7 +54,7 @@ describe('2025-11-25 response streams resume on another process', () => {
     expect((await rest('POST', `/api/servers/${server.body.serverId}/connectors`, { mcpConnectorId: created.body.id })).status).toBe(200);
     serverId = server.body.serverId as string;
     accessPath = new URL(server.body.accessUrl as string).pathname;
-  }, 120_000);
+  }, 400_000);
 
   afterAll(async () => {
     await Promise.all([apiA?.stop(), apiB?.stop(), worker?.stop()]);
