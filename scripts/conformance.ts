@@ -30,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runAuthorizationSuite } from './conformance/authorization.js';
 import { runClientAuthSuite } from './conformance/clientSuite.js';
-import { runToolsModeSuite } from './conformance/toolsMode.js';
+import { revisionArgs, runToolsModeSuite } from './conformance/toolsMode.js';
 
 const root = resolve(import.meta.dirname, '..');
 const suiteDir = join(root, 'conformance');
@@ -143,8 +143,7 @@ async function main(): Promise<number> {
           'server',
           '--url',
           accessUrl,
-          '--requirements',
-          revision,
+          ...revisionArgs(revision, process.argv.slice(2)),
           '--expected-failures',
           join(suiteDir, `baseline-${revision}.yml`),
           '--output-dir',

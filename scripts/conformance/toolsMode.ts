@@ -71,7 +71,7 @@ export async function runToolsModeSuite(options: {
 }
 
 /** The suite refuses --requirements with --scenario (the set fixes the scenarios): one scenario runs at the revision's spec version. */
-function revisionArgs(revision: string, extraArgs: readonly string[] = []): string[] {
+export function revisionArgs(revision: string, extraArgs: readonly string[] = []): string[] {
   return extraArgs.includes('--scenario') ? ['--spec-version', revision] : ['--requirements', revision];
 }
 

@@ -24,6 +24,8 @@ export interface ApiDependencies {
   management: ManagementPorts;
   /** Calls out to remote MCP servers: tool listings, OAuth probes, the egress check of a registered URL. */
   remoteMcp: RemoteMcpPeers;
+  /** Aborted when the process begins to stop: what waits for a client that left gives up. */
+  stopping?: AbortSignal;
   /** The authorization server MCP clients sign in with (src/api/signin). */
   signin?: SigninService;
 }

@@ -138,6 +138,9 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     if (config.role !== 'worker') await ensureRetentionSweep(temporal);
     const server = await listen(config.port, config.host, config.http);
     stack.push(() => closeServer(server));
+    // Unwound before the server closes: calls kept for clients that left (src/api/mcp/streamEvents.ts) end first.
+    const stopping = new AbortController();
+    stack.push(async () => stopping.abort());
     const { port } = server.address() as AddressInfo;
     const apiUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     const publicUrl = config.publicUrl ?? apiUrl;
@@ -151,7 +154,7 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
       ...(tracing ? { tracer: tracing.tracer } : {}),
       ...(config.role === 'worker'
         ? {}
-        : { api: apiDependencies({ config, publicUrl, db: database.db, asyncCommitDb: database.asyncCommitDb, secretBox, temporal, logger, oauthFlows, remoteMcp }) }),
+        : { api: apiDependencies({ config, publicUrl, db: database.db, asyncCommitDb: database.asyncCommitDb, secretBox, temporal, logger, oauthFlows, remoteMcp, stopping: stopping.signal }) }),
     });
     server.on('request', app.callback());
     const startServer =

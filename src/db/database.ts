@@ -17,6 +17,7 @@ import type { PluginsTable, PluginVersionsTable } from './tables/plugins.js';
 import type { RunNotesTable } from './tables/runNotes.js';
 import type { RunRequestsTable } from './tables/runRequests.js';
 import type { ResourceSubscriptionsTable } from './tables/resourceSubscriptions.js';
+import type { McpStreamEventsTable } from './tables/mcpStreamEvents.js';
 
 /** Every table Switchboard keeps, by name. Repositories take a Kysely<Database>. */
 export interface Database {
@@ -52,4 +53,5 @@ export interface Database {
   run_notes: RunNotesTable;
   run_requests: RunRequestsTable;
   resource_subscriptions: ResourceSubscriptionsTable;
+  mcp_stream_events: McpStreamEventsTable;
 }

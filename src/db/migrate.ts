@@ -32,6 +32,7 @@ import * as runRequests from './migrations/20261207800000_run_requests.js';
 import * as resourceSubscriptions from './migrations/20261207850000_resource_subscriptions.js';
 import * as remoteProtocolVersion from './migrations/20261207900000_remote_protocol_version.js';
 import * as accountConnectorsVersion from './migrations/20261207910000_account_connectors_version.js';
+import * as mcpStreamEvents from './migrations/20261207920000_mcp_stream_events.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -70,6 +71,7 @@ const migrations: Record<string, Migration> = {
   '20261207850000_resource_subscriptions': resourceSubscriptions,
   '20261207900000_remote_protocol_version': remoteProtocolVersion,
   '20261207910000_account_connectors_version': accountConnectorsVersion,
+  '20261207920000_mcp_stream_events': mcpStreamEvents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -8,6 +8,7 @@ import { deleteSendMarksBefore } from '../db/repositories/upstreamSends.js';
 import { deleteLapsedLeases } from '../db/repositories/callLeases.js';
 import { deleteRunNotesBefore } from '../db/repositories/runNotes.js';
 import { deleteRunRequestsBefore } from '../db/repositories/runRequests.js';
+import { deleteStreamEventsBefore, STREAM_EVENTS_TTL_MS } from '../db/repositories/mcpStreamEvents.js';
 import type { Logger } from '../observability/logger.js';
 
 /**
@@ -29,15 +30,17 @@ interface CleanupResult {
   lapsedLeases: number;
   runNotes: number;
   runRequests: number;
+  streamEvents: number;
 }
 
 /**
  * One pass: deletes expired MCP sessions and tasks, stale send marks, idle rate buckets, expired
  * registered sign-in clients (anyone may register one, so they go here rather than in the daily
- * retention sweep that takes the rest of the sign-in state), lapsed in-flight leases and old run notes and requests.
+ * retention sweep that takes the rest of the sign-in state), lapsed in-flight leases, old run notes and requests, and
+ * the events of response streams too old to resume.
  */
 async function cleanUpState(db: Db, config: Pick<Config, 'cleanup'>, now = Date.now()): Promise<CleanupResult> {
-  const [sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases, runNotes, runRequests] = await Promise.all([
+  const [sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases, runNotes, runRequests, streamEvents] = await Promise.all([
     deleteSessionsCreatedBefore(db, new Date(now - config.cleanup.mcpSessionTtlSeconds * 1000)),
     deleteExpiredTasks(db),
     deleteSendMarksBefore(db, new Date(now - SEND_MARK_TTL_MS)),
@@ -47,8 +50,9 @@ async function cleanUpState(db: Db, config: Pick<Config, 'cleanup'>, now = Date.
     deleteLapsedLeases(db),
     deleteRunNotesBefore(db, new Date(now - RUN_NOTE_TTL_MS)),
     deleteRunRequestsBefore(db, new Date(now - RUN_NOTE_TTL_MS)),
+    deleteStreamEventsBefore(db, new Date(now - STREAM_EVENTS_TTL_MS)),
   ]);
-  return { sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases, runNotes, runRequests };
+  return { sessions, tasks, sendMarks, rateBuckets, signinClients, lapsedLeases, runNotes, runRequests, streamEvents };
 }
 
 /**

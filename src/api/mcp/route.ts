@@ -15,12 +15,14 @@ import { listDigest, serveListChanges } from './listChanged.js';
 import { resourceUpdates } from './resourceUpdates.js';
 import type { ToolDefinition } from './tool.js';
 import { toolsModeServing } from './toolsMode.js';
+import { PostStreamEvents, resumeStream, STREAM_RETRY_MS } from './streamEvents.js';
 
 /**
  * Streamable HTTP at /mcp/:serverId/:accessToken, /mcp/:serverId and /mcp (x-mcp-server-id).
  * Stateless: no session lives in this process, so any replica serves any request. Requests of
  * protocol revision 2026-07-28 go to the SDK v2 handler (revision2026.ts); 2025-era requests (2025-11-25,
- * 2025-06-18, …) to the v1 SDK server below, with capabilities kept under Mcp-Session-Id.
+ * 2025-06-18, …) to the v1 SDK server below, with capabilities kept under Mcp-Session-Id and POST
+ * streams recorded so that a client may resume one on any replica (streamEvents.ts).
  */
 /** The tools of an ordinary server, and those of a server flagged admin. */
 export interface Toolsets {
@@ -68,6 +70,12 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
       ctx.body = { jsonrpc: '2.0', error: { code: -32001, message: error.message }, id: null };
       return;
     }
+    const streamOwner = { accountId: auth.accountId, userId: auth.userId, serverId: auth.serverId, sessionId: client?.sessionId ?? null };
+    const lastEventId = ctx.method === 'GET' ? ctx.get('last-event-id') : '';
+    if (lastEventId) {
+      await resumeStream(ctx, deps.db, streamOwner, lastEventId);
+      return;
+    }
     if (ctx.method === 'GET' && client && ctx.state.server!.mode === 'tools') {
       // Assignments read afresh each time (not those authentication read once): a change of them is a list change.
       const { assignments: _once, connectorsVersion: _then, ...fresh } = request;
@@ -82,11 +90,16 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
     }
     const server = createMcpServer(tools, described, { ...request, ...(client ? { client } : {}) });
     await federate?.(server, client, body);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    // A POST's stream is resumable (streamEvents.ts): its calls go on when the client leaves, and their answers wait for its return.
+    const events = ctx.method === 'POST' ? new PostStreamEvents(deps.db, deps.logger, streamOwner, body) : undefined;
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      ...(events ? { eventStore: events, retryInterval: STREAM_RETRY_MS } : {}),
+    });
     await server.connect(transport);
     ctx.respond = false;
     ctx.res.once('close', () => {
-      void server.close();
+      void (events?.leftByClient(deps.stopping) ?? Promise.resolve()).then(() => server.close());
     });
     await transport.handleRequest(ctx.req, ctx.res, body);
   };
