@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -140,6 +141,8 @@ export async function startSwitchboard(config: Config, options: StartOptions = {
     stack.push(() => closeServer(server));
     // Unwound before the server closes: calls kept for clients that left (src/api/mcp/streamEvents.ts) end first.
     const stopping = new AbortController();
+    // Every call kept for a client that left listens on it: any number at once, not a leak.
+    setMaxListeners(0, stopping.signal);
     stack.push(async () => stopping.abort());
     const { port } = server.address() as AddressInfo;
     const apiUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
