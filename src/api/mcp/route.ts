@@ -99,7 +99,7 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
     await server.connect(transport);
     ctx.respond = false;
     ctx.res.once('close', () => {
-      void (events?.leftByClient(deps.stopping) ?? Promise.resolve()).then(() => server.close());
+      void (events?.leftByClient(ctx.res.writableFinished, deps.stopping) ?? Promise.resolve()).then(() => server.close());
     });
     await transport.handleRequest(ctx.req, ctx.res, body);
   };

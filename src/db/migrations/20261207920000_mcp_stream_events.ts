@@ -4,8 +4,8 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('mcp_stream_events')
-    .addColumn('seq', 'bigint', (col) => col.primaryKey().generatedAlwaysAsIdentity())
     .addColumn('stream_id', 'text', (col) => col.notNull())
+    .addColumn('ordinal', 'integer', (col) => col.notNull())
     .addColumn('account_id', 'text', (col) => col.notNull())
     .addColumn('user_id', 'text', (col) => col.notNull())
     .addColumn('server_id', 'text', (col) => col.notNull())
@@ -13,8 +13,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('message', 'text')
     .addColumn('ends_stream', 'boolean', (col) => col.notNull().defaultTo(false))
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+    .addPrimaryKeyConstraint('mcp_stream_events_pkey', ['stream_id', 'ordinal'])
     .execute();
-  await db.schema.createIndex('mcp_stream_events_stream').on('mcp_stream_events').columns(['stream_id', 'seq']).execute();
   await db.schema.createIndex('mcp_stream_events_created').on('mcp_stream_events').column('created_at').execute();
 }
 

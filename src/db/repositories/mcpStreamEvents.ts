@@ -13,32 +13,31 @@ export interface StreamOwner {
   sessionId: string | null;
 }
 
-export interface StoredStreamEvent {
-  seq: string;
+export interface StreamEvent {
+  streamId: string;
+  /** Its place in the stream: 0 is the priming event. */
+  ordinal: number;
   message: string | null;
-  ends_stream: boolean;
+  /** The last response of the POST's requests: the stream ends after it. */
+  endsStream: boolean;
 }
 
-/** Records one event of the owner's stream; its seq, which orders the stream's events. */
-export async function insertStreamEvent(
-  db: Db,
-  owner: StreamOwner,
-  event: { streamId: string; message: string | null; endsStream: boolean },
-): Promise<string> {
-  const row = await db
+/** Records events of the owner's stream, in one statement. */
+export async function insertStreamEvents(db: Db, owner: StreamOwner, events: readonly StreamEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db
     .insertInto('mcp_stream_events')
-    .values({
+    .values(events.map((event) => ({
       stream_id: event.streamId,
+      ordinal: event.ordinal,
       account_id: owner.accountId,
       user_id: owner.userId,
       server_id: owner.serverId,
       session_id: owner.sessionId,
       message: event.message,
       ends_stream: event.endsStream,
-    })
-    .returning('seq')
-    .executeTakeFirstOrThrow();
-  return String(row.seq);
+    })))
+    .execute();
 }
 
 /** The owner's events of one stream: a session's stream is its session's alone. */
@@ -51,23 +50,23 @@ const ownersEvents = (owner: StreamOwner, streamId: string) => (eb: ExpressionBu
     owner.sessionId === null ? eb('session_id', 'is', null) : eb('session_id', '=', owner.sessionId),
   ]);
 
-/** Whether event `seq` of the stream is the owner's: another caller's, or an expired one, is no event. */
-export async function ownsStreamEvent(db: Db, owner: StreamOwner, streamId: string, seq: string): Promise<boolean> {
-  const row = await db.selectFrom('mcp_stream_events').select('seq').where('seq', '=', seq).where(ownersEvents(owner, streamId)).executeTakeFirst();
+/** Whether event `ordinal` of the stream is the owner's: another caller's, or an expired one, is no event. */
+export async function ownsStreamEvent(db: Db, owner: StreamOwner, streamId: string, ordinal: number): Promise<boolean> {
+  const row = await db.selectFrom('mcp_stream_events').select('ordinal').where('ordinal', '=', ordinal).where(ownersEvents(owner, streamId)).executeTakeFirst();
   return row !== undefined;
 }
 
-/** The owner's events of the stream after `afterSeq`, in order, at most `limit`. */
-export async function readStreamEventsAfter(db: Db, owner: StreamOwner, streamId: string, afterSeq: string, limit: number): Promise<StoredStreamEvent[]> {
+/** The owner's events of the stream after `afterOrdinal`, in order, at most `limit`. */
+export async function readStreamEventsAfter(db: Db, owner: StreamOwner, streamId: string, afterOrdinal: number, limit: number): Promise<StreamEvent[]> {
   const rows = await db
     .selectFrom('mcp_stream_events')
-    .select(['seq', 'message', 'ends_stream'])
-    .where('seq', '>', afterSeq)
+    .select(['ordinal', 'message', 'ends_stream'])
+    .where('ordinal', '>', afterOrdinal)
     .where(ownersEvents(owner, streamId))
-    .orderBy('seq')
+    .orderBy('ordinal')
     .limit(limit)
     .execute();
-  return rows.map((row) => ({ ...row, seq: String(row.seq) }));
+  return rows.map((row) => ({ streamId, ordinal: row.ordinal, message: row.message, endsStream: row.ends_stream }));
 }
 
 /** Events recorded before `before` (the scheduled cleanup); returns how many went. */

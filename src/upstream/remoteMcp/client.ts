@@ -57,6 +57,22 @@ export function guardedFetch(config: RemoteConfig): FetchLike {
 /** The phase a failure happened in decides whether trying again could repeat a tool's effect. */
 type Phase = 'connect' | 'call';
 
+/**
+ * The network's own error code (ECONNREFUSED, UND_ERR_CONNECT_TIMEOUT) anywhere in the error's
+ * causes: the SDK v2 client wraps a failed connection in errors with codes of its own
+ * (ERA_NEGOTIATION_FAILED) around the one that says what happened.
+ */
+function networkErrorCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current; depth++) {
+    const code = errorCodeOf(current);
+    if (code === undefined) return undefined;
+    if (/^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** Our error for anything the SDK, the transport or the network threw; texts are scrubbed of secrets. */
 function describeRemoteFailure(
   error: unknown,
@@ -95,7 +111,7 @@ function describeRemoteFailure(
     const data = error.data === undefined ? {} : { mcpData: redactor.value(error.data) };
     return new RemoteMcpError(`${host} returned MCP error ${error.code}: ${clean(error.message)}`, false, details('rpc', { mcpCode: error.code, ...data }));
   }
-  const network = errorCodeOf(error);
+  const network = networkErrorCodeOf(error);
   if (network) {
     const notSent = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'].includes(network);
     return new RemoteMcpError(`Could not reach ${host} (${network})`, retryable(notSent || !sentCall), details('network', { networkError: network }));
