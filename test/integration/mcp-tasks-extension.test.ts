@@ -55,7 +55,10 @@ describe('MCP Tasks extension on 2026-07-28', () => {
     fake.reset();
     const { session, close } = await taskSession(server.accessUrl);
     const execution = await session.callTool('execute_action', postMessage);
-    expect(execution.kind).toBe('immediate');
+    // Inline when the run ends within the second the call waits, which is a matter of time: on a
+    // loaded machine the same call may come as a task (CI saw one in 2,025 ms). npm test asserts no
+    // timing, so either is accepted here, and the call is settled before the next test begins.
+    expect(['immediate', 'task']).toContain(execution.kind);
     const result = resultFromTaskOutcome((await execution.settle()).outcome) as { structuredContent: unknown };
     expect(result.structuredContent).toMatchObject({ status: 200, result: { ok: true, channel: 'C1' } });
     await close();
