@@ -250,6 +250,12 @@ function toolListTooLarge(host: string, message: string, limit: number, setting:
  * tools/list, every page, as we cache it: each tool at most REMOTE_MCP_MAX_TOOL_BYTES and all of
  * them REMOTE_MCP_MAX_TOOL_LIST_BYTES, since the list is stored and read back on every call.
  */
+/** One page of tools/list as a server sent it; checked as it is read. */
+interface ListedPage {
+  tools: Array<{ name: string; title?: string; description?: string; inputSchema: unknown; annotations?: Record<string, unknown>; outputSchema?: unknown }>;
+  nextCursor?: string;
+}
+
 export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint): Promise<RemoteToolList> {
   const { maxToolBytes, maxToolListBytes } = config.remoteMcp;
   const host = endpoint.url.host;
@@ -258,8 +264,12 @@ export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint):
     let listBytes = 0;
     let cursor: string | undefined;
     do {
-      const page = await client.listTools(cursor ? { cursor } : undefined, { ...options, cacheMode: 'bypass' });
+      // One page per request: the SDK's own listTools() without a cursor walks every page first,
+      // before a tool's or the list's size could be checked.
+      const page = (await client.request({ method: 'tools/list', params: cursor ? { cursor } : {} } as never, options)) as unknown as ListedPage;
+      if (!Array.isArray(page.tools)) throw new RemoteMcpError(`${host} answered tools/list without a list of tools`, false, { host, reason: 'rpc' });
       for (const tool of page.tools) {
+        if (typeof tool?.name !== 'string') throw new RemoteMcpError(`${host} listed a tool without a name`, false, { host, reason: 'rpc' });
         const cached: CachedTool = {
           name: tool.name,
           ...(tool.title ? { title: tool.title } : {}),
