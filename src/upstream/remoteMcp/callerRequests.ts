@@ -50,7 +50,8 @@ function handledRequests(capabilities: CallerCapabilities): Handled[] {
   ];
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when the signal aborts (never rejects). */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => {

@@ -6,7 +6,7 @@ import { insertRunRequest, MAX_RUN_REQUEST_BYTES, readRunRequestAnswer } from '.
 import type { RelayedRequestMethod } from '../../db/tables/runRequests.js';
 import type { RunNote } from '../../db/tables/runNotes.js';
 import type { Redactor } from '../../secrets/redaction.js';
-import type { CallerRequestRelay } from './callerRequests.js';
+import { pause, type CallerRequestRelay } from './callerRequests.js';
 
 /** How often the attempt looks for the caller's answers: one primary-key read per open request. */
 const ANSWER_POLL_MS = 200;
@@ -20,16 +20,6 @@ export interface ModernCallHooks {
   note?: (note: RunNote) => void;
   /** The server said its tool list changed. */
   toolsChanged?: () => void;
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }
 
 /**
