@@ -260,6 +260,12 @@ export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint):
   const { maxToolBytes, maxToolListBytes } = config.remoteMcp;
   const host = endpoint.url.host;
   return withModernClient(config, endpoint, config.remoteMcp.timeoutMs, true, 'auto', async (client, options) => {
+    const redactor = new Redactor(endpoint.secrets);
+    // A server may echo our headers anywhere it describes itself: what is kept is scrubbed.
+    const capabilities = redactor.value(client.getServerCapabilities() ?? {}) as Record<string, unknown>;
+    const protocolVersion = client.getNegotiatedProtocolVersion() ?? 'unknown';
+    // A server of resources or prompts only has no tools/list to ask (it would answer -32601).
+    if (!capabilities.tools) return { tools: [], protocolVersion, capabilities };
     const tools: CachedTool[] = [];
     let listBytes = 0;
     let cursor: string | undefined;
@@ -290,7 +296,6 @@ export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint):
       }
       cursor = page.nextCursor;
     } while (cursor && tools.length < MAX_TOOLS);
-    // A server can echo our headers in a description: tool lists are shown and cached, so scrubbed too.
-    return { tools: new Redactor(endpoint.secrets).value(tools), protocolVersion: client.getNegotiatedProtocolVersion() ?? 'unknown' };
+    return { tools: redactor.value(tools), protocolVersion, capabilities };
   });
 }
