@@ -13,7 +13,7 @@ import {
 import { createMcpHandler, ProtocolError, Server as ServerV2 } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { api, connectMcp, connectMcpV2 } from '../support/mcp.js';
+import { api, connectMcp, connectMcpV2, postModern } from '../support/mcp.js';
 
 /**
  * Remote MCP servers that offer resources and prompts but no tools, on a tools-mode server: one
@@ -209,5 +209,59 @@ describe('tools mode: remote servers with resources and prompts but no tools', (
       }
       expect((await client.listPrompts()).prompts.map((prompt) => prompt.name).sort()).toEqual(['legacy_brief', 'modern_brief']);
     });
+  });
+
+  /** A raw 2026-07-28 request (its envelope in _meta): the JSON-RPC answer as it came on the wire. */
+  const envelope = {
+    'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+    'io.modelcontextprotocol/clientInfo': { name: 'raw-2026', version: '1.0.0' },
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+  const post2026 = (method: string, params: Record<string, unknown>) =>
+    postModern(accessUrl, { method, params: { ...params, _meta: envelope } }, typeof params.uri === 'string' ? { 'mcp-name': params.uri } : {});
+
+  /** A 2025-11-25 request through the SDK v1 client: the JSON-RPC error it was answered with. */
+  async function legacyError(ask: (client: AnyClient) => Promise<unknown>): Promise<{ code: number; message: string; data?: unknown }> {
+    const client = await connect('v1');
+    try {
+      await ask(client);
+      throw new Error('expected a JSON-RPC error');
+    } catch (error) {
+      const { code, message, data } = error as McpError;
+      return { code, message: message.replace(`MCP error ${code}: `, ''), data };
+    } finally {
+      await client.close();
+    }
+  }
+
+  describe.each(['legacy', 'modern'] as const)("a %s server's own JSON-RPC errors reach the caller as it sent them", (revision) => {
+    const archived = { uri: `${revision}://archived` };
+    // What each server sent: the SDK v1 server's McpError puts its code in the message; the SDK v2
+    // server answers a missing resource -32602 on 2026-07-28, whatever its handler threw.
+    const sent = (code: number, message: string) => ({ code, message: revision === 'legacy' ? `MCP error ${code}: ${message}` : message });
+    const expected = {
+      read: { ...sent(revision === 'legacy' ? -32002 : -32602, 'Resource archived (asked with key [redacted])'), data: { uri: archived.uri, archivedAt: '2026-01-01' } },
+      prompt: { ...sent(-32602, 'No brief on "poetry": ask for mcp'), data: { allowed: ['mcp'] } },
+      complete: { ...sent(-32050, `${revision} completions are switched off`), data: { retryAfter: 60 } },
+    };
+    const prompt = { name: `${revision}_brief`, arguments: { topic: 'poetry' } };
+    const completion = { ref: { type: 'ref/prompt', name: `${revision}_brief` }, argument: { name: 'topic', value: 'p' } };
+
+    it('to a 2025-11-25 caller', async () => {
+      expect(await legacyError((client) => client.readResource(archived))).toEqual(expected.read);
+      expect(await legacyError((client) => client.getPrompt(prompt))).toEqual(expected.prompt);
+      expect(await legacyError((client) => client.complete(completion))).toEqual(expected.complete);
+    });
+
+    it('to a 2026-07-28 caller', async () => {
+      // 2026-07-28 answers a missing resource -32602 (Switchboard's SDK v2 server maps -32002 to it), its message and data as sent.
+      expect((await post2026('resources/read', archived)).error).toEqual({ ...expected.read, code: -32602 });
+      expect((await post2026('prompts/get', prompt)).error).toEqual(expected.prompt);
+      expect((await post2026('completion/complete', completion)).error).toEqual(expected.complete);
+    });
+  });
+
+  it("answers Switchboard's own error for a URI no server has", async () => {
+    expect(await legacyError((client) => client.readResource({ uri: 'nowhere://at-all' }))).toMatchObject({ code: -32602, data: expect.objectContaining({ uri: 'nowhere://at-all' }) });
   });
 });

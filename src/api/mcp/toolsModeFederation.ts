@@ -13,15 +13,18 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, ProtocolErrorCode, type Server as ServerV2 } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../../errors.js';
-import type { Federation } from '../../remoteMcp/federation.js';
+import { remoteRpcError, type Federation } from '../../remoteMcp/federation.js';
 import type { ResourceSubscriptions } from '../../remoteMcp/resourceSubscriptions.js';
 
 /**
  * A tools-mode server's remote resources, resource templates, prompts and completions
  * (src/remoteMcp/federation.ts) on both wires: the v1 SDK server of 2025-era requests and the v2
- * one of 2026-07-28. A read the remote server refused is answered as invalid params, its message
- * (scrubbed of secrets) kept, and a resource read's error data names the URI asked for, as the
- * 2026-07-28 spec asks of a missing resource (SEP-2164).
+ * one of 2026-07-28. A read the remote server refused with a JSON-RPC error is answered with that
+ * error, its code, message (scrubbed of secrets) and data as the server sent them (the v1 SDK's
+ * McpError would prefix the message, so both wires throw the v2 ProtocolError). A read that failed
+ * on Switchboard's side (network, auth, limits) is answered as invalid params with Switchboard's
+ * error, and a resource read's error data names the URI asked for, as the 2026-07-28 spec asks of
+ * a missing resource (SEP-2164).
  */
 const federatedCapabilities = { resources: {}, prompts: {}, completions: {} };
 
@@ -32,6 +35,9 @@ function relayed<A extends unknown[], R>(fail: Fail, read: (...args: A) => Promi
     try {
       return await read(...args);
     } catch (error) {
+      // The server's own JSON-RPC error goes to the caller as it came: code, message (scrubbed) and data.
+      const own = remoteRpcError(error);
+      if (own) throw new ProtocolError(own.code, own.message, own.data);
       if (error instanceof SwitchboardError) throw fail(error.message, error.toBody().error);
       throw error;
     }
