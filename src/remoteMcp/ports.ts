@@ -45,8 +45,6 @@ export interface RemoteMcpPeers {
  * after a failure; the only remote connections Switchboard keeps open.
  */
 export interface RemoteResourceWatches {
-  /** Whether the server declares `resources.subscribe`; false when it cannot be reached. Remembered for a while. */
-  supportsSubscriptions(key: string, endpoint: RemoteEndpoint): Promise<boolean>;
   /**
    * Subscribes to `uri` (resources/subscribe on the standing session, sent for its first watcher)
    * and calls `updated` on each `notifications/resources/updated` for it. Fails as the server

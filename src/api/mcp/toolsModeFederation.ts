@@ -86,7 +86,7 @@ export function federateV2(server: ServerV2, federation: Federation): void {
  * stream (resourceUpdates.ts). Without a session there is nowhere to send them.
  */
 export async function relaySubscriptionsV1(server: ServerV1, subscriptions: ResourceSubscriptions, sessionId: string | undefined, initialize: boolean): Promise<void> {
-  if (initialize && sessionId && (await subscriptions.offered())) server.registerCapabilities({ resources: { subscribe: true } });
+  if (initialize && sessionId && subscriptions.offered()) server.registerCapabilities({ resources: { subscribe: true } });
   const fail: Fail = (message, data) => new McpError(ErrorCode.InvalidParams, message, data);
   const inSession = (method: string) => {
     if (!sessionId) throw new McpError(ErrorCode.InvalidRequest, `${method} needs a session: initialize, then send its Mcp-Session-Id`);
