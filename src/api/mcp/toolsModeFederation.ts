@@ -13,8 +13,13 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, ProtocolErrorCode, type Server as ServerV2 } from '@modelcontextprotocol/server';
 import { SwitchboardError } from '../../errors.js';
+import type { Db } from '../../db/connect.js';
+import type { RunRequestOwner } from '../../db/repositories/runRequests.js';
 import { remoteRpcError, type Federation } from '../../remoteMcp/federation.js';
 import type { ResourceSubscriptions } from '../../remoteMcp/resourceSubscriptions.js';
+import { callerCapabilitiesOf } from './callerRequests.js';
+import { getPromptInStream } from './promptInput.js';
+import type { ToolContext } from './tool.js';
 
 /**
  * A tools-mode server's remote resources, resource templates, prompts and completions
@@ -47,14 +52,33 @@ function relayed<A extends unknown[], R>(fail: Fail, read: (...args: A) => Promi
 /** A failed resources/read's error: data names the URI, whatever the remote server said. */
 const withUri = (fail: Fail, uri: string): Fail => (message, data) => fail(message, { ...(data as object), uri });
 
-export function federateV1(server: ServerV1, federation: Federation): void {
+/** A 2025-11-25 caller of a prompt that may ask it first: its session's declared capabilities, and where its answers meet. */
+interface PromptCaller {
+  db: Db;
+  owner: RunRequestOwner;
+  client: ToolContext['client'];
+  timeoutMs: number;
+}
+
+export function federateV1(server: ServerV1, federation: Federation, caller: PromptCaller): void {
   const fail: Fail = (message, data) => new McpError(ErrorCode.InvalidParams, message, data);
+  // A prompt's input requests go out on its stream; their answers come back on POSTs of their own, so only to a session's client.
+  const callerCapabilities = caller.client?.sessionId ? callerCapabilitiesOf(caller.client.capabilities) : undefined;
   server.registerCapabilities(federatedCapabilities);
   server.setRequestHandler(ListResourcesRequestSchema, relayed(fail, () => federation.listResources() as never));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, relayed(fail, () => federation.listResourceTemplates() as never));
   server.setRequestHandler(ReadResourceRequestSchema, (request) => relayed(withUri(fail, request.params.uri), () => federation.readResource(request.params.uri))() as never);
   server.setRequestHandler(ListPromptsRequestSchema, relayed(fail, () => federation.listPrompts() as never));
-  server.setRequestHandler(GetPromptRequestSchema, relayed(fail, (request) => federation.getPrompt(request.params.name, request.params.arguments) as never));
+  server.setRequestHandler(
+    GetPromptRequestSchema,
+    relayed(fail, (request, extra) => {
+      const { name, arguments: args } = request.params;
+      if (!callerCapabilities) return federation.getPrompt(name, args) as never;
+      const { db, owner, timeoutMs } = caller;
+      const stream = { db, owner, transport: server.transport, relatedRequestId: extra.requestId, signal: extra.signal, timeoutMs };
+      return getPromptInStream(stream, (retry) => federation.getPrompt(name, args, { ...retry, callerCapabilities: callerCapabilities as Record<string, unknown> })) as never;
+    }),
+  );
   server.setRequestHandler(CompleteRequestSchema, relayed(fail, (request) => federation.complete(request.params) as never));
 }
 
