@@ -169,6 +169,16 @@ describe('tools mode: a remote server that speaks 2026-07-28', () => {
     }
   });
 
+  it("on 2025-11-25: a caller that declared no elicitation hears the server's own refusal as it sent it (-32021, naming it)", async () => {
+    const client = new Client({ name: 'legacy-caller', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(accessUrl)));
+    try {
+      await expect(client.callTool({ name: 'greet', arguments: {} })).rejects.toMatchObject({ code: -32021, data: { requiredCapabilities: { elicitation: expect.anything() } } });
+    } finally {
+      await client.close();
+    }
+  });
+
   it("a prompt that asks first: the input request reaches a 2025-11-25 caller on the prompts/get stream, and a 2026-07-28 caller's retry", async () => {
     const legacy = new Client({ name: 'legacy-caller', version: '1.0.0' }, { capabilities: { elicitation: {} } });
     legacy.setRequestHandler(ElicitRequestSchema, (request) => {
