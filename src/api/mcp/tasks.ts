@@ -34,6 +34,12 @@ export const taskCapabilities = { list: {}, cancel: {}, requests: { tools: { cal
 const DEFAULT_TTL_MS = 24 * 3_600_000;
 const MAX_TTL_MS = 7 * 24 * 3_600_000;
 const POLL_INTERVAL_MS = 1_000;
+/**
+ * A remote MCP server asks its caller early in a call, and the caller waits for the question (a
+ * 2026-07-28 client reads the input_required answer): a call that may ask looks for its run's
+ * requests after 50 ms, then twice as long each time up to once a second (5 reads in the first 1.5 s).
+ */
+const FIRST_REQUEST_CHECK_MS = 50;
 const PAGE_SIZE = 20;
 
 type Owner = Pick<ToolContext['auth'], 'accountId' | 'userId'>;
@@ -167,10 +173,13 @@ export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Resu
     }
   };
   let said: string | undefined;
-  for (let tick = 1; ; tick += 1) {
+  let wait = callerRequests ? FIRST_REQUEST_CHECK_MS : POLL_INTERVAL_MS;
+  let reportedAt = Date.now();
+  for (let seconds = 0; ; ) {
     let timer: NodeJS.Timeout | undefined;
-    const next = await Promise.race([result, new Promise<{ done: false }>((resolve) => (timer = setTimeout(() => resolve({ done: false }), POLL_INTERVAL_MS)))]);
+    const next = await Promise.race([result, new Promise<{ done: false }>((resolve) => (timer = setTimeout(() => resolve({ done: false }), wait)))]);
     clearTimeout(timer);
+    wait = Math.min(POLL_INTERVAL_MS, wait * 2);
     await passOnNotes();
     if (!next.done) await callerRequests?.surface(workflowId, noted);
     if (next.done) {
@@ -182,11 +191,13 @@ export async function awaitRun<Result>(context: ToolContext, run: ResultRun<Resu
       await report?.log?.('info', { workflowId, message: 'The run finished' });
       return next.value;
     }
-    if (!report) continue;
+    if (!report || Date.now() - reportedAt < POLL_INTERVAL_MS) continue;
+    reportedAt = Date.now();
+    seconds += 1;
     // The start travels with the request for the result: a run not created yet is starting.
     const description = await handle.describeIfStarted();
     const { statusMessage } = description ? statusOf(description, context.deps.publicUrl) : { statusMessage: 'starting' };
-    await report?.progress?.(++progressed, statusMessage ?? `running (${tick} s)`);
+    await report?.progress?.(++progressed, statusMessage ?? `running (${seconds} s)`);
     // Once per change of what the run is doing, not per tick of the retry countdown.
     const doing = statusMessage?.replace(/; retrying in \d+ s$/, '');
     if (statusMessage && doing !== said) await report?.log?.('warning', { workflowId, message: statusMessage });
