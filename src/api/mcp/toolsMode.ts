@@ -201,9 +201,9 @@ export async function toolsModeServing(context: RequestContext) {
     revision2026: revision2026Mcp(tools, described as Revision2026Tool[], remote && ((server) => federateV2(server, remote))),
     federate:
       remote &&
-      (async (server: Server, session: ToolContext['client'], body: unknown) => {
+      ((server: Server, session: ToolContext['client'], body: unknown) => {
         federateV1(server, remote, { db: context.deps.db, owner: context.auth, client: session, timeoutMs: context.deps.config.upstream.totalTimeoutMs });
-        await relaySubscriptionsV1(server, subscriptions!, session?.sessionId, (body as { method?: unknown } | undefined)?.method === 'initialize');
+        relaySubscriptionsV1(server, subscriptions!, session?.sessionId, (body as { method?: unknown } | undefined)?.method === 'initialize');
       }),
   };
 }

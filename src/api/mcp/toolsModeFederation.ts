@@ -109,7 +109,7 @@ export function federateV2(server: ServerV2, federation: Federation): void {
  * a refusal is answered as a read's is, naming the URI. Updates reach the session's standing GET
  * stream (resourceUpdates.ts). Without a session there is nowhere to send them.
  */
-export async function relaySubscriptionsV1(server: ServerV1, subscriptions: ResourceSubscriptions, sessionId: string | undefined, initialize: boolean): Promise<void> {
+export function relaySubscriptionsV1(server: ServerV1, subscriptions: ResourceSubscriptions, sessionId: string | undefined, initialize: boolean): void {
   if (initialize && sessionId && subscriptions.offered()) server.registerCapabilities({ resources: { subscribe: true } });
   const fail: Fail = (message, data) => new McpError(ErrorCode.InvalidParams, message, data);
   const inSession = (method: string) => {
