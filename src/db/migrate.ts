@@ -33,6 +33,7 @@ import * as resourceSubscriptions from './migrations/20261207850000_resource_sub
 import * as remoteProtocolVersion from './migrations/20261207900000_remote_protocol_version.js';
 import * as accountConnectorsVersion from './migrations/20261207910000_account_connectors_version.js';
 import * as mcpStreamEvents from './migrations/20261207920000_mcp_stream_events.js';
+import * as remoteCapabilities from './migrations/20261207930000_remote_capabilities.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so they work the same under tsx,
@@ -72,6 +73,7 @@ const migrations: Record<string, Migration> = {
   '20261207900000_remote_protocol_version': remoteProtocolVersion,
   '20261207910000_account_connectors_version': accountConnectorsVersion,
   '20261207920000_mcp_stream_events': mcpStreamEvents,
+  '20261207930000_remote_capabilities': remoteCapabilities,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

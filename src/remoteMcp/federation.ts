@@ -23,6 +23,35 @@ const MAX_PAGES = 10;
 
 type Answer = Record<string, unknown>;
 
+/** A remote server's own JSON-RPC error, as the outbound client recorded it (scrubbed): relayed to the caller as it came. */
+export interface RemoteRpcError {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+/** The server's own JSON-RPC error behind a failure, if it was one; Switchboard's own failures (network, auth, limits) are not. */
+export function remoteRpcError(error: unknown): RemoteRpcError | undefined {
+  if (!(error instanceof SwitchboardError)) return undefined;
+  const { mcpCode, mcpMessage, mcpData } = error.details;
+  if (typeof mcpCode !== 'number' || typeof mcpMessage !== 'string') return undefined;
+  return { code: mcpCode, message: mcpMessage, ...(mcpData !== undefined ? { data: mcpData } : {}) };
+}
+
+const METHOD_NOT_FOUND = -32601;
+const NOT_FOUND_CODES = new Set([-32002, -32602]);
+
+/**
+ * Whether a server's refusal says more than "not mine": not a missing method, nor a not-found
+ * whose data names at most the URI. Of several servers asked for one URI, that one is relayed.
+ */
+function saysMore(error: RemoteRpcError): boolean {
+  if (error.code === METHOD_NOT_FOUND) return false;
+  const data = error.data;
+  const onlyUri = data === undefined || (typeof data === 'object' && data !== null && Object.keys(data).every((key) => key === 'uri'));
+  return !(NOT_FOUND_CODES.has(error.code) && onlyUri);
+}
+
 export function federation(deps: RemoteMcpDependencies, caller: Caller, rows: readonly RemoteMcpConnectorRow[]) {
   const servers = [...rows].sort((a, b) => connectorIdOfRow(a).localeCompare(connectorIdOfRow(b)));
 
@@ -54,18 +83,25 @@ export function federation(deps: RemoteMcpDependencies, caller: Caller, rows: re
     return perServer.flat();
   };
 
-  /** The first server that answers: for a URI any of them may serve. */
+  /**
+   * The first server that answers: for a URI any of them may serve. When none does, a lone
+   * server's failure is the answer; of several, the first refusal that says more than "not mine".
+   */
   const firstAnswer = async (method: RelayedMethod, params: Answer, notFound: string): Promise<Answer> => {
-    let failure: SwitchboardError | undefined;
+    const failures: SwitchboardError[] = [];
     for (const row of servers) {
       try {
         return await ask(row, method, params);
       } catch (error) {
         if (!(error instanceof SwitchboardError)) throw error;
-        failure ??= error;
+        failures.push(error);
       }
     }
-    throw failure && servers.length === 1 ? failure : new NotFoundError(notFound);
+    if (servers.length === 1 && failures[0]) throw failures[0];
+    throw failures.find((failure) => {
+      const own = remoteRpcError(failure);
+      return own !== undefined && saysMore(own);
+    }) ?? new NotFoundError(notFound);
   };
 
   const prompts = async () =>

@@ -14,7 +14,8 @@ import type { RemoteEndpoint } from './variables.js';
 export interface RemoteMcpPeers {
   /**
    * Connects, lists the server's tools and closes, all within REMOTE_MCP_TIMEOUT_MS; 2026-07-28 is
-   * tried first, and the revision the server speaks comes with the list (kept with it).
+   * tried first, and the revision the server speaks and its capabilities come with the list (kept
+   * with it). A server that declares no tools is not asked for them: its list is empty.
    */
   listTools(endpoint: RemoteEndpoint): Promise<RemoteToolList>;
   /**
@@ -44,8 +45,6 @@ export interface RemoteMcpPeers {
  * after a failure; the only remote connections Switchboard keeps open.
  */
 export interface RemoteResourceWatches {
-  /** Whether the server declares `resources.subscribe`; false when it cannot be reached. Remembered for a while. */
-  supportsSubscriptions(key: string, endpoint: RemoteEndpoint): Promise<boolean>;
   /**
    * Subscribes to `uri` (resources/subscribe on the standing session, sent for its first watcher)
    * and calls `updated` on each `notifications/resources/updated` for it. Fails as the server
@@ -59,6 +58,8 @@ export interface RemoteResourceWatches {
 export interface RemoteToolList {
   tools: CachedTool[];
   protocolVersion: string;
+  /** What the server declared (its tools, resources, prompts…): kept with the list. */
+  capabilities: Record<string, unknown>;
 }
 
 /** How a read reaches the server: the revision it was found to speak, and what the caller declared. */

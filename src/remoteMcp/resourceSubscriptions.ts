@@ -33,6 +33,9 @@ function watchKey(row: RemoteMcpConnectorRow, endpoint: RemoteEndpoint): string 
 /** Stdio servers run per call in a sandbox: nothing there to hold a subscription. */
 const subscribable = (rows: readonly RemoteMcpConnectorRow[]) => rows.filter((row) => row.type !== 'stdio').sort((a, b) => a.id.localeCompare(b.id));
 
+/** Whether the server declared `resources.subscribe` when its tools were listed (the capabilities kept with the list). */
+const offersSubscriptions = (row: RemoteMcpConnectorRow) => (row.capabilities?.resources as { subscribe?: unknown } | undefined)?.subscribe === true;
+
 async function endpointOf(deps: RemoteMcpDependencies, owner: { accountId: string; userId: string }, row: RemoteMcpConnectorRow): Promise<{ endpoint: RemoteEndpoint; key: string }> {
   const endpoint = row.type === 'oauth' ? await userEndpoint(deps, owner, row) : await resolveEndpoint(deps, row);
   return { endpoint, key: watchKey(row, endpoint) };
@@ -44,13 +47,9 @@ const localStreams = new Map<string, SessionSubscriptions>();
 export function resourceSubscriptions(deps: RemoteMcpDependencies, owner: Omit<SubscriptionOwner, 'sessionId'>, rows: readonly RemoteMcpConnectorRow[]) {
   const servers = subscribable(rows);
   return {
-    /** Whether any offered remote server offers subscriptions (asked on its standing session, remembered a while). */
-    async offered(): Promise<boolean> {
-      for (const row of servers) {
-        const endpoint = await endpointOf(deps, owner, row).catch(() => undefined);
-        if (endpoint && (await deps.remoteMcp.resourceWatches.supportsSubscriptions(endpoint.key, endpoint.endpoint))) return true;
-      }
-      return false;
+    /** Whether any offered remote server offers subscriptions, as it declared when its tools were listed: no connection. */
+    offered(): boolean {
+      return servers.some(offersSubscriptions);
     },
 
     /** resources/subscribe: recorded for the session and forwarded to the first remote server that takes it. */
@@ -60,10 +59,9 @@ export function resourceSubscriptions(deps: RemoteMcpDependencies, owner: Omit<S
       if (held.some((row) => row.uri === uri)) return;
       if (held.length >= MAX_PER_SESSION) throw new SwitchboardError('RATE_LIMITED', `A session may hold ${MAX_PER_SESSION} resource subscriptions`, { limit: MAX_PER_SESSION });
       let failure: SwitchboardError | undefined;
-      for (const row of servers) {
+      for (const row of servers.filter(offersSubscriptions)) {
         try {
           const { endpoint, key } = await endpointOf(deps, session, row);
-          if (!(await deps.remoteMcp.resourceWatches.supportsSubscriptions(key, endpoint))) continue;
           const stream = localStreams.get(sessionId);
           if (stream) {
             // Recorded first, so the stream's own sync, running meanwhile, keeps what this attaches.

@@ -18,15 +18,16 @@ interface Caller {
 }
 
 /**
- * Connects, lists the tools and caches them: on test, and the first time an agent needs them. An
- * `oauth` server is listed as the user asking (`owner`), with their token.
+ * Connects, lists the tools and caches them, with the revision and capabilities the server
+ * declared: on test, and the first time an agent needs them. An `oauth` server is listed as the
+ * user asking (`owner`), with their token.
  */
 export async function refreshRemoteTools(deps: RemoteMcpDependencies, row: RemoteMcpConnectorRow, owner?: Caller): Promise<CachedTool[]> {
-  const { tools, protocolVersion } =
+  const { tools, protocolVersion, capabilities } =
     row.type === 'stdio'
-      ? { tools: await deps.remoteMcp.listHostedTools(await resolveHostedCommand(deps, row)), protocolVersion: null }
+      ? { tools: await deps.remoteMcp.listHostedTools(await resolveHostedCommand(deps, row)), protocolVersion: null, capabilities: null }
       : await deps.remoteMcp.listTools(row.type === 'oauth' && owner ? await userEndpoint(deps, owner, row) : await resolveEndpoint(deps, row));
-  await cacheRemoteMcpTools(deps.db, row.id, tools, protocolVersion);
+  await cacheRemoteMcpTools(deps.db, row.id, tools, protocolVersion, capabilities);
   return tools;
 }
 

@@ -29,6 +29,16 @@ function startModernServer(): Promise<{ url: string; declared: unknown[]; close(
       }
       return { content: [{ type: 'text', text: `Hello, ${String(answer.content?.name)}!` }] };
     });
+    // A prompt that asks for a name first, as the tool does.
+    server.registerPrompt('introduce', { description: 'Asks for a name, then introduces them' }, (...params: unknown[]) => {
+      const ctx = params.at(-1) as { mcpReq: { inputResponses?: Record<string, unknown> } };
+      const answer = ctx.mcpReq.inputResponses?.user_name as { action?: string; content?: { name?: string } } | undefined;
+      if (answer?.action !== 'accept') {
+        const ask = inputRequired.elicit({ message: 'Who is it?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } } as never);
+        return inputRequired({ inputRequests: { user_name: ask } }) as never;
+      }
+      return { messages: [{ role: 'user', content: { type: 'text', text: `Introduce ${String(answer.content?.name)}` } }] };
+    });
     return server.server;
   };
   const handler = createMcpHandler(build, { legacy: 'reject' });
@@ -156,6 +166,34 @@ describe('tools mode: a remote server that speaks 2026-07-28', () => {
       expect(texts(await client.callTool({ name: 'greet', arguments: {} }))).toEqual(['Hello, Ken!']);
     } finally {
       await client.close();
+    }
+  });
+
+  it("on 2025-11-25: a caller that declared no elicitation hears the server's own refusal as it sent it (-32021, naming it)", async () => {
+    const client = new Client({ name: 'legacy-caller', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(accessUrl)));
+    try {
+      await expect(client.callTool({ name: 'greet', arguments: {} })).rejects.toMatchObject({ code: -32021, data: { requiredCapabilities: { elicitation: expect.anything() } } });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a prompt that asks first: the input request reaches a 2025-11-25 caller on the prompts/get stream, and a 2026-07-28 caller's retry", async () => {
+    const legacy = new Client({ name: 'legacy-caller', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+    legacy.setRequestHandler(ElicitRequestSchema, (request) => {
+      expect(request.params.message).toBe('Who is it?');
+      return { action: 'accept', content: { name: 'Ken' } };
+    });
+    const modern = new ClientV2({ name: 'modern-caller', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: 'auto' } });
+    modern.setRequestHandler('elicitation/create', () => ({ action: 'accept', content: { name: 'Lin' } }));
+    await legacy.connect(new StreamableHTTPClientTransport(new URL(accessUrl)));
+    await modern.connect(new TransportV2(new URL(accessUrl)));
+    try {
+      expect((await legacy.getPrompt({ name: 'introduce' })).messages).toEqual([{ role: 'user', content: { type: 'text', text: 'Introduce Ken' } }]);
+      expect((await modern.getPrompt({ name: 'introduce' })).messages).toEqual([{ role: 'user', content: { type: 'text', text: 'Introduce Lin' } }]);
+    } finally {
+      await Promise.all([legacy.close(), modern.close()]);
     }
   });
 

@@ -8,7 +8,7 @@ import { McpError, ResourceUpdatedNotificationSchema, SubscribeRequestSchema, Un
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { until } from '../support/faults.js';
-import { api, connectMcp } from '../support/mcp.js';
+import { api, connectMcp, connectMcpV2 } from '../support/mcp.js';
 import { startRemoteMcpServer, type RemoteMcpServer } from '../support/remoteMcpServer.js';
 
 /**
@@ -23,6 +23,8 @@ interface WatchedServer {
   url: string;
   /** The URIs each remote session is subscribed to. */
   subscriptions: Map<string, Set<string>>;
+  /** HTTP requests received. */
+  requests(): number;
   /** The resource changed: each session subscribed to it is told. */
   touch(uri: string): Promise<void>;
   close(): Promise<void>;
@@ -33,14 +35,15 @@ const WATCHED = 'test://watched';
 async function startWatchedServer(apiKey: string): Promise<WatchedServer> {
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
   const subscriptions = new Map<string, Set<string>>();
+  let requests = 0;
   const http: Server = createServer((req, res) => {
+    requests += 1;
     void (async () => {
       if (req.headers['x-api-key'] !== apiKey) return void res.writeHead(401).end();
       const body = req.method === 'POST' ? await readBody(req) : undefined;
       const known = sessions.get(String(req.headers['mcp-session-id'] ?? ''));
       if (known) return known.transport.handleRequest(req, res, body);
       const server = new McpServer({ name: 'watched', version: '1.0.0' }, { capabilities: { resources: { subscribe: true } } });
-      // A remote server is offered once its tools are listed.
       server.registerTool('ping_watched', { description: 'Answers pong', inputSchema: {} }, () => ({ content: [{ type: 'text', text: 'pong' }] }));
       server.registerResource('watched', WATCHED, { mimeType: 'text/plain' }, (uri) => ({ contents: [{ uri: uri.href, text: 'watched' }] }));
       const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
@@ -74,6 +77,7 @@ async function startWatchedServer(apiKey: string): Promise<WatchedServer> {
   return {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
     subscriptions,
+    requests: () => requests,
     async touch(uri) {
       for (const [id, uris] of subscriptions) if (uris.has(uri)) await sessions.get(id)?.server.server.sendResourceUpdated({ uri });
     },
@@ -117,6 +121,24 @@ describe('tools mode: resource subscriptions relayed', () => {
   afterAll(async () => {
     await app?.close();
     await Promise.all([watched?.close(), other?.close()]);
+  });
+
+  it('initialize declares resources.subscribe from the capabilities learnt with the tool list, asking the remote server nothing', async () => {
+    // A 2026-07-28 caller's tools/list has the remote server's tools listed, and its capabilities kept with them.
+    const discovering = await connectMcpV2(accessUrl);
+    expect((await discovering.listTools()).tools.map((tool) => tool.name)).toEqual(['ping_watched']);
+    await discovering.close();
+    const row = await app.database.db.selectFrom('mcp_connectors').select('capabilities').where('name', '=', 'Watched').executeTakeFirstOrThrow();
+    expect(row.capabilities).toMatchObject({ resources: { subscribe: true } });
+
+    const before = watched.requests();
+    const client = await connectMcp(accessUrl);
+    try {
+      expect(client.getServerCapabilities()?.resources?.subscribe).toBe(true);
+      expect(watched.requests()).toBe(before);
+    } finally {
+      await client.close();
+    }
   });
 
   it('subscribe: the remote updates reach the caller; unsubscribe: they stop, and the remote is unsubscribed', async () => {

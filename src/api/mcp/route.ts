@@ -89,7 +89,7 @@ export function mcpRoutes(deps: ApiDependencies, toolsets: Toolsets): Router {
       return;
     }
     const server = createMcpServer(tools, described, { ...request, ...(client ? { client } : {}) });
-    await federate?.(server, client, body);
+    federate?.(server, client, body);
     // A POST's stream is resumable (streamEvents.ts): its calls go on when the client leaves, and their answers wait for its return.
     const events = ctx.method === 'POST' ? new PostStreamEvents(deps.db, deps.logger, streamOwner, body) : undefined;
     const transport = new StreamableHTTPServerTransport({

@@ -14,11 +14,11 @@ import { executeActionInput } from '../../runs/schemas.js';
 import { usableActions } from './tools/catalog.js';
 import { awaitActionRun, executeActionTool, presentAction } from './tools/execute.js';
 import { defineTool, jsonSchemaOf, type ToolContext, type ToolDefinition } from './tool.js';
-import { ProtocolError, ProtocolErrorCode, type Tool as Revision2026Tool } from '@modelcontextprotocol/server';
+import { ProtocolError, type Tool as Revision2026Tool } from '@modelcontextprotocol/server';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { listRemoteMcpConnectors } from '../../db/repositories/remoteMcpConnectors.js';
 import type { RemoteMcpConnectorRow } from '../../db/tables/remoteMcpConnectors.js';
-import { federation } from '../../remoteMcp/federation.js';
+import { federation, remoteRpcError } from '../../remoteMcp/federation.js';
 import { resourceSubscriptions } from '../../remoteMcp/resourceSubscriptions.js';
 import { revision2026Mcp } from './revision2026.js';
 import { cachedOffer } from './toolsModeCache.js';
@@ -87,9 +87,6 @@ function describeAction(name: string, connector: Connector, action: ActionDefini
   };
 }
 
-/** MissingRequiredClientCapabilityError (2026-07-28): relayed from a remote server as it came. */
-const MISSING_CLIENT_CAPABILITY = ProtocolErrorCode.MissingRequiredClientCapability;
-
 function actionTool(name: string, connector: Connector, action: ActionDefinition): ToolDefinition {
   const remote = connector.origin === 'remote-mcp';
   return {
@@ -109,10 +106,9 @@ function actionTool(name: string, connector: Connector, action: ActionDefinition
           // A remote tool's own error result is relayed as it came (isError, every content item).
           const relayed = remote && error instanceof SwitchboardError ? error.details.toolResult : undefined;
           if (relayed) return { toolResult: relayed };
-          // A 2026-07-28 server that needs a capability the caller did not declare says which: the caller hears the server's own error.
-          if (remote && error instanceof SwitchboardError && error.details.mcpCode === MISSING_CLIENT_CAPABILITY) {
-            throw new ProtocolError(MISSING_CLIENT_CAPABILITY, error.message, error.details.mcpData);
-          }
+          // The server's own JSON-RPC error (a 2026-07-28 server's missing capability, naming it, say) reaches the caller as it came.
+          const own = remote ? remoteRpcError(error) : undefined;
+          if (own) throw new ProtocolError(own.code, own.message, own.data);
           throw error;
         }
       },
@@ -205,9 +201,9 @@ export async function toolsModeServing(context: RequestContext) {
     revision2026: revision2026Mcp(tools, described as Revision2026Tool[], remote && ((server) => federateV2(server, remote))),
     federate:
       remote &&
-      (async (server: Server, session: { sessionId?: string } | undefined, body: unknown) => {
-        federateV1(server, remote);
-        await relaySubscriptionsV1(server, subscriptions!, session?.sessionId, (body as { method?: unknown } | undefined)?.method === 'initialize');
+      ((server: Server, session: ToolContext['client'], body: unknown) => {
+        federateV1(server, remote, { db: context.deps.db, owner: context.auth, client: session, timeoutMs: context.deps.config.upstream.totalTimeoutMs });
+        relaySubscriptionsV1(server, subscriptions!, session?.sessionId, (body as { method?: unknown } | undefined)?.method === 'initialize');
       }),
   };
 }

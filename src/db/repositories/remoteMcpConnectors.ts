@@ -97,10 +97,16 @@ export async function updateRemoteMcpConnector(
   }
 }
 
-export async function cacheRemoteMcpTools(db: Db, id: string, tools: CachedTool[], protocolVersion: string | null): Promise<void> {
+export async function cacheRemoteMcpTools(
+  db: Db,
+  id: string,
+  tools: CachedTool[],
+  protocolVersion: string | null,
+  capabilities: Record<string, unknown> | null,
+): Promise<void> {
   await db
     .updateTable('mcp_connectors')
-    .set({ tools: JSON.stringify(tools), tools_cached_at: new Date(), protocol_version: protocolVersion })
+    .set({ tools: JSON.stringify(tools), tools_cached_at: new Date(), protocol_version: protocolVersion, capabilities: capabilities && JSON.stringify(capabilities) })
     .where('id', '=', id)
     .execute();
 }

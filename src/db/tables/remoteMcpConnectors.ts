@@ -41,6 +41,8 @@ export interface RemoteMcpConnectorsTable {
   tools_cached_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** The protocol revision the server answered when its tools were last listed (2026-07-28 tried first); null before, and for stdio. */
   protocol_version: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The capabilities the server declared when its tools were last listed; null before, and for stdio. */
+  capabilities: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -73,10 +73,52 @@ function networkErrorCodeOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/** A JSON-RPC error as the server sent it. */
+interface PeerError {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+/** Errors a connection remembers the server sent: a handful per connection is all a request makes. */
+const MAX_PEER_ERRORS = 16;
+
+/**
+ * The JSON-RPC errors the server itself answered on this transport. Either SDK's client turns one
+ * into the same error class it raises on its own (a closed connection, a result it could not
+ * check, one of our own limits), so only these are relayed to a caller as the server's.
+ */
+function recordPeerErrors(transport: { onmessage?: unknown }): PeerError[] {
+  const seen: PeerError[] = [];
+  let handler: unknown;
+  Object.defineProperty(transport, 'onmessage', {
+    configurable: true,
+    get: () => handler,
+    set: (next: ((message: unknown, extra?: unknown) => void) | undefined) => {
+      handler =
+        next &&
+        ((message: unknown, extra?: unknown) => {
+          const error = (message as { error?: Partial<PeerError> } | null)?.error;
+          if (error && typeof error.code === 'number' && typeof error.message === 'string') {
+            if (seen.length === MAX_PEER_ERRORS) seen.shift();
+            seen.push({ code: error.code, message: error.message, ...(error.data !== undefined ? { data: error.data } : {}) });
+          }
+          next(message, extra);
+        });
+    },
+  });
+  return seen;
+}
+
+/** The server's own error behind an SDK's error object: v1 prefixes the message with its code, v2 keeps it. */
+function sentByPeer(error: McpError | ProtocolError, peerErrors: readonly PeerError[]): PeerError | undefined {
+  return peerErrors.find((sent) => error.message === sent.message || error.message === `MCP error ${sent.code}: ${sent.message}`);
+}
+
 /** Our error for anything the SDK, the transport or the network threw; texts are scrubbed of secrets. */
 function describeRemoteFailure(
   error: unknown,
-  context: { endpoint: RemoteEndpoint; phase: Phase; timedOut: boolean; timeoutMs: number; safeToRepeat: boolean },
+  context: { endpoint: RemoteEndpoint; phase: Phase; timedOut: boolean; timeoutMs: number; safeToRepeat: boolean; peerErrors: readonly PeerError[] },
 ): SwitchboardError {
   const own = switchboardErrorIn(error);
   if (own) return own;
@@ -106,10 +148,12 @@ function describeRemoteFailure(
       details('http', { status }),
     );
   }
-  if (error instanceof McpError || error instanceof ProtocolError) {
-    // The server's own error data (a 2026-07-28 server's requiredCapabilities, say) is relayed to the caller, scrubbed.
-    const data = error.data === undefined ? {} : { mcpData: redactor.value(error.data) };
-    return new RemoteMcpError(`${host} returned MCP error ${error.code}: ${clean(error.message)}`, false, details('rpc', { mcpCode: error.code, ...data }));
+  const sent = (error instanceof McpError || error instanceof ProtocolError) && sentByPeer(error, context.peerErrors);
+  if (sent) {
+    // The server's own error, code, message and data (a 2026-07-28 server's requiredCapabilities, say), is relayed to the caller, scrubbed.
+    const data = sent.data === undefined ? {} : { mcpData: redactor.value(sent.data) };
+    const message = clean(sent.message);
+    return new RemoteMcpError(`${host} returned MCP error ${sent.code}: ${message}`, false, details('rpc', { mcpCode: sent.code, mcpMessage: message, ...data }));
   }
   const network = networkErrorCodeOf(error);
   if (network) {
@@ -126,6 +170,8 @@ export const MODERN_REVISION = '2026-07-28';
 /** Either SDK's client, connected, and how to close it. */
 interface Connected<C> {
   client: C;
+  /** The JSON-RPC errors the server answered (recordPeerErrors). */
+  peerErrors: readonly PeerError[];
   connect(options: { signal: AbortSignal; timeout: number }): Promise<void>;
   close(): Promise<void>;
 }
@@ -180,7 +226,7 @@ async function withConnection<C, T>(
     phase = 'call';
     return await Promise.race([work(connection.client, options), deadline]);
   } catch (error) {
-    const described = overflow ?? describeRemoteFailure(error, { endpoint, phase, timedOut, timeoutMs, safeToRepeat });
+    const described = overflow ?? describeRemoteFailure(error, { endpoint, phase, timedOut, timeoutMs, safeToRepeat, peerErrors: connection.peerErrors });
     if (described instanceof RemoteMcpError && challenge) described.challenge = challenge;
     throw described;
   } finally {
@@ -203,7 +249,7 @@ export function withRemoteClient<T>(
   const open = (fetch: FetchLike): Connected<Client> => {
     const transport = new StreamableHTTPClientTransport(endpoint.url, { requestInit: { headers: endpoint.headers }, fetch });
     const client = new Client(CLIENT_INFO, { capabilities });
-    return { client, connect: (options) => client.connect(transport, options), close: () => client.close() };
+    return { client, peerErrors: recordPeerErrors(transport), connect: (options) => client.connect(transport, options), close: () => client.close() };
   };
   return withConnection(config, endpoint, timeoutMs, safeToRepeat, open, work, cancelled);
 }
@@ -231,7 +277,7 @@ export function withModernClient<T>(
       versionNegotiation: { mode: negotiate === 'auto' ? 'auto' : { pin: MODERN_REVISION } },
       inputRequired: { autoFulfill: false },
     });
-    return { client, connect: (options) => client.connect(transport, options), close: () => client.close() };
+    return { client, peerErrors: recordPeerErrors(transport), connect: (options) => client.connect(transport, options), close: () => client.close() };
   };
   return withConnection(config, endpoint, timeoutMs, safeToRepeat, open, work, cancelled);
 }
@@ -260,6 +306,12 @@ export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint):
   const { maxToolBytes, maxToolListBytes } = config.remoteMcp;
   const host = endpoint.url.host;
   return withModernClient(config, endpoint, config.remoteMcp.timeoutMs, true, 'auto', async (client, options) => {
+    const redactor = new Redactor(endpoint.secrets);
+    // A server may echo our headers anywhere it describes itself: what is kept is scrubbed.
+    const capabilities = redactor.value(client.getServerCapabilities() ?? {}) as Record<string, unknown>;
+    const protocolVersion = client.getNegotiatedProtocolVersion() ?? 'unknown';
+    // A server of resources or prompts only has no tools/list to ask (it would answer -32601).
+    if (!capabilities.tools) return { tools: [], protocolVersion, capabilities };
     const tools: CachedTool[] = [];
     let listBytes = 0;
     let cursor: string | undefined;
@@ -290,7 +342,6 @@ export async function listRemoteTools(config: Config, endpoint: RemoteEndpoint):
       }
       cursor = page.nextCursor;
     } while (cursor && tools.length < MAX_TOOLS);
-    // A server can echo our headers in a description: tool lists are shown and cached, so scrubbed too.
-    return { tools: new Redactor(endpoint.secrets).value(tools), protocolVersion: client.getNegotiatedProtocolVersion() ?? 'unknown' };
+    return { tools: redactor.value(tools), protocolVersion, capabilities };
   });
 }

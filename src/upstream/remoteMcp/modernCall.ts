@@ -25,9 +25,10 @@ export interface ModernCallHooks {
 /**
  * One round of a 2026-07-28 server's input_required answer, relayed to the caller through the
  * run's requests (run_requests), each under the server's own key, which the caller answers by
- * (src/api/mcp/callerRequests.ts): the answers, keyed as the server asked, once all are in.
+ * (src/api/mcp/callerRequests.ts): the answers, keyed as the server asked, once all are in. A
+ * tools-mode prompts/get relays its rounds the same way, under a key of its own for `workflowId`.
  */
-async function askCallerRound(db: Db, relay: CallerRequestRelay, inputRequests: Record<string, unknown>, redactor: Redactor, signal: AbortSignal): Promise<Record<string, unknown>> {
+export async function askCallerRound(db: Db, relay: Pick<CallerRequestRelay, 'owner' | 'workflowId'>, inputRequests: Record<string, unknown>, redactor: Redactor, signal: AbortSignal): Promise<Record<string, unknown>> {
   const open: Array<{ key: string; requestId: string }> = [];
   for (const [key, request] of Object.entries(inputRequests)) {
     const { method, params } = (request ?? {}) as { method?: unknown; params?: unknown };

@@ -30,9 +30,6 @@ const RECONNECT_FIRST_MS = 1_000;
 const RECONNECT_MAX_MS = 30_000;
 /** A session that lived this long before failing starts its backoff afresh. */
 const HEALTHY_AFTER_MS = 60_000;
-/** How long a server's answer to "do you offer subscriptions?" is kept, and a failure to ask. */
-const CAPABILITY_TTL_MS = 10 * 60_000;
-const UNREACHABLE_TTL_MS = 60_000;
 const CLIENT_INFO = { name: 'switchboard', version: '0.1.0' };
 
 type Listener = (uri: string) => void;
@@ -63,16 +60,6 @@ class StandingSession {
 
   get idle(): boolean {
     return this.watched.size === 0;
-  }
-
-  /** The server's capabilities, connecting if need be. */
-  async capabilities() {
-    try {
-      const client = await this.connected();
-      return client.getServerCapabilities();
-    } finally {
-      this.armIdle();
-    }
   }
 
   async watch(endpoint: RemoteEndpoint, uri: string, listener: Listener): Promise<() => void> {
@@ -241,7 +228,6 @@ class StandingSession {
 
 export function standingSessions(config: RemoteConfig, logger: Logger): RemoteResourceWatches {
   const sessions = new Map<string, StandingSession>();
-  const known = new Map<string, { subscribe: boolean; until: number }>();
 
   const sessionFor = (key: string, endpoint: RemoteEndpoint): StandingSession => {
     let session = sessions.get(key);
@@ -259,20 +245,6 @@ export function standingSessions(config: RemoteConfig, logger: Logger): RemoteRe
   };
 
   return {
-    async supportsSubscriptions(key, endpoint) {
-      if (known.size > MAX_SESSIONS * 5) known.clear();
-      const remembered = known.get(key);
-      if (remembered && remembered.until > Date.now()) return remembered.subscribe;
-      try {
-        const subscribe = (await sessionFor(key, endpoint).capabilities())?.resources?.subscribe === true;
-        known.set(key, { subscribe, until: Date.now() + CAPABILITY_TTL_MS });
-        return subscribe;
-      } catch (error) {
-        logger.info({ host: endpoint.url.host, err: error instanceof SwitchboardError ? error.code : 'failed' }, 'remote MCP server not asked for subscriptions');
-        known.set(key, { subscribe: false, until: Date.now() + UNREACHABLE_TTL_MS });
-        return false;
-      }
-    },
     watch: (key, endpoint, uri, updated) => sessionFor(key, endpoint).watch(endpoint, uri, updated),
     async close() {
       for (const session of [...sessions.values()]) session.close();
