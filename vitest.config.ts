@@ -29,7 +29,10 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
-          maxWorkers: 2,
+          // Three files at once: a file's time is mostly waiting (its app's start, spawned
+          // processes, Temporal), so on the quiet 2-core machine 2 workers took 597 s, 3 took 489 s
+          // and 4 took 498 s (docs/testing.md).
+          maxWorkers: 3,
           // A worker process runs file after file with its modules loaded once: importing the app
           // (Temporal, the MCP SDK, Koa, the catalogue) cost each file seconds of CPU again. Every file
           // starts its own app, database and peers, and closes them.
@@ -47,7 +50,7 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 120_000,
           pool: 'forks',
-          maxWorkers: 2,
+          maxWorkers: 3,
           isolate: false,
         },
       },
@@ -72,7 +75,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
-          maxWorkers: 2,
+          maxWorkers: 3,
           isolate: false,
         },
       },

@@ -3,41 +3,51 @@ import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Seconds each slow file of `npm test` took in one measured run (docs/testing.md; regenerate from
- * `npx vitest run … --reporter=json`). Vitest orders a run it has no results cached for (a fresh
+ * Seconds each slow file of `npm test` took in one measured run, its hooks included (the per-file
+ * figure of vitest's default reporter; docs/testing.md). Vitest orders a run it has no results cached for (a fresh
  * clone, CI) by file size, which put small, long files (backlog, shutdown, throttle) last, each
- * alone on a worker at the end. Longest first, the two workers finish together.
+ * alone on a worker at the end. Longest first, the workers finish together.
  */
 const measuredSeconds: Record<string, number> = {
-  'test/integration/first-run.test.ts': 101,
-  'test/e2e/console-approvals.test.ts': 61,
-  'test/integration/backlog.test.ts': 55,
-  'test/integration/mcp-tasks-extension.test.ts': 42,
-  'test/integration/call-failures.test.ts': 42,
-  'test/integration/shutdown.test.ts': 41,
-  'test/integration/approvals.test.ts': 35,
-  'test/integration/database.test.ts': 34,
-  'test/e2e/console-servers-runs.test.ts': 33,
-  'test/integration/docs.test.ts': 31,
-  'test/e2e/console-credentials.test.ts': 27,
-  'test/integration/durable-waiting.test.ts': 25,
-  'test/integration/throttle.test.ts': 23,
-  'test/integration/remote-mcp-oauth.test.ts': 19,
-  'test/integration/mcp-tasks.test.ts': 18,
-  'test/integration/plans-runs.test.ts': 17,
+  'test/integration/first-run.test.ts': 88,
+  'test/integration/backlog.test.ts': 51,
+  'test/e2e/console-servers-runs.test.ts': 48,
+  'test/e2e/console-approvals.test.ts': 47,
+  'test/integration/approvals.test.ts': 46,
+  'test/integration/tools-mode-crash.test.ts': 34,
+  'test/integration/tools-mode-caller-requests-processes.test.ts': 33,
+  'test/e2e/console-credentials.test.ts': 31,
+  'test/integration/fast-path.test.ts': 31,
+  'test/integration/database.test.ts': 29,
+  'test/integration/durable-waiting.test.ts': 28,
+  'test/integration/mcp-stream-resumption.test.ts': 28,
+  'test/e2e/console-hosted.test.ts': 27,
+  'test/integration/hosted-npx.test.ts': 22,
+  'test/integration/mcp-tasks-extension.test.ts': 22,
+  'test/integration/shutdown.test.ts': 22,
+  'test/integration/mcp-tasks.test.ts': 21,
+  'test/integration/hosted-stdio.test.ts': 20,
+  'test/integration/throttle.test.ts': 20,
+  'test/e2e/console-first-hour.test.ts': 19,
+  'test/integration/oauth-credentials.test.ts': 19,
+  'test/integration/remote-mcp-oauth.test.ts': 18,
   'test/integration/execute-action.test.ts': 17,
-  'test/integration/tools-mode-crash.test.ts': 14,
-  'test/integration/mcp-clients.test.ts': 14,
-  'test/integration/fair-execution.test.ts': 14,
-  'test/e2e/console-first-hour.test.ts': 14,
+  'test/integration/docs.test.ts': 16,
+  'test/integration/admission.test.ts': 15,
+  'test/integration/call-failures.test.ts': 14,
+  'test/integration/connector-rows-cache.test.ts': 14,
+  'test/integration/mcp-front-door.test.ts': 13,
+  'test/integration/plans-runs.test.ts': 13,
   'test/workflows/connectorCall.test.ts': 13,
-  'test/integration/oauth-credentials.test.ts': 12,
-  'test/integration/remote-mcp.test.ts': 11,
-  'test/integration/fast-path.test.ts': 11,
-  'test/integration/tools-mode.test.ts': 10,
-  'test/integration/plugins.test.ts': 10,
-  'test/integration/mcp-front-door.test.ts': 10,
-  'test/integration/hosted-stdio.test.ts': 10,
+  'test/integration/plugins.test.ts': 12,
+  'test/e2e/console-audit.test.ts': 11,
+  'test/e2e/console-registry.test.ts': 11,
+  'test/integration/fair-execution.test.ts': 11,
+  'test/integration/mcp-clients.test.ts': 11,
+  'test/integration/metrics.test.ts': 11,
+  'test/integration/tools-mode-caller-requests.test.ts': 11,
+  'test/integration/admin-mcp-tools.test.ts': 10,
+  'test/integration/remote-mcp.test.ts': 10,
 };
 
 /**
