@@ -41,7 +41,7 @@ const shared = globalThis as { [sharedRunKey]?: Promise<SharedRun> };
  * test file's database is copied from instead of migrating its own.
  */
 export default async function setup(project: TestProject) {
-  shared[sharedRunKey] ??= startSharedRun({ preciseTimers: project.name !== 'faults' });
+  shared[sharedRunKey] ??= startSharedRun({ preciseTimers: !project.name.startsWith('faults') });
   const run = await shared[sharedRunKey];
   run.projects += 1;
   project.provide('temporalAddress', run.context.temporalAddress);
