@@ -1,5 +1,3 @@
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -8,6 +6,7 @@ import { CLIENT_CAPABILITIES_META_KEY, createMcpHandler, inputRequired, McpServe
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api } from '../support/mcp.js';
+import { serveWebMcpHandler } from '../support/remoteMcpServer.js';
 
 /**
  * A remote MCP server that speaks 2026-07-28 (a real SDK v2 server, stateless, on 127.0.0.1) on a
@@ -16,7 +15,7 @@ import { api } from '../support/mcp.js';
  * server's own keys, and a 2025-11-25 caller as requests on its call's stream. The client
  * handlers answer as a user would (none can run here).
  */
-function startModernServer(): Promise<{ url: string; declared: unknown[]; close(): Promise<void> }> {
+async function startModernServer(): Promise<{ url: string; declared: unknown[]; close(): Promise<void> }> {
   const declared: unknown[] = [];
   const build = () => {
     const server = new McpServer({ name: 'modern-remote', version: '1.0.0' }, { capabilities: { tools: {} } });
@@ -41,35 +40,7 @@ function startModernServer(): Promise<{ url: string; declared: unknown[]; close(
     });
     return server.server;
   };
-  const handler = createMcpHandler(build, { legacy: 'reject' });
-  const http: HttpServer = createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const text = Buffer.concat(chunks).toString('utf8');
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-      const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, ...(text ? { body: text } : {}) });
-      const response = await handler.fetch(request, text ? { parsedBody: JSON.parse(text) } : {});
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    })().catch(() => res.writeHead(500).end());
-  });
-  return new Promise((resolve) =>
-    http.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
-        declared,
-        close: async () => {
-          await handler.close();
-          await new Promise<void>((done) => {
-            http.close(() => done());
-            http.closeAllConnections();
-          });
-        },
-      }),
-    ),
-  );
+  return { ...(await serveWebMcpHandler(createMcpHandler(build, { legacy: 'reject' }))), declared };
 }
 
 describe('tools mode: a remote server that speaks 2026-07-28', () => {

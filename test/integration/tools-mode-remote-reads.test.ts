@@ -14,6 +14,7 @@ import { createMcpHandler, ProtocolError, Server as ServerV2 } from '@modelconte
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, connectMcp, connectMcpV2, postModern } from '../support/mcp.js';
+import { serveWebMcpHandler } from '../support/remoteMcpServer.js';
 
 /**
  * Remote MCP servers that offer resources and prompts but no tools, on a tools-mode server: one
@@ -123,21 +124,12 @@ async function startModernServer(): Promise<Remote> {
     server.setRequestHandler('completion/complete', () => reply(own.complete));
     return server;
   };
-  const handler = createMcpHandler(build, { legacy: 'reject' });
-  const http = createServer((req, res) => {
-    void (async () => {
-      const text = await readBody(req);
-      if (text) methods.push(String((JSON.parse(text) as { method?: string }).method));
-      apiKey = req.headers['x-api-key'];
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-      const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, ...(text ? { body: text } : {}) });
-      const response = await handler.fetch(request, text ? { parsedBody: JSON.parse(text) } : {});
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    })().catch(() => res.writeHead(500).end());
+  const served = await serveWebMcpHandler(createMcpHandler(build, { legacy: 'reject' }), (req, body) => {
+    const { method } = (body ?? {}) as { method?: string };
+    if (method) methods.push(method);
+    apiKey = req.headers['x-api-key'];
   });
-  return listen(http, methods, () => handler.close());
+  return { ...served, methods };
 }
 
 /** What both SDKs' clients share, as these tests use it. */

@@ -189,6 +189,42 @@ export async function startRemoteMcpServer(
   };
 }
 
+/** What an SDK v2 `createMcpHandler` is to the server that carries it: a web-standard fetch handler. */
+interface WebMcpHandler {
+  fetch(request: Request, options?: { parsedBody?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * An SDK v2 handler (a 2026-07-28 server) served over node:http on 127.0.0.1; `seen` is shown each
+ * request and its body first (what a test counts or checks of what Switchboard sent).
+ */
+export async function serveWebMcpHandler(
+  handler: WebMcpHandler,
+  seen: (req: IncomingMessage, body: unknown) => void = () => undefined,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const http = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      seen(req, body);
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const response = await handler.fetch(request, body !== undefined ? { parsedBody: body } : {});
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    })().catch(() => res.writeHead(500).end());
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
+    close: async () => {
+      await handler.close();
+      await closing(http);
+    },
+  };
+}
+
 /** Accepts connections and never answers: what a hung server looks like from outside. */
 export async function startHangingServer(): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
